@@ -1,0 +1,157 @@
+package dev.parvis.hv;
+
+import dev.parvis.abi.hv.HvPartitionPrivilege;
+import dev.parvis.hv.backend.ProcessorBackend;
+import dev.parvis.hv.hypercall.DebugCalls;
+import dev.parvis.hv.hypercall.HypercallDispatcher;
+import dev.parvis.hv.hypercall.MemoryCalls;
+import dev.parvis.hv.hypercall.PartitionCalls;
+import dev.parvis.hv.hypercall.SynicCalls;
+import dev.parvis.hv.hypercall.VpCalls;
+import dev.parvis.hv.memory.GpaMap;
+import dev.parvis.hv.memory.SpaPool;
+import dev.parvis.hv.partition.Partition;
+import dev.parvis.hv.partition.PartitionTable;
+import dev.parvis.hv.synic.PortTable;
+import dev.parvis.hv.synic.RootInbox;
+import dev.parvis.hv.vp.ExitHandler;
+import dev.parvis.hv.vp.InterceptReporter;
+import dev.parvis.hv.vp.PartitionRunner;
+import dev.parvis.hv.vp.VpPreempter;
+import dev.parvis.vmcore.ChildDebugListener;
+import dev.parvis.vmcore.HypercallGateway;
+import dev.parvis.vmcore.HypervisorServices;
+import dev.parvis.vmcore.RootPhysicalMemory;
+import dev.parvis.vmcore.RootSynic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The booted hypervisor: the page pool, the partition table with the root partition, the port
+ * table, the processor backend and the dispatcher with every handler registered. The root partition
+ * sees it only as {@link HypervisorServices}.
+ */
+public final class Hypervisor implements HypervisorServices {
+    private static final Logger LOG = LoggerFactory.getLogger(Hypervisor.class);
+
+    private final SpaPool pool;
+    private final PartitionTable partitions = new PartitionTable();
+    private final PortTable ports = new PortTable();
+    private final RootInbox rootInbox = new RootInbox();
+    private final HypercallDispatcher dispatcher = new HypercallDispatcher();
+    private final VpPreempter preempter = new VpPreempter();
+    private final ProcessorBackend backend;
+    private final InterceptReporter interceptReporter = new InterceptReporter(rootInbox);
+    private final long sliceNanos;
+    private final Partition root;
+    private final RootGateway gateway;
+    private final RootMemory rootMemory;
+    private volatile ChildDebugListener debugListener = (id, data) -> { };
+
+    private Hypervisor(HypervisorConfig config) {
+        this.pool = new SpaPool(config.poolBytes());
+        this.backend = config.backend().get();
+        this.sliceNanos = config.runSlice().toNanos();
+        this.root = new Partition(PartitionTable.ROOT_ID, HvPartitionPrivilege.ROOT, null, null);
+        partitions.add(root);
+        this.gateway = new RootGateway(dispatcher, root);
+        this.rootMemory = new RootMemory(pool);
+        registerHandlers();
+        LOG.info("hypervisor up: {} MiB pool, backend {}", config.poolBytes() >> 20, backend.name());
+    }
+
+    public static Hypervisor boot(HypervisorConfig config) {
+        return new Hypervisor(config);
+    }
+
+    private void registerHandlers() {
+        new PartitionCalls(this).register(dispatcher);
+        new MemoryCalls(this).register(dispatcher);
+        new VpCalls(this).register(dispatcher);
+        new SynicCalls(this).register(dispatcher);
+        new DebugCalls(this).register(dispatcher);
+    }
+
+    /** A new child partition in the CREATED state, with guest privileges. */
+    public Partition newChild(long privileges) {
+        PartitionRunner runner = new PartitionRunner(preempter, sliceNanos);
+        Partition child = new Partition(partitions.allocateId(), privileges, new GpaMap(pool), runner);
+        runner.attach(child, new ExitHandler(dispatcher::dispatchGuest, interceptReporter));
+        partitions.add(child);
+        return child;
+    }
+
+    public SpaPool pool() {
+        return pool;
+    }
+
+    public PartitionTable partitions() {
+        return partitions;
+    }
+
+    public PortTable ports() {
+        return ports;
+    }
+
+    public RootInbox rootInbox() {
+        return rootInbox;
+    }
+
+    public ProcessorBackend backend() {
+        return backend;
+    }
+
+    public Partition root() {
+        return root;
+    }
+
+    public HypercallDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public ChildDebugListener debugListener() {
+        return debugListener;
+    }
+
+    @Override
+    public HypercallGateway gateway() {
+        return gateway;
+    }
+
+    @Override
+    public RootPhysicalMemory rootMemory() {
+        return rootMemory;
+    }
+
+    @Override
+    public RootSynic rootSynic() {
+        return rootInbox;
+    }
+
+    @Override
+    public void setDebugListener(ChildDebugListener listener) {
+        this.debugListener = listener;
+    }
+
+    @Override
+    public void sendDebugData(long partitionId, byte[] data) {
+        Partition p = partitions.get(partitionId);
+        if (p == null || p.isRoot()) {
+            throw new IllegalArgumentException("no child partition " + partitionId);
+        }
+        p.debugInput().add(data.clone());
+    }
+
+    @Override
+    public void close() {
+        for (Partition p : partitions.all()) {
+            if (!p.isRoot()) {
+                PartitionCalls.teardown(this, p);
+            }
+        }
+        preempter.close();
+        backend.close();
+        pool.close();
+        LOG.info("hypervisor down");
+    }
+}

@@ -1,0 +1,165 @@
+package dev.parvis.hv.hypercall;
+
+import dev.parvis.abi.hv.HvCallCode;
+import dev.parvis.abi.hv.HvConstants;
+import dev.parvis.abi.hv.HvPartitionPrivilege;
+import dev.parvis.abi.hv.HvRegisterName;
+import dev.parvis.abi.hv.HvStatus;
+import dev.parvis.abi.hv.HypercallResult;
+import dev.parvis.abi.hv.input.CreateVpInput;
+import dev.parvis.abi.hv.input.DeleteVpInput;
+import dev.parvis.abi.hv.input.RegisterAssoc;
+import dev.parvis.abi.hv.input.RegisterValue;
+import dev.parvis.abi.hv.input.VpRegistersHeader;
+import dev.parvis.hv.Hypervisor;
+import dev.parvis.hv.backend.VpEngine;
+import dev.parvis.hv.partition.Partition;
+import dev.parvis.hv.partition.PartitionState;
+import dev.parvis.hv.vp.CpuidPolicy;
+import dev.parvis.hv.vp.VirtualProcessor;
+import dev.parvis.hv.vp.VpCallbacks;
+import java.lang.foreign.ValueLayout;
+
+/** Virtual processor calls: CreateVp, DeleteVp, GetVpRegisters, SetVpRegisters. */
+public final class VpCalls {
+    private final Hypervisor hv;
+
+    public VpCalls(Hypervisor hv) {
+        this.hv = hv;
+    }
+
+    public void register(HypercallDispatcher d) {
+        d.register(HvCallCode.CREATE_VP, HvPartitionPrivilege.CREATE_PARTITIONS, this::createVp);
+        d.register(HvCallCode.DELETE_VP, HvPartitionPrivilege.CREATE_PARTITIONS, this::deleteVp);
+        d.register(HvCallCode.GET_VP_REGISTERS, 0, this::getRegisters);
+        d.register(HvCallCode.SET_VP_REGISTERS, 0, this::setRegisters);
+    }
+
+    private HypercallResult createVp(HypercallContext ctx) {
+        CreateVpInput in = CreateVpInput.read(ctx.input());
+        Partition p = hv.partitions().get(in.partitionId());
+        if (p == null || p.isRoot() || p.state() == PartitionState.DELETED) {
+            return HypercallContext.fail(HvStatus.INVALID_PARTITION_ID);
+        }
+        if (in.vpIndex() < 0 || in.vpIndex() >= Partition.MAX_VPS) {
+            return HypercallContext.fail(HvStatus.INVALID_VP_INDEX);
+        }
+        if (in.subnodeType() != 0 || in.subnodeId() != 0 || in.flags() != 0) {
+            return HypercallContext.fail(HvStatus.INVALID_PARAMETER);
+        }
+        synchronized (p) {
+            if (p.state() != PartitionState.INITIALIZED && p.state() != PartitionState.FINALIZED) {
+                return HypercallContext.fail(HvStatus.INVALID_PARTITION_STATE);
+            }
+            if (p.vp(in.vpIndex()) != null) {
+                return HypercallContext.fail(HvStatus.INVALID_VP_INDEX);
+            }
+            long needed = Partition.BASE_DEPOSIT_PAGES + (long) (p.vpCount() + 1) * Partition.DEPOSIT_PAGES_PER_VP;
+            if (hv.pool().depositedTo(p.id()) < needed) {
+                return HypercallContext.fail(HvStatus.INSUFFICIENT_MEMORY);
+            }
+            VpCallbacks callbacks = new VpCallbacks(p, new CpuidPolicy(p.privileges(), Partition.MAX_VPS));
+            callbacks.bind(in.vpIndex());
+            VpEngine engine = hv.backend().createEngine(callbacks);
+            p.setVp(in.vpIndex(), new VirtualProcessor(p, in.vpIndex(), engine));
+        }
+        return ctx.ok();
+    }
+
+    private HypercallResult deleteVp(HypercallContext ctx) {
+        DeleteVpInput in = DeleteVpInput.read(ctx.input());
+        Partition p = hv.partitions().get(in.partitionId());
+        if (p == null || p.isRoot() || p.state() == PartitionState.DELETED) {
+            return HypercallContext.fail(HvStatus.INVALID_PARTITION_ID);
+        }
+        VirtualProcessor vp = p.vp(in.vpIndex());
+        if (vp == null) {
+            return HypercallContext.fail(HvStatus.INVALID_VP_INDEX);
+        }
+        p.runner().execute(() -> {
+            release(p, vp);
+            return null;
+        });
+        return ctx.ok();
+    }
+
+    /** Retires a VP and frees its engine; on the partition's run thread or before it runs. */
+    static void release(Partition p, VirtualProcessor vp) {
+        p.runner().retire(vp);
+        p.setVp(vp.index(), null);
+        p.runner().execute(() -> {
+            vp.engine().close();
+            return null;
+        });
+    }
+
+    /** Applies the partition's GPA map to every VP engine now; on the run thread. */
+    static void syncMemory(Partition p) {
+        var regions = p.gpaMap().regions();
+        for (VirtualProcessor vp : p.vps()) {
+            vp.engine().applyMemoryMap(regions);
+        }
+    }
+
+    private HypercallResult getRegisters(HypercallContext ctx) {
+        return withTarget(ctx, (file, i) -> {
+            HvRegisterName name = new HvRegisterName(ctx.inputElement(i).get(ValueLayout.JAVA_INT_UNALIGNED, 0));
+            RegisterValue value = file.get(name);
+            if (value == null) {
+                return false;
+            }
+            value.write(ctx.outputElement(i));
+            return true;
+        });
+    }
+
+    private HypercallResult setRegisters(HypercallContext ctx) {
+        return withTarget(ctx, (file, i) -> {
+            RegisterAssoc assoc = RegisterAssoc.read(ctx.inputElement(i));
+            return file.set(assoc.name(), assoc.low(), assoc.high());
+        });
+    }
+
+    private interface ElementAction {
+        boolean apply(VpRegisterFile file, int index);
+    }
+
+    /**
+     * Resolves the target VP and runs the element loop where the VP's state may be touched: inline
+     * for the calling VP itself, otherwise on the target partition's run thread.
+     */
+    private HypercallResult withTarget(HypercallContext ctx, ElementAction action) {
+        VpRegistersHeader header = VpRegistersHeader.read(ctx.input());
+        Partition target = hv.partitions().resolve(ctx.caller(), header.partitionId());
+        if (target == null || target.isRoot() || target.state() == PartitionState.DELETED) {
+            return HypercallContext.fail(HvStatus.INVALID_PARTITION_ID);
+        }
+        boolean self = target == ctx.caller();
+        if (!self && !ctx.caller().has(HvPartitionPrivilege.ACCESS_VP_REGISTERS)) {
+            return HypercallContext.fail(HvStatus.ACCESS_DENIED);
+        }
+        if (header.inputVtl() != 0) {
+            return HypercallContext.fail(HvStatus.INVALID_PARAMETER);
+        }
+        VirtualProcessor vp = header.vpIndex() == HvConstants.VP_INDEX_SELF ? ctx.vp() : target.vp(header.vpIndex());
+        if (vp == null || (self && ctx.vp() != null && vp.partition() != target)) {
+            return HypercallContext.fail(HvStatus.INVALID_VP_INDEX);
+        }
+        VpRegisterFile file = new VpRegisterFile(hv, vp, ctx.caller().isRoot());
+        int start = ctx.repStart();
+        int end = ctx.passEnd();
+        if (vp == ctx.vp()) {
+            return loop(ctx, action, file, start, end);
+        }
+        return target.runner().execute(() -> loop(ctx, action, file, start, end));
+    }
+
+    private static HypercallResult loop(HypercallContext ctx, ElementAction action, VpRegisterFile file, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (!action.apply(file, i)) {
+                return ctx.reps(HvStatus.INVALID_PARAMETER, i);
+            }
+        }
+        return ctx.reps(HvStatus.SUCCESS, end);
+    }
+}

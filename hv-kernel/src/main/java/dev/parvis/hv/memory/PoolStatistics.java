@@ -1,0 +1,4 @@
+package dev.parvis.hv.memory;
+
+/** Page counts of the pool, by state. */
+public record PoolStatistics(long totalPages, long rootFree, long rootAllocated, long deposited, long guest) {}

@@ -1,0 +1,213 @@
+package dev.parvis.hv.memory;
+
+import dev.parvis.vmcore.InsufficientMemoryException;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * All system-physical memory: one anonymous mapping from the OS, 4 KiB pages numbered from 0 (the
+ * SPN). Each page has one owner at a time ({@link PageState}); pages move between owners only
+ * through the transitions below, so a page can never be reachable from two child partitions.
+ *
+ * <p>Root GPNs are identity-mapped onto SPNs, as in Hyper-V's root partition.
+ */
+public final class SpaPool implements AutoCloseable {
+    public static final long PAGE_SIZE = 4096;
+    private static final long NO_OWNER = 0;
+
+    private final MemorySegment memory;
+    private final long pageCount;
+    private final PageState[] states;
+    /** Partition id that holds each DEPOSITED or GUEST page. */
+    private final long[] holders;
+    private final long[] counts = new long[PageState.values().length];
+    private long nextFit;
+    private final RootViews rootViews = new RootViews();
+
+    public SpaPool(long bytes) {
+        if (bytes <= 0 || bytes % PAGE_SIZE != 0 || bytes / PAGE_SIZE > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("pool size must be a positive multiple of 4096: " + bytes);
+        }
+        this.memory = OsMemory.map(bytes);
+        this.pageCount = bytes / PAGE_SIZE;
+        this.states = new PageState[(int) pageCount];
+        this.holders = new long[(int) pageCount];
+        Arrays.fill(states, PageState.ROOT_FREE);
+        counts[PageState.ROOT_FREE.ordinal()] = pageCount;
+    }
+
+    public long pageCount() {
+        return pageCount;
+    }
+
+    /** The host memory of {@code count} pages starting at {@code spn}. Kernel-internal. */
+    public MemorySegment pages(long spn, long count) {
+        checkRange(spn, count);
+        return memory.asSlice(spn * PAGE_SIZE, count * PAGE_SIZE);
+    }
+
+    public boolean contains(long spn) {
+        return spn >= 0 && spn < pageCount;
+    }
+
+    public synchronized PageState state(long spn) {
+        checkRange(spn, 1);
+        return states[(int) spn];
+    }
+
+    public synchronized long holder(long spn) {
+        checkRange(spn, 1);
+        return holders[(int) spn];
+    }
+
+    public synchronized PoolStatistics statistics() {
+        return new PoolStatistics(pageCount, counts[0], counts[1], counts[2], counts[3]);
+    }
+
+    /** The root's allocator: contiguous pages when a run is free (next fit), scattered otherwise. */
+    public synchronized long[] allocateRoot(int count) {
+        if (count <= 0 || counts[PageState.ROOT_FREE.ordinal()] < count) {
+            throw new InsufficientMemoryException("pool has %d free pages, %d requested"
+                    .formatted(counts[PageState.ROOT_FREE.ordinal()], count));
+        }
+        long start = findFreeRun(count);
+        long[] spns = new long[count];
+        if (start >= 0) {
+            for (int i = 0; i < count; i++) {
+                spns[i] = start + i;
+            }
+        } else {
+            int n = 0;
+            for (long spn = 0; n < count; spn++) {
+                if (states[(int) spn] == PageState.ROOT_FREE) {
+                    spns[n++] = spn;
+                }
+            }
+        }
+        for (long spn : spns) {
+            move(spn, PageState.ROOT_ALLOCATED, NO_OWNER);
+            pages(spn, 1).fill((byte) 0);
+        }
+        return spns;
+    }
+
+    public synchronized void freeRoot(long[] spns) throws PageStateException {
+        requireAll(spns, PageState.ROOT_ALLOCATED, NO_OWNER);
+        for (long spn : spns) {
+            move(spn, PageState.ROOT_FREE, NO_OWNER);
+        }
+    }
+
+    /** DepositMemory: root pages become the hypervisor's, accounted to {@code partitionId}. */
+    public synchronized void deposit(long[] spns, long partitionId) throws PageStateException {
+        requireAll(spns, PageState.ROOT_ALLOCATED, NO_OWNER);
+        rootViews.revoke(spns);
+        for (long spn : spns) {
+            move(spn, PageState.DEPOSITED, partitionId);
+        }
+    }
+
+    /** WithdrawMemory: up to {@code max} of a partition's deposited pages go back to the root. */
+    public synchronized long[] withdraw(long partitionId, int max) {
+        long[] out = new long[max];
+        int n = 0;
+        for (int spn = 0; spn < pageCount && n < max; spn++) {
+            if (states[spn] == PageState.DEPOSITED && holders[spn] == partitionId) {
+                scrub(spn);
+                move(spn, PageState.ROOT_ALLOCATED, NO_OWNER);
+                out[n++] = spn;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    public synchronized long depositedTo(long partitionId) {
+        long n = 0;
+        for (int spn = 0; spn < pageCount; spn++) {
+            if (states[spn] == PageState.DEPOSITED && holders[spn] == partitionId) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** MapGpaPages: root pages become one child's memory; the root's views of them are revoked. */
+    public synchronized void assignToGuest(long[] spns, long partitionId) throws PageStateException {
+        requireAll(spns, PageState.ROOT_ALLOCATED, NO_OWNER);
+        rootViews.revoke(spns);
+        for (long spn : spns) {
+            move(spn, PageState.GUEST, partitionId);
+        }
+    }
+
+    /** UnmapGpaPages or partition deletion: the page is scrubbed, then returned to the root. */
+    public synchronized void releaseFromGuest(long spn, long partitionId) throws PageStateException {
+        requireAll(new long[] {spn}, PageState.GUEST, partitionId);
+        scrub(spn);
+        move(spn, PageState.ROOT_ALLOCATED, NO_OWNER);
+    }
+
+    /** Opens a revocable view of root-allocated pages. */
+    public synchronized RootViews.View openRootView(long[] spns) throws PageStateException {
+        requireAll(spns, PageState.ROOT_ALLOCATED, NO_OWNER);
+        MemorySegment[] segments = new MemorySegment[spns.length];
+        for (int i = 0; i < spns.length; i++) {
+            segments[i] = pages(spns[i], 1);
+        }
+        return rootViews.open(spns, segments);
+    }
+
+    @Override
+    public synchronized void close() {
+        rootViews.revokeAll();
+        OsMemory.unmap(memory);
+    }
+
+    private void scrub(long spn) {
+        // Zero before the page changes hands, so no partition ever sees another's data.
+        OsMemory.discard(pages(spn, 1));
+    }
+
+    private void move(long spn, PageState to, long holder) {
+        int i = (int) spn;
+        counts[states[i].ordinal()]--;
+        counts[to.ordinal()]++;
+        states[i] = to;
+        holders[i] = holder;
+    }
+
+    private void requireAll(long[] spns, PageState state, long holder) throws PageStateException {
+        for (long spn : spns) {
+            if (!contains(spn)) {
+                throw new PageStateException("page 0x%x is outside the pool".formatted(spn));
+            }
+            if (states[(int) spn] != state || holders[(int) spn] != holder) {
+                throw new PageStateException("page 0x%x is %s, not %s".formatted(spn, states[(int) spn], state));
+            }
+        }
+        if (Arrays.stream(spns).distinct().count() != spns.length) {
+            throw new PageStateException("page list names a page twice");
+        }
+    }
+
+    private long findFreeRun(int count) {
+        for (int pass = 0; pass < 2; pass++) {
+            long from = pass == 0 ? nextFit : 0;
+            long run = 0;
+            for (long spn = from; spn < pageCount; spn++) {
+                run = states[(int) spn] == PageState.ROOT_FREE ? run + 1 : 0;
+                if (run == count) {
+                    nextFit = spn + 1;
+                    return spn - count + 1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private void checkRange(long spn, long count) {
+        if (spn < 0 || count < 0 || spn + count > pageCount) {
+            throw new IndexOutOfBoundsException("pages 0x%x+%d outside the pool".formatted(spn, count));
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.parvis.hv.partition;
+
+import dev.parvis.hv.memory.GpaMap;
+import dev.parvis.hv.vp.PartitionRunner;
+import dev.parvis.hv.vp.VirtualProcessor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One partition. The root partition has no GPA map, VPs or runner: it is the host JVM, and its
+ * hypercalls arrive through the root gateway.
+ */
+public final class Partition {
+    public static final int MAX_VPS = 64;
+    /** Deposited pages a partition needs before InitializePartition (its control page). */
+    public static final int BASE_DEPOSIT_PAGES = 1;
+    /** Deposited pages each VP needs (its state page). */
+    public static final int DEPOSIT_PAGES_PER_VP = 1;
+
+    private final long id;
+    private final long privileges;
+    private final GpaMap gpaMap;
+    private final long createdNanos = System.nanoTime();
+    private volatile PartitionState state = PartitionState.CREATED;
+    private final VirtualProcessor[] vps = new VirtualProcessor[MAX_VPS];
+    private final PartitionRunner runner;
+    private final Set<Integer> ioPortIntercepts = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<byte[]> debugInput = new ConcurrentLinkedQueue<>();
+    private volatile long guestOsId;
+    private volatile long hypercallRegister;
+    private final AtomicLong hypercalls = new AtomicLong();
+    private final AtomicLong intercepts = new AtomicLong();
+
+    public Partition(long id, long privileges, GpaMap gpaMap, PartitionRunner runner) {
+        this.id = id;
+        this.privileges = privileges;
+        this.gpaMap = gpaMap;
+        this.runner = runner;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public long privileges() {
+        return privileges;
+    }
+
+    public boolean has(long privilege) {
+        return (privileges & privilege) == privilege;
+    }
+
+    public boolean isRoot() {
+        return gpaMap == null;
+    }
+
+    public GpaMap gpaMap() {
+        return gpaMap;
+    }
+
+    public PartitionRunner runner() {
+        return runner;
+    }
+
+    public PartitionState state() {
+        return state;
+    }
+
+    public void setState(PartitionState state) {
+        this.state = state;
+    }
+
+    /** Partition reference time in 100 ns units since creation (TIME_REF_COUNT). */
+    public long referenceTime() {
+        return (System.nanoTime() - createdNanos) / 100;
+    }
+
+    public synchronized VirtualProcessor vp(int index) {
+        return index >= 0 && index < MAX_VPS ? vps[index] : null;
+    }
+
+    public synchronized void setVp(int index, VirtualProcessor vp) {
+        vps[index] = vp;
+    }
+
+    public synchronized VirtualProcessor[] vps() {
+        return java.util.Arrays.stream(vps).filter(java.util.Objects::nonNull).toArray(VirtualProcessor[]::new);
+    }
+
+    public synchronized int vpCount() {
+        return vps().length;
+    }
+
+    public Set<Integer> ioPortIntercepts() {
+        return ioPortIntercepts;
+    }
+
+    public ConcurrentLinkedQueue<byte[]> debugInput() {
+        return debugInput;
+    }
+
+    public long guestOsId() {
+        return guestOsId;
+    }
+
+    public void setGuestOsId(long value) {
+        guestOsId = value;
+    }
+
+    public long hypercallRegister() {
+        return hypercallRegister;
+    }
+
+    public void setHypercallRegister(long value) {
+        hypercallRegister = value;
+    }
+
+    public AtomicLong hypercalls() {
+        return hypercalls;
+    }
+
+    public AtomicLong intercepts() {
+        return intercepts;
+    }
+
+    @Override
+    public String toString() {
+        return "partition " + id;
+    }
+}

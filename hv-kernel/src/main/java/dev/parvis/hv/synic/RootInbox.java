@@ -1,0 +1,113 @@
+package dev.parvis.hv.synic;
+
+import dev.parvis.abi.hv.HvMessage;
+import dev.parvis.abi.hv.HvStatus;
+import dev.parvis.abi.hv.HvSynic;
+import dev.parvis.vmcore.RootSynic;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The root partition's SynIC. The root has no VP and no SIMP page: its SINTs are bounded queues
+ * that root threads wait on, and its event flags a bit array per SINT.
+ */
+public final class RootInbox implements SynicTarget, RootSynic {
+    /** Messages a root SINT holds before senders get INSUFFICIENT_BUFFERS. */
+    public static final int QUEUE_DEPTH = 4096;
+
+    @SuppressWarnings("unchecked")
+    private final LinkedBlockingQueue<HvMessage>[] queues = new LinkedBlockingQueue[HvSynic.SINT_COUNT];
+    private final long[][] flags = new long[HvSynic.SINT_COUNT][HvSynic.EVENT_FLAGS_COUNT / 64];
+    private final ReentrantLock flagLock = new ReentrantLock();
+    private final Condition flagSet = flagLock.newCondition();
+
+    public RootInbox() {
+        for (int i = 0; i < queues.length; i++) {
+            queues[i] = new LinkedBlockingQueue<>(QUEUE_DEPTH);
+        }
+    }
+
+    @Override
+    public HvStatus postMessage(int sint, HvMessage message) {
+        return queues[sint].offer(message) ? HvStatus.SUCCESS : HvStatus.INSUFFICIENT_BUFFERS;
+    }
+
+    @Override
+    public boolean signalEvent(int sint, int flag) {
+        flagLock.lock();
+        try {
+            long bit = 1L << (flag & 63);
+            boolean newlySet = (flags[sint][flag >>> 6] & bit) == 0;
+            flags[sint][flag >>> 6] |= bit;
+            flagSet.signalAll();
+            return newlySet;
+        } finally {
+            flagLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<HvMessage> poll(int sint) {
+        return Optional.ofNullable(queues[checkSint(sint)].poll());
+    }
+
+    @Override
+    public Optional<HvMessage> take(int sint, Duration timeout) throws InterruptedException {
+        return Optional.ofNullable(queues[checkSint(sint)].poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    @Override
+    public boolean testAndClearEvent(int sint, int flag) {
+        checkSint(sint);
+        if (flag < 0 || flag >= HvSynic.EVENT_FLAGS_COUNT) {
+            throw new IllegalArgumentException("event flag " + flag);
+        }
+        flagLock.lock();
+        try {
+            long bit = 1L << (flag & 63);
+            boolean wasSet = (flags[sint][flag >>> 6] & bit) != 0;
+            flags[sint][flag >>> 6] &= ~bit;
+            return wasSet;
+        } finally {
+            flagLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean awaitEvent(int sint, Duration timeout) throws InterruptedException {
+        checkSint(sint);
+        long nanos = timeout.toNanos();
+        flagLock.lock();
+        try {
+            while (!anySet(sint)) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = flagSet.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            flagLock.unlock();
+        }
+    }
+
+    private boolean anySet(int sint) {
+        for (long word : flags[sint]) {
+            if (word != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int checkSint(int sint) {
+        if (sint < 0 || sint >= HvSynic.SINT_COUNT) {
+            throw new IllegalArgumentException("SINT " + sint);
+        }
+        return sint;
+    }
+}

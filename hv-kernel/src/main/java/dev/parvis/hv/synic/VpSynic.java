@@ -1,0 +1,200 @@
+package dev.parvis.hv.synic;
+
+import dev.parvis.abi.hv.HvMessage;
+import dev.parvis.abi.hv.HvStatus;
+import dev.parvis.abi.hv.HvSynic;
+import dev.parvis.hv.memory.GpaMap;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+
+/**
+ * The SynIC of one child VP: its synthetic registers, the message slots in the guest's SIMP page,
+ * the event flags in its SIEF page, and the per-SINT queues behind busy slots.
+ *
+ * <p>The slot protocol (reference 5.3): the hypervisor writes a slot only when its message type is
+ * zero, writing the type last; the guest copies the message, clears the type, fences and sends EOM
+ * if the pending flag was set. When a slot is busy the hypervisor queues the message, sets the
+ * pending flag and re-checks the type, so a slot freed concurrently is never left idle.
+ */
+public final class VpSynic implements SynicTarget {
+    /** Messages queued behind one busy slot before senders get INSUFFICIENT_BUFFERS. */
+    public static final int QUEUE_DEPTH = 16;
+    private static final int SLOT_SIZE = 256;
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final int PENDING_BIT_IN_WORD1 = HvMessage.FLAG_PENDING << 8;
+
+    private final GpaMap gpaMap;
+    private final Runnable wake;
+    private long scontrol = HvSynic.SCONTROL_ENABLE;
+    private long simp;
+    private long siefp;
+    private final long[] sints = new long[HvSynic.SINT_COUNT];
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<HvMessage>[] queues = new ArrayDeque[HvSynic.SINT_COUNT];
+    private long delivered;
+
+    public VpSynic(GpaMap gpaMap, Runnable wake) {
+        this.gpaMap = gpaMap;
+        this.wake = wake;
+        for (int i = 0; i < sints.length; i++) {
+            sints[i] = HvSynic.SINT_MASKED;
+            queues[i] = new ArrayDeque<>();
+        }
+    }
+
+    public synchronized long scontrol() {
+        return scontrol;
+    }
+
+    public synchronized long simp() {
+        return simp;
+    }
+
+    public synchronized long siefp() {
+        return siefp;
+    }
+
+    public synchronized long sint(int n) {
+        return sints[n];
+    }
+
+    public synchronized long deliveredCount() {
+        return delivered;
+    }
+
+    public synchronized void setScontrol(long value) {
+        scontrol = value & HvSynic.SCONTROL_ENABLE;
+        flushAll();
+    }
+
+    public synchronized void setSimp(long value) {
+        simp = value;
+        flushAll();
+    }
+
+    public synchronized void setSiefp(long value) {
+        siefp = value;
+    }
+
+    /** Writes a SINT register; false when reserved bits are set or the vector is invalid. */
+    public synchronized boolean setSint(int n, long value) {
+        long known = HvSynic.SINT_VECTOR_MASK | HvSynic.SINT_MASKED | HvSynic.SINT_AUTO_EOI | HvSynic.SINT_POLLING;
+        long vector = value & HvSynic.SINT_VECTOR_MASK;
+        boolean masked = (value & HvSynic.SINT_MASKED) != 0;
+        if ((value & ~known) != 0 || (!masked && vector < HvSynic.FIRST_VALID_VECTOR)) {
+            return false;
+        }
+        sints[n] = value;
+        flush(n);
+        return true;
+    }
+
+    /** End of message: re-attempt delivery of every queued message. */
+    public synchronized void endOfMessage() {
+        flushAll();
+    }
+
+    @Override
+    public synchronized HvStatus postMessage(int sint, HvMessage message) {
+        ArrayDeque<HvMessage> queue = queues[sint];
+        if (queue.isEmpty() && tryWrite(sint, message)) {
+            return HvStatus.SUCCESS;
+        }
+        if (queue.size() >= QUEUE_DEPTH) {
+            return HvStatus.INSUFFICIENT_BUFFERS;
+        }
+        queue.addLast(message);
+        markPending(sint);
+        flush(sint);
+        return HvStatus.SUCCESS;
+    }
+
+    @Override
+    public synchronized boolean signalEvent(int sint, int flag) {
+        if (!enabled(siefp) || (scontrol & HvSynic.SCONTROL_ENABLE) == 0) {
+            return false;
+        }
+        long gpa = (siefp & ~0xFFFL) + (long) sint * HvSynic.EVENT_FLAGS_BYTES_PER_SINT + (flag >>> 5) * 4L;
+        MemorySegment word = gpaMap.resolve(gpa, 4, 0);
+        if (word == null) {
+            return false;
+        }
+        int bit = 1 << (flag & 31);
+        int old = (int) INT.getAndBitwiseOr(word, 0L, bit);
+        boolean newlySet = (old & bit) == 0;
+        if (newlySet && (sints[sint] & HvSynic.SINT_MASKED) == 0) {
+            wake.run();
+        }
+        return newlySet;
+    }
+
+    /** True when some SINT has a queued message (the VP should not sleep through it). */
+    public synchronized boolean hasQueuedMessages() {
+        for (ArrayDeque<HvMessage> q : queues) {
+            if (!q.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Re-attempts delivery on every SINT; a safety net the VP runs before it halts. */
+    public synchronized void flushAll() {
+        for (int i = 0; i < queues.length; i++) {
+            flush(i);
+        }
+    }
+
+    private void flush(int sint) {
+        ArrayDeque<HvMessage> queue = queues[sint];
+        while (!queue.isEmpty() && tryWrite(sint, queue.peekFirst())) {
+            queue.removeFirst();
+        }
+        if (!queue.isEmpty()) {
+            markPending(sint);
+            if (slotType(sint) == 0) {
+                flush(sint);
+            }
+        }
+    }
+
+    private boolean tryWrite(int sint, HvMessage message) {
+        MemorySegment slot = slot(sint);
+        if (slot == null || (sints[sint] & HvSynic.SINT_MASKED) != 0 || (int) INT.getAcquire(slot, 0L) != 0) {
+            return false;
+        }
+        MemorySegment image = MemorySegment.ofArray(new byte[SLOT_SIZE]);
+        message.write(image);
+        // Everything but the type first, then publish the type with release semantics.
+        MemorySegment.copy(image, 4, slot, 4, SLOT_SIZE - 4);
+        INT.setRelease(slot, 0L, image.get(ValueLayout.JAVA_INT_UNALIGNED, 0));
+        delivered++;
+        wake.run();
+        return true;
+    }
+
+    private void markPending(int sint) {
+        MemorySegment slot = slot(sint);
+        if (slot != null && (int) INT.getAcquire(slot, 0L) != 0) {
+            INT.getAndBitwiseOr(slot, 4L, PENDING_BIT_IN_WORD1);
+        }
+    }
+
+    private int slotType(int sint) {
+        MemorySegment slot = slot(sint);
+        return slot == null ? -1 : (int) INT.getAcquire(slot, 0L);
+    }
+
+    private MemorySegment slot(int sint) {
+        if ((scontrol & HvSynic.SCONTROL_ENABLE) == 0 || !enabled(simp)) {
+            return null;
+        }
+        return gpaMap.resolve((simp & ~0xFFFL) + (long) sint * SLOT_SIZE, SLOT_SIZE, 0);
+    }
+
+    private static boolean enabled(long pageRegister) {
+        return (pageRegister & 1) != 0;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.parvis.hv.vp;
+
+import dev.parvis.hv.backend.VpExit;
+
+/** What the kernel does with each backend exit; exhaustive over {@link VpExit}. */
+public final class ExitHandler {
+    private final GuestHypercalls hypercalls;
+    private final InterceptReporter intercepts;
+
+    /** The guest-side entry into hypercall dispatch. */
+    @FunctionalInterface
+    public interface GuestHypercalls {
+        void dispatch(VirtualProcessor vp, int instructionLength);
+    }
+
+    public ExitHandler(GuestHypercalls hypercalls, InterceptReporter intercepts) {
+        this.hypercalls = hypercalls;
+        this.intercepts = intercepts;
+    }
+
+    void handle(VirtualProcessor vp, VpExit exit) {
+        switch (exit) {
+            case VpExit.Hypercall h -> {
+                vp.countHypercall();
+                vp.partition().hypercalls().incrementAndGet();
+                hypercalls.dispatch(vp, h.instructionLength());
+            }
+            case VpExit.Halt h -> vp.partition().runner().halt(vp);
+            case VpExit.IoPortWrite io -> intercepts.ioPortWrite(vp, io);
+            case VpExit.MemoryViolation mv -> intercepts.memoryViolation(vp, mv);
+            case VpExit.InvalidOpcode op -> intercepts.unrecoverable(vp, 6, "invalid opcode at 0x%x".formatted(op.rip()));
+            case VpExit.Exception ex -> intercepts.unrecoverable(vp, ex.vector(), ex.detail());
+            case VpExit.Cancelled c -> { }
+        }
+    }
+}

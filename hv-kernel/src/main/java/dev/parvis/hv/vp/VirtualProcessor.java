@@ -1,0 +1,124 @@
+package dev.parvis.hv.vp;
+
+import dev.parvis.hv.backend.VpEngine;
+import dev.parvis.hv.partition.Partition;
+import dev.parvis.hv.synic.VpSynic;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One virtual processor. Its engine and scratch pages are touched only by its partition's run
+ * thread (or, before the partition runs, by the root thread holding the runner's lock); the
+ * suspend and halt flags are guarded by the runner's lock.
+ */
+public final class VirtualProcessor {
+    private final Partition partition;
+    private final int index;
+    private final VpEngine engine;
+    private final VpSynic synic;
+    private final Arena arena = Arena.ofShared();
+    /** Kernel copies of hypercall input and output: the guest cannot change input after validation. */
+    private final MemorySegment inputPage = arena.allocate(4096, 4096);
+    private final MemorySegment outputPage = arena.allocate(4096, 4096);
+    boolean explicitSuspend;
+    boolean interceptSuspend;
+    boolean halted;
+    boolean wakePending;
+    boolean deleted;
+    long appliedMapGeneration = -1;
+    private volatile long hypercalls;
+    private volatile long exits;
+    private volatile long runNanos;
+
+    public VirtualProcessor(Partition partition, int index, VpEngine engine) {
+        this.partition = partition;
+        this.index = index;
+        this.engine = engine;
+        this.synic = new VpSynic(partition.gpaMap(), this::wake);
+    }
+
+    public Partition partition() {
+        return partition;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public VpEngine engine() {
+        return engine;
+    }
+
+    public VpSynic synic() {
+        return synic;
+    }
+
+    public MemorySegment inputPage() {
+        return inputPage;
+    }
+
+    public MemorySegment outputPage() {
+        return outputPage;
+    }
+
+    /** Makes a halted VP runnable because it has SynIC work; never lost, even against a concurrent halt. */
+    public void wake() {
+        partition.runner().wake(this);
+    }
+
+    public boolean interceptSuspended() {
+        return partition.runner().withLock(() -> interceptSuspend);
+    }
+
+    public void setInterceptSuspend(boolean value) {
+        partition.runner().setInterceptSuspend(this, value);
+    }
+
+    public boolean explicitSuspended() {
+        return partition.runner().withLock(() -> explicitSuspend);
+    }
+
+    public void setExplicitSuspend(boolean value) {
+        partition.runner().setExplicitSuspend(this, value);
+    }
+
+    public boolean isHalted() {
+        return partition.runner().withLock(() -> halted);
+    }
+
+    boolean runnable() {
+        return !deleted && !explicitSuspend && !interceptSuspend && !halted;
+    }
+
+    void countExit(long nanos) {
+        exits++;
+        runNanos += nanos;
+    }
+
+    void countHypercall() {
+        hypercalls++;
+    }
+
+    public long hypercallCount() {
+        return hypercalls;
+    }
+
+    public long exitCount() {
+        return exits;
+    }
+
+    /** Time spent inside the backend's run, in nanoseconds. */
+    public long runNanos() {
+        return runNanos;
+    }
+
+    void release() {
+        engine.close();
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "VP " + partition.id() + "/" + index;
+    }
+}

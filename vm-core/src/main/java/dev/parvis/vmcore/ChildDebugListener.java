@@ -1,0 +1,7 @@
+package dev.parvis.vmcore;
+
+/** Receives what a child posts with HvCallPostDebugData. Called on the child's VP thread: keep it short. */
+@FunctionalInterface
+public interface ChildDebugListener {
+    void debugData(long partitionId, byte[] data);
+}

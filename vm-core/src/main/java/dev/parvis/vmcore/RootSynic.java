@@ -1,0 +1,26 @@
+package dev.parvis.vmcore;
+
+import dev.parvis.abi.hv.HvMessage;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The root partition's synthetic interrupt controller: messages posted to root ports, hypervisor
+ * intercept messages ({@link #INTERCEPT_SINT}) and event flags signalled on root event ports.
+ */
+public interface RootSynic {
+
+    /** SINT on which the hypervisor reports child intercepts; the message's sender is the child's partition id. */
+    int INTERCEPT_SINT = 0;
+
+    Optional<HvMessage> poll(int sint);
+
+    /** Waits up to {@code timeout} for a message on {@code sint}. */
+    Optional<HvMessage> take(int sint, Duration timeout) throws InterruptedException;
+
+    /** Atomically clears and returns event flag {@code flag} of {@code sint}. */
+    boolean testAndClearEvent(int sint, int flag);
+
+    /** Waits up to {@code timeout} until any flag of {@code sint} is set; returns whether one is. */
+    boolean awaitEvent(int sint, Duration timeout) throws InterruptedException;
+}
