@@ -1,0 +1,41 @@
+package dev.parvis.abi.hv.input;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+
+import static dev.parvis.abi.layout.LittleEndian.U32;
+import static dev.parvis.abi.layout.LittleEndian.U64;
+import static dev.parvis.abi.layout.LittleEndian.clear;
+import static dev.parvis.abi.layout.LittleEndian.offset;
+import static dev.parvis.abi.layout.LittleEndian.pad;
+import static dev.parvis.abi.layout.LittleEndian.u32;
+import static dev.parvis.abi.layout.LittleEndian.u64;
+
+/**
+ * HvCallGetPartitionProperty input, 16 bytes (reference section 3.2); the output is a
+ * {@link PartitionPropertyValue}. Property codes are in {@code HvPartitionProperty}.
+ */
+public record GetPartitionPropertyInput(long partitionId, int propertyCode) {
+    public static final int SIZE = 16;
+
+    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+            U64.withName("partition_id"),
+            U32.withName("property_code"),
+            pad(4));
+
+    private static final long PARTITION_ID = offset(LAYOUT, "partition_id");
+    private static final long PROPERTY_CODE = offset(LAYOUT, "property_code");
+
+    public static GetPartitionPropertyInput read(MemorySegment s) {
+        long partitionId = u64(s, PARTITION_ID);
+        int propertyCode = u32(s, PROPERTY_CODE);
+        return new GetPartitionPropertyInput(partitionId, propertyCode);
+    }
+
+    public void write(MemorySegment s) {
+        clear(s, LAYOUT);
+        u64(s, PARTITION_ID, partitionId);
+        u32(s, PROPERTY_CODE, propertyCode);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.parvis.abi.hv.input;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+
+import static dev.parvis.abi.layout.LittleEndian.U32;
+import static dev.parvis.abi.layout.LittleEndian.U64;
+import static dev.parvis.abi.layout.LittleEndian.clear;
+import static dev.parvis.abi.layout.LittleEndian.offset;
+import static dev.parvis.abi.layout.LittleEndian.pad;
+import static dev.parvis.abi.layout.LittleEndian.u32;
+import static dev.parvis.abi.layout.LittleEndian.u64;
+
+/**
+ * HvCallMapGpaPages fixed header, 24 bytes (reference section 3.2); each rep element is the u64
+ * source GPN in the caller's space, mapped at {@code targetGpaBase + rep index} (a GPN).
+ * Flags are in {@code HvMapGpaFlags}.
+ */
+public record MapGpaPagesHeader(long targetPartitionId, long targetGpaBase, int mapFlags) {
+    public static final int SIZE = 24;
+
+    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+            U64.withName("target_partition_id"),
+            U64.withName("target_gpa_base"),
+            U32.withName("map_flags"),
+            pad(4));
+
+    private static final long TARGET_PARTITION_ID = offset(LAYOUT, "target_partition_id");
+    private static final long TARGET_GPA_BASE = offset(LAYOUT, "target_gpa_base");
+    private static final long MAP_FLAGS = offset(LAYOUT, "map_flags");
+
+    public static MapGpaPagesHeader read(MemorySegment s) {
+        long targetPartitionId = u64(s, TARGET_PARTITION_ID);
+        long targetGpaBase = u64(s, TARGET_GPA_BASE);
+        int mapFlags = u32(s, MAP_FLAGS);
+        return new MapGpaPagesHeader(targetPartitionId, targetGpaBase, mapFlags);
+    }
+
+    public void write(MemorySegment s) {
+        clear(s, LAYOUT);
+        u64(s, TARGET_PARTITION_ID, targetPartitionId);
+        u64(s, TARGET_GPA_BASE, targetGpaBase);
+        u32(s, MAP_FLAGS, mapFlags);
+    }
+}
