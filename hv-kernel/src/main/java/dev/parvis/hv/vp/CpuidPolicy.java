@@ -38,7 +38,7 @@ public final class CpuidPolicy {
             case 0x8000_0000 -> new CpuidResult(0x8000_0001, 0, 0, 0);
             // LAHF (ECX 0); SYSCALL (EDX 11), NX (20), long mode (29).
             case 0x8000_0001 -> new CpuidResult(0, 0, 1, (1 << 11) | (1 << 20) | (1 << 29));
-            case HvCpuid.LEAF_VENDOR_AND_MAX -> new CpuidResult(MAX_HV_LEAF, HvCpuid.SIGNATURE_EBX, HvCpuid.SIGNATURE_ECX, HvCpuid.SIGNATURE_EDX);
+            case HvCpuid.LEAF_VENDOR_AND_MAX -> new CpuidResult(MAX_HV_LEAF, HvCpuid.VENDOR_EBX, HvCpuid.VENDOR_ECX, HvCpuid.VENDOR_EDX);
             case HvCpuid.LEAF_INTERFACE -> new CpuidResult(HvCpuid.INTERFACE_HV1, 0, 0, 0);
             case HvCpuid.LEAF_VERSION -> VERSION;
             case HvCpuid.LEAF_FEATURES -> new CpuidResult((int) privileges, (int) (privileges >>> 32), 0, HvCpuid.EDX_SINT_POLLING_MODE);
