@@ -27,10 +27,9 @@ uint16_t hv_get_vp_register(uint32_t name, uint64_t *value)
     uint32_t *element = vp_registers_header();
     *element = name;
     const struct hv_register_value *out = hv_output_page();
-    uint64_t result = hv_hypercall(hv_control(HVCALL_GET_VP_REGISTERS, 1, 0),
-                                   (uintptr_t)hv_input_page(), (uintptr_t)out);
-    uint16_t status = hv_status(result);
-    if (status == HV_STATUS_SUCCESS && hv_reps_completed(result) == 1)
+    uint16_t status = hv_status(hv_hypercall_rep(HVCALL_GET_VP_REGISTERS, 1,
+                                                 (uintptr_t)hv_input_page(), (uintptr_t)out));
+    if (status == HV_STATUS_SUCCESS)
         *value = out->low;
     return status;
 }
@@ -42,6 +41,5 @@ uint16_t hv_set_vp_register(uint32_t name, uint64_t value)
     assoc->reserved1 = 0;
     assoc->reserved2 = 0;
     assoc_set_value(assoc, value, 0);
-    return hv_status(hv_hypercall(hv_control(HVCALL_SET_VP_REGISTERS, 1, 0),
-                                  (uintptr_t)hv_input_page(), 0));
+    return hv_status(hv_hypercall_rep(HVCALL_SET_VP_REGISTERS, 1, (uintptr_t)hv_input_page(), 0));
 }
