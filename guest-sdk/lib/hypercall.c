@@ -6,7 +6,7 @@
 
 /* VPs that get their own input/output page pair at init. Only the boot VP runs
  * SDK code today, so the current VP is the boot VP (see hv_runtime_init). */
-#define PARVIS_MAX_VPS 16u
+#define PARVIS_SDK_MAX_VPS 16u
 
 struct vp_pages {
     void *input;
@@ -15,7 +15,7 @@ struct vp_pages {
 
 /* Linear address (= GPA) of the hypercall page: `vmcall; ret` at offset 0. */
 static uint64_t hypercall_page;
-static struct vp_pages vp_pages[PARVIS_MAX_VPS];
+static struct vp_pages vp_pages[PARVIS_SDK_MAX_VPS];
 static uint32_t current_vp;
 
 uint64_t hv_hypercall(uint64_t control, uint64_t in_gpa, uint64_t out_gpa)
@@ -53,8 +53,10 @@ void *hv_output_page(void) { return vp_pages[current_vp].output; }
 bool hv_runtime_init(uint64_t hypercall_page_gpa, uint32_t vp_index, uint32_t vp_count)
 {
     hypercall_page = hypercall_page_gpa;
-    if (vp_count == 0 || vp_count > PARVIS_MAX_VPS)
-        vp_count = PARVIS_MAX_VPS;
+    if (vp_count == 0)
+        vp_count = 1;
+    if (vp_count > PARVIS_SDK_MAX_VPS)
+        vp_count = PARVIS_SDK_MAX_VPS;
     current_vp = vp_index < vp_count ? vp_index : 0;
     for (uint32_t vp = 0; vp < vp_count; vp++) {
         vp_pages[vp].input = page_alloc();

@@ -27,6 +27,6 @@ bool hv_identify(struct hv_identity *id)
                     memcmp(id->interface, "Hv#1", 4) == 0;
     id->guest_os_id_status = HV_STATUS_ACCESS_DENIED;
     if (id->is_hyperv)
-        id->guest_os_id_status = hv_set_vp_register(HV_REGISTER_GUEST_OS_ID, PARVIS_GUEST_OS_ID);
+        id->guest_os_id_status = hv_set_vp_register(HV_REGISTER_GUEST_OS_ID, PARVIS_SDK_GUEST_OS_ID);
     return id->is_hyperv;
 }

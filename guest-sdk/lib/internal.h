@@ -1,6 +1,6 @@
 /* internal.h - declarations shared inside libparvis only (not installed). */
-#ifndef PARVIS_LIB_INTERNAL_H
-#define PARVIS_LIB_INTERNAL_H
+#ifndef PARVIS_SDK_LIB_INTERNAL_H
+#define PARVIS_SDK_LIB_INTERNAL_H
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -7,6 +7,9 @@
 
 #define MESSAGE_HEADER_BYTES 16u /* message_type .. sender */
 
+_Static_assert(PARVIS_SDK_SINT_VECTOR >= HV_SYNIC_FIRST_VALID_VECTOR && PARVIS_SDK_SINT_VECTOR <= 0xff,
+               "SINT vector out of range");
+
 static void *simp_page;  /* allocated once, kept across failed enables */
 static void *siefp_page;
 static volatile struct hv_message *simp;  /* set once the SIMP register took it */
@@ -43,7 +46,7 @@ uint16_t synic_enable(uint32_t sint)
     }
     /* Unmasked (MASKED bit clear), polling, no auto-EOI. */
     status = hv_set_vp_register(HV_REGISTER_SINT0 + sint,
-                                PARVIS_SINT_VECTOR | (uint64_t)HV_SYNIC_SINT_POLLING);
+                                PARVIS_SDK_SINT_VECTOR | (uint64_t)HV_SYNIC_SINT_POLLING);
     if (status != HV_STATUS_SUCCESS)
         return status;
     return hv_set_vp_register(HV_REGISTER_SCONTROL, (uint64_t)HV_SYNIC_SCONTROL_ENABLE);

@@ -20,7 +20,7 @@ int main(void)
     uint64_t os_id = 0;
     uint16_t status = hv_get_vp_register(HV_REGISTER_GUEST_OS_ID, &os_id);
     dbg_printf("hello: guest OS id set (status 0x%x) to 0x%016lx, read back 0x%016lx (status 0x%x)\n",
-               id.guest_os_id_status, (uint64_t)PARVIS_GUEST_OS_ID, os_id, status);
+               id.guest_os_id_status, (uint64_t)PARVIS_SDK_GUEST_OS_ID, os_id, status);
 
     uint32_t sint = boot->root_message_sint;
     status = synic_enable(sint);

@@ -4,8 +4,8 @@
  * start.S calls parvis_runtime_init(RDI) and then main(); when main returns the
  * runtime reports the exit code on the debug channel and powers the partition off.
  */
-#ifndef PARVIS_BOOT_H
-#define PARVIS_BOOT_H
+#ifndef PARVIS_SDK_BOOT_H
+#define PARVIS_SDK_BOOT_H
 
 #include <stdint.h>
 #include <parvis/hvabi.h>

@@ -3,8 +3,8 @@
  * uses directly: cpuid, hlt, pause, port I/O, rdtsc and compiler/CPU barriers.
  * Everything here is static inline and touches no memory of its own.
  */
-#ifndef PARVIS_CPU_H
-#define PARVIS_CPU_H
+#ifndef PARVIS_SDK_CPU_H
+#define PARVIS_SDK_CPU_H
 
 #include <stdint.h>
 

@@ -6,8 +6,8 @@
  * Conversions: %s %c %d %i %u %x %X %p %%, length modifiers l ll z,
  * flags '0' and '-', a decimal width. Output of one call is cut at 4088 bytes.
  */
-#ifndef PARVIS_DEBUG_H
-#define PARVIS_DEBUG_H
+#ifndef PARVIS_SDK_DEBUG_H
+#define PARVIS_SDK_DEBUG_H
 
 #include <stdarg.h>
 #include <stddef.h>

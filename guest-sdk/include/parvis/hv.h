@@ -9,8 +9,8 @@
  * (hv_output_page()); their GPAs are 4 KiB aligned, so every input and output
  * is 8-byte aligned and inside one page.
  */
-#ifndef PARVIS_HV_H
-#define PARVIS_HV_H
+#ifndef PARVIS_SDK_HV_H
+#define PARVIS_SDK_HV_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,14 +38,14 @@ static inline uint16_t hv_status(uint64_t result)
 
 /* HV_HYPERCALL_REP_COMP_MASK may be spelled in place (GENMASK(43,32), as Linux
  * does) or already shifted down (0xfff); this accepts either spelling. */
-#define HV_REP_COMP_FIELD_MASK                                                              \
+#define PARVIS_SDK_REP_COMP_FIELD_MASK                                                              \
     (((uint64_t)HV_HYPERCALL_REP_COMP_MASK >> HV_HYPERCALL_REP_COMP_OFFSET) != 0            \
          ? ((uint64_t)HV_HYPERCALL_REP_COMP_MASK >> HV_HYPERCALL_REP_COMP_OFFSET)           \
          : (uint64_t)HV_HYPERCALL_REP_COMP_MASK)
 
 static inline uint16_t hv_reps_completed(uint64_t result)
 {
-    return (uint16_t)((result >> HV_HYPERCALL_REP_COMP_OFFSET) & HV_REP_COMP_FIELD_MASK);
+    return (uint16_t)((result >> HV_HYPERCALL_REP_COMP_OFFSET) & PARVIS_SDK_REP_COMP_FIELD_MASK);
 }
 
 /* Slow rep call with continuation: re-issues with rep start = reps completed
@@ -69,9 +69,9 @@ uint16_t hv_set_vp_register(uint32_t name, uint64_t value);
  * Linux uses 1, FreeBSD 2, Xen 3, illumos 4), bits 48-55 OS id = 0x01,
  * bits 16-47 version = 0x000100 (SDK 0.1.0), bits 0-15 build = 0.
  */
-#define PARVIS_GUEST_OS_TYPE 0x50ull
-#define PARVIS_GUEST_OS_ID                                                        \
-    ((1ull << 63) | (PARVIS_GUEST_OS_TYPE << 56) | (0x01ull << 48) | (0x000100ull << 16))
+#define PARVIS_SDK_GUEST_OS_TYPE 0x50ull
+#define PARVIS_SDK_GUEST_OS_ID                                                        \
+    ((1ull << 63) | (PARVIS_SDK_GUEST_OS_TYPE << 56) | (0x01ull << 48) | (0x000100ull << 16))
 
 struct hv_identity {
     bool hypervisor_present;  /* CPUID.1:ECX bit 31 */
@@ -83,7 +83,7 @@ struct hv_identity {
 };
 
 /* Reads the hypervisor CPUID leaves; when the interface is "Hv#1" also sets
- * HV_REGISTER_GUEST_OS_ID = PARVIS_GUEST_OS_ID. Returns id->is_hyperv. */
+ * HV_REGISTER_GUEST_OS_ID = PARVIS_SDK_GUEST_OS_ID. Returns id->is_hyperv. */
 bool hv_identify(struct hv_identity *id);
 
 /* ---- messages and events ------------------------------------------------ */

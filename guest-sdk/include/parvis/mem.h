@@ -6,8 +6,8 @@
  * [free_base_gpa, stack_base_gpa); pages are never freed. Addresses are GPAs,
  * which are also the guest's linear addresses (no paging).
  */
-#ifndef PARVIS_MEM_H
-#define PARVIS_MEM_H
+#ifndef PARVIS_SDK_MEM_H
+#define PARVIS_SDK_MEM_H
 
 #include <stddef.h>
 #include <stdint.h>

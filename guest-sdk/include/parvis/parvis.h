@@ -1,6 +1,6 @@
 /* parvis/parvis.h - the whole guest SDK in one include. */
-#ifndef PARVIS_PARVIS_H
-#define PARVIS_PARVIS_H
+#ifndef PARVIS_SDK_PARVIS_H
+#define PARVIS_SDK_PARVIS_H
 
 #include <parvis/hvabi.h>
 #include <parvis/boot.h>

@@ -6,15 +6,15 @@
  * event flag in the SIEFP page) without raising an interrupt, and a `hlt`
  * returns when such work is pending. The guest then polls the slot.
  */
-#ifndef PARVIS_SYNIC_H
-#define PARVIS_SYNIC_H
+#ifndef PARVIS_SDK_SYNIC_H
+#define PARVIS_SDK_SYNIC_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <parvis/hvabi.h>
 
 /* Vector programmed into every SINT (never raised in polling mode). */
-#define PARVIS_SINT_VECTOR 0x20u
+#define PARVIS_SDK_SINT_VECTOR 0x20u
 
 /* Enables the SynIC (first call allocates the SIMP and SIEFP pages) and
  * unmasks `sint` in polling mode. Returns the first failing HV_STATUS. */
