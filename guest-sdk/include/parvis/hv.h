@@ -38,9 +38,9 @@ static inline uint16_t hv_status(uint64_t result)
 
 /* HV_HYPERCALL_REP_COMP_MASK may be spelled in place (GENMASK(43,32), as Linux
  * does) or already shifted down (0xfff); this accepts either spelling. */
-#define PARVIS_SDK_REP_COMP_FIELD_MASK                                                              \
-    (((uint64_t)HV_HYPERCALL_REP_COMP_MASK >> HV_HYPERCALL_REP_COMP_OFFSET) != 0            \
-         ? ((uint64_t)HV_HYPERCALL_REP_COMP_MASK >> HV_HYPERCALL_REP_COMP_OFFSET)           \
+#define PARVIS_SDK_REP_COMP_FIELD_MASK                                            \
+    (((uint64_t)HV_HYPERCALL_REP_COMP_MASK >> HV_HYPERCALL_REP_COMP_OFFSET) != 0  \
+         ? ((uint64_t)HV_HYPERCALL_REP_COMP_MASK >> HV_HYPERCALL_REP_COMP_OFFSET) \
          : (uint64_t)HV_HYPERCALL_REP_COMP_MASK)
 
 static inline uint16_t hv_reps_completed(uint64_t result)
@@ -70,7 +70,7 @@ uint16_t hv_set_vp_register(uint32_t name, uint64_t value);
  * bits 16-47 version = 0x000100 (SDK 0.1.0), bits 0-15 build = 0.
  */
 #define PARVIS_SDK_GUEST_OS_TYPE 0x50ull
-#define PARVIS_SDK_GUEST_OS_ID                                                        \
+#define PARVIS_SDK_GUEST_OS_ID                                                    \
     ((1ull << 63) | (PARVIS_SDK_GUEST_OS_TYPE << 56) | (0x01ull << 48) | (0x000100ull << 16))
 
 struct hv_identity {
