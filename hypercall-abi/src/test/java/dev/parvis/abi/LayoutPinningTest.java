@@ -1,0 +1,122 @@
+package dev.parvis.abi;
+
+import dev.parvis.abi.boot.BootInfo;
+import dev.parvis.abi.hv.HvMessage;
+import dev.parvis.abi.hv.input.*;
+import dev.parvis.abi.hv.message.*;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Pins the byte size and every field offset of every layout against the reference digest
+ * (sections 3-5) and README.md's boot protocol table. The expected values are typed in from the
+ * documents, not derived from the code.
+ */
+class LayoutPinningTest {
+
+    static Stream<Arguments> layouts() {
+        return Stream.of(
+                pin("HvMessage", HvMessage.LAYOUT, 256,
+                        "message_type@0 payload_size@4 message_flags@5 reserved@6 sender@8 payload@16"),
+                pin("PostMessageInput", PostMessageInput.LAYOUT, 256,
+                        "connection_id@0 reserved@4 message_type@8 payload_size@12 payload@16"),
+                pin("SignalEventInput", SignalEventInput.LAYOUT, 8, "connection_id@0 flag_number@4 reserved@6"),
+                pin("VpRegistersHeader", VpRegistersHeader.LAYOUT, 16,
+                        "partition_id@0 vp_index@8 input_vtl@12 reserved@13"),
+                pin("RegisterValue", RegisterValue.LAYOUT, 16, "low@0 high@8"),
+                pin("RegisterAssoc", RegisterAssoc.LAYOUT, 32, "name@0 reserved1@4 reserved2@8 value@16"),
+                pin("PostDebugDataInput", PostDebugDataInput.LAYOUT, 4096, "count@0 options@4 data@8"),
+                pin("PostDebugDataOutput", PostDebugDataOutput.LAYOUT, 8, "pending_count@0"),
+                pin("RetrieveDebugDataInput", RetrieveDebugDataInput.LAYOUT, 16, "count@0 options@4 timeout_100ns@8"),
+                pin("RetrieveDebugDataOutput", RetrieveDebugDataOutput.LAYOUT, 4096,
+                        "retrieved_count@0 remaining_count@4 data@8"),
+                pin("NotifyLongSpinWaitInput", NotifyLongSpinWaitInput.LAYOUT, 8, "spin_count@0"),
+                pin("ResetDebugSessionInput", ResetDebugSessionInput.LAYOUT, 8, "options@0"),
+                pin("CreatePartitionInput", CreatePartitionInput.LAYOUT, 56,
+                        "flags@0 proximity_domain_info@8 compatibility_version@16 disabled_processor_features0@24 "
+                                + "disabled_processor_features1@32 disabled_xsave_features@40 isolation_properties@48"),
+                pin("PartitionIdValue", PartitionIdValue.LAYOUT, 8, "partition_id@0"),
+                pin("GetPartitionPropertyInput", GetPartitionPropertyInput.LAYOUT, 16, "partition_id@0 property_code@8"),
+                pin("PartitionPropertyValue", PartitionPropertyValue.LAYOUT, 8, "value@0"),
+                pin("SetPartitionPropertyInput", SetPartitionPropertyInput.LAYOUT, 24,
+                        "partition_id@0 property_code@8 value@16"),
+                pin("DepositMemoryHeader", DepositMemoryHeader.LAYOUT, 8, "partition_id@0"),
+                pin("WithdrawMemoryHeader", WithdrawMemoryHeader.LAYOUT, 16, "partition_id@0 proximity_domain_info@8"),
+                pin("MapGpaPagesHeader", MapGpaPagesHeader.LAYOUT, 24,
+                        "target_partition_id@0 target_gpa_base@8 map_flags@16"),
+                pin("UnmapGpaPagesHeader", UnmapGpaPagesHeader.LAYOUT, 24,
+                        "target_partition_id@0 target_gpa_base@8 unmap_flags@16"),
+                pin("InstallInterceptInput", InstallInterceptInput.LAYOUT, 24,
+                        "partition_id@0 access_type_mask@8 intercept_type@12 parameters@16"),
+                pin("CreateVpInput", CreateVpInput.LAYOUT, 40,
+                        "partition_id@0 vp_index@8 subnode_type@15 subnode_id@16 proximity_domain_info@24 flags@32"),
+                pin("DeleteVpInput", DeleteVpInput.LAYOUT, 16, "partition_id@0 vp_index@8"),
+                pin("PortInfo", PortInfo.LAYOUT, 24,
+                        "port_type@0 target_sint@8 target_vp@12 base_flag_number@16 flag_count@18"),
+                pin("CreatePortInput", CreatePortInput.LAYOUT, 56,
+                        "port_partition_id@0 port_id@8 port_vtl@12 min_connection_vtl@13 connection_partition_id@16 "
+                                + "port_info@24 proximity_domain_info@48"),
+                pin("DeletePortInput", DeletePortInput.LAYOUT, 16, "port_partition_id@0 port_id@8"),
+                pin("ConnectionInfo", ConnectionInfo.LAYOUT, 32, "port_type@0 monitor_address@8"),
+                pin("ConnectPortInput", ConnectPortInput.LAYOUT, 72,
+                        "connection_partition_id@0 connection_id@8 connection_vtl@12 port_partition_id@16 port_id@24 "
+                                + "connection_info@32 proximity_domain_info@64"),
+                pin("DisconnectPortInput", DisconnectPortInput.LAYOUT, 16,
+                        "connection_partition_id@0 connection_id@8 flags@12"),
+                pin("ReadGpaInput", ReadGpaInput.LAYOUT, 32,
+                        "partition_id@0 vp_index@8 byte_count@12 base_gpa@16 control_flags@24"),
+                pin("ReadGpaOutput", ReadGpaOutput.LAYOUT, 24, "access_result@0 data@8"),
+                pin("WriteGpaInput", WriteGpaInput.LAYOUT, 48,
+                        "partition_id@0 vp_index@8 byte_count@12 base_gpa@16 control_flags@24 data@32"),
+                pin("WriteGpaOutput", WriteGpaOutput.LAYOUT, 8, "access_result@0"),
+                pin("SegmentValue", SegmentValue.LAYOUT, 16, "base@0 limit@8 selector@12 attributes@14"),
+                pin("InterceptHeader", InterceptHeader.LAYOUT, 40,
+                        "vp_index@0 instruction_length@4 access_type@5 execution_state@6 cs@8 rip@24 rflags@32"),
+                pin("MemoryInterceptMessage", MemoryInterceptMessage.LAYOUT, 80,
+                        "header@0 cache_type@40 instruction_byte_count@44 memory_access_info@45 tpr_priority@46 "
+                                + "reserved@47 guest_virtual_address@48 guest_physical_address@56 instruction_bytes@64"),
+                pin("IoPortInterceptMessage", IoPortInterceptMessage.LAYOUT, 72,
+                        "header@0 port_number@40 access_info@42 instruction_byte_count@43 reserved@44 rax@48 "
+                                + "instruction_bytes@56"),
+                pin("MsrInterceptMessage", MsrInterceptMessage.LAYOUT, 64, "header@0 msr_number@40 reserved@44 rdx@48 rax@56"),
+                pin("CpuidInterceptMessage", CpuidInterceptMessage.LAYOUT, 104,
+                        "header@0 rax@40 rcx@48 rdx@56 rbx@64 default_result_rax@72 default_result_rcx@80 "
+                                + "default_result_rdx@88 default_result_rbx@96"),
+                pin("UnrecoverableExceptionMessage", UnrecoverableExceptionMessage.LAYOUT, 48, "header@0 vector@40"),
+                pin("BootInfo", BootInfo.LAYOUT, 104,
+                        "magic@0 version@8 size@12 partition_id@16 vp_index@24 vp_count@28 hypercall_page_gpa@32 "
+                                + "ram_size@40 image_base_gpa@48 image_end_gpa@56 free_base_gpa@64 stack_base_gpa@72 "
+                                + "stack_top_gpa@80 root_message_connection_id@88 root_event_connection_id@92 "
+                                + "root_message_sint@96 reserved@100"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layouts")
+    void layoutMatchesTheReference(String name, StructLayout layout, long size, String fields) {
+        assertEquals(size, layout.byteSize(), name + " size");
+        for (String field : fields.split(" ")) {
+            String[] f = field.split("@");
+            assertEquals(Long.parseLong(f[1]), layout.byteOffset(groupElement(f[0])), name + "." + f[0]);
+        }
+        long named = layout.memberLayouts().stream().filter(m -> m.name().isPresent()).count();
+        assertEquals(fields.split(" ").length, named, name + ": every named field is pinned");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layouts")
+    void layoutIsNaturallyAligned(String name, StructLayout layout, long size, String fields) {
+        long maxAlign = layout.memberLayouts().stream().mapToLong(MemoryLayout::byteAlignment).max().orElse(1);
+        assertEquals(0, layout.byteSize() % maxAlign, name + " size is a multiple of its alignment");
+    }
+
+    private static Arguments pin(String name, StructLayout layout, long size, String fields) {
+        return Arguments.of(name, layout, size, fields);
+    }
+}
