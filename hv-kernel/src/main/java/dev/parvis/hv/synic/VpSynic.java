@@ -106,7 +106,6 @@ public final class VpSynic implements SynicTarget {
             return HvStatus.INSUFFICIENT_BUFFERS;
         }
         queue.addLast(message);
-        markPending(sint);
         flush(sint);
         return HvStatus.SUCCESS;
     }
@@ -149,13 +148,13 @@ public final class VpSynic implements SynicTarget {
 
     private void flush(int sint) {
         ArrayDeque<HvMessage> queue = queues[sint];
-        while (!queue.isEmpty() && tryWrite(sint, queue.peekFirst())) {
-            queue.removeFirst();
-        }
-        if (!queue.isEmpty()) {
-            markPending(sint);
-            if (slotType(sint) == 0) {
-                flush(sint);
+        while (!queue.isEmpty()) {
+            // A busy slot gets the pending flag, then one more look: the guest may have freed it
+            // between our check and the flag, without seeing the flag (it then sends no EOM).
+            if (tryWrite(sint, queue.peekFirst()) || (markPending(sint) && tryWrite(sint, queue.peekFirst()))) {
+                queue.removeFirst();
+            } else {
+                return;
             }
         }
     }
@@ -175,16 +174,17 @@ public final class VpSynic implements SynicTarget {
         return true;
     }
 
-    private void markPending(int sint) {
+    /** Sets the pending flag of an occupied, deliverable slot; false when the slot cannot take messages now. */
+    private boolean markPending(int sint) {
         MemorySegment slot = slot(sint);
-        if (slot != null && (int) INT.getAcquire(slot, 0L) != 0) {
+        if (slot == null || (sints[sint] & HvSynic.SINT_MASKED) != 0) {
+            return false;
+        }
+        if ((int) INT.getAcquire(slot, 0L) != 0) {
             INT.getAndBitwiseOr(slot, 4L, PENDING_BIT_IN_WORD1);
         }
-    }
-
-    private int slotType(int sint) {
-        MemorySegment slot = slot(sint);
-        return slot == null ? -1 : (int) INT.getAcquire(slot, 0L);
+        VarHandle.fullFence();
+        return true;
     }
 
     private MemorySegment slot(int sint) {

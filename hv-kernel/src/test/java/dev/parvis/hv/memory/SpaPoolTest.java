@@ -1,0 +1,79 @@
+package dev.parvis.hv.memory;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parvis.vmcore.InsufficientMemoryException;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SpaPoolTest {
+    private final SpaPool pool = new SpaPool(64 * 4096);
+
+    @AfterEach
+    void close() {
+        pool.close();
+    }
+
+    @Test
+    void rootAllocationIsContiguousAndZeroed() {
+        long[] pages = pool.allocateRoot(8);
+        for (int i = 1; i < pages.length; i++) {
+            assertEquals(pages[0] + i, pages[i]);
+        }
+        assertEquals(0, pool.pages(pages[0], 8).get(ValueLayout.JAVA_LONG, 4096 * 7 + 8));
+        assertEquals(56, pool.statistics().rootFree());
+    }
+
+    @Test
+    void exhaustionIsAnErrorNotAPartialAllocation() {
+        pool.allocateRoot(60);
+        assertThrows(InsufficientMemoryException.class, () -> pool.allocateRoot(5));
+        assertEquals(4, pool.statistics().rootFree());
+    }
+
+    @Test
+    void aGuestPageCannotBeGivenToASecondPartition() throws Exception {
+        long[] pages = pool.allocateRoot(1);
+        pool.assignToGuest(pages, 7);
+        assertThrows(PageStateException.class, () -> pool.assignToGuest(pages, 8));
+        assertThrows(PageStateException.class, () -> pool.deposit(pages, 8));
+        assertEquals(PageState.GUEST, pool.state(pages[0]));
+        assertEquals(7, pool.holder(pages[0]));
+    }
+
+    @Test
+    void releasedGuestPagesAreScrubbedBeforeTheRootSeesThem() throws Exception {
+        long[] pages = pool.allocateRoot(1);
+        pool.assignToGuest(pages, 7);
+        pool.pages(pages[0], 1).fill((byte) 0x5A);
+        pool.releaseFromGuest(pages[0], 7);
+        assertEquals(PageState.ROOT_ALLOCATED, pool.state(pages[0]));
+        assertEquals(0, pool.pages(pages[0], 1).get(ValueLayout.JAVA_BYTE, 100));
+    }
+
+    @Test
+    void rootViewsAreRevokedWhenTheirPagesLeaveTheRoot() throws Exception {
+        long[] pages = pool.allocateRoot(2);
+        var view = pool.openRootView(pages);
+        view.page(1).set(ValueLayout.JAVA_INT, 0, 42);
+        pool.assignToGuest(new long[] {pages[1]}, 9);
+        assertTrue(view.isRevoked());
+        assertThrows(IllegalStateException.class, () -> view.page(0).get(ValueLayout.JAVA_INT, 0));
+    }
+
+    @Test
+    void depositAndWithdrawAccountPerPartition() throws Exception {
+        long[] pages = pool.allocateRoot(3);
+        pool.deposit(pages, 5);
+        assertEquals(3, pool.depositedTo(5));
+        assertEquals(3, pool.statistics().deposited());
+        long[] back = pool.withdraw(5, 10);
+        assertArrayEquals(pages, back);
+        assertEquals(0, pool.depositedTo(5));
+        assertEquals(PageState.ROOT_ALLOCATED, pool.state(pages[0]));
+    }
+}

@@ -1,0 +1,157 @@
+package dev.parvis.root.loader;
+
+import dev.parvis.abi.boot.BootInfo;
+import dev.parvis.abi.boot.BootProtocol;
+import dev.parvis.abi.hv.HvInterceptType;
+import dev.parvis.abi.hv.HvMapGpaFlags;
+import dev.parvis.abi.hv.HvPortType;
+import dev.parvis.abi.hv.HvRegisterName;
+import dev.parvis.abi.hv.input.PortInfo;
+import dev.parvis.abi.hv.input.RegisterAssoc;
+import dev.parvis.vmcore.RootHypercalls;
+import dev.parvis.vmcore.RootPageView;
+import dev.parvis.vmcore.RootPhysicalMemory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a running child from an ELF64 image with root hypercalls only: create, deposit,
+ * initialize, fill root pages and map them into the child with per-segment rights, create the VP,
+ * set its registers and hypercall page, wire the ports, finalize.
+ */
+public final class ChildLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ChildLoader.class);
+    private static final long PAGE = 4096;
+    private static final int VP_COUNT = 1;
+    private static final int R = HvMapGpaFlags.READABLE;
+    private static final int W = HvMapGpaFlags.WRITABLE;
+    private static final int X = HvMapGpaFlags.EXECUTABLE;
+
+    private final RootHypercalls hc;
+    private final RootPhysicalMemory memory;
+    private final long rootId;
+
+    public ChildLoader(RootHypercalls hc, RootPhysicalMemory memory) {
+        this.hc = hc;
+        this.memory = memory;
+        this.rootId = hc.getPartitionId();
+    }
+
+    /** Loads and starts the child; on failure nothing of it is left behind. */
+    public LoadedChild load(GuestSpec spec) {
+        ElfImage image = spec.image();
+        checkFits(image, spec.ramBytes());
+        long id = hc.createPartition(0);
+        try {
+            hc.depositMemory(id, memory.allocate(1 + VP_COUNT));
+            hc.initializePartition(id);
+            BootInfo boot = bootInfo(id, image, spec.ramBytes());
+            mapMemory(id, image, boot, spec.ramBytes());
+            ChildChannels channels = wirePorts(id);
+            hc.createVp(id, 0);
+            hc.setVpRegisters(id, 0,
+                    new RegisterAssoc(HvRegisterName.RIP, image.entry(), 0),
+                    new RegisterAssoc(HvRegisterName.RSP, boot.stackTopGpa(), 0),
+                    new RegisterAssoc(HvRegisterName.RDI, BootProtocol.BOOT_INFO_GPA, 0),
+                    new RegisterAssoc(HvRegisterName.RFLAGS, 0x2, 0),
+                    new RegisterAssoc(HvRegisterName.HYPERCALL, BootProtocol.HYPERCALL_PAGE_GPA | 1, 0));
+            hc.installIntercept(id, HvInterceptType.ACCESS_WRITE, HvInterceptType.X64_IO_PORT, BootProtocol.POWER_OFF_PORT);
+            hc.finalizePartition(id);
+            LOG.info("{}: partition {} running, {} KiB RAM, entry 0x{}", spec.name(), id, spec.ramBytes() >> 10, Long.toHexString(image.entry()));
+            return new LoadedChild(id, spec.name(), boot, channels);
+        } catch (RuntimeException e) {
+            destroy(id);
+            throw e;
+        }
+    }
+
+    /** Deletes the partition and takes back every page it held. */
+    public void destroy(long partitionId) {
+        try {
+            hc.deletePartition(partitionId);
+        } catch (RuntimeException e) {
+            LOG.debug("delete of partition {}: {}", partitionId, e.getMessage());
+        }
+        long[] pages = hc.withdrawMemory(partitionId, 64);
+        if (pages.length > 0) {
+            memory.free(pages);
+        }
+    }
+
+    private static void checkFits(ElfImage image, long ramBytes) {
+        long stackBase = ramBytes - BootProtocol.STACK_SIZE;
+        for (ElfImage.Segment s : image.segments()) {
+            if (s.vaddr() < BootProtocol.IMAGE_BASE_GPA || s.end() > stackBase) {
+                throw new InvalidImageException("segment 0x%x-0x%x outside [0x%x, 0x%x)"
+                        .formatted(s.vaddr(), s.end(), BootProtocol.IMAGE_BASE_GPA, stackBase));
+            }
+        }
+    }
+
+    private static BootInfo bootInfo(long id, ElfImage image, long ramBytes) {
+        long imageEnd = alignUp(image.highestAddress());
+        long stackBase = ramBytes - BootProtocol.STACK_SIZE;
+        return new BootInfo(id, 0, VP_COUNT, BootProtocol.HYPERCALL_PAGE_GPA, ramBytes, BootProtocol.IMAGE_BASE_GPA, imageEnd,
+                imageEnd, stackBase, ramBytes, ChildChannels.CHILD_MESSAGE_CONNECTION, ChildChannels.CHILD_EVENT_CONNECTION,
+                BootProtocol.ROOT_MESSAGE_SINT);
+    }
+
+    /** Fills root pages with the boot page and the image, then gives them to the child run by run. */
+    private void mapMemory(long id, ElfImage image, BootInfo boot, long ramBytes) {
+        int pages = (int) (ramBytes / PAGE);
+        long[] rootPages = memory.allocate(pages - 1);
+        int[] rights = rights(image, pages);
+        try (RootPageView view = memory.view(rootPages)) {
+            boot.write(view.page(gpnIndex(BootProtocol.BOOT_INFO_GPA)));
+            for (ElfImage.Segment s : image.segments()) {
+                view.write(s.vaddr() - PAGE, image.bytes(), (int) s.offset(), (int) s.fileSize());
+            }
+        }
+        int runStart = 1;
+        for (int gpn = 2; gpn <= pages; gpn++) {
+            if (gpn == pages || rights[gpn] != rights[runStart]) {
+                long[] run = java.util.Arrays.copyOfRange(rootPages, runStart - 1, gpn - 1);
+                hc.mapGpaPages(id, runStart, rights[runStart], run);
+                runStart = gpn;
+            }
+        }
+    }
+
+    /** Rights per GPN: RAM read-write, boot page read-only, image pages from their segment flags. */
+    private static int[] rights(ElfImage image, int pages) {
+        int[] rights = new int[pages];
+        java.util.Arrays.fill(rights, R | W);
+        rights[(int) (BootProtocol.HYPERCALL_PAGE_GPA / PAGE)] = R | X;
+        rights[(int) (BootProtocol.BOOT_INFO_GPA / PAGE)] = R;
+        boolean[] touched = new boolean[pages];
+        for (ElfImage.Segment s : image.segments()) {
+            int flags = (s.read() ? R : 0) | (s.write() ? W : 0) | (s.execute() ? X : 0);
+            for (long gpn = s.vaddr() / PAGE; gpn < alignUp(s.end()) / PAGE; gpn++) {
+                rights[(int) gpn] = touched[(int) gpn] ? rights[(int) gpn] | flags : flags;
+                touched[(int) gpn] = true;
+            }
+        }
+        return rights;
+    }
+
+    private ChildChannels wirePorts(long id) {
+        long root = rootId;
+        ChildChannels c = ChildChannels.forPartition(id);
+        hc.createPort(root, c.rootMessagePortId(), id, new PortInfo(HvPortType.MESSAGE, ChildChannels.ROOT_MESSAGE_SINT, 0, (short) 0, (short) 0));
+        hc.connectPort(id, ChildChannels.CHILD_MESSAGE_CONNECTION, root, c.rootMessagePortId(), HvPortType.MESSAGE);
+        hc.createPort(root, c.rootMessagePortId() + 1, id,
+                new PortInfo(HvPortType.EVENT, ChildChannels.ROOT_EVENT_SINT, 0, (short) c.rootEventFlag(), (short) 1));
+        hc.connectPort(id, ChildChannels.CHILD_EVENT_CONNECTION, root, c.rootMessagePortId() + 1, HvPortType.EVENT);
+        hc.createPort(id, ChildChannels.CHILD_PORT_ID, root, new PortInfo(HvPortType.MESSAGE, BootProtocol.ROOT_MESSAGE_SINT, 0, (short) 0, (short) 0));
+        hc.connectPort(root, c.rootToChildConnection(), id, ChildChannels.CHILD_PORT_ID, HvPortType.MESSAGE);
+        return c;
+    }
+
+    private static int gpnIndex(long gpa) {
+        return (int) (gpa / PAGE) - 1;
+    }
+
+    private static long alignUp(long value) {
+        return (value + PAGE - 1) & ~(PAGE - 1);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.parvis.root.run;
+
+import dev.parvis.abi.boot.BootProtocol;
+import dev.parvis.abi.hv.HvMessage;
+import dev.parvis.abi.hv.HvMessageType;
+import dev.parvis.abi.hv.HvStatus;
+import dev.parvis.abi.hv.message.IoPortInterceptMessage;
+import dev.parvis.abi.hv.message.MemoryInterceptMessage;
+import dev.parvis.root.loader.ChildChannels;
+import dev.parvis.root.loader.ChildLoader;
+import dev.parvis.root.loader.GuestSpec;
+import dev.parvis.root.loader.LoadedChild;
+import dev.parvis.vmcore.HypervisorServices;
+import dev.parvis.vmcore.RootHypercalls;
+import dev.parvis.vmcore.RootSynic;
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One child from boot to power-off: loads it, prints its debug output, answers each message it
+ * posts to the root with an acknowledgement, and ends when the guest writes the power-off port, a
+ * fatal intercept arrives, or the time runs out.
+ */
+public final class GuestRun {
+    /** How a run ended. */
+    public sealed interface Outcome {
+        record PoweredOff(int messagesReceived) implements Outcome {}
+
+        record Failed(String reason) implements Outcome {}
+
+        record TimedOut(Duration after) implements Outcome {}
+    }
+
+    private final HypervisorServices hv;
+    private final RootHypercalls hc;
+    private final GuestConsole console;
+    private final PrintStream out;
+
+    public GuestRun(HypervisorServices hv, GuestConsole console, PrintStream out) {
+        this.hv = hv;
+        this.hc = new RootHypercalls(hv.gateway());
+        this.console = console;
+        this.out = out;
+    }
+
+    public Outcome run(GuestSpec spec, Duration timeout) throws InterruptedException {
+        ChildLoader loader = new ChildLoader(hc, hv.rootMemory());
+        LoadedChild child = loader.load(spec);
+        console.name(child.partitionId(), spec.name());
+        try {
+            return converse(child, Instant.now().plus(timeout), timeout);
+        } finally {
+            loader.destroy(child.partitionId());
+        }
+    }
+
+    private Outcome converse(LoadedChild child, Instant deadline, Duration timeout) throws InterruptedException {
+        RootSynic synic = hv.rootSynic();
+        int received = 0;
+        while (Instant.now().isBefore(deadline)) {
+            Optional<HvMessage> intercept = synic.take(RootSynic.INTERCEPT_SINT, Duration.ofMillis(5));
+            if (intercept.isPresent() && intercept.get().sender() == child.partitionId()) {
+                Outcome end = onIntercept(intercept.get(), received);
+                if (end != null) {
+                    return end;
+                }
+            }
+            Optional<HvMessage> message = synic.poll(ChildChannels.ROOT_MESSAGE_SINT);
+            if (message.isPresent() && message.get().sender() == child.channels().rootMessagePortId()) {
+                received++;
+                reply(child, message.get());
+            }
+        }
+        return new Outcome.TimedOut(timeout);
+    }
+
+    private Outcome onIntercept(HvMessage m, int received) {
+        MemorySegment payload = MemorySegment.ofArray(m.payload());
+        if (m.type().equals(HvMessageType.X64_IO_PORT_INTERCEPT)) {
+            IoPortInterceptMessage io = IoPortInterceptMessage.read(payload);
+            if ((io.portNumber() & 0xFFFF) == BootProtocol.POWER_OFF_PORT && (io.rax() & 0xFFFF) == BootProtocol.POWER_OFF_VALUE) {
+                return new Outcome.PoweredOff(received);
+            }
+            return new Outcome.Failed("unexpected write of 0x%x to port 0x%x".formatted(io.rax(), io.portNumber() & 0xFFFF));
+        }
+        if (m.type().equals(HvMessageType.UNMAPPED_GPA) || m.type().equals(HvMessageType.GPA_INTERCEPT)) {
+            MemoryInterceptMessage mem = MemoryInterceptMessage.read(payload);
+            return new Outcome.Failed("%s at GPA 0x%x, rip 0x%x".formatted(m.type(), mem.guestPhysicalAddress(), mem.header().rip()));
+        }
+        return new Outcome.Failed("intercept " + m.type());
+    }
+
+    private void reply(LoadedChild child, HvMessage m) {
+        String text = printable(m.payload());
+        out.printf("root: received message type %d from partition %d (%d bytes): \"%s\"%n",
+                m.type().raw(), child.partitionId(), m.payload().length, text);
+        byte[] answer = "hello from root".getBytes(StandardCharsets.US_ASCII);
+        HvStatus status = hc.postMessage(child.channels().rootToChildConnection(), new HvMessageType(1), answer);
+        out.printf("root: replied \"hello from root\" to partition %d: %s%n", child.partitionId(), status);
+    }
+
+    private static String printable(byte[] payload) {
+        StringBuilder s = new StringBuilder();
+        for (byte b : payload) {
+            if (b == 0) {
+                break;
+            }
+            s.append(b >= 32 && b < 127 ? (char) b : '.');
+        }
+        return s.toString();
+    }
+}
