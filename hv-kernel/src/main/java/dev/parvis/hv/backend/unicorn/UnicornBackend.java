@@ -1,0 +1,34 @@
+package dev.parvis.hv.backend.unicorn;
+
+import dev.parvis.hv.backend.ProcessorBackend;
+import dev.parvis.hv.backend.VpEngine;
+import dev.parvis.hv.backend.VpIntercepts;
+
+/**
+ * The {@code unicorn} processor backend: each VP gets its own libunicorn instance.
+ *
+ * <p>Guest atomics are not atomic across instances, so the kernel runs the VPs of one partition in
+ * turn on one host thread (ARCHITECTURE.md section 5); different partitions run in parallel.
+ */
+public final class UnicornBackend implements ProcessorBackend {
+    private final UnicornLibrary library;
+
+    /** Loads libunicorn (see {@link UnicornLibrary}); throws LibraryUnavailable if it cannot. */
+    public UnicornBackend() {
+        this.library = UnicornLibrary.load();
+    }
+
+    @Override
+    public String name() {
+        return "unicorn";
+    }
+
+    @Override
+    public VpEngine createEngine(VpIntercepts intercepts) {
+        return new UnicornEngine(library, intercepts);
+    }
+
+    /** Engines own their instances and are closed by the kernel; the library stays loaded. */
+    @Override
+    public void close() {}
+}
