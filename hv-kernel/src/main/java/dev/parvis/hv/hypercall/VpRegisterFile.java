@@ -91,7 +91,9 @@ final class VpRegisterFile {
     boolean set(HvRegisterName name, long low, long high) {
         X64Register arch = ARCH.get(name.raw());
         if (arch != null) {
-            return writeArch(arch, low, high);
+            // Only the root sets architectural state (the loader, save/restore); a guest changing
+            // its own CR0/EFER/RIP through a hypercall would only be a way to wedge the CPU model.
+            return callerIsRoot && writeArch(arch, low, high);
         }
         int raw = name.raw();
         if (raw >= HvRegisterName.SINT0.raw() && raw < HvRegisterName.SINT0.raw() + HvSynic.SINT_COUNT) {
