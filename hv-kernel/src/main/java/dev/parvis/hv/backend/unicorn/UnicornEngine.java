@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (LME, LMA), CS selector 0 but executing as 64-bit code. Paging is off, so a linear address is the
  * guest-physical address: the GPA map is the guest's whole address space.
  *
+ * <p>RIP on exits (2.0.1, each pinned by a test): Hypercall and InvalidOpcode at the instruction;
+ * MemoryViolation at the faulting instruction (precise thanks to {@link UnicornTraps#RIP_SYNC_RANGE}),
+ * so mapping the page and running again retries exactly that instruction; Exception after
+ * {@code int n}/{@code int3} (traps) and at the instruction for faults such as #DE; Halt after the
+ * hlt; IoPortWrite at the end of the translation block (imprecise).
+ *
  * <p>Kicks: {@code uc_emu_stop} is not sticky: a stop that lands while the VP is between runs, or
  * just as uc_emu_start starts, is lost. The pending flag is therefore checked before every entry and
  * acknowledged after every return, and the kernel re-kicks while {@link #kickPending()} is true.
@@ -80,7 +86,11 @@ public final class UnicornEngine implements VpEngine {
         return b.length == 1 ? b[0] & 0xff : UnicornExitDecoder.NO_BYTE;
     }
 
-    /** Safe from any thread; a kick racing with {@link #close()} is ignored. */
+    /**
+     * Safe from any thread. A stop that arrives after run() acknowledged the kick may end the next
+     * run too (a spurious Cancelled). The kernel must stop kicking before it closes the engine: a
+     * kick racing with close() could reach uc_emu_stop on a freed instance.
+     */
     @Override
     public void kick() {
         kickPending.set(true);

@@ -2,6 +2,8 @@ package dev.parvis.hv.backend.unicorn;
 
 import dev.parvis.hv.backend.GuestMemoryRegion;
 import dev.parvis.hv.backend.MemoryAccess;
+import dev.parvis.hv.backend.SegmentRegister;
+import dev.parvis.hv.backend.TableRegister;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.backend.X64Register;
 import org.junit.jupiter.api.Test;
@@ -233,6 +235,30 @@ class UnicornEngineTest {
                 assertEquals(0x1000L * (i + 1), values[i], gprs[i].name());
             }
             assertEquals(2, g.engine.readRegister(X64Register.RFLAGS) & 2, "RFLAGS bit 1 is always set");
+        }
+    }
+
+    @Test
+    void descriptorTablesAndSystemSegmentsRoundTripThroughUcX86Mmr() {
+        try (TestGuest g = guest("F4")) {
+            g.engine.writeTable(X64Register.GDTR, new TableRegister(0x5000, 0x2F));
+            g.engine.writeTable(X64Register.IDTR, new TableRegister(0x6000, 0xFFF));
+            assertEquals(new TableRegister(0x5000, 0x2F), g.engine.readTable(X64Register.GDTR));
+            assertEquals(new TableRegister(0x6000, 0xFFF), g.engine.readTable(X64Register.IDTR));
+            var tr = new SegmentRegister(0x7000, 0x67, (short) 0x28, (short) 0x8B);
+            g.engine.writeSegment(X64Register.TR, tr);
+            assertEquals(tr, g.engine.readSegment(X64Register.TR));
+        }
+    }
+
+    @Test
+    void dataSegmentsReportSelectorAndFsGsBase() {
+        try (TestGuest g = guest("F4")) {
+            g.engine.writeRegister(X64Register.FS_BASE, 0xABC000);
+            SegmentRegister fs = g.engine.readSegment(X64Register.FS);
+            assertEquals(0xABC000, fs.base());
+            assertEquals(UnicornSegments.FLAT_DATA, fs.attributes());
+            assertEquals(UnicornSegments.LONG_MODE_CODE, g.engine.readSegment(X64Register.CS).attributes());
         }
     }
 }
