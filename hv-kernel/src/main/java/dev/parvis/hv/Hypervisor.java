@@ -9,6 +9,7 @@ import dev.parvis.hv.hypercall.PartitionCalls;
 import dev.parvis.hv.hypercall.SynicCalls;
 import dev.parvis.hv.hypercall.VpCalls;
 import dev.parvis.hv.memory.GpaMap;
+import dev.parvis.hv.memory.GrantTable;
 import dev.parvis.hv.memory.SpaPool;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.partition.PartitionTable;
@@ -19,6 +20,7 @@ import dev.parvis.hv.vp.InterceptReporter;
 import dev.parvis.hv.vp.PartitionRunner;
 import dev.parvis.hv.vp.VpPreempter;
 import dev.parvis.vmcore.ChildDebugListener;
+import dev.parvis.vmcore.GuestMemoryGrants;
 import dev.parvis.vmcore.HypercallGateway;
 import dev.parvis.vmcore.HypervisorServices;
 import dev.parvis.vmcore.RootPhysicalMemory;
@@ -46,6 +48,7 @@ public final class Hypervisor implements HypervisorServices {
     private final Partition root;
     private final RootGateway gateway;
     private final RootMemory rootMemory;
+    private final GrantTable grants;
     private volatile ChildDebugListener debugListener = (id, data) -> { };
 
     private Hypervisor(HypervisorConfig config) {
@@ -56,6 +59,7 @@ public final class Hypervisor implements HypervisorServices {
         partitions.add(root);
         this.gateway = new RootGateway(dispatcher, root);
         this.rootMemory = new RootMemory(pool);
+        this.grants = new GrantTable(pool, this::liveChildMap);
         registerHandlers();
         LOG.info("hypervisor up: {} MiB pool, backend {}", config.poolBytes() >> 20, backend.name());
     }
@@ -75,7 +79,8 @@ public final class Hypervisor implements HypervisorServices {
     /** A new child partition in the CREATED state, with guest privileges. */
     public Partition newChild(long privileges) {
         PartitionRunner runner = new PartitionRunner(preempter, sliceNanos);
-        Partition child = new Partition(partitions.allocateId(), privileges, new GpaMap(pool), runner);
+        long id = partitions.allocateId();
+        Partition child = new Partition(id, privileges, new GpaMap(pool, gpn -> grants.pageLeaving(id, gpn)), runner);
         runner.attach(child, new ExitHandler(dispatcher::dispatchGuest, interceptReporter));
         partitions.add(child);
         return child;
@@ -126,6 +131,16 @@ public final class Hypervisor implements HypervisorServices {
     @Override
     public RootSynic rootSynic() {
         return rootInbox;
+    }
+
+    @Override
+    public GuestMemoryGrants grants() {
+        return grants;
+    }
+
+    private GpaMap liveChildMap(long partitionId) {
+        Partition p = partitions.get(partitionId);
+        return p == null || p.isRoot() || p.state() == dev.parvis.hv.partition.PartitionState.DELETED ? null : p.gpaMap();
     }
 
     @Override

@@ -12,6 +12,8 @@ public interface HypervisorServices extends AutoCloseable {
 
     RootSynic rootSynic();
 
+    GuestMemoryGrants grants();
+
     /** Routes every child's debug output to {@code listener} (replacing the previous one). */
     void setDebugListener(ChildDebugListener listener);
 

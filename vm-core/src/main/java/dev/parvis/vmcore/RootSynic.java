@@ -21,6 +21,15 @@ public interface RootSynic {
     /** Atomically clears and returns event flag {@code flag} of {@code sint}. */
     boolean testAndClearEvent(int sint, int flag);
 
+    /**
+     * Runs {@code listener} every time a child signals flag {@code flag} of {@code sint}, on the
+     * signalling VP's thread: it must only hand off (unpark a thread, complete a future). The flag
+     * is still set and must be cleared with {@link #testAndClearEvent}.
+     */
+    void subscribe(int sint, int flag, Runnable listener);
+
+    void unsubscribe(int sint, int flag);
+
     /** Waits up to {@code timeout} until any flag of {@code sint} is set; returns whether one is. */
     boolean awaitEvent(int sint, Duration timeout) throws InterruptedException;
 }

@@ -23,13 +23,24 @@ public final class GpaMap {
     private static final long PRESENT = 0x8;
     private static final int SPN_SHIFT = 4;
 
+    /** Told about every page that leaves the map, before it can be reused. */
+    public interface PageListener {
+        void pageLeaving(long gpn);
+    }
+
     private final SpaPool pool;
+    private final PageListener listener;
     private final long[][] leaves = new long[(int) (MAX_GPN >>> LEAF_BITS)][];
     private volatile long generation;
     private long mappedPages;
 
     public GpaMap(SpaPool pool) {
+        this(pool, gpn -> { });
+    }
+
+    public GpaMap(SpaPool pool, PageListener listener) {
         this.pool = pool;
+        this.listener = listener;
     }
 
     public long generation() {
@@ -50,6 +61,8 @@ public final class GpaMap {
         }
         if (leaf[(int) (gpn & (LEAF_SIZE - 1))] == 0) {
             mappedPages++;
+        } else {
+            listener.pageLeaving(gpn);
         }
         leaf[(int) (gpn & (LEAF_SIZE - 1))] = (spn << SPN_SHIFT) | PRESENT | (access & ACCESS_MASK);
         generation++;
@@ -61,6 +74,7 @@ public final class GpaMap {
         if (entry == 0) {
             return -1;
         }
+        listener.pageLeaving(gpn);
         leaves[(int) (gpn >>> LEAF_BITS)][(int) (gpn & (LEAF_SIZE - 1))] = 0;
         mappedPages--;
         generation++;

@@ -5,7 +5,9 @@ import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.HvSynic;
 import dev.parvis.vmcore.RootSynic;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -23,6 +25,7 @@ public final class RootInbox implements SynicTarget, RootSynic {
     private final LinkedBlockingQueue<HvMessage>[] queues = new LinkedBlockingQueue[HvSynic.SINT_COUNT];
     private final long[][] flags = new long[HvSynic.SINT_COUNT][HvSynic.EVENT_FLAGS_COUNT / 64];
     private final ReentrantLock flagLock = new ReentrantLock();
+    private final Map<Integer, Runnable> listeners = new ConcurrentHashMap<>();
     private final Condition flagSet = flagLock.newCondition();
 
     public RootInbox() {
@@ -38,16 +41,36 @@ public final class RootInbox implements SynicTarget, RootSynic {
 
     @Override
     public boolean signalEvent(int sint, int flag) {
+        boolean newlySet;
         flagLock.lock();
         try {
             long bit = 1L << (flag & 63);
-            boolean newlySet = (flags[sint][flag >>> 6] & bit) == 0;
+            newlySet = (flags[sint][flag >>> 6] & bit) == 0;
             flags[sint][flag >>> 6] |= bit;
             flagSet.signalAll();
-            return newlySet;
         } finally {
             flagLock.unlock();
         }
+        Runnable listener = listeners.get(key(sint, flag));
+        if (listener != null) {
+            listener.run();
+        }
+        return newlySet;
+    }
+
+    @Override
+    public void subscribe(int sint, int flag, Runnable listener) {
+        checkSint(sint);
+        listeners.put(key(sint, flag), listener);
+    }
+
+    @Override
+    public void unsubscribe(int sint, int flag) {
+        listeners.remove(key(sint, flag));
+    }
+
+    private static int key(int sint, int flag) {
+        return (sint << 16) | flag;
     }
 
     @Override

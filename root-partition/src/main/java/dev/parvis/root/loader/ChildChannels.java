@@ -12,11 +12,11 @@ public record ChildChannels(long partitionId, int rootMessagePortId, int rootEve
     public static final int ROOT_MESSAGE_SINT = 1;
     /** Root SINT whose event flags children signal. */
     public static final int ROOT_EVENT_SINT = 2;
-    /** The child's connection ids towards the root (in the child's namespace). */
-    public static final int CHILD_MESSAGE_CONNECTION = 1;
-    public static final int CHILD_EVENT_CONNECTION = 2;
+    /** The child's connection ids towards the root (in the child's namespace); VMBus keeps 1-4. */
+    public static final int CHILD_MESSAGE_CONNECTION = 0x100;
+    public static final int CHILD_EVENT_CONNECTION = 0x101;
     /** The child's own port that receives root messages. */
-    public static final int CHILD_PORT_ID = 1;
+    public static final int CHILD_PORT_ID = 0x100;
 
     static ChildChannels forPartition(long partitionId) {
         return new ChildChannels(partitionId, (int) (partitionId * 2), (int) (partitionId % 2048), (int) partitionId);

@@ -1,0 +1,155 @@
+package dev.parvis.hv.memory;
+
+import dev.parvis.hv.backend.GuestMemoryRegion;
+import dev.parvis.vmcore.GrantRefusedException;
+import dev.parvis.vmcore.GuestMemoryGrants;
+import dev.parvis.vmcore.GuestMemoryView;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The root's open windows onto children's pages. A grant is checked page by page against the
+ * child's GPA map when it opens, and revoked the moment any of its pages leaves the child's map
+ * (GpaMap reports every unmap and remap here), before that page can be scrubbed and reused.
+ */
+public final class GrantTable implements GuestMemoryGrants {
+    private static final Logger LOG = LoggerFactory.getLogger(GrantTable.class);
+    private static final int NEEDED = GuestMemoryRegion.READ | GuestMemoryRegion.WRITE;
+
+    private final SpaPool pool;
+    private final LongFunction<GpaMap> maps;
+    private final List<Grant> open = new ArrayList<>();
+
+    /** @param maps the GPA map of a live child partition, or null */
+    public GrantTable(SpaPool pool, LongFunction<GpaMap> maps) {
+        this.pool = pool;
+        this.maps = maps;
+    }
+
+    @Override
+    public synchronized GuestMemoryView open(long partitionId, long[] gpns) {
+        GpaMap map = maps.apply(partitionId);
+        if (map == null) {
+            throw new GrantRefusedException("no child partition " + partitionId);
+        }
+        if (gpns.length == 0 || gpns.length > GpaMap.MAX_GPN) {
+            throw new GrantRefusedException("a grant needs 1 or more pages");
+        }
+        long[] spns = new long[gpns.length];
+        for (int i = 0; i < gpns.length; i++) {
+            int access = map.access(gpns[i]);
+            if (access < 0 || (access & NEEDED) != NEEDED) {
+                throw new GrantRefusedException("partition %d GPN 0x%x is not mapped read-write".formatted(partitionId, gpns[i]));
+            }
+            spns[i] = map.spn(gpns[i]);
+        }
+        Grant grant = new Grant(partitionId, gpns, spns);
+        open.add(grant);
+        return grant;
+    }
+
+    /** Called by a GPA map when {@code gpn} of {@code partitionId} is unmapped or remapped. */
+    public synchronized void pageLeaving(long partitionId, long gpn) {
+        for (Grant g : List.copyOf(open)) {
+            if (g.partitionId == partitionId && g.covers(gpn)) {
+                LOG.debug("partition {} GPN 0x{} left the partition: grant revoked", partitionId, Long.toHexString(gpn));
+                g.revoke();
+            }
+        }
+    }
+
+    public synchronized int openCount() {
+        return open.size();
+    }
+
+    private synchronized void forget(Grant g) {
+        open.remove(g);
+    }
+
+    private final class Grant implements GuestMemoryView {
+        private final long partitionId;
+        private final long[] sortedGpns;
+        private final Arena arena = Arena.ofShared();
+        private final MemorySegment[] pages;
+        private final MemorySegment contiguous;
+        private final List<Runnable> onRevoke = new ArrayList<>();
+
+        Grant(long partitionId, long[] gpns, long[] spns) {
+            this.partitionId = partitionId;
+            this.sortedGpns = gpns.clone();
+            Arrays.sort(sortedGpns);
+            this.pages = new MemorySegment[spns.length];
+            boolean adjacent = true;
+            for (int i = 0; i < spns.length; i++) {
+                pages[i] = pool.pages(spns[i], 1).reinterpret(arena, null);
+                adjacent &= i == 0 || spns[i] == spns[i - 1] + 1;
+            }
+            this.contiguous = adjacent ? pool.pages(spns[0], spns.length).reinterpret(arena, null) : null;
+        }
+
+        boolean covers(long gpn) {
+            return Arrays.binarySearch(sortedGpns, gpn) >= 0;
+        }
+
+        @Override
+        public long partitionId() {
+            return partitionId;
+        }
+
+        @Override
+        public int pageCount() {
+            return pages.length;
+        }
+
+        @Override
+        public MemorySegment page(int index) {
+            return pages[index];
+        }
+
+        @Override
+        public MemorySegment contiguous() {
+            return contiguous;
+        }
+
+        @Override
+        public boolean isRevoked() {
+            return !arena.scope().isAlive();
+        }
+
+        @Override
+        public synchronized void onRevoke(Runnable action) {
+            onRevoke.add(action);
+        }
+
+        void revoke() {
+            List<Runnable> actions;
+            synchronized (this) {
+                actions = List.copyOf(onRevoke);
+            }
+            close();
+            for (Runnable action : actions) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("revocation callback failed", e);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (GrantTable.this) {
+                if (arena.scope().isAlive()) {
+                    arena.close();
+                }
+                forget(this);
+            }
+        }
+    }
+}

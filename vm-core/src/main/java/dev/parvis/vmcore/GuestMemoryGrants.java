@@ -1,0 +1,17 @@
+package dev.parvis.vmcore;
+
+/**
+ * Access for the root to pages a child named (a GPADL). The kernel checks every page against the
+ * child's GPA map and hands out a revocable view; the view dies when the root closes it or when the
+ * child loses a page of it (unmapped, partition deleted), so a stale access fails loudly.
+ */
+public interface GuestMemoryGrants {
+
+    /**
+     * Opens a view of {@code gpns} of partition {@code partitionId}, in order. Every page must be
+     * mapped in the child with read and write rights.
+     *
+     * @throws GrantRefusedException naming the first page that cannot be granted
+     */
+    GuestMemoryView open(long partitionId, long[] gpns);
+}
