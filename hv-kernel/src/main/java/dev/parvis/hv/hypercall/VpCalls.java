@@ -130,13 +130,14 @@ public final class VpCalls {
      */
     private HypercallResult withTarget(HypercallContext ctx, ElementAction action) {
         VpRegistersHeader header = VpRegistersHeader.read(ctx.input());
+        boolean self = header.partitionId() == HvConstants.PARTITION_ID_SELF || header.partitionId() == ctx.caller().id();
+        // Privilege before existence: a child must not learn which partition ids exist.
+        if (!self && !ctx.caller().has(HvPartitionPrivilege.ACCESS_VP_REGISTERS)) {
+            return HypercallContext.fail(HvStatus.ACCESS_DENIED);
+        }
         Partition target = hv.partitions().resolve(ctx.caller(), header.partitionId());
         if (target == null || target.isRoot() || target.state() == PartitionState.DELETED) {
             return HypercallContext.fail(HvStatus.INVALID_PARTITION_ID);
-        }
-        boolean self = target == ctx.caller();
-        if (!self && !ctx.caller().has(HvPartitionPrivilege.ACCESS_VP_REGISTERS)) {
-            return HypercallContext.fail(HvStatus.ACCESS_DENIED);
         }
         if (header.inputVtl() != 0) {
             return HypercallContext.fail(HvStatus.INVALID_PARAMETER);
