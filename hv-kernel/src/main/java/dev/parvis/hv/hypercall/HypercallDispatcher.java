@@ -98,7 +98,8 @@ public final class HypercallDispatcher {
             return p.failure;
         }
         MemorySegment in = vp.inputPage();
-        in.fill((byte) 0);
+        // Handlers read at most max(inputSize, 16) bytes: only that much needs defined contents.
+        in.asSlice(0, 16).fill((byte) 0);
         MemorySegment guestOutput = null;
         if (p.control.fast()) {
             in.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, rdx);

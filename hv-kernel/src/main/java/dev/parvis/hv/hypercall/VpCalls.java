@@ -61,7 +61,9 @@ public final class VpCalls {
             VpCallbacks callbacks = new VpCallbacks(p, new CpuidPolicy(p.privileges(), Partition.MAX_VPS));
             callbacks.bind(in.vpIndex());
             VpEngine engine = hv.backend().createEngine(callbacks);
-            p.setVp(in.vpIndex(), new VirtualProcessor(p, in.vpIndex(), engine));
+            VirtualProcessor vp = new VirtualProcessor(p, in.vpIndex(), engine);
+            p.setVp(in.vpIndex(), vp);
+            p.runner().adopt(vp);
         }
         return ctx.ok();
     }

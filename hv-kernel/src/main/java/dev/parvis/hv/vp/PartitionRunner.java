@@ -133,9 +133,16 @@ public final class PartitionRunner {
         setFlags(vp, () -> vp.explicitSuspend = value);
     }
 
-    /** Marks a VP deleted so it never runs again. */
+    /** Makes a new VP known to the scheduler; it runs once the partition runs. */
+    public void adopt(VirtualProcessor vp) {
+        preempter.register(vp);
+        signal();
+    }
+
+    /** Marks a VP deleted so it never runs again, and stops preempting it. */
     public void retire(VirtualProcessor vp) {
         setFlags(vp, () -> vp.deleted = true);
+        preempter.unregister(vp);
     }
 
     <T> T withLock(Supplier<T> read) {
@@ -199,12 +206,12 @@ public final class PartitionRunner {
             vp.appliedMapGeneration = generation;
         }
         long start = System.nanoTime();
-        preempter.arm(vp.engine(), start + sliceNanos);
+        vp.sliceDeadline = start + sliceNanos | 1;
         VpExit exit;
         try {
             exit = vp.engine().run();
         } finally {
-            preempter.disarm(vp.engine());
+            vp.sliceDeadline = 0;
         }
         vp.countExit(System.nanoTime() - start);
         exitHandler.handle(vp, exit);

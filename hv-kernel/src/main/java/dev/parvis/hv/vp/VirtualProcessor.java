@@ -26,6 +26,8 @@ public final class VirtualProcessor {
     boolean wakePending;
     boolean deleted;
     long appliedMapGeneration = -1;
+    /** When the current run slice ends (System.nanoTime); 0 while the VP is not inside a run. */
+    volatile long sliceDeadline;
     private volatile long hypercalls;
     private volatile long exits;
     private volatile long runNanos;

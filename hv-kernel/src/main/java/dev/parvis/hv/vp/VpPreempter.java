@@ -1,8 +1,7 @@
 package dev.parvis.hv.vp;
 
-import dev.parvis.hv.backend.VpEngine;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class VpPreempter implements AutoCloseable {
     private static final long TICK_NANOS = 500_000;
 
-    private final Map<VpEngine, Long> deadlines = new ConcurrentHashMap<>();
+    /** Every live VP; a VP inside a run has a non-zero slice deadline. */
+    private final List<VirtualProcessor> vps = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -22,23 +22,24 @@ public final class VpPreempter implements AutoCloseable {
         thread = Thread.ofPlatform().name("parvis-preempter").daemon(true).start(this::loop);
     }
 
-    void arm(VpEngine engine, long deadlineNanos) {
-        deadlines.put(engine, deadlineNanos);
+    void register(VirtualProcessor vp) {
+        vps.add(vp);
     }
 
-    void disarm(VpEngine engine) {
-        deadlines.remove(engine);
+    void unregister(VirtualProcessor vp) {
+        vps.remove(vp);
     }
 
     private void loop() {
         while (!closed) {
             LockSupport.parkNanos(TICK_NANOS);
             long now = System.nanoTime();
-            deadlines.forEach((engine, deadline) -> {
-                if (now - deadline >= 0 || engine.kickPending()) {
-                    engine.kick();
+            for (VirtualProcessor vp : vps) {
+                long deadline = vp.sliceDeadline;
+                if (deadline != 0 && (now - deadline >= 0 || vp.engine().kickPending())) {
+                    vp.engine().kick();
                 }
-            });
+            }
         }
     }
 
