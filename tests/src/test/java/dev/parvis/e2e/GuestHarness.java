@@ -1,0 +1,271 @@
+package dev.parvis.e2e;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.parvis.abi.boot.BootProtocol;
+import dev.parvis.abi.hv.HvMessage;
+import dev.parvis.abi.hv.HvMessageType;
+import dev.parvis.abi.hv.HvStatus;
+import dev.parvis.abi.hv.message.IoPortInterceptMessage;
+import dev.parvis.hv.Hypervisor;
+import dev.parvis.hv.HypervisorConfig;
+import dev.parvis.hv.backend.unicorn.UnicornBackend;
+import dev.parvis.hv.partition.Partition;
+import dev.parvis.hv.vp.VirtualProcessor;
+import dev.parvis.root.loader.ChildChannels;
+import dev.parvis.root.loader.ChildLoader;
+import dev.parvis.root.loader.ElfImage;
+import dev.parvis.root.loader.GuestSpec;
+import dev.parvis.root.loader.LoadedChild;
+import dev.parvis.vmcore.RootHypercalls;
+import dev.parvis.vmcore.RootSynic;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One booted hypervisor with the root's loader, for end-to-end tests that run gcc-built guests.
+ *
+ * <p>Two pump threads drain the root's SynIC: messages on {@link ChildChannels#ROOT_MESSAGE_SINT} are
+ * queued per sending root port (one per child), intercepts on {@link RootSynic#INTERCEPT_SINT} per
+ * partition, so tests with several children never steal each other's traffic. Every wait is bounded;
+ * a timeout fails the test with the child's debug output.
+ */
+final class GuestHarness implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+    static final long POOL_BYTES = 64L << 20;
+    static final long GUEST_RAM = 4L << 20;
+
+    final Hypervisor hv;
+    final RootHypercalls hc;
+    final ChildLoader loader;
+
+    private final Map<Long, StringBuffer> debug = new ConcurrentHashMap<>();
+    private final Map<Long, Set<String>> vpThreads = new ConcurrentHashMap<>();
+    private final Map<Long, BlockingQueue<HvMessage>> messages = new ConcurrentHashMap<>();
+    private final Map<Long, BlockingQueue<HvMessage>> intercepts = new ConcurrentHashMap<>();
+    private final List<LoadedChild> live = new ArrayList<>();
+    private final List<Thread> pumps = new ArrayList<>();
+    private volatile boolean closing;
+
+    GuestHarness() {
+        hv = Hypervisor.boot(new HypervisorConfig(POOL_BYTES, UnicornBackend::new, Duration.ofMillis(10)));
+        hc = new RootHypercalls(hv.gateway());
+        loader = new ChildLoader(hc, hv.rootMemory());
+        hv.setDebugListener((id, bytes) -> {
+            debug.computeIfAbsent(id, k -> new StringBuffer()).append(new String(bytes, StandardCharsets.UTF_8));
+            vpThreads.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(Thread.currentThread().getName());
+        });
+        pumps.add(pump(ChildChannels.ROOT_MESSAGE_SINT, messages));
+        pumps.add(pump(RootSynic.INTERCEPT_SINT, intercepts));
+    }
+
+    private Thread pump(int sint, Map<Long, BlockingQueue<HvMessage>> byKey) {
+        return Thread.ofPlatform().daemon(true).name("e2e-root-sint-" + sint).start(() -> {
+            try {
+                while (!closing) {
+                    hv.rootSynic().take(sint, Duration.ofMillis(50))
+                            .ifPresent(m -> queue(byKey, m.sender()).add(m));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private static BlockingQueue<HvMessage> queue(Map<Long, BlockingQueue<HvMessage>> byKey, long key) {
+        return byKey.computeIfAbsent(key, k -> new LinkedBlockingQueue<>());
+    }
+
+    static Path guestsDir() {
+        String dir = System.getProperty("parvis.guests.dir");
+        if (dir == null) {
+            fail("system property parvis.guests.dir is not set (run through Maven)");
+        }
+        return Path.of(dir);
+    }
+
+    static ElfImage image(String guest) {
+        Path elf = guestsDir().resolve(guest + ".elf");
+        try {
+            return ElfImage.parse(Files.readAllBytes(elf));
+        } catch (IOException e) {
+            throw new UncheckedIOException("guest image " + elf + " (build guest-sdk first)", e);
+        }
+    }
+
+    /** Loads and starts {@code guest}; it is destroyed at {@link #close()} unless destroyed before. */
+    LoadedChild boot(String guest) {
+        return boot(guest, GUEST_RAM);
+    }
+
+    LoadedChild boot(String guest, long ramBytes) {
+        LoadedChild child = loader.load(new GuestSpec(guest, image(guest), ramBytes));
+        synchronized (live) {
+            live.add(child);
+        }
+        return child;
+    }
+
+    void destroy(LoadedChild child) {
+        synchronized (live) {
+            live.remove(child);
+        }
+        loader.destroy(child.partitionId());
+    }
+
+    /** Posts {@code payload} (message type 1) on the root's connection to {@code child}. */
+    HvStatus post(LoadedChild child, byte[] payload) {
+        return hc.postMessage(child.channels().rootToChildConnection(), new HvMessageType(1), payload);
+    }
+
+    /** Posts and fails the test unless the hypervisor accepted the message. */
+    void send(LoadedChild child, byte[] payload) {
+        HvStatus status = post(child, payload);
+        if (!status.isSuccess()) {
+            fail("root post to %s failed: %s%n%s".formatted(child.name(), status, describe(child)));
+        }
+    }
+
+    /** The next message {@code child} posted to the root; fails after {@code timeout}. */
+    HvMessage awaitMessage(LoadedChild child, Duration timeout) throws InterruptedException {
+        HvMessage m = queue(messages, child.channels().rootMessagePortId()).poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (m == null) {
+            fail("no message from %s within %s%n%s".formatted(child.name(), timeout, describe(child)));
+        }
+        return m;
+    }
+
+    HvMessage awaitMessage(LoadedChild child) throws InterruptedException {
+        return awaitMessage(child, TIMEOUT);
+    }
+
+    /** A message from {@code child} if one arrives within {@code wait}. */
+    Optional<HvMessage> pollMessage(LoadedChild child, Duration wait) throws InterruptedException {
+        return Optional.ofNullable(queue(messages, child.channels().rootMessagePortId())
+                .poll(wait.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** The next intercept the hypervisor reported for {@code child}; fails after {@code timeout}. */
+    HvMessage awaitIntercept(LoadedChild child, Duration timeout) throws InterruptedException {
+        HvMessage m = queue(intercepts, child.partitionId()).poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (m == null) {
+            fail("no intercept for %s within %s%n%s".formatted(child.name(), timeout, describe(child)));
+        }
+        return m;
+    }
+
+    Optional<HvMessage> pollIntercept(LoadedChild child, Duration wait) throws InterruptedException {
+        return Optional.ofNullable(queue(intercepts, child.partitionId()).poll(wait.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Waits for the power-off port write; any other intercept first fails the test. */
+    void awaitPowerOff(LoadedChild child, Duration timeout) throws InterruptedException {
+        HvMessage m = awaitIntercept(child, timeout);
+        if (!m.type().equals(HvMessageType.X64_IO_PORT_INTERCEPT)) {
+            fail("%s: expected the power-off port write, got intercept %s%n%s".formatted(child.name(), m.type(), describe(child)));
+        }
+        IoPortInterceptMessage io = IoPortInterceptMessage.read(MemorySegment.ofArray(m.payload()));
+        if ((io.portNumber() & 0xFFFF) != BootProtocol.POWER_OFF_PORT || (io.rax() & 0xFFFF) != BootProtocol.POWER_OFF_VALUE) {
+            fail("%s: write of 0x%x to port 0x%x is not a power-off".formatted(child.name(), io.rax(), io.portNumber() & 0xFFFF));
+        }
+    }
+
+    void awaitPowerOff(LoadedChild child) throws InterruptedException {
+        awaitPowerOff(child, TIMEOUT);
+    }
+
+    /** Waits until {@code child}'s debug output contains {@code text}. */
+    void awaitOutput(LoadedChild child, String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!output(child).contains(text)) {
+            if (System.nanoTime() > deadline) {
+                fail("%s never printed \"%s\" within %s%n%s".formatted(child.name(), text, timeout, describe(child)));
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Everything {@code child} wrote through HvCallPostDebugData so far. */
+    String output(LoadedChild child) {
+        StringBuffer b = debug.get(child.partitionId());
+        return b == null ? "" : b.toString();
+    }
+
+    /** Names of the host threads on which {@code child}'s debug output was produced. */
+    Set<String> vpThreads(LoadedChild child) {
+        return Set.copyOf(vpThreads.getOrDefault(child.partitionId(), Set.of()));
+    }
+
+    Partition partition(LoadedChild child) {
+        return hv.partitions().get(child.partitionId());
+    }
+
+    VirtualProcessor vp0(LoadedChild child) {
+        return partition(child).vp(0);
+    }
+
+    String describe(LoadedChild child) {
+        return "--- debug output of %s (partition %d) ---%n%s--- end ---".formatted(child.name(), child.partitionId(), output(child));
+    }
+
+    /** Little-endian view of a message payload. */
+    static ByteBuffer le(HvMessage m) {
+        return ByteBuffer.wrap(m.payload()).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    static byte[] u64s(long... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return b.array();
+    }
+
+    static byte[] u32s(int... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : values) {
+            b.putInt(v);
+        }
+        return b.array();
+    }
+
+    @Override
+    public void close() {
+        try {
+            List<LoadedChild> children;
+            synchronized (live) {
+                children = List.copyOf(live);
+                live.clear();
+            }
+            for (LoadedChild c : children) {
+                loader.destroy(c.partitionId());
+            }
+        } finally {
+            closing = true;
+            for (Thread t : pumps) {
+                try {
+                    t.join(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            hv.close();
+        }
+    }
+}
