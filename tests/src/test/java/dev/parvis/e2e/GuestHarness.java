@@ -126,7 +126,7 @@ final class GuestHarness implements AutoCloseable {
         synchronized (live) {
             live.remove(child);
         }
-        loader.destroy(child.partitionId());
+        loader.destroy(child);
     }
 
     /** Posts {@code payload} (message type 1) on the root's connection to {@code child}. */
@@ -254,7 +254,7 @@ final class GuestHarness implements AutoCloseable {
                 live.clear();
             }
             for (LoadedChild c : children) {
-                loader.destroy(c.partitionId());
+                loader.destroy(c);
             }
         } finally {
             closing = true;

@@ -25,6 +25,8 @@ public final class Partition {
     private final long createdNanos = System.nanoTime();
     private volatile PartitionState state = PartitionState.CREATED;
     private final VirtualProcessor[] vps = new VirtualProcessor[MAX_VPS];
+    /** The live VPs in index order, rebuilt on change: the scheduler reads it on every exit. */
+    private volatile VirtualProcessor[] live = new VirtualProcessor[0];
     private final PartitionRunner runner;
     private final Set<Integer> ioPortIntercepts = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<byte[]> debugInput = new ConcurrentLinkedQueue<>();
@@ -83,14 +85,16 @@ public final class Partition {
 
     public synchronized void setVp(int index, VirtualProcessor vp) {
         vps[index] = vp;
+        live = java.util.Arrays.stream(vps).filter(java.util.Objects::nonNull).toArray(VirtualProcessor[]::new);
     }
 
-    public synchronized VirtualProcessor[] vps() {
-        return java.util.Arrays.stream(vps).filter(java.util.Objects::nonNull).toArray(VirtualProcessor[]::new);
+    /** The live VPs; the array is shared and must not be modified. */
+    public VirtualProcessor[] vps() {
+        return live;
     }
 
-    public synchronized int vpCount() {
-        return vps().length;
+    public int vpCount() {
+        return live.length;
     }
 
     public Set<Integer> ioPortIntercepts() {

@@ -15,7 +15,8 @@ public final class PortTable {
     private record Key(long partitionId, int id) {}
 
     private final Map<Key, Port> ports = new HashMap<>();
-    private final Map<Key, Connection> connections = new HashMap<>();
+    /** Read lock-free on every PostMessage and SignalEvent; written under the table's lock. */
+    private final Map<Key, Connection> connections = new java.util.concurrent.ConcurrentHashMap<>();
 
     public synchronized HvStatus createPort(Port port) {
         if (port.portId() < 0 || port.portId() > MAX_ID) {
@@ -67,7 +68,7 @@ public final class PortTable {
     }
 
     /** The connection {@code connectionId} of the sending partition, or null. */
-    public synchronized Connection connection(long partitionId, int connectionId) {
+    public Connection connection(long partitionId, int connectionId) {
         return connections.get(new Key(partitionId, connectionId));
     }
 

@@ -46,8 +46,10 @@ public final class RootInbox implements SynicTarget, RootSynic {
         try {
             long bit = 1L << (flag & 63);
             newlySet = (flags[sint][flag >>> 6] & bit) == 0;
-            flags[sint][flag >>> 6] |= bit;
-            flagSet.signalAll();
+            if (newlySet) {
+                flags[sint][flag >>> 6] |= bit;
+                flagSet.signalAll();
+            }
         } finally {
             flagLock.unlock();
         }

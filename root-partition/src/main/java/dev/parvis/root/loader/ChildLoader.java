@@ -42,11 +42,13 @@ public final class ChildLoader {
         ElfImage image = spec.image();
         checkFits(image, spec.ramBytes());
         long id = hc.createPartition(0);
+        long[] ram = new long[0];
         try {
             hc.depositMemory(id, memory.allocate(1 + VP_COUNT));
             hc.initializePartition(id);
             BootInfo boot = bootInfo(id, image, spec.ramBytes());
-            mapMemory(id, image, boot, spec.ramBytes());
+            ram = memory.allocate((int) (spec.ramBytes() / PAGE) - 1);
+            mapMemory(id, image, boot, ram);
             ChildChannels channels = wirePorts(id);
             hc.createVp(id, 0);
             hc.setVpRegisters(id, 0,
@@ -58,23 +60,31 @@ public final class ChildLoader {
             hc.installIntercept(id, HvInterceptType.ACCESS_WRITE, HvInterceptType.X64_IO_PORT, BootProtocol.POWER_OFF_PORT);
             hc.finalizePartition(id);
             LOG.info("{}: partition {} running, {} KiB RAM, entry 0x{}", spec.name(), id, spec.ramBytes() >> 10, Long.toHexString(image.entry()));
-            return new LoadedChild(id, spec.name(), boot, channels);
+            return new LoadedChild(id, spec.name(), boot, channels, ram);
         } catch (RuntimeException e) {
-            destroy(id);
+            destroy(id, ram);
             throw e;
         }
     }
 
-    /** Deletes the partition and takes back every page it held. */
-    public void destroy(long partitionId) {
+    /** Deletes the child and takes back every page it held: its deposit and its RAM. */
+    public void destroy(LoadedChild child) {
+        destroy(child.partitionId(), child.ramPages());
+    }
+
+    private void destroy(long partitionId, long[] ram) {
         try {
             hc.deletePartition(partitionId);
         } catch (RuntimeException e) {
             LOG.debug("delete of partition {}: {}", partitionId, e.getMessage());
         }
-        long[] pages = hc.withdrawMemory(partitionId, 64);
-        if (pages.length > 0) {
-            memory.free(pages);
+        long[] deposit = hc.withdrawMemory(partitionId, 64);
+        if (deposit.length > 0) {
+            memory.free(deposit);
+        }
+        if (ram.length > 0) {
+            // Deleting the partition scrubbed these pages and gave them back to the root.
+            memory.free(ram);
         }
     }
 
@@ -97,9 +107,8 @@ public final class ChildLoader {
     }
 
     /** Fills root pages with the boot page and the image, then gives them to the child run by run. */
-    private void mapMemory(long id, ElfImage image, BootInfo boot, long ramBytes) {
-        int pages = (int) (ramBytes / PAGE);
-        long[] rootPages = memory.allocate(pages - 1);
+    private void mapMemory(long id, ElfImage image, BootInfo boot, long[] rootPages) {
+        int pages = rootPages.length + 1;
         int[] rights = rights(image, pages);
         try (RootPageView view = memory.view(rootPages)) {
             boot.write(view.page(gpnIndex(BootProtocol.BOOT_INFO_GPA)));

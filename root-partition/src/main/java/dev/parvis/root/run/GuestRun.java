@@ -54,7 +54,7 @@ public final class GuestRun {
         try {
             return converse(child, Instant.now().plus(timeout), timeout);
         } finally {
-            loader.destroy(child.partitionId());
+            loader.destroy(child);
         }
     }
 
