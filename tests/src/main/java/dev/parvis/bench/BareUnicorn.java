@@ -1,5 +1,6 @@
 package dev.parvis.bench;
 
+import dev.parvis.hv.backend.X64Register;
 import dev.parvis.hv.backend.unicorn.UnicornLibrary;
 
 import java.lang.foreign.Arena;
@@ -12,6 +13,7 @@ import java.lang.invoke.MethodType;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -27,8 +29,10 @@ final class BareUnicorn implements AutoCloseable {
 
     private static final MethodHandle OPEN, CLOSE, EMU_START, REG_READ, REG_WRITE, MEM_MAP_PTR, HOOK_ADD;
     static final int UC_ARCH_X86, UC_MODE_64, UC_ERR_OK, UC_ERR_INSN_INVALID, UC_HOOK_INSN_INVALID;
-    static final int UC_PROT_ALL, REG_RIP;
-    static final int REG_RCX = 38;
+    static final int UC_PROT_ALL, REG_RIP, UC_HOOK_MEM_INVALID, UC_HOOK_MEM_READ, UC_HOOK_MEM_WRITE;
+    /** UnicornTraps.RIP_SYNC_RANGE: the page of the backend's do-nothing memory hook. */
+    static final long RIP_SYNC_RANGE;
+    static final int REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_R8, REG_RBP, REG_RSP;
 
     static {
         try {
@@ -54,8 +58,30 @@ final class BareUnicorn implements AutoCloseable {
             UC_PROT_ALL = constant(abi, abiClass, "UC_PROT_READ") | constant(abi, abiClass, "UC_PROT_WRITE")
                     | constant(abi, abiClass, "UC_PROT_EXEC");
             REG_RIP = constant(abi, abiClass, "UC_X86_REG_RIP");
+            MethodHandle registerId = abi.findStatic(abiClass, "registerId", MethodType.methodType(int.class, X64Register.class));
+            REG_RAX = register(registerId, X64Register.RAX);
+            REG_RBX = register(registerId, X64Register.RBX);
+            REG_RCX = register(registerId, X64Register.RCX);
+            REG_RDX = register(registerId, X64Register.RDX);
+            REG_R8 = register(registerId, X64Register.R8);
+            REG_RBP = register(registerId, X64Register.RBP);
+            REG_RSP = register(registerId, X64Register.RSP);
+            UC_HOOK_MEM_INVALID = constant(abi, abiClass, "UC_HOOK_MEM_INVALID");
+            UC_HOOK_MEM_READ = constant(abi, abiClass, "UC_HOOK_MEM_READ");
+            UC_HOOK_MEM_WRITE = constant(abi, abiClass, "UC_HOOK_MEM_WRITE");
+            Class<?> trapsClass = Class.forName("dev.parvis.hv.backend.unicorn.UnicornTraps");
+            RIP_SYNC_RANGE = (long) MethodHandles.privateLookupIn(trapsClass, MethodHandles.lookup())
+                    .findStaticVarHandle(trapsClass, "RIP_SYNC_RANGE", long.class).get();
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static int register(MethodHandle registerId, X64Register register) {
+        try {
+            return (int) registerId.invokeExact(register);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 
@@ -73,15 +99,40 @@ final class BareUnicorn implements AutoCloseable {
     /** Code page and upcall stubs: they must outlive uc_close, so the arena is closed after it. */
     private final Arena arena = Arena.ofShared();
     private final MemorySegment scratch = Arena.ofAuto().allocate(8, 8);
-    private final MemorySegment code;
+    private final MemorySegment memory;
+    private final long base;
     private final MemorySegment uc;
 
     /** A fresh engine with {@code bytes} at {@link #CODE_PAGE} (one read-write-execute page). */
     BareUnicorn(byte[] bytes) {
-        code = arena.allocate(PAGE, PAGE);
-        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, code, 0, bytes.length);
+        this(CODE_PAGE, 1);
+        poke(CODE_PAGE, bytes);
+    }
+
+    /** A fresh engine with {@code pages} zeroed read-write-execute pages from {@code base}, one host segment. */
+    BareUnicorn(long base, int pages) {
+        this.base = base;
+        memory = arena.allocate(pages * PAGE, PAGE);
         uc = call(() -> (MemorySegment) OPEN.invokeExact(library, UC_ARCH_X86, UC_MODE_64));
-        check("uc_mem_map_ptr", call(() -> (int) MEM_MAP_PTR.invokeExact(library, uc, CODE_PAGE, PAGE, UC_PROT_ALL, code)));
+        check("uc_mem_map_ptr", call(() -> (int) MEM_MAP_PTR.invokeExact(library, uc, base, pages * PAGE, UC_PROT_ALL, memory)));
+    }
+
+    /** Writes guest bytes at guest address {@code gpa} (host memory backs the guest directly). */
+    void poke(long gpa, byte[] bytes) {
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, memory, gpa - base, bytes.length);
+    }
+
+    void pokeLong(long gpa, long value) {
+        memory.set(JAVA_LONG, gpa - base, value);
+    }
+
+    long peekLong(long gpa) {
+        return memory.get(JAVA_LONG, gpa - base);
+    }
+
+    /** The host segment backing the guest pages (for handing the same layout to a real engine). */
+    MemorySegment memory() {
+        return memory;
     }
 
     /**
@@ -103,6 +154,34 @@ final class BareUnicorn implements AutoCloseable {
     private static boolean onInvalidInstruction(MemorySegment uc, MemorySegment user) {
         return false;
     }
+
+    /**
+     * The memory hooks the backend's UnicornTraps installs, with empty bodies: an invalid-memory
+     * hook over all addresses, and the do-nothing read/write hook on {@link #RIP_SYNC_RANGE} whose
+     * presence makes 2.0.1 sync RIP before every guest load and store.
+     */
+    void addBackendMemoryHooks() {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            FunctionDescriptor invalid = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
+            FunctionDescriptor access = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
+            MemorySegment invalidStub = Linker.nativeLinker().upcallStub(
+                    lookup.findStatic(BareUnicorn.class, "onMemoryFault", invalid.toMethodType()), invalid, arena);
+            MemorySegment accessStub = Linker.nativeLinker().upcallStub(
+                    lookup.findStatic(BareUnicorn.class, "onMemoryAccess", access.toMethodType()), access, arena);
+            long a = call(() -> (long) HOOK_ADD.invokeExact(library, uc, UC_HOOK_MEM_INVALID, invalidStub, 1L, 0L));
+            long b = call(() -> (long) HOOK_ADD.invokeExact(library, uc, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, accessStub,
+                    RIP_SYNC_RANGE, RIP_SYNC_RANGE));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean onMemoryFault(MemorySegment uc, int type, long address, int size, long value, MemorySegment user) {
+        return false;
+    }
+
+    private static void onMemoryAccess(MemorySegment uc, int type, long address, int size, long value, MemorySegment user) {}
 
     /** uc_emu_start(begin, until = 0, timeout = 0, count = 0); returns the uc_err. */
     int start(long begin) {

@@ -8,6 +8,7 @@ import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
 import dev.parvis.hv.backend.unicorn.UnicornBackend;
+import dev.parvis.hv.vp.VirtualProcessor;
 import dev.parvis.root.loader.ChildChannels;
 import dev.parvis.root.loader.ChildLoader;
 import dev.parvis.root.loader.ElfImage;
@@ -89,8 +90,9 @@ final class GuestSession implements AutoCloseable {
     byte[] awaitReply() throws InterruptedException {
         Optional<HvMessage> reply = hv.rootSynic().take(ChildChannels.ROOT_MESSAGE_SINT, REPLY_TIMEOUT);
         if (reply.isEmpty()) {
-            throw new IllegalStateException(child.name() + ": no reply within " + REPLY_TIMEOUT.toSeconds() + " s"
-                    + failureHint());
+            VirtualProcessor vp = vp();
+            throw new IllegalStateException(child.name() + ": no reply within " + REPLY_TIMEOUT.toSeconds() + " s (VP halted="
+                    + vp.isHalted() + ", exits=" + vp.exitCount() + ", hypercalls=" + vp.hypercallCount() + ")" + failureHint());
         }
         if (reply.get().sender() != child.channels().rootMessagePortId()) {
             throw new IllegalStateException(child.name() + ": message from unexpected port " + reply.get().sender());
@@ -133,6 +135,19 @@ final class GuestSession implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The guest's one VP (its exit, hypercall and run-time counters). */
+    VirtualProcessor vp() {
+        return hv.partitions().get(child.partitionId()).vps()[0];
+    }
+
+    Hypervisor hypervisor() {
+        return hv;
+    }
+
+    LoadedChild child() {
+        return child;
     }
 
     boolean poweredOff() {
