@@ -29,7 +29,7 @@ final class BareUnicorn implements AutoCloseable {
 
     private static final MethodHandle OPEN, CLOSE, EMU_START, REG_READ, REG_WRITE, MEM_MAP_PTR, HOOK_ADD;
     static final int UC_ARCH_X86, UC_MODE_64, UC_ERR_OK, UC_ERR_INSN_INVALID, UC_HOOK_INSN_INVALID;
-    static final int UC_PROT_ALL, REG_RIP, UC_HOOK_MEM_INVALID, UC_HOOK_MEM_READ, UC_HOOK_MEM_WRITE;
+    static final int UC_PROT_ALL, UC_PROT_READ_EXEC, REG_RIP, UC_HOOK_MEM_INVALID, UC_HOOK_MEM_READ, UC_HOOK_MEM_WRITE;
     /** UnicornTraps.RIP_SYNC_RANGE: the page of the backend's do-nothing memory hook. */
     static final long RIP_SYNC_RANGE;
     static final int REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_R8, REG_RBP, REG_RSP;
@@ -57,6 +57,7 @@ final class BareUnicorn implements AutoCloseable {
             UC_HOOK_INSN_INVALID = constant(abi, abiClass, "UC_HOOK_INSN_INVALID");
             UC_PROT_ALL = constant(abi, abiClass, "UC_PROT_READ") | constant(abi, abiClass, "UC_PROT_WRITE")
                     | constant(abi, abiClass, "UC_PROT_EXEC");
+            UC_PROT_READ_EXEC = constant(abi, abiClass, "UC_PROT_READ") | constant(abi, abiClass, "UC_PROT_EXEC");
             REG_RIP = constant(abi, abiClass, "UC_X86_REG_RIP");
             MethodHandle registerId = abi.findStatic(abiClass, "registerId", MethodType.methodType(int.class, X64Register.class));
             REG_RAX = register(registerId, X64Register.RAX);
@@ -103,18 +104,22 @@ final class BareUnicorn implements AutoCloseable {
     private final long base;
     private final MemorySegment uc;
 
-    /** A fresh engine with {@code bytes} at {@link #CODE_PAGE} (one read-write-execute page). */
+    /** A fresh engine with {@code bytes} at {@link #CODE_PAGE} (one read + execute page, as guest code is mapped). */
     BareUnicorn(byte[] bytes) {
-        this(CODE_PAGE, 1);
+        this(CODE_PAGE, 1, UC_PROT_READ_EXEC);
         poke(CODE_PAGE, bytes);
     }
 
     /** A fresh engine with {@code pages} zeroed read-write-execute pages from {@code base}, one host segment. */
     BareUnicorn(long base, int pages) {
+        this(base, pages, UC_PROT_ALL);
+    }
+
+    private BareUnicorn(long base, int pages, int protection) {
         this.base = base;
         memory = arena.allocate(pages * PAGE, PAGE);
         uc = call(() -> (MemorySegment) OPEN.invokeExact(library, UC_ARCH_X86, UC_MODE_64));
-        check("uc_mem_map_ptr", call(() -> (int) MEM_MAP_PTR.invokeExact(library, uc, base, pages * PAGE, UC_PROT_ALL, memory)));
+        check("uc_mem_map_ptr", call(() -> (int) MEM_MAP_PTR.invokeExact(library, uc, base, pages * PAGE, protection, memory)));
     }
 
     /** Writes guest bytes at guest address {@code gpa} (host memory backs the guest directly). */
