@@ -1,0 +1,80 @@
+package dev.parvis.bench;
+
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/**
+ * {@code mips}: the gcc-built {@code spin} guest running {@code 1: dec %rcx; jnz 1b} for N
+ * iterations, timed from the root's request to the guest's reply, against bare unicorn running the
+ * same bytes ({@code 48 ff c9 75 fb}, then {@code f4}) in an engine with no hooks. Both count 2N
+ * instructions; the repetitions alternate between the two.
+ */
+final class MipsBench implements Benchmark {
+    /** 10^9 guest instructions: ~0.4 s at the ~2.5 GIPS unicorn reaches on this loop. */
+    static final long ITERATIONS = 500_000_000L;
+    private static final int WARM_UP = 2;
+    private static final int REPETITIONS = 5;
+    private static final int ROUND_TRIP_WARM_UP = 300;
+    private static final int ROUND_TRIPS = 101;
+    /** dec rcx; jnz -5; hlt */
+    static final byte[] LOOP = {0x48, (byte) 0xff, (byte) 0xc9, 0x75, (byte) 0xfb, (byte) 0xf4};
+
+    @Override
+    public String name() {
+        return "mips";
+    }
+
+    @Override
+    public void run(PrintStream out) throws Exception {
+        Samples guest = new Samples();
+        Samples bare = new Samples();
+        Samples roundTrip = new Samples();
+        try (GuestSession spin = GuestSession.start("spin"); BareUnicorn raw = new BareUnicorn(LOOP)) {
+            for (int i = 0; i < WARM_UP + REPETITIONS; i++) {
+                double g = mips(spin.roundTrip(ITERATIONS, MipsBench::checkEcho));
+                double b = mips(bareRun(raw, ITERATIONS));
+                if (i >= WARM_UP) {
+                    guest.add(g);
+                    bare.add(b);
+                }
+            }
+            for (int i = 0; i < ROUND_TRIP_WARM_UP + ROUND_TRIPS; i++) {
+                long ns = spin.roundTrip(1, MipsBench::checkEcho);
+                if (i >= ROUND_TRIP_WARM_UP) {
+                    roundTrip.add(ns / 1000.0);
+                }
+            }
+        }
+        out.printf("mips: guest %.1f MIPS, bare unicorn %.1f MIPS ratio=%.3f%n",
+                guest.median(), bare.median(), guest.median() / bare.median());
+        out.printf("mips: context: median of %d interleaved repetitions of N=%d (%d instructions); guest %.1f-%.1f MIPS,"
+                        + " bare %.1f-%.1f MIPS%n", REPETITIONS, ITERATIONS, 2 * ITERATIONS,
+                guest.min(), guest.max(), bare.min(), bare.max());
+        out.printf("mips: context: message round trip (root post -> spin reply, N=1) %.1f us median of %d"
+                        + " (min %.1f, max %.1f)%n", roundTrip.median(), roundTrip.count(), roundTrip.min(), roundTrip.max());
+    }
+
+    /** Nanoseconds for N iterations of the loop in the bare engine, from RCX = N to the hlt. */
+    static long bareRun(BareUnicorn raw, long n) {
+        raw.write(BareUnicorn.REG_RCX, n);
+        long t0 = System.nanoTime();
+        int err = raw.start(BareUnicorn.CODE_PAGE);
+        long elapsed = System.nanoTime() - t0;
+        if (err != BareUnicorn.UC_ERR_OK || raw.read(BareUnicorn.REG_RCX) != 0) {
+            throw new IllegalStateException("bare loop ended with uc_err " + err + ", rcx " + raw.read(BareUnicorn.REG_RCX));
+        }
+        return elapsed;
+    }
+
+    private static double mips(long nanos) {
+        return 2.0 * ITERATIONS / nanos * 1000.0;
+    }
+
+    private static void checkEcho(long n, MemorySegment reply) {
+        if (reply.byteSize() < 8 || reply.get(JAVA_LONG_UNALIGNED, 0) != n) {
+            throw new IllegalStateException("spin replied " + reply.byteSize() + " bytes, not {u64 " + n + "}");
+        }
+    }
+}
