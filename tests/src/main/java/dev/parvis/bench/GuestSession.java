@@ -159,7 +159,7 @@ final class GuestSession implements AutoCloseable {
         try {
             powerOff();
         } finally {
-            loader.destroy(child.partitionId());
+            loader.destroy(child);
             hv.close();
         }
     }

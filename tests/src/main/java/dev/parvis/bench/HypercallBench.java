@@ -1,5 +1,7 @@
 package dev.parvis.bench;
 
+import dev.parvis.hv.backend.unicorn.BareUnicorn;
+
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 
@@ -7,7 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * {@code hypercall}: the cost of one fast HvCallSignalEvent round trip from the gcc-built
- * {@code hcbench} guest, against an empty invalid-opcode trap into Java on bare unicorn: a counted
+ * {@code hcbench} guest (a register-only VMCALL loop), against an empty invalid-opcode trap into Java on bare unicorn: a counted
  * vmcall loop whose only hook is a Java UC_HOOK_INSN_INVALID upcall that returns false, with the
  * Java run loop reading RIP, writing RIP + 3 and re-entering uc_emu_start, the least any
  * hypercall needs. Batches of both alternate; each batch gives a time per call.
@@ -36,8 +38,7 @@ final class HypercallBench implements Benchmark {
     public void run(PrintStream out) throws Exception {
         Samples guest = new Samples();
         Samples bare = new Samples();
-        try (GuestSession hcbench = GuestSession.start("hcbench"); BareUnicorn raw = new BareUnicorn(TRAP_LOOP)) {
-            raw.addEmptyInvalidInstructionHook();
+        try (GuestSession hcbench = GuestSession.start("hcbench"); BareUnicorn raw = BareUnicorn.withInvalidOpcodeTrap(TRAP_LOOP, 4 * 4096)) {
             for (int i = 0; i < WARM_UP + REPETITIONS; i++) {
                 double g = (double) hcbench.roundTrip(CALLS, HypercallBench::checkReply) / CALLS;
                 double b = (double) trapRun(raw, CALLS) / CALLS;
@@ -56,27 +57,12 @@ final class HypercallBench implements Benchmark {
 
     /** Nanoseconds for n trips through the trap loop: upcall, RIP read, RIP + 3 write, re-entry. */
     static long trapRun(BareUnicorn raw, long n) {
-        raw.write(BareUnicorn.REG_RCX, n + 1);
-        long rip = BareUnicorn.CODE_PAGE;
-        long traps = 0;
-        long t0 = System.nanoTime();
-        while (true) {
-            int err = raw.start(rip);
-            if (err == BareUnicorn.UC_ERR_OK) {
-                break;
-            }
-            if (err != BareUnicorn.UC_ERR_INSN_INVALID) {
-                throw new IllegalStateException("trap loop ended with uc_err " + err);
-            }
-            rip = raw.read(BareUnicorn.REG_RIP) + 3;
-            raw.write(BareUnicorn.REG_RIP, rip);
-            traps++;
+        raw.setRegister(BareUnicorn.RCX, n + 1);
+        BareUnicorn.Run run = raw.run();
+        if (run.traps() != n) {
+            throw new IllegalStateException("trap loop took " + run.traps() + " traps, expected " + n);
         }
-        long elapsed = System.nanoTime() - t0;
-        if (traps != n) {
-            throw new IllegalStateException("trap loop took " + traps + " traps, expected " + n);
-        }
-        return elapsed;
+        return run.nanos();
     }
 
     private static void checkReply(long n, MemorySegment reply) {

@@ -1,5 +1,7 @@
 package dev.parvis.bench;
 
+import dev.parvis.hv.backend.unicorn.BareUnicorn;
+
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 
@@ -31,7 +33,7 @@ final class MipsBench implements Benchmark {
         Samples guest = new Samples();
         Samples bare = new Samples();
         Samples roundTrip = new Samples();
-        try (GuestSession spin = GuestSession.start("spin"); BareUnicorn raw = new BareUnicorn(LOOP)) {
+        try (GuestSession spin = GuestSession.start("spin"); BareUnicorn raw = BareUnicorn.withoutHooks(LOOP, 4 * 4096)) {
             for (int i = 0; i < WARM_UP + REPETITIONS; i++) {
                 double g = mips(spin.roundTrip(ITERATIONS, MipsBench::checkEcho));
                 double b = mips(bareRun(raw, ITERATIONS));
@@ -58,14 +60,12 @@ final class MipsBench implements Benchmark {
 
     /** Nanoseconds for N iterations of the loop in the bare engine, from RCX = N to the hlt. */
     static long bareRun(BareUnicorn raw, long n) {
-        raw.write(BareUnicorn.REG_RCX, n);
-        long t0 = System.nanoTime();
-        int err = raw.start(BareUnicorn.CODE_PAGE);
-        long elapsed = System.nanoTime() - t0;
-        if (err != BareUnicorn.UC_ERR_OK || raw.read(BareUnicorn.REG_RCX) != 0) {
-            throw new IllegalStateException("bare loop ended with uc_err " + err + ", rcx " + raw.read(BareUnicorn.REG_RCX));
+        raw.setRegister(BareUnicorn.RCX, n);
+        BareUnicorn.Run run = raw.run();
+        if (raw.register(BareUnicorn.RCX) != 0) {
+            throw new IllegalStateException("bare loop stopped with rcx " + raw.register(BareUnicorn.RCX));
         }
-        return elapsed;
+        return run.nanos();
     }
 
     private static double mips(long nanos) {

@@ -11,7 +11,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 
 /**
  * The baseline for backend benchmarks: libunicorn with nothing of Parvis around it. One host
- * segment mapped RWX at GPA 0, code at {@link #CODE_GPA}, run until hlt. Two flavours: no hooks at
+ * segment at GPA 0: the code page at {@link #CODE_GPA} read + execute (as guest code is mapped: a
+ * writable code page makes unicorn check for self-modifying code, about 1.6x slower), the rest
+ * read-write; run until hlt. Two flavours: no hooks at
  * all, or only an empty Java UC_HOOK_INSN_INVALID hook with the run loop re-entering at RIP+3 (the
  * cost floor of a hypercall round trip through an invalid-opcode trap).
  *
@@ -19,6 +21,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
  */
 public final class BareUnicorn implements AutoCloseable {
     public static final long CODE_GPA = 0x1000;
+    public static final int RAX = UnicornAbi.registerId(dev.parvis.hv.backend.X64Register.RAX);
+    public static final int RCX = UnicornAbi.registerId(dev.parvis.hv.backend.X64Register.RCX);
+    public static final int RIP = UnicornAbi.UC_X86_REG_RIP;
 
     /** Wall time of one run and how many invalid-opcode traps it took. */
     public record Run(long nanos, long traps) {}
@@ -32,8 +37,14 @@ public final class BareUnicorn implements AutoCloseable {
         cpu = new UnicornCpu(lib);
         memory = arena.allocate(memoryBytes, 4096);
         memory.asSlice(CODE_GPA, code.length).copyFrom(MemorySegment.ofArray(code));
-        lib.check("uc_mem_map_ptr", lib.memMapPtr(cpu.handle(), 0, memoryBytes,
-                UnicornAbi.UC_PROT_READ | UnicornAbi.UC_PROT_WRITE | UnicornAbi.UC_PROT_EXEC, memory));
+        int rw = UnicornAbi.UC_PROT_READ | UnicornAbi.UC_PROT_WRITE;
+        long codeEnd = CODE_GPA + ((code.length + 4095) & ~4095L);
+        lib.check("uc_mem_map_ptr", lib.memMapPtr(cpu.handle(), 0, CODE_GPA, rw, memory));
+        lib.check("uc_mem_map_ptr", lib.memMapPtr(cpu.handle(), CODE_GPA, codeEnd - CODE_GPA,
+                UnicornAbi.UC_PROT_READ | UnicornAbi.UC_PROT_EXEC, memory.asSlice(CODE_GPA)));
+        if (memoryBytes > codeEnd) {
+            lib.check("uc_mem_map_ptr", lib.memMapPtr(cpu.handle(), codeEnd, memoryBytes - codeEnd, rw, memory.asSlice(codeEnd)));
+        }
         if (trapInvalidOpcodes) {
             lib.hookAdd(cpu.handle(), UnicornAbi.UC_HOOK_INSN_INVALID, emptyHook(), 1, 0);
         }
@@ -74,6 +85,10 @@ public final class BareUnicorn implements AutoCloseable {
 
     public long register(int ucRegId) {
         return cpu.readLong(ucRegId);
+    }
+
+    public void setRegister(int ucRegId, long value) {
+        cpu.writeLong(ucRegId, value);
     }
 
     private MemorySegment emptyHook() {
