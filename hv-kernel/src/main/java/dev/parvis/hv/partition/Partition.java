@@ -32,7 +32,6 @@ public final class Partition {
     private final ConcurrentLinkedQueue<byte[]> debugInput = new ConcurrentLinkedQueue<>();
     private volatile long guestOsId;
     private volatile long hypercallRegister;
-    private final AtomicLong hypercalls = new AtomicLong();
     private final AtomicLong intercepts = new AtomicLong();
 
     public Partition(long id, long privileges, GpaMap gpaMap, PartitionRunner runner) {
@@ -121,8 +120,13 @@ public final class Partition {
         hypercallRegister = value;
     }
 
-    public AtomicLong hypercalls() {
-        return hypercalls;
+    /** Hypercalls issued by the partition's VPs so far. */
+    public long hypercallCount() {
+        long n = 0;
+        for (VirtualProcessor vp : live) {
+            n += vp.hypercallCount();
+        }
+        return n;
     }
 
     public AtomicLong intercepts() {

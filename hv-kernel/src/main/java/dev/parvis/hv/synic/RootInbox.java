@@ -23,6 +23,7 @@ public final class RootInbox implements SynicTarget, RootSynic {
 
     @SuppressWarnings("unchecked")
     private final LinkedBlockingQueue<HvMessage>[] queues = new LinkedBlockingQueue[HvSynic.SINT_COUNT];
+    private static final java.lang.invoke.VarHandle FLAG_WORD = java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
     private final long[][] flags = new long[HvSynic.SINT_COUNT][HvSynic.EVENT_FLAGS_COUNT / 64];
     private final ReentrantLock flagLock = new ReentrantLock();
     private final Map<Integer, Runnable> listeners = new ConcurrentHashMap<>();
@@ -42,22 +43,36 @@ public final class RootInbox implements SynicTarget, RootSynic {
     @Override
     public boolean signalEvent(int sint, int flag) {
         boolean newlySet;
+        if ((flagWord(sint, flag) & (1L << (flag & 63))) != 0) {
+            // Already pending: nothing to publish, no waiter to wake (the lock is for new bits).
+            notifyListener(sint, flag);
+            return false;
+        }
         flagLock.lock();
         try {
             long bit = 1L << (flag & 63);
             newlySet = (flags[sint][flag >>> 6] & bit) == 0;
             if (newlySet) {
-                flags[sint][flag >>> 6] |= bit;
+                FLAG_WORD.setVolatile(flags[sint], flag >>> 6, flags[sint][flag >>> 6] | bit);
                 flagSet.signalAll();
             }
         } finally {
             flagLock.unlock();
         }
+        notifyListener(sint, flag);
+        return newlySet;
+    }
+
+    private void notifyListener(int sint, int flag) {
         Runnable listener = listeners.get(key(sint, flag));
         if (listener != null) {
             listener.run();
         }
-        return newlySet;
+    }
+
+    /** A racy read of one flag word: only used to skip work for bits that are already set. */
+    private long flagWord(int sint, int flag) {
+        return (long) FLAG_WORD.getVolatile(flags[sint], flag >>> 6);
     }
 
     @Override
@@ -95,7 +110,8 @@ public final class RootInbox implements SynicTarget, RootSynic {
         try {
             long bit = 1L << (flag & 63);
             boolean wasSet = (flags[sint][flag >>> 6] & bit) != 0;
-            flags[sint][flag >>> 6] &= ~bit;
+            // Volatile, so a signaller that sees the bit clear sets it again: the root drains after clearing.
+            FLAG_WORD.setVolatile(flags[sint], flag >>> 6, flags[sint][flag >>> 6] & ~bit);
             return wasSet;
         } finally {
             flagLock.unlock();

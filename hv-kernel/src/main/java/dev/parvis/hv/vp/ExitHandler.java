@@ -22,7 +22,6 @@ public final class ExitHandler {
         switch (exit) {
             case VpExit.Hypercall h -> {
                 vp.countHypercall();
-                vp.partition().hypercalls().incrementAndGet();
                 hypercalls.dispatch(vp, h.instructionLength());
             }
             case VpExit.Halt h -> vp.partition().runner().halt(vp);

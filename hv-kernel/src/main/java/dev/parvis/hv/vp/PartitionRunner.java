@@ -206,12 +206,12 @@ public final class PartitionRunner {
             vp.appliedMapGeneration = generation;
         }
         long start = System.nanoTime();
-        vp.sliceDeadline = start + sliceNanos | 1;
+        vp.startSlice(start + sliceNanos);
         VpExit exit;
         try {
             exit = vp.engine().run();
         } finally {
-            vp.sliceDeadline = 0;
+            vp.endSlice();
         }
         vp.countExit(System.nanoTime() - start);
         exitHandler.handle(vp, exit);

@@ -26,11 +26,25 @@ public final class VirtualProcessor {
     boolean wakePending;
     boolean deleted;
     long appliedMapGeneration = -1;
-    /** When the current run slice ends (System.nanoTime); 0 while the VP is not inside a run. */
-    volatile long sliceDeadline;
-    private volatile long hypercalls;
-    private volatile long exits;
-    private volatile long runNanos;
+    /**
+     * When the current run slice ends (System.nanoTime); 0 while the VP is not inside a run. Written
+     * with release semantics by the run thread, read with acquire by the preempter: a volatile
+     * store would cost a full fence twice per exit.
+     */
+    private long sliceDeadline;
+    private static final java.lang.invoke.VarHandle DEADLINE;
+    // Counters: written only by the run thread, read racily by metrics (64-bit reads do not tear).
+    private long hypercalls;
+    private long exits;
+    private long runNanos;
+
+    static {
+        try {
+            DEADLINE = java.lang.invoke.MethodHandles.lookup().findVarHandle(VirtualProcessor.class, "sliceDeadline", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public VirtualProcessor(Partition partition, int index, VpEngine engine) {
         this.partition = partition;
@@ -90,6 +104,18 @@ public final class VirtualProcessor {
 
     boolean runnable() {
         return !deleted && !explicitSuspend && !interceptSuspend && !halted;
+    }
+
+    void startSlice(long deadline) {
+        DEADLINE.setRelease(this, deadline | 1);
+    }
+
+    void endSlice() {
+        DEADLINE.setRelease(this, 0L);
+    }
+
+    long sliceDeadline() {
+        return (long) DEADLINE.getAcquire(this);
     }
 
     void countExit(long nanos) {

@@ -35,7 +35,7 @@ public final class VpPreempter implements AutoCloseable {
             LockSupport.parkNanos(TICK_NANOS);
             long now = System.nanoTime();
             for (VirtualProcessor vp : vps) {
-                long deadline = vp.sliceDeadline;
+                long deadline = vp.sliceDeadline();
                 if (deadline != 0 && (now - deadline >= 0 || vp.engine().kickPending())) {
                     vp.engine().kick();
                 }

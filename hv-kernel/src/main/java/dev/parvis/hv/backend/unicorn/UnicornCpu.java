@@ -83,11 +83,13 @@ final class UnicornCpu {
 
     /** Up to 16 guest bytes at {@code address}, or an empty array when they are not all mapped. */
     byte[] readBytes(long address, int count) {
-        scratch.fill((byte) 0);
         if (library.memRead(uc, address, scratch, count) != UnicornAbi.UC_ERR_OK) {
             return new byte[0];
         }
-        return scratch.asSlice(0, count).toArray(JAVA_BYTE);
+        // MemorySegment.copy, not toArray: toArray builds an error-message class name on every call.
+        byte[] bytes = new byte[count];
+        MemorySegment.copy(scratch, JAVA_BYTE, 0, bytes, 0, count);
+        return bytes;
     }
 
     int emuStart(long begin) {

@@ -36,6 +36,9 @@ public final class UnicornEngine implements VpEngine {
     private final UnicornFaultLatch faultLatch;
     private final UnicornGpaMap gpaMap = new UnicornGpaMap();
     private final AtomicBoolean kickPending = new AtomicBoolean();
+    /** RIP as last read or written; only uc_emu_start changes it behind our back. Saves two reads per exit. */
+    private long rip;
+    private boolean ripKnown;
     private volatile boolean closed;
 
     UnicornEngine(UnicornLibrary library, VpIntercepts intercepts) {
@@ -61,7 +64,8 @@ public final class UnicornEngine implements VpEngine {
             return new VpExit.Cancelled();
         }
         traps.reset();
-        int ucErr = cpu.emuStart(cpu.readLong(RIP));
+        int ucErr = cpu.emuStart(rip());
+        ripKnown = false;
         boolean kicked = kickPending.getAndSet(false);
         RecordedEvent event = traps.event();
         if (event instanceof RecordedEvent.Interrupt i && UnicornFaultLatch.latches(i.vector())) {
@@ -72,7 +76,7 @@ public final class UnicornEngine implements VpEngine {
 
     /** Fetches only the guest bytes the decoder needs for this outcome, then decodes. */
     private VpExit decode(int ucErr, RecordedEvent event, boolean kicked) {
-        long rip = cpu.readLong(RIP);
+        long rip = rip();
         boolean invalid = event instanceof RecordedEvent.InvalidInstruction
                 || (event instanceof RecordedEvent.None && ucErr == UnicornAbi.UC_ERR_INSN_INVALID);
         byte[] bytesAtRip = invalid ? cpu.readBytes(rip, 3) : new byte[0];
@@ -104,8 +108,19 @@ public final class UnicornEngine implements VpEngine {
         return kickPending.get();
     }
 
+    private long rip() {
+        if (!ripKnown) {
+            rip = cpu.readLong(RIP);
+            ripKnown = true;
+        }
+        return rip;
+    }
+
     @Override
     public long readRegister(X64Register register) {
+        if (register == X64Register.RIP) {
+            return rip();
+        }
         int id = UnicornAbi.registerId(register);
         if (id >= 0 && !register.isTable()) {
             return cpu.readLong(id);
@@ -122,6 +137,10 @@ public final class UnicornEngine implements VpEngine {
         int id = UnicornAbi.registerId(register);
         if (id >= 0 && !register.isTable()) {
             cpu.writeLong(id, value);
+            if (register == X64Register.RIP) {
+                rip = value;
+                ripKnown = true;
+            }
             return;
         }
         int msr = UnicornAbi.msrIndex(register);
