@@ -39,6 +39,14 @@ public final class ChildLoader {
 
     /** Loads and starts the child; on failure nothing of it is left behind. */
     public LoadedChild load(GuestSpec spec) {
+        return load(spec, id -> { });
+    }
+
+    /**
+     * Loads the child and starts it after {@code beforeStart} has wired whatever else it needs
+     * (VMBus, say): a guest must never run before its connections exist.
+     */
+    public LoadedChild load(GuestSpec spec, java.util.function.LongConsumer beforeStart) {
         ElfImage image = spec.image();
         checkFits(image, spec.ramBytes());
         long id = hc.createPartition(0);
@@ -58,6 +66,7 @@ public final class ChildLoader {
                     new RegisterAssoc(HvRegisterName.RFLAGS, 0x2, 0),
                     new RegisterAssoc(HvRegisterName.HYPERCALL, BootProtocol.HYPERCALL_PAGE_GPA | 1, 0));
             hc.installIntercept(id, HvInterceptType.ACCESS_WRITE, HvInterceptType.X64_IO_PORT, BootProtocol.POWER_OFF_PORT);
+            beforeStart.accept(id);
             hc.finalizePartition(id);
             LOG.info("{}: partition {} running, {} KiB RAM, entry 0x{}", spec.name(), id, spec.ramBytes() >> 10, Long.toHexString(image.entry()));
             return new LoadedChild(id, spec.name(), boot, channels, ram);

@@ -10,6 +10,8 @@ import dev.parvis.root.loader.ChildChannels;
 import dev.parvis.root.loader.ChildLoader;
 import dev.parvis.root.loader.GuestSpec;
 import dev.parvis.root.loader.LoadedChild;
+import dev.parvis.vmbus.device.EchoDevice;
+import dev.parvis.vmbus.host.VmbusHost;
 import dev.parvis.vmcore.HypervisorServices;
 import dev.parvis.vmcore.RootHypercalls;
 import dev.parvis.vmcore.RootSynic;
@@ -18,12 +20,13 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * One child from boot to power-off: loads it, prints its debug output, answers each message it
- * posts to the root with an acknowledgement, and ends when the guest writes the power-off port, a
- * fatal intercept arrives, or the time runs out.
+ * One child from boot to power-off: loads it with VMBus wired (offering the echo device), prints its
+ * debug output, answers each message it posts to the root with an acknowledgement, and ends when
+ * the guest writes the power-off port, a fatal intercept arrives, or the time runs out.
  */
 public final class GuestRun {
     /** How a run ended. */
@@ -49,12 +52,21 @@ public final class GuestRun {
 
     public Outcome run(GuestSpec spec, Duration timeout) throws InterruptedException {
         ChildLoader loader = new ChildLoader(hc, hv.rootMemory());
-        LoadedChild child = loader.load(spec);
-        console.name(child.partitionId(), spec.name());
-        try {
-            return converse(child, Instant.now().plus(timeout), timeout);
-        } finally {
-            loader.destroy(child);
+        EchoDevice echo = new EchoDevice();
+        try (VmbusHost vmbus = new VmbusHost(hv)) {
+            LoadedChild child = loader.load(spec, id -> vmbus.attach(id, 1, List.of(echo)));
+            console.name(child.partitionId(), spec.name());
+            try {
+                return converse(child, Instant.now().plus(timeout), timeout);
+            } finally {
+                vmbus.detach(child.partitionId());
+                loader.destroy(child);
+                EchoDevice.Counters c = echo.counters();
+                if (c.packetsIn() > 0) {
+                    out.printf("root: VMBus echo device: %d packets / %d bytes in, %d packets / %d bytes out%n",
+                            c.packetsIn(), c.bytesIn(), c.packetsOut(), c.bytesOut());
+                }
+            }
         }
     }
 
