@@ -4,6 +4,7 @@ import dev.parvis.abi.boot.BootInfo;
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.input.*;
 import dev.parvis.abi.hv.message.*;
+import dev.parvis.abi.vmbus.*;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 import java.util.stream.Stream;
@@ -94,7 +95,47 @@ class LayoutPinningTest {
                         "magic@0 version@8 size@12 partition_id@16 vp_index@24 vp_count@28 hypercall_page_gpa@32 "
                                 + "ram_size@40 image_base_gpa@48 image_end_gpa@56 free_base_gpa@64 stack_base_gpa@72 "
                                 + "stack_top_gpa@80 root_message_connection_id@88 root_event_connection_id@92 "
-                                + "root_message_sint@96 reserved@100"));
+                                + "root_message_sint@96 reserved@100"),
+                // VMBus, reference sections 6.4, 7.1-7.3 and 8 (message offsets include the 8-byte header).
+                pin("Guid", Guid.LAYOUT, 16, "data1@0 data2@4 data3@6 data4@8"),
+                pin("ChannelMessageHeader", ChannelMessageHeader.LAYOUT, 8, "message_type@0 padding@4"),
+                pin("OfferChannel", OfferChannel.LAYOUT, 196,
+                        "header@0 interface_type@8 interface_instance@24 reserved1@40 channel_flags@56 mmio_megabytes@58 "
+                                + "user_defined@60 sub_channel_index@180 reserved3@182 child_relid@184 monitor_id@188 "
+                                + "monitor_allocated@189 is_dedicated_interrupt@190 connection_id@192"),
+                pin("RescindChannelOffer", RescindChannelOffer.LAYOUT, 12, "header@0 child_relid@8"),
+                pin("RequestOffers", RequestOffers.LAYOUT, 8, "header@0"),
+                pin("AllOffersDelivered", AllOffersDelivered.LAYOUT, 8, "header@0"),
+                pin("OpenChannel", OpenChannel.LAYOUT, 148,
+                        "header@0 child_relid@8 open_id@12 ring_buffer_gpadl_handle@16 target_vp@20 "
+                                + "downstream_ring_buffer_page_offset@24 user_data@28"),
+                pin("OpenChannelResult", OpenChannelResult.LAYOUT, 20, "header@0 child_relid@8 open_id@12 status@16"),
+                pin("CloseChannel", CloseChannel.LAYOUT, 12, "header@0 child_relid@8"),
+                pin("GpadlHeader", GpadlHeader.LAYOUT, 20, "header@0 child_relid@8 gpadl@12 range_buflen@16 range_count@18"),
+                pin("GpaRange", GpaRange.LAYOUT, 8, "byte_count@0 byte_offset@4"),
+                pin("GpadlBody", GpadlBody.LAYOUT, 16, "header@0 msg_number@8 gpadl@12"),
+                pin("GpadlCreated", GpadlCreated.LAYOUT, 20, "header@0 child_relid@8 gpadl@12 creation_status@16"),
+                pin("GpadlTeardown", GpadlTeardown.LAYOUT, 16, "header@0 child_relid@8 gpadl@12"),
+                pin("GpadlTorndown", GpadlTorndown.LAYOUT, 12, "header@0 gpadl@8"),
+                pin("RelidReleased", RelidReleased.LAYOUT, 12, "header@0 child_relid@8"),
+                pin("InitiateContact", InitiateContact.LAYOUT, 40,
+                        "header@0 vmbus_version_requested@8 target_vcpu@12 interrupt_page@16 monitor_page1@24 "
+                                + "monitor_page2@32"),
+                pin("VersionResponse", VersionResponse.LAYOUT, 16,
+                        "header@0 version_supported@8 connection_state@9 padding@10 msg_conn_id@12"),
+                pin("Unload", Unload.LAYOUT, 8, "header@0"),
+                pin("UnloadResponse", UnloadResponse.LAYOUT, 8, "header@0"),
+                pin("ModifyChannel", ModifyChannel.LAYOUT, 16, "header@0 child_relid@8 target_vp@12"),
+                pin("ModifyChannelResponse", ModifyChannelResponse.LAYOUT, 16, "header@0 child_relid@8 status@12"),
+                pin("RingControl", RingControl.LAYOUT, 4096,
+                        "write_index@0 read_index@4 interrupt_mask@8 pending_send_size@12 reserved1@16 feature_bits@64 "
+                                + "reserved2@68"),
+                pin("PacketDescriptor", PacketDescriptor.LAYOUT, 16, "type@0 offset8@2 len8@4 flags@6 transaction_id@8"),
+                pin("GpaDirectHeader", GpaDirectHeader.LAYOUT, 8, "reserved@0 range_count@4"),
+                pin("TransferPageHeader", TransferPageHeader.LAYOUT, 8,
+                        "xfer_pageset_id@0 sender_owns_set@2 reserved@3 range_count@4"),
+                pin("TransferPageRange", TransferPageRange.LAYOUT, 8, "byte_count@0 byte_offset@4"),
+                pin("PipeHeader", PipeHeader.LAYOUT, 8, "type@0 length@4"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -114,6 +155,25 @@ class LayoutPinningTest {
     void layoutIsNaturallyAligned(String name, StructLayout layout, long size, String fields) {
         long maxAlign = layout.memberLayouts().stream().mapToLong(MemoryLayout::byteAlignment).max().orElse(1);
         assertEquals(0, layout.byteSize() % maxAlign, name + " size is a multiple of its alignment");
+    }
+
+    @org.junit.jupiter.api.Test
+    void ringControlOffsetsForVarHandlesMatchTheReference() {
+        assertEquals(0, RingControl.WRITE_INDEX_OFFSET);
+        assertEquals(4, RingControl.READ_INDEX_OFFSET);
+        assertEquals(8, RingControl.INTERRUPT_MASK_OFFSET);
+        assertEquals(12, RingControl.PENDING_SEND_SIZE_OFFSET);
+        assertEquals(64, RingControl.FEATURE_BITS_OFFSET);
+        assertEquals(16, PacketDescriptor.SIZE);
+        assertEquals(VmbusConstants.RING_CONTROL_SIZE, RingControl.LAYOUT.byteSize());
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyChannelMessageRecordIsPinnedAndSizedByItsLayout() {
+        for (Class<?> c : ChannelMessage.class.getPermittedSubclasses()) {
+            boolean pinned = layouts().anyMatch(a -> a.get()[0].equals(c.getSimpleName()));
+            assertEquals(true, pinned, c.getSimpleName() + " is pinned");
+        }
     }
 
     private static Arguments pin(String name, StructLayout layout, long size, String fields) {

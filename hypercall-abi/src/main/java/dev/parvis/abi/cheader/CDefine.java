@@ -16,7 +16,8 @@ import java.util.Set;
 public record CDefine(String name, long value, int bits, boolean decimal) {
     /** Quantities print in decimal, codes and masks in hex. */
     private static final Set<String> QUANTITY_WORDS = Set.of(
-            "SIZE", "COUNT", "SHIFT", "OFFSET", "PAYLOAD", "DATA", "BYTES", "VECTOR", "ALIGNMENT", "INPUT", "QWORDS", "SINT", "VERSION");
+            "SIZE", "COUNT", "SHIFT", "OFFSET", "PAYLOAD", "DATA", "BYTES", "VECTOR", "ALIGNMENT", "INPUT", "QWORDS", "SINT", "VERSION",
+            "PFNS", "CHANNELS");
 
     /** The value as C computes it: an unsigned integer of {@code bits} width. */
     public long unsignedValue() {

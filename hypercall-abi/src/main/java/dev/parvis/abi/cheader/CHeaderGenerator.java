@@ -52,6 +52,7 @@ public final class CHeaderGenerator {
                 #include <stdint.h>
                 """);
         appendDefines(h);
+        appendGuids(h);
         appendStructs(h);
         h.append("\n#endif /* PARVIS_HVABI_H */\n");
         return h.toString();
@@ -75,6 +76,12 @@ public final class CHeaderGenerator {
         return HeaderCatalog.structs();
     }
 
+    /** All GUID initializer macros in header order. */
+    public static List<CGuidDefine> guidDefines() {
+        return HeaderCatalog.guidSources().stream()
+                .flatMap(g -> CGuidDefine.scan(g.type(), g.prefix(), g.suffix()).stream()).toList();
+    }
+
     private static void appendDefines(StringBuilder h) {
         Class<?> section = null;
         Map<String, Class<?>> origin = new HashMap<>();
@@ -89,6 +96,15 @@ public final class CHeaderGenerator {
                 h.append("\n/* ").append(section.getName()).append(" */\n");
             }
             h.append("#define ").append(d.name()).append(' ').append(d.cLiteral()).append('\n');
+        }
+    }
+
+    private static void appendGuids(StringBuilder h) {
+        for (HeaderCatalog.GuidSource source : HeaderCatalog.guidSources()) {
+            h.append("\n/* ").append(source.type().getName()).append(": struct vmbus_guid initializers */\n");
+            for (CGuidDefine g : CGuidDefine.scan(source.type(), source.prefix(), source.suffix())) {
+                h.append("#define ").append(g.name()).append(' ').append(g.cInitializer()).append('\n');
+            }
         }
     }
 

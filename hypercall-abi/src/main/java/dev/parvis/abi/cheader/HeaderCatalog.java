@@ -20,6 +20,7 @@ import dev.parvis.abi.hv.HypercallResult;
 import dev.parvis.abi.hv.HypercallSpec;
 import dev.parvis.abi.hv.input.*;
 import dev.parvis.abi.hv.message.*;
+import dev.parvis.abi.vmbus.*;
 import java.lang.foreign.StructLayout;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +31,8 @@ import java.util.Locale;
  *
  * <p>Struct naming rule: records of {@code hv.input} named {@code XxxInput} or {@code XxxHeader}
  * become {@code hv_input_xxx}, {@code XxxOutput} becomes {@code hv_output_xxx}; every other record
- * becomes {@code hv_<snake_case>} (a leading "Hv" dropped), and boot records {@code parvis_<snake>}.
+ * becomes {@code hv_<snake_case>} (a leading "Hv" dropped), boot records {@code parvis_<snake>} and VMBus
+ * records {@code vmbus_<snake>}.
  */
 public final class HeaderCatalog {
     /** A class whose public static final integral constants become {@code #define prefix+NAME}. */
@@ -65,7 +67,17 @@ public final class HeaderCatalog {
             new ConstantSource(MemoryInterceptMessage.class, "HV_MEMORY_INTERCEPT_"),
             new ConstantSource(IoPortInterceptMessage.class, "HV_IO_PORT_INTERCEPT_"),
             new ConstantSource(BootInfo.class, "PARVIS_BOOT_INFO_"),
-            new ConstantSource(BootProtocol.class, "PARVIS_"));
+            new ConstantSource(BootProtocol.class, "PARVIS_"),
+            new ConstantSource(ChannelMessageType.class, "VMBUS_MSG_"),
+            new ConstantSource(VmbusVersion.class, "VMBUS_VERSION_"),
+            new ConstantSource(PacketType.class, "VMBUS_PACKET_TYPE_"),
+            new ConstantSource(VmbusConstants.class, "VMBUS_"));
+
+    /** A class whose public static final Guid constants become {@code #define prefix+NAME+suffix {...}}. */
+    public record GuidSource(Class<?> type, String prefix, String suffix) {
+    }
+
+    private static final List<GuidSource> GUIDS = List.of(new GuidSource(DeviceClass.class, "VMBUS_DEVICE_", "_GUID"));
 
     /** Nested structs come before the structs that embed them. */
     private static final List<Class<? extends Record>> STRUCTS = List.of(
@@ -84,7 +96,15 @@ public final class HeaderCatalog {
             ReadGpaInput.class, ReadGpaOutput.class, WriteGpaInput.class, WriteGpaOutput.class,
             SegmentValue.class, InterceptHeader.class, MemoryInterceptMessage.class, IoPortInterceptMessage.class,
             MsrInterceptMessage.class, CpuidInterceptMessage.class, UnrecoverableExceptionMessage.class,
-            BootInfo.class);
+            BootInfo.class,
+            Guid.class, ChannelMessageHeader.class,
+            OfferChannel.class, RescindChannelOffer.class, RequestOffers.class, AllOffersDelivered.class,
+            OpenChannel.class, OpenChannelResult.class, CloseChannel.class,
+            GpadlHeader.class, GpaRange.class, GpadlBody.class, GpadlCreated.class, GpadlTeardown.class, GpadlTorndown.class,
+            RelidReleased.class, InitiateContact.class, VersionResponse.class, Unload.class, UnloadResponse.class,
+            ModifyChannel.class, ModifyChannelResponse.class,
+            RingControl.class, PacketDescriptor.class, GpaDirectHeader.class, TransferPageHeader.class,
+            TransferPageRange.class, PipeHeader.class);
 
     private HeaderCatalog() {
     }
@@ -93,12 +113,19 @@ public final class HeaderCatalog {
         return CONSTANTS;
     }
 
+    public static List<GuidSource> guidSources() {
+        return GUIDS;
+    }
+
     public static List<CStruct> structs() {
         return STRUCTS.stream().map(t -> new CStruct(structName(t), t, layoutOf(t))).toList();
     }
 
     public static String structName(Class<?> type) {
         String simple = type.getSimpleName();
+        if (type.getPackageName().endsWith(".vmbus")) {
+            return "vmbus_" + snake(simple);
+        }
         if (type.getPackageName().endsWith(".boot")) {
             return "parvis_" + snake(simple);
         }

@@ -10,12 +10,12 @@ import java.util.Map;
  * Maps the raw value of an open value type to the name of its public constant. Built by
  * reflection so that adding a constant is the only step needed to name a code.
  */
-final class NameTable {
+public final class NameTable {
     private NameTable() {
     }
 
     /** Must run after the constants are initialized, i.e. from a static field declared after them. */
-    static <T extends Record> Map<Long, String> scan(Class<T> type) {
+    public static <T extends Record> Map<Long, String> scan(Class<T> type) {
         RecordComponent raw = type.getRecordComponents()[0];
         Map<Long, String> names = new HashMap<>();
         for (Field f : type.getDeclaredFields()) {

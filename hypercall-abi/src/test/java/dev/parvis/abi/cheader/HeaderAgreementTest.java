@@ -38,6 +38,7 @@ class HeaderAgreementTest {
         Map<String, String> expected = new LinkedHashMap<>();
         expectedDefines(expected);
         expectedStructs(expected);
+        expectedGuids(expected);
         assertTrue(expected.size() > 500, "suspiciously few names to check: " + expected.size());
 
         Files.createDirectories(dir.resolve("parvis"));
@@ -62,7 +63,10 @@ class HeaderAgreementTest {
         Files.createDirectories(dir.resolve("parvis"));
         Files.writeString(dir.resolve("parvis/hvabi.h"), CHeaderGenerator.generate());
         Files.writeString(dir.resolve("guest.c"), "#include \"parvis/hvabi.h\"\n#include \"parvis/hvabi.h\"\n"
-                + "uint64_t f(struct hv_input_post_message *m) { return m->payload_size + HVCALL_POST_MESSAGE; }\n");
+                + "uint64_t f(struct hv_input_post_message *m) { return m->payload_size + HVCALL_POST_MESSAGE; }\n"
+                + "static const struct vmbus_guid echo = VMBUS_DEVICE_ECHO_GUID;\n"
+                + "uint32_t g(struct vmbus_offer_channel *o) { struct vmbus_guid scsi = VMBUS_DEVICE_SCSI_GUID;\n"
+                + "  return o->interface_type.data1 == scsi.data1 ? o->child_relid : echo.data1 + VMBUS_MSG_OFFER_CHANNEL; }\n");
         run(dir, "gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-ffreestanding", "-nostdlib",
                 "-I", dir.toString(), "-c", "guest.c", "-o", "guest.o");
     }
@@ -99,6 +103,29 @@ class HeaderAgreementTest {
                 }
             }
         }
+    }
+
+    /**
+     * Every byte of every GUID initializer macro as C lays out {@code struct vmbus_guid}, against the
+     * wire bytes {@link dev.parvis.abi.vmbus.Guid#write} produces.
+     */
+    private static void expectedGuids(Map<String, String> out) throws ReflectiveOperationException {
+        int count = 0;
+        for (HeaderCatalog.GuidSource source : HeaderCatalog.guidSources()) {
+            for (Field f : source.type().getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (f.getType() != dev.parvis.abi.vmbus.Guid.class || !Modifier.isPublic(m) || !Modifier.isStatic(m)) {
+                    continue;
+                }
+                byte[] wire = ((dev.parvis.abi.vmbus.Guid) f.get(null)).toBytes();
+                for (int i = 0; i < wire.length; i++) {
+                    out.put("guidbyte:" + source.prefix() + f.getName() + source.suffix() + ":" + i,
+                            Integer.toString(wire[i] & 0xFF));
+                }
+                count++;
+            }
+        }
+        assertTrue(count >= 21, "suspiciously few GUID macros: " + count);
     }
 
     /** Size of every struct, offset and size of every field, recursing into nested structs. */
@@ -153,6 +180,10 @@ class HeaderAgreementTest {
     }
 
     private static String cExpression(String name) {
+        if (name.startsWith("guidbyte:")) {
+            String[] parts = name.substring(9).split(":");
+            return "((const unsigned char *) &(struct vmbus_guid) " + parts[0] + ")[" + parts[1] + "]";
+        }
         if (name.startsWith("offsetof:")) {
             String[] parts = name.substring(9).split("\\.", 2);
             return "offsetof(struct " + parts[0] + ", " + parts[1] + ")";
