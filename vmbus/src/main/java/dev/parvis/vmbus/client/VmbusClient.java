@@ -201,6 +201,9 @@ public final class VmbusClient implements ClientTransport.Receiver {
         boolean modern = v.isAtLeast(VmbusVersion.WIN10_V5);
         long interruptPage = modern ? InitiateContact.interruptPageForSint(VmbusConstants.MESSAGE_SINT, 0) : 0;
         byte[] bytes = new InitiateContact(v, 0, interruptPage, 0, 0).toBytes();
+        synchronized (this) {
+            inbox.removeIf(m -> m instanceof VersionResponse); // stale answers must not pass for this one
+        }
         transport.postMessage(modern ? VmbusConstants.MESSAGE_CONNECTION_ID_4 : VmbusConstants.MESSAGE_CONNECTION_ID,
                 MemorySegment.ofArray(bytes), bytes.length);
         VersionResponse r = await(VersionResponse.class, x -> true);
