@@ -13,6 +13,9 @@ import java.lang.invoke.VarHandle;
  * The consumer side of a ring (reference sections 7.2, 7.4 and 7.5). {@link #read} advances a
  * private position; {@link #commit} publishes it as read_index. Owns read_index and
  * interrupt_mask; reads the producer's write_index and pending_send_size. One thread at a time.
+ *
+ * <p>write_index is loaded (acquire, then validated) only when the packets known from the last load
+ * are used up, and always by {@link #hasData}, so a batch costs one cross-core read of it.
  */
 public final class RingReader {
     private final RingAccess ring;
@@ -20,6 +23,8 @@ public final class RingReader {
     private long published = -1;
     /** Start of the next unread packet; equals {@code published} when everything read is committed. */
     private long position;
+    /** The last validated write_index; data up to it is published, so it may lag but never lie. */
+    private long knownWrite = -1;
 
     RingReader(RingAccess ring) {
         this.ring = ring;
@@ -35,10 +40,13 @@ public final class RingReader {
      */
     public IncomingPacket read(MemorySegment buffer) throws RingCorruptException {
         long start = position();
-        long write = ring.loadIndex(RingControl.WRITE_INDEX_OFFSET);
-        long available = ring.bytesToRead(write, start);
+        long available = knownWrite < 0 ? 0 : ring.bytesToRead(knownWrite, start);
         if (available == 0) {
-            return null;
+            knownWrite = ring.loadIndex(RingControl.WRITE_INDEX_OFFSET);
+            available = ring.bytesToRead(knownWrite, start);
+            if (available == 0) {
+                return null;
+            }
         }
         if (available < DESCRIPTOR_SIZE + TRAILER_SIZE) {
             throw new RingCorruptException(Reason.PACKET_BEYOND_DATA, available,
@@ -127,7 +135,8 @@ public final class RingReader {
     /** True when a packet is waiting past the private read position. */
     public boolean hasData() throws RingCorruptException {
         long start = position();
-        return ring.loadIndex(RingControl.WRITE_INDEX_OFFSET) != start;
+        knownWrite = ring.loadIndex(RingControl.WRITE_INDEX_OFFSET);
+        return knownWrite != start;
     }
 
     /** Bytes past the private read position; 0 when an index is corrupt (read() reports it). */

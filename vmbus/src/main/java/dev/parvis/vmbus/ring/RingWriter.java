@@ -11,6 +11,9 @@ import java.lang.invoke.VarHandle;
 /**
  * The producer side of a ring (reference sections 7.2, 7.4 and 7.5). Owns write_index and
  * pending_send_size; reads the consumer's read_index and interrupt_mask. One thread at a time.
+ *
+ * <p>read_index is loaded (acquire, then validated) only when the free space known from the last
+ * load is too small, and always by {@link #requestSpace} and {@link #freeBytes}.
  */
 public final class RingWriter {
     private static final int MAX_LEN8 = 0xFFFF;
@@ -22,6 +25,8 @@ public final class RingWriter {
     private final MemorySegment scratch = MemorySegment.ofArray(new long[SCRATCH_SIZE / Long.BYTES]);
     /** Our copy of write_index; -1 until loaded from the control page. */
     private long writeIndex = -1;
+    /** The last validated read_index; it may lag the consumer, which only makes free space look smaller. */
+    private long knownRead = -1;
 
     RingWriter(RingAccess ring) {
         this.ring = ring;
@@ -57,9 +62,11 @@ public final class RingWriter {
         long total = length + TRAILER_SIZE;
         checkFits(length);
         long start = writeIndex();
-        long read = ring.loadIndex(RingControl.READ_INDEX_OFFSET);
-        if (ring.freeBytes(start, read) <= total) {
-            return WriteResult.FULL;
+        if (knownRead < 0 || ring.freeBytes(start, knownRead) <= total) {
+            knownRead = ring.loadIndex(RingControl.READ_INDEX_OFFSET);
+            if (ring.freeBytes(start, knownRead) <= total) {
+                return WriteResult.FULL;
+            }
         }
         if (total <= SCRATCH_SIZE) {
             assemble(scratch, type, flags, transactionId, typeHeader, headerBytes, dataOffset, payload,
@@ -91,8 +98,8 @@ public final class RingWriter {
         }
         ring.storeRelease(RingControl.PENDING_SEND_SIZE_OFFSET, (int) needed);
         VarHandle.fullFence();
-        long read = ring.loadIndex(RingControl.READ_INDEX_OFFSET);
-        return ring.freeBytes(writeIndex(), read) >= needed;
+        knownRead = ring.loadIndex(RingControl.READ_INDEX_OFFSET);
+        return ring.freeBytes(writeIndex(), knownRead) >= needed;
     }
 
     /** Sets pending_send_size back to 0. */
@@ -102,7 +109,8 @@ public final class RingWriter {
 
     /** Free bytes in the ring now (a packet needs strictly more than its size). */
     public long freeBytes() throws RingCorruptException {
-        return ring.freeBytes(writeIndex(), ring.loadIndex(RingControl.READ_INDEX_OFFSET));
+        knownRead = ring.loadIndex(RingControl.READ_INDEX_OFFSET);
+        return ring.freeBytes(writeIndex(), knownRead);
     }
 
     private long writeIndex() throws RingCorruptException {
@@ -127,6 +135,9 @@ public final class RingWriter {
         }
         // Re-read: the consumer may have caught up while we wrote. Compared only, never used as an offset.
         long read = Integer.toUnsignedLong(ring.loadAcquire(RingControl.READ_INDEX_OFFSET));
+        if (read < ring.size && read % RingControl.PACKET_ALIGNMENT == 0) {
+            knownRead = read;
+        }
         return read == oldWriteIndex ? WriteResult.WRITTEN_SIGNAL : WriteResult.WRITTEN;
     }
 
