@@ -173,8 +173,11 @@ final class Gpadls {
             }
             case GpadlState.Created c -> {
                 if (c.user() != null) {
-                    errors.report("GPADL_TEARDOWN of GPADL 0x" + Integer.toHexString(handle)
-                            + " refused while channel " + c.user().relid() + " uses it; torn down when it closes");
+                    // After CLOSE_CHANNEL the worker may still be stopping: that teardown is normal.
+                    if (c.user().isOpen()) {
+                        errors.report("GPADL_TEARDOWN of GPADL 0x" + Integer.toHexString(handle)
+                                + " refused while channel " + c.user().relid() + " uses it; torn down when it closes");
+                    }
                     gpadls.put(handle, c.withTeardownRequested());
                     return null;
                 }

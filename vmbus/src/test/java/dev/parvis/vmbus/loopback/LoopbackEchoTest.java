@@ -80,6 +80,7 @@ class LoopbackEchoTest {
             assertEquals(0, f.server.gpadlCount());
             assertTrue(f.server.version().isEmpty());
             EchoFixture.waitFor("every view closed", () -> f.memory.openViewCount() == 0);
+            assertEquals(0, f.server.guestErrorCount(), "a well-behaved guest caused errors: " + f.loopback.logLines());
         }
     }
 
