@@ -9,10 +9,11 @@ import org.slf4j.LoggerFactory;
  * Every side effect of a {@link VmbusServer}, for one child connection. The root implements it over
  * the hypervisor (SynIC message port, root event ports, HvCallSignalEvent, GuestMemoryGrants); the
  * loopback implements it in process. {@link #sendMessage}, {@link #createChannelSignal} and
- * {@link #releaseChannelSignal} are called with the server's lock held, from the thread driving
- * the server; {@link #signalGuest}, {@link #openGuestPages} and {@link #log} may also be called
- * from channel worker and device threads, so they must be thread-safe and must not call back
- * into the server.
+ * {@link #releaseChannelSignal} are called with the server's lock held: from the thread driving
+ * the server, or from a channel's worker when its channel stops (GPADL_TORNDOWN of a teardown
+ * that waited for the close). {@link #signalGuest}, {@link #openGuestPages} and {@link #log} are
+ * also called from channel worker and device threads. Every method must be thread-safe, must not
+ * call back into the server, and may block only briefly (a full SynIC slot).
  */
 public interface ServerEffects {
 
