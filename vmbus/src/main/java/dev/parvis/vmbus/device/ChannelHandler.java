@@ -1,0 +1,19 @@
+package dev.parvis.vmbus.device;
+
+import dev.parvis.vmbus.ring.IncomingPacket;
+
+/**
+ * A device's side of one open channel. Both methods run on the channel's worker thread, one at a
+ * time; {@link #onClose} runs exactly once, after the last {@link #onPacket}.
+ */
+public interface ChannelHandler {
+
+    /**
+     * One packet from the guest. Its segments are slices of the channel's receive buffer (copied
+     * out of guest memory before validation) and are valid only during this call.
+     */
+    void onPacket(IncomingPacket packet);
+
+    /** The channel closed (guest close, rescind, unload, ring corruption or a host close). */
+    void onClose();
+}

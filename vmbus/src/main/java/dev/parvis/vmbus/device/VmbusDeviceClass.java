@@ -1,0 +1,40 @@
+package dev.parvis.vmbus.device;
+
+import dev.parvis.abi.vmbus.Guid;
+
+/**
+ * A device the VMBus server offers to a child: one OFFER_CHANNEL per registered instance. The
+ * server calls {@link #open} when the guest opens the channel; the handler it returns receives
+ * the channel's packets until the channel closes.
+ */
+public interface VmbusDeviceClass {
+
+    /** The device class (interface type) GUID, e.g. {@code DeviceClass.ECHO}. */
+    Guid interfaceType();
+
+    /** The instance GUID, unique among the instances of one interface type. */
+    Guid instance();
+
+    /** Offer flags ({@code VmbusConstants.OFFER_FLAG_*}); none by default. */
+    default short offerFlags() {
+        return 0;
+    }
+
+    /** MMIO space the device asks for, in MiB; none by default. */
+    default short mmioMegabytes() {
+        return 0;
+    }
+
+    /** The offer's user-defined area, at most 120 bytes, zero-padded on the wire; empty by default. */
+    default byte[] userDefined() {
+        return new byte[0];
+    }
+
+    /**
+     * The guest opened the channel. Runs on the server's control thread; must not block. The
+     * returned handler's methods run on the channel's worker thread.
+     *
+     * @throws RuntimeException to refuse the open (the guest gets OPEN_CHANNEL_RESULT with a failure status)
+     */
+    ChannelHandler open(VmbusChannel channel);
+}

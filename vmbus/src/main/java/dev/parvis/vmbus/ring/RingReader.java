@@ -1,0 +1,159 @@
+package dev.parvis.vmbus.ring;
+
+import static dev.parvis.vmbus.ring.RingAccess.U16;
+import static dev.parvis.vmbus.ring.RingAccess.U64;
+import static dev.parvis.vmbus.ring.RingControl.DESCRIPTOR_SIZE;
+import static dev.parvis.vmbus.ring.RingControl.TRAILER_SIZE;
+
+import dev.parvis.vmbus.ring.RingCorruptException.Reason;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The consumer side of a ring (reference sections 7.2, 7.4 and 7.5). {@link #read} advances a
+ * private position; {@link #commit} publishes it as read_index. Owns read_index and
+ * interrupt_mask; reads the producer's write_index and pending_send_size. One thread at a time.
+ *
+ * <p>write_index is loaded (acquire, then validated) only when the packets known from the last load
+ * are used up, and always by {@link #hasData}, so a batch costs one cross-core read of it.
+ */
+public final class RingReader {
+    private final RingAccess ring;
+    /** The read_index last published (or loaded); -1 until loaded from the control page. */
+    private long published = -1;
+    /** Start of the next unread packet; equals {@code published} when everything read is committed. */
+    private long position;
+    /** The last validated write_index; data up to it is published, so it may lag but never lie. */
+    private long knownWrite = -1;
+
+    RingReader(RingAccess ring) {
+        this.ring = ring;
+    }
+
+    /**
+     * Copies the next packet into {@code buffer} and moves past it (not yet published; see
+     * {@link #commit}).
+     *
+     * @return the packet, its header and payload slices of {@code buffer}; null when the ring is empty
+     * @throws RingCorruptException the write index or the packet's descriptor is invalid, or the
+     *     packet is larger than {@code buffer}; nothing is consumed
+     */
+    public IncomingPacket read(MemorySegment buffer) throws RingCorruptException {
+        long start = position();
+        long available = knownWrite < 0 ? 0 : ring.bytesToRead(knownWrite, start);
+        if (available == 0) {
+            knownWrite = ring.loadIndex(RingControl.WRITE_INDEX_OFFSET);
+            available = ring.bytesToRead(knownWrite, start);
+            if (available == 0) {
+                return null;
+            }
+        }
+        if (available < DESCRIPTOR_SIZE + TRAILER_SIZE) {
+            throw new RingCorruptException(Reason.PACKET_BEYOND_DATA, available,
+                    available + " readable bytes cannot hold a packet");
+        }
+        if (buffer.byteSize() < DESCRIPTOR_SIZE) {
+            throw new RingCorruptException(Reason.PACKET_EXCEEDS_BUFFER, DESCRIPTOR_SIZE,
+                    "buffer of " + buffer.byteSize() + " bytes");
+        }
+        ring.copyOut(start, buffer, 0, DESCRIPTOR_SIZE);
+        long length = Short.toUnsignedLong(buffer.get(U16, RingControl.DESCRIPTOR_LEN8_OFFSET)) * 8;
+        checkLength(length, available, buffer.byteSize());
+        ring.copyOut(ring.advance(start, DESCRIPTOR_SIZE), buffer, DESCRIPTOR_SIZE, length - DESCRIPTOR_SIZE);
+        // Every field below comes from the private copy, so the other side cannot change it now.
+        long dataOffset = Short.toUnsignedLong(buffer.get(U16, RingControl.DESCRIPTOR_OFFSET8_OFFSET)) * 8;
+        if (dataOffset < DESCRIPTOR_SIZE || dataOffset > length) {
+            throw new RingCorruptException(Reason.BAD_DATA_OFFSET, dataOffset,
+                    "offset8 * 8 = %d, packet length %d".formatted(dataOffset, length));
+        }
+        position = ring.advance(start, length + TRAILER_SIZE);
+        return new IncomingPacket(
+                PacketType.of(buffer.get(U16, RingControl.DESCRIPTOR_TYPE_OFFSET)),
+                Short.toUnsignedInt(buffer.get(U16, RingControl.DESCRIPTOR_FLAGS_OFFSET)),
+                buffer.get(U64, RingControl.DESCRIPTOR_TRANSACTION_ID_OFFSET),
+                buffer.asSlice(DESCRIPTOR_SIZE, dataOffset - DESCRIPTOR_SIZE),
+                buffer.asSlice(dataOffset, length - dataOffset));
+    }
+
+    private static void checkLength(long length, long available, long bufferSize) throws RingCorruptException {
+        if (length < DESCRIPTOR_SIZE) {
+            throw new RingCorruptException(Reason.PACKET_TOO_SHORT, length,
+                    "len8 * 8 = " + length + " is smaller than the descriptor");
+        }
+        if (length + TRAILER_SIZE > available) {
+            throw new RingCorruptException(Reason.PACKET_BEYOND_DATA, length,
+                    "packet of %d bytes plus trailer, %d readable".formatted(length, available));
+        }
+        if (length > bufferSize) {
+            throw new RingCorruptException(Reason.PACKET_EXCEEDS_BUFFER, length,
+                    "packet of %d bytes, buffer of %d".formatted(length, bufferSize));
+        }
+    }
+
+    /**
+     * Publishes the read position as read_index (release).
+     *
+     * @return true when the producer must be signalled: the ring has the pending_send_size feature,
+     *     pending_send_size (rounded down to 8) is non-zero, and free space crossed it in this batch
+     *     (old free below it, new free at or above it). A corrupt write_index also returns true, a
+     *     harmless extra signal; the next {@link #read} or {@link #hasData} reports it.
+     */
+    public boolean commit() {
+        if (published < 0 || position == published) {
+            return false;
+        }
+        long oldRead = published;
+        ring.storeRelease(RingControl.READ_INDEX_OFFSET, (int) position);
+        published = position;
+        VarHandle.fullFence();
+        if ((ring.loadAcquire(RingControl.FEATURE_BITS_OFFSET) & RingControl.RING_FEATURE_PENDING_SEND_SIZE) == 0) {
+            return false;
+        }
+        long pending = Integer.toUnsignedLong(ring.loadAcquire(RingControl.PENDING_SEND_SIZE_OFFSET)) & ~7L;
+        if (pending == 0) {
+            return false;
+        }
+        long write = Integer.toUnsignedLong(ring.loadAcquire(RingControl.WRITE_INDEX_OFFSET));
+        if (write >= ring.size || write % RingControl.PACKET_ALIGNMENT != 0) {
+            return true;
+        }
+        return ring.freeBytes(write, oldRead) < pending && ring.freeBytes(write, position) >= pending;
+    }
+
+    /**
+     * Sets interrupt_mask: true while draining ("don't signal me"). Clearing it is followed by a full
+     * fence, so a following {@link #hasData} sees every packet published before a producer could
+     * have seen the mask set.
+     */
+    public void setInterruptMask(boolean masked) {
+        ring.storeRelease(RingControl.INTERRUPT_MASK_OFFSET, masked ? 1 : 0);
+        if (!masked) {
+            VarHandle.fullFence();
+        }
+    }
+
+    /** True when a packet is waiting past the private read position. */
+    public boolean hasData() throws RingCorruptException {
+        long start = position();
+        knownWrite = ring.loadIndex(RingControl.WRITE_INDEX_OFFSET);
+        return knownWrite != start;
+    }
+
+    /** Bytes past the private read position; 0 when an index is corrupt (read() reports it). */
+    public long bytesToRead() {
+        try {
+            long start = position();
+            return ring.bytesToRead(ring.loadIndex(RingControl.WRITE_INDEX_OFFSET), start);
+        } catch (RingCorruptException e) {
+            return 0;
+        }
+    }
+
+    private long position() throws RingCorruptException {
+        if (published < 0) {
+            position = ring.loadIndex(RingControl.READ_INDEX_OFFSET);
+            published = position;
+        }
+        return position;
+    }
+}

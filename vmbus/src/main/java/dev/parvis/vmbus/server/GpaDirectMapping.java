@@ -1,0 +1,106 @@
+package dev.parvis.vmbus.server;
+
+import dev.parvis.vmbus.ring.PacketType;
+import dev.parvis.vmbus.device.GpaDirectBuffers;
+import dev.parvis.vmbus.device.GpaDirectRange;
+import dev.parvis.vmbus.device.GpaDirectRefusedException;
+import dev.parvis.vmbus.ring.IncomingPacket;
+import dev.parvis.vmcore.GrantRefusedException;
+import dev.parvis.vmcore.GuestMemoryView;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Resolves the range list of a DATA_USING_GPA_DIRECT packet (hyperv-abi-vmbus.md section 7.3:
+ * reserved u32, range_cnt u32, then {byte_count u32, byte_offset u32, pfn u64[]} per range, all in
+ * the packet's type-specific header) to host memory through the child's grants. Every count,
+ * offset and length is checked against the header bytes actually received.
+ */
+final class GpaDirectMapping {
+    static final int MAX_RANGES = 64;
+    static final int MAX_PAGES = 8192;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int PAGE = 4096;
+
+    private GpaDirectMapping() {
+    }
+
+    private record Range(int byteCount, int byteOffset, int firstPage, int pageCount) {
+    }
+
+    static GpaDirectBuffers map(ServerEffects effects, IncomingPacket packet, boolean writable)
+            throws GpaDirectRefusedException {
+        if (!packet.type().equals(PacketType.DATA_USING_GPA_DIRECT)) {
+            throw new GpaDirectRefusedException("packet type " + packet.type() + " carries no GPA ranges");
+        }
+        MemorySegment header = packet.typeHeader();
+        long size = header.byteSize();
+        if (size < 8) {
+            throw new GpaDirectRefusedException("GPA-direct header of " + size + " bytes");
+        }
+        int rangeCount = header.get(U32, 4);
+        if (rangeCount < 1 || rangeCount > MAX_RANGES) {
+            throw new GpaDirectRefusedException("range count " + Integer.toUnsignedString(rangeCount));
+        }
+        List<Range> ranges = new ArrayList<>(rangeCount);
+        List<Long> pfns = new ArrayList<>();
+        long at = 8;
+        for (int i = 0; i < rangeCount; i++) {
+            if (at + 8 > size) {
+                throw new GpaDirectRefusedException("range " + i + " runs past the header");
+            }
+            int byteCount = header.get(U32, at);
+            int byteOffset = header.get(U32, at + 4);
+            if (byteCount <= 0 || byteOffset < 0 || byteOffset >= PAGE) {
+                throw new GpaDirectRefusedException("range " + i + ": byte_count " + Integer.toUnsignedString(byteCount)
+                        + ", byte_offset " + Integer.toUnsignedString(byteOffset));
+            }
+            long pages = ((long) byteOffset + byteCount + PAGE - 1) / PAGE;
+            if (pfns.size() + pages > MAX_PAGES || at + 8 + pages * 8 > size) {
+                throw new GpaDirectRefusedException("range " + i + " needs " + pages + " PFNs beyond the header or limit");
+            }
+            ranges.add(new Range(byteCount, byteOffset, pfns.size(), (int) pages));
+            for (int p = 0; p < pages; p++) {
+                pfns.add(header.get(U64, at + 8 + 8L * p));
+            }
+            at += 8 + pages * 8;
+        }
+        GuestMemoryView view;
+        try {
+            view = effects.openGuestPages(pfns.stream().mapToLong(Long::longValue).toArray());
+        } catch (GrantRefusedException e) {
+            throw new GpaDirectRefusedException("GPA-direct pages refused: " + e.getMessage(), e);
+        }
+        List<GpaDirectRange> resolved = new ArrayList<>(rangeCount);
+        for (Range r : ranges) {
+            List<MemorySegment> pieces = new ArrayList<>(r.pageCount());
+            long remaining = r.byteCount();
+            int offset = r.byteOffset();
+            for (int p = 0; p < r.pageCount(); p++) {
+                long length = Math.min(PAGE - offset, remaining);
+                MemorySegment piece = view.page(r.firstPage() + p).asSlice(offset, length);
+                pieces.add(writable ? piece : piece.asReadOnly());
+                remaining -= length;
+                offset = 0;
+            }
+            resolved.add(new GpaDirectRange(r.byteCount(), pieces));
+        }
+        List<GpaDirectRange> result = List.copyOf(resolved);
+        return new GpaDirectBuffers() {
+            @Override
+            public List<GpaDirectRange> ranges() {
+                return result;
+            }
+
+            @Override
+            public void close() {
+                view.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,382 @@
+package dev.parvis.vmbus.server;
+
+import dev.parvis.abi.vmbus.AllOffersDelivered;
+import dev.parvis.abi.vmbus.ChannelMessage;
+import dev.parvis.abi.vmbus.ChannelMessageType;
+import dev.parvis.abi.vmbus.CloseChannel;
+import dev.parvis.abi.vmbus.GpadlBody;
+import dev.parvis.abi.vmbus.GpadlCreated;
+import dev.parvis.abi.vmbus.GpadlHeader;
+import dev.parvis.abi.vmbus.GpadlTeardown;
+import dev.parvis.abi.vmbus.GpadlTorndown;
+import dev.parvis.abi.vmbus.InitiateContact;
+import dev.parvis.abi.vmbus.MalformedChannelMessageException;
+import dev.parvis.abi.vmbus.ModifyChannel;
+import dev.parvis.abi.vmbus.ModifyChannelResponse;
+import dev.parvis.abi.vmbus.OfferChannel;
+import dev.parvis.abi.vmbus.OpenChannel;
+import dev.parvis.abi.vmbus.OpenChannelResult;
+import dev.parvis.abi.vmbus.RelidReleased;
+import dev.parvis.abi.vmbus.RequestOffers;
+import dev.parvis.abi.vmbus.RescindChannelOffer;
+import dev.parvis.abi.vmbus.Unload;
+import dev.parvis.abi.vmbus.UnloadResponse;
+import dev.parvis.abi.vmbus.VersionResponse;
+import dev.parvis.abi.vmbus.VmbusConstants;
+import dev.parvis.abi.vmbus.VmbusVersion;
+import dev.parvis.vmbus.device.VmbusDeviceClass;
+import dev.parvis.vmbus.server.ConnectionState.Connected;
+import dev.parvis.vmbus.server.ConnectionState.Disconnected;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The VMBus server for one child connection (hyperv-abi-vmbus.md section 6): version negotiation,
+ * offers, GPADLs, open/close, rescind, unload. It does no I/O: the root feeds it the guest's
+ * control messages ({@link #onMessage}) and channel signals ({@link #onChannelSignal}), and it
+ * acts only through {@link ServerEffects}.
+ *
+ * <p>Threading: control operations ({@link #onMessage}, {@link #addDevice}, {@link #rescind} and
+ * the queries) are meant for one thread, the root's message loop for this child, and are
+ * serialized by the server's monitor, which also guards the callbacks from channel workers when
+ * a channel stops. {@link #onChannelSignal} takes no lock: it wakes the channel's worker. Each open
+ * channel's data path is described in {@link ServerChannel}. No guest input makes onMessage throw:
+ * malformed or ill-timed messages get the published error answer where one exists and a
+ * rate-limited log line.
+ */
+public final class VmbusServer {
+    /** Versions this server speaks (docs/vmbus.md). */
+    public static final Set<VmbusVersion> SUPPORTED_VERSIONS = Set.of(VmbusVersion.WIN10, VmbusVersion.WIN10_V4_1,
+            VmbusVersion.WIN10_V5, VmbusVersion.WIN10_V5_1, VmbusVersion.WIN10_V5_2, VmbusVersion.WIN10_V5_3);
+    /** msg_conn_id answered to 5.0+ guests. */
+    public static final int MESSAGE_CONNECTION_ID = VmbusConstants.MESSAGE_CONNECTION_ID;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int SINT_COUNT = 16;
+
+    private final ServerEffects effects;
+    private final ServerConfig config;
+    private final GuestErrorLog errors;
+    private final Gpadls gpadls;
+    private final List<VmbusDeviceClass> devices = new ArrayList<>();
+    private final TreeMap<Integer, Offer> offers = new TreeMap<>();
+    private final AtomicReferenceArray<ServerChannel> live = new AtomicReferenceArray<>(VmbusConstants.MAX_CHANNELS);
+    private ConnectionState connection = new Disconnected();
+
+    public VmbusServer(ServerEffects effects, ServerConfig config) {
+        this.effects = effects;
+        this.config = config;
+        this.errors = new GuestErrorLog(effects, "vmbus: ", config.logBurst(), config.logPerSecond());
+        this.gpadls = new Gpadls(effects, errors, config.maxGpadls(), config.maxPendingGpadls());
+    }
+
+    /** Registers a device; offered at the next REQUEST_OFFERS, or at once if offers were already sent. */
+    public synchronized void addDevice(VmbusDeviceClass device) {
+        devices.add(device);
+        if (connection instanceof Connected c && c.offersSent()) {
+            offer(device, c.target());
+        }
+    }
+
+    /** One control message from the guest, {@code length} bytes of {@code message}. Never throws. */
+    public synchronized void onMessage(MemorySegment message, int length) {
+        try {
+            if (length < 0 || length > message.byteSize() || length > VmbusConstants.MAX_MESSAGE_SIZE) {
+                errors.report("control message of " + length + " bytes (buffer " + message.byteSize() + ")");
+                return;
+            }
+            ChannelMessage parsed;
+            try {
+                parsed = ChannelMessage.parse(message, length);
+            } catch (MalformedChannelMessageException e) {
+                answerMalformed(message, length, e.getMessage());
+                return;
+            }
+            dispatch(parsed, message, length);
+        } catch (RuntimeException e) {
+            errors.report("internal error on a control message of " + length + " bytes: " + e);
+        }
+    }
+
+    private void dispatch(ChannelMessage m, MemorySegment raw, int length) {
+        switch (m) {
+            case InitiateContact c -> onInitiateContact(c);
+            case RequestOffers r -> onRequestOffers();
+            case GpadlHeader h -> whenConnected(h, c -> gpadls.onHeader(h, raw, length, offers::containsKey));
+            case GpadlBody b -> whenConnected(b, c -> gpadls.onBody(b, raw, length));
+            case GpadlTeardown t -> whenConnected(t, c -> gpadls.onTeardown(t.childRelid(), t.gpadl()));
+            case OpenChannel o -> whenConnected(o, c -> onOpenChannel(o, c));
+            case CloseChannel cl -> whenConnected(cl, c -> onCloseChannel(cl.childRelid()));
+            case RelidReleased r -> whenConnected(r, c -> onRelidReleased(r.childRelid()));
+            case ModifyChannel mc -> whenConnected(mc, c -> onModifyChannel(mc, c));
+            case Unload u -> onUnload();
+            case OfferChannel x -> wrongDirection(x);
+            case RescindChannelOffer x -> wrongDirection(x);
+            case AllOffersDelivered x -> wrongDirection(x);
+            case OpenChannelResult x -> wrongDirection(x);
+            case GpadlCreated x -> wrongDirection(x);
+            case GpadlTorndown x -> wrongDirection(x);
+            case VersionResponse x -> wrongDirection(x);
+            case UnloadResponse x -> wrongDirection(x);
+            case ModifyChannelResponse x -> wrongDirection(x);
+        }
+    }
+
+    private interface ConnectedHandler {
+        ChannelMessage handle(Connected connection);
+    }
+
+    private void whenConnected(ChannelMessage m, ConnectedHandler handler) {
+        if (!(connection instanceof Connected c)) {
+            errors.report(typeOf(m) + " refused: no connection (INITIATE_CONTACT first)");
+            return;
+        }
+        ChannelMessage answer = handler.handle(c);
+        if (answer != null) {
+            effects.sendMessage(answer, c.target());
+        }
+    }
+
+    private void wrongDirection(ChannelMessage m) {
+        errors.report(typeOf(m) + " refused: a host-to-guest message");
+    }
+
+    private static String typeOf(ChannelMessage m) {
+        return m.getClass().getSimpleName();
+    }
+
+    private void answerMalformed(MemorySegment raw, int length, String reason) {
+        errors.report("malformed control message: " + reason);
+        if (!(connection instanceof Connected c) || length < 8) {
+            return;
+        }
+        ChannelMessageType type = new ChannelMessageType(raw.get(U32, 0));
+        ChannelMessage answer = null;
+        if (type.equals(ChannelMessageType.GPADL_HEADER) && length >= 16) {
+            answer = gpadls.onMalformed(raw.get(U32, 8), raw.get(U32, 12), reason);
+        } else if (type.equals(ChannelMessageType.GPADL_BODY) && length >= 16) {
+            answer = gpadls.onMalformed(0, raw.get(U32, 12), reason);
+        } else if (type.equals(ChannelMessageType.OPEN_CHANNEL) && length >= 16) {
+            answer = new OpenChannelResult(raw.get(U32, 8), raw.get(U32, 12), VmbusConstants.STATUS_UNSUCCESSFUL);
+        }
+        if (answer != null) {
+            effects.sendMessage(answer, c.target());
+        }
+    }
+
+    // ---- connect, offers, unload -------------------------------------------------------------
+
+    private void onInitiateContact(InitiateContact c) {
+        VmbusVersion version = c.versionRequested();
+        boolean modern = version.isAtLeast(VmbusVersion.WIN10_V5);
+        int sint = modern ? c.messageSint() & 0xFF : VmbusConstants.MESSAGE_SINT;
+        int vp = version.isAtLeast(VmbusVersion.WIN8_1) ? c.targetVcpu() : 0;
+        boolean targetValid = vp >= 0 && vp < config.vpCount() && sint < SINT_COUNT;
+        GuestTarget target = targetValid ? new GuestTarget(vp, sint) : new GuestTarget(0, VmbusConstants.MESSAGE_SINT);
+        if (connection instanceof Connected) {
+            errors.report("INITIATE_CONTACT for " + version + " refused: already connected (UNLOAD first)");
+            effects.sendMessage(VersionResponse.unsupported(), target);
+            return;
+        }
+        if (!SUPPORTED_VERSIONS.contains(version) || !targetValid) {
+            effects.sendMessage(VersionResponse.unsupported(), target);
+            return;
+        }
+        connection = new Connected(version, target, false);
+        effects.sendMessage(VersionResponse.supported(modern ? MESSAGE_CONNECTION_ID : 0), target);
+    }
+
+    private void onRequestOffers() {
+        if (!(connection instanceof Connected c)) {
+            errors.report("REQUEST_OFFERS refused: no connection");
+            return;
+        }
+        if (c.offersSent()) {
+            errors.report("second REQUEST_OFFERS ignored");
+            return;
+        }
+        connection = c.withOffersSent();
+        for (VmbusDeviceClass device : devices) {
+            offer(device, c.target());
+        }
+        effects.sendMessage(new AllOffersDelivered(), c.target());
+    }
+
+    private void offer(VmbusDeviceClass device, GuestTarget target) {
+        int relid = 1;
+        while (offers.containsKey(relid)) {
+            relid++;
+        }
+        if (relid >= VmbusConstants.MAX_CHANNELS) {
+            effects.log("vmbus: no relid left for " + device.interfaceType() + "/" + device.instance());
+            return;
+        }
+        int connectionId = effects.createChannelSignal(relid);
+        Offer o = new Offer(relid, device, connectionId);
+        offers.put(relid, o);
+        effects.sendMessage(new OfferChannel(device.interfaceType(), device.instance(), device.offerFlags(),
+                device.mmioMegabytes(), device.userDefined(), (short) 0, relid,
+                (byte) VmbusConstants.MONITOR_ID_NONE, false, true, connectionId), target);
+    }
+
+    private void onUnload() {
+        if (!(connection instanceof Connected c)) {
+            errors.report("UNLOAD without a connection");
+            effects.sendMessage(new UnloadResponse(), new GuestTarget(0, VmbusConstants.MESSAGE_SINT));
+            return;
+        }
+        for (Offer o : offers.values()) {
+            if (o.state instanceof ChannelState.Open open) {
+                open.channel().requestClose("guest unloaded");
+            }
+            effects.releaseChannelSignal(o.relid);
+        }
+        offers.clear();
+        gpadls.clear();
+        connection = new Disconnected();
+        effects.sendMessage(new UnloadResponse(), c.target());
+    }
+
+    /**
+     * Hot-removes channel {@code relid}: sends RESCIND_CHANNEL_OFFER and closes the channel; the
+     * relid is reused only after the guest's RELID_RELEASED. The device is unregistered.
+     *
+     * @return false when no such offer is live on the connection
+     */
+    public synchronized boolean rescind(int relid) {
+        Offer o = offers.get(relid);
+        if (!(connection instanceof Connected c) || o == null || o.state instanceof ChannelState.Rescinded) {
+            return false;
+        }
+        devices.remove(o.device);
+        if (o.state instanceof ChannelState.Open open) {
+            open.channel().requestClose("rescinded");
+        }
+        o.state = new ChannelState.Rescinded();
+        effects.sendMessage(new RescindChannelOffer(relid), c.target());
+        return true;
+    }
+
+    private ChannelMessage onRelidReleased(int relid) {
+        Offer o = offers.get(relid);
+        if (o == null || !(o.state instanceof ChannelState.Rescinded)) {
+            errors.report("RELID_RELEASED for relid " + relid + " that was not rescinded");
+            return null;
+        }
+        offers.remove(relid);
+        effects.releaseChannelSignal(relid);
+        return null;
+    }
+
+    // ---- channels ----------------------------------------------------------------------------
+
+    private ChannelMessage onOpenChannel(OpenChannel m, Connected c) {
+        String refusal = ChannelOpening.check(m, offers.get(m.childRelid()), gpadls, config.vpCount());
+        if (refusal != null) {
+            errors.report("OPEN_CHANNEL of relid " + m.childRelid() + " refused: " + refusal);
+            return new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL);
+        }
+        Offer o = offers.get(m.childRelid());
+        ChannelOpening.Opened opened;
+        try {
+            opened = ChannelOpening.open(this, effects, errors, o, m, gpadls.available(m.ringBufferGpadlHandle()),
+                    config.sendTimeout().toNanos());
+        } catch (RuntimeException e) {
+            errors.report("OPEN_CHANNEL of relid " + m.childRelid() + " refused: " + e.getMessage());
+            return new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL);
+        }
+        gpadls.markInUse(m.ringBufferGpadlHandle(), opened.channel());
+        o.state = new ChannelState.Open(m.openId(), m.ringBufferGpadlHandle(), m.targetVp(), opened.channel());
+        live.set(o.relid, opened.channel());
+        effects.sendMessage(new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_SUCCESS), c.target());
+        opened.channel().start(opened.handler());
+        return null;
+    }
+
+    private ChannelMessage onCloseChannel(int relid) {
+        Offer o = offers.get(relid);
+        if (o == null || !(o.state instanceof ChannelState.Open open)) {
+            errors.report("CLOSE_CHANNEL of relid " + relid + " that is not open");
+            return null;
+        }
+        open.channel().requestClose("closed by the guest");
+        o.state = new ChannelState.Offered();
+        return null;
+    }
+
+    private ChannelMessage onModifyChannel(ModifyChannel m, Connected c) {
+        Offer o = offers.get(m.childRelid());
+        int status = VmbusConstants.STATUS_SUCCESS;
+        if (o == null || !(o.state instanceof ChannelState.Open open)) {
+            errors.report("MODIFY_CHANNEL of relid " + m.childRelid() + " that is not open");
+            status = VmbusConstants.STATUS_UNSUCCESSFUL;
+        } else if (m.targetVp() < 0 || m.targetVp() >= config.vpCount()) {
+            errors.report("MODIFY_CHANNEL of relid " + m.childRelid() + " to VP " + m.targetVp());
+            status = VmbusConstants.STATUS_UNSUCCESSFUL;
+        } else {
+            o.state = open.withTargetVp(m.targetVp());
+            open.channel().setTargetVp(m.targetVp());
+        }
+        return c.version().isAtLeast(VmbusVersion.WIN10_V5_3) ? new ModifyChannelResponse(m.childRelid(), status) : null;
+    }
+
+    /** A channel's worker stopped (any reason): forget it, free its GPADL. Called on the worker thread. */
+    synchronized void channelTerminated(ServerChannel channel, String reason) {
+        live.compareAndSet(channel.relid(), channel, null);
+        Offer o = offers.get(channel.relid());
+        if (o != null && o.state instanceof ChannelState.Open open && open.channel() == channel) {
+            o.state = new ChannelState.Offered();
+        }
+        ChannelMessage torndown = gpadls.release(channel);
+        if (torndown != null && connection instanceof Connected c) {
+            effects.sendMessage(torndown, c.target());
+        }
+    }
+
+    /** The guest signalled channel {@code relid}. Any thread; no lock. */
+    public void onChannelSignal(int relid) {
+        ServerChannel channel = relid > 0 && relid < VmbusConstants.MAX_CHANNELS ? live.get(relid) : null;
+        if (channel != null) {
+            channel.onGuestSignal();
+        } else {
+            errors.report("signal for relid " + relid + " that is not open");
+        }
+    }
+
+    // ---- queries -----------------------------------------------------------------------------
+
+    /** The agreed version while connected. */
+    public synchronized Optional<VmbusVersion> version() {
+        return connection instanceof Connected c ? Optional.of(c.version()) : Optional.empty();
+    }
+
+    /** The open channel on {@code relid}, if any. */
+    public Optional<ServerChannel> channel(int relid) {
+        return relid > 0 && relid < VmbusConstants.MAX_CHANNELS ? Optional.ofNullable(live.get(relid)) : Optional.empty();
+    }
+
+    public synchronized List<Integer> offeredRelids() {
+        return List.copyOf(offers.keySet());
+    }
+
+    public synchronized int gpadlCount() {
+        return gpadls.count();
+    }
+
+    /** PFN slots held by GPADLs still being assembled (bounded by the config). */
+    public synchronized long pendingPfnSlots() {
+        return gpadls.pendingPfnSlots();
+    }
+
+    /** Guest-caused errors seen, counting the ones the rate limit kept out of the log. */
+    public long guestErrorCount() {
+        return errors.total();
+    }
+}

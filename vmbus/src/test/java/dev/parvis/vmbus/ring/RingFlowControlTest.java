@@ -1,0 +1,195 @@
+package dev.parvis.vmbus.ring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Full ring, and when producer and consumer must signal each other (reference 7.4 and 7.5). */
+class RingFlowControlTest {
+    private static final long SIZE = 4096;
+    private final MemorySegment buffer = MemorySegment.ofArray(new byte[8192]);
+    private Arena arena;
+    private RingMemory memory;
+
+    @BeforeEach
+    void setUp() {
+        arena = Arena.ofConfined();
+        memory = RingMemory.flat(arena.allocate(SIZE + 4096, 4096));
+        RingBuffer.initialize(memory);
+    }
+
+    @AfterEach
+    void tearDown() {
+        arena.close();
+    }
+
+    private static MemorySegment payload(int bytes, int fill) {
+        MemorySegment segment = MemorySegment.ofArray(new byte[bytes]);
+        segment.fill((byte) fill);
+        return segment;
+    }
+
+    private byte[] dataImage() {
+        byte[] image = new byte[(int) SIZE];
+        memory.read(0, MemorySegment.ofArray(image), 0, SIZE);
+        return image;
+    }
+
+    @Test
+    void fullWhenFreeSpaceEqualsThePacketSize() throws Exception {
+        long total = RingWriter.packetSize(0, 100); // 120
+        TestRings.setIndices(memory, SIZE - total, 0); // free = total
+        byte[] before = dataImage();
+        RingWriter writer = new RingBuffer(memory).writer();
+        assertEquals(WriteResult.FULL, writer.write(PacketType.DATA_INBAND, 0, 1, null, payload(100, 1)));
+        assertEquals(SIZE - total, TestRings.word(memory, RingControl.WRITE_INDEX_OFFSET));
+        assertEquals(-1, java.util.Arrays.mismatch(before, dataImage()), "nothing written");
+    }
+
+    @Test
+    void writtenWhenFreeSpaceExceedsThePacketByOneAlignmentUnit() throws Exception {
+        long total = RingWriter.packetSize(0, 100);
+        TestRings.setIndices(memory, SIZE - total - 8, 0);
+        RingWriter writer = new RingBuffer(memory).writer();
+        assertEquals(WriteResult.WRITTEN, writer.write(PacketType.DATA_INBAND, 0, 1, null, payload(100, 1)));
+        assertEquals(SIZE - 8, TestRings.word(memory, RingControl.WRITE_INDEX_OFFSET));
+    }
+
+    @Test
+    void fillingTheRingNeverOverwritesUnreadPackets() throws Exception {
+        RingBuffer ring = new RingBuffer(memory);
+        List<Integer> sizes = new ArrayList<>();
+        int sent = 0;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int size = 1 + (attempt * 53) % 400;
+            WriteResult result = ring.writer().write(PacketType.DATA_INBAND, 0, sent, null, payload(size, sent));
+            if (result != WriteResult.FULL) {
+                sizes.add(size);
+                sent++;
+            }
+        }
+        assertTrue(ring.writer().freeBytes() < RingWriter.packetSize(0, 400) + 8);
+        for (int i = 0; i < sizes.size(); i++) {
+            IncomingPacket packet = ring.reader().read(buffer);
+            assertNotNull(packet);
+            assertEquals(i, packet.transactionId());
+            RingWrapAroundTest.assertPrefixThenZeros(payload(sizes.get(i), i), packet.payload());
+        }
+        assertFalse(ring.reader().hasData());
+    }
+
+    @Test
+    void signalOnlyWhenTheRingGoesFromEmptyToNonEmptyWithTheMaskClear() throws Exception {
+        RingBuffer ring = new RingBuffer(memory);
+        RingWriter writer = ring.writer();
+        RingReader reader = ring.reader();
+        assertEquals(WriteResult.WRITTEN_SIGNAL, writer.write(PacketType.DATA_INBAND, 0, 1, null, payload(8, 1)));
+        assertEquals(WriteResult.WRITTEN, writer.write(PacketType.DATA_INBAND, 0, 2, null, payload(8, 2)));
+
+        assertNotNull(reader.read(buffer));
+        assertNotNull(reader.read(buffer));
+        assertEquals(WriteResult.WRITTEN, writer.write(PacketType.DATA_INBAND, 0, 3, null, payload(8, 3)),
+                "read but not committed: the consumer has not seen the ring empty");
+        assertNotNull(reader.read(buffer));
+        reader.commit();
+        assertEquals(WriteResult.WRITTEN_SIGNAL, writer.write(PacketType.DATA_INBAND, 0, 4, null, payload(8, 4)));
+    }
+
+    @Test
+    void noSignalWhileTheConsumerMasksInterrupts() throws Exception {
+        RingBuffer ring = new RingBuffer(memory);
+        ring.reader().setInterruptMask(true);
+        assertEquals(1, TestRings.word(memory, RingControl.INTERRUPT_MASK_OFFSET));
+        assertEquals(WriteResult.WRITTEN, ring.writer().write(PacketType.DATA_INBAND, 0, 1, null, payload(8, 1)));
+        assertNotNull(ring.reader().read(buffer));
+        ring.reader().commit();
+        ring.reader().setInterruptMask(false);
+        assertEquals(0, TestRings.word(memory, RingControl.INTERRUPT_MASK_OFFSET));
+        assertEquals(WriteResult.WRITTEN_SIGNAL, ring.writer().write(PacketType.DATA_INBAND, 0, 2, null, payload(8, 2)));
+    }
+
+    @Test
+    void commitSignalsExactlyWhenFreeSpaceCrossesThePendingSendSize() throws Exception {
+        RingBuffer ring = new RingBuffer(memory);
+        RingWriter writer = ring.writer();
+        int payloadSize = 200;
+        long total = RingWriter.packetSize(0, payloadSize);
+        int sent = 0;
+        while (writer.write(PacketType.DATA_INBAND, 0, sent, null, payload(payloadSize, sent)) != WriteResult.FULL) {
+            sent++;
+        }
+        long big = RingWriter.packetSize(0, 1000);
+        assertFalse(writer.requestSpace((int) big));
+        long pending = Integer.toUnsignedLong(TestRings.word(memory, RingControl.PENDING_SEND_SIZE_OFFSET));
+        assertEquals(big + 8, pending, "free space a write of the packet needs");
+
+        long free = writer.freeBytes();
+        int signals = 0;
+        for (int i = 0; i < sent; i++) {
+            assertNotNull(ring.reader().read(buffer));
+            boolean signal = ring.reader().commit();
+            long newFree = free + total;
+            assertEquals(free < pending && newFree >= pending, signal, "packet " + i);
+            signals += signal ? 1 : 0;
+            free = newFree;
+        }
+        assertEquals(1, signals);
+        assertTrue(writer.requestSpace((int) big));
+        writer.clearSpaceRequest();
+        assertEquals(0, TestRings.word(memory, RingControl.PENDING_SEND_SIZE_OFFSET));
+        assertEquals(WriteResult.WRITTEN_SIGNAL, writer.write(PacketType.DATA_INBAND, 0, 0, null, payload(1000, 0)));
+    }
+
+    @Test
+    void commitCountsABatchOfReadsAsOneCrossing() throws Exception {
+        RingBuffer ring = new RingBuffer(memory);
+        int sent = 0;
+        while (ring.writer().write(PacketType.DATA_INBAND, 0, sent, null, payload(100, 1)) != WriteResult.FULL) {
+            sent++;
+        }
+        assertFalse(ring.writer().requestSpace(2048));
+        for (int i = 0; i < sent; i++) {
+            assertNotNull(ring.reader().read(buffer));
+        }
+        assertTrue(ring.reader().commit());
+        assertFalse(ring.reader().commit(), "nothing new to publish");
+    }
+
+    @Test
+    void pendingSendSizeIsRoundedDownToEight() throws Exception {
+        RingBuffer ring = new RingBuffer(memory);
+        int sent = 0;
+        while (ring.writer().write(PacketType.DATA_INBAND, 0, sent, null, payload(56, 1)) != WriteResult.FULL) {
+            sent++;
+        }
+        // 51 packets of 80 bytes: 16 free. A producer that writes 103 waits for 96, which one read frees.
+        assertEquals(16, ring.writer().freeBytes());
+        TestRings.setWord(memory, RingControl.PENDING_SEND_SIZE_OFFSET, 103);
+        assertNotNull(ring.reader().read(buffer));
+        assertTrue(ring.reader().commit(), "free 96 >= 103 rounded down");
+    }
+
+    @Test
+    void noFlowControlSignalWithoutTheFeatureBitOrAPendingSize() throws Exception {
+        RingBuffer ring = new RingBuffer(memory);
+        for (int i = 0; i < 3; i++) {
+            ring.writer().write(PacketType.DATA_INBAND, 0, i, null, payload(1000, 1));
+        }
+        assertNotNull(ring.reader().read(buffer));
+        assertFalse(ring.reader().commit(), "pending_send_size 0");
+        TestRings.setWord(memory, RingControl.PENDING_SEND_SIZE_OFFSET, 4096);
+        TestRings.setWord(memory, RingControl.FEATURE_BITS_OFFSET, 0);
+        assertNotNull(ring.reader().read(buffer));
+        assertFalse(ring.reader().commit(), "feature bit clear");
+    }
+}

@@ -1,0 +1,72 @@
+package dev.parvis.vmbus.server;
+
+import dev.parvis.abi.vmbus.ChannelMessage;
+import dev.parvis.abi.vmbus.VmbusConstants;
+import dev.parvis.vmbus.loopback.LoopbackGuestMemory;
+import dev.parvis.vmcore.GuestMemoryView;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** ServerEffects that record everything, with grants from a LoopbackGuestMemory. */
+final class RecordingEffects implements ServerEffects {
+    record Sent(ChannelMessage message, GuestTarget target) {
+    }
+
+    final LoopbackGuestMemory memory;
+    final List<Sent> sent = new ArrayList<>();
+    final List<Integer> signalsCreated = new ArrayList<>();
+    final List<Integer> signalsReleased = new ArrayList<>();
+    final List<String> log = new ArrayList<>();
+
+    RecordingEffects(LoopbackGuestMemory memory) {
+        this.memory = memory;
+    }
+
+    @Override
+    public synchronized void sendMessage(ChannelMessage message, GuestTarget target) {
+        sent.add(new Sent(message, target));
+    }
+
+    @Override
+    public synchronized int createChannelSignal(int relid) {
+        signalsCreated.add(relid);
+        return VmbusConstants.CHANNEL_CONNECTION_ID_BASE | relid;
+    }
+
+    @Override
+    public synchronized void releaseChannelSignal(int relid) {
+        signalsReleased.add(relid);
+    }
+
+    @Override
+    public void signalGuest(int relid, int targetVp) {
+    }
+
+    @Override
+    public GuestMemoryView openGuestPages(long[] gpns) {
+        return memory.open(memory.partitionId(), gpns);
+    }
+
+    @Override
+    public synchronized void log(String line) {
+        log.add(line);
+    }
+
+    /** Messages sent since the last call. */
+    synchronized List<ChannelMessage> take() {
+        List<ChannelMessage> out = sent.stream().map(Sent::message).toList();
+        sent.clear();
+        return out;
+    }
+
+    synchronized List<Sent> takeSent() {
+        List<Sent> out = List.copyOf(sent);
+        sent.clear();
+        return out;
+    }
+
+    synchronized int logCount() {
+        return log.size();
+    }
+}
