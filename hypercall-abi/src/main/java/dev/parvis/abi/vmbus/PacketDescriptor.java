@@ -26,6 +26,11 @@ public record PacketDescriptor(PacketType type, short offset8, short len8, short
             U16.withName("len8"),
             U16.withName("flags"),
             U64.withName("transaction_id"));
+    public static final long TYPE_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("type"));
+    public static final long OFFSET8_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("offset8"));
+    public static final long LEN8_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("len8"));
+    public static final long FLAGS_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("flags"));
+    public static final long TRANSACTION_ID_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("transaction_id"));
 
     private static final long TYPE = offset(LAYOUT, "type");
     private static final long OFFSET8 = offset(LAYOUT, "offset8");

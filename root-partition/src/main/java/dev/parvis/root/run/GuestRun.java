@@ -115,14 +115,19 @@ public final class GuestRun {
         out.printf("root: replied \"hello from root\" to partition %d: %s%n", child.partitionId(), status);
     }
 
+    /** The payload as text when it is text, else its first bytes in hex. */
     private static String printable(byte[] payload) {
-        StringBuilder s = new StringBuilder();
-        for (byte b : payload) {
-            if (b == 0) {
-                break;
-            }
-            s.append(b >= 32 && b < 127 ? (char) b : '.');
+        int end = 0;
+        while (end < payload.length && payload[end] != 0) {
+            end++;
         }
-        return s.toString();
+        boolean text = end > 0;
+        for (int i = 0; i < end; i++) {
+            text &= payload[i] >= 32 && payload[i] < 127;
+        }
+        if (text) {
+            return new String(payload, 0, end, java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return "hex " + java.util.HexFormat.ofDelimiter(" ").formatHex(payload, 0, Math.min(payload.length, 48));
     }
 }

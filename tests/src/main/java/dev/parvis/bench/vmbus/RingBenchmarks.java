@@ -1,7 +1,7 @@
 package dev.parvis.bench.vmbus;
 
 import dev.parvis.vmbus.ring.IncomingPacket;
-import dev.parvis.vmbus.ring.PacketType;
+import dev.parvis.abi.vmbus.PacketType;
 import dev.parvis.vmbus.ring.RingBuffer;
 import dev.parvis.vmbus.ring.RingCorruptException;
 import dev.parvis.vmbus.ring.RingMemory;

@@ -4,7 +4,7 @@ import dev.parvis.abi.vmbus.CloseChannel;
 import dev.parvis.abi.vmbus.OfferChannel;
 import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.vmbus.ring.IncomingPacket;
-import dev.parvis.vmbus.ring.PacketType;
+import dev.parvis.abi.vmbus.PacketType;
 import dev.parvis.vmbus.ring.RingBuffer;
 import dev.parvis.vmbus.ring.RingCorruptException;
 import dev.parvis.vmbus.ring.RingMemory;

@@ -2,7 +2,7 @@ package dev.parvis.vmbus.device;
 
 import dev.parvis.abi.vmbus.DeviceClass;
 import dev.parvis.abi.vmbus.Guid;
-import dev.parvis.vmbus.ring.PacketType;
+import dev.parvis.abi.vmbus.PacketType;
 import dev.parvis.vmbus.ring.IncomingPacket;
 
 import java.util.concurrent.atomic.AtomicLong;

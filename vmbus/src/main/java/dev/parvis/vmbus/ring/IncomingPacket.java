@@ -1,5 +1,8 @@
 package dev.parvis.vmbus.ring;
 
+import dev.parvis.abi.vmbus.VmbusConstants;
+import dev.parvis.abi.vmbus.PacketType;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -12,6 +15,6 @@ public record IncomingPacket(
         PacketType type, int flags, long transactionId, MemorySegment typeHeader, MemorySegment payload) {
 
     public boolean completionRequested() {
-        return (flags & RingControl.FLAG_COMPLETION_REQUESTED) != 0;
+        return (flags & VmbusConstants.PACKET_FLAG_COMPLETION_REQUESTED) != 0;
     }
 }

@@ -1,5 +1,8 @@
 package dev.parvis.vmbus.ring;
 
+import dev.parvis.abi.vmbus.VmbusConstants;
+import dev.parvis.abi.vmbus.RingControl;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -24,31 +27,31 @@ final class RingAccess {
         this.memory = memory;
         this.control = memory.control();
         this.size = memory.dataSize();
-        if (size <= 0 || size % RingControl.PACKET_ALIGNMENT != 0 || size > Integer.MAX_VALUE) {
+        if (size <= 0 || size % VmbusConstants.PACKET_ALIGNMENT != 0 || size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("ring data size " + size);
         }
     }
 
-    int loadAcquire(int offset) {
+    int loadAcquire(long offset) {
         return (int) WORD.getAcquire(control, (long) offset);
     }
 
-    void storeRelease(int offset, int value) {
+    void storeRelease(long offset, int value) {
         WORD.setRelease(control, (long) offset, value);
     }
 
     /** Reads a guest-writable index once and checks it; the caller uses only the returned copy. */
-    long loadIndex(int offset) throws RingCorruptException {
+    long loadIndex(long offset) throws RingCorruptException {
         return checkIndex(Integer.toUnsignedLong(loadAcquire(offset)), offset);
     }
 
-    long checkIndex(long index, int offset) throws RingCorruptException {
+    long checkIndex(long index, long offset) throws RingCorruptException {
         String name = offset == RingControl.WRITE_INDEX_OFFSET ? "write_index" : "read_index";
         if (index >= size) {
             throw new RingCorruptException(RingCorruptException.Reason.INDEX_OUT_OF_RANGE, index,
                     "%s %d, data size %d".formatted(name, index, size));
         }
-        if (index % RingControl.PACKET_ALIGNMENT != 0) {
+        if (index % VmbusConstants.PACKET_ALIGNMENT != 0) {
             throw new RingCorruptException(RingCorruptException.Reason.INDEX_MISALIGNED, index,
                     "%s %d is not a multiple of 8".formatted(name, index));
         }

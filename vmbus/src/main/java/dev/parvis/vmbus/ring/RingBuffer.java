@@ -1,5 +1,8 @@
 package dev.parvis.vmbus.ring;
 
+import dev.parvis.abi.vmbus.VmbusConstants;
+import dev.parvis.abi.vmbus.RingControl;
+
 import java.lang.invoke.VarHandle;
 
 /**
@@ -28,7 +31,7 @@ public final class RingBuffer {
     public static void initialize(RingMemory memory) {
         RingAccess access = new RingAccess(memory);
         access.control.fill((byte) 0);
-        access.storeRelease(RingControl.FEATURE_BITS_OFFSET, RingControl.RING_FEATURE_PENDING_SEND_SIZE);
+        access.storeRelease(RingControl.FEATURE_BITS_OFFSET, VmbusConstants.RING_FEATURE_PENDING_SEND_SIZE);
         VarHandle.fullFence();
     }
 

@@ -1,9 +1,14 @@
 package dev.parvis.vmbus.ring;
 
+import dev.parvis.abi.vmbus.PacketDescriptor;
+import dev.parvis.abi.vmbus.VmbusConstants;
+import dev.parvis.abi.vmbus.RingControl;
+import dev.parvis.abi.vmbus.PacketType;
+
 import static dev.parvis.vmbus.ring.RingAccess.U16;
 import static dev.parvis.vmbus.ring.RingAccess.U64;
-import static dev.parvis.vmbus.ring.RingControl.DESCRIPTOR_SIZE;
-import static dev.parvis.vmbus.ring.RingControl.TRAILER_SIZE;
+import static dev.parvis.abi.vmbus.VmbusConstants.PACKET_TRAILER_SIZE;
+
 
 import dev.parvis.vmbus.ring.RingCorruptException.Reason;
 import java.lang.foreign.MemorySegment;
@@ -18,6 +23,7 @@ import java.lang.invoke.VarHandle;
  * are used up, and always by {@link #hasData}, so a batch costs one cross-core read of it.
  */
 public final class RingReader {
+    private static final int DESCRIPTOR_BYTES = (int) PacketDescriptor.SIZE;
     private final RingAccess ring;
     /** The read_index last published (or loaded); -1 until loaded from the control page. */
     private long published = -1;
@@ -48,39 +54,39 @@ public final class RingReader {
                 return null;
             }
         }
-        if (available < DESCRIPTOR_SIZE + TRAILER_SIZE) {
+        if (available < DESCRIPTOR_BYTES + PACKET_TRAILER_SIZE) {
             throw new RingCorruptException(Reason.PACKET_BEYOND_DATA, available,
                     available + " readable bytes cannot hold a packet");
         }
-        if (buffer.byteSize() < DESCRIPTOR_SIZE) {
-            throw new RingCorruptException(Reason.PACKET_EXCEEDS_BUFFER, DESCRIPTOR_SIZE,
+        if (buffer.byteSize() < DESCRIPTOR_BYTES) {
+            throw new RingCorruptException(Reason.PACKET_EXCEEDS_BUFFER, DESCRIPTOR_BYTES,
                     "buffer of " + buffer.byteSize() + " bytes");
         }
-        ring.copyOut(start, buffer, 0, DESCRIPTOR_SIZE);
-        long length = Short.toUnsignedLong(buffer.get(U16, RingControl.DESCRIPTOR_LEN8_OFFSET)) * 8;
+        ring.copyOut(start, buffer, 0, DESCRIPTOR_BYTES);
+        long length = Short.toUnsignedLong(buffer.get(U16, PacketDescriptor.LEN8_OFFSET)) * 8;
         checkLength(length, available, buffer.byteSize());
-        ring.copyOut(ring.advance(start, DESCRIPTOR_SIZE), buffer, DESCRIPTOR_SIZE, length - DESCRIPTOR_SIZE);
+        ring.copyOut(ring.advance(start, DESCRIPTOR_BYTES), buffer, DESCRIPTOR_BYTES, length - DESCRIPTOR_BYTES);
         // Every field below comes from the private copy, so the other side cannot change it now.
-        long dataOffset = Short.toUnsignedLong(buffer.get(U16, RingControl.DESCRIPTOR_OFFSET8_OFFSET)) * 8;
-        if (dataOffset < DESCRIPTOR_SIZE || dataOffset > length) {
+        long dataOffset = Short.toUnsignedLong(buffer.get(U16, PacketDescriptor.OFFSET8_OFFSET)) * 8;
+        if (dataOffset < DESCRIPTOR_BYTES || dataOffset > length) {
             throw new RingCorruptException(Reason.BAD_DATA_OFFSET, dataOffset,
                     "offset8 * 8 = %d, packet length %d".formatted(dataOffset, length));
         }
-        position = ring.advance(start, length + TRAILER_SIZE);
+        position = ring.advance(start, length + PACKET_TRAILER_SIZE);
         return new IncomingPacket(
-                PacketType.of(buffer.get(U16, RingControl.DESCRIPTOR_TYPE_OFFSET)),
-                Short.toUnsignedInt(buffer.get(U16, RingControl.DESCRIPTOR_FLAGS_OFFSET)),
-                buffer.get(U64, RingControl.DESCRIPTOR_TRANSACTION_ID_OFFSET),
-                buffer.asSlice(DESCRIPTOR_SIZE, dataOffset - DESCRIPTOR_SIZE),
+                PacketType.of(buffer.get(U16, PacketDescriptor.TYPE_OFFSET)),
+                Short.toUnsignedInt(buffer.get(U16, PacketDescriptor.FLAGS_OFFSET)),
+                buffer.get(U64, PacketDescriptor.TRANSACTION_ID_OFFSET),
+                buffer.asSlice(DESCRIPTOR_BYTES, dataOffset - DESCRIPTOR_BYTES),
                 buffer.asSlice(dataOffset, length - dataOffset));
     }
 
     private static void checkLength(long length, long available, long bufferSize) throws RingCorruptException {
-        if (length < DESCRIPTOR_SIZE) {
+        if (length < DESCRIPTOR_BYTES) {
             throw new RingCorruptException(Reason.PACKET_TOO_SHORT, length,
                     "len8 * 8 = " + length + " is smaller than the descriptor");
         }
-        if (length + TRAILER_SIZE > available) {
+        if (length + PACKET_TRAILER_SIZE > available) {
             throw new RingCorruptException(Reason.PACKET_BEYOND_DATA, length,
                     "packet of %d bytes plus trailer, %d readable".formatted(length, available));
         }
@@ -106,7 +112,7 @@ public final class RingReader {
         ring.storeRelease(RingControl.READ_INDEX_OFFSET, (int) position);
         published = position;
         VarHandle.fullFence();
-        if ((ring.loadAcquire(RingControl.FEATURE_BITS_OFFSET) & RingControl.RING_FEATURE_PENDING_SEND_SIZE) == 0) {
+        if ((ring.loadAcquire(RingControl.FEATURE_BITS_OFFSET) & VmbusConstants.RING_FEATURE_PENDING_SEND_SIZE) == 0) {
             return false;
         }
         long pending = Integer.toUnsignedLong(ring.loadAcquire(RingControl.PENDING_SEND_SIZE_OFFSET)) & ~7L;
@@ -114,7 +120,7 @@ public final class RingReader {
             return false;
         }
         long write = Integer.toUnsignedLong(ring.loadAcquire(RingControl.WRITE_INDEX_OFFSET));
-        if (write >= ring.size || write % RingControl.PACKET_ALIGNMENT != 0) {
+        if (write >= ring.size || write % VmbusConstants.PACKET_ALIGNMENT != 0) {
             return true;
         }
         return ring.freeBytes(write, oldRead) < pending && ring.freeBytes(write, position) >= pending;

@@ -1,9 +1,14 @@
 package dev.parvis.vmbus.ring;
 
+import dev.parvis.abi.vmbus.PacketDescriptor;
+import dev.parvis.abi.vmbus.VmbusConstants;
+import dev.parvis.abi.vmbus.RingControl;
+import dev.parvis.abi.vmbus.PacketType;
+
 import static dev.parvis.vmbus.ring.RingAccess.U16;
 import static dev.parvis.vmbus.ring.RingAccess.U64;
-import static dev.parvis.vmbus.ring.RingControl.DESCRIPTOR_SIZE;
-import static dev.parvis.vmbus.ring.RingControl.TRAILER_SIZE;
+import static dev.parvis.abi.vmbus.VmbusConstants.PACKET_TRAILER_SIZE;
+
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
@@ -16,6 +21,7 @@ import java.lang.invoke.VarHandle;
  * load is too small, and always by {@link #requestSpace} and {@link #freeBytes}.
  */
 public final class RingWriter {
+    private static final int DESCRIPTOR_BYTES = (int) PacketDescriptor.SIZE;
     private static final int MAX_LEN8 = 0xFFFF;
     /** Packets up to this size are assembled in the scratch buffer and copied into the ring once. */
     private static final int SCRATCH_SIZE = 512;
@@ -34,13 +40,13 @@ public final class RingWriter {
 
     /** Bytes a packet occupies in the ring: descriptor, type header, payload, padding and trailer. */
     public static long packetSize(long typeHeaderBytes, long payloadBytes) {
-        return align8(align8(DESCRIPTOR_SIZE + typeHeaderBytes) + payloadBytes) + TRAILER_SIZE;
+        return align8(align8(DESCRIPTOR_BYTES + typeHeaderBytes) + payloadBytes) + PACKET_TRAILER_SIZE;
     }
 
     /** The largest in-band payload that fits this ring when it is empty. */
     public int maxPayload() {
-        long byRing = ring.size - TRAILER_SIZE - TRAILER_SIZE - DESCRIPTOR_SIZE;
-        long byLen8 = (long) MAX_LEN8 * 8 - DESCRIPTOR_SIZE;
+        long byRing = ring.size - PACKET_TRAILER_SIZE - PACKET_TRAILER_SIZE - DESCRIPTOR_BYTES;
+        long byLen8 = (long) MAX_LEN8 * 8 - DESCRIPTOR_BYTES;
         return (int) Math.min(byRing, byLen8);
     }
 
@@ -57,9 +63,9 @@ public final class RingWriter {
             MemorySegment payload) throws RingCorruptException {
         long headerBytes = typeHeader == null ? 0 : typeHeader.byteSize();
         long payloadBytes = payload == null ? 0 : payload.byteSize();
-        long dataOffset = align8(DESCRIPTOR_SIZE + headerBytes);
+        long dataOffset = align8(DESCRIPTOR_BYTES + headerBytes);
         long length = align8(dataOffset + payloadBytes);
-        long total = length + TRAILER_SIZE;
+        long total = length + PACKET_TRAILER_SIZE;
         checkFits(length);
         long start = writeIndex();
         if (knownRead < 0 || ring.freeBytes(start, knownRead) <= total) {
@@ -91,7 +97,7 @@ public final class RingWriter {
      * @return true when the space is available already (no signal will come for it)
      */
     public boolean requestSpace(int packetBytes) throws RingCorruptException {
-        long needed = align8(packetBytes) + TRAILER_SIZE;
+        long needed = align8(packetBytes) + PACKET_TRAILER_SIZE;
         if (packetBytes <= 0 || needed > ring.size) {
             throw new IllegalArgumentException("a packet of " + packetBytes + " bytes never fits a ring of "
                     + ring.size + " data bytes");
@@ -121,8 +127,8 @@ public final class RingWriter {
     }
 
     private void checkFits(long length) {
-        if (length / 8 > MAX_LEN8 || length + TRAILER_SIZE > ring.size - TRAILER_SIZE) {
-            throw new IllegalArgumentException("a packet of " + (length + TRAILER_SIZE)
+        if (length / 8 > MAX_LEN8 || length + PACKET_TRAILER_SIZE > ring.size - PACKET_TRAILER_SIZE) {
+            throw new IllegalArgumentException("a packet of " + (length + PACKET_TRAILER_SIZE)
                     + " bytes never fits a ring of " + ring.size + " data bytes (max payload " + maxPayload() + ")");
         }
     }
@@ -135,7 +141,7 @@ public final class RingWriter {
         }
         // Re-read: the consumer may have caught up while we wrote. Compared only, never used as an offset.
         long read = Integer.toUnsignedLong(ring.loadAcquire(RingControl.READ_INDEX_OFFSET));
-        if (read < ring.size && read % RingControl.PACKET_ALIGNMENT == 0) {
+        if (read < ring.size && read % VmbusConstants.PACKET_ALIGNMENT == 0) {
             knownRead = read;
         }
         return read == oldWriteIndex ? WriteResult.WRITTEN_SIGNAL : WriteResult.WRITTEN;
@@ -145,9 +151,9 @@ public final class RingWriter {
             MemorySegment typeHeader, long headerBytes, long dataOffset, MemorySegment payload, long payloadBytes,
             long length, long start) {
         putDescriptor(dst, type, flags, transactionId, dataOffset, length);
-        if (dataOffset > DESCRIPTOR_SIZE) {
+        if (dataOffset > DESCRIPTOR_BYTES) {
             dst.set(U64, dataOffset - 8, 0L); // padding after the type header
-            MemorySegment.copy(typeHeader, 0, dst, DESCRIPTOR_SIZE, headerBytes);
+            MemorySegment.copy(typeHeader, 0, dst, DESCRIPTOR_BYTES, headerBytes);
         }
         if (length > dataOffset) {
             dst.set(U64, length - 8, 0L); // padding after the payload
@@ -160,26 +166,26 @@ public final class RingWriter {
             MemorySegment typeHeader, long headerBytes, long dataOffset, MemorySegment payload, long payloadBytes,
             long length) {
         putDescriptor(scratch, type, flags, transactionId, dataOffset, length);
-        long pos = ring.copyIn(start, scratch, 0, DESCRIPTOR_SIZE);
+        long pos = ring.copyIn(start, scratch, 0, DESCRIPTOR_BYTES);
         if (headerBytes > 0) {
             pos = ring.copyIn(pos, typeHeader, 0, headerBytes);
         }
-        pos = ring.copyIn(pos, ZEROS, 0, dataOffset - DESCRIPTOR_SIZE - headerBytes);
+        pos = ring.copyIn(pos, ZEROS, 0, dataOffset - DESCRIPTOR_BYTES - headerBytes);
         if (payloadBytes > 0) {
             pos = ring.copyIn(pos, payload, 0, payloadBytes);
         }
         pos = ring.copyIn(pos, ZEROS, 0, length - dataOffset - payloadBytes);
-        scratch.set(U64, DESCRIPTOR_SIZE, start << 32);
-        ring.copyIn(pos, scratch, DESCRIPTOR_SIZE, TRAILER_SIZE);
+        scratch.set(U64, DESCRIPTOR_BYTES, start << 32);
+        ring.copyIn(pos, scratch, DESCRIPTOR_BYTES, PACKET_TRAILER_SIZE);
     }
 
     private static void putDescriptor(MemorySegment dst, PacketType type, int flags, long transactionId,
             long dataOffset, long length) {
-        dst.set(U16, RingControl.DESCRIPTOR_TYPE_OFFSET, type.raw());
-        dst.set(U16, RingControl.DESCRIPTOR_OFFSET8_OFFSET, (short) (dataOffset / 8));
-        dst.set(U16, RingControl.DESCRIPTOR_LEN8_OFFSET, (short) (length / 8));
-        dst.set(U16, RingControl.DESCRIPTOR_FLAGS_OFFSET, (short) flags);
-        dst.set(U64, RingControl.DESCRIPTOR_TRANSACTION_ID_OFFSET, transactionId);
+        dst.set(U16, PacketDescriptor.TYPE_OFFSET, type.raw());
+        dst.set(U16, PacketDescriptor.OFFSET8_OFFSET, (short) (dataOffset / 8));
+        dst.set(U16, PacketDescriptor.LEN8_OFFSET, (short) (length / 8));
+        dst.set(U16, PacketDescriptor.FLAGS_OFFSET, (short) flags);
+        dst.set(U64, PacketDescriptor.TRANSACTION_ID_OFFSET, transactionId);
     }
 
     static long align8(long n) {

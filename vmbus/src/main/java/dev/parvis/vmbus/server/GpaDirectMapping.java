@@ -1,6 +1,6 @@
 package dev.parvis.vmbus.server;
 
-import dev.parvis.vmbus.ring.PacketType;
+import dev.parvis.abi.vmbus.PacketType;
 import dev.parvis.vmbus.device.GpaDirectBuffers;
 import dev.parvis.vmbus.device.GpaDirectRange;
 import dev.parvis.vmbus.device.GpaDirectRefusedException;

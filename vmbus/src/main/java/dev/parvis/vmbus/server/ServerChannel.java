@@ -1,7 +1,7 @@
 package dev.parvis.vmbus.server;
 
 import dev.parvis.abi.vmbus.Guid;
-import dev.parvis.vmbus.ring.PacketType;
+import dev.parvis.abi.vmbus.PacketType;
 import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.vmbus.device.ChannelCounters;
 import dev.parvis.vmbus.device.ChannelHandler;

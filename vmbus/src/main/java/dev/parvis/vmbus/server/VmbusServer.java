@@ -245,6 +245,23 @@ public final class VmbusServer {
     }
 
     /**
+     * Ends the connection from the host side (the partition is going away): every open channel
+     * closes, every signal path is released and every GPADL view is closed. Nothing is sent to the
+     * guest. The server accepts a new INITIATE_CONTACT afterwards.
+     */
+    public synchronized void close() {
+        for (Offer o : offers.values()) {
+            if (o.state instanceof ChannelState.Open open) {
+                open.channel().requestClose("host closed the connection");
+            }
+            effects.releaseChannelSignal(o.relid);
+        }
+        offers.clear();
+        gpadls.clear();
+        connection = new Disconnected();
+    }
+
+    /**
      * Hot-removes channel {@code relid}: sends RESCIND_CHANNEL_OFFER and closes the channel; the
      * relid is reused only after the guest's RELID_RELEASED. The device is unregistered.
      *

@@ -16,7 +16,7 @@ import dev.parvis.vmbus.device.SendResult;
 import dev.parvis.vmbus.device.VmbusChannel;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
 import dev.parvis.vmbus.ring.IncomingPacket;
-import dev.parvis.vmbus.ring.PacketType;
+import dev.parvis.abi.vmbus.PacketType;
 import dev.parvis.vmbus.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
 package dev.parvis.vmbus.ring;
 
+import dev.parvis.abi.vmbus.RingControl;
+import dev.parvis.abi.vmbus.PacketType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.parvis.vmbus.ring;
 
+import dev.parvis.abi.vmbus.PacketType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

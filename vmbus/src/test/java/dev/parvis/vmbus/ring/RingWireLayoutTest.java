@@ -1,5 +1,8 @@
 package dev.parvis.vmbus.ring;
 
+import dev.parvis.abi.vmbus.RingControl;
+import dev.parvis.abi.vmbus.PacketType;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -100,7 +103,7 @@ class RingWireLayoutTest {
             memory.control().fill((byte) 0x5A);
             RingBuffer.initialize(memory);
             byte[] expected = new byte[4096];
-            expected[RingControl.FEATURE_BITS_OFFSET] = 1;
+            expected[(int) RingControl.FEATURE_BITS_OFFSET] = 1;
             assertArrayEquals(expected, memory.control().toArray(ValueLayout.JAVA_BYTE));
         }
     }

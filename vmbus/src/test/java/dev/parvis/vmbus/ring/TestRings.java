@@ -1,5 +1,7 @@
 package dev.parvis.vmbus.ring;
 
+import dev.parvis.abi.vmbus.RingControl;
+
 import dev.parvis.vmcore.GuestMemoryView;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -75,11 +77,11 @@ final class TestRings {
         }
     }
 
-    static int word(RingMemory memory, int offset) {
+    static int word(RingMemory memory, long offset) {
         return memory.control().get(U32, offset);
     }
 
-    static void setWord(RingMemory memory, int offset, int value) {
+    static void setWord(RingMemory memory, long offset, int value) {
         memory.control().set(U32, offset, value);
     }
 
