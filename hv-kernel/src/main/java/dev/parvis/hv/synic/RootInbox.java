@@ -5,9 +5,7 @@ import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.HvSynic;
 import dev.parvis.vmcore.RootSynic;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -26,7 +24,9 @@ public final class RootInbox implements SynicTarget, RootSynic {
     private static final java.lang.invoke.VarHandle FLAG_WORD = java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
     private final long[][] flags = new long[HvSynic.SINT_COUNT][HvSynic.EVENT_FLAGS_COUNT / 64];
     private final ReentrantLock flagLock = new ReentrantLock();
-    private final Map<Integer, Runnable> listeners = new ConcurrentHashMap<>();
+    /** Per SINT, per flag; a SINT's array exists once something subscribed to it. Read on every signal. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<java.util.concurrent.atomic.AtomicReferenceArray<Runnable>> listeners =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(HvSynic.SINT_COUNT);
     private final Condition flagSet = flagLock.newCondition();
 
     public RootInbox() {
@@ -64,7 +64,8 @@ public final class RootInbox implements SynicTarget, RootSynic {
     }
 
     private void notifyListener(int sint, int flag) {
-        Runnable listener = listeners.get(key(sint, flag));
+        var forSint = listeners.get(sint);
+        Runnable listener = forSint == null ? null : forSint.get(flag);
         if (listener != null) {
             listener.run();
         }
@@ -78,16 +79,25 @@ public final class RootInbox implements SynicTarget, RootSynic {
     @Override
     public void subscribe(int sint, int flag, Runnable listener) {
         checkSint(sint);
-        listeners.put(key(sint, flag), listener);
+        checkFlag(flag);
+        listeners.compareAndSet(sint, null, new java.util.concurrent.atomic.AtomicReferenceArray<>(HvSynic.EVENT_FLAGS_COUNT));
+        listeners.get(sint).set(flag, listener);
     }
 
     @Override
     public void unsubscribe(int sint, int flag) {
-        listeners.remove(key(sint, flag));
+        checkSint(sint);
+        checkFlag(flag);
+        var forSint = listeners.get(sint);
+        if (forSint != null) {
+            forSint.set(flag, null);
+        }
     }
 
-    private static int key(int sint, int flag) {
-        return (sint << 16) | flag;
+    private static void checkFlag(int flag) {
+        if (flag < 0 || flag >= HvSynic.EVENT_FLAGS_COUNT) {
+            throw new IllegalArgumentException("event flag " + flag);
+        }
     }
 
     @Override

@@ -79,14 +79,20 @@ public final class UnicornEngine implements VpEngine {
         long rip = rip();
         boolean invalid = event instanceof RecordedEvent.InvalidInstruction
                 || (event instanceof RecordedEvent.None && ucErr == UnicornAbi.UC_ERR_INSN_INVALID);
-        byte[] bytesAtRip = invalid ? cpu.readBytes(rip, 3) : new byte[0];
+        byte[] bytesAtRip = invalid ? guestBytes(rip, 3) : new byte[0];
         boolean mayBeHalt = event instanceof RecordedEvent.None && ucErr == UnicornAbi.UC_ERR_OK && !kicked;
         int byteBefore = mayBeHalt ? byteBefore(rip) : UnicornExitDecoder.NO_BYTE;
         return UnicornExitDecoder.decode(ucErr, event, kicked, rip, bytesAtRip, byteBefore, cpu.library()::strerror);
     }
 
+    /** Guest bytes from the mapped host memory, falling back to uc_mem_read (e.g. across regions). */
+    private byte[] guestBytes(long gpa, int count) {
+        byte[] bytes = gpaMap.read(gpa, count);
+        return bytes != null ? bytes : cpu.readBytes(gpa, count);
+    }
+
     private int byteBefore(long rip) {
-        byte[] b = cpu.readBytes(rip - 1, 1);
+        byte[] b = guestBytes(rip - 1, 1);
         return b.length == 1 ? b[0] & 0xff : UnicornExitDecoder.NO_BYTE;
     }
 

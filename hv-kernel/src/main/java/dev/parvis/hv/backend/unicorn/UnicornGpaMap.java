@@ -23,6 +23,32 @@ final class UnicornGpaMap {
     }
 
     private final Map<Long, GuestMemoryRegion> mapped = new HashMap<>();
+    /** The region the last guest-byte read hit: exits cluster on the same code page. */
+    private GuestMemoryRegion lastHit;
+
+    /**
+     * Copies guest bytes straight from the backing memory, without a uc_mem_read downcall; null when
+     * the range is not inside one mapped region. Used on every exit to look at the instruction.
+     */
+    byte[] read(long gpa, int count) {
+        GuestMemoryRegion r = lastHit;
+        if (r == null || gpa < r.gpa() || gpa + count > r.end()) {
+            r = null;
+            for (GuestMemoryRegion candidate : mapped.values()) {
+                if (gpa >= candidate.gpa() && gpa + count <= candidate.end()) {
+                    r = candidate;
+                    break;
+                }
+            }
+            if (r == null) {
+                return null;
+            }
+            lastHit = r;
+        }
+        byte[] bytes = new byte[count];
+        MemorySegment.copy(r.host(), java.lang.foreign.ValueLayout.JAVA_BYTE, gpa - r.gpa(), bytes, 0, count);
+        return bytes;
+    }
 
     /**
      * The diff from {@code current} to {@code wanted}, keyed by start GPA. A region whose backing or
@@ -65,6 +91,7 @@ final class UnicornGpaMap {
      */
     void apply(UnicornCpu cpu, List<GuestMemoryRegion> wanted) {
         Plan plan = plan(mapped, wanted);
+        lastHit = null;
         UnicornLibrary lib = cpu.library();
         for (GuestMemoryRegion r : plan.unmap()) {
             lib.check("uc_mem_unmap", lib.memUnmap(cpu.handle(), r.gpa(), r.size()));
