@@ -59,7 +59,10 @@ public final class Hypervisor implements HypervisorServices {
         partitions.add(root);
         this.gateway = new RootGateway(dispatcher, root);
         this.rootMemory = new RootMemory(pool);
-        this.grants = new GrantTable(pool, this::liveChildMap);
+        this.grants = new GrantTable(pool, this::liveChildMap, id -> {
+            Partition p = partitions.get(id);
+            return p != null && p.isSuspended();
+        });
         registerHandlers();
         LOG.info("hypervisor up: {} MiB pool, backend {}", config.poolBytes() >> 20, backend.name());
     }
@@ -136,6 +139,22 @@ public final class Hypervisor implements HypervisorServices {
     @Override
     public GuestMemoryGrants grants() {
         return grants;
+    }
+
+    @Override
+    public java.util.Optional<dev.parvis.vmcore.PartitionStatistics> statistics(long partitionId) {
+        Partition p = partitions.get(partitionId);
+        if (p == null || p.isRoot()) {
+            return java.util.Optional.empty();
+        }
+        long cpu = 0, hypercalls = 0, exits = 0;
+        for (dev.parvis.hv.vp.VirtualProcessor vp : p.vps()) {
+            cpu += vp.runNanos();
+            hypercalls += vp.hypercallCount();
+            exits += vp.exitCount();
+        }
+        return java.util.Optional.of(new dev.parvis.vmcore.PartitionStatistics(cpu, hypercalls, exits, p.intercepts().get(),
+                p.gpaMap().mappedPages(), pool.depositedTo(partitionId), p.vpCount()));
     }
 
     private GpaMap liveChildMap(long partitionId) {

@@ -14,4 +14,12 @@ public interface GuestMemoryGrants {
      * @throws GrantRefusedException naming the first page that cannot be granted
      */
     GuestMemoryView open(long partitionId, long[] gpns);
+
+    /**
+     * Opens a read-only view of any mapped pages of a suspended partition (partition property
+     * SUSPEND = 1), for saving its state. Writing through the view fails.
+     *
+     * @throws GrantRefusedException when the partition is not suspended or a page is not mapped
+     */
+    GuestMemoryView openSnapshot(long partitionId, long[] gpns);
 }

@@ -26,14 +26,32 @@ public final class GrantTable implements GuestMemoryGrants {
     private final LongFunction<GpaMap> maps;
     private final List<Grant> open = new ArrayList<>();
 
-    /** @param maps the GPA map of a live child partition, or null */
-    public GrantTable(SpaPool pool, LongFunction<GpaMap> maps) {
+    private final java.util.function.LongPredicate suspended;
+
+    /**
+     * @param maps      the GPA map of a live child partition, or null
+     * @param suspended whether a partition is suspended (snapshots are only taken of those)
+     */
+    public GrantTable(SpaPool pool, LongFunction<GpaMap> maps, java.util.function.LongPredicate suspended) {
         this.pool = pool;
         this.maps = maps;
+        this.suspended = suspended;
     }
 
     @Override
     public synchronized GuestMemoryView open(long partitionId, long[] gpns) {
+        return open(partitionId, gpns, NEEDED, false);
+    }
+
+    @Override
+    public synchronized GuestMemoryView openSnapshot(long partitionId, long[] gpns) {
+        if (!suspended.test(partitionId)) {
+            throw new GrantRefusedException("partition %d is not suspended".formatted(partitionId));
+        }
+        return open(partitionId, gpns, 0, true);
+    }
+
+    private GuestMemoryView open(long partitionId, long[] gpns, int needed, boolean readOnly) {
         GpaMap map = maps.apply(partitionId);
         if (map == null) {
             throw new GrantRefusedException("no child partition " + partitionId);
@@ -44,12 +62,13 @@ public final class GrantTable implements GuestMemoryGrants {
         long[] spns = new long[gpns.length];
         for (int i = 0; i < gpns.length; i++) {
             int access = map.access(gpns[i]);
-            if (access < 0 || (access & NEEDED) != NEEDED) {
-                throw new GrantRefusedException("partition %d GPN 0x%x is not mapped read-write".formatted(partitionId, gpns[i]));
+            if (access < 0 || (access & needed) != needed) {
+                throw new GrantRefusedException("partition %d GPN 0x%x is not mapped %s".formatted(partitionId, gpns[i],
+                        needed == 0 ? "" : "read-write"));
             }
             spns[i] = map.spn(gpns[i]);
         }
-        Grant grant = new Grant(partitionId, gpns, spns);
+        Grant grant = new Grant(partitionId, gpns, spns, readOnly);
         open.add(grant);
         return grant;
     }
@@ -80,17 +99,19 @@ public final class GrantTable implements GuestMemoryGrants {
         private final MemorySegment contiguous;
         private final List<Runnable> onRevoke = new ArrayList<>();
 
-        Grant(long partitionId, long[] gpns, long[] spns) {
+        Grant(long partitionId, long[] gpns, long[] spns, boolean readOnly) {
             this.partitionId = partitionId;
             this.sortedGpns = gpns.clone();
             Arrays.sort(sortedGpns);
             this.pages = new MemorySegment[spns.length];
             boolean adjacent = true;
             for (int i = 0; i < spns.length; i++) {
-                pages[i] = pool.pages(spns[i], 1).reinterpret(arena, null);
+                MemorySegment page = pool.pages(spns[i], 1).reinterpret(arena, null);
+                pages[i] = readOnly ? page.asReadOnly() : page;
                 adjacent &= i == 0 || spns[i] == spns[i - 1] + 1;
             }
-            this.contiguous = adjacent ? pool.pages(spns[0], spns.length).reinterpret(arena, null) : null;
+            MemorySegment all = adjacent ? pool.pages(spns[0], spns.length).reinterpret(arena, null) : null;
+            this.contiguous = all != null && readOnly ? all.asReadOnly() : all;
         }
 
         boolean covers(long gpn) {

@@ -31,6 +31,8 @@ public final class Partition {
     private final Set<Integer> ioPortIntercepts = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<byte[]> debugInput = new ConcurrentLinkedQueue<>();
     private volatile long guestOsId;
+    /** Partition property SUSPEND: no VP of a suspended partition runs. */
+    private volatile boolean suspended;
     private volatile long hypercallRegister;
     private final AtomicLong intercepts = new AtomicLong();
 
@@ -102,6 +104,14 @@ public final class Partition {
 
     public ConcurrentLinkedQueue<byte[]> debugInput() {
         return debugInput;
+    }
+
+    public boolean isSuspended() {
+        return suspended;
+    }
+
+    public void setSuspended(boolean value) {
+        suspended = value;
     }
 
     public long guestOsId() {

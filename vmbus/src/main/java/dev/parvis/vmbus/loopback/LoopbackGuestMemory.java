@@ -92,6 +92,16 @@ public final class LoopbackGuestMemory implements GuestMemoryGrants, GuestPageAl
 
     @Override
     public synchronized GuestMemoryView open(long partitionId, long[] gpns) {
+        return open(partitionId, gpns, false);
+    }
+
+    /** The loopback guest runs no code of its own, so it is always quiescent: a snapshot is a read-only view. */
+    @Override
+    public synchronized GuestMemoryView openSnapshot(long partitionId, long[] gpns) {
+        return open(partitionId, gpns, true);
+    }
+
+    private GuestMemoryView open(long partitionId, long[] gpns, boolean readOnly) {
         if (partitionId != this.partitionId) {
             throw new GrantRefusedException("no partition " + partitionId);
         }
@@ -101,6 +111,9 @@ public final class LoopbackGuestMemory implements GuestMemoryGrants, GuestPageAl
         MemorySegment[] pages = new MemorySegment[gpns.length];
         for (int i = 0; i < gpns.length; i++) {
             pages[i] = mapped.get(gpns[i]);
+            if (pages[i] != null && readOnly) {
+                pages[i] = pages[i].asReadOnly();
+            }
             if (pages[i] == null) {
                 throw new GrantRefusedException("page 0x" + Long.toHexString(gpns[i]) + " is not mapped in partition "
                         + partitionId);
