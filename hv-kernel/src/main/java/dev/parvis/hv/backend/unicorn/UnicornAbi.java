@@ -31,6 +31,7 @@ final class UnicornAbi {
     // uc_hook_type
     static final int UC_HOOK_INTR = 1;
     static final int UC_HOOK_INSN = 1 << 1;
+    static final int UC_HOOK_BLOCK = 1 << 3;
     static final int UC_HOOK_MEM_READ_UNMAPPED = 1 << 4;
     static final int UC_HOOK_MEM_WRITE_UNMAPPED = 1 << 5;
     static final int UC_HOOK_MEM_FETCH_UNMAPPED = 1 << 6;

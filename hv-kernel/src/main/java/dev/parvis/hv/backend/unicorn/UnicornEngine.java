@@ -24,9 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code int n}/{@code int3} (traps) and at the instruction for faults such as #DE; Halt after the
  * hlt; IoPortWrite at the end of the translation block (imprecise).
  *
- * <p>Kicks: {@code uc_emu_stop} is not sticky: a stop that lands while the VP is between runs, or
- * just as uc_emu_start starts, is lost. The pending flag is therefore checked before every entry and
- * acknowledged after every return, and the kernel re-kicks while {@link #kickPending()} is true.
+ * <p>Kicks never call uc_emu_stop from another thread: on 2.0.1 that can resume the guest at a
+ * stale PC and repeat instructions. A kick raises a flag that a native block hook checks at the next
+ * translation-block boundary ({@link UnicornKick}); the flag is sticky, and the pending flag here
+ * is still checked before every entry and acknowledged after every return.
  */
 public final class UnicornEngine implements VpEngine {
     private static final int RIP = UnicornAbi.UC_X86_REG_RIP;
@@ -34,6 +35,7 @@ public final class UnicornEngine implements VpEngine {
     private final UnicornCpu cpu;
     private final UnicornTraps traps;
     private final UnicornFaultLatch faultLatch;
+    private final UnicornKick kick;
     private final UnicornGpaMap gpaMap = new UnicornGpaMap();
     private final AtomicBoolean kickPending = new AtomicBoolean();
     /** RIP as last read or written; only uc_emu_start changes it behind our back. Saves two reads per exit. */
@@ -44,8 +46,10 @@ public final class UnicornEngine implements VpEngine {
     UnicornEngine(UnicornLibrary library, VpIntercepts intercepts) {
         this.cpu = new UnicornCpu(library);
         this.traps = new UnicornTraps(cpu, intercepts);
+        this.kick = new UnicornKick(library);
         try {
             traps.install();
+            kick.install(cpu);
             this.faultLatch = new UnicornFaultLatch(cpu);
         } catch (RuntimeException e) {
             close();
@@ -61,12 +65,18 @@ public final class UnicornEngine implements VpEngine {
     @Override
     public VpExit run() {
         if (kickPending.getAndSet(false)) {
+            kick.withdraw();
             return new VpExit.Cancelled();
         }
         traps.reset();
         int ucErr = cpu.emuStart(rip());
         ripKnown = false;
-        boolean kicked = kickPending.getAndSet(false);
+        // Only a stop made by the block hook is a kick; a late kick (after a hlt, say) stays pending
+        // for the next run instead of disguising this exit.
+        boolean kicked = kick.consumeStopped();
+        if (kicked) {
+            kickPending.set(false);
+        }
         RecordedEvent event = traps.event();
         if (event instanceof RecordedEvent.Interrupt i && UnicornFaultLatch.latches(i.vector())) {
             faultLatch.clear();
@@ -105,7 +115,11 @@ public final class UnicornEngine implements VpEngine {
     public void kick() {
         kickPending.set(true);
         if (!closed) {
-            cpu.emuStop();
+            try {
+                kick.request();
+            } catch (IllegalStateException e) {
+                // Closed concurrently: there is no run left to stop.
+            }
         }
     }
 
@@ -203,6 +217,7 @@ public final class UnicornEngine implements VpEngine {
         closed = true;
         cpu.close();
         traps.close();
+        kick.close();
         if (faultLatch != null) {
             faultLatch.close();
         }

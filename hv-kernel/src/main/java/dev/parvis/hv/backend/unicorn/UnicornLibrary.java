@@ -38,18 +38,24 @@ public final class UnicornLibrary {
     private static final MethodHandle UC_HOOK_ADD, UC_HOOK_ADD_INSN, UC_HOOK_DEL, UC_STRERROR, UC_ERRNO;
     private static final MethodHandle UC_CONTEXT_ALLOC, UC_CONTEXT_SAVE, UC_CONTEXT_RESTORE, UC_CONTEXT_SIZE, UC_CONTEXT_FREE;
 
+    /** The address of uc_emu_stop, for the native kick hook (see UnicornKick). */
+    private static final MemorySegment EMU_STOP_ADDRESS;
+
     static {
         MethodHandle[] h = new MethodHandle[21];
+        MemorySegment emuStop = MemorySegment.NULL;
         Throwable failure = null;
         String version = null;
         try {
             SymbolLookup lookup = lookup(LIBRARY);
             bind(lookup, h);
+            emuStop = lookup.find("uc_emu_stop").orElseThrow();
             version = checkVersion(h[0]);
         } catch (Throwable t) {
             failure = t;
         }
         LOAD_FAILURE = failure;
+        EMU_STOP_ADDRESS = emuStop;
         VERSION = version;
         UC_VERSION = h[0]; UC_OPEN = h[1]; UC_CLOSE = h[2]; UC_EMU_START = h[3]; UC_EMU_STOP = h[4];
         UC_REG_READ = h[5]; UC_REG_WRITE = h[6]; UC_MEM_MAP_PTR = h[7]; UC_MEM_UNMAP = h[8];
@@ -244,6 +250,23 @@ public final class UnicornLibrary {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /** uc_hook_add with a user-data pointer handed to the callback. */
+    long hookAdd(MemorySegment uc, int type, MemorySegment callback, MemorySegment userData, long begin, long end) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment handle = arena.allocate(JAVA_LONG);
+            check("uc_hook_add", (int) UC_HOOK_ADD.invokeExact(uc, handle, type, callback, userData, begin, end));
+            return handle.get(JAVA_LONG, 0);
+        } catch (UnicornHostException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    MemorySegment emuStopAddress() {
+        return EMU_STOP_ADDRESS;
     }
 
     /** uc_hook_add(UC_HOOK_INSN, ..., instruction); returns the uc_hook handle. */
