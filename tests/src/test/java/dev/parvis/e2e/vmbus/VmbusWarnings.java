@@ -22,7 +22,7 @@ final class VmbusWarnings implements AutoCloseable {
         return all().size();
     }
 
-    /** Lines (logger: message) at WARN or above captured after {@code mark}. */
+    /** Lines ("LEVEL logger: message") at WARN or above captured after {@code mark}. */
     List<String> since(int mark) {
         List<String> lines = all();
         return lines.subList(Math.min(mark, lines.size()), lines.size());
@@ -34,7 +34,7 @@ final class VmbusWarnings implements AutoCloseable {
             events = List.copyOf(appender.list);
         }
         return events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+                .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
     }
 
     @Override
