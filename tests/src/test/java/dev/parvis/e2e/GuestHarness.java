@@ -37,6 +37,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * One booted hypervisor with the root's loader, for end-to-end tests that run gcc-built guests.
@@ -46,14 +47,14 @@ import java.util.concurrent.TimeUnit;
  * partition, so tests with several children never steal each other's traffic. Every wait is bounded;
  * a timeout fails the test with the child's debug output.
  */
-final class GuestHarness implements AutoCloseable {
-    static final Duration TIMEOUT = Duration.ofSeconds(20);
-    static final long POOL_BYTES = 64L << 20;
-    static final long GUEST_RAM = 4L << 20;
+public final class GuestHarness implements AutoCloseable {
+    public static final Duration TIMEOUT = Duration.ofSeconds(20);
+    public static final long POOL_BYTES = 64L << 20;
+    public static final long GUEST_RAM = 4L << 20;
 
-    final Hypervisor hv;
-    final RootHypercalls hc;
-    final ChildLoader loader;
+    public final Hypervisor hv;
+    public final RootHypercalls hc;
+    public final ChildLoader loader;
 
     private final Map<Long, StringBuffer> debug = new ConcurrentHashMap<>();
     private final Map<Long, Set<String>> vpThreads = new ConcurrentHashMap<>();
@@ -63,7 +64,7 @@ final class GuestHarness implements AutoCloseable {
     private final List<Thread> pumps = new ArrayList<>();
     private volatile boolean closing;
 
-    GuestHarness() {
+    public GuestHarness() {
         hv = Hypervisor.boot(new HypervisorConfig(POOL_BYTES, UnicornBackend::new, Duration.ofMillis(10)));
         hc = new RootHypercalls(hv.gateway());
         loader = new ChildLoader(hc, hv.rootMemory());
@@ -92,7 +93,7 @@ final class GuestHarness implements AutoCloseable {
         return byKey.computeIfAbsent(key, k -> new LinkedBlockingQueue<>());
     }
 
-    static Path guestsDir() {
+    public static Path guestsDir() {
         String dir = System.getProperty("parvis.guests.dir");
         if (dir == null) {
             fail("system property parvis.guests.dir is not set (run through Maven)");
@@ -100,7 +101,7 @@ final class GuestHarness implements AutoCloseable {
         return Path.of(dir);
     }
 
-    static ElfImage image(String guest) {
+    public static ElfImage image(String guest) {
         Path elf = guestsDir().resolve(guest + ".elf");
         try {
             return ElfImage.parse(Files.readAllBytes(elf));
@@ -110,19 +111,27 @@ final class GuestHarness implements AutoCloseable {
     }
 
     /** Loads and starts {@code guest}; it is destroyed at {@link #close()} unless destroyed before. */
-    LoadedChild boot(String guest) {
+    public LoadedChild boot(String guest) {
         return boot(guest, GUEST_RAM);
     }
 
-    LoadedChild boot(String guest, long ramBytes) {
-        LoadedChild child = loader.load(new GuestSpec(guest, image(guest), ramBytes));
+    public LoadedChild boot(String guest, long ramBytes) {
+        return boot(guest, ramBytes, id -> { });
+    }
+
+    /**
+     * Loads {@code guest} and starts it once {@code beforeStart} has wired what else it needs (VMBus,
+     * say; see {@link ChildLoader#load(GuestSpec, LongConsumer)}).
+     */
+    public LoadedChild boot(String guest, long ramBytes, LongConsumer beforeStart) {
+        LoadedChild child = loader.load(new GuestSpec(guest, image(guest), ramBytes), beforeStart);
         synchronized (live) {
             live.add(child);
         }
         return child;
     }
 
-    void destroy(LoadedChild child) {
+    public void destroy(LoadedChild child) {
         synchronized (live) {
             live.remove(child);
         }
@@ -130,12 +139,12 @@ final class GuestHarness implements AutoCloseable {
     }
 
     /** Posts {@code payload} (message type 1) on the root's connection to {@code child}. */
-    HvStatus post(LoadedChild child, byte[] payload) {
+    public HvStatus post(LoadedChild child, byte[] payload) {
         return hc.postMessage(child.channels().rootToChildConnection(), new HvMessageType(1), payload);
     }
 
     /** Posts and fails the test unless the hypervisor accepted the message. */
-    void send(LoadedChild child, byte[] payload) {
+    public void send(LoadedChild child, byte[] payload) {
         HvStatus status = post(child, payload);
         if (!status.isSuccess()) {
             fail("root post to %s failed: %s%n%s".formatted(child.name(), status, describe(child)));
@@ -143,7 +152,7 @@ final class GuestHarness implements AutoCloseable {
     }
 
     /** The next message {@code child} posted to the root; fails after {@code timeout}. */
-    HvMessage awaitMessage(LoadedChild child, Duration timeout) throws InterruptedException {
+    public HvMessage awaitMessage(LoadedChild child, Duration timeout) throws InterruptedException {
         HvMessage m = queue(messages, child.channels().rootMessagePortId()).poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (m == null) {
             fail("no message from %s within %s%n%s".formatted(child.name(), timeout, describe(child)));
@@ -151,18 +160,18 @@ final class GuestHarness implements AutoCloseable {
         return m;
     }
 
-    HvMessage awaitMessage(LoadedChild child) throws InterruptedException {
+    public HvMessage awaitMessage(LoadedChild child) throws InterruptedException {
         return awaitMessage(child, TIMEOUT);
     }
 
     /** A message from {@code child} if one arrives within {@code wait}. */
-    Optional<HvMessage> pollMessage(LoadedChild child, Duration wait) throws InterruptedException {
+    public Optional<HvMessage> pollMessage(LoadedChild child, Duration wait) throws InterruptedException {
         return Optional.ofNullable(queue(messages, child.channels().rootMessagePortId())
                 .poll(wait.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** The next intercept the hypervisor reported for {@code child}; fails after {@code timeout}. */
-    HvMessage awaitIntercept(LoadedChild child, Duration timeout) throws InterruptedException {
+    public HvMessage awaitIntercept(LoadedChild child, Duration timeout) throws InterruptedException {
         HvMessage m = queue(intercepts, child.partitionId()).poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (m == null) {
             fail("no intercept for %s within %s%n%s".formatted(child.name(), timeout, describe(child)));
@@ -170,12 +179,12 @@ final class GuestHarness implements AutoCloseable {
         return m;
     }
 
-    Optional<HvMessage> pollIntercept(LoadedChild child, Duration wait) throws InterruptedException {
+    public Optional<HvMessage> pollIntercept(LoadedChild child, Duration wait) throws InterruptedException {
         return Optional.ofNullable(queue(intercepts, child.partitionId()).poll(wait.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** Waits for the power-off port write; any other intercept first fails the test. */
-    void awaitPowerOff(LoadedChild child, Duration timeout) throws InterruptedException {
+    public void awaitPowerOff(LoadedChild child, Duration timeout) throws InterruptedException {
         HvMessage m = awaitIntercept(child, timeout);
         if (!m.type().equals(HvMessageType.X64_IO_PORT_INTERCEPT)) {
             fail("%s: expected the power-off port write, got intercept %s%n%s".formatted(child.name(), m.type(), describe(child)));
@@ -186,12 +195,12 @@ final class GuestHarness implements AutoCloseable {
         }
     }
 
-    void awaitPowerOff(LoadedChild child) throws InterruptedException {
+    public void awaitPowerOff(LoadedChild child) throws InterruptedException {
         awaitPowerOff(child, TIMEOUT);
     }
 
     /** Waits until {@code child}'s debug output contains {@code text}. */
-    void awaitOutput(LoadedChild child, String text, Duration timeout) throws InterruptedException {
+    public void awaitOutput(LoadedChild child, String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!output(child).contains(text)) {
             if (System.nanoTime() > deadline) {
@@ -202,34 +211,34 @@ final class GuestHarness implements AutoCloseable {
     }
 
     /** Everything {@code child} wrote through HvCallPostDebugData so far. */
-    String output(LoadedChild child) {
+    public String output(LoadedChild child) {
         StringBuffer b = debug.get(child.partitionId());
         return b == null ? "" : b.toString();
     }
 
     /** Names of the host threads on which {@code child}'s debug output was produced. */
-    Set<String> vpThreads(LoadedChild child) {
+    public Set<String> vpThreads(LoadedChild child) {
         return Set.copyOf(vpThreads.getOrDefault(child.partitionId(), Set.of()));
     }
 
-    Partition partition(LoadedChild child) {
+    public Partition partition(LoadedChild child) {
         return hv.partitions().get(child.partitionId());
     }
 
-    VirtualProcessor vp0(LoadedChild child) {
+    public VirtualProcessor vp0(LoadedChild child) {
         return partition(child).vp(0);
     }
 
-    String describe(LoadedChild child) {
+    public String describe(LoadedChild child) {
         return "--- debug output of %s (partition %d) ---%n%s--- end ---".formatted(child.name(), child.partitionId(), output(child));
     }
 
     /** Little-endian view of a message payload. */
-    static ByteBuffer le(HvMessage m) {
+    public static ByteBuffer le(HvMessage m) {
         return ByteBuffer.wrap(m.payload()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    static byte[] u64s(long... values) {
+    public static byte[] u64s(long... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : values) {
             b.putLong(v);
@@ -237,7 +246,7 @@ final class GuestHarness implements AutoCloseable {
         return b.array();
     }
 
-    static byte[] u32s(int... values) {
+    public static byte[] u32s(int... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (int v : values) {
             b.putInt(v);
