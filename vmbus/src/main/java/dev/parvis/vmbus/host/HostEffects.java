@@ -15,7 +15,6 @@ import dev.parvis.vmcore.RootHypercalls;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 final class HostEffects implements ServerEffects {
     private static final Logger LOG = LoggerFactory.getLogger(HostEffects.class);
-    /** Bounded retries while the child's message queue is full (the guest is slow to drain). */
-    private static final int POST_RETRIES = 200;
+    /**
+     * Control messages held back while the child's SynIC queue is full. Bounded: a guest that stops
+     * reading its messages loses the oldest answers, never the root's time (the pump thread serves
+     * every child and must not wait on one).
+     */
+    static final int MAX_BACKLOG = 1024;
 
     private final HypervisorServices hv;
     private final RootHypercalls hc;
@@ -36,12 +39,17 @@ final class HostEffects implements ServerEffects {
     private final ChannelSignalFlags flags;
     private final Map<Integer, ChannelSignalFlags.Flag> signals = new ConcurrentHashMap<>();
     private volatile VmbusServer server;
+    private final java.util.ArrayDeque<byte[]> backlog = new java.util.ArrayDeque<>();
+    private final java.util.function.Consumer<HostEffects> retryLater;
+    private long dropped;
 
-    HostEffects(HypervisorServices hv, RootHypercalls hc, VmbusWiring wiring, ChannelSignalFlags flags) {
+    HostEffects(HypervisorServices hv, RootHypercalls hc, VmbusWiring wiring, ChannelSignalFlags flags,
+                java.util.function.Consumer<HostEffects> retryLater) {
         this.hv = hv;
         this.hc = hc;
         this.wiring = wiring;
         this.flags = flags;
+        this.retryLater = retryLater;
     }
 
     void bind(VmbusServer server) {
@@ -52,18 +60,43 @@ final class HostEffects implements ServerEffects {
     public void sendMessage(ChannelMessage message, GuestTarget target) {
         byte[] bytes = new byte[message.size()];
         message.write(MemorySegment.ofArray(bytes));
-        HvMessageType type = new HvMessageType(VmbusConstants.HV_MESSAGE_TYPE);
-        for (int attempt = 0; attempt < POST_RETRIES; attempt++) {
-            HvStatus status = hc.postMessage(wiring.rootMessageConnection(), type, bytes);
-            if (!status.equals(HvStatus.INSUFFICIENT_BUFFERS)) {
-                if (!status.isSuccess()) {
-                    LOG.warn("partition {}: VMBus {} not delivered: {}", wiring.partitionId(), message.type(), status);
+        synchronized (this) {
+            if (backlog.isEmpty() && post(bytes)) {
+                return;
+            }
+            if (backlog.size() >= MAX_BACKLOG) {
+                if (dropped++ % 1000 == 0) {
+                    LOG.warn("partition {}: VMBus control messages dropped ({} so far): the guest does not read its SINT 2 queue",
+                            wiring.partitionId(), dropped);
                 }
                 return;
             }
-            LockSupport.parkNanos(100_000L * (attempt + 1));
+            backlog.addLast(bytes);
         }
-        LOG.warn("partition {}: VMBus {} dropped, the guest's message queue stayed full", wiring.partitionId(), message.type());
+        retryLater.accept(this);
+    }
+
+    /** Posts held-back messages in order; false while the child's queue is still full. */
+    synchronized boolean drainBacklog() {
+        while (!backlog.isEmpty()) {
+            if (!post(backlog.peekFirst())) {
+                return false;
+            }
+            backlog.removeFirst();
+        }
+        return true;
+    }
+
+    /** One post; false only when the child's queue is full and the message should be retried. */
+    private boolean post(byte[] bytes) {
+        HvStatus status = hc.postMessage(wiring.rootMessageConnection(), new HvMessageType(VmbusConstants.HV_MESSAGE_TYPE), bytes);
+        if (status.equals(HvStatus.INSUFFICIENT_BUFFERS)) {
+            return false;
+        }
+        if (!status.isSuccess()) {
+            LOG.warn("partition {}: VMBus message not delivered: {}", wiring.partitionId(), status);
+        }
+        return true;
     }
 
     @Override

@@ -36,12 +36,16 @@ public final class VmbusHost implements AutoCloseable {
     /** Children by the root port id their control messages arrive on. */
     private final Map<Long, Child> byPort = new ConcurrentHashMap<>();
     private final Thread pump;
+    /** Children whose control messages wait for room in their SynIC queue; served by the sender thread. */
+    private final java.util.concurrent.LinkedBlockingQueue<HostEffects> backlogged = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Thread sender;
     private volatile boolean closed;
 
     public VmbusHost(HypervisorServices hv) {
         this.hv = hv;
         this.hc = new RootHypercalls(hv.gateway());
         this.pump = Thread.ofPlatform().name("parvis-vmbus-pump").daemon(true).start(this::pumpMessages);
+        this.sender = Thread.ofPlatform().name("parvis-vmbus-sender").daemon(true).start(this::retryBacklogs);
     }
 
     /**
@@ -60,7 +64,7 @@ public final class VmbusHost implements AutoCloseable {
         hc.createPort(partitionId, VmbusWiring.CHILD_EVENT_PORT, root,
                 new PortInfo(HvPortType.EVENT, sint, 0, (short) 0, (short) HvSynic.EVENT_FLAGS_COUNT));
         hc.connectPort(root, w.rootEventConnection(), partitionId, VmbusWiring.CHILD_EVENT_PORT, HvPortType.EVENT);
-        HostEffects effects = new HostEffects(hv, hc, w, flags);
+        HostEffects effects = new HostEffects(hv, hc, w, flags, backlogged::offer);
         VmbusServer server = new VmbusServer(effects, ServerConfig.defaults(vpCount));
         effects.bind(server);
         devices.forEach(server::addDevice);
@@ -95,6 +99,23 @@ public final class VmbusHost implements AutoCloseable {
         }
     }
 
+    /** Retries held-back messages every millisecond until each child's queue has room again. */
+    private void retryBacklogs() {
+        while (!closed) {
+            try {
+                HostEffects effects = backlogged.take();
+                if (!effects.drainBacklog()) {
+                    Thread.sleep(1);
+                    backlogged.offer(effects);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("VMBus sender: unexpected failure, continuing", e);
+            }
+        }
+    }
+
     private void deliver(HvMessage message) {
         Child child = byPort.get(message.sender() & 0xFF_FFFFL);
         if (child == null) {
@@ -109,6 +130,7 @@ public final class VmbusHost implements AutoCloseable {
     public void close() {
         closed = true;
         pump.interrupt();
+        sender.interrupt();
         for (Child child : List.copyOf(byPort.values())) {
             detach(child.wiring().partitionId());
         }
