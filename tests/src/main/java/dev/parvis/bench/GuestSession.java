@@ -57,21 +57,22 @@ final class GuestSession implements AutoCloseable {
 
     /** Boots a hypervisor and starts guest {@code name} from the built guests directory. */
     static GuestSession start(String name) throws IOException {
-        return start(name, null);
+        return start(name, null, HypervisorConfig.DEFAULT_RUN_SLICE);
     }
 
     /**
      * Like {@link #start(String)}, with VMBus wired before the child starts (as GuestRun does) and
-     * {@code vmbusDevices} offered to it; null for no VMBus.
+     * {@code vmbusDevices} offered to it (null for no VMBus), and the kernel's VP run slice (the
+     * preemption period) set to {@code runSlice}.
      */
-    static GuestSession start(String name, List<VmbusDeviceClass> vmbusDevices) throws IOException {
+    static GuestSession start(String name, List<VmbusDeviceClass> vmbusDevices, Duration runSlice) throws IOException {
         Path dir = Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests"));
         Path image = dir.resolve(name + ".elf");
         if (!Files.isRegularFile(image)) {
             throw new IOException("no guest image " + image + " (build with ./parvis build)");
         }
         ElfImage elf = ElfImage.parse(Files.readAllBytes(image));
-        Hypervisor hv = Hypervisor.boot(new HypervisorConfig(POOL_BYTES, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        Hypervisor hv = Hypervisor.boot(new HypervisorConfig(POOL_BYTES, UnicornBackend::new, runSlice));
         try {
             RootHypercalls hc = new RootHypercalls(hv.gateway());
             ChildLoader loader = new ChildLoader(hc, hv.rootMemory());
