@@ -16,6 +16,8 @@ import dev.parvis.root.loader.GuestSpec;
 import dev.parvis.root.loader.LoadedChild;
 import dev.parvis.vmcore.RootHypercalls;
 import dev.parvis.vmcore.RootSynic;
+import dev.parvis.vmbus.device.VmbusDeviceClass;
+import dev.parvis.vmbus.host.VmbusHost;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -24,6 +26,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,29 +44,50 @@ final class GuestSession implements AutoCloseable {
     private final RootHypercalls hc;
     private final ChildLoader loader;
     private final LoadedChild child;
+    private final VmbusHost vmbus;
     private boolean poweredOff;
 
-    private GuestSession(Hypervisor hv, LoadedChild child, ChildLoader loader, RootHypercalls hc) {
+    private GuestSession(Hypervisor hv, LoadedChild child, ChildLoader loader, RootHypercalls hc, VmbusHost vmbus) {
         this.hv = hv;
         this.child = child;
         this.loader = loader;
         this.hc = hc;
+        this.vmbus = vmbus;
     }
 
     /** Boots a hypervisor and starts guest {@code name} from the built guests directory. */
     static GuestSession start(String name) throws IOException {
+        return start(name, null, HypervisorConfig.DEFAULT_RUN_SLICE);
+    }
+
+    /**
+     * Like {@link #start(String)}, with VMBus wired before the child starts (as GuestRun does) and
+     * {@code vmbusDevices} offered to it (null for no VMBus), and the kernel's VP run slice (the
+     * preemption period) set to {@code runSlice}.
+     */
+    static GuestSession start(String name, List<VmbusDeviceClass> vmbusDevices, Duration runSlice) throws IOException {
         Path dir = Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests"));
         Path image = dir.resolve(name + ".elf");
         if (!Files.isRegularFile(image)) {
             throw new IOException("no guest image " + image + " (build with ./parvis build)");
         }
         ElfImage elf = ElfImage.parse(Files.readAllBytes(image));
-        Hypervisor hv = Hypervisor.boot(new HypervisorConfig(POOL_BYTES, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        Hypervisor hv = Hypervisor.boot(new HypervisorConfig(POOL_BYTES, UnicornBackend::new, runSlice));
         try {
             RootHypercalls hc = new RootHypercalls(hv.gateway());
             ChildLoader loader = new ChildLoader(hc, hv.rootMemory());
-            LoadedChild child = loader.load(new GuestSpec(name, elf, GUEST_RAM));
-            return new GuestSession(hv, child, loader, hc);
+            GuestSpec spec = new GuestSpec(name, elf, GUEST_RAM);
+            if (vmbusDevices == null) {
+                return new GuestSession(hv, loader.load(spec), loader, hc, null);
+            }
+            VmbusHost vmbus = new VmbusHost(hv);
+            try {
+                LoadedChild child = loader.load(spec, id -> vmbus.attach(id, 1, vmbusDevices));
+                return new GuestSession(hv, child, loader, hc, vmbus);
+            } catch (RuntimeException e) {
+                vmbus.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             hv.close();
             throw e;
@@ -72,7 +96,11 @@ final class GuestSession implements AutoCloseable {
 
     /** Posts {u64 n}, retrying while the guest's message slot is busy. */
     void post(long n) throws InterruptedException {
-        byte[] payload = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(n).array();
+        post(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(n).array());
+    }
+
+    /** Posts a request payload of the guest's own format, retrying while its message slot is busy. */
+    void post(byte[] payload) throws InterruptedException {
         long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
         while (true) {
             HvStatus status = hc.postMessage(child.channels().rootToChildConnection(), REQUEST, payload);
@@ -159,8 +187,17 @@ final class GuestSession implements AutoCloseable {
         try {
             powerOff();
         } finally {
-            loader.destroy(child);
-            hv.close();
+            try {
+                if (vmbus != null) {
+                    vmbus.detach(child.partitionId());
+                }
+                loader.destroy(child);
+            } finally {
+                if (vmbus != null) {
+                    vmbus.close();
+                }
+                hv.close();
+            }
         }
     }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * Warm-up, then the median of several repetitions, all in one run.
  */
 public final class RingBenchmarks {
-    private static final int RING_DATA = 512 * 1024;
+    /** Data bytes of every ring (and ring-sized copy buffer) here: 512 KiB. */
+    public static final int RING_DATA = 512 * 1024;
     private static final int BIG = 64 * 1024;
     private static final int SMALL = 64;
     private static final long BIG_BYTES = 2L << 30;
@@ -88,7 +89,7 @@ public final class RingBenchmarks {
     }
 
     /** Seconds to move {@code packets} packets of {@code payload} bytes through a fresh ring. */
-    private static double ringSeconds(int payload, long packets) throws Exception {
+    public static double ringSeconds(int payload, long packets) throws Exception {
         try (Arena arena = Arena.ofShared()) {
             RingMemory memory = RingMemory.flat(arena.allocate(4096 + RING_DATA, 4096));
             RingBuffer.initialize(memory);
@@ -103,8 +104,25 @@ public final class RingBenchmarks {
         }
     }
 
+    /**
+     * Seconds for ONE thread to copy {@code chunks} chunks of {@code chunk} bytes from one source
+     * into a ring-sized buffer, wrapping like a ring: a plain MemorySegment.copy of the same bytes.
+     */
+    public static double oneThreadCopySeconds(int chunk, long chunks) {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment source = arena.allocate(chunk, 64).fill((byte) 0x3C);
+            MemorySegment into = arena.allocate(RING_DATA, 4096);
+            long mask = RING_DATA - 1;
+            long t0 = System.nanoTime();
+            for (long i = 0; i < chunks; i++) {
+                MemorySegment.copy(source, 0, into, (i * chunk) & mask, chunk);
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
     /** Seconds for two threads to each copy {@code chunks} chunks: into and out of a ring-sized buffer. */
-    private static double copySeconds(int chunk, long chunks) throws Exception {
+    public static double copySeconds(int chunk, long chunks) throws Exception {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment source = arena.allocate(chunk, 64).fill((byte) 0x3C);
             MemorySegment into = arena.allocate(RING_DATA, 4096);
@@ -124,7 +142,7 @@ public final class RingBenchmarks {
     }
 
     /** Like {@link #copySeconds} but both threads use the same buffer, so the lines move between cores. */
-    private static double sharedCopySeconds(int chunk, long chunks) throws Exception {
+    public static double sharedCopySeconds(int chunk, long chunks) throws Exception {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment source = arena.allocate(chunk, 64).fill((byte) 0x3C);
             MemorySegment shared = arena.allocate(RING_DATA, 4096);
@@ -143,7 +161,7 @@ public final class RingBenchmarks {
     }
 
     /** Write one packet, read it back, on a single thread: the ring's cost without cross-core traffic. */
-    private static double oneThreadRingSeconds(int payload, long packets) throws Exception {
+    public static double oneThreadRingSeconds(int payload, long packets) throws Exception {
         try (Arena arena = Arena.ofShared()) {
             RingMemory memory = RingMemory.flat(arena.allocate(4096 + RING_DATA, 4096));
             RingBuffer.initialize(memory);
