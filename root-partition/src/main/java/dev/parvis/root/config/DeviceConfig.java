@@ -1,0 +1,63 @@
+package dev.parvis.root.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+
+/**
+ * A synthetic device attached to a VM. In {@code vm.json} each device is an object whose {@code "type"}
+ * names the kind: {@code echo}, {@code integrationServices}, {@code disk}, {@code networkAdapter}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = DeviceConfig.EchoDevice.class, name = "echo"),
+        @JsonSubTypes.Type(value = DeviceConfig.IntegrationServices.class, name = "integrationServices"),
+        @JsonSubTypes.Type(value = DeviceConfig.Disk.class, name = "disk"),
+        @JsonSubTypes.Type(value = DeviceConfig.NetworkAdapter.class, name = "networkAdapter")
+})
+public sealed interface DeviceConfig {
+
+    /** The VMBus echo test device. */
+    @JsonTypeName("echo")
+    record EchoDevice() implements DeviceConfig {
+    }
+
+    /**
+     * The integration services offered to the guest (Hyper-V's Heartbeat, Shutdown, Time
+     * Synchronization, Key-Value Pair Exchange and Guest Service Interface).
+     */
+    @JsonTypeName("integrationServices")
+    @JsonPropertyOrder({"heartbeat", "shutdown", "timeSync", "kvp", "fileCopy"})
+    record IntegrationServices(
+            @JsonProperty("heartbeat") boolean heartbeat,
+            @JsonProperty("shutdown") boolean shutdown,
+            @JsonProperty("timeSync") boolean timeSync,
+            @JsonProperty("kvp") boolean kvp,
+            @JsonProperty("fileCopy") boolean fileCopy) implements DeviceConfig {
+
+        /** Hyper-V's default: everything but the guest service interface (file copy). */
+        public static final IntegrationServices DEFAULT = new IntegrationServices(true, true, true, true, false);
+    }
+
+    /** A virtual disk backed by the image file at {@code path}. */
+    @JsonTypeName("disk")
+    record Disk(@JsonProperty("path") String path) implements DeviceConfig {
+        public Disk {
+            if (path == null || path.isBlank()) {
+                throw new IllegalArgumentException("disk path must not be blank");
+            }
+        }
+    }
+
+    /** A synthetic network adapter connected to the virtual switch {@code switchName}. */
+    @JsonTypeName("networkAdapter")
+    record NetworkAdapter(@JsonProperty("switchName") String switchName) implements DeviceConfig {
+        public NetworkAdapter {
+            if (switchName == null || switchName.isBlank()) {
+                throw new IllegalArgumentException("network adapter switch name must not be blank");
+            }
+        }
+    }
+}
