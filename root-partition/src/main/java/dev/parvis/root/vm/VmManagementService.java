@@ -183,6 +183,27 @@ public final class VmManagementService implements AutoCloseable {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
+    /** Reads a u64 of a Saved VM's guest memory from its saved state (GPA in its RAM). */
+    public long savedGuestU64(UUID id, long gpa) {
+        VmWorker w = worker(id);
+        if (!(w.state() instanceof VmState.Saved)) {
+            throw new IllegalVmStateException(w.config().name(), w.state(), "saved-state read");
+        }
+        try {
+            SavedState saved = SavedStateFile.read(store.savedStatePath(id));
+            if (gpa < 4096 || gpa + 8 > (saved.pageCount() + 1L) * 4096) {
+                throw new VmException("GPA 0x%x is outside the saved RAM".formatted(gpa));
+            }
+            return saved.readU64(gpa);
+        } catch (java.io.IOException e) {
+            throw new SavedStateException("cannot read " + store.savedStatePath(id) + ": " + e.getMessage());
+        }
+    }
+
+    public Path savedStatePath(UUID id) {
+        return store.savedStatePath(id);
+    }
+
     /** Events from now on, in order, on the event thread; close the subscription to stop them. */
     public AutoCloseable subscribe(Consumer<VmEvent> listener) {
         subscribers.add(listener);
