@@ -17,6 +17,7 @@ import dev.parvis.hv.synic.PortTable;
 import dev.parvis.hv.synic.RootInbox;
 import dev.parvis.hv.vp.ExitHandler;
 import dev.parvis.hv.vp.InterceptReporter;
+import dev.parvis.hv.vp.LogicalProcessors;
 import dev.parvis.hv.vp.PartitionRunner;
 import dev.parvis.hv.vp.VpPreempter;
 import dev.parvis.vmcore.ChildDebugListener;
@@ -44,7 +45,7 @@ public final class Hypervisor implements HypervisorServices {
     private final VpPreempter preempter = new VpPreempter();
     private final ProcessorBackend backend;
     private final InterceptReporter interceptReporter = new InterceptReporter(rootInbox);
-    private final long sliceNanos;
+    private final LogicalProcessors lps;
     private final Partition root;
     private final RootGateway gateway;
     private final RootMemory rootMemory;
@@ -54,7 +55,7 @@ public final class Hypervisor implements HypervisorServices {
     private Hypervisor(HypervisorConfig config) {
         this.pool = new SpaPool(config.poolBytes());
         this.backend = config.backend().get();
-        this.sliceNanos = config.runSlice().toNanos();
+        this.lps = new LogicalProcessors(config.logicalProcessors(), config.runSlice().toNanos());
         this.root = new Partition(PartitionTable.ROOT_ID, HvPartitionPrivilege.ROOT, null, null);
         partitions.add(root);
         this.gateway = new RootGateway(dispatcher, root);
@@ -64,7 +65,8 @@ public final class Hypervisor implements HypervisorServices {
             return p != null && p.isSuspended();
         });
         registerHandlers();
-        LOG.info("hypervisor up: {} MiB pool, backend {}", config.poolBytes() >> 20, backend.name());
+        LOG.info("hypervisor up: {} MiB pool, backend {}, {} logical processors", config.poolBytes() >> 20, backend.name(),
+                config.logicalProcessors());
     }
 
     public static Hypervisor boot(HypervisorConfig config) {
@@ -81,7 +83,7 @@ public final class Hypervisor implements HypervisorServices {
 
     /** A new child partition in the CREATED state, with guest privileges. */
     public Partition newChild(long privileges) {
-        PartitionRunner runner = new PartitionRunner(preempter, sliceNanos);
+        PartitionRunner runner = new PartitionRunner(preempter, lps);
         long id = partitions.allocateId();
         Partition child = new Partition(id, privileges, new GpaMap(pool, gpn -> grants.pageLeaving(id, gpn)), runner);
         runner.attach(child, new ExitHandler(dispatcher::dispatchGuest, interceptReporter));
@@ -103,6 +105,10 @@ public final class Hypervisor implements HypervisorServices {
 
     public RootInbox rootInbox() {
         return rootInbox;
+    }
+
+    public LogicalProcessors logicalProcessors() {
+        return lps;
     }
 
     public ProcessorBackend backend() {
@@ -183,6 +189,7 @@ public final class Hypervisor implements HypervisorServices {
                 PartitionCalls.teardown(this, p);
             }
         }
+        lps.close();
         preempter.close();
         backend.close();
         pool.close();

@@ -2,7 +2,7 @@ package dev.parvis.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.abi.boot.BootProtocol;
 import dev.parvis.abi.hv.HvPortType;
@@ -14,7 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Two children run at once on their own host threads and talk only through the ports the root connected. */
+/** Two children run at once on the kernel's logical-processor threads and talk only through the ports the root connected. */
 @Timeout(60)
 class TwoChildrenTest {
     /** Port id each child receives peer messages on (1 is the loader's root port). */
@@ -46,9 +46,9 @@ class TwoChildrenTest {
                     () -> assertEquals(1, rb.getInt(0), "responder got ping\n" + h.describe(b)),
                     () -> assertEquals(HvStatus.INVALID_CONNECTION_ID.raw(), (short) ra.getInt(4), "A's post on an unmade connection"),
                     () -> assertEquals(HvStatus.INVALID_CONNECTION_ID.raw(), (short) rb.getInt(4), "B's post on an unmade connection"),
-                    () -> assertEquals(Set.of("parvis-partition-" + a.partitionId()), threadsA, "host thread(s) that ran A"),
-                    () -> assertEquals(Set.of("parvis-partition-" + b.partitionId()), threadsB, "host thread(s) that ran B"),
-                    () -> assertNotEquals(threadsA, threadsB, "A and B ran on different host threads"),
+                    // Partitions own no threads: the kernel's logical processors (parvis-lp-N) run both children.
+                    () -> assertTrue(!threadsA.isEmpty() && threadsA.stream().allMatch(t -> t.startsWith("parvis-lp-")), "host thread(s) that ran A: " + threadsA),
+                    () -> assertTrue(!threadsB.isEmpty() && threadsB.stream().allMatch(t -> t.startsWith("parvis-lp-")), "host thread(s) that ran B: " + threadsB),
                     () -> assertEquals(true, h.output(a).contains("got pong") && h.output(b).contains("got ping"),
                             "both sides saw the peer's word\n" + h.describe(a) + "\n" + h.describe(b)));
         }

@@ -17,6 +17,7 @@ import dev.parvis.hv.memory.PageStateException;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.partition.PartitionState;
 import dev.parvis.hv.partition.PartitionTable;
+import dev.parvis.hv.sched.CpuSharePolicy;
 import dev.parvis.hv.vp.VirtualProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,6 +139,20 @@ public final class PartitionCalls {
             case HvPartitionProperty.PRIVILEGE_FLAGS -> value = p.privileges();
             case HvPartitionProperty.GUEST_OS_ID -> value = p.guestOsId();
             case HvPartitionProperty.PROCESSOR_VENDOR -> value = 1;
+            case HvPartitionProperty.REFERENCE_TIME -> value = p.isRoot() ? 0 : p.referenceTime();
+            case HvPartitionProperty.TIME_FREEZE, HvPartitionProperty.SUSPEND, HvPartitionProperty.CPU_WEIGHT,
+                    HvPartitionProperty.CPU_RESERVE, HvPartitionProperty.CPU_CAP -> {
+                if (p.isRoot()) {
+                    return HypercallContext.fail(HvStatus.UNKNOWN_PROPERTY);
+                }
+                value = switch (in.propertyCode()) {
+                    case HvPartitionProperty.TIME_FREEZE -> p.isTimeFrozen() ? 1 : 0;
+                    case HvPartitionProperty.SUSPEND -> p.isSuspended() ? 1 : 0;
+                    case HvPartitionProperty.CPU_WEIGHT -> p.runner().weight();
+                    case HvPartitionProperty.CPU_RESERVE -> p.runner().reserve();
+                    default -> p.runner().cap();
+                };
+            }
             default -> {
                 return HypercallContext.fail(HvStatus.UNKNOWN_PROPERTY);
             }
@@ -160,7 +175,49 @@ public final class PartitionCalls {
             // Fixed at creation: a child's privileges never grow.
             return HypercallContext.fail(HvStatus.OPERATION_DENIED);
         }
-        return HypercallContext.fail(HvStatus.UNKNOWN_PROPERTY);
+        long v = in.value();
+        switch (in.propertyCode()) {
+            case HvPartitionProperty.SUSPEND, HvPartitionProperty.TIME_FREEZE -> {
+                if (v != 0 && v != 1) {
+                    return HypercallContext.fail(HvStatus.PROPERTY_VALUE_OUT_OF_RANGE);
+                }
+                if (in.propertyCode() == HvPartitionProperty.SUSPEND) {
+                    p.runner().setSuspended(v == 1);
+                } else {
+                    p.setTimeFrozen(v == 1);
+                }
+            }
+            case HvPartitionProperty.REFERENCE_TIME -> {
+                if (v < 0) {
+                    return HypercallContext.fail(HvStatus.PROPERTY_VALUE_OUT_OF_RANGE);
+                }
+                if (!p.setReferenceTime(v)) {
+                    return HypercallContext.fail(HvStatus.INVALID_PARTITION_STATE);
+                }
+            }
+            case HvPartitionProperty.CPU_WEIGHT -> {
+                if (!CpuSharePolicy.validWeight(v)) {
+                    return HypercallContext.fail(HvStatus.PROPERTY_VALUE_OUT_OF_RANGE);
+                }
+                p.runner().setWeight(v);
+            }
+            case HvPartitionProperty.CPU_RESERVE -> {
+                if (!CpuSharePolicy.validReserve(v)) {
+                    return HypercallContext.fail(HvStatus.PROPERTY_VALUE_OUT_OF_RANGE);
+                }
+                p.runner().setReserve(v);
+            }
+            case HvPartitionProperty.CPU_CAP -> {
+                if (!CpuSharePolicy.validCap(v)) {
+                    return HypercallContext.fail(HvStatus.PROPERTY_VALUE_OUT_OF_RANGE);
+                }
+                p.runner().setCap(v);
+            }
+            default -> {
+                return HypercallContext.fail(HvStatus.UNKNOWN_PROPERTY);
+            }
+        }
+        return ctx.ok();
     }
 
     private HypercallResult partitionId(HypercallContext ctx) {

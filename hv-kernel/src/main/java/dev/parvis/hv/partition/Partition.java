@@ -22,7 +22,11 @@ public final class Partition {
     private final long id;
     private final long privileges;
     private final GpaMap gpaMap;
-    private final long createdNanos = System.nanoTime();
+    private final Object timeLock = new Object();
+    /** System.nanoTime at reference time 0, while not frozen. */
+    private long timeBase = System.nanoTime();
+    private boolean timeFrozen;
+    private long frozenTime;
     private volatile PartitionState state = PartitionState.CREATED;
     private final VirtualProcessor[] vps = new VirtualProcessor[MAX_VPS];
     /** The live VPs in index order, rebuilt on change: the scheduler reads it on every exit. */
@@ -75,9 +79,43 @@ public final class Partition {
         this.state = state;
     }
 
-    /** Partition reference time in 100 ns units since creation (TIME_REF_COUNT). */
+    /** Partition reference time in 100 ns units since creation (TIME_REF_COUNT), unless frozen or set. */
     public long referenceTime() {
-        return (System.nanoTime() - createdNanos) / 100;
+        synchronized (timeLock) {
+            return timeFrozen ? frozenTime : (System.nanoTime() - timeBase) / 100;
+        }
+    }
+
+    /** TIME_FREEZE: while frozen the reference time stands still; thawing continues from the frozen value. */
+    public void setTimeFrozen(boolean frozen) {
+        synchronized (timeLock) {
+            if (frozen == timeFrozen) {
+                return;
+            }
+            if (frozen) {
+                frozenTime = (System.nanoTime() - timeBase) / 100;
+            } else {
+                timeBase = System.nanoTime() - frozenTime * 100;
+            }
+            timeFrozen = frozen;
+        }
+    }
+
+    public boolean isTimeFrozen() {
+        synchronized (timeLock) {
+            return timeFrozen;
+        }
+    }
+
+    /** REFERENCE_TIME set: only while frozen; the time continues from {@code value} once thawed. */
+    public boolean setReferenceTime(long value) {
+        synchronized (timeLock) {
+            if (!timeFrozen) {
+                return false;
+            }
+            frozenTime = value;
+            return true;
+        }
     }
 
     public synchronized VirtualProcessor vp(int index) {

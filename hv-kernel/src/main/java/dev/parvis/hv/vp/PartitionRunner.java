@@ -3,45 +3,55 @@ package dev.parvis.hv.vp;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
+import dev.parvis.hv.sched.CpuSharePolicy;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one host thread that runs a partition's VPs, in turn, in run slices. Unicorn's guest atomics
- * are not atomic across engines, so a partition's VPs never run in parallel; different partitions
- * have different runners and run in parallel.
+ * A partition as the LP scheduler sees it. The partition owns no thread: a logical processor
+ * ({@link LogicalProcessors}) takes exclusive ownership ({@link #owner}) and runs one slice of it;
+ * unicorn's guest atomics are not atomic across engines, so a partition's VPs never run in
+ * parallel, while different partitions run on different LPs at once.
  *
- * <p>Other threads never touch a VP's engine while it may run: they queue a command, kick the VPs
- * and wait; the runner executes commands between slices. Before the runner starts, commands run on
- * the caller's thread under the runner's lock.
+ * <p>Other threads never touch a VP's engine while it may run. {@link #execute} runs an action on the
+ * owner: inline when the caller already owns the partition, or when no LP holds it (the caller then
+ * owns it for the duration, so no LP picks it concurrently); otherwise it queues a command, kicks the
+ * VPs and waits, and the owning LP runs it before it releases the partition.
+ *
+ * <p>VP flags (halted, suspended, ...) are written under {@link #lock} and read lock-free (volatile)
+ * by the slice loop, so an exit handled inside a slice costs no lock.
  */
 public final class PartitionRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRunner.class);
     private static final long COMMAND_TIMEOUT_SECONDS = 30;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition work = lock.newCondition();
-    private final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
     private final VpPreempter preempter;
-    private final long sliceNanos;
+    private final LogicalProcessors lps;
+    final CpuSharePolicy.Account account;
+    /** The thread that owns the partition (an LP, or a thread running a command inline); guarded by the LPs' lock for writes. */
+    volatile Thread owner;
+    /** True while {@link #owner} is an LP (it drains commands); guarded by the LPs' lock. */
+    boolean ownerIsLp;
     private ExitHandler exitHandler;
     private Partition partition;
-    private volatile Thread thread;
+    private volatile boolean started;
     private volatile boolean stopping;
     private int nextVp;
 
-    public PartitionRunner(VpPreempter preempter, long sliceNanos) {
+    public PartitionRunner(VpPreempter preempter, LogicalProcessors lps) {
         this.preempter = preempter;
-        this.sliceNanos = sliceNanos;
+        this.lps = lps;
+        this.account = lps.newAccount();
     }
 
     /** Completes construction; the partition and runner refer to each other. */
@@ -51,60 +61,136 @@ public final class PartitionRunner {
     }
 
     public boolean isRunning() {
-        return thread != null && !stopping;
+        return started && !stopping;
     }
 
+    /** Makes the partition schedulable (FinalizePartition). */
     public void start() {
-        lock.lock();
-        try {
-            if (thread != null) {
-                return;
-            }
-            Thread t = Thread.ofPlatform().name("parvis-partition-" + partition.id()).daemon(true).unstarted(this::loop);
-            thread = t;
-            t.start();
-        } finally {
-            lock.unlock();
+        if (stopping) {
+            return;
+        }
+        started = true;
+        lps.add(this);
+    }
+
+    /** Takes the partition off the LPs; returns once no LP holds it. */
+    public void stop() {
+        stopping = true;
+        lps.remove(this);
+        kickAll();
+        awaitReleased();
+        drainCommands();
+    }
+
+    /**
+     * SUSPEND: while set, no VP of the partition runs. Setting it returns only once no LP is running
+     * the partition (unless the caller is that LP itself, which ends its slice after this exit).
+     */
+    public void setSuspended(boolean value) {
+        partition.setSuspended(value);
+        if (value) {
+            kickAll();
+            awaitReleased();
+        } else {
+            lps.notifyWork();
         }
     }
 
-    /** Stops the thread after its current slice; returns once it has exited. */
-    public void stop() {
-        Thread t = thread;
-        stopping = true;
-        kickAll();
-        signal();
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(COMMAND_TIMEOUT_SECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                LOG.error("{}: run thread did not stop", partition);
-            }
+    private void awaitReleased() {
+        if (owner == Thread.currentThread()) {
+            return;
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS);
+        lps.lock.lock();
+        try {
+            while (owner != null && ownerIsLp) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.error("{}: still running on an LP after {} s", partition, COMMAND_TIMEOUT_SECONDS);
+                    return;
+                }
+                lps.released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)));
+                if (owner != null && ownerIsLp) {
+                    kickAll();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lps.lock.unlock();
+        }
+    }
+
+    /** CPU_WEIGHT, CPU_RESERVE and CPU_CAP; each validated by the policy (IllegalArgumentException). */
+    public void setWeight(long value) {
+        lps.withPolicy(p -> {
+            p.setWeight(account, value);
+            return null;
+        });
+    }
+
+    public void setReserve(long value) {
+        lps.withPolicy(p -> {
+            p.setReserve(account, value);
+            return null;
+        });
+    }
+
+    public void setCap(long value) {
+        lps.withPolicy(p -> {
+            p.setCap(account, value);
+            return null;
+        });
+    }
+
+    public int weight() {
+        return lps.withPolicy(p -> account.weight());
+    }
+
+    public int reserve() {
+        return lps.withPolicy(p -> account.reserve());
+    }
+
+    public int cap() {
+        return lps.withPolicy(p -> account.cap());
     }
 
     /** Runs {@code action} where it may touch VP engines, and returns its result. */
     public <T> T execute(Callable<T> action) {
-        Thread t = thread;
-        if (t == null || t == Thread.currentThread() || !t.isAlive()) {
-            lock.lock();
+        Thread me = Thread.currentThread();
+        if (owner == me) {
+            return call(action);
+        }
+        FutureTask<T> task = null;
+        lps.lock.lock();
+        try {
+            while (true) {
+                if (owner == null) {
+                    owner = me;
+                    ownerIsLp = false;
+                    break;
+                }
+                if (ownerIsLp) {
+                    task = new FutureTask<>(action);
+                    commands.add(task);
+                    break;
+                }
+                lps.released.await(); // another thread runs a command inline
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(partition + ": interrupted", e);
+        } finally {
+            lps.lock.unlock();
+        }
+        if (task == null) {
             try {
-                return action.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+                return call(action);
             } finally {
-                lock.unlock();
+                lps.releaseInline(this);
             }
         }
-        FutureTask<T> task = new FutureTask<>(action);
-        commands.add(task);
         kickAll();
-        signal();
         try {
             return task.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -114,14 +200,28 @@ public final class PartitionRunner {
         }
     }
 
+    private static <T> T call(Callable<T> action) {
+        try {
+            return action.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void wake(VirtualProcessor vp) {
+        boolean woke;
         lock.lock();
         try {
             vp.wakePending = true;
+            woke = vp.halted;
             vp.halted = false;
-            work.signal();
         } finally {
             lock.unlock();
+        }
+        if (woke && started) {
+            lps.notifyWork();
         }
     }
 
@@ -136,7 +236,9 @@ public final class PartitionRunner {
     /** Makes a new VP known to the scheduler; it runs once the partition runs. */
     public void adopt(VirtualProcessor vp) {
         preempter.register(vp);
-        signal();
+        if (started) {
+            lps.notifyWork();
+        }
     }
 
     /** Marks a VP deleted so it never runs again, and stops preempting it. */
@@ -173,74 +275,100 @@ public final class PartitionRunner {
         lock.lock();
         try {
             change.run();
-            work.signal();
         } finally {
             lock.unlock();
         }
         vp.engine().kick();
+        if (started) {
+            lps.notifyWork();
+        }
     }
 
-    private void loop() {
-        LOG.debug("{}: run thread started", partition);
+    /** Whether an LP should pick the partition: some VP can run. Lock-free; called under the LPs' lock. */
+    boolean hasWork() {
+        if (!started || stopping || partition.isSuspended()) {
+            return false;
+        }
+        for (VirtualProcessor vp : partition.vps()) {
+            if (vp.runnable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One slice on the calling LP, which owns the partition: runs its VPs in turn until the budget is
+     * spent, a kick arrives, or no VP is runnable. Exits handled on the way (hypercalls, port writes,
+     * ...) stay on this thread with no lock; only a kick or the deadline end the slice.
+     */
+    void runSlice(long budgetNanos) {
+        long deadline = System.nanoTime() + budgetNanos;
+        VirtualProcessor current = null;
         try {
-            while (!stopping) {
-                drainCommands();
+            while (true) {
+                if (!commands.isEmpty()) {
+                    drainCommands();
+                }
+                if (stopping || partition.isSuspended()) {
+                    return;
+                }
                 VirtualProcessor vp = nextRunnable();
-                if (vp != null) {
-                    runSlice(vp);
+                if (vp == null) {
+                    return;
+                }
+                if (vp != current) {
+                    if (current != null) {
+                        current.endSlice();
+                    }
+                    vp.startSlice(deadline);
+                    current = vp;
+                }
+                GpaMap map = partition.gpaMap();
+                long generation = map.generation();
+                if (vp.appliedMapGeneration != generation) {
+                    vp.engine().applyMemoryMap(map.regions());
+                    vp.appliedMapGeneration = generation;
+                }
+                long start = System.nanoTime();
+                if (start - deadline >= 0) {
+                    return;
+                }
+                VpExit exit = vp.engine().run();
+                vp.countExit(System.nanoTime() - start);
+                exitHandler.handle(vp, exit);
+                if (exit instanceof VpExit.Cancelled) {
+                    return;
                 }
             }
-        } catch (Throwable t) {
-            LOG.error("{}: run thread failed", partition, t);
         } finally {
-            drainCommands();
-            LOG.debug("{}: run thread stopped", partition);
+            if (current != null) {
+                current.endSlice();
+            }
         }
-    }
-
-    private void runSlice(VirtualProcessor vp) {
-        GpaMap map = partition.gpaMap();
-        long generation = map.generation();
-        if (vp.appliedMapGeneration != generation) {
-            vp.engine().applyMemoryMap(map.regions());
-            vp.appliedMapGeneration = generation;
-        }
-        long start = System.nanoTime();
-        vp.startSlice(start + sliceNanos);
-        VpExit exit;
-        try {
-            exit = vp.engine().run();
-        } finally {
-            vp.endSlice();
-        }
-        vp.countExit(System.nanoTime() - start);
-        exitHandler.handle(vp, exit);
     }
 
     private VirtualProcessor nextRunnable() {
-        lock.lock();
-        try {
-            VirtualProcessor[] vps = partition.vps();
-            for (int i = 0; i < vps.length; i++) {
-                VirtualProcessor vp = vps[(nextVp + i) % vps.length];
-                if (vp.runnable()) {
-                    nextVp = (nextVp + i + 1) % vps.length;
-                    return vp;
-                }
-            }
-            if (commands.isEmpty() && !stopping) {
-                work.await(100, TimeUnit.MILLISECONDS);
-            }
-            return null;
-        } catch (InterruptedException e) {
-            stopping = true;
-            return null;
-        } finally {
-            lock.unlock();
+        VirtualProcessor[] vps = partition.vps();
+        int n = vps.length;
+        if (nextVp >= n) {
+            nextVp = 0;
         }
+        for (int i = 0; i < n; i++) {
+            int k = nextVp + i;
+            if (k >= n) {
+                k -= n;
+            }
+            VirtualProcessor vp = vps[k];
+            if (vp.runnable()) {
+                nextVp = k + 1 >= n ? 0 : k + 1;
+                return vp;
+            }
+        }
+        return null;
     }
 
-    private void drainCommands() {
+    void drainCommands() {
         FutureTask<?> task;
         while ((task = commands.poll()) != null) {
             task.run();
@@ -255,12 +383,8 @@ public final class PartitionRunner {
         }
     }
 
-    private void signal() {
-        lock.lock();
-        try {
-            work.signalAll();
-        } finally {
-            lock.unlock();
-        }
+    @Override
+    public String toString() {
+        return String.valueOf(partition);
     }
 }

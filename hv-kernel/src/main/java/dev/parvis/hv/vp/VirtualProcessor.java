@@ -7,9 +7,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One virtual processor. Its engine and scratch pages are touched only by its partition's run
- * thread (or, before the partition runs, by the root thread holding the runner's lock); the
- * suspend and halt flags are guarded by the runner's lock.
+ * One virtual processor. Its engine and scratch pages are touched only by the thread that owns its
+ * partition (an LP running a slice, or a thread running a command inline, see {@link PartitionRunner});
+ * the suspend and halt flags are written under the runner's lock and read lock-free by the LPs.
  */
 public final class VirtualProcessor {
     private final Partition partition;
@@ -20,11 +20,11 @@ public final class VirtualProcessor {
     /** Kernel copies of hypercall input and output: the guest cannot change input after validation. */
     private final MemorySegment inputPage = arena.allocate(4096, 4096);
     private final MemorySegment outputPage = arena.allocate(4096, 4096);
-    boolean explicitSuspend;
-    boolean interceptSuspend;
-    boolean halted;
-    boolean wakePending;
-    boolean deleted;
+    volatile boolean explicitSuspend;
+    volatile boolean interceptSuspend;
+    volatile boolean halted;
+    volatile boolean wakePending;
+    volatile boolean deleted;
     long appliedMapGeneration = -1;
     /**
      * When the current run slice ends (System.nanoTime); 0 while the VP is not inside a run. Written
@@ -33,7 +33,7 @@ public final class VirtualProcessor {
      */
     private long sliceDeadline;
     private static final java.lang.invoke.VarHandle DEADLINE;
-    // Counters: written only by the run thread, read racily by metrics (64-bit reads do not tear).
+    // Counters: written only by the owning LP, read racily by metrics (64-bit reads do not tear).
     private long hypercalls;
     private long exits;
     private long runNanos;
@@ -135,7 +135,7 @@ public final class VirtualProcessor {
         return exits;
     }
 
-    /** Time spent inside the backend's run, in nanoseconds. */
+    /** Time spent inside the backend's run on an LP, in nanoseconds (exit handling and waiting excluded). */
     public long runNanos() {
         return runNanos;
     }

@@ -14,8 +14,22 @@ import java.util.function.BooleanSupplier;
 final class KernelRig implements AutoCloseable {
     static final long CODE_GPN = 0x100;
 
-    final Hypervisor hv = Hypervisor.boot(new HypervisorConfig(32L << 20, UnicornBackend::new, Duration.ofMillis(10)));
-    final RootHypercalls hc = new RootHypercalls(hv.gateway());
+    final Hypervisor hv;
+    final RootHypercalls hc;
+
+    KernelRig() {
+        this(new HypervisorConfig(32L << 20, UnicornBackend::new, Duration.ofMillis(10)));
+    }
+
+    /** A rig whose hypervisor runs {@code logicalProcessors} LP threads. */
+    KernelRig(int logicalProcessors) {
+        this(new HypervisorConfig(64L << 20, UnicornBackend::new, Duration.ofMillis(10), logicalProcessors));
+    }
+
+    private KernelRig(HypervisorConfig config) {
+        hv = Hypervisor.boot(config);
+        hc = new RootHypercalls(hv.gateway());
+    }
 
     /** A created, deposited and initialized child with no memory. */
     long initializedChild() {

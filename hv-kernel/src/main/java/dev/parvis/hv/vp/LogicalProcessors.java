@@ -1,0 +1,202 @@
+package dev.parvis.hv.vp;
+
+import dev.parvis.hv.sched.CpuSharePolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The logical processors: {@code count} platform threads ({@code parvis-lp-N}) that run partitions.
+ * An LP picks a runnable partition with {@link CpuSharePolicy}, takes exclusive ownership of it
+ * ({@link PartitionRunner#owner}), runs one slice of it on its own thread ({@link PartitionRunner#runSlice}),
+ * releases it, charges the time held and picks again. A partition is owned by at most one thread at
+ * a time (an LP, or a root thread running a command inline), so its VPs never run in parallel.
+ *
+ * <p>The lock is taken only at slice boundaries (pick, release), never per exit. Idle LPs wait on
+ * {@link #work}; anything that may make a partition runnable calls {@link #notifyWork()}.
+ */
+public final class LogicalProcessors implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogicalProcessors.class);
+    private static final long IDLE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    final ReentrantLock lock = new ReentrantLock();
+    /** Idle LPs wait here. */
+    private final Condition work = lock.newCondition();
+    /** Threads waiting for a partition to be released (suspend, stop, inline commands). */
+    final Condition released = lock.newCondition();
+    private final CpuSharePolicy policy;
+    /** Started, not yet stopped partitions; guarded by {@link #lock}. */
+    private final List<PartitionRunner> runners = new ArrayList<>();
+    private final Thread[] threads;
+    private volatile boolean closed;
+
+    public LogicalProcessors(int count, long sliceNanos) {
+        this.policy = new CpuSharePolicy(sliceNanos);
+        this.threads = new Thread[count];
+        for (int i = 0; i < count; i++) {
+            threads[i] = Thread.ofPlatform().name("parvis-lp-" + i).daemon(true).start(this::loop);
+        }
+    }
+
+    public int count() {
+        return threads.length;
+    }
+
+    CpuSharePolicy.Account newAccount() {
+        lock.lock();
+        try {
+            return policy.newAccount();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads or changes CPU settings under the scheduler's lock. */
+    <T> T withPolicy(java.util.function.Function<CpuSharePolicy, T> action) {
+        lock.lock();
+        try {
+            T result = action.apply(policy);
+            work.signalAll();
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void add(PartitionRunner runner) {
+        lock.lock();
+        try {
+            if (!runners.contains(runner)) {
+                runners.add(runner);
+            }
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void remove(PartitionRunner runner) {
+        lock.lock();
+        try {
+            runners.remove(runner);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Something may have become runnable: wakes an idle LP. */
+    void notifyWork() {
+        lock.lock();
+        try {
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        List<CpuSharePolicy.Account> accounts = new ArrayList<>();
+        List<PartitionRunner> candidates = new ArrayList<>();
+        while (!closed) {
+            PartitionRunner chosen = null;
+            long start = 0;
+            long budget = 0;
+            lock.lock();
+            try {
+                while (chosen == null) {
+                    if (closed) {
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    accounts.clear();
+                    candidates.clear();
+                    for (int i = 0; i < runners.size(); i++) {
+                        PartitionRunner r = runners.get(i);
+                        if (r.owner == null && r.hasWork()) {
+                            candidates.add(r);
+                            accounts.add(r.account);
+                        }
+                    }
+                    CpuSharePolicy.Account a = policy.pick(accounts, now);
+                    if (a != null) {
+                        chosen = candidates.get(accounts.indexOf(a));
+                        chosen.owner = Thread.currentThread();
+                        chosen.ownerIsLp = true;
+                        start = now;
+                        budget = policy.budget(a, now);
+                    } else {
+                        long wait = candidates.isEmpty() ? IDLE_RECHECK_NANOS : policy.nextPeriodStart(now) - now + 1;
+                        work.awaitNanos(Math.max(1, wait));
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                chosen.runSlice(budget);
+            } catch (Throwable t) {
+                LOG.error("{}: slice failed", chosen, t);
+            } finally {
+                release(chosen, start);
+            }
+        }
+    }
+
+    /** Gives up ownership after a slice, draining commands posted meanwhile first, and charges the time held. */
+    private void release(PartitionRunner runner, long start) {
+        while (true) {
+            lock.lock();
+            try {
+                if (runner.commands.isEmpty()) {
+                    runner.owner = null;
+                    runner.ownerIsLp = false;
+                    policy.charge(runner.account, start, System.nanoTime());
+                    released.signalAll();
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            runner.drainCommands();
+        }
+    }
+
+    /** Ends an inline (non-LP) ownership. */
+    void releaseInline(PartitionRunner runner) {
+        lock.lock();
+        try {
+            runner.owner = null;
+            released.signalAll();
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Thread t : threads) {
+            if (t != Thread.currentThread()) {
+                try {
+                    t.join(TimeUnit.SECONDS.toMillis(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}
