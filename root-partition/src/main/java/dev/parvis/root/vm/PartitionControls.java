@@ -1,24 +1,21 @@
 package dev.parvis.root.vm;
 
+import dev.parvis.abi.hv.HvPartitionProperty;
 import dev.parvis.root.config.CpuControls;
 import dev.parvis.vmcore.RootHypercalls;
 
 /**
- * The partition properties VM management sets: suspend, CPU controls and reference time. The only
- * place their codes are written down in the root (until they are in HvPartitionProperty).
+ * The partition properties VM management sets (HvPartitionProperty): SUSPEND (1 = no VP runs,
+ * returns when none is running; 0 = resume), CPU reserve and cap in thousandths of a percent of one
+ * LP, CPU weight 1..10000, TIME_FREEZE and REFERENCE_TIME (settable only while frozen).
  */
 final class PartitionControls {
-    /** 1: no VP runs (returns when none is running); 0: resume. */
-    static final int SUSPEND = 0x0002_0000;
-    /** Reserve and cap in thousandths of a percent of one LP; cap 100000 = none. */
-    static final int CPU_RESERVE = 0x0002_0001;
-    static final int CPU_CAP = 0x0002_0002;
-    /** Relative weight 1..10000. */
-    static final int CPU_WEIGHT = 0x0002_0003;
-    /** 1 freezes, 0 thaws the partition's reference time. */
-    static final int TIME_FREEZE = 0x0003_0003;
-    /** The reference time in 100 ns units; settable only while frozen. */
-    static final int REFERENCE_TIME = 0x0003_0005;
+    private static final int SUSPEND = HvPartitionProperty.SUSPEND;
+    private static final int CPU_RESERVE = HvPartitionProperty.CPU_RESERVE;
+    private static final int CPU_CAP = HvPartitionProperty.CPU_CAP;
+    private static final int CPU_WEIGHT = HvPartitionProperty.CPU_WEIGHT;
+    private static final int TIME_FREEZE = HvPartitionProperty.TIME_FREEZE;
+    private static final int REFERENCE_TIME = HvPartitionProperty.REFERENCE_TIME;
 
     private final RootHypercalls hc;
 

@@ -64,8 +64,9 @@ public final class VmManagementService implements AutoCloseable {
         RootHypercalls hc = new RootHypercalls(hv.gateway());
         this.vmbus = new VmbusHost(hv);
         this.router = new RootMessageRouter(hv.rootSynic());
-        this.env = new VmEnvironment(hv, hc, new ChildLoader(hc, hv.rootMemory()), vmbus, router, store,
-                new MemoryAdmission(hv.rootMemory()), guestsDir, this::publish, () -> hostStopping);
+        MemoryAdmission admission = new MemoryAdmission(hv.rootMemory());
+        this.env = new VmEnvironment(hv, hc, new ChildLoader(hc, admission.memory()), vmbus, router, store, admission, guestsDir,
+                this::publish, () -> hostStopping);
     }
 
     /** Defines a new VM (New-VM): saves its configuration; it starts Off. */
