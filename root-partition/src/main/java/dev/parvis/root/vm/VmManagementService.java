@@ -114,7 +114,11 @@ public final class VmManagementService implements AutoCloseable {
         }
         CompletableFuture<VmState> result = w.submit(request);
         if (request instanceof VmRequest.Delete) {
-            result.thenRun(() -> workers.remove(id, w));
+            // The caller sees the deletion complete only once the VM is gone from the service.
+            return result.thenApply(state -> {
+                workers.remove(id, w);
+                return state;
+            });
         }
         return result;
     }
