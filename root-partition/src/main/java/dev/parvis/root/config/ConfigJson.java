@@ -1,5 +1,6 @@
 package dev.parvis.root.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -12,12 +13,17 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.MutableCoercionConfig;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The {@code vm.json} format: pretty-printed UTF-8 JSON with a trailing newline, {@code configVersion}
@@ -39,6 +45,14 @@ final class ConfigJson {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .withCoercionConfig(LogicalType.Textual, fail(CoercionInputShape.Integer, CoercionInputShape.Float,
+                    CoercionInputShape.Boolean))
+            .withCoercionConfig(LogicalType.Integer, fail(CoercionInputShape.String, CoercionInputShape.Float,
+                    CoercionInputShape.Boolean, CoercionInputShape.EmptyString))
+            .withCoercionConfig(LogicalType.Boolean, fail(CoercionInputShape.String, CoercionInputShape.Integer,
+                    CoercionInputShape.Float, CoercionInputShape.EmptyString))
+            .withCoercionConfig(LogicalType.Enum, fail(CoercionInputShape.Integer, CoercionInputShape.Float,
+                    CoercionInputShape.Boolean, CoercionInputShape.EmptyString))
             .build();
 
     private static final ObjectWriter WRITER;
@@ -55,6 +69,16 @@ final class ConfigJson {
     }
 
     private ConfigJson() {
+    }
+
+    /** Reading a value of these shapes into the configured type is an error, not a conversion. */
+    private static Consumer<MutableCoercionConfig> fail(CoercionInputShape... shapes) {
+        return config -> {
+            for (CoercionInputShape shape : shapes) {
+                config.setCoercion(shape, CoercionAction.Fail);
+            }
+            config.setAcceptBlankAsEmpty(false);
+        };
     }
 
     /** The file's bytes for {@code config}. */
@@ -114,11 +138,20 @@ final class ConfigJson {
         } else {
             message = e.getMessage();
         }
-        if (message != null) {
-            message = message.replace("dev.parvis.root.config.", "").lines().findFirst().orElse("");
+        if (message == null) {
+            message = e.getClass().getSimpleName();
         }
-        if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
-            return "field '" + path(jme) + "': " + message;
+        message = message.replace("dev.parvis.root.config.", "").lines().findFirst().orElse("");
+        int sourceNote = message.indexOf(" (start marker at");
+        if (sourceNote >= 0) {
+            message = message.substring(0, sourceNote);
+        }
+        if (e instanceof JsonMappingException jme) {
+            return jme.getPath().isEmpty() ? message : "field '" + path(jme) + "': " + message;
+        }
+        if (e instanceof JsonProcessingException jpe && jpe.getLocation() != null) {
+            JsonLocation at = jpe.getLocation();
+            return message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         }
         return message;
     }
