@@ -62,7 +62,8 @@ public final class Hypervisor implements HypervisorServices {
         this.rootMemory = new RootMemory(pool);
         this.grants = new GrantTable(pool, this::liveChildMap, id -> {
             Partition p = partitions.get(id);
-            return p != null && p.isSuspended();
+            // Suspended and no longer on an LP: its memory is quiescent.
+            return p != null && p.isSuspended() && (p.runner() == null || !p.runner().heldByLp());
         });
         registerHandlers();
         LOG.info("hypervisor up: {} MiB pool, backend {}, {} logical processors", config.poolBytes() >> 20, backend.name(),

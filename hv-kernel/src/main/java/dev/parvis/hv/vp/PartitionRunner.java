@@ -40,8 +40,8 @@ public final class PartitionRunner {
     final CpuSharePolicy.Account account;
     /** The thread that owns the partition (an LP, or a thread running a command inline); guarded by the LPs' lock for writes. */
     volatile Thread owner;
-    /** True while {@link #owner} is an LP (it drains commands); guarded by the LPs' lock. */
-    boolean ownerIsLp;
+    /** True while {@link #owner} is an LP (it drains commands); written under the LPs' lock at slice boundaries. */
+    volatile boolean ownerIsLp;
     private ExitHandler exitHandler;
     private Partition partition;
     private volatile boolean started;
@@ -58,6 +58,11 @@ public final class PartitionRunner {
     public void attach(Partition partition, ExitHandler exitHandler) {
         this.partition = partition;
         this.exitHandler = exitHandler;
+    }
+
+    /** True while an LP holds the partition (its VPs may be running). */
+    public boolean heldByLp() {
+        return ownerIsLp;
     }
 
     public boolean isRunning() {
