@@ -10,7 +10,8 @@ import java.util.Map;
  * comparison prints one line ending in {@code ratio=<ours/baseline>}.
  */
 public final class BenchCommand {
-    private static final List<Benchmark> BENCHMARKS = List.of(new MipsBench(), new HypercallBench(), new VmbusBench());
+    private static final List<Benchmark> BENCHMARKS = List.of(new MipsBench(), new HypercallBench(), new VmbusBench(),
+            new LifecycleBench());
 
     private BenchCommand() {}
 

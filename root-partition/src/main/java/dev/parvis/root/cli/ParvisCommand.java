@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the host process. */
 @Command(name = "parvis", mixinStandardHelpOptions = true, version = "Parvis 0.1.0",
         description = "A microkernelized partition hypervisor modeled on Hyper-V's root and child partitions.",
-        subcommands = {RunGuestCommand.class})
+        subcommands = {RunGuestCommand.class, VmCommand.class, HostCommand.class})
 public final class ParvisCommand implements Runnable {
 
     @Override

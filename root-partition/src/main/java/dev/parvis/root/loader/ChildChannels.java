@@ -18,6 +18,11 @@ public record ChildChannels(long partitionId, int rootMessagePortId, int rootEve
     /** The child's own port that receives root messages. */
     public static final int CHILD_PORT_ID = 0x100;
 
+    /** The channels the loader wires for child {@code partitionId} (known before the child starts). */
+    public static ChildChannels of(long partitionId) {
+        return forPartition(partitionId);
+    }
+
     static ChildChannels forPartition(long partitionId) {
         return new ChildChannels(partitionId, (int) (partitionId * 2), (int) (partitionId % 2048), (int) partitionId);
     }

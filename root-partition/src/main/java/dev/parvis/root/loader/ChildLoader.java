@@ -76,6 +76,76 @@ public final class ChildLoader {
         }
     }
 
+    /**
+     * Rebuilds a saved child (restore): creates the partition with {@code image.vpCount()} VPs,
+     * fills fresh root pages with the saved contents and maps each with its saved rights, wires the
+     * same connection ids the child had (its view of the root is unchanged), installs the power-off
+     * intercept, and runs {@code beforeFinalize} (which sets the VPs' registers, the reference time
+     * and any devices) before finalizing. On failure nothing of it is left behind.
+     */
+    public LoadedChild restore(RestoredImage image, java.util.function.LongConsumer beforeFinalize) {
+        long id = hc.createPartition(0);
+        long[] ram = new long[0];
+        try {
+            hc.depositMemory(id, memory.allocate(1 + image.vpCount()));
+            hc.initializePartition(id);
+            ram = memory.allocate(image.pageCount());
+            try (RootPageView view = memory.view(ram)) {
+                image.fill(view);
+            }
+            mapRuns(id, ram, image.rights());
+            ChildChannels channels = wirePorts(id);
+            for (int vp = 0; vp < image.vpCount(); vp++) {
+                hc.createVp(id, vp);
+            }
+            hc.installIntercept(id, HvInterceptType.ACCESS_WRITE, HvInterceptType.X64_IO_PORT, BootProtocol.POWER_OFF_PORT);
+            beforeFinalize.accept(id);
+            hc.finalizePartition(id);
+            LOG.info("{}: partition {} restored, {} KiB RAM, {} VP(s)", image.name(), id, (ram.length + 1L) * 4, image.vpCount());
+            return new LoadedChild(id, image.name(), image.bootInfo(), channels, ram);
+        } catch (RuntimeException e) {
+            destroy(id, ram);
+            throw e;
+        }
+    }
+
+    /**
+     * Creates VPs 1..{@code vpCount-1} of a child that is not finalized yet, explicitly suspended
+     * (the boot protocol starts only VP 0; a guest SMP start-up protocol does not exist yet).
+     */
+    public void addSuspendedVps(long partitionId, int vpCount) {
+        if (vpCount <= 1) {
+            return;
+        }
+        hc.depositMemory(partitionId, memory.allocate(vpCount - 1));
+        for (int vp = 1; vp < vpCount; vp++) {
+            hc.createVp(partitionId, vp);
+            hc.setVpRegister(partitionId, vp, HvRegisterName.EXPLICIT_SUSPEND, 1);
+        }
+    }
+
+    /**
+     * The map rights {@link #load} gives each GPN of a child built from {@code image} with
+     * {@code ramBytes} of RAM (index = GPN; GPN 0 is never mapped and has rights 0).
+     */
+    public static int[] pageRights(ElfImage image, long ramBytes) {
+        int[] rights = rights(image, (int) (ramBytes / PAGE));
+        rights[0] = 0;
+        return rights;
+    }
+
+    /** Maps root pages {@code ram[i]} at GPN {@code i + 1} with {@code rights[i + 1]}, run by run. */
+    private void mapRuns(long id, long[] ram, int[] rights) {
+        int pages = ram.length + 1;
+        int runStart = 1;
+        for (int gpn = 2; gpn <= pages; gpn++) {
+            if (gpn == pages || rights[gpn] != rights[runStart]) {
+                hc.mapGpaPages(id, runStart, rights[runStart], java.util.Arrays.copyOfRange(ram, runStart - 1, gpn - 1));
+                runStart = gpn;
+            }
+        }
+    }
+
     /** Deletes the child and takes back every page it held: its deposit and its RAM. */
     public void destroy(LoadedChild child) {
         destroy(child.partitionId(), child.ramPages());

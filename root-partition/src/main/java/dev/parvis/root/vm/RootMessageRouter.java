@@ -1,0 +1,83 @@
+package dev.parvis.root.vm;
+
+import dev.parvis.abi.hv.HvMessage;
+import dev.parvis.root.loader.ChildChannels;
+import dev.parvis.vmcore.RootSynic;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the root SINTs managed VMs use — intercepts ({@link RootSynic#INTERCEPT_SINT}, sender =
+ * partition id) and children's messages ({@link ChildChannels#ROOT_MESSAGE_SINT}, sender = the
+ * child's root message port) — with one thread per SINT, and hands each message to the handler
+ * registered for its sender (a VM worker, which queues it onto its own thread). Messages for no
+ * registered sender (a partition being torn down) are dropped.
+ */
+public final class RootMessageRouter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RootMessageRouter.class);
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final RootSynic synic;
+    private final Map<Long, Consumer<HvMessage>> intercepts = new ConcurrentHashMap<>();
+    private final Map<Long, Consumer<HvMessage>> messages = new ConcurrentHashMap<>();
+    private final List<Thread> threads;
+    private volatile boolean closed;
+
+    public RootMessageRouter(RootSynic synic) {
+        this.synic = synic;
+        this.threads = List.of(pump(RootSynic.INTERCEPT_SINT, intercepts), pump(ChildChannels.ROOT_MESSAGE_SINT, messages));
+    }
+
+    /** Routes the intercepts of {@code partitionId} and the messages of its root port to the handlers. */
+    public void register(long partitionId, Consumer<HvMessage> onIntercept, Consumer<HvMessage> onMessage) {
+        intercepts.put(partitionId, onIntercept);
+        messages.put((long) ChildChannels.of(partitionId).rootMessagePortId(), onMessage);
+    }
+
+    public void unregister(long partitionId) {
+        intercepts.remove(partitionId);
+        messages.remove((long) ChildChannels.of(partitionId).rootMessagePortId());
+    }
+
+    private Thread pump(int sint, Map<Long, Consumer<HvMessage>> handlers) {
+        return Thread.ofPlatform().daemon(true).name("parvis-root-sint-" + sint).start(() -> {
+            while (!closed) {
+                try {
+                    synic.take(sint, POLL).ifPresent(m -> deliver(sint, handlers, m));
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.error("root SINT {} router: unexpected failure, continuing", sint, e);
+                }
+            }
+        });
+    }
+
+    private static void deliver(int sint, Map<Long, Consumer<HvMessage>> handlers, HvMessage m) {
+        Consumer<HvMessage> handler = handlers.get(m.sender());
+        if (handler == null) {
+            LOG.debug("root SINT {}: {} from unregistered sender {} dropped", sint, m.type(), m.sender());
+            return;
+        }
+        handler.accept(m);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

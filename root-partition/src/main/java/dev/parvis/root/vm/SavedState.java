@@ -1,0 +1,54 @@
+package dev.parvis.root.vm;
+
+import dev.parvis.abi.boot.BootInfo;
+import dev.parvis.root.loader.RestoredImage;
+import dev.parvis.vmcore.RootPageView;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A saved VM: the reference time, each VP's registers, and the guest RAM from GPN 1 with each page's
+ * map rights. {@code memory} holds page {@code i} (GPN {@code i + 1}) at offset {@code i * 4096}.
+ * Device state is not part of it yet (save refuses while VMBus is connected).
+ */
+record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegisters.Value>> vps, int[] rights, byte[] memory)
+        implements RestoredImage {
+    static final int PAGE = 4096;
+
+    SavedState {
+        if (memory.length % PAGE != 0 || rights.length != memory.length / PAGE + 1) {
+            throw new IllegalArgumentException("rights for %d GPNs do not match %d bytes of RAM".formatted(rights.length, memory.length));
+        }
+        vps = List.copyOf(vps);
+    }
+
+    @Override
+    public int pageCount() {
+        return memory.length / PAGE;
+    }
+
+    @Override
+    public int vpCount() {
+        return vps.size();
+    }
+
+    /** The boot page as the guest has it (GPA 0x2000), with the partition id it was started under. */
+    @Override
+    public BootInfo bootInfo() {
+        return BootInfo.read(MemorySegment.ofArray(memory).asSlice(PAGE, PAGE));
+    }
+
+    @Override
+    public void fill(RootPageView view) {
+        MemorySegment all = MemorySegment.ofArray(memory);
+        for (int i = 0; i < pageCount(); i++) {
+            MemorySegment.copy(all, (long) i * PAGE, view.page(i), 0, PAGE);
+        }
+    }
+
+    long readU64(long gpa) {
+        return MemorySegment.ofArray(memory).get(ValueLayout.JAVA_LONG_UNALIGNED, gpa - PAGE);
+    }
+}

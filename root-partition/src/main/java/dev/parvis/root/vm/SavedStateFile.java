@@ -1,0 +1,254 @@
+package dev.parvis.root.vm;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+
+/**
+ * The {@code saved.state} file, little-endian: header {@code u64 magic "PRVSSAVE", u32 version, u32
+ * section count}, then sections {@code u32 type, u32 reserved, u64 length, body}: META (vm id,
+ * reference time, VP count, page count, name), one VP section per VP (index, register count, then
+ * {@code u32 name, u32 0, u64 low, u64 high} each), PAGES ({@code u64 gpn, u32 rights, u32 flags}
+ * per page, followed by 4096 bytes unless flag ZERO), and END holding the CRC-32C of every byte
+ * before it. Every count and length is checked on read; a short or corrupt file is a
+ * {@link SavedStateException}. Writes are atomic (temporary file, fsync, rename, directory fsync).
+ */
+final class SavedStateFile {
+    static final long MAGIC = 0x4556_4153_5356_5250L; // "PRVSSAVE"
+    static final int VERSION = 1;
+    private static final int META = 1;
+    private static final int VP = 2;
+    private static final int PAGES = 3;
+    private static final int END = 4;
+    private static final int FLAG_ZERO = 1;
+    private static final int PAGE = SavedState.PAGE;
+    private static final int REGISTER_BYTES = 24;
+    private static final int MAX_VPS = 64;
+    private static final int MAX_REGISTERS = 1024;
+
+    private SavedStateFile() {}
+
+    static void write(Path file, SavedState s) throws IOException {
+        ByteBuffer b = encode(s);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".saved.state.", ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException e) {
+                // Some file systems cannot fsync a directory; the rename is still atomic.
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static ByteBuffer encode(SavedState s) {
+        int nonZero = 0;
+        for (int i = 0; i < s.pageCount(); i++) {
+            nonZero += isZero(s.memory(), i) ? 0 : 1;
+        }
+        byte[] name = s.name().getBytes(StandardCharsets.UTF_8);
+        long size = 16 + 16 + 40L + name.length;
+        for (List<VpRegisters.Value> vp : s.vps()) {
+            size += 16 + 8 + (long) REGISTER_BYTES * vp.size();
+        }
+        size += 16 + 4 + 16L * s.pageCount() + (long) PAGE * nonZero + 16 + 4;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new SavedStateException("saved state of %d pages is larger than this format's 2 GiB".formatted(s.pageCount()));
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(MAGIC).putInt(VERSION).putInt(2 + s.vpCount() + 1);
+        section(b, META, 40 + name.length);
+        b.putLong(s.vmId().getMostSignificantBits()).putLong(s.vmId().getLeastSignificantBits()).putLong(s.referenceTime())
+                .putInt(s.vpCount()).putInt(s.pageCount()).putInt(name.length).putInt(0).put(name);
+        for (int v = 0; v < s.vpCount(); v++) {
+            List<VpRegisters.Value> regs = s.vps().get(v);
+            section(b, VP, 8 + (long) REGISTER_BYTES * regs.size());
+            b.putInt(v).putInt(regs.size());
+            for (VpRegisters.Value r : regs) {
+                b.putInt(r.name()).putInt(0).putLong(r.low()).putLong(r.high());
+            }
+        }
+        section(b, PAGES, 4 + 16L * s.pageCount() + (long) PAGE * nonZero);
+        b.putInt(s.pageCount());
+        for (int i = 0; i < s.pageCount(); i++) {
+            boolean zero = isZero(s.memory(), i);
+            b.putLong(i + 1L).putInt(s.rights()[i + 1]).putInt(zero ? FLAG_ZERO : 0);
+            if (!zero) {
+                b.put(s.memory(), i * PAGE, PAGE);
+            }
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, b.position());
+        section(b, END, 4);
+        b.putInt((int) crc.getValue());
+        return b.flip();
+    }
+
+    static SavedState read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new SavedStateException(file + ": " + size + " bytes is larger than any saved state");
+        }
+        return decode(file.toString(), Files.readAllBytes(file));
+    }
+
+    static SavedState decode(String what, byte[] bytes) {
+        Reader r = new Reader(what, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
+        r.need(16, "header");
+        long magic = r.b.getLong();
+        if (magic != MAGIC) {
+            throw r.corrupt("not a Parvis saved state (magic 0x%x)".formatted(magic));
+        }
+        int version = r.b.getInt();
+        if (version != VERSION) {
+            throw r.corrupt("saved-state format version %d is not supported (this host reads %d)".formatted(version, VERSION));
+        }
+        int sections = r.b.getInt();
+        if (sections < 3 || sections > MAX_VPS + 3) {
+            throw r.corrupt("bad section count " + sections);
+        }
+        UUID id = null;
+        String name = null;
+        long refTime = 0;
+        int vpCount = -1;
+        int pageCount = -1;
+        List<List<VpRegisters.Value>> vps = new ArrayList<>();
+        int[] rights = null;
+        byte[] memory = null;
+        boolean ended = false;
+        for (int i = 0; i < sections; i++) {
+            r.need(16, "section header");
+            int type = r.b.getInt();
+            r.b.getInt();
+            long length = r.b.getLong();
+            if (length < 0 || length > r.b.remaining()) {
+                throw r.corrupt("section %d (type %d) claims %d bytes, %d remain (truncated?)".formatted(i, type, length, r.b.remaining()));
+            }
+            int end = r.b.position() + (int) length;
+            switch (type) {
+                case META -> {
+                    r.need(40, "META");
+                    id = new UUID(r.b.getLong(), r.b.getLong());
+                    refTime = r.b.getLong();
+                    vpCount = r.b.getInt();
+                    pageCount = r.b.getInt();
+                    int nameLength = r.b.getInt();
+                    r.b.getInt();
+                    if (vpCount < 1 || vpCount > MAX_VPS || pageCount < 2 || nameLength < 0 || nameLength > end - r.b.position()) {
+                        throw r.corrupt("META out of range: %d VPs, %d pages, name of %d bytes".formatted(vpCount, pageCount, nameLength));
+                    }
+                    byte[] n = new byte[nameLength];
+                    r.b.get(n);
+                    name = new String(n, StandardCharsets.UTF_8);
+                }
+                case VP -> {
+                    r.need(8, "VP");
+                    int index = r.b.getInt();
+                    int count = r.b.getInt();
+                    if (index != vps.size() || count < 0 || count > MAX_REGISTERS || (long) count * REGISTER_BYTES != length - 8) {
+                        throw r.corrupt("VP section %d: index %d, %d registers in %d bytes".formatted(vps.size(), index, count, length));
+                    }
+                    List<VpRegisters.Value> regs = new ArrayList<>(count);
+                    for (int k = 0; k < count; k++) {
+                        int reg = r.b.getInt();
+                        r.b.getInt();
+                        regs.add(new VpRegisters.Value(reg, r.b.getLong(), r.b.getLong()));
+                    }
+                    vps.add(regs);
+                }
+                case PAGES -> {
+                    if (pageCount < 0) {
+                        throw r.corrupt("PAGES before META");
+                    }
+                    r.need(4, "PAGES");
+                    int count = r.b.getInt();
+                    if (count != pageCount) {
+                        throw r.corrupt("PAGES holds %d pages, META says %d".formatted(count, pageCount));
+                    }
+                    rights = new int[pageCount + 1];
+                    memory = new byte[Math.multiplyExact(pageCount, PAGE)];
+                    for (int p = 0; p < pageCount; p++) {
+                        r.need(16, "page header");
+                        long gpn = r.b.getLong();
+                        int right = r.b.getInt();
+                        int flags = r.b.getInt();
+                        if (gpn != p + 1L || (right & ~0xF) != 0 || (flags & ~FLAG_ZERO) != 0) {
+                            throw r.corrupt("page %d: GPN 0x%x, rights 0x%x, flags 0x%x".formatted(p, gpn, right, flags));
+                        }
+                        rights[p + 1] = right;
+                        if ((flags & FLAG_ZERO) == 0) {
+                            r.need(PAGE, "page data");
+                            r.b.get(memory, p * PAGE, PAGE);
+                        }
+                    }
+                }
+                case END -> {
+                    r.need(4, "END");
+                    CRC32C crc = new CRC32C();
+                    crc.update(bytes, 0, end - 4 - 16);
+                    int stored = r.b.getInt();
+                    if (stored != (int) crc.getValue()) {
+                        throw r.corrupt("checksum mismatch (stored 0x%x, computed 0x%x)".formatted(stored, (int) crc.getValue()));
+                    }
+                    ended = true;
+                }
+                default -> throw r.corrupt("unknown section type " + type);
+            }
+            if (r.b.position() != end) {
+                throw r.corrupt("section %d (type %d) is %d bytes, its contents %d".formatted(i, type, length, r.b.position() - (end - length)));
+            }
+        }
+        if (id == null || memory == null || !ended || vps.size() != vpCount) {
+            throw r.corrupt("incomplete: META %s, %d of %d VP sections, PAGES %s, END %s".formatted(id != null, vps.size(),
+                    vpCount, memory != null, ended));
+        }
+        return new SavedState(id, name, refTime, vps, rights, memory);
+    }
+
+    private static void section(ByteBuffer b, int type, long length) {
+        b.putInt(type).putInt(0).putLong(length);
+    }
+
+    private static boolean isZero(byte[] memory, int page) {
+        return java.util.Arrays.mismatch(memory, page * PAGE, (page + 1) * PAGE, ZERO_PAGE, 0, PAGE) < 0;
+    }
+
+    private static final byte[] ZERO_PAGE = new byte[PAGE];
+
+    private record Reader(String what, ByteBuffer b) {
+        void need(int bytes, String part) {
+            if (b.remaining() < bytes) {
+                throw corrupt("truncated in %s at byte %d (%d more needed, %d left)".formatted(part, b.position(), bytes, b.remaining()));
+            }
+        }
+
+        SavedStateException corrupt(String reason) {
+            return new SavedStateException(what + ": " + reason);
+        }
+    }
+}

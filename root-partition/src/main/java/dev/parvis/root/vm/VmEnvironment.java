@@ -1,0 +1,33 @@
+package dev.parvis.root.vm;
+
+import dev.parvis.root.config.ConfigStore;
+import dev.parvis.root.loader.ChildLoader;
+import dev.parvis.root.loader.ElfImage;
+import dev.parvis.vmbus.host.VmbusHost;
+import dev.parvis.vmcore.HypervisorServices;
+import dev.parvis.vmcore.RootHypercalls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/** What every VM worker of one service shares: the hypervisor, the loader, VMBus, the router, the store. */
+record VmEnvironment(HypervisorServices hv, RootHypercalls hc, ChildLoader loader, VmbusHost vmbus, RootMessageRouter router,
+                     ConfigStore store, MemoryAdmission admission, Path guestsDir, Consumer<VmEvent> events,
+                     BooleanSupplier hostStopping) {
+
+    PartitionControls controls() {
+        return new PartitionControls(hc);
+    }
+
+    /** The guest image a config names: a path, or a guest name under the guests directory. */
+    ElfImage image(String image) {
+        Path path = image.contains("/") || image.endsWith(".elf") ? Path.of(image) : guestsDir.resolve(image + ".elf");
+        try {
+            return ElfImage.parse(Files.readAllBytes(path));
+        } catch (IOException e) {
+            throw new VmException("cannot read guest image " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.parvis.root.vm;
+
+import dev.parvis.root.config.ConfigLoad;
+import dev.parvis.root.config.ConfigStore;
+import dev.parvis.root.config.VmConfig;
+import dev.parvis.root.loader.ChildLoader;
+import dev.parvis.vmbus.host.VmbusHost;
+import dev.parvis.vmcore.HypervisorServices;
+import dev.parvis.vmcore.RootHypercalls;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The root's virtual machine management service (Hyper-V's vmms): VMs defined by their
+ * {@link VmConfig}s in a {@link ConfigStore}, each driven by its own {@link VmWorker}; requests
+ * return futures of the state they leave the VM in. Events go to subscribers in order on one
+ * thread.
+ */
+public final class VmManagementService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VmManagementService.class);
+
+    /** A VM as Get-VM shows it. */
+    public record VmInfo(VmConfig config, VmState state) {
+        public UUID id() {
+            return config.id();
+        }
+
+        public String name() {
+            return config.name();
+        }
+    }
+
+    private final HypervisorServices hv;
+    private final ConfigStore store;
+    private final VmbusHost vmbus;
+    private final RootMessageRouter router;
+    private final VmEnvironment env;
+    private final Map<UUID, VmWorker> workers = new ConcurrentHashMap<>();
+    private final List<Consumer<VmEvent>> subscribers = new CopyOnWriteArrayList<>();
+    private final ExecutorService eventThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
+            .name("parvis-vm-events").daemon(true).unstarted(r));
+    private volatile boolean hostStopping;
+
+    public VmManagementService(HypervisorServices hv, ConfigStore store, Path guestsDir) {
+        this.hv = hv;
+        this.store = store;
+        RootHypercalls hc = new RootHypercalls(hv.gateway());
+        this.vmbus = new VmbusHost(hv);
+        this.router = new RootMessageRouter(hv.rootSynic());
+        MemoryAdmission admission = new MemoryAdmission(hv.rootMemory());
+        this.env = new VmEnvironment(hv, hc, new ChildLoader(hc, admission.memory()), vmbus, router, store, admission, guestsDir,
+                this::publish, () -> hostStopping);
+    }
+
+    /** Defines a new VM (New-VM): saves its configuration; it starts Off. */
+    public VmInfo create(VmConfig config) {
+        synchronized (workers) {
+            if (workers.containsKey(config.id())) {
+                throw new VmException("a VM with id " + config.id() + " already exists");
+            }
+            if (find(config.name()).isPresent()) {
+                throw new VmException("a VM named '" + config.name() + "' already exists");
+            }
+            store.save(config);
+            VmWorker w = new VmWorker(env, config);
+            workers.put(config.id(), w);
+            publish(new VmEvent.ConfigChanged(config.id(), java.time.Instant.now()));
+            return new VmInfo(config, w.state());
+        }
+    }
+
+    /**
+     * Takes every configuration in the store under management (a host starting). Loaded ones get a
+     * worker (Saved when a saved state exists, else Off); corrupt or unknown-version files are
+     * returned untouched for the caller to report.
+     */
+    public List<ConfigLoad> loadAll() {
+        List<ConfigLoad> problems = new ArrayList<>();
+        for (ConfigLoad load : store.loadAll()) {
+            switch (load) {
+                case ConfigLoad.Loaded loaded -> {
+                    synchronized (workers) {
+                        workers.computeIfAbsent(loaded.config().id(), k -> new VmWorker(env, loaded.config()));
+                    }
+                }
+                case ConfigLoad.Corrupt corrupt -> problems.add(corrupt);
+                case ConfigLoad.UnknownVersion unknown -> problems.add(unknown);
+            }
+        }
+        return problems;
+    }
+
+    public CompletableFuture<VmState> request(UUID id, VmRequest request) {
+        VmWorker w = workers.get(id);
+        if (w == null) {
+            return CompletableFuture.failedFuture(new VmException("no VM with id " + id));
+        }
+        CompletableFuture<VmState> result = w.submit(request);
+        if (request instanceof VmRequest.Delete) {
+            // The caller sees the deletion complete only once the VM is gone from the service.
+            return result.thenApply(state -> {
+                workers.remove(id, w);
+                return state;
+            });
+        }
+        return result;
+    }
+
+    public CompletableFuture<VmState> configure(VmConfig config) {
+        return request(config.id(), new VmRequest.Configure(config));
+    }
+
+    public CompletableFuture<VmState> start(UUID id) {
+        return request(id, new VmRequest.Start());
+    }
+
+    public CompletableFuture<VmState> stop(UUID id) {
+        return request(id, new VmRequest.Stop());
+    }
+
+    public CompletableFuture<VmState> turnOff(UUID id) {
+        return request(id, new VmRequest.TurnOff());
+    }
+
+    public CompletableFuture<VmState> pause(UUID id) {
+        return request(id, new VmRequest.Pause());
+    }
+
+    public CompletableFuture<VmState> resume(UUID id) {
+        return request(id, new VmRequest.Resume());
+    }
+
+    public CompletableFuture<VmState> save(UUID id) {
+        return request(id, new VmRequest.Save());
+    }
+
+    public CompletableFuture<VmState> delete(UUID id) {
+        return request(id, new VmRequest.Delete());
+    }
+
+    public List<VmInfo> list() {
+        return workers.values().stream().map(w -> new VmInfo(w.config(), w.state()))
+                .sorted(Comparator.comparing(VmInfo::name)).toList();
+    }
+
+    public Optional<VmInfo> get(UUID id) {
+        return Optional.ofNullable(workers.get(id)).map(w -> new VmInfo(w.config(), w.state()));
+    }
+
+    public Optional<VmInfo> get(String name) {
+        return find(name).map(w -> new VmInfo(w.config(), w.state()));
+    }
+
+    private Optional<VmWorker> find(String name) {
+        return workers.values().stream().filter(w -> w.config().name().equals(name)).findFirst();
+    }
+
+    /** Measure-VM for one VM. */
+    public VmMetrics metrics(UUID id) {
+        return worker(id).metrics();
+    }
+
+    /** The last message the guest posted to the root (the counter guest posts its counter's GPA). */
+    public Optional<byte[]> lastGuestMessage(UUID id) {
+        return worker(id).lastGuestMessage();
+    }
+
+    /** Reads a u64 of the running (or paused) guest's memory with HvCallReadGpa. */
+    public long readGuestU64(UUID id, long gpa) {
+        byte[] bytes = env.hc().readGpa(worker(id).partitionId(), gpa, 8);
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    /** Reads a u64 of a Saved VM's guest memory from its saved state (GPA in its RAM). */
+    public long savedGuestU64(UUID id, long gpa) {
+        VmWorker w = worker(id);
+        if (!(w.state() instanceof VmState.Saved)) {
+            throw new IllegalVmStateException(w.config().name(), w.state(), "saved-state read");
+        }
+        try {
+            SavedState saved = SavedStateFile.read(store.savedStatePath(id));
+            if (gpa < 4096 || gpa + 8 > (saved.pageCount() + 1L) * 4096) {
+                throw new VmException("GPA 0x%x is outside the saved RAM".formatted(gpa));
+            }
+            return saved.readU64(gpa);
+        } catch (java.io.IOException e) {
+            throw new SavedStateException("cannot read " + store.savedStatePath(id) + ": " + e.getMessage());
+        }
+    }
+
+    public Path savedStatePath(UUID id) {
+        return store.savedStatePath(id);
+    }
+
+    /** Events from now on, in order, on the event thread; close the subscription to stop them. */
+    public AutoCloseable subscribe(Consumer<VmEvent> listener) {
+        subscribers.add(listener);
+        return () -> subscribers.remove(listener);
+    }
+
+    private void publish(VmEvent event) {
+        eventThread.execute(() -> {
+            for (Consumer<VmEvent> s : subscribers) {
+                try {
+                    s.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("VM event subscriber failed on {}", event, e);
+                }
+            }
+        });
+    }
+
+    private VmWorker worker(UUID id) {
+        VmWorker w = workers.get(id);
+        if (w == null) {
+            throw new VmException("no VM with id " + id);
+        }
+        return w;
+    }
+
+    /**
+     * From now on state changes are the host's automatic stop actions and are not recorded as the
+     * state the user left a VM in (START_IF_RUNNING reads that record).
+     */
+    void beginHostStop() {
+        hostStopping = true;
+    }
+
+    ConfigStore store() {
+        return store;
+    }
+
+    /**
+     * Turns off every VM that still has a partition (without recording it for the next host
+     * start), stops the workers and the router. Saved states and configurations stay.
+     */
+    @Override
+    public void close() {
+        hostStopping = true;
+        List<CompletableFuture<VmState>> offs = new ArrayList<>();
+        for (VmWorker w : workers.values()) {
+            if (VmTransitions.isLive(w.state())) {
+                offs.add(w.submit(new VmRequest.TurnOff()));
+            }
+        }
+        for (CompletableFuture<VmState> f : offs) {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("turning off a VM at service close: {}", e.toString());
+            }
+        }
+        for (VmWorker w : workers.values()) {
+            w.retire();
+        }
+        for (VmWorker w : workers.values()) {
+            try {
+                w.awaitRetired(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        router.close();
+        vmbus.close();
+        eventThread.shutdown();
+        try {
+            eventThread.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,542 @@
+package dev.parvis.root.vm;
+
+import dev.parvis.abi.hv.HvMessage;
+import dev.parvis.root.config.DeviceConfig;
+import dev.parvis.root.config.VmConfig;
+import dev.parvis.root.loader.ChildLoader;
+import dev.parvis.root.loader.ElfImage;
+import dev.parvis.root.loader.GuestSpec;
+import dev.parvis.root.loader.LoadedChild;
+import dev.parvis.vmbus.device.EchoDevice;
+import dev.parvis.vmbus.device.VmbusDeviceClass;
+import dev.parvis.vmbus.server.VmbusServer;
+import dev.parvis.vmcore.GuestMemoryView;
+import dev.parvis.vmcore.PartitionStatistics;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One VM's controller: a single platform thread that executes its {@link VmRequest}s in order and
+ * the intercepts and messages the {@link RootMessageRouter} hands it, and so is the only owner of
+ * the VM's partition, its VMBus attachment and its state. Requests in the wrong state complete
+ * with {@link IllegalVmStateException}.
+ */
+final class VmWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(VmWorker.class);
+    private static final long PAGE = 4096;
+    private static final String MARKER = "host-last-state";
+
+    private final VmEnvironment env;
+    private final UUID id;
+    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile VmConfig config;
+    private volatile VmState state;
+    private volatile boolean retired;
+
+    // The partition and what was built for it: touched only on the worker thread (volatile for metrics).
+    private volatile LoadedChild child;
+    private int[] rights;
+    private int vpCount;
+    private final List<EchoDevice> echoes = new ArrayList<>();
+    private volatile byte[] lastGuestMessage;
+
+    // Metrics carried across partitions (save/restore, restart) in this host process.
+    private volatile long cpuNanosBefore;
+    private volatile long hypercallsBefore;
+    private volatile long uptimeNanosBefore;
+    private volatile long runningSinceNanos = -1;
+    private volatile long vmbusInBefore;
+    private volatile long vmbusOutBefore;
+
+    VmWorker(VmEnvironment env, VmConfig config) {
+        this.env = env;
+        this.id = config.id();
+        this.config = config;
+        this.state = Files.isRegularFile(env.store().savedStatePath(id)) ? VmState.SAVED : VmState.OFF;
+        this.thread = Thread.ofPlatform().name("parvis-vm-" + config.name()).daemon(true).start(this::loop);
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    VmConfig config() {
+        return config;
+    }
+
+    VmState state() {
+        return state;
+    }
+
+    Optional<byte[]> lastGuestMessage() {
+        return Optional.ofNullable(lastGuestMessage).map(byte[]::clone);
+    }
+
+    /** The running partition's id, for reads of guest memory. */
+    long partitionId() {
+        LoadedChild c = child;
+        if (c == null) {
+            throw new IllegalVmStateException(config.name(), state, "guest memory access");
+        }
+        return c.partitionId();
+    }
+
+    CompletableFuture<VmState> submit(VmRequest request) {
+        CompletableFuture<VmState> done = new CompletableFuture<>();
+        if (retired) {
+            done.completeExceptionally(new VmException("VM '%s' was deleted".formatted(config.name())));
+            return done;
+        }
+        queue.add(() -> execute(request, done));
+        return done;
+    }
+
+    /** Stops the thread after the queued work (the partition, if any, is left to the caller). */
+    void retire() {
+        retired = true;
+        queue.add(() -> { });
+    }
+
+    void awaitRetired(Duration timeout) throws InterruptedException {
+        thread.join(timeout);
+    }
+
+    private void loop() {
+        while (!(retired && queue.isEmpty())) {
+            try {
+                queue.take().run();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("VM '{}': unexpected failure on its worker thread", config.name(), e);
+            }
+        }
+    }
+
+    private void execute(VmRequest request, CompletableFuture<VmState> done) {
+        try {
+            if (!VmTransitions.allowed(state, request)) {
+                throw new IllegalVmStateException(config.name(), state, request.operation());
+            }
+            VmState after = switch (request) {
+                case VmRequest.Start s -> state instanceof VmState.Saved ? restore() : boot();
+                case VmRequest.Stop s -> stop();
+                case VmRequest.TurnOff t -> turnOff();
+                case VmRequest.Pause p -> pause();
+                case VmRequest.Resume r -> resume();
+                case VmRequest.Save s -> save();
+                case VmRequest.Delete d -> delete();
+                case VmRequest.Configure c -> configure(c.config());
+            };
+            done.complete(after);
+        } catch (Throwable e) {
+            done.completeExceptionally(e);
+        }
+    }
+
+    // ---- start -------------------------------------------------------------------------------
+
+    private VmState boot() {
+        VmConfig c = config;
+        ElfImage image = env.image(c.image());
+        long ramBytes = c.memoryMiB() << 20;
+        GuestSpec spec;
+        try {
+            spec = new GuestSpec(c.name(), image, ramBytes);
+        } catch (IllegalArgumentException e) {
+            throw failStart(new VmException("VM '%s': %s".formatted(c.name(), e.getMessage()), e));
+        }
+        int vps = Math.max(1, c.vcpuCount());
+        try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + 1 + vps)) {
+            transition(VmState.STARTING);
+            try {
+                child = env.loader().load(spec, pid -> prepare(pid, c, vps, () -> env.loader().addSuspendedVps(pid, vps)));
+            } catch (RuntimeException e) {
+                transition(VmState.OFF);
+                throw failStart(new VmException("VM '%s' failed to start: %s".formatted(c.name(), e.getMessage()), e));
+            }
+        }
+        rights = ChildLoader.pageRights(image, ramBytes);
+        vpCount = vps;
+        runningSinceNanos = System.nanoTime();
+        return transition(VmState.RUNNING);
+    }
+
+    private VmState restore() {
+        VmConfig c = config;
+        Path file = env.store().savedStatePath(id);
+        SavedState saved;
+        try {
+            saved = SavedStateFile.read(file);
+        } catch (IOException | SavedStateException e) {
+            throw failStart(new SavedStateException("VM '%s' cannot be restored from %s: %s".formatted(c.name(), file, e.getMessage())));
+        }
+        if (!saved.vmId().equals(id)) {
+            throw failStart(new SavedStateException("%s belongs to VM %s, not %s".formatted(file, saved.vmId(), id)));
+        }
+        try (MemoryAdmission.Ticket t = admit(saved.pageCount() + 1L + saved.vpCount())) {
+            transition(VmState.STARTING);
+            try {
+                child = env.loader().restore(saved, pid -> prepare(pid, c, saved.vpCount(), () -> restoreVps(pid, saved)));
+            } catch (RuntimeException e) {
+                transition(VmState.SAVED);
+                throw failStart(new VmException("VM '%s' failed to restore: %s".formatted(c.name(), e.getMessage()), e));
+            }
+        }
+        rights = saved.rights().clone();
+        vpCount = saved.vpCount();
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("VM '{}': restored, but its saved state {} could not be deleted: {}", c.name(), file, e.getMessage());
+        }
+        runningSinceNanos = System.nanoTime();
+        return transition(VmState.RUNNING);
+    }
+
+    /** Every VP's saved registers (architectural and synthetic), then the guest's clock from where it stopped. */
+    private void restoreVps(long pid, SavedState saved) {
+        VpRegisters registers = new VpRegisters(env.hc().gateway());
+        for (int vp = 0; vp < saved.vpCount(); vp++) {
+            registers.write(pid, vp, saved.vps().get(vp));
+        }
+        env.controls().continueTime(pid, saved.referenceTime());
+    }
+
+    private MemoryAdmission.Ticket admit(long pages) {
+        try {
+            return env.admission().admit(config.name(), pages);
+        } catch (InsufficientHostMemoryException e) {
+            throw failStart(e);
+        }
+    }
+
+    /** Wires what the partition needs before its first instruction: routing, VPs, CPU controls, VMBus. */
+    private void prepare(long pid, VmConfig c, int vps, Runnable vpSetup) {
+        env.router().register(pid, this::onIntercept, this::onMessage);
+        try {
+            vpSetup.run();
+            env.controls().applyCpu(pid, c.cpu());
+            List<VmbusDeviceClass> devices = devices(c);
+            if (!devices.isEmpty()) {
+                env.vmbus().attach(pid, vps, devices);
+            }
+        } catch (RuntimeException e) {
+            env.router().unregister(pid);
+            env.vmbus().detach(pid);
+            throw e;
+        }
+    }
+
+    private List<VmbusDeviceClass> devices(VmConfig c) {
+        echoes.clear();
+        List<VmbusDeviceClass> devices = new ArrayList<>();
+        for (DeviceConfig d : c.devices()) {
+            switch (d) {
+                case DeviceConfig.EchoDevice e -> {
+                    EchoDevice echo = new EchoDevice();
+                    echoes.add(echo);
+                    devices.add(echo);
+                }
+                case DeviceConfig.IntegrationServices is -> { } // no guest-side services yet
+                case DeviceConfig.Disk disk -> LOG.info("VM '{}': disk {} not attached (no storage device yet)", c.name(), disk.path());
+                case DeviceConfig.NetworkAdapter nic -> LOG.info("VM '{}': network adapter on '{}' not attached (no network device yet)",
+                        c.name(), nic.switchName());
+            }
+        }
+        return devices;
+    }
+
+    private VmException failStart(VmException e) {
+        publish(new VmEvent.Failed(id, config.name(), e.getMessage(), Instant.now()));
+        return e;
+    }
+
+    // ---- running -----------------------------------------------------------------------------
+
+    private VmState pause() {
+        env.controls().suspend(child.partitionId());
+        accumulateUptime();
+        return transition(VmState.PAUSED);
+    }
+
+    private VmState resume() {
+        env.controls().resume(child.partitionId());
+        runningSinceNanos = System.nanoTime();
+        return transition(VmState.RUNNING);
+    }
+
+    private VmState stop() {
+        boolean shutdownService = config.devices().stream()
+                .anyMatch(d -> d instanceof DeviceConfig.IntegrationServices is && is.shutdown());
+        String why = shutdownService
+                ? "the shutdown integration service is not implemented yet: the VM was turned off"
+                : "the VM has no shutdown integration service: it was turned off";
+        transition(VmState.STOPPING);
+        destroyPartition();
+        publish(new VmEvent.Notice(id, config.name(), "Stop-VM: " + why, Instant.now()));
+        return transition(VmState.OFF);
+    }
+
+    private VmState turnOff() {
+        if (state instanceof VmState.Failed) {
+            return transition(VmState.OFF);
+        }
+        transition(VmState.STOPPING);
+        destroyPartition();
+        return transition(VmState.OFF);
+    }
+
+    private VmState save() {
+        VmState from = state;
+        long pid = child.partitionId();
+        refuseSaveWithOpenVmbus(pid);
+        transition(VmState.SAVING);
+        try {
+            env.controls().suspend(pid);
+            long referenceTime = env.controls().freezeTime(pid);
+            List<List<VpRegisters.Value>> vps = new ArrayList<>();
+            VpRegisters registers = new VpRegisters(env.hc().gateway());
+            for (int vp = 0; vp < vpCount; vp++) {
+                vps.add(registers.read(pid, vp, savedRegisters(vp)));
+            }
+            SavedState saved = new SavedState(id, config.name(), referenceTime, vps, rights, snapshot(pid));
+            SavedStateFile.write(env.store().savedStatePath(id), saved);
+        } catch (IOException | RuntimeException e) {
+            rollBackSave(pid, from);
+            VmException failure = new VmException("VM '%s' could not be saved: %s".formatted(config.name(), e.getMessage()), e);
+            publish(new VmEvent.Failed(id, config.name(), failure.getMessage(), Instant.now()));
+            throw failure;
+        }
+        accumulateUptime();
+        destroyPartition();
+        return transition(VmState.SAVED);
+    }
+
+    private static List<dev.parvis.abi.hv.HvRegisterName> savedRegisters(int vp) {
+        List<dev.parvis.abi.hv.HvRegisterName> names = new ArrayList<>(VpRegisters.SAVED);
+        names.add(dev.parvis.abi.hv.HvRegisterName.EXPLICIT_SUSPEND);
+        return names;
+    }
+
+    private void refuseSaveWithOpenVmbus(long pid) {
+        Optional<VmbusServer> server = env.vmbus().server(pid);
+        if (server.isPresent() && (server.get().version().isPresent() || server.get().gpadlCount() > 0)) {
+            VmException e = new VmException(("VM '%s' cannot be saved while its VMBus connection is open: VMBus channel state is not"
+                    + " saved yet (it stays %s)").formatted(config.name(), state.displayName()));
+            publish(new VmEvent.Failed(id, config.name(), e.getMessage(), Instant.now()));
+            throw e;
+        }
+    }
+
+    private void rollBackSave(long pid, VmState from) {
+        try {
+            env.controls().thawTime(pid);
+            if (from instanceof VmState.Running) {
+                env.controls().resume(pid);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("VM '{}': rolling back a failed save: {}", config.name(), e.getMessage());
+        }
+        transition(from);
+    }
+
+    /** Every guest page (GPN 1 up), read through a snapshot grant of the suspended partition. */
+    private byte[] snapshot(long pid) {
+        int pages = rights.length - 1;
+        long[] gpns = new long[pages];
+        for (int i = 0; i < pages; i++) {
+            gpns[i] = i + 1;
+        }
+        byte[] memory = new byte[Math.multiplyExact(pages, (int) PAGE)];
+        MemorySegment target = MemorySegment.ofArray(memory);
+        try (GuestMemoryView view = env.hv().grants().openSnapshot(pid, gpns)) {
+            for (int i = 0; i < pages; i++) {
+                MemorySegment.copy(view.page(i), 0, target, i * PAGE, PAGE);
+            }
+        }
+        return memory;
+    }
+
+    // ---- at rest -----------------------------------------------------------------------------
+
+    private VmState delete() {
+        VmState last = state;
+        try {
+            Files.deleteIfExists(env.store().vmDirectory(id).resolve(MARKER));
+        } catch (IOException e) {
+            throw new VmException("VM '%s' cannot be deleted: %s".formatted(config.name(), e.getMessage()), e);
+        }
+        env.store().delete(id);
+        retired = true;
+        publish(new VmEvent.Removed(id, config.name(), Instant.now()));
+        return last;
+    }
+
+    private VmState configure(VmConfig next) {
+        VmConfig current = config;
+        if (!next.id().equals(id)) {
+            throw new VmException("Set-VM: configuration of %s cannot change its id to %s".formatted(id, next.id()));
+        }
+        boolean hardware = next.vcpuCount() != current.vcpuCount() || next.memoryMiB() != current.memoryMiB()
+                || !Objects.equals(next.image(), current.image()) || !Objects.equals(next.devices(), current.devices());
+        if (hardware && !(state instanceof VmState.Off || state instanceof VmState.Failed)) {
+            throw new IllegalVmStateException(current.name(), state, "Set-VM (processors, memory, image or devices)");
+        }
+        env.store().save(next);
+        config = next;
+        LoadedChild c = child;
+        if (c != null && !next.cpu().equals(current.cpu())) {
+            env.controls().applyCpu(c.partitionId(), next.cpu());
+        }
+        publish(new VmEvent.ConfigChanged(id, Instant.now()));
+        return state;
+    }
+
+    // ---- guest-initiated ---------------------------------------------------------------------
+
+    private void onIntercept(HvMessage m) {
+        queue.add(() -> handleIntercept(m));
+    }
+
+    private void onMessage(HvMessage m) {
+        lastGuestMessage = m.payload().clone();
+    }
+
+    private void handleIntercept(HvMessage m) {
+        LoadedChild c = child;
+        if (c == null || m.sender() != c.partitionId()) {
+            return;
+        }
+        switch (GuestExit.decode(m)) {
+            case GuestExit.PowerOff off -> {
+                LOG.info("VM '{}': the guest powered off", config.name());
+                transition(VmState.STOPPING);
+                destroyPartition();
+                transition(VmState.OFF);
+            }
+            case GuestExit.Fatal fatal -> {
+                LOG.warn("VM '{}' failed: {}", config.name(), fatal.reason());
+                destroyPartition();
+                publish(new VmEvent.Failed(id, config.name(), fatal.reason(), Instant.now()));
+                transition(new VmState.Failed(fatal.reason()));
+            }
+        }
+    }
+
+    // ---- the partition -----------------------------------------------------------------------
+
+    private void destroyPartition() {
+        LoadedChild c = child;
+        if (c == null) {
+            return;
+        }
+        long pid = c.partitionId();
+        env.router().unregister(pid);
+        env.hv().statistics(pid).ifPresent(s -> {
+            cpuNanosBefore += s.cpuNanos();
+            hypercallsBefore += s.hypercalls();
+        });
+        for (EchoDevice e : echoes) {
+            vmbusInBefore += e.counters().bytesIn();
+            vmbusOutBefore += e.counters().bytesOut();
+        }
+        echoes.clear();
+        accumulateUptime();
+        env.vmbus().detach(pid);
+        env.loader().destroy(c);
+        child = null;
+    }
+
+    private void accumulateUptime() {
+        long since = runningSinceNanos;
+        if (since >= 0) {
+            uptimeNanosBefore += System.nanoTime() - since;
+            runningSinceNanos = -1;
+        }
+    }
+
+    VmMetrics metrics() {
+        LoadedChild c = child;
+        long cpu = cpuNanosBefore;
+        long hypercalls = hypercallsBefore;
+        long memory = 0;
+        if (c != null) {
+            Optional<PartitionStatistics> s = env.hv().statistics(c.partitionId());
+            if (s.isPresent()) {
+                cpu += s.get().cpuNanos();
+                hypercalls += s.get().hypercalls();
+                memory = s.get().mappedPages() * PAGE;
+            }
+        }
+        long in = vmbusInBefore;
+        long out = vmbusOutBefore;
+        for (EchoDevice e : List.copyOf(echoes)) {
+            in += e.counters().bytesIn();
+            out += e.counters().bytesOut();
+        }
+        long since = runningSinceNanos;
+        long uptime = uptimeNanosBefore + (since >= 0 ? System.nanoTime() - since : 0);
+        return new VmMetrics(Duration.ofNanos(cpu), Duration.ofNanos(uptime), memory, hypercalls, in, out, 0, 0);
+    }
+
+    // ---- state and events --------------------------------------------------------------------
+
+    private VmState transition(VmState to) {
+        VmState from = state;
+        state = to;
+        publish(new VmEvent.StateChanged(id, config.name(), from, to, Instant.now()));
+        if (!env.hostStopping().getAsBoolean() && isStable(to)) {
+            writeMarker(to);
+        }
+        return to;
+    }
+
+    private static boolean isStable(VmState s) {
+        return VmTransitions.isLive(s) || VmTransitions.isAtRest(s);
+    }
+
+    /** Persists the last stable state the user left the VM in (for START_IF_RUNNING at the next host start). */
+    private void writeMarker(VmState s) {
+        Path dir = env.store().vmDirectory(id);
+        try {
+            if (!Files.isDirectory(dir)) {
+                return;
+            }
+            Path tmp = dir.resolve(MARKER + ".tmp");
+            Files.writeString(tmp, s.getClass().getSimpleName());
+            Files.move(tmp, dir.resolve(MARKER), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("VM '{}': cannot record its state for the next host start: {}", config.name(), e.getMessage());
+        }
+    }
+
+    /** The state recorded by {@link #writeMarker}: "Running", "Paused", "Saved", "Off", "Failed", or empty. */
+    static Optional<String> lastHostState(Path vmDirectory) {
+        try {
+            Path marker = vmDirectory.resolve(MARKER);
+            return Files.isRegularFile(marker) ? Optional.of(Files.readString(marker).strip()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void publish(VmEvent event) {
+        env.events().accept(event);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.parvis.bench;
+
+import dev.parvis.hv.Hypervisor;
+import dev.parvis.hv.HypervisorConfig;
+import dev.parvis.hv.backend.unicorn.UnicornBackend;
+import dev.parvis.root.config.ConfigStore;
+import dev.parvis.root.config.VmConfig;
+import dev.parvis.root.loader.ChildLoader;
+import dev.parvis.root.loader.ElfImage;
+import dev.parvis.root.loader.GuestSpec;
+import dev.parvis.root.loader.LoadedChild;
+import dev.parvis.root.vm.VmManagementService;
+import dev.parvis.root.vm.VmState;
+import dev.parvis.vmcore.RootHypercalls;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code lifecycle}: the median create-to-running time of 50 VMs (16 MiB, counter guest) created
+ * and started one after another through the management service, each turned off and deleted after,
+ * against the raw {@link ChildLoader#load} of the same image (no config, worker, admission,
+ * events or CPU controls); and the host memory a running VM costs beyond its guest RAM, from 20
+ * VMs running against none: process RSS (/proc/self/status VmRSS) less the hypervisor pool pages
+ * the VMs hold, with the Java heap (after GC) and the direct/mapped buffer pools shown apart.
+ */
+final class LifecycleBench implements Benchmark {
+    private static final int VMS = 50;
+    private static final int RESIDENT = 20;
+    private static final long MIB = 16;
+
+    @Override
+    public String name() {
+        return "lifecycle";
+    }
+
+    @Override
+    public void run(PrintStream out) throws Exception {
+        Path dataDir = Files.createTempDirectory("parvis-bench-lifecycle");
+        Path guests = Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests"));
+        try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(1L << 30, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+             VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir), guests)) {
+            Samples raw = rawLoads(hv, guests);
+            Samples managed = new Samples();
+            for (int i = 0; i < VMS; i++) {
+                long t0 = System.nanoTime();
+                UUID id = service.create(VmConfig.create("bench-" + i, "counter").withMemoryMiB(MIB)).id();
+                expect(VmState.Running.class, service.start(id).get(30, TimeUnit.SECONDS));
+                managed.add((System.nanoTime() - t0) / 1e6);
+                service.turnOff(id).get(30, TimeUnit.SECONDS);
+                service.delete(id).get(30, TimeUnit.SECONDS);
+            }
+            out.printf("lifecycle: create-to-running median %.2f ms over %d VMs (%d MiB, counter guest; config write, admission,"
+                            + " load, CPU controls, events), baseline raw ChildLoader.load median %.2f ms ratio=%.3f%n",
+                    managed.median(), VMS, MIB, raw.median(), managed.median() / raw.median());
+            out.printf("lifecycle: context: create-to-running min %.2f max %.2f ms; raw load min %.2f max %.2f ms%n",
+                    managed.min(), managed.max(), raw.min(), raw.max());
+            memoryPerVm(out, hv, service);
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private static Samples rawLoads(Hypervisor hv, Path guests) throws IOException {
+        RootHypercalls hc = new RootHypercalls(hv.gateway());
+        ChildLoader loader = new ChildLoader(hc, hv.rootMemory());
+        ElfImage image = ElfImage.parse(Files.readAllBytes(guests.resolve("counter.elf")));
+        Samples samples = new Samples();
+        for (int i = 0; i < VMS; i++) {
+            long t0 = System.nanoTime();
+            LoadedChild child = loader.load(new GuestSpec("raw-" + i, image, MIB << 20));
+            samples.add((System.nanoTime() - t0) / 1e6);
+            loader.destroy(child);
+        }
+        return samples;
+    }
+
+    private static void memoryPerVm(PrintStream out, Hypervisor hv, VmManagementService service) throws Exception {
+        Footprint none = Footprint.measure(hv);
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < RESIDENT; i++) {
+            UUID id = service.create(VmConfig.create("resident-" + i, "counter").withMemoryMiB(MIB)).id();
+            expect(VmState.Running.class, service.start(id).get(30, TimeUnit.SECONDS));
+            ids.add(id);
+        }
+        Footprint running = Footprint.measure(hv);
+        for (UUID id : ids) {
+            service.turnOff(id).get(30, TimeUnit.SECONDS);
+            service.delete(id).get(30, TimeUnit.SECONDS);
+        }
+        long guestBytes = (none.poolFreePages - running.poolFreePages) * 4096;
+        double perVmBeyond = (running.rss - none.rss - guestBytes) / (double) RESIDENT / 1024;
+        out.printf("lifecycle: host memory per running VM beyond its guest RAM: %.0f KiB (process RSS delta less %d KiB of pool"
+                        + " pages per VM, %d VMs vs none); of which Java heap %.0f KiB, direct+mapped buffers %.0f KiB%n",
+                perVmBeyond, guestBytes / RESIDENT / 1024, RESIDENT, (running.heap - none.heap) / (double) RESIDENT / 1024,
+                (running.buffers - none.buffers) / (double) RESIDENT / 1024);
+    }
+
+    private record Footprint(long rss, long heap, long buffers, long poolFreePages) {
+        static Footprint measure(Hypervisor hv) throws IOException, InterruptedException {
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+                Thread.sleep(50);
+            }
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long buffers = 0;
+            for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+                buffers += pool.getMemoryUsed();
+            }
+            return new Footprint(readRss(), heap, buffers, hv.rootMemory().freePages());
+        }
+
+        private static long readRss() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static void expect(Class<? extends VmState> state, VmState actual) {
+        if (!state.isInstance(actual)) {
+            throw new IllegalStateException("expected " + state.getSimpleName() + ", got " + actual);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.parvis.e2e.vm;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.parvis.hv.Hypervisor;
+import dev.parvis.hv.HypervisorConfig;
+import dev.parvis.hv.backend.unicorn.UnicornBackend;
+import dev.parvis.root.config.ConfigStore;
+import dev.parvis.root.config.VmConfig;
+import dev.parvis.root.vm.VmEvent;
+import dev.parvis.root.vm.VmManagementService;
+import dev.parvis.root.vm.VmState;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A booted hypervisor with a management service over a temporary data directory, and an event log. */
+final class VmFixture implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    final Hypervisor hv;
+    final ConfigStore store;
+    final VmManagementService service;
+    final List<VmEvent> events = new CopyOnWriteArrayList<>();
+
+    VmFixture(Path dataDir, long poolBytes) {
+        hv = Hypervisor.boot(new HypervisorConfig(poolBytes, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        store = new ConfigStore(dataDir);
+        service = new VmManagementService(hv, store, guestsDir());
+        service.subscribe(events::add);
+    }
+
+    static Path guestsDir() {
+        String dir = System.getProperty("parvis.guests.dir");
+        if (dir == null) {
+            fail("system property parvis.guests.dir is not set (run through Maven)");
+        }
+        return Path.of(dir);
+    }
+
+    static VmConfig counterVm(String name, long memoryMiB) {
+        return VmConfig.create(name, "counter").withMemoryMiB(memoryMiB);
+    }
+
+    static <T> T await(CompletableFuture<T> future) throws Exception {
+        try {
+            return future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** The counter's GPA, once the counter guest has posted it. */
+    long counterGpa(UUID id) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var message = service.lastGuestMessage(id);
+            if (message.isPresent() && message.get().length >= 8) {
+                return ByteBuffer.wrap(message.get()).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            }
+            Thread.sleep(5);
+        }
+        throw new TimeoutException("the counter guest did not post its counter's address");
+    }
+
+    long counter(UUID id, long gpa) {
+        return service.readGuestU64(id, gpa);
+    }
+
+    /** Waits until the counter passes {@code value}; returns the value read. */
+    long awaitCounterAbove(UUID id, long gpa, long value) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            long now = counter(id, gpa);
+            if (now > value) {
+                return now;
+            }
+            Thread.sleep(2);
+        }
+        throw new TimeoutException("the counter stayed at or below " + value);
+    }
+
+    /** The (from, to) state pairs published for {@code id}, as "From->To" strings. */
+    List<String> transitions(UUID id) {
+        return events.stream().filter(e -> e instanceof VmEvent.StateChanged s && s.id().equals(id))
+                .map(e -> (VmEvent.StateChanged) e)
+                .map(s -> name(s.from()) + "->" + name(s.to())).toList();
+    }
+
+    static String name(VmState s) {
+        return s.getClass().getSimpleName();
+    }
+
+    /** Waits until the event thread has delivered events that satisfy {@code done}. */
+    void awaitEvents(java.util.function.BooleanSupplier done) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("events not delivered: " + events);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Override
+    public void close() {
+        service.close();
+        hv.close();
+    }
+}
