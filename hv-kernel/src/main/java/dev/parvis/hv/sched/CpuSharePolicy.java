@@ -9,7 +9,8 @@ import java.util.List;
  * <ul>
  *   <li><b>Cap</b>: time is accounted in fixed periods ({@link #DEFAULT_PERIOD_NANOS}); a partition
  *       that used {@code cap} of a period is not eligible again before the next period starts, even
- *       when processors are idle. A slice never exceeds the cap still left.</li>
+ *       when processors are idle. A slice never exceeds the cap still left; an overrun (late kick)
+ *       is carried into the next period as debt.</li>
  *   <li><b>Reserve</b>: a partition that has used less than its reserve in the current period is
  *       picked before any partition that has not (least reserve fraction used first).</li>
  *   <li><b>Weight</b>: otherwise the eligible partition with the smallest virtual time runs; virtual
@@ -121,7 +122,22 @@ public final class CpuSharePolicy {
     }
 
     private long usedNow(Account a, long now) {
-        return a.period == periodOf(now) ? a.usedInPeriod : 0;
+        return usedIn(a, periodOf(now));
+    }
+
+    /**
+     * Time charged to {@code period}. A capped account that overran its cap in the previous period
+     * (a slice ends only when the preempter's kick lands) starts the next one with that overrun as
+     * debt, so the long-run average stays at the cap however late slices end.
+     */
+    private long usedIn(Account a, long period) {
+        if (a.period == period) {
+            return a.usedInPeriod;
+        }
+        if (a.period == period - 1 && a.cap != 0) {
+            return Math.max(0, a.usedInPeriod - capNanos(a));
+        }
+        return 0;
     }
 
     private long capNanos(Account a) {
@@ -200,8 +216,8 @@ public final class CpuSharePolicy {
             long boundary = (p + 1) * periodNanos;
             long part = Math.min(end, boundary) - t;
             if (a.period != p) {
+                a.usedInPeriod = usedIn(a, p);
                 a.period = p;
-                a.usedInPeriod = 0;
             }
             a.usedInPeriod += part;
             t += part;

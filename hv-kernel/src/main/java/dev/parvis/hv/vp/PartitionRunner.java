@@ -309,46 +309,40 @@ public final class PartitionRunner {
      */
     void runSlice(long budgetNanos) {
         long deadline = System.nanoTime() + budgetNanos;
-        VirtualProcessor current = null;
-        try {
-            while (true) {
-                if (!commands.isEmpty()) {
-                    drainCommands();
-                }
-                if (stopping || partition.isSuspended()) {
-                    return;
-                }
-                VirtualProcessor vp = nextRunnable();
-                if (vp == null) {
-                    return;
-                }
-                if (vp != current) {
-                    if (current != null) {
-                        current.endSlice();
-                    }
-                    vp.startSlice(deadline);
-                    current = vp;
-                }
-                GpaMap map = partition.gpaMap();
-                long generation = map.generation();
-                if (vp.appliedMapGeneration != generation) {
-                    vp.engine().applyMemoryMap(map.regions());
-                    vp.appliedMapGeneration = generation;
-                }
-                long start = System.nanoTime();
-                if (start - deadline >= 0) {
-                    return;
-                }
-                VpExit exit = vp.engine().run();
-                vp.countExit(System.nanoTime() - start);
-                exitHandler.handle(vp, exit);
-                if (exit instanceof VpExit.Cancelled) {
-                    return;
-                }
+        while (true) {
+            if (!commands.isEmpty()) {
+                drainCommands();
             }
-        } finally {
-            if (current != null) {
-                current.endSlice();
+            if (stopping || partition.isSuspended()) {
+                return;
+            }
+            VirtualProcessor vp = nextRunnable();
+            if (vp == null) {
+                return;
+            }
+            GpaMap map = partition.gpaMap();
+            long generation = map.generation();
+            if (vp.appliedMapGeneration != generation) {
+                vp.engine().applyMemoryMap(map.regions());
+                vp.appliedMapGeneration = generation;
+            }
+            long start = System.nanoTime();
+            if (start - deadline >= 0) {
+                return;
+            }
+            // The deadline is published only while the engine runs, as the preempter kicks engines
+            // with a deadline: a stop landing between runs (while the exit is handled) is avoided.
+            VpExit exit;
+            vp.startSlice(deadline);
+            try {
+                exit = vp.engine().run();
+            } finally {
+                vp.endSlice();
+            }
+            vp.countExit(System.nanoTime() - start);
+            exitHandler.handle(vp, exit);
+            if (exit instanceof VpExit.Cancelled) {
+                return;
             }
         }
     }

@@ -177,4 +177,15 @@ class CpuSharePolicyTest {
         assertEquals(policy.periodNanos(), policy.nextPeriodStart(SLICE));
         assertEquals(a, policy.pick(List.of(a), policy.periodNanos()));
     }
+
+    @Test
+    void aCapOverrunIsPaidBackInTheNextPeriod() {
+        CpuSharePolicy policy = new CpuSharePolicy(5 * SLICE);
+        Account a = policy.newAccount();
+        policy.setCap(a, 25_000);
+        long period = policy.periodNanos();
+        policy.charge(a, 0, 30_000_000L); // ran 5 ms past its 25 ms cap: the kick came late
+        assertNull(policy.pick(List.of(a), 30_000_000L));
+        assertEquals(20_000_000L, policy.budget(a, period), "the next period's cap minus the overrun");
+    }
 }
