@@ -68,11 +68,9 @@ final class UnicornTraps implements AutoCloseable {
                 FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS)), 1, 0);
         lib.hookAdd(uc, UnicornAbi.UC_HOOK_MEM_INVALID, stub("onMemoryFault",
                 FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS)), 1, 0);
-        if (!"false".equalsIgnoreCase(System.getProperty("parvis.unicorn.ripSync"))) {
         lib.hookAdd(uc, (PRECISE_READ_FAULTS ? UnicornAbi.UC_HOOK_MEM_READ : 0) | UnicornAbi.UC_HOOK_MEM_WRITE, stub("onMemoryAccess",
                 FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS)),
                 RIP_SYNC_RANGE, RIP_SYNC_RANGE);
-        }
         lib.hookAddInstruction(uc, stub("onCpuid", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
                 UnicornAbi.UC_X86_INS_CPUID);
         lib.hookAddInstruction(uc, stub("onPortIn", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS)),
