@@ -54,10 +54,11 @@ public final class HypercallDispatcher {
             result = HypercallResult.of(HvStatus.OPERATION_FAILED);
         }
         engine.writeRegister(X64Register.RAX, result.encode());
-        HypercallControl control = HypercallControl.decode(raw);
-        if (result.status().isSuccess() && control.repCount() > 0 && result.repsCompleted() < control.repCount()) {
+        int repCount = (int) ((raw & HypercallControl.REP_COUNT_MASK) >>> HypercallControl.REP_COUNT_OFFSET);
+        if (result.status().isSuccess() && repCount > 0 && result.repsCompleted() < repCount) {
             // Continue where this pass stopped: re-execute the VMCALL with the new start index.
-            engine.writeRegister(X64Register.RCX, control.withRepStart(result.repsCompleted()).encode());
+            long restarted = (raw & ~HypercallControl.REP_START_MASK) | ((long) result.repsCompleted() << HypercallControl.REP_START_OFFSET);
+            engine.writeRegister(X64Register.RCX, restarted);
         } else {
             engine.writeRegister(X64Register.RIP, regs[3] + instructionLength);
         }
