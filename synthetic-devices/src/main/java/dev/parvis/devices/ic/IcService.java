@@ -154,6 +154,9 @@ public abstract class IcService implements VmbusDeviceClass, AutoCloseable {
                 degrade("negotiation failed: " + e.getMessage());
             }
         } catch (RuntimeException e) {
+            if (executor.isShutdown()) {
+                return; // the service closed while negotiating
+            }
             LOG.error("{}: negotiation", name, e);
             degrade("negotiation failed: " + e);
         }
