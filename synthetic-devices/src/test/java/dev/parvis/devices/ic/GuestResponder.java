@@ -42,9 +42,15 @@ final class GuestResponder implements AutoCloseable {
     volatile IcVersion chosenFramework;
     volatile IcVersion chosenMessage;
     /** When set, the NEGOTIATE answer carries this message version whatever the host offered. */
-    volatile IcVersion forcedMessageVersion;
+    private final IcVersion forcedMessageVersion;
 
     GuestResponder(ClientChannel channel, List<IcVersion> framework, List<IcVersion> message, Handler handler) {
+        this(channel, framework, message, handler, null);
+    }
+
+    GuestResponder(ClientChannel channel, List<IcVersion> framework, List<IcVersion> message, Handler handler,
+                   IcVersion forcedMessageVersion) {
+        this.forcedMessageVersion = forcedMessageVersion;
         this.channel = channel;
         this.framework = framework;
         this.message = message;

@@ -62,8 +62,7 @@ class NegotiationTest {
         ShutdownService shutdown = new ShutdownService();
         try (IcFixture f = new IcFixture(shutdown)) {
             GuestResponder g = new GuestResponder(f.open(shutdown.interfaceType()), GuestResponder.LINUX_FRAMEWORK,
-                    List.of(IcVersion.of(3, 0)), OK);
-            g.forcedMessageVersion = IcVersion.of(2, 7);
+                    List.of(IcVersion.of(3, 0)), OK, IcVersion.of(2, 7));
             try (g) {
                 IcFixture.waitForNegotiation(shutdown);
                 IcStatus.Degraded d = assertInstanceOf(IcStatus.Degraded.class, shutdown.status());
