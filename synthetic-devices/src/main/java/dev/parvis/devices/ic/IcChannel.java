@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class IcChannel implements ChannelHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IcChannel.class);
     private static final int MIN_MESSAGE = IcMessageHeader.SIZE;
+    private static final int LATE_REMEMBERED = 16;
     private static final byte RESPONSE_FLAGS = IcConstants.FLAG_TRANSACTION | IcConstants.FLAG_RESPONSE;
 
     /** What the owning service hears from the channel; called on the channel's worker thread. */
@@ -55,6 +56,9 @@ public final class IcChannel implements ChannelHandler {
     private final AtomicLong nextTransaction = new AtomicLong(1);
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
+    /** Transactions that timed out recently: their answers are late, not malformed. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Long> timedOut = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private volatile Pending pending;
     private volatile IcVersions.Negotiated negotiated;
     private volatile boolean closed;
@@ -81,6 +85,11 @@ public final class IcChannel implements ChannelHandler {
 
     public long answeredCount() {
         return answered.get();
+    }
+
+    /** Well-formed answers that came after their request timed out (dropped). */
+    public long lateCount() {
+        return late.get();
     }
 
     public boolean isClosed() {
@@ -164,6 +173,10 @@ public final class IcChannel implements ChannelHandler {
             long left = Math.max(0, deadline - System.nanoTime());
             return p.answer().get(left, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            timedOut.addLast(tx);
+            while (timedOut.size() > LATE_REMEMBERED) {
+                timedOut.pollFirst();
+            }
             throw new IcException(type + ": no answer within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IcException ic ? ic : new IcException(type + ": " + e.getCause());
@@ -220,6 +233,10 @@ public final class IcChannel implements ChannelHandler {
         String versions = checkVersions(h, p);
         if (versions != null) {
             return versions;
+        }
+        if ((p == null || p.transactionId() != packet.transactionId()) && timedOut.remove(packet.transactionId())) {
+            late.incrementAndGet();
+            return null;
         }
         if (p == null || p.transactionId() != packet.transactionId()) {
             return "unsolicited answer, transaction " + Long.toUnsignedString(packet.transactionId());

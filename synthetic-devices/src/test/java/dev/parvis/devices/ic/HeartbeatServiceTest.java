@@ -41,6 +41,29 @@ class HeartbeatServiceTest {
     }
 
     @Test
+    void lateAnswersMeanLostCommunicationNotADegradedService() throws Exception {
+        HeartbeatService heartbeat = new HeartbeatService(Duration.ofMillis(200));
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        try (IcFixture f = new IcFixture(heartbeat)) {
+            f.guest(heartbeat, IcVersions.HEARTBEAT, (h, b) -> {
+                if (n.incrementAndGet() > 3) {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return answerSequencePlusOne(h, b);
+            });
+            IcFixture.waitFor("lost communication", Duration.ofSeconds(5),
+                    () -> heartbeat.status().equals(IcStatus.LOST_COMMUNICATION));
+            IcFixture.waitFor("a late answer dropped", Duration.ofSeconds(5), () -> heartbeat.channel().lateCount() > 0);
+            assertEquals(0, heartbeat.channel().malformedCount());
+            assertEquals(IcStatus.LOST_COMMUNICATION, heartbeat.status());
+        }
+    }
+
+    @Test
     void aWrongSequenceNumberIsNotContact() throws Exception {
         HeartbeatService heartbeat = new HeartbeatService(Duration.ofMillis(200));
         try (IcFixture f = new IcFixture(heartbeat)) {
