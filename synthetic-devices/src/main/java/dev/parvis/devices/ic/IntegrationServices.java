@@ -1,0 +1,65 @@
+package dev.parvis.devices.ic;
+
+import dev.parvis.vmbus.device.VmbusDeviceClass;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * A VM's five integration services. The VM offers {@link #offered()} (the enabled ones) to its
+ * VMBus server and shows {@link #statuses()} in its view.
+ */
+public final class IntegrationServices implements AutoCloseable {
+    private final HeartbeatService heartbeat = new HeartbeatService();
+    private final ShutdownService shutdown = new ShutdownService();
+    private final TimeSyncService timeSync;
+    private final KvpService kvp = new KvpService();
+    private final FileCopyService fileCopy = new FileCopyService();
+
+    /** @param referenceTime the partition's reference time (100 ns), e.g. GetVpRegisters TIME_REF_COUNT */
+    public IntegrationServices(LongSupplier referenceTime) {
+        this.timeSync = new TimeSyncService(referenceTime);
+    }
+
+    public HeartbeatService heartbeat() {
+        return heartbeat;
+    }
+
+    public ShutdownService shutdown() {
+        return shutdown;
+    }
+
+    public TimeSyncService timeSync() {
+        return timeSync;
+    }
+
+    public KvpService kvp() {
+        return kvp;
+    }
+
+    public FileCopyService fileCopy() {
+        return fileCopy;
+    }
+
+    public List<IcService> all() {
+        return List.of(heartbeat, shutdown, timeSync, kvp, fileCopy);
+    }
+
+    /** The enabled services, to register with the VMBus server. */
+    public List<VmbusDeviceClass> offered() {
+        return all().stream().filter(IcService::isEnabled).map(s -> (VmbusDeviceClass) s).toList();
+    }
+
+    /** Service name to status, in a fixed order. */
+    public Map<String, IcStatus> statuses() {
+        Map<String, IcStatus> out = new LinkedHashMap<>();
+        all().forEach(s -> out.put(s.name(), s.status()));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        all().forEach(IcService::close);
+    }
+}
