@@ -4,6 +4,7 @@ import dev.parvis.abi.boot.BootInfo;
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.input.*;
 import dev.parvis.abi.hv.message.*;
+import dev.parvis.abi.ic.*;
 import dev.parvis.abi.vmbus.*;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
@@ -135,7 +136,26 @@ class LayoutPinningTest {
                 pin("TransferPageHeader", TransferPageHeader.LAYOUT, 8,
                         "xfer_pageset_id@0 sender_owns_set@2 reserved@3 range_count@4"),
                 pin("TransferPageRange", TransferPageRange.LAYOUT, 8, "byte_count@0 byte_offset@4"),
-                pin("PipeHeader", PipeHeader.LAYOUT, 8, "type@0 length@4"));
+                pin("PipeHeader", PipeHeader.LAYOUT, 8, "type@0 length@4"),
+                // Integration services, reference section 9 and docs/ic.md.
+                pin("IcVersion", IcVersion.LAYOUT, 4, "major@0 minor@2"),
+                pin("IcMessageHeader", IcMessageHeader.LAYOUT, 20,
+                        "framework_major@0 framework_minor@2 message_type@4 message_major@6 message_minor@8 "
+                                + "message_size@10 status@12 transaction_id@16 flags@17 reserved@18"),
+                pin("IcNegotiate", IcNegotiate.LAYOUT, 8, "icframe_vercnt@0 icmsg_vercnt@2 reserved@4"),
+                pin("HeartbeatMessage", HeartbeatMessage.LAYOUT, 40, "sequence_number@0 application_state@8 reserved@12"),
+                pin("ShutdownMessage", ShutdownMessage.LAYOUT, 2060,
+                        "reason_code@0 timeout_seconds@4 flags@8 display_message@12"),
+                pin("TimesyncMessage", TimesyncMessage.LAYOUT, 24,
+                        "parent_time@0 vm_reference_time@8 flags@16 leap_indicator@17 stratum@18 reserved@19"),
+                pin("KvpHeader", KvpHeader.LAYOUT, 4, "operation@0 pool@1 reserved@2"),
+                pin("KvpValue", KvpValue.LAYOUT, 2572, "value_type@0 key_size@4 value_size@8 key@12 value@524"),
+                pin("KvpEnumerate", KvpEnumerate.LAYOUT, 2576, "index@0 data@4"),
+                pin("KvpDelete", KvpDelete.LAYOUT, 516, "key_size@0 key@4"),
+                pin("FcopyHeader", FcopyHeader.LAYOUT, 36, "operation@0 service_id0@4 service_id1@20"),
+                pin("FcopyStart", FcopyStart.LAYOUT, 1088,
+                        "header@0 file_name@36 path_name@556 copy_flags@1076 file_size@1080"),
+                pin("FcopyWrite", FcopyWrite.LAYOUT, 6200, "header@0 pad@36 offset@40 size@48 data@52"));
     }
 
     @ParameterizedTest(name = "{0}")

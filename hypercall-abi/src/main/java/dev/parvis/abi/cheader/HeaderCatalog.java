@@ -19,6 +19,7 @@ import dev.parvis.abi.hv.HypercallControl;
 import dev.parvis.abi.hv.HypercallResult;
 import dev.parvis.abi.hv.HypercallSpec;
 import dev.parvis.abi.hv.input.*;
+import dev.parvis.abi.ic.*;
 import dev.parvis.abi.hv.message.*;
 import dev.parvis.abi.vmbus.*;
 import java.lang.foreign.StructLayout;
@@ -32,7 +33,8 @@ import java.util.Locale;
  * <p>Struct naming rule: records of {@code hv.input} named {@code XxxInput} or {@code XxxHeader}
  * become {@code hv_input_xxx}, {@code XxxOutput} becomes {@code hv_output_xxx}; every other record
  * becomes {@code hv_<snake_case>} (a leading "Hv" dropped), boot records {@code parvis_<snake>} and VMBus
- * records {@code vmbus_<snake>}.
+ * records {@code vmbus_<snake>}; IC records {@code ic_<snake>} with a leading "Ic" and a trailing
+ * "Message" dropped ({@code HeartbeatMessage} is {@code ic_heartbeat}).
  */
 public final class HeaderCatalog {
     /** A class whose public static final integral constants become {@code #define prefix+NAME}. */
@@ -71,7 +73,9 @@ public final class HeaderCatalog {
             new ConstantSource(ChannelMessageType.class, "VMBUS_MSG_"),
             new ConstantSource(VmbusVersion.class, "VMBUS_VERSION_"),
             new ConstantSource(PacketType.class, "VMBUS_PACKET_TYPE_"),
-            new ConstantSource(VmbusConstants.class, "VMBUS_"));
+            new ConstantSource(VmbusConstants.class, "VMBUS_"),
+            new ConstantSource(IcMessageType.class, "IC_MSG_"),
+            new ConstantSource(IcConstants.class, "IC_"));
 
     /** A class whose public static final Guid constants become {@code #define prefix+NAME+suffix {...}}. */
     public record GuidSource(Class<?> type, String prefix, String suffix) {
@@ -104,7 +108,10 @@ public final class HeaderCatalog {
             RelidReleased.class, InitiateContact.class, VersionResponse.class, Unload.class, UnloadResponse.class,
             ModifyChannel.class, ModifyChannelResponse.class,
             RingControl.class, PacketDescriptor.class, GpaDirectHeader.class, TransferPageHeader.class,
-            TransferPageRange.class, PipeHeader.class);
+            TransferPageRange.class, PipeHeader.class,
+            IcVersion.class, IcMessageHeader.class, IcNegotiate.class, HeartbeatMessage.class, ShutdownMessage.class,
+            TimesyncMessage.class, KvpHeader.class, KvpValue.class, KvpEnumerate.class, KvpDelete.class,
+            FcopyHeader.class, FcopyStart.class, FcopyWrite.class);
 
     private HeaderCatalog() {
     }
@@ -125,6 +132,10 @@ public final class HeaderCatalog {
         String simple = type.getSimpleName();
         if (type.getPackageName().endsWith(".vmbus")) {
             return "vmbus_" + snake(simple);
+        }
+        if (type.getPackageName().endsWith(".ic")) {
+            String base = simple.startsWith("Ic") ? simple.substring(2) : simple;
+            return "ic_" + snake(base.endsWith("Message") && !base.equals("MessageHeader") ? strip(base, "Message") : base);
         }
         if (type.getPackageName().endsWith(".boot")) {
             return "parvis_" + snake(simple);
