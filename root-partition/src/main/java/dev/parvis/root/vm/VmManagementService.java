@@ -2,6 +2,10 @@ package dev.parvis.root.vm;
 
 import dev.parvis.root.config.ConfigLoad;
 import dev.parvis.root.config.ConfigStore;
+import dev.parvis.root.config.DeviceConfig;
+import dev.parvis.devices.ic.IcException;
+import dev.parvis.devices.ic.IcStatus;
+import dev.parvis.devices.ic.IntegrationServices;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.loader.ChildLoader;
 import dev.parvis.vmbus.host.VmbusHost;
@@ -180,6 +184,57 @@ public final class VmManagementService implements AutoCloseable {
     /** The last message the guest posted to the root (the counter guest posts its counter's GPA). */
     public Optional<byte[]> lastGuestMessage(UUID id) {
         return worker(id).lastGuestMessage();
+    }
+
+    /** The last message the guest posted to the root, numbered, with when it arrived. */
+    public Optional<GuestMessage> lastGuestMessageRecord(UUID id) {
+        return worker(id).lastGuestRecord().map(m -> new GuestMessage(m.sequence(), m.payload(), m.receivedAt()));
+    }
+
+    /** One message a guest posted to the root: {@code sequence} counts from 1 per VM (this host process). */
+    public record GuestMessage(long sequence, byte[] payload, java.time.Instant receivedAt) {
+    }
+
+    /** Posts {@code payload} (message type 1) to the running guest's root message SINT. */
+    public dev.parvis.abi.hv.HvStatus postToGuest(UUID id, byte[] payload) {
+        return worker(id).postToGuest(payload);
+    }
+
+    /** The VM's integration services while it has a partition (Running, Paused) and the device. */
+    public Optional<IntegrationServices> integrationServices(UUID id) {
+        VmWorker w = worker(id);
+        return VmTransitions.isLive(w.state()) ? w.integrationServices() : Optional.empty();
+    }
+
+    /**
+     * Each integration service's status as the VM's view shows it: the live services' statuses
+     * while the VM has a partition, else the configured ones as {@link IcStatus#NO_CONTACT} or
+     * {@link IcStatus#DISABLED}; empty without the device.
+     */
+    public Map<String, IcStatus> integrationStatus(UUID id) {
+        VmWorker w = worker(id);
+        Optional<IntegrationServices> live = integrationServices(id);
+        if (live.isPresent()) {
+            return live.get().statuses();
+        }
+        Map<String, IcStatus> out = new java.util.LinkedHashMap<>();
+        for (DeviceConfig d : w.config().devices()) {
+            if (d instanceof DeviceConfig.IntegrationServices is) {
+                out.put("heartbeat", is.heartbeat() ? IcStatus.NO_CONTACT : IcStatus.DISABLED);
+                out.put("shutdown", is.shutdown() ? IcStatus.NO_CONTACT : IcStatus.DISABLED);
+                out.put("timesync", is.timeSync() ? IcStatus.NO_CONTACT : IcStatus.DISABLED);
+                out.put("kvp", is.kvp() ? IcStatus.NO_CONTACT : IcStatus.DISABLED);
+                out.put("fcopy", is.fileCopy() ? IcStatus.NO_CONTACT : IcStatus.DISABLED);
+            }
+        }
+        return out;
+    }
+
+    /** Copy-VMFile: copies a host file into the running guest with the file copy service; returns the bytes copied. */
+    public long copyFileToGuest(UUID id, Path hostFile, String guestName) throws java.io.IOException, IcException {
+        IntegrationServices ics = integrationServices(id).orElseThrow(() -> new VmException(
+                "VM '%s' has no running integration services".formatted(worker(id).config().name())));
+        return ics.fileCopy().copyToGuest(hostFile, guestName, true);
     }
 
     /** Reads a u64 of the running (or paused) guest's memory with HvCallReadGpa. */

@@ -1,6 +1,12 @@
 package dev.parvis.root.vm;
 
 import dev.parvis.abi.hv.HvMessage;
+import dev.parvis.abi.hv.HvMessageType;
+import dev.parvis.abi.hv.HvRegisterName;
+import dev.parvis.abi.hv.HvStatus;
+import dev.parvis.devices.ic.IcResult;
+import dev.parvis.devices.ic.IcStatus;
+import dev.parvis.devices.ic.IntegrationServices;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.loader.ChildLoader;
@@ -25,6 +31,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +61,19 @@ final class VmWorker {
     private int vpCount;
     private final List<EchoDevice> echoes = new ArrayList<>();
     private volatile byte[] lastGuestMessage;
+    private volatile GuestMessage lastGuestRecord;
+    private long guestMessageCount;
+    /** The running partition's integration services (null without the device or when no partition exists). */
+    private volatile IntegrationServices ics;
+    /** Completed from the router thread when the running partition powers off (a graceful stop waits on it). */
+    private volatile CompletableFuture<Void> poweredOff = new CompletableFuture<>();
+
+    /** How long a graceful Stop-VM waits for the guest to power off after it accepted the request. */
+    static final Duration GRACEFUL_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    /** One message the guest posted to the root, numbered from 1 per worker, with when it arrived. */
+    record GuestMessage(long sequence, byte[] payload, Instant receivedAt) {
+    }
 
     // Metrics carried across partitions (save/restore, restart) in this host process.
     private volatile long cpuNanosBefore;
@@ -84,6 +105,25 @@ final class VmWorker {
 
     Optional<byte[]> lastGuestMessage() {
         return Optional.ofNullable(lastGuestMessage).map(byte[]::clone);
+    }
+
+    Optional<GuestMessage> lastGuestRecord() {
+        GuestMessage m = lastGuestRecord;
+        return m == null ? Optional.empty() : Optional.of(new GuestMessage(m.sequence(), m.payload().clone(), m.receivedAt()));
+    }
+
+    /** The running partition's integration services, when its config has the device. */
+    Optional<IntegrationServices> integrationServices() {
+        return Optional.ofNullable(ics);
+    }
+
+    /** Posts {@code payload} (message type 1) on the root's connection to the running guest. */
+    HvStatus postToGuest(byte[] payload) {
+        LoadedChild c = child;
+        if (c == null) {
+            throw new IllegalVmStateException(config.name(), state, "message to the guest");
+        }
+        return env.hc().postMessage(c.channels().rootToChildConnection(), new HvMessageType(1), payload);
     }
 
     /** The running partition's id, for reads of guest memory. */
@@ -227,23 +267,26 @@ final class VmWorker {
 
     /** Wires what the partition needs before its first instruction: routing, VPs, CPU controls, VMBus. */
     private void prepare(long pid, VmConfig c, int vps, Runnable vpSetup) {
-        env.router().register(pid, this::onIntercept, this::onMessage);
+        poweredOff = new CompletableFuture<>();
+        env.router().register(pid, m -> onIntercept(pid, m), this::onMessage);
         try {
             vpSetup.run();
             env.controls().applyCpu(pid, c.cpu());
-            List<VmbusDeviceClass> devices = devices(c);
+            List<VmbusDeviceClass> devices = devices(pid, c);
             if (!devices.isEmpty()) {
                 env.vmbus().attach(pid, vps, devices);
             }
         } catch (RuntimeException e) {
             env.router().unregister(pid);
             env.vmbus().detach(pid);
+            closeIntegrationServices();
             throw e;
         }
     }
 
-    private List<VmbusDeviceClass> devices(VmConfig c) {
+    private List<VmbusDeviceClass> devices(long pid, VmConfig c) {
         echoes.clear();
+        closeIntegrationServices();
         List<VmbusDeviceClass> devices = new ArrayList<>();
         for (DeviceConfig d : c.devices()) {
             switch (d) {
@@ -252,7 +295,17 @@ final class VmWorker {
                     echoes.add(echo);
                     devices.add(echo);
                 }
-                case DeviceConfig.IntegrationServices is -> { } // no guest-side services yet
+                case DeviceConfig.IntegrationServices is -> {
+                    IntegrationServices services = new IntegrationServices(
+                            () -> env.hc().getVpRegister(pid, 0, HvRegisterName.TIME_REF_COUNT));
+                    services.heartbeat().setEnabled(is.heartbeat());
+                    services.shutdown().setEnabled(is.shutdown());
+                    services.timeSync().setEnabled(is.timeSync());
+                    services.kvp().setEnabled(is.kvp());
+                    services.fileCopy().setEnabled(is.fileCopy());
+                    ics = services;
+                    devices.addAll(services.offered());
+                }
                 case DeviceConfig.Disk disk -> LOG.info("VM '{}': disk {} not attached (no storage device yet)", c.name(), disk.path());
                 case DeviceConfig.NetworkAdapter nic -> LOG.info("VM '{}': network adapter on '{}' not attached (no network device yet)",
                         c.name(), nic.switchName());
@@ -281,15 +334,57 @@ final class VmWorker {
     }
 
     private VmState stop() {
-        boolean shutdownService = config.devices().stream()
-                .anyMatch(d -> d instanceof DeviceConfig.IntegrationServices is && is.shutdown());
-        String why = shutdownService
-                ? "the shutdown integration service is not implemented yet: the VM was turned off"
-                : "the VM has no shutdown integration service: it was turned off";
-        transition(VmState.STOPPING);
+        IntegrationServices services = ics;
+        String why;
+        if (services == null || !services.shutdown().isEnabled()) {
+            why = "the VM has no shutdown integration service: it was turned off";
+        } else if (!(state instanceof VmState.Running)) {
+            why = "the graceful shutdown failed: a paused guest cannot answer the shutdown request: the VM was turned off";
+        } else if (!(services.shutdown().status() instanceof IcStatus.Ok)) {
+            why = "the graceful shutdown failed: the shutdown integration service is %s: the VM was turned off"
+                    .formatted(services.shutdown().status());
+        } else {
+            transition(VmState.STOPPING);
+            Optional<String> failure = gracefulShutdown(services);
+            if (failure.isEmpty()) {
+                destroyPartition();
+                return transition(VmState.OFF);
+            }
+            why = "the graceful shutdown failed: " + failure.get() + ": the VM was turned off";
+        }
+        if (!(state instanceof VmState.Stopping)) {
+            transition(VmState.STOPPING);
+        }
         destroyPartition();
         publish(new VmEvent.Notice(id, config.name(), "Stop-VM: " + why, Instant.now()));
         return transition(VmState.OFF);
+    }
+
+    /** Asks the guest to shut down and waits for its power-off; empty when it did, else why not. */
+    private Optional<String> gracefulShutdown(IntegrationServices services) {
+        CompletableFuture<Void> off = poweredOff;
+        long deadline = System.nanoTime() + GRACEFUL_STOP_TIMEOUT.toNanos();
+        boolean accepted = false;
+        try {
+            IcResult answer = services.shutdown().requestShutdown(false, "Stop-VM")
+                    .get(GRACEFUL_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!answer.succeeded()) {
+                return Optional.of("the guest refused the shutdown request (" + answer + ")");
+            }
+            accepted = true;
+            off.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            LOG.info("VM '{}': the guest shut down on request", config.name());
+            return Optional.empty();
+        } catch (TimeoutException e) {
+            return Optional.of(accepted ? "the guest accepted but did not power off within " + GRACEFUL_STOP_TIMEOUT.toSeconds() + " s"
+                    : "the guest did not answer the shutdown request");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return Optional.of("the shutdown request failed (" + cause.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while waiting for the guest");
+        }
     }
 
     private VmState turnOff() {
@@ -409,12 +504,18 @@ final class VmWorker {
 
     // ---- guest-initiated ---------------------------------------------------------------------
 
-    private void onIntercept(HvMessage m) {
+    private void onIntercept(long pid, HvMessage m) {
+        // A graceful stop blocks the worker thread on this future, so it is completed here, not from the queue.
+        if (m.sender() == pid && GuestExit.decode(m) instanceof GuestExit.PowerOff) {
+            poweredOff.complete(null);
+        }
         queue.add(() -> handleIntercept(m));
     }
 
-    private void onMessage(HvMessage m) {
-        lastGuestMessage = m.payload().clone();
+    private synchronized void onMessage(HvMessage m) {
+        byte[] payload = m.payload().clone();
+        lastGuestMessage = payload;
+        lastGuestRecord = new GuestMessage(++guestMessageCount, payload, Instant.now());
     }
 
     private void handleIntercept(HvMessage m) {
@@ -458,8 +559,21 @@ final class VmWorker {
         echoes.clear();
         accumulateUptime();
         env.vmbus().detach(pid);
+        closeIntegrationServices();
         env.loader().destroy(c);
         child = null;
+    }
+
+    private void closeIntegrationServices() {
+        IntegrationServices services = ics;
+        ics = null;
+        if (services != null) {
+            try {
+                services.close();
+            } catch (RuntimeException e) {
+                LOG.warn("VM '{}': closing its integration services: {}", config.name(), e.getMessage());
+            }
+        }
     }
 
     private void accumulateUptime() {
