@@ -342,7 +342,7 @@ final class VmWorker {
             why = "the graceful shutdown failed: a paused guest cannot answer the shutdown request: the VM was turned off";
         } else if (!(services.shutdown().status() instanceof IcStatus.Ok)) {
             why = "the graceful shutdown failed: the shutdown integration service is %s: the VM was turned off"
-                    .formatted(services.shutdown().status());
+                    .formatted(describe(services.shutdown().status()));
         } else {
             transition(VmState.STOPPING);
             Optional<String> failure = gracefulShutdown(services);
@@ -358,6 +358,10 @@ final class VmWorker {
         destroyPartition();
         publish(new VmEvent.Notice(id, config.name(), "Stop-VM: " + why, Instant.now()));
         return transition(VmState.OFF);
+    }
+
+    private static String describe(IcStatus status) {
+        return status instanceof IcStatus.Degraded d ? "Degraded (" + d.reason() + ")" : status.getClass().getSimpleName();
     }
 
     /** Asks the guest to shut down and waits for its power-off; empty when it did, else why not. */
