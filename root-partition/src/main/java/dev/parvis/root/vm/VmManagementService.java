@@ -182,6 +182,11 @@ public final class VmManagementService implements AutoCloseable {
         return worker(id).lastGuestMessage();
     }
 
+    /** Posts a message (HV message type 1, at most 240 bytes) to the running guest on its root channel. */
+    public void postGuestMessage(UUID id, byte[] payload) {
+        worker(id).postGuestMessage(payload);
+    }
+
     /** Reads a u64 of the running (or paused) guest's memory with HvCallReadGpa. */
     public long readGuestU64(UUID id, long gpa) {
         byte[] bytes = env.hc().readGpa(worker(id).partitionId(), gpa, 8);
