@@ -2,6 +2,7 @@ package dev.parvis.root.vm;
 
 import dev.parvis.abi.boot.BootInfo;
 import dev.parvis.root.loader.RestoredImage;
+import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.RootPageView;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,13 +10,19 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A saved VM: the reference time, each VP's registers, and the guest RAM from GPN 1 with each page's
- * map rights. {@code memory} holds page {@code i} (GPN {@code i + 1}) at offset {@code i * 4096}.
- * Device state is not part of it yet (save refuses while VMBus is connected).
+ * A saved VM: the reference time, each VP's registers, the guest RAM from GPN 1 with each page's
+ * map rights, and the root-side VMBus server state ({@code vmbus}, null when the VM had no VMBus
+ * attachment; the rings themselves are in the RAM). {@code memory} holds page {@code i} (GPN
+ * {@code i + 1}) at offset {@code i * 4096}.
  */
-record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegisters.Value>> vps, int[] rights, byte[] memory)
+record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegisters.Value>> vps, int[] rights, byte[] memory,
+                  VmbusServerState vmbus)
         implements RestoredImage {
     static final int PAGE = 4096;
+
+    SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegisters.Value>> vps, int[] rights, byte[] memory) {
+        this(vmId, name, referenceTime, vps, rights, memory, null);
+    }
 
     SavedState {
         if (memory.length % PAGE != 0 || rights.length != memory.length / PAGE + 1) {

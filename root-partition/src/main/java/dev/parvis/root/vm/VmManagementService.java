@@ -237,6 +237,11 @@ public final class VmManagementService implements AutoCloseable {
         return ics.fileCopy().copyToGuest(hostFile, guestName, true);
     }
 
+    /** Posts a message (HV message type 1, at most 240 bytes) to the running guest; throws if it is not delivered. */
+    public void postGuestMessage(UUID id, byte[] payload) {
+        worker(id).postGuestMessage(payload);
+    }
+
     /** Reads a u64 of the running (or paused) guest's memory with HvCallReadGpa. */
     public long readGuestU64(UUID id, long gpa) {
         byte[] bytes = env.hc().readGpa(worker(id).partitionId(), gpa, 8);

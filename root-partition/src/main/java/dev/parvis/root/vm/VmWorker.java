@@ -15,7 +15,9 @@ import dev.parvis.root.loader.GuestSpec;
 import dev.parvis.root.loader.LoadedChild;
 import dev.parvis.vmbus.device.EchoDevice;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
+import dev.parvis.vmbus.server.SnapshotRefusedException;
 import dev.parvis.vmbus.server.VmbusServer;
+import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.GuestMemoryView;
 import dev.parvis.vmcore.PartitionStatistics;
 import java.io.IOException;
@@ -46,6 +48,7 @@ final class VmWorker {
     private static final Logger LOG = LoggerFactory.getLogger(VmWorker.class);
     private static final long PAGE = 4096;
     private static final String MARKER = "host-last-state";
+    private static final Duration VMBUS_SNAPSHOT_PATIENCE = Duration.ofSeconds(2);
 
     private final VmEnvironment env;
     private final UUID id;
@@ -126,6 +129,17 @@ final class VmWorker {
         return env.hc().postMessage(c.channels().rootToChildConnection(), new HvMessageType(1), payload);
     }
 
+    /**
+     * Posts {@code payload} to the running (or paused) guest as an HV message of type 1 on its root
+     * channel (the SINT its boot info names), as the root's commands to test guests travel.
+     */
+    void postGuestMessage(byte[] payload) {
+        HvStatus status = postToGuest(payload);
+        if (!status.isSuccess()) {
+            throw new VmException("VM '%s': message to the guest not delivered: %s".formatted(config.name(), status));
+        }
+    }
+
     /** The running partition's id, for reads of guest memory. */
     long partitionId() {
         LoadedChild c = child;
@@ -204,7 +218,7 @@ final class VmWorker {
         try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + 1 + vps)) {
             transition(VmState.STARTING);
             try {
-                child = env.loader().load(spec, pid -> prepare(pid, c, vps, () -> env.loader().addSuspendedVps(pid, vps)));
+                child = env.loader().load(spec, pid -> prepare(pid, c, vps, () -> env.loader().addSuspendedVps(pid, vps), null));
             } catch (RuntimeException e) {
                 transition(VmState.OFF);
                 throw failStart(new VmException("VM '%s' failed to start: %s".formatted(c.name(), e.getMessage()), e));
@@ -231,7 +245,8 @@ final class VmWorker {
         try (MemoryAdmission.Ticket t = admit(saved.pageCount() + 1L + saved.vpCount())) {
             transition(VmState.STARTING);
             try {
-                child = env.loader().restore(saved, pid -> prepare(pid, c, saved.vpCount(), () -> restoreVps(pid, saved)));
+                child = env.loader().restore(saved, pid -> prepare(pid, c, saved.vpCount(), () -> restoreVps(pid, saved),
+                        saved.vmbus()));
             } catch (RuntimeException e) {
                 transition(VmState.SAVED);
                 throw failStart(new VmException("VM '%s' failed to restore: %s".formatted(c.name(), e.getMessage()), e));
@@ -265,8 +280,12 @@ final class VmWorker {
         }
     }
 
-    /** Wires what the partition needs before its first instruction: routing, VPs, CPU controls, VMBus. */
-    private void prepare(long pid, VmConfig c, int vps, Runnable vpSetup) {
+    /**
+     * Wires what the partition needs before its first instruction: routing, VPs, CPU controls,
+     * VMBus; on restore, {@code vmbus} (else null) is the saved VMBus server state, rebuilt on the
+     * new attachment before the partition is finalized.
+     */
+    private void prepare(long pid, VmConfig c, int vps, Runnable vpSetup, VmbusServerState vmbus) {
         poweredOff = new CompletableFuture<>();
         env.router().register(pid, m -> onIntercept(pid, m), this::onMessage);
         try {
@@ -274,7 +293,12 @@ final class VmWorker {
             env.controls().applyCpu(pid, c.cpu());
             List<VmbusDeviceClass> devices = devices(pid, c);
             if (!devices.isEmpty()) {
-                env.vmbus().attach(pid, vps, devices);
+                VmbusServer server = env.vmbus().attach(pid, vps, devices);
+                if (vmbus != null) {
+                    server.restore(vmbus);
+                }
+            } else if (vmbus != null && vmbus.connected()) {
+                throw new VmException("the saved state has a VMBus connection but the VM has no VMBus devices");
             }
         } catch (RuntimeException e) {
             env.router().unregister(pid);
@@ -403,7 +427,6 @@ final class VmWorker {
     private VmState save() {
         VmState from = state;
         long pid = child.partitionId();
-        refuseSaveWithOpenVmbus(pid);
         transition(VmState.SAVING);
         try {
             env.controls().suspend(pid);
@@ -413,7 +436,8 @@ final class VmWorker {
             for (int vp = 0; vp < vpCount; vp++) {
                 vps.add(registers.read(pid, vp, savedRegisters(vp)));
             }
-            SavedState saved = new SavedState(id, config.name(), referenceTime, vps, rights, snapshot(pid));
+            VmbusServerState vmbus = env.vmbus().server(pid).map(this::snapshotVmbus).orElse(null);
+            SavedState saved = new SavedState(id, config.name(), referenceTime, vps, rights, snapshot(pid), vmbus);
             SavedStateFile.write(env.store().savedStatePath(id), saved);
         } catch (IOException | RuntimeException e) {
             rollBackSave(pid, from);
@@ -432,13 +456,28 @@ final class VmWorker {
         return names;
     }
 
-    private void refuseSaveWithOpenVmbus(long pid) {
-        Optional<VmbusServer> server = env.vmbus().server(pid);
-        if (server.isPresent() && (server.get().version().isPresent() || server.get().gpadlCount() > 0)) {
-            VmException e = new VmException(("VM '%s' cannot be saved while its VMBus connection is open: VMBus channel state is not"
-                    + " saved yet (it stays %s)").formatted(config.name(), state.displayName()));
-            publish(new VmEvent.Failed(id, config.name(), e.getMessage(), Instant.now()));
-            throw e;
+    /**
+     * The VMBus server state of the suspended partition. A connection between steady states (a
+     * GPADL half-assembled, a channel closing) settles without the guest once its worker or the
+     * control messages already queued are through, so the snapshot is retried for a while before
+     * the save fails with the server's reason.
+     */
+    private VmbusServerState snapshotVmbus(VmbusServer server) {
+        long deadline = System.nanoTime() + VMBUS_SNAPSHOT_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return server.snapshot();
+            } catch (SnapshotRefusedException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.abi.vmbus.Guid;
+import dev.parvis.vmbus.server.VmbusServerState;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,6 +84,66 @@ class SavedStateFileTest {
         full[8] = 9;
         SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v9", full));
         assertTrue(e.getMessage().contains("version 9"), e.getMessage());
+    }
+
+    private static SavedState withVmbus() {
+        SavedState s = sample();
+        byte[] userData = new byte[120];
+        userData[3] = 7;
+        VmbusServerState vmbus = new VmbusServerState(0x00050003, 0, 2, true,
+                List.of(new VmbusServerState.OfferEntry(1, Guid.parse("3b1a4a2c-0000-4000-8000-0000000000e0"),
+                        Guid.parse("7a0c6d1e-0000-4000-8000-000000000001"), 0x2001)),
+                List.of(new VmbusServerState.GpadlEntry(0xE1E10, 1, new long[] {3, 4, 5, 6}, 4 * 4096, 0)),
+                List.of(new VmbusServerState.ChannelEntry(1, 1, 0xE1E10, 2, 0, userData)));
+        return new SavedState(s.vmId(), s.name(), s.referenceTime(), s.vps(), s.rights(), s.memory(), vmbus);
+    }
+
+    @Test
+    void theVmbusSectionReadsBackAsWritten() throws Exception {
+        SavedState s = withVmbus();
+        Path file = dir.resolve("saved.state");
+        SavedStateFile.write(file, s);
+        SavedState back = SavedStateFile.read(file);
+        assertEquals(s.vmbus(), back.vmbus());
+        assertArrayEquals(s.memory(), back.memory());
+        assertEquals(null, SavedStateFile.decode("plain", bytes(SavedStateFile.encode(sample()))).vmbus());
+    }
+
+    @Test
+    void aVmbusSectionIsCheckedForTruncationAndCorruption() {
+        byte[] full = bytes(SavedStateFile.encode(withVmbus()));
+        for (int length = 0; length < full.length; length += 5) {
+            byte[] cut = java.util.Arrays.copyOf(full, length);
+            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("cut", cut), "length " + length);
+        }
+        for (int at = 0; at < full.length; at += 3) {
+            byte[] bad = full.clone();
+            bad[at] ^= 0x5A;
+            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad), "byte " + at);
+        }
+    }
+
+    @Test
+    void aVersion1FileStillLoadsButMayNotCarryAVmbusSection() {
+        byte[] plain = bytes(SavedStateFile.encode(sample()));
+        plain[8] = 1;
+        reseal(plain);
+        SavedState v1 = SavedStateFile.decode("v1", plain);
+        assertArrayEquals(sample().rights(), v1.rights());
+        assertEquals(null, v1.vmbus());
+
+        byte[] withVmbus = bytes(SavedStateFile.encode(withVmbus()));
+        withVmbus[8] = 1;
+        reseal(withVmbus);
+        SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v1+vmbus", withVmbus));
+        assertTrue(e.getMessage().contains("VMBUS section in a version 1 file"), e.getMessage());
+    }
+
+    /** Recomputes the END checksum after an edit. */
+    private static void reseal(byte[] file) {
+        CRC32C crc = new CRC32C();
+        crc.update(file, 0, file.length - 20);
+        ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).putInt(file.length - 4, (int) crc.getValue());
     }
 
     private static byte[] bytes(ByteBuffer b) {

@@ -32,7 +32,12 @@ final class VmFixture implements AutoCloseable {
     final List<VmEvent> events = new CopyOnWriteArrayList<>();
 
     VmFixture(Path dataDir, long poolBytes) {
-        hv = Hypervisor.boot(new HypervisorConfig(poolBytes, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        this(dataDir, new HypervisorConfig(poolBytes, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+    }
+
+    /** A fixture over a hypervisor booted with {@code config} (e.g. a given number of logical processors). */
+    VmFixture(Path dataDir, HypervisorConfig config) {
+        hv = Hypervisor.boot(config);
         store = new ConfigStore(dataDir);
         service = new VmManagementService(hv, store, guestsDir());
         service.subscribe(events::add);

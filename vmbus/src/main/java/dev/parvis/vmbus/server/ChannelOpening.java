@@ -50,13 +50,21 @@ final class ChannelOpening {
     /** Builds the rings over the GPADL view and asks the device to open; throws if the device refuses. */
     static Opened open(VmbusServer server, ServerEffects effects, GuestErrorLog errors, Offer offer, OpenChannel m,
                        GpadlState.Created gpadl, long sendTimeoutNanos) {
+        return open(server, effects, errors, offer, m.downstreamRingBufferPageOffset(), m.targetVp(), gpadl, sendTimeoutNanos);
+    }
+
+    /**
+     * Builds the rings over the GPADL view as they are (their indices are read from the control
+     * pages, never reset) and asks the device to open; used by OPEN_CHANNEL and by restore.
+     */
+    static Opened open(VmbusServer server, ServerEffects effects, GuestErrorLog errors, Offer offer, int offset,
+                       int targetVp, GpadlState.Created gpadl, long sendTimeoutNanos) {
         int pages = gpadl.view().pageCount();
-        int offset = m.downstreamRingBufferPageOffset();
         RingMemory inbound = RingMemory.ofView(gpadl.view(), 0, offset);
         RingMemory outbound = RingMemory.ofView(gpadl.view(), offset, pages - offset);
         ServerChannel channel = new ServerChannel(server, effects, errors, offer.relid, offer.device.interfaceType(),
                 offer.device.instance(), new RingBuffer(inbound), new RingBuffer(outbound), (int) inbound.dataSize(),
-                m.targetVp(), sendTimeoutNanos);
+                targetVp, sendTimeoutNanos);
         ChannelHandler handler = Objects.requireNonNull(offer.device.open(channel), "device returned no handler");
         return new Opened(channel, handler);
     }

@@ -8,9 +8,10 @@ sealed interface ChannelState {
     }
 
     /** Open on the ring GPADL {@code gpadl}; {@code channel} runs the data path. */
-    record Open(int openId, int gpadl, int targetVp, ServerChannel channel) implements ChannelState {
+    record Open(int openId, int gpadl, int downstreamPageOffset, int targetVp, byte[] userData, ServerChannel channel)
+            implements ChannelState {
         Open withTargetVp(int vp) {
-            return new Open(openId, gpadl, vp, channel);
+            return new Open(openId, gpadl, downstreamPageOffset, vp, userData, channel);
         }
     }
 

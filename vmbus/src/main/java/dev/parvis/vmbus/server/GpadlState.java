@@ -12,17 +12,17 @@ sealed interface GpadlState {
     }
 
     /**
-     * Every page granted; {@code view} reaches them. {@code user} is the channel whose rings live
+     * Every page granted ({@code gpns}, in order); {@code view} reaches them. {@code user} is the channel whose rings live
      * here (null when none); a teardown requested while in use waits for that channel to stop.
      */
-    record Created(int relid, int byteOffset, int byteCount, GuestMemoryView view, ServerChannel user,
+    record Created(int relid, int byteOffset, int byteCount, long[] gpns, GuestMemoryView view, ServerChannel user,
                    boolean teardownRequested) implements GpadlState {
         Created withUser(ServerChannel channel) {
-            return new Created(relid, byteOffset, byteCount, view, channel, teardownRequested);
+            return new Created(relid, byteOffset, byteCount, gpns, view, channel, teardownRequested);
         }
 
         Created withTeardownRequested() {
-            return new Created(relid, byteOffset, byteCount, view, user, true);
+            return new Created(relid, byteOffset, byteCount, gpns, view, user, true);
         }
     }
 }

@@ -145,7 +145,7 @@ final class Gpadls {
         } catch (GrantRefusedException e) {
             return refuse(relid, handle, "pages refused: " + e.getMessage());
         }
-        gpadls.put(handle, new GpadlState.Created(relid, byteOffset, byteCount, view, null, false));
+        gpadls.put(handle, new GpadlState.Created(relid, byteOffset, byteCount, pfns.clone(), view, null, false));
         return new GpadlCreated(relid, handle, VmbusConstants.STATUS_SUCCESS);
     }
 
@@ -229,6 +229,33 @@ final class Gpadls {
         }
         gpadls.clear();
         pending = 0;
+    }
+
+    /** The created GPADLs by handle, in handle order, for a snapshot; the caller checks nothing is half-done. */
+    java.util.SortedMap<Integer, GpadlState> all() {
+        return new java.util.TreeMap<>(gpadls);
+    }
+
+    /**
+     * Restore: grants {@code gpns} again and records handle {@code handle} as created (unused).
+     *
+     * @throws GrantRefusedException when a page is not mapped read-write in the (new) partition
+     */
+    GpadlState.Created restore(int handle, int relid, int byteOffset, int byteCount, long[] gpns) {
+        if (gpadls.containsKey(handle)) {
+            throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(handle) + " restored twice");
+        }
+        if (byteCount <= 0 || byteOffset < 0 || byteOffset >= PAGE || pageCount(byteOffset, byteCount) != gpns.length) {
+            throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(handle) + ": " + gpns.length
+                    + " pages for byte_count " + byteCount + ", byte_offset " + byteOffset);
+        }
+        if (gpadls.size() >= maxGpadls) {
+            throw new IllegalArgumentException("more than " + maxGpadls + " GPADLs");
+        }
+        GuestMemoryView view = effects.openGuestPages(gpns.clone());
+        GpadlState.Created c = new GpadlState.Created(relid, byteOffset, byteCount, gpns.clone(), view, null, false);
+        gpadls.put(handle, c);
+        return c;
     }
 
     int count() {

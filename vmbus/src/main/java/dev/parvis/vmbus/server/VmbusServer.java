@@ -310,7 +310,8 @@ public final class VmbusServer {
             return new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL);
         }
         gpadls.markInUse(m.ringBufferGpadlHandle(), opened.channel());
-        o.state = new ChannelState.Open(m.openId(), m.ringBufferGpadlHandle(), m.targetVp(), opened.channel());
+        o.state = new ChannelState.Open(m.openId(), m.ringBufferGpadlHandle(), m.downstreamRingBufferPageOffset(),
+                m.targetVp(), m.userData(), opened.channel());
         live.set(o.relid, opened.channel());
         effects.sendMessage(new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_SUCCESS), c.target());
         opened.channel().start(opened.handler());
@@ -364,6 +365,169 @@ public final class VmbusServer {
             channel.onGuestSignal();
         } else {
             errors.report("signal for relid " + relid + " that is not open");
+        }
+    }
+
+    // ---- save and restore --------------------------------------------------------------------
+
+    /**
+     * The connection's state for a saved VM: version, message target, offers, created GPADLs (with
+     * their guest pages) and open channels. The rings are not copied: they are in guest memory.
+     * The caller keeps the guest from talking to the server meanwhile: the partition is suspended
+     * (or not yet finalized). Refused, with the reason, while the connection is between steady
+     * states: a GPADL half-assembled or being torn down, a channel closing, a relid rescinded but
+     * not yet released. Such states pass once the guest or the channel worker finishes them; the
+     * caller retries or reports.
+     *
+     * @throws SnapshotRefusedException when the connection is in such a transient state
+     */
+    public synchronized VmbusServerState snapshot() {
+        for (int relid = 1; relid < VmbusConstants.MAX_CHANNELS; relid++) {
+            ServerChannel ch = live.get(relid);
+            if (ch != null && !(offers.get(relid) != null && offers.get(relid).state instanceof ChannelState.Open open
+                    && open.channel() == ch && ch.isOpen())) {
+                throw new SnapshotRefusedException("channel " + relid + " is closing");
+            }
+        }
+        if (!(connection instanceof Connected c)) {
+            if (!offers.isEmpty() || gpadls.count() > 0) {
+                throw new SnapshotRefusedException("the connection is being torn down");
+            }
+            return new VmbusServerState(0, 0, 0, false, List.of(), List.of(), List.of());
+        }
+        List<VmbusServerState.OfferEntry> offerEntries = new ArrayList<>();
+        List<VmbusServerState.ChannelEntry> channelEntries = new ArrayList<>();
+        for (Offer o : offers.values()) {
+            switch (o.state) {
+                case ChannelState.Rescinded r ->
+                        throw new SnapshotRefusedException("relid " + o.relid + " is rescinded and not yet released by the guest");
+                case ChannelState.Open open -> {
+                    if (!open.channel().isOpen()) {
+                        throw new SnapshotRefusedException("channel " + o.relid + " is closing");
+                    }
+                    channelEntries.add(new VmbusServerState.ChannelEntry(o.relid, open.openId(), open.gpadl(),
+                            open.downstreamPageOffset(), open.targetVp(), open.userData()));
+                }
+                case ChannelState.Offered x -> { }
+            }
+            offerEntries.add(new VmbusServerState.OfferEntry(o.relid, o.device.interfaceType(), o.device.instance(),
+                    o.connectionId));
+        }
+        List<VmbusServerState.GpadlEntry> gpadlEntries = new ArrayList<>();
+        for (var e : gpadls.all().entrySet()) {
+            String handle = "GPADL 0x" + Integer.toHexString(e.getKey());
+            switch (e.getValue()) {
+                case GpadlState.Assembling a -> throw new SnapshotRefusedException(handle + " is half-assembled ("
+                        + a.filled() + " of " + a.pfns().length + " pages received)");
+                case GpadlState.Created cr -> {
+                    if (cr.teardownRequested()) {
+                        throw new SnapshotRefusedException(handle + " is being torn down");
+                    }
+                    if (cr.user() != null && channelEntries.stream().noneMatch(ch -> ch.ringGpadl() == e.getKey())) {
+                        throw new SnapshotRefusedException(handle + " is still used by closing channel " + cr.user().relid());
+                    }
+                    gpadlEntries.add(new VmbusServerState.GpadlEntry(e.getKey(), cr.relid(), cr.gpns(), cr.byteCount(),
+                            cr.byteOffset()));
+                }
+            }
+        }
+        return new VmbusServerState(c.version().raw(), c.target().vp(), c.target().sint(), c.offersSent(), offerEntries,
+                gpadlEntries, channelEntries);
+    }
+
+    /**
+     * Rebuilds a saved connection on this fresh server (no INITIATE_CONTACT seen, its devices
+     * added): the offers get their signal paths again under the same relids (so the guest's
+     * connection ids stay valid), every GPADL's pages are granted again, and every open channel
+     * gets its rings back over its GPADL as they are in guest memory (indices untouched) and is
+     * re-opened on its device. Devices are matched by interface type and instance, in order.
+     * Nothing is sent to the guest. On failure the server is left closed (as after {@link #close}).
+     *
+     * @throws IllegalStateException when the server is not fresh, or the state does not fit it
+     *     (unknown device, connection id, pages not granted, ...)
+     */
+    public synchronized void restore(VmbusServerState state) {
+        if (connection instanceof Connected || !offers.isEmpty() || gpadls.count() > 0) {
+            throw new IllegalStateException("VMBus restore needs a fresh server");
+        }
+        if (!state.connected()) {
+            if (!state.offers().isEmpty() || !state.gpadls().isEmpty() || !state.channels().isEmpty()) {
+                throw new IllegalStateException("VMBus state without a connection holds offers, GPADLs or channels");
+            }
+            return;
+        }
+        List<ChannelState.Open> opened = new ArrayList<>();
+        List<dev.parvis.vmbus.device.ChannelHandler> handlers = new ArrayList<>();
+        try {
+            VmbusVersion version = new VmbusVersion(state.version());
+            if (!SUPPORTED_VERSIONS.contains(version)) {
+                throw new IllegalArgumentException("version " + version + " is not supported");
+            }
+            if (state.targetVp() < 0 || state.targetVp() >= config.vpCount() || state.targetSint() < 0
+                    || state.targetSint() >= SINT_COUNT) {
+                throw new IllegalArgumentException("message target VP " + state.targetVp() + " SINT " + state.targetSint());
+            }
+            List<VmbusDeviceClass> unmatched = new ArrayList<>(devices);
+            for (VmbusServerState.OfferEntry e : state.offers()) {
+                if (e.relid() <= 0 || e.relid() >= VmbusConstants.MAX_CHANNELS || offers.containsKey(e.relid())) {
+                    throw new IllegalArgumentException("offer relid " + e.relid());
+                }
+                VmbusDeviceClass device = unmatched.stream()
+                        .filter(d -> d.interfaceType().equals(e.interfaceType()) && d.instance().equals(e.instance()))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no device " + e.interfaceType() + "/" + e.instance()
+                                + " for relid " + e.relid()));
+                unmatched.remove(device);
+                int connectionId = effects.createChannelSignal(e.relid());
+                offers.put(e.relid(), new Offer(e.relid(), device, connectionId));
+                if (connectionId != e.connectionId()) {
+                    throw new IllegalArgumentException("relid " + e.relid() + " got connection id 0x"
+                            + Integer.toHexString(connectionId) + ", the guest has 0x" + Integer.toHexString(e.connectionId()));
+                }
+            }
+            for (VmbusServerState.GpadlEntry g : state.gpadls()) {
+                if (!offers.containsKey(g.relid())) {
+                    throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(g.handle()) + " of unknown relid " + g.relid());
+                }
+                gpadls.restore(g.handle(), g.relid(), g.byteOffset(), g.byteCount(), g.gpns());
+            }
+            connection = new Connected(version, new GuestTarget(state.targetVp(), state.targetSint()), state.offersSent());
+            for (VmbusServerState.ChannelEntry ch : state.channels()) {
+                Offer o = offers.get(ch.relid());
+                OpenChannel asOpened = new OpenChannel(ch.relid(), ch.openId(), ch.ringGpadl(), ch.targetVp(),
+                        ch.downstreamPageOffset(), ch.userData());
+                String refusal = ChannelOpening.check(asOpened, o, gpadls, config.vpCount());
+                if (refusal != null) {
+                    throw new IllegalArgumentException("channel " + ch.relid() + ": " + refusal);
+                }
+                GpadlState.Created gpadl = gpadls.available(ch.ringGpadl());
+                ChannelOpening.Opened channel = ChannelOpening.open(this, effects, errors, o, ch.downstreamPageOffset(),
+                        ch.targetVp(), gpadl, config.sendTimeout().toNanos());
+                gpadls.markInUse(ch.ringGpadl(), channel.channel());
+                ChannelState.Open open = new ChannelState.Open(ch.openId(), ch.ringGpadl(), ch.downstreamPageOffset(),
+                        ch.targetVp(), ch.userData(), channel.channel());
+                o.state = open;
+                live.set(o.relid, channel.channel());
+                opened.add(open);
+                handlers.add(channel.handler());
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < opened.size(); i++) {
+                ChannelState.Open open = opened.get(i);
+                live.set(open.channel().relid(), null);
+                gpadls.markInUse(open.gpadl(), null);
+                offers.get(open.channel().relid()).state = new ChannelState.Offered();
+                try {
+                    handlers.get(i).onClose();
+                } catch (RuntimeException ignored) {
+                    // The device's own cleanup; the restore fails anyway.
+                }
+            }
+            close();
+            throw new IllegalStateException("VMBus state cannot be restored: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < opened.size(); i++) {
+            opened.get(i).channel().start(handlers.get(i));
         }
     }
 

@@ -1,0 +1,244 @@
+package dev.parvis.vmbus.server;
+
+import dev.parvis.abi.vmbus.ChannelMessage;
+import dev.parvis.abi.vmbus.OfferChannel;
+import dev.parvis.abi.vmbus.VmbusConstants;
+import dev.parvis.abi.vmbus.VmbusVersion;
+import dev.parvis.vmbus.client.ClientChannel;
+import dev.parvis.vmbus.client.ClientTransport;
+import dev.parvis.vmbus.client.VmbusClient;
+import dev.parvis.vmbus.device.EchoDevice;
+import dev.parvis.vmbus.loopback.LoopbackGuestMemory;
+import dev.parvis.vmbus.ring.IncomingPacket;
+import dev.parvis.vmcore.GuestMemoryView;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** VmbusServer.snapshot/restore: a new server takes over a live connection without the guest noticing. */
+class ServerSnapshotTest {
+
+    /** A client joined to whichever server is current; the server can be replaced under it. */
+    private static final class SwappableLoopback implements ClientTransport, AutoCloseable {
+        private static final byte[] STOP = new byte[0];
+        final LoopbackGuestMemory memory = new LoopbackGuestMemory(3);
+        final Map<Integer, Integer> relidByConnection = new ConcurrentHashMap<>();
+        final BlockingQueue<byte[]> toHost = new ArrayBlockingQueue<>(256);
+        final BlockingQueue<byte[]> toGuest = new ArrayBlockingQueue<>(256);
+        volatile VmbusServer server;
+        volatile Receiver receiver;
+        final Thread host = Thread.ofPlatform().daemon().start(() -> pump(toHost, true));
+        final Thread guest = Thread.ofPlatform().daemon().start(() -> pump(toGuest, false));
+        final VmbusClient client = new VmbusClient(this, memory, Duration.ofSeconds(10));
+
+        VmbusServer newServer(EchoDevice device) {
+            VmbusServer s = new VmbusServer(new Effects(), ServerConfig.defaults(1));
+            s.addDevice(device);
+            return s;
+        }
+
+        private void pump(BlockingQueue<byte[]> queue, boolean toServer) {
+            try {
+                while (true) {
+                    byte[] m = queue.take();
+                    if (m == STOP) {
+                        return;
+                    }
+                    if (toServer) {
+                        server.onMessage(MemorySegment.ofArray(m), m.length);
+                    } else {
+                        receiver.onMessage(MemorySegment.ofArray(m), m.length);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void postMessage(int connectionId, MemorySegment message, int length) {
+            toHost.add(message.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE));
+        }
+
+        @Override
+        public void signalHost(int connectionId) {
+            Integer relid = relidByConnection.get(connectionId);
+            if (relid != null) {
+                server.onChannelSignal(relid);
+            }
+        }
+
+        @Override
+        public void attach(Receiver r) {
+            receiver = r;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            toHost.add(STOP);
+            toGuest.add(STOP);
+            host.join(5000);
+            guest.join(5000);
+            memory.close();
+        }
+
+        private final class Effects implements ServerEffects {
+            @Override
+            public void sendMessage(ChannelMessage message, GuestTarget target) {
+                toGuest.add(message.toBytes());
+            }
+
+            @Override
+            public int createChannelSignal(int relid) {
+                relidByConnection.put(VmbusConstants.CHANNEL_CONNECTION_ID_BASE | relid, relid);
+                return VmbusConstants.CHANNEL_CONNECTION_ID_BASE | relid;
+            }
+
+            @Override
+            public void releaseChannelSignal(int relid) {
+                relidByConnection.remove(VmbusConstants.CHANNEL_CONNECTION_ID_BASE | relid, relid);
+            }
+
+            @Override
+            public void signalGuest(int relid, int targetVp) {
+                Receiver r = receiver;
+                if (r != null) {
+                    r.onChannelSignal(relid);
+                }
+            }
+
+            @Override
+            public GuestMemoryView openGuestPages(long[] gpns) {
+                return memory.open(memory.partitionId(), gpns);
+            }
+        }
+    }
+
+    private static long tx = 1;
+
+    private static void assertEchoes(ClientChannel channel, int count) throws Exception {
+        MemorySegment buffer = MemorySegment.ofArray(new byte[64 * 1024]);
+        for (int i = 0; i < count; i++) {
+            long id = tx++;
+            byte[] data = new byte[40 + (int) (id % 300)];
+            for (int k = 0; k < data.length; k++) {
+                data[k] = (byte) (id * 31 + k);
+            }
+            channel.sendInband(id, MemorySegment.ofArray(data), false);
+            IncomingPacket p = channel.receive(buffer);
+            assertNotNull(p, "no echo for packet " + id);
+            assertEquals(id, p.transactionId());
+            assertEquals(-1, MemorySegment.ofArray(data).mismatch(p.payload().asSlice(0, data.length)));
+        }
+    }
+
+    /** The echo device counts a packet just after sending it: wait briefly for the last one. */
+    private static void awaitCount(java.util.function.LongSupplier count, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (count.getAsLong() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(expected, count.getAsLong());
+    }
+
+    @Test
+    void aNewServerRestoredFromASnapshotKeepsEchoingOnTheGuestsOpenChannel() throws Exception {
+        try (SwappableLoopback loop = new SwappableLoopback()) {
+            EchoDevice firstEcho = new EchoDevice();
+            VmbusServer first = loop.newServer(firstEcho);
+            loop.server = first;
+            assertEquals(VmbusVersion.WIN10_V5_3, loop.client.connect());
+            List<OfferChannel> offers = loop.client.requestOffers();
+            // 3 data pages per ring: 300 packets of up to ~350 bytes wrap each ring several times,
+            // before and after the restore.
+            ClientChannel channel = loop.client.open(offers.getFirst(), 4, 4);
+            assertEchoes(channel, 300);
+            awaitCount(() -> firstEcho.counters().packetsOut(), 300);
+
+            VmbusServerState state = first.snapshot();
+            assertTrue(state.connected());
+            assertEquals(VmbusVersion.WIN10_V5_3.raw(), state.version());
+            assertEquals(1, state.offers().size());
+            assertEquals(0x2001, state.offers().getFirst().connectionId());
+            assertEquals(1, state.gpadls().size());
+            assertEquals(List.of(new VmbusServerState.ChannelEntry(1, state.channels().getFirst().openId(), channel.gpadl(), 4, 0,
+                    new byte[120])), state.channels());
+
+            // The old server goes away (its partition was destroyed); the guest's rings stay in its memory.
+            ServerChannel old = first.channel(1).orElseThrow();
+            first.close();
+            assertTrue(old.awaitTerminated(5, TimeUnit.SECONDS));
+
+            EchoDevice secondEcho = new EchoDevice();
+            VmbusServer second = loop.newServer(secondEcho);
+            second.restore(state);
+            loop.server = second;
+            assertEquals(VmbusVersion.WIN10_V5_3, second.version().orElseThrow());
+            assertEquals(1, second.gpadlCount());
+            assertTrue(second.channel(1).isPresent());
+            assertEquals(state, second.snapshot());
+
+            assertEchoes(channel, 300);
+            awaitCount(() -> secondEcho.counters().packetsOut(), 300);
+            assertEquals(0, second.guestErrorCount());
+
+            // The restored connection behaves like any other: the guest closes and unloads normally.
+            channel.close();
+            loop.client.unload();
+            assertEquals(0, second.gpadlCount());
+        }
+    }
+
+    @Test
+    void aSnapshotIsRefusedWhileAGpadlIsHalfAssembled() {
+        try (ServerHarness h = new ServerHarness()) {
+            h.server.addDevice(new EchoDevice());
+            h.connectAndRequestOffers();
+            long[] pfns = h.memory.allocate(40).gpns();
+            h.gpadlHeader(1, 0x77, pfns, 0, 40 * 4096);
+            SnapshotRefusedException e = assertThrows(SnapshotRefusedException.class, h.server::snapshot);
+            assertTrue(e.getMessage().contains("GPADL 0x77 is half-assembled"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aDisconnectedServerSnapshotsAsEmptyAndRestoresToDisconnected() {
+        try (ServerHarness h = new ServerHarness()) {
+            VmbusServerState s = h.server.snapshot();
+            assertTrue(!s.connected());
+            try (ServerHarness other = new ServerHarness()) {
+                other.server.restore(s);
+                assertTrue(other.server.version().isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void aRestoreNamingAnUnknownDeviceFailsAndLeavesTheServerClosed() throws Exception {
+        VmbusServerState state;
+        try (ServerHarness h = new ServerHarness()) {
+            h.server.addDevice(new EchoDevice());
+            h.connectAndRequestOffers();
+            state = h.server.snapshot();
+        }
+        try (ServerHarness other = new ServerHarness()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.server.restore(state));
+            assertTrue(e.getMessage().contains("no device"), e.getMessage());
+            assertTrue(other.server.version().isEmpty());
+            assertEquals(other.effects.signalsCreated.size(), 0);
+        }
+    }
+}
