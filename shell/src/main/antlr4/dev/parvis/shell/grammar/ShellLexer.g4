@@ -1,0 +1,135 @@
+/*
+ * Tokens of the Parvis shell language (a PowerShell subset).
+ *
+ * PowerShell reads a line in two modes: expression mode (operators, numbers, member access) and
+ * argument mode after a command name (bare words, -Parameters). The DEFAULT mode here is expression
+ * mode; a word at a command position (start of a statement, after '|', '=', '(' ...) becomes a
+ * COMMAND_NAME and switches to ARGS until the command ends ('|', ';', newline, or the bracket that
+ * encloses it). Brackets, sub-expressions and script blocks push DEFAULT again, so the mode stack
+ * follows the nesting; ShellLexerBase keeps the matching context stack, refuses nesting past a
+ * limit, and decides command positions and keywords.
+ */
+lexer grammar ShellLexer;
+
+options { superClass = ShellLexerBase; caseInsensitive = true; }
+
+tokens {
+    IF, ELSEIF, ELSE, FOREACH, FOR, WHILE, DO, UNTIL, BREAK, CONTINUE, RETURN, EXIT, THROW,
+    FUNCTION, FILTER, PARAM, BEGIN, PROCESS, END, TRY, CATCH, FINALLY, IN,
+    COMMAND_NAME, FUNCTION_NAME, IDENT, MEMBER, PARAMETER, ARG_WORD, DQ_TEXT, DQ_VAR, DQ_END,
+    // operators, typed by dashWord() from the text after '-'
+    CMP_OP, LOGIC_OP, NOT_OP, BNOT_OP, BIT_OP, FORMAT_OP, JOIN_SPLIT_OP, UNKNOWN_OP
+}
+
+// ---------------------------------------------------------------- expression mode
+WS              : [ \t\f\u00A0\uFEFF]+ -> channel(HIDDEN);
+LINE_CONTINUATION : '`' '\r'? '\n' -> channel(HIDDEN);
+BLOCK_COMMENT   : '<#' .*? '#>' -> channel(HIDDEN);
+LINE_COMMENT    : '#' ~[\r\n]* -> channel(HIDDEN);
+NEWLINE         : '\r'? '\n' | '\r';
+
+NUMBER          : NumberBody;
+VARIABLE        : Variable;
+
+LITERAL_HERE    : '@\'' [ \t]* Newline .*? Newline '\'@';
+LITERAL_STRING  : '\'' (~'\'' | '\'\'')* '\'';
+HERE_START      : '@"' [ \t]* Newline -> pushMode(HERE);
+DQ_START        : '"' -> pushMode(DQ);
+
+SUBEXPR_START   : '$(' { open(Ctx.PAREN); };
+ARRAY_START     : '@(' { open(Ctx.PAREN); };
+HASH_START      : '@{' { open(Ctx.HASH); };
+LPAREN          : '(' { openParen(); };
+LBRACE          : '{' { open(Ctx.BLOCK); };
+LBRACKET        : '[' { open(Ctx.INDEX); };
+RPAREN          : ')' { close(); };
+RBRACE          : '}' { close(); };
+RBRACKET        : ']' { close(); };
+
+// A word where a command may start: a command name (Get-VM, ./script.ps1, the aliases ? and %)
+// or a keyword; listed before the operators so '%' and '?' at a command position are commands.
+COMMAND_WORD    : { atCommandPosition() }? ([a-z_?%] | '.' '.'? [/\\]) CommandChar* { commandWord(); };
+AMPERSAND       : { atCommandPosition() }? '&' { pushMode(ARGS); };
+DOT_SOURCE      : { atCommandPosition() }? '.' [ \t] { pushMode(ARGS); };
+IDENT_WORD      : [a-z_] [a-z0-9_]* { identWord(); };
+
+DASH_OP         : '-' [a-z] [a-z]* { dashWord(); };
+INC             : '++';
+DEC             : '--';
+ASSIGN          : '=';
+ASSIGN_OP       : '+=' | '-=' | '*=' | '/=' | '%=';
+PLUS            : '+';
+MINUS           : '-' | '\u2013' | '\u2014';
+STAR            : '*';
+SLASH           : '/';
+PERCENT         : '%';
+EXCLAIM         : '!';
+DOTDOT          : '..';
+DOUBLECOLON     : '::';
+DOT             : '.';
+COMMA           : ',';
+SEMI            : ';';
+PIPE            : '|';
+// Tokens no rule accepts: the parser reports them with a hint (ShellErrorListener).
+UNSUPPORTED     : '&&' | '||' | '>' | '>>' | '<' | '&';
+
+ERROR_CHAR      : . ;
+
+// ---------------------------------------------------------------- argument mode
+mode ARGS;
+A_WS            : [ \t\f\u00A0\uFEFF]+ -> channel(HIDDEN);
+A_CONTINUATION  : '`' '\r'? '\n' -> channel(HIDDEN);
+A_BLOCK_COMMENT : '<#' .*? '#>' -> channel(HIDDEN);
+A_COMMENT       : '#' ~[\r\n]* -> channel(HIDDEN);
+A_NEWLINE       : ('\r'? '\n' | '\r') -> type(NEWLINE), popMode;
+A_SEMI          : ';' -> type(SEMI), popMode;
+A_PIPE          : '|' -> type(PIPE), popMode;
+A_RPAREN        : ')' { popMode(); close(); } -> type(RPAREN);
+A_RBRACE        : '}' { popMode(); close(); } -> type(RBRACE);
+A_RBRACKET      : ']' { popMode(); close(); } -> type(RBRACKET);
+
+A_PARAMETER     : '-' [a-z_?] [a-z0-9_\-]* ':'? -> type(PARAMETER);
+A_NUMBER        : '-'? NumberBody -> type(NUMBER);
+A_VARIABLE      : Variable -> type(VARIABLE);
+A_MEMBER        : { adjacentToValue() }? '.' [a-z_] [a-z0-9_]* -> type(MEMBER);
+A_LBRACKET      : { adjacentToValue() }? '[' { open(Ctx.INDEX); } -> type(LBRACKET);
+A_LITERAL_HERE  : '@\'' [ \t]* Newline .*? Newline '\'@' -> type(LITERAL_HERE);
+A_LITERAL_STRING : '\'' (~'\'' | '\'\'')* '\'' -> type(LITERAL_STRING);
+A_HERE_START    : '@"' [ \t]* Newline -> type(HERE_START), pushMode(HERE);
+A_DQ_START      : '"' -> type(DQ_START), pushMode(DQ);
+A_SUBEXPR_START : '$(' { open(Ctx.PAREN); } -> type(SUBEXPR_START);
+A_ARRAY_START   : '@(' { open(Ctx.PAREN); } -> type(ARRAY_START);
+A_HASH_START    : '@{' { open(Ctx.HASH); } -> type(HASH_START);
+A_LPAREN        : '(' { open(Ctx.PAREN); } -> type(LPAREN);
+A_LBRACE        : '{' { open(Ctx.BLOCK); } -> type(LBRACE);
+A_COMMA         : ',' -> type(COMMA);
+A_UNSUPPORTED   : ('&&' | '||' | '>' | '>>' | '<' | '2>' | '2>&1' | '&') -> type(UNSUPPORTED);
+A_WORD          : { !adjacentToValue() }? ~[ \t\f\r\n|;(){},'"`$@&#[\]<>] ~[ \t\f\r\n|;(){},'"`$&[\]<>]* -> type(ARG_WORD);
+A_ERROR_CHAR    : . -> type(ERROR_CHAR);
+
+// ---------------------------------------------------------------- "double-quoted" strings
+mode DQ;
+DQ_CLOSE        : '"' -> type(DQ_END), popMode;
+DQ_SUB          : '$(' { open(Ctx.PAREN); } -> type(SUBEXPR_START);
+DQ_VARIABLE     : Variable -> type(DQ_VAR);
+DQ_CHARS        : (~["`$] | '`' . | '""')+ -> type(DQ_TEXT);
+DQ_DOLLAR       : '$' -> type(DQ_TEXT);
+DQ_TRAILING_TICK : '`' -> type(DQ_TEXT);
+
+// ---------------------------------------------------------------- @" here-strings "@
+mode HERE;
+HERE_END        : Newline '"@' -> popMode;
+HERE_SUB        : '$(' { open(Ctx.PAREN); } -> type(SUBEXPR_START);
+HERE_VARIABLE   : Variable -> type(DQ_VAR);
+HERE_CHARS      : (~[`$\r\n] | '`' .)+ -> type(DQ_TEXT);
+HERE_NEWLINE    : Newline -> type(DQ_TEXT);
+HERE_DOLLAR     : '$' -> type(DQ_TEXT);
+HERE_TRAILING_TICK : '`' -> type(DQ_TEXT);
+
+// ---------------------------------------------------------------- fragments
+fragment Newline     : '\r'? '\n';
+fragment Digits      : [0-9]+;
+fragment NumberBody  : ( '0x' [0-9a-f]+ | (Digits ('.' Digits)? | '.' Digits) ('e' [+-]? Digits)? ) 'l'? ('kb' | 'mb' | 'gb' | 'tb' | 'pb')?;
+fragment VarName     : [a-z_0-9]+ (':' [a-z_0-9]+)?;
+fragment Variable    : '$' (VarName | '?' | '$' | '^') | '${' ~[}\r\n]+ '}';
+fragment CommandChar : [a-z0-9_\-.\\/:~];

@@ -1,0 +1,145 @@
+/*
+ * Syntax of the Parvis shell language, a PowerShell subset: statements, pipelines of commands,
+ * expressions with PowerShell's operator precedence (comma binds tighter than arithmetic, so
+ * '$x -in 'a','b'' tests membership), script blocks, functions with param blocks, try/catch/finally.
+ * The AST is built from this tree by dev.parvis.shell.syntax.AstBuilder.
+ */
+parser grammar ShellParser;
+
+options { tokenVocab = ShellLexer; superClass = ShellParserBase; }
+
+script          : scriptBlockBody EOF ;
+
+scriptBlockBody : sep* (paramBlock sep*)? (namedBlock (sep* namedBlock)* sep* | statementList) ;
+namedBlock      : (BEGIN | PROCESS | END) NEWLINE* block ;
+paramBlock      : (attribute NEWLINE*)* PARAM NEWLINE* LPAREN NEWLINE* parameterList? NEWLINE* RPAREN ;
+parameterList   : parameter (NEWLINE* COMMA NEWLINE* parameter)* ;
+parameter       : (attribute NEWLINE*)* (typeLiteral NEWLINE*)? VARIABLE (NEWLINE* ASSIGN NEWLINE* expression)? ;
+attribute       : LBRACKET IDENT LPAREN NEWLINE* (attributeArgument (NEWLINE* COMMA NEWLINE* attributeArgument)*)? NEWLINE* RPAREN RBRACKET ;
+attributeArgument : IDENT (ASSIGN argumentExpression)? | argumentExpression ;
+
+statementList   : (statement (sep+ statement)*)? sep* ;
+sep             : NEWLINE | SEMI ;
+block           : LBRACE sep* statementList RBRACE ;
+
+statement
+    : ifStatement
+    | foreachStatement
+    | forStatement
+    | whileStatement
+    | doStatement
+    | functionDefinition
+    | tryStatement
+    | flowStatement
+    | assignment
+    | pipeline
+    ;
+
+ifStatement     : IF NEWLINE* condition NEWLINE* block elseIfClause* elseClause? ;
+elseIfClause    : NEWLINE* ELSEIF NEWLINE* condition NEWLINE* block ;
+elseClause      : NEWLINE* ELSE NEWLINE* block ;
+condition       : LPAREN NEWLINE* pipeline NEWLINE* RPAREN ;
+foreachStatement : FOREACH NEWLINE* LPAREN NEWLINE* VARIABLE NEWLINE* IN NEWLINE* pipeline NEWLINE* RPAREN NEWLINE* block ;
+forStatement    : FOR NEWLINE* LPAREN sep* forInit=forPart? sep+ forCondition=forPart? sep+ forStep=forPart? sep* RPAREN NEWLINE* block ;
+forPart         : assignment | pipeline ;
+whileStatement  : WHILE NEWLINE* condition NEWLINE* block ;
+doStatement     : DO NEWLINE* block NEWLINE* (WHILE | UNTIL) NEWLINE* condition ;
+functionDefinition : (FUNCTION | FILTER) NEWLINE* FUNCTION_NAME NEWLINE* (LPAREN NEWLINE* parameterList? NEWLINE* RPAREN NEWLINE*)? LBRACE scriptBlockBody RBRACE ;
+tryStatement    : TRY NEWLINE* block catchClause* finallyClause? ;
+catchClause     : NEWLINE* CATCH NEWLINE* (typeLiteral (NEWLINE* COMMA NEWLINE* typeLiteral)* NEWLINE*)? block ;
+finallyClause   : NEWLINE* FINALLY NEWLINE* block ;
+flowStatement
+    : BREAK                         # breakStatement
+    | CONTINUE                      # continueStatement
+    | RETURN pipeline?              # returnStatement
+    | EXIT expression?              # exitStatement
+    | THROW pipeline?               # throwStatement
+    ;
+
+assignment      : expression (ASSIGN | ASSIGN_OP) NEWLINE* statement ;
+
+pipeline        : (command | expression) (PIPE NEWLINE* command)* ;
+
+command
+    : COMMAND_NAME commandElement*                                  # namedCommand
+    | (AMPERSAND | DOT_SOURCE) commandTarget commandElement*        # invokedCommand
+    ;
+commandTarget   : ARG_WORD | primaryExpression ;
+commandElement  : PARAMETER | commandArgument ;
+commandArgument : argumentValue (COMMA NEWLINE* argumentValue)* ;
+argumentValue   : ARG_WORD | postfixExpression ;
+
+// Binary operators, highest precedence first (ANTLR's left-recursion order).
+expression
+    : unaryExpression                                               # unary
+    | expression COMMA NEWLINE* expression                          # arrayLiteral
+    | expression DOTDOT NEWLINE* expression                         # range
+    | expression FORMAT_OP NEWLINE* expression                      # format
+    | expression op=(STAR | SLASH | PERCENT) NEWLINE* expression    # multiplicative
+    | expression op=(PLUS | MINUS) NEWLINE* expression              # additive
+    | expression BIT_OP NEWLINE* expression                         # bitwise
+    | expression op=(CMP_OP | JOIN_SPLIT_OP) NEWLINE* expression    # comparison
+    | expression LOGIC_OP NEWLINE* expression                       # logical
+    ;
+
+// The same without the comma, for method-call arguments where the comma separates arguments.
+argumentExpression
+    : unaryExpression                                                               # argUnary
+    | argumentExpression DOTDOT NEWLINE* argumentExpression                         # argRange
+    | argumentExpression FORMAT_OP NEWLINE* argumentExpression                      # argFormat
+    | argumentExpression op=(STAR | SLASH | PERCENT) NEWLINE* argumentExpression    # argMultiplicative
+    | argumentExpression op=(PLUS | MINUS) NEWLINE* argumentExpression              # argAdditive
+    | argumentExpression BIT_OP NEWLINE* argumentExpression                         # argBitwise
+    | argumentExpression op=(CMP_OP | JOIN_SPLIT_OP) NEWLINE* argumentExpression    # argComparison
+    | argumentExpression LOGIC_OP NEWLINE* argumentExpression                       # argLogical
+    ;
+
+unaryExpression
+    : op=(NOT_OP | EXCLAIM | MINUS | PLUS | BNOT_OP | JOIN_SPLIT_OP) NEWLINE* unaryExpression  # prefixOperator
+    | COMMA unaryExpression                                         # unaryComma
+    | op=(INC | DEC) unaryExpression                                # preIncrement
+    | typeLiteral unaryExpression                                   # cast
+    | postfixExpression                                             # plainPostfix
+    ;
+
+postfixExpression : primaryExpression postfixOperator* (INC | DEC)? ;
+
+postfixOperator
+    : DOT memberName invocation?                                    # memberAccess
+    | MEMBER invocation?                                            # argumentMemberAccess
+    | DOUBLECOLON memberName invocation?                            # staticMemberAccess
+    | LBRACKET NEWLINE* expression NEWLINE* RBRACKET                 # index
+    ;
+
+invocation      : { adjacent() }? LPAREN NEWLINE* (argumentExpression (NEWLINE* COMMA NEWLINE* argumentExpression)*)? NEWLINE* RPAREN ;
+
+memberName      : IDENT | VARIABLE | stringLiteral | keyword ;
+
+primaryExpression
+    : VARIABLE                                                      # variable
+    | NUMBER                                                        # number
+    | stringLiteral                                                 # string
+    | LPAREN NEWLINE* (assignment | pipeline) NEWLINE* RPAREN       # parenthesized
+    | SUBEXPR_START sep* statementList RPAREN                       # subExpression
+    | ARRAY_START sep* statementList RPAREN                         # arrayExpression
+    | HASH_START sep* (hashEntry (sep+ hashEntry)*)? sep* RBRACE    # hashLiteral
+    | scriptBlockLiteral                                            # scriptBlock
+    | typeLiteral                                                   # typeExpression
+    ;
+
+hashEntry       : hashKey NEWLINE* ASSIGN NEWLINE* statement ;
+hashKey         : IDENT | stringLiteral | NUMBER | keyword ;
+scriptBlockLiteral : LBRACE scriptBlockBody RBRACE ;
+typeLiteral     : LBRACKET typeName RBRACKET ;
+typeName        : IDENT (DOT IDENT)* (LBRACKET RBRACKET)? ;
+
+stringLiteral
+    : LITERAL_STRING                                                # literalString
+    | LITERAL_HERE                                                  # literalHereString
+    | DQ_START stringPart* DQ_END                                   # expandableString
+    | HERE_START stringPart* HERE_END                               # expandableHereString
+    ;
+stringPart      : DQ_TEXT | DQ_VAR | SUBEXPR_START sep* statementList RPAREN ;
+
+keyword : IF | ELSEIF | ELSE | FOREACH | FOR | WHILE | DO | UNTIL | BREAK | CONTINUE | RETURN | EXIT | THROW
+        | FUNCTION | FILTER | PARAM | BEGIN | PROCESS | END | TRY | CATCH | FINALLY | IN ;

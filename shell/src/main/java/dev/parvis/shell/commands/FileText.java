@@ -1,0 +1,32 @@
+package dev.parvis.shell.commands;
+
+import dev.parvis.shell.runtime.ErrorCategory;
+import dev.parvis.shell.runtime.Limits;
+import dev.parvis.shell.runtime.RuntimeError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Text files for Get-Content and Out-File: size-checked reads, errors worded for the user. */
+final class FileText {
+    private FileText() {
+    }
+
+    static Path path(String written) {
+        String p = written.startsWith("~/") ? System.getProperty("user.home") + written.substring(1) : written;
+        return Path.of(p);
+    }
+
+    static String read(Path p) {
+        try {
+            if (!Files.isRegularFile(p)) {
+                throw RuntimeError.of("ItemNotFoundException", "Cannot find path '" + p.toAbsolutePath() + "' because it does not exist.",
+                        ErrorCategory.OBJECT_NOT_FOUND, "PathNotFound", p.toString());
+            }
+            Limits.checkString(Files.size(p));
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new RuntimeError("Cannot read " + p + ": " + e.getMessage(), ErrorCategory.READ_ERROR, "ReadError");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.parvis.shell.engine;
+
+import dev.parvis.shell.runtime.ErrorCategory;
+import dev.parvis.shell.runtime.RuntimeError;
+
+/**
+ * Bounds one run of the shell: Ctrl-C (a flag another thread sets), an optional number of
+ * evaluation steps (statements, loop iterations, pipeline objects; for untrusted scripts), and the
+ * depth of nested calls, so a hostile script ends with an error instead of hanging or overflowing
+ * the stack.
+ */
+public final class ExecutionBudget {
+    /** Deepest function/script call nesting. */
+    public static final int MAX_CALL_DEPTH = 100;
+
+    private final long maxSteps;
+    private volatile boolean cancelled;
+    private long steps;
+    private int depth;
+
+    /** {@code maxSteps} of 0 means no step limit. */
+    public ExecutionBudget(long maxSteps) {
+        this.maxSteps = maxSteps <= 0 ? Long.MAX_VALUE : maxSteps;
+    }
+
+    /** Stops the running pipeline at its next step (Ctrl-C); called from any thread. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** Clears a cancellation and the step count before the next run. */
+    void reset() {
+        cancelled = false;
+        steps = 0;
+        depth = 0;
+    }
+
+    void step() {
+        if (cancelled) {
+            throw new PipelineStoppedException("The pipeline has been stopped.", false);
+        }
+        if (++steps > maxSteps) {
+            throw new PipelineStoppedException("The script exceeded its evaluation limit of " + maxSteps + " steps.", true);
+        }
+    }
+
+    void enterCall() {
+        if (++depth > MAX_CALL_DEPTH) {
+            depth--;
+            throw new RuntimeError("The script failed due to call depth overflow (more than " + MAX_CALL_DEPTH + " nested calls).",
+                    ErrorCategory.LIMITS_EXCEEDED, "CallDepthOverflow");
+        }
+    }
+
+    void exitCall() {
+        depth--;
+    }
+}

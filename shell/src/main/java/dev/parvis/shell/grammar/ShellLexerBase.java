@@ -1,0 +1,164 @@
+package dev.parvis.shell.grammar;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.antlr.v4.runtime.CharStream;
+import org.antlr.v4.runtime.Lexer;
+import org.antlr.v4.runtime.Token;
+
+/**
+ * The state the generated {@code ShellLexer} needs beyond its modes: which brackets are open (and
+ * what they opened: a parenthesis, a method call's arguments, a block, a hashtable, an index), the
+ * last significant token, and from those whether a word starts a command, is a keyword, or is a
+ * member or key name. Nesting deeper than {@link #MAX_NESTING} and runs of more than
+ * {@link #MAX_OPERATOR_RUN} operators are refused with a {@link NestingTooDeepException}, so no
+ * later recursive stage (parser, AST builder, evaluator) can be driven into a stack overflow.
+ */
+public abstract class ShellLexerBase extends Lexer {
+    /** Deepest bracket nesting a script may use. */
+    public static final int MAX_NESTING = 64;
+    /** Longest run of consecutive operator tokens (unary chains such as {@code - - - -1}). */
+    public static final int MAX_OPERATOR_RUN = 64;
+
+    /** What an open bracket opened. */
+    protected enum Ctx { PAREN, CALL, BLOCK, HASH, INDEX }
+
+    private static final Map<String, Integer> KEYWORDS = Map.ofEntries(
+            Map.entry("if", ShellLexer.IF), Map.entry("elseif", ShellLexer.ELSEIF), Map.entry("else", ShellLexer.ELSE),
+            Map.entry("foreach", ShellLexer.FOREACH), Map.entry("for", ShellLexer.FOR), Map.entry("while", ShellLexer.WHILE),
+            Map.entry("do", ShellLexer.DO), Map.entry("until", ShellLexer.UNTIL), Map.entry("break", ShellLexer.BREAK),
+            Map.entry("continue", ShellLexer.CONTINUE), Map.entry("return", ShellLexer.RETURN), Map.entry("exit", ShellLexer.EXIT),
+            Map.entry("throw", ShellLexer.THROW), Map.entry("function", ShellLexer.FUNCTION), Map.entry("filter", ShellLexer.FILTER),
+            Map.entry("param", ShellLexer.PARAM), Map.entry("begin", ShellLexer.BEGIN), Map.entry("process", ShellLexer.PROCESS),
+            Map.entry("end", ShellLexer.END), Map.entry("try", ShellLexer.TRY), Map.entry("catch", ShellLexer.CATCH),
+            Map.entry("finally", ShellLexer.FINALLY), Map.entry("in", ShellLexer.IN));
+
+    private static final Set<Integer> STARTS_COMMAND = Set.of(
+            Token.INVALID_TYPE, ShellLexer.NEWLINE, ShellLexer.SEMI, ShellLexer.PIPE, ShellLexer.LPAREN, ShellLexer.LBRACE,
+            ShellLexer.SUBEXPR_START, ShellLexer.ARRAY_START, ShellLexer.ASSIGN, ShellLexer.ASSIGN_OP, ShellLexer.RETURN,
+            ShellLexer.THROW, ShellLexer.EXIT, ShellLexer.IN, ShellLexer.FUNCTION, ShellLexer.FILTER);
+
+    private static final Set<Integer> OPERATORS = Set.of(
+            ShellLexer.NOT_OP, ShellLexer.EXCLAIM, ShellLexer.MINUS, ShellLexer.PLUS, ShellLexer.BNOT_OP,
+            ShellLexer.JOIN_SPLIT_OP, ShellLexer.COMMA, ShellLexer.INC, ShellLexer.DEC, ShellLexer.CMP_OP,
+            ShellLexer.LOGIC_OP, ShellLexer.BIT_OP, ShellLexer.FORMAT_OP, ShellLexer.STAR, ShellLexer.SLASH,
+            ShellLexer.PERCENT, ShellLexer.DOTDOT, ShellLexer.ASSIGN, ShellLexer.ASSIGN_OP);
+
+    private static final Set<Integer> VALUE_ENDS = Set.of(
+            ShellLexer.VARIABLE, ShellLexer.MEMBER, ShellLexer.RPAREN, ShellLexer.RBRACKET);
+
+    private final Deque<Ctx> contexts = new ArrayDeque<>();
+    private int lastType = Token.INVALID_TYPE;
+    private int lastStop = -2;
+    private int operatorRun;
+
+    protected ShellLexerBase(CharStream input) {
+        super(input);
+    }
+
+    /** True when the text lexed so far leaves a bracket, string or here-string open (input continues). */
+    public boolean hasOpenConstruct() {
+        return !contexts.isEmpty() || _mode == ShellLexer.DQ || _mode == ShellLexer.HERE;
+    }
+
+    @Override
+    public Token emit() {
+        Token t = super.emit();
+        if (t.getChannel() == Token.DEFAULT_CHANNEL) {
+            operatorRun = OPERATORS.contains(t.getType()) ? operatorRun + 1 : 0;
+            if (operatorRun > MAX_OPERATOR_RUN) {
+                throw new NestingTooDeepException("more than " + MAX_OPERATOR_RUN + " operators in a row", t);
+            }
+            lastType = t.getType();
+            lastStop = t.getStopIndex();
+        }
+        return t;
+    }
+
+    protected void open(Ctx ctx) {
+        if (contexts.size() >= MAX_NESTING) {
+            throw new NestingTooDeepException("nesting deeper than " + MAX_NESTING + " levels",
+                    _factory.create(_tokenFactorySourcePair, ShellLexer.ERROR_CHAR, getText(), Token.DEFAULT_CHANNEL,
+                            _tokenStartCharIndex, getCharIndex() - 1, _tokenStartLine, _tokenStartCharPositionInLine));
+        }
+        contexts.push(ctx);
+        pushMode(DEFAULT_MODE);
+    }
+
+    /** '(' right after a name (a method call, an attribute) holds arguments, not a statement. */
+    protected void openParen() {
+        boolean call = (lastType == ShellLexer.IDENT || lastType == ShellLexer.MEMBER) && adjacent();
+        open(call ? Ctx.CALL : Ctx.PAREN);
+    }
+
+    protected void close() {
+        if (!contexts.isEmpty()) {
+            contexts.pop();
+            safePopMode();
+        }
+    }
+
+    @Override
+    public int popMode() {
+        return safePopMode();
+    }
+
+    private int safePopMode() {
+        return _modeStack.isEmpty() ? _mode : super.popMode();
+    }
+
+    /** A word here would start a command (or be a statement keyword). */
+    protected boolean atCommandPosition() {
+        Ctx top = contexts.peek();
+        if (top == Ctx.HASH) {
+            return lastType == ShellLexer.ASSIGN;
+        }
+        if (top == Ctx.CALL || top == Ctx.INDEX) {
+            return false;
+        }
+        return STARTS_COMMAND.contains(lastType);
+    }
+
+    /** A word at a command position: a keyword, a function's name, or a command name (then arguments follow). */
+    protected void commandWord() {
+        String word = getText().toLowerCase(Locale.ROOT);
+        if (lastType == ShellLexer.FUNCTION || lastType == ShellLexer.FILTER) {
+            setType(ShellLexer.FUNCTION_NAME);
+            return;
+        }
+        Integer keyword = KEYWORDS.get(word);
+        // After '|', 'foreach' is the alias of ForEach-Object, not the statement.
+        if (keyword != null && !(lastType == ShellLexer.PIPE && keyword == ShellLexer.FOREACH)) {
+            setType(keyword);
+            return;
+        }
+        setType(ShellLexer.COMMAND_NAME);
+        pushMode(ShellLexer.ARGS);
+    }
+
+    /** A plain word elsewhere: a member or static member name, a hashtable key, a type name, or a keyword. */
+    protected void identWord() {
+        boolean member = (lastType == ShellLexer.DOT || lastType == ShellLexer.DOUBLECOLON) && adjacent();
+        boolean hashKey = contexts.peek() == Ctx.HASH && lastType != ShellLexer.ASSIGN;
+        boolean typeName = contexts.peek() == Ctx.INDEX || contexts.peek() == Ctx.CALL;
+        Integer keyword = KEYWORDS.get(getText().toLowerCase(Locale.ROOT));
+        setType(member || hashKey || typeName || keyword == null ? ShellLexer.IDENT : keyword);
+    }
+
+    /** '-word' in expression mode: an operator, typed by its group. */
+    protected void dashWord() {
+        setType(DashOperators.tokenType(getText().substring(1).toLowerCase(Locale.ROOT)));
+    }
+
+    /** The token being lexed touches a value just lexed ({@code $vm.Name}, {@code $args[0]}) in argument mode. */
+    protected boolean adjacentToValue() {
+        return VALUE_ENDS.contains(lastType) && adjacent();
+    }
+
+    private boolean adjacent() {
+        return _tokenStartCharIndex == lastStop + 1;
+    }
+}
