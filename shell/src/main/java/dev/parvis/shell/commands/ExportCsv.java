@@ -36,7 +36,7 @@ public final class ExportCsv implements CommandDefinition {
             .description("Writes one row per input object to the file, with a header row of the first object's property names. "
                     + "Every field is quoted. -IncludeTypeInformation adds a first line #TYPE with the object type; -Append adds "
                     + "rows to an existing file (without a new header).")
-            .parameter(ParameterSpec.of("Path", ParameterKind.STRING, "The file to write.").at(0).required())
+            .parameter(ParameterSpec.of("Path", ParameterKind.STRING, "The file to write.").completes(ParameterSpec.COMPLETE_PATH).at(0).required())
             .parameter(ParameterSpec.of("InputObject", ParameterKind.OBJECT, "The objects to write.").fromPipeline(PipelineInput.BY_VALUE))
             .parameter(ParameterSpec.of("Delimiter", ParameterKind.STRING, "The field separator (default a comma)."))
             .parameter(ParameterSpec.of("Append", ParameterKind.SWITCH, "Adds the rows to the end of the file."))

@@ -15,7 +15,7 @@ public final class GetContent implements CommandDefinition {
             .synopsis("Gets the lines of a text file.")
             .description("Outputs each line of the file as a string, or the whole text as one string with -Raw; -TotalCount "
                     + "stops after that many lines.")
-            .parameter(ParameterSpec.of("Path", ParameterKind.STRING, "The file to read.").at(0).required()
+            .parameter(ParameterSpec.of("Path", ParameterKind.STRING, "The file to read.").completes(ParameterSpec.COMPLETE_PATH).at(0).required()
                     .fromPipeline(PipelineInput.BY_PROPERTY_NAME).alias("FullName"))
             .parameter(ParameterSpec.of("Raw", ParameterKind.SWITCH, "Outputs the text as one string."))
             .parameter(ParameterSpec.of("TotalCount", ParameterKind.INT, "Outputs at most this many lines.").alias("First", "Head"))

@@ -26,7 +26,7 @@ public final class ImportCsv implements CommandDefinition {
             .synopsis("Reads objects from a CSV file.")
             .description("Reads the file's header row as property names and outputs one object per following row, streaming. "
                     + "A first line starting with #TYPE is skipped. Values are strings.")
-            .parameter(ParameterSpec.of("Path", ParameterKind.STRING, "The file to read.").at(0).required())
+            .parameter(ParameterSpec.of("Path", ParameterKind.STRING, "The file to read.").completes(ParameterSpec.COMPLETE_PATH).at(0).required())
             .parameter(ParameterSpec.of("Delimiter", ParameterKind.STRING, "The field separator (default a comma)."))
             .example("$f = [System.IO.Path]::GetTempPath() + 'import.csv'; [pscustomobject]@{Name='web1'} | Export-Csv $f; Import-Csv $f",
                     "Writes a CSV file and reads it back: an object with Name web1.")

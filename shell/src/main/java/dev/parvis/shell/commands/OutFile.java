@@ -27,7 +27,7 @@ public final class OutFile implements CommandDefinition {
             .synopsis("Writes the output to a text file.")
             .description("Formats the input as the screen would show it and writes the text to the file (replacing it, or "
                     + "at its end with -Append).")
-            .parameter(ParameterSpec.of("FilePath", ParameterKind.STRING, "The file to write.").at(0).required().alias("Path"))
+            .parameter(ParameterSpec.of("FilePath", ParameterKind.STRING, "The file to write.").completes(ParameterSpec.COMPLETE_PATH).at(0).required().alias("Path"))
             .parameter(ParameterSpec.of("Append", ParameterKind.SWITCH, "Adds to the end of the file."))
             .parameter(ParameterSpec.of("InputObject", ParameterKind.OBJECT, "The objects to write.").fromPipeline(PipelineInput.BY_VALUE))
             .example("Get-Date | Out-File ([System.IO.Path]::GetTempPath() + 'now.txt')", "Writes the date to now.txt in the temporary directory.")

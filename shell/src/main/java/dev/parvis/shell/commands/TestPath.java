@@ -16,7 +16,7 @@ public final class TestPath implements CommandDefinition {
     private static final CommandSpec SPEC = CommandSpec.named("Test-Path")
             .synopsis("Tells whether a path exists.")
             .description("Outputs True when the file or directory exists, else False; -PathType Leaf or Container asks for a file or a directory.")
-            .parameter(ParameterSpec.of("Path", ParameterKind.STRING, "The path to test.").at(0).required().fromPipeline(PipelineInput.BY_VALUE))
+            .parameter(ParameterSpec.of("Path", ParameterKind.STRING, "The path to test.").completes(ParameterSpec.COMPLETE_PATH).at(0).required().fromPipeline(PipelineInput.BY_VALUE))
             .parameter(ParameterSpec.of("PathType", ParameterKind.CHOICE, "What the path must be.").choices("Any", "Leaf", "Container"))
             .example("Test-Path ([System.IO.Path]::GetTempPath())", "True: the temporary directory exists.")
             .outputs("System.Boolean")

@@ -41,6 +41,7 @@ public final class ShellSession {
     private final FormatViews views = new FormatViews();
     private final List<String> knownTypes = new ArrayList<>();
     private OutDefault activeOutput;
+    private String promptPrefix = "";
     private boolean lastSuccess = true;
     private int tryDepth;
 
@@ -59,6 +60,7 @@ public final class ShellSession {
         addService(FormatViews.class, views);
         addService(ShellHost.class, host);
         addService(ShellSession.class, this);
+        addService(dev.parvis.shell.command.ArgumentCompletions.class, new dev.parvis.shell.command.ArgumentCompletions());
     }
 
     private static dev.parvis.shell.runtime.ShellHashtable versionTable() {
@@ -264,6 +266,16 @@ public final class ShellSession {
             throw new RuntimeError("This session has no " + type.getSimpleName() + ".", ErrorCategory.RESOURCE_UNAVAILABLE, "ServiceUnavailable");
         }
         return type.cast(s);
+    }
+
+    /** The prompt, "PS> " or "[host]: PS> " in a remote session. */
+    public String prompt() {
+        return promptPrefix + "PS> ";
+    }
+
+    /** Sets what precedes "PS> " (Enter-PSSession sets "[host]: "). */
+    public void setPromptPrefix(String prefix) {
+        this.promptPrefix = prefix;
     }
 
     /** Names of the functions defined at the prompt (for completion and Get-Command). */

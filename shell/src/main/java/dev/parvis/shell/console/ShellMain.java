@@ -1,0 +1,106 @@
+package dev.parvis.shell.console;
+
+import dev.parvis.shell.SessionBuilder;
+import dev.parvis.shell.engine.RunResult;
+import dev.parvis.shell.engine.ShellHost;
+import dev.parvis.shell.engine.ShellSession;
+import dev.parvis.shell.syntax.SourceText;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * The shell's entry point: {@code -File script.ps1 [args]} and {@code -Command "..."} for scripts
+ * and CI, the interactive prompt otherwise. Exit codes: the script's {@code exit N}; otherwise 0
+ * when it ran to the end (-File) or its last statement succeeded (-Command), 1 after a terminating
+ * error, a parse error or a failed last statement, 2 for a wrong command line.
+ */
+public final class ShellMain {
+    static final String BANNER = "Parvis shell. Try Get-VM, Get-Command, or Get-Help <command> -Examples. Ctrl-D to leave.";
+
+    private ShellMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, SessionBuilder::new));
+    }
+
+    /** Runs the shell with {@code args}; {@code sessions} makes the session for a host. */
+    public static int run(String[] args, java.util.function.Function<ShellHost, SessionBuilder> sessions) {
+        List<String> a = Arrays.asList(args);
+        if (!a.isEmpty() && (a.get(0).equalsIgnoreCase("-File") || a.get(0).equalsIgnoreCase("-f"))) {
+            if (a.size() < 2) {
+                return usage("-File needs a script path");
+            }
+            return runFile(Path.of(a.get(1)), a.subList(2, a.size()), sessions);
+        }
+        if (!a.isEmpty() && (a.get(0).equalsIgnoreCase("-Command") || a.get(0).equalsIgnoreCase("-c"))) {
+            if (a.size() < 2) {
+                return usage("-Command needs the commands to run");
+            }
+            return runCommand(String.join(" ", a.subList(1, a.size())), sessions);
+        }
+        if (!a.isEmpty()) {
+            return usage("unknown argument '" + a.get(0) + "'");
+        }
+        return interactive(sessions);
+    }
+
+    private static int runFile(Path file, List<String> args, java.util.function.Function<ShellHost, SessionBuilder> sessions) {
+        StreamHost host = new StreamHost(System.out, System.err);
+        ShellSession session = sessions.apply(host).build();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return session.reportFailure("Cannot read the script file " + file + ": " + e.getMessage()).exitCode();
+        }
+        try (EvaluationThread eval = new EvaluationThread()) {
+            RunResult r = eval.run(() -> session.runScript(new SourceText(file.toAbsolutePath().normalize().toString(), text), args));
+            return r.exitCode();
+        }
+    }
+
+    private static int runCommand(String text, java.util.function.Function<ShellHost, SessionBuilder> sessions) {
+        StreamHost host = new StreamHost(System.out, System.err);
+        ShellSession session = sessions.apply(host).build();
+        try (EvaluationThread eval = new EvaluationThread()) {
+            RunResult r = eval.run(() -> session.run(SourceText.interactive(text)));
+            return r.exited() ? r.exitCode() : r.success() ? 0 : 1;
+        }
+    }
+
+    private static int interactive(java.util.function.Function<ShellHost, SessionBuilder> sessions) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).nativeSignals(true).build()) {
+            return new InteractiveShell(terminal, historyFile(), BANNER).run(host -> sessions.apply(host).build());
+        } catch (IOException e) {
+            System.err.println("parvis shell: cannot open the terminal: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** ~/.parvis/shell_history, or under $PARVIS_DATA_DIR. */
+    static Path historyFile() {
+        String data = System.getenv("PARVIS_DATA_DIR");
+        Path dir = data != null && !data.isBlank() ? Path.of(data) : Path.of(System.getProperty("user.home"), ".parvis");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            // JLine reports an unwritable history file itself
+        }
+        return dir.resolve("shell_history");
+    }
+
+    private static int usage(String why) {
+        System.err.println("parvis: " + why);
+        System.err.println("usage: ./parvis                      the interactive shell");
+        System.err.println("       ./parvis -File script.ps1 [args...]");
+        System.err.println("       ./parvis -Command \"Get-VM | Format-Table\"");
+        return 2;
+    }
+}
