@@ -3,11 +3,12 @@
  *
  * PowerShell reads a line in two modes: expression mode (operators, numbers, member access) and
  * argument mode after a command name (bare words, -Parameters). The DEFAULT mode here is expression
- * mode; a word at a command position (start of a statement, after '|', '=', '(' ...) becomes a
- * COMMAND_NAME and switches to ARGS until the command ends ('|', ';', newline, or the bracket that
- * encloses it). Brackets, sub-expressions and script blocks push DEFAULT again, so the mode stack
- * follows the nesting; ShellLexerBase keeps the matching context stack, refuses nesting past a
- * limit, and decides command positions and keywords.
+ * mode. At a command position (start of a statement, after '|', '=', '(' ...) the lexer is in CMD
+ * mode, where a word is a keyword or a COMMAND_NAME (which switches to ARGS until the command ends:
+ * '|', ';', newline, or the bracket that encloses it); anything else is lexed again in DEFAULT.
+ * Brackets, sub-expressions and script blocks push DEFAULT, so the mode stack follows the nesting;
+ * ShellLexerBase keeps the matching context stack, refuses nesting past a limit, and picks the mode
+ * for the next token. No lexer rule carries a predicate, so ANTLR caches the whole lexer DFA.
  */
 lexer grammar ShellLexer;
 
@@ -16,7 +17,7 @@ options { superClass = ShellLexerBase; caseInsensitive = true; }
 tokens {
     IF, ELSEIF, ELSE, FOREACH, FOR, WHILE, DO, UNTIL, BREAK, CONTINUE, RETURN, EXIT, THROW,
     FUNCTION, FILTER, PARAM, BEGIN, PROCESS, END, TRY, CATCH, FINALLY, IN,
-    COMMAND_NAME, FUNCTION_NAME, IDENT, MEMBER, PARAMETER, ARG_WORD, DQ_TEXT, DQ_VAR, DQ_END,
+    COMMAND_NAME, FUNCTION_NAME, AMPERSAND, DOT_SOURCE, IDENT, MEMBER, PARAMETER, ARG_WORD, DQ_TEXT, DQ_VAR, DQ_END,
     // operators, typed by dashWord() from the text after '-'
     CMP_OP, LOGIC_OP, NOT_OP, BNOT_OP, BIT_OP, FORMAT_OP, JOIN_SPLIT_OP, UNKNOWN_OP
 }
@@ -46,11 +47,6 @@ RPAREN          : ')' { close(); };
 RBRACE          : '}' { close(); };
 RBRACKET        : ']' { close(); };
 
-// A word where a command may start: a command name (Get-VM, ./script.ps1, the aliases ? and %)
-// or a keyword; listed before the operators so '%' and '?' at a command position are commands.
-COMMAND_WORD    : { atCommandPosition() }? ([a-z_?%] | '.' '.'? [/\\]) CommandChar* { commandWord(); };
-AMPERSAND       : { atCommandPosition() }? '&' { pushMode(ARGS); };
-DOT_SOURCE      : { atCommandPosition() }? '.' [ \t] { pushMode(ARGS); };
 IDENT_WORD      : [a-z_] [a-z0-9_]* { identWord(); };
 
 DASH_OP         : '-' [a-z] [a-z]* { dashWord(); };
@@ -75,6 +71,18 @@ UNSUPPORTED     : '&&' | '||' | '>' | '>>' | '<' | '&';
 
 ERROR_CHAR      : . ;
 
+// ---------------------------------------------------------------- command position
+mode CMD;
+C_WS            : [ \t\f\u00A0\uFEFF]+ -> channel(HIDDEN);
+C_CONTINUATION  : '`' '\r'? '\n' -> channel(HIDDEN);
+C_BLOCK_COMMENT : '<#' .*? '#>' -> channel(HIDDEN);
+C_COMMENT       : '#' ~[\r\n]* -> channel(HIDDEN);
+// A command name (Get-VM, ./deploy.ps1, /tmp/x.ps1, the aliases ? and %) or a keyword.
+C_WORD          : ([a-z_?%] | '.' '.'? [/\\] | '~'? '/') CommandChar* { commandWord(); };
+C_AMPERSAND     : '&' { callOperator(); };
+C_DOT_SOURCE    : '.' [ \t] { pushMode(ARGS); } -> type(DOT_SOURCE);
+C_OTHER         : . { relexIn(DEFAULT_MODE); };
+
 // ---------------------------------------------------------------- argument mode
 mode ARGS;
 A_WS            : [ \t\f\u00A0\uFEFF]+ -> channel(HIDDEN);
@@ -91,8 +99,6 @@ A_RBRACKET      : ']' { popMode(); close(); } -> type(RBRACKET);
 A_PARAMETER     : '-' [a-z_?] [a-z0-9_\-]* ':'? -> type(PARAMETER);
 A_NUMBER        : '-'? NumberBody -> type(NUMBER);
 A_VARIABLE      : Variable -> type(VARIABLE);
-A_MEMBER        : { adjacentToValue() }? '.' [a-z_] [a-z0-9_]* -> type(MEMBER);
-A_LBRACKET      : { adjacentToValue() }? '[' { open(Ctx.INDEX); } -> type(LBRACKET);
 A_LITERAL_HERE  : '@\'' [ \t]* Newline .*? Newline '\'@' -> type(LITERAL_HERE);
 A_LITERAL_STRING : '\'' (~'\'' | '\'\'')* '\'' -> type(LITERAL_STRING);
 A_HERE_START    : '@"' [ \t]* Newline -> type(HERE_START), pushMode(HERE);
@@ -104,8 +110,15 @@ A_LPAREN        : '(' { open(Ctx.PAREN); } -> type(LPAREN);
 A_LBRACE        : '{' { open(Ctx.BLOCK); } -> type(LBRACE);
 A_COMMA         : ',' -> type(COMMA);
 A_UNSUPPORTED   : ('&&' | '||' | '>' | '>>' | '<' | '2>' | '2>&1' | '&') -> type(UNSUPPORTED);
-A_WORD          : { !adjacentToValue() }? ~[ \t\f\r\n|;(){},'"`$@&#[\]<>] ~[ \t\f\r\n|;(){},'"`$&[\]<>]* -> type(ARG_WORD);
+A_WORD          : ~[ \t\f\r\n|;(){},'"`$@&#[\]<>] ~[ \t\f\r\n|;(){},'"`$&[\]<>]* -> type(ARG_WORD);
 A_ERROR_CHAR    : . -> type(ERROR_CHAR);
+
+// ---------------------------------------------------------------- right after a value in argument mode
+// ($vm.Name, $args[0], (Get-Date).Year): a member or an index; anything else is lexed again in ARGS.
+mode ARG_VALUE;
+V_MEMBER        : '.' [a-z_] [a-z0-9_]* -> type(MEMBER);
+V_LBRACKET      : '[' { open(Ctx.INDEX); } -> type(LBRACKET);
+V_OTHER         : . { relexIn(ARGS); };
 
 // ---------------------------------------------------------------- "double-quoted" strings
 mode DQ;

@@ -14,7 +14,7 @@ scriptBlockBody : sep* (paramBlock sep*)? (namedBlock (sep* namedBlock)* sep* | 
 namedBlock      : (BEGIN | PROCESS | END) NEWLINE* block ;
 paramBlock      : (attribute NEWLINE*)* PARAM NEWLINE* LPAREN NEWLINE* parameterList? NEWLINE* RPAREN ;
 parameterList   : parameter (NEWLINE* COMMA NEWLINE* parameter)* ;
-parameter       : (attribute NEWLINE*)* (typeLiteral NEWLINE*)? VARIABLE (NEWLINE* ASSIGN NEWLINE* expression)? ;
+parameter       : (attribute NEWLINE*)* (typeLiteral NEWLINE*)? VARIABLE (NEWLINE* ASSIGN NEWLINE* argumentExpression)? ;
 attribute       : LBRACKET IDENT LPAREN NEWLINE* (attributeArgument (NEWLINE* COMMA NEWLINE* attributeArgument)*)? NEWLINE* RPAREN RBRACKET ;
 attributeArgument : IDENT (ASSIGN argumentExpression)? | argumentExpression ;
 
@@ -31,7 +31,6 @@ statement
     | functionDefinition
     | tryStatement
     | flowStatement
-    | assignment
     | pipeline
     ;
 
@@ -41,7 +40,7 @@ elseClause      : NEWLINE* ELSE NEWLINE* block ;
 condition       : LPAREN NEWLINE* pipeline NEWLINE* RPAREN ;
 foreachStatement : FOREACH NEWLINE* LPAREN NEWLINE* VARIABLE NEWLINE* IN NEWLINE* pipeline NEWLINE* RPAREN NEWLINE* block ;
 forStatement    : FOR NEWLINE* LPAREN sep* forInit=forPart? sep+ forCondition=forPart? sep+ forStep=forPart? sep* RPAREN NEWLINE* block ;
-forPart         : assignment | pipeline ;
+forPart         : pipeline ;
 whileStatement  : WHILE NEWLINE* condition NEWLINE* block ;
 doStatement     : DO NEWLINE* block NEWLINE* (WHILE | UNTIL) NEWLINE* condition ;
 functionDefinition : (FUNCTION | FILTER) NEWLINE* FUNCTION_NAME NEWLINE* (LPAREN NEWLINE* parameterList? NEWLINE* RPAREN NEWLINE*)? LBRACE scriptBlockBody RBRACE ;
@@ -56,9 +55,10 @@ flowStatement
     | THROW pipeline?               # throwStatement
     ;
 
-assignment      : expression (ASSIGN | ASSIGN_OP) NEWLINE* statement ;
-
-pipeline        : (command | expression) (PIPE NEWLINE* command)* ;
+// An expression first, then '=' makes it an assignment: deciding after the expression keeps the
+// parser from scanning a long expression twice.
+pipeline        : (command | expression assignmentTail?) (PIPE NEWLINE* command)* ;
+assignmentTail  : (ASSIGN | ASSIGN_OP) NEWLINE* statement ;
 
 command
     : COMMAND_NAME commandElement*                                  # namedCommand
@@ -119,7 +119,7 @@ primaryExpression
     : VARIABLE                                                      # variable
     | NUMBER                                                        # number
     | stringLiteral                                                 # string
-    | LPAREN NEWLINE* (assignment | pipeline) NEWLINE* RPAREN       # parenthesized
+    | LPAREN NEWLINE* pipeline NEWLINE* RPAREN                      # parenthesized
     | SUBEXPR_START sep* statementList RPAREN                       # subExpression
     | ARRAY_START sep* statementList RPAREN                         # arrayExpression
     | HASH_START sep* (hashEntry (sep+ hashEntry)*)? sep* RBRACE    # hashLiteral

@@ -12,6 +12,7 @@ public enum ParameterKind {
     OBJECT("Object"),
     OBJECT_ARRAY("Object[]"),
     SCRIPTBLOCK("ScriptBlock"),
+    SCRIPTBLOCK_ARRAY("ScriptBlock[]"),
     HASHTABLE("Hashtable"),
     /** One of the parameter's {@code choices} (case-insensitive; bound in the choice's own spelling). */
     CHOICE("String"),

@@ -54,7 +54,7 @@ public final class ExportCsv implements CommandDefinition {
 
     @Override
     public CommandProcessor create(BoundParameters p, CommandContext ctx) {
-        Path path = Path.of(p.string("Path"));
+        Path path = FileText.path(p.string("Path"));
         String delimiter = p.string("Delimiter", ",");
         if (delimiter.length() != 1) {
             throw new RuntimeError("-Delimiter must be one character.", ErrorCategory.INVALID_ARGUMENT, "BadDelimiter");

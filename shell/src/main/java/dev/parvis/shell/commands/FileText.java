@@ -14,7 +14,11 @@ final class FileText {
 
     static Path path(String written) {
         String p = written.startsWith("~/") ? System.getProperty("user.home") + written.substring(1) : written;
-        return Path.of(p);
+        try {
+            return Path.of(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new RuntimeError("The path '" + written + "' is not valid: " + e.getReason() + ".", ErrorCategory.INVALID_ARGUMENT, "InvalidPath");
+        }
     }
 
     static String read(Path p) {

@@ -30,7 +30,7 @@ public final class ForEachObject implements CommandDefinition {
             .description("Runs -Process for each input object with $_ set to it, -Begin before the first and -End after the last. "
                     + "Given two or three script blocks by position they are Begin, Process (and End). Given a name instead "
                     + "(-MemberName), outputs that property of each object, or calls that method with -ArgumentList.")
-            .parameter(ParameterSpec.of("Process", ParameterKind.OBJECT_ARRAY, "The script block(s) to run for each object.").at(0)
+            .parameter(ParameterSpec.of("Process", ParameterKind.SCRIPTBLOCK_ARRAY, "The script block(s) to run for each object.").at(0)
                     .remainingArguments())
             .parameter(ParameterSpec.of("MemberName", ParameterKind.STRING, "A property to output or a method to call.").at(0))
             .parameter(ParameterSpec.of("Begin", ParameterKind.SCRIPTBLOCK, "Runs once before the first object."))

@@ -40,7 +40,7 @@ public final class ImportCsv implements CommandDefinition {
 
     @Override
     public CommandProcessor create(BoundParameters p, CommandContext ctx) {
-        Path path = Path.of(p.string("Path"));
+        Path path = FileText.path(p.string("Path"));
         String delimiter = p.string("Delimiter", ",");
         if (delimiter.length() != 1) {
             throw new RuntimeError("-Delimiter must be one character.", ErrorCategory.INVALID_ARGUMENT, "BadDelimiter");

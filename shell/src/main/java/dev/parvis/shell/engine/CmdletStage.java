@@ -30,6 +30,15 @@ final class CmdletStage implements Stage {
     @Override
     public void begin(Pipe out) {
         guarded(() -> {
+            for (ParameterSpec s : definition.spec().parameters()) {
+                if (s.mandatory() && s.pipeline() == dev.parvis.shell.command.PipelineInput.NONE && !base.has(s.name())) {
+                    throw missing(s);
+                }
+                if (s.mandatory() && base.has(s.name()) && base.get(s.name()) == null) {
+                    throw RuntimeError.of("ParameterBindingException", "Cannot bind argument to parameter '" + s.name() + "' because it is null.",
+                            ErrorCategory.INVALID_DATA, "ParameterArgumentValidationErrorNullNotAllowed", null);
+                }
+            }
             processor = definition.create(base, context);
             processor.begin(out);
         });
@@ -63,18 +72,30 @@ final class CmdletStage implements Stage {
     private boolean missingMandatory(BoundParameters p) {
         for (ParameterSpec s : definition.spec().parameters()) {
             if (s.mandatory() && !p.has(s.name())) {
-                throw RuntimeError.of("ParameterBindingException", "Cannot process command because of one or more missing mandatory parameters: "
-                        + s.name() + ".", ErrorCategory.INVALID_ARGUMENT, "MissingMandatoryParameter", null);
+                throw missing(s);
             }
         }
         return false;
     }
 
+    private static RuntimeError missing(ParameterSpec s) {
+        return RuntimeError.of("ParameterBindingException", "Cannot process command because of one or more missing mandatory parameters: "
+                + s.name() + ".", ErrorCategory.INVALID_ARGUMENT, "MissingMandatoryParameter", null);
+    }
+
+    /**
+     * Runs the command's code: its errors get the command's name and place; any other exception is a
+     * bug in the command, counted and reported as an error of this statement so the session goes on.
+     */
     private void guarded(Runnable r) {
         try {
             r.run();
         } catch (RuntimeError e) {
             throw e.inCommand(definition.spec().name()).at(span);
+        } catch (StopUpstream | ControlFlow | PipelineStoppedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw context.internalError(e).inCommand(definition.spec().name()).at(span);
         }
     }
 }

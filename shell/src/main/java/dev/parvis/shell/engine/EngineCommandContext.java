@@ -57,6 +57,11 @@ final class EngineCommandContext implements CommandContext {
         }
     }
 
+    /** A Java exception from a command's code: a shell bug, logged and counted; the statement fails with an error. */
+    RuntimeError internalError(RuntimeException e) {
+        return frame.session().internalError(spec.name(), e);
+    }
+
     @Override
     public void writeWarning(String message) {
         String action = common.warningAction() != null ? common.warningAction() : "Continue";

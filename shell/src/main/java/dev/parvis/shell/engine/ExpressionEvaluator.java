@@ -182,6 +182,9 @@ final class ExpressionEvaluator {
         if (index instanceof List<?> many && (target instanceof List<?> || target instanceof String)) {
             ShellArray out = new ShellArray();
             for (Object i : many) {
+                if (i instanceof List<?>) {
+                    throw new RuntimeError("An array index must be a number or a list of numbers.", ErrorCategory.INVALID_ARGUMENT, "BadIndex");
+                }
                 Object v = index(target, i);
                 if (v != null) {
                     out.add(v);

@@ -27,12 +27,12 @@ final class Loops {
     }
 
     /** The items a foreach walks: a range streams; a single value is one item; a collection its elements. */
-    private Iterable<?> source(Statement.Pipeline p, Frame f) {
-        if (p.elements().size() == 1 && p.elements().get(0) instanceof PipelineElement.ExpressionElement e
+    private Iterable<?> source(Statement s, Frame f) {
+        if (s instanceof Statement.Pipeline p && p.elements().size() == 1 && p.elements().get(0) instanceof PipelineElement.ExpressionElement e
                 && e.expression() instanceof Expression.Range r) {
             return LazyRange.of(in.expressions().eval(r.from(), f), in.expressions().eval(r.to(), f));
         }
-        Object v = in.statements().valueOf(p, f);
+        Object v = in.statements().valueOf(s, f);
         if (v == null) {
             return List.of();
         }

@@ -37,6 +37,7 @@ final class ParameterConverter {
             case OBJECT -> v;
             case OBJECT_ARRAY -> v == null ? null : v instanceof Collection<?> c ? new ShellArray(c) : ShellArray.of(v);
             case SCRIPTBLOCK -> single(p, v) instanceof ScriptBlock b ? b : fail(v, "System.Management.Automation.ScriptBlock");
+            case SCRIPTBLOCK_ARRAY -> blocks(v);
             case HASHTABLE -> single(p, v) instanceof ShellHashtable h ? h : fail(v, "System.Collections.Hashtable");
             case CHOICE -> choice(p, Conversions.toShortString(single(p, v)));
             case TYPED_OBJECTS -> typed(p, v);
@@ -50,7 +51,7 @@ final class ParameterConverter {
             case TYPED_OBJECTS -> input instanceof PSObject o && o.isA(p.objectType());
             case STRING, STRING_ARRAY, CHOICE -> input instanceof String;
             case INT, LONG, DOUBLE -> input instanceof Number;
-            case SCRIPTBLOCK -> input instanceof ScriptBlock;
+            case SCRIPTBLOCK, SCRIPTBLOCK_ARRAY -> input instanceof ScriptBlock;
             case HASHTABLE -> input instanceof ShellHashtable;
             case SWITCH, BOOL -> input instanceof Boolean;
         };
@@ -65,6 +66,14 @@ final class ParameterConverter {
                     + "' required by parameter '" + p.name() + "'. Specify a single value.", ErrorCategory.INVALID_ARGUMENT, "CannotConvertArgument");
         }
         return v;
+    }
+
+    private static ShellArray blocks(Object v) {
+        ShellArray out = new ShellArray();
+        for (Object o : v instanceof Collection<?> c ? c : List.of(v == null ? "" : v)) {
+            out.add(o instanceof ScriptBlock b ? b : fail(o, "System.Management.Automation.ScriptBlock"));
+        }
+        return out;
     }
 
     private static List<String> strings(Object v) {

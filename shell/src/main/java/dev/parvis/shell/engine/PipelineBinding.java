@@ -25,7 +25,7 @@ final class PipelineBinding {
                 .filter(p -> p.pipeline() != dev.parvis.shell.command.PipelineInput.NONE && !base.has(p.name())).toList();
         for (ParameterSpec p : open) {
             if (p.pipeline().byValue() && ParameterConverter.acceptsExactly(p, input)) {
-                return base.with(Map.of(p.name(), ParameterConverter.convert(p, input)));
+                return base.with(java.util.Collections.singletonMap(p.name(), ParameterConverter.convert(p, input)));
             }
         }
         Map<String, Object> byName = new LinkedHashMap<>();
@@ -45,7 +45,7 @@ final class PipelineBinding {
         for (ParameterSpec p : open) {
             if (p.pipeline().byValue()) {
                 try {
-                    return base.with(Map.of(p.name(), ParameterConverter.convert(p, input)));
+                    return base.with(java.util.Collections.singletonMap(p.name(), ParameterConverter.convert(p, input)));
                 } catch (RuntimeError ignored) {
                     // try the next parameter
                 }

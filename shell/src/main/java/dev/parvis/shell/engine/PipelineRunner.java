@@ -28,7 +28,11 @@ final class PipelineRunner {
     void run(Statement.Pipeline p, Frame f, Pipe out) {
         List<PipelineElement> elements = p.elements();
         if (elements.size() == 1 && elements.get(0) instanceof PipelineElement.ExpressionElement e) {
-            writeExpression(e.expression(), f, out);
+            if (e.expression() instanceof Expression.Increment) {
+                in.expressions().eval(e.expression(), f);
+            } else {
+                writeExpression(e.expression(), f, out);
+            }
             in.session().setLastSuccess(true);
             return;
         }

@@ -23,7 +23,12 @@ final class ScriptFiles {
         if (!pathLike) {
             return null;
         }
-        Path p = Path.of(name.replace('\\', '/'));
+        Path p;
+        try {
+            p = Path.of(name.replace('\\', '/'));
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
         if (!Files.isRegularFile(p)) {
             return null;
         }

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  */
 public final class ShellSession {
     private static final int MAX_ERRORS = 256;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShellSession.class);
 
     private final ShellHost host;
     private final CommandTable commands;
@@ -43,6 +44,7 @@ public final class ShellSession {
     private OutDefault activeOutput;
     private String promptPrefix = "";
     private boolean lastSuccess = true;
+    private int internalErrors;
     private int tryDepth;
 
     public ShellSession(ShellHost host, CommandTable commands, ExecutionBudget budget) {
@@ -109,6 +111,11 @@ public final class ShellSession {
             return failed();
         } catch (StackOverflowError e) {
             host.writeError("The script is nested too deeply to run (the shell's stack is exhausted).\n");
+            return failed();
+        } catch (RuntimeException e) {
+            internalErrors++;
+            LOG.error("internal error running {}", source.name().isEmpty() ? "typed input" : source.name(), e);
+            host.writeError("Internal error in the shell (" + e + "); the session goes on.\n");
             return failed();
         } catch (OutOfMemoryError e) {
             host.writeError("The script ran out of memory; its data has been released.\n");
@@ -297,6 +304,18 @@ public final class ShellSession {
     public List<String> functionParameters(String name) {
         var d = global.findFunction(name);
         return d == null ? List.of() : d.body().parameters().stream().map(p -> p.name()).toList();
+    }
+
+    RuntimeError internalError(String command, RuntimeException e) {
+        internalErrors++;
+        LOG.error("internal error in {}", command, e);
+        return new RuntimeError("Internal error in " + command + " (" + e + "); please report it.", ErrorCategory.NOT_SPECIFIED,
+                "InternalError");
+    }
+
+    /** How many runs ended in a shell bug (an unexpected Java exception) rather than a script error. */
+    public int internalErrors() {
+        return internalErrors;
     }
 
     /** Errors reported so far, newest first ($Error). */

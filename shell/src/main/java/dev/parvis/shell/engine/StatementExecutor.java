@@ -67,7 +67,7 @@ final class StatementExecutor {
             case Statement.Continue c -> throw ControlFlow.Continue.INSTANCE;
             case Statement.Return r -> {
                 if (r.value() != null) {
-                    in.pipelines().run(r.value(), f, out);
+                    execute(r.value(), f, out);
                 }
                 throw ControlFlow.Return.INSTANCE;
             }
@@ -88,14 +88,24 @@ final class StatementExecutor {
         }
     }
 
-    boolean condition(Statement.Pipeline p, Frame f) {
+    boolean condition(Statement p, Frame f) {
         return Conversions.toBool(valueOf(p, f));
     }
 
-    /** The value of a statement: its collected output (an assignment's value is what it assigned). */
+    /**
+     * The value of a statement: an expression's own value ({@code $a = @()} is an empty array,
+     * {@code $a = @(1)} an array of one), an assignment's assigned value, else the statement's
+     * collected output (nothing is $null, one object itself, more an array).
+     */
     Object valueOf(Statement s, Frame f) {
         if (s instanceof Statement.Assignment a) {
             return assignment(a, f);
+        }
+        if (s instanceof Statement.Pipeline p && p.elements().size() == 1
+                && p.elements().get(0) instanceof dev.parvis.shell.syntax.PipelineElement.ExpressionElement e) {
+            Object v = in.expressions().eval(e.expression(), f);
+            in.session().setLastSuccess(true);
+            return v instanceof Nothing ? null : v;
         }
         CollectingPipe c = new CollectingPipe();
         execute(s, f, c);

@@ -44,7 +44,13 @@ public final class OutDefault implements Pipe {
     public void write(Object v) {
         switch (v) {
             case null -> { }
-            case Collection<?> c -> c.forEach(this::write);
+            case Collection<?> c -> c.forEach(e -> {
+                if (e instanceof Collection<?>) {
+                    text(ValueText.cell(e));
+                } else {
+                    write(e);
+                }
+            });
             case ShellHashtable h -> h.entries().forEach(e -> row("hashtable", NAME_VALUE, e));
             case PSObject o -> object(o);
             case ErrorRecord e -> text(errorView.apply(e));

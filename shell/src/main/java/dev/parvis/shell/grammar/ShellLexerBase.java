@@ -49,14 +49,28 @@ public abstract class ShellLexerBase extends Lexer {
 
     private static final Set<Integer> VALUE_ENDS = Set.of(
             ShellLexer.VARIABLE, ShellLexer.MEMBER, ShellLexer.RPAREN, ShellLexer.RBRACKET);
+    private static final int DEFAULT = DEFAULT_MODE;
 
     private final Deque<Ctx> contexts = new ArrayDeque<>();
     private int lastType = Token.INVALID_TYPE;
     private int lastStop = -2;
     private int operatorRun;
+    private int bracketChain;
 
     protected ShellLexerBase(CharStream input) {
         super(input);
+        _mode = ShellLexer.CMD;
+    }
+
+    @Override
+    public void reset() {
+        super.reset();
+        contexts.clear();
+        lastType = Token.INVALID_TYPE;
+        lastStop = -2;
+        operatorRun = 0;
+        bracketChain = 0;
+        _mode = ShellLexer.CMD;
     }
 
     /** True when the text lexed so far leaves a bracket, string or here-string open (input continues). */
@@ -72,13 +86,56 @@ public abstract class ShellLexerBase extends Lexer {
             if (operatorRun > MAX_OPERATOR_RUN) {
                 throw new NestingTooDeepException("more than " + MAX_OPERATOR_RUN + " operators in a row", t);
             }
+            // [int][int][int]... (casts) and $a[0][0][0]... (indexes) nest in the parser too.
+            if (t.getType() == ShellLexer.LBRACKET) {
+                bracketChain = lastType == ShellLexer.RBRACKET ? bracketChain + 1 : 0;
+                if (bracketChain > MAX_OPERATOR_RUN) {
+                    throw new NestingTooDeepException("more than " + MAX_OPERATOR_RUN + " casts or indexes in a row", t);
+                }
+            }
             lastType = t.getType();
             lastStop = t.getStopIndex();
+            chooseNextMode();
         }
         return t;
     }
 
+    /**
+     * After a token: in expression mode, the next token is at a command position (CMD) or not
+     * (DEFAULT); in argument mode, a value touching '.' or '[' goes on as a member or an index.
+     */
+    private void chooseNextMode() {
+        if (_mode == DEFAULT || _mode == ShellLexer.CMD) {
+            _mode = atCommandPosition() ? ShellLexer.CMD : DEFAULT;
+        } else if (_mode == ShellLexer.ARGS || _mode == ShellLexer.ARG_VALUE) {
+            int next = _input.LA(1);
+            _mode = VALUE_ENDS.contains(lastType) && (next == '.' || next == '[') ? ShellLexer.ARG_VALUE : ShellLexer.ARGS;
+        }
+    }
+
+    /** The character(s) just matched belong to a token of another mode: lex them again there. */
+    protected void relexIn(int mode) {
+        _input.seek(_tokenStartCharIndex);
+        getInterpreter().setLine(_tokenStartLine);
+        getInterpreter().setCharPositionInLine(_tokenStartCharPositionInLine);
+        _mode = mode;
+        skip();
+    }
+
+    /** '&' at a command position calls what follows; '&&' is lexed (and refused) in expression mode. */
+    protected void callOperator() {
+        if (_input.LA(1) == '&') {
+            relexIn(DEFAULT);
+            return;
+        }
+        setType(ShellLexer.AMPERSAND);
+        pushMode(ShellLexer.ARGS);
+    }
+
     protected void open(Ctx ctx) {
+        if (_mode == ShellLexer.CMD) {
+            _mode = DEFAULT;
+        }
         if (contexts.size() >= MAX_NESTING) {
             throw new NestingTooDeepException("nesting deeper than " + MAX_NESTING + " levels",
                     _factory.create(_tokenFactorySourcePair, ShellLexer.ERROR_CHAR, getText(), Token.DEFAULT_CHANNEL,
@@ -124,6 +181,7 @@ public abstract class ShellLexerBase extends Lexer {
 
     /** A word at a command position: a keyword, a function's name, or a command name (then arguments follow). */
     protected void commandWord() {
+        _mode = DEFAULT;
         String word = getText().toLowerCase(Locale.ROOT);
         if (lastType == ShellLexer.FUNCTION || lastType == ShellLexer.FILTER) {
             setType(ShellLexer.FUNCTION_NAME);
@@ -151,11 +209,6 @@ public abstract class ShellLexerBase extends Lexer {
     /** '-word' in expression mode: an operator, typed by its group. */
     protected void dashWord() {
         setType(DashOperators.tokenType(getText().substring(1).toLowerCase(Locale.ROOT)));
-    }
-
-    /** The token being lexed touches a value just lexed ({@code $vm.Name}, {@code $args[0]}) in argument mode. */
-    protected boolean adjacentToValue() {
-        return VALUE_ENDS.contains(lastType) && adjacent();
     }
 
     private boolean adjacent() {

@@ -17,7 +17,8 @@ public final class Conversions {
     }
 
     /** PowerShell truthiness: null, 0, "", empty collections and $false are false; a one-element collection is its element's. */
-    public static boolean toBool(Object v) {
+    public static boolean toBool(Object value) {
+        Object v = unwrapSingle(value);
         return switch (v) {
             case null -> false;
             case Boolean b -> b;
@@ -25,10 +26,19 @@ public final class Conversions {
             case Long l -> l != 0;
             case Double d -> d != 0 && !d.isNaN();
             case String s -> !s.isEmpty();
-            case Collection<?> c -> c.isEmpty() ? false : c.size() > 1 || toBool(c.iterator().next());
+            case Collection<?> c -> !c.isEmpty();
             case EnumValue e -> e.value() != 0;
             default -> true;
         };
+    }
+
+    /** A one-element collection (nested any depth) as its element, without recursion. */
+    private static Object unwrapSingle(Object v) {
+        Object x = v;
+        while (x instanceof Collection<?> c && c.size() == 1) {
+            x = c.iterator().next();
+        }
+        return x;
     }
 
     /** The text of a value in a string context (interpolation, concatenation, -join): arrays join with spaces. */
@@ -96,7 +106,8 @@ public final class Conversions {
     }
 
     /** A value as a number for arithmetic: numbers as they are, numeric strings parsed, $null and "" as 0, Booleans as 1/0. */
-    public static Number toNumber(Object v) {
+    public static Number toNumber(Object value) {
+        Object v = unwrapSingle(value);
         return switch (v) {
             case null -> 0;
             case Integer i -> i;
@@ -105,7 +116,6 @@ public final class Conversions {
             case Boolean b -> b ? 1 : 0;
             case EnumValue e -> e.value();
             case String s -> parseNumber(s);
-            case Collection<?> c when c.size() == 1 -> toNumber(c.iterator().next());
             default -> throw cannotConvert(v, "System.Double");
         };
     }

@@ -6,7 +6,7 @@ package dev.parvis.shell.runtime;
  */
 public final class Limits {
     /** Most elements in one array, range or hashtable. */
-    public static final int MAX_ELEMENTS = 10_000_000;
+    public static final int MAX_ELEMENTS = 5_000_000;
     /** Longest string, in characters. */
     public static final int MAX_STRING = 16 * 1024 * 1024;
 

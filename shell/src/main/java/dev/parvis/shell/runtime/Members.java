@@ -56,7 +56,8 @@ public final class Members {
         }
         List<Object> values = new ArrayList<>();
         for (Object e : c) {
-            Object v = get(e, name);
+            // One level, as PowerShell does: nested collections are not searched.
+            Object v = e instanceof Collection<?> ? null : get(e, name);
             if (v instanceof Collection<?> inner) {
                 values.addAll(inner);
             } else if (v != null) {

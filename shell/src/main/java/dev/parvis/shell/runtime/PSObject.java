@@ -101,13 +101,22 @@ public final class PSObject {
 
     @Override
     public String toString() {
+        return text(0);
+    }
+
+    /** The @{a=1; b=...} form; objects nested deeper than two levels (or in a cycle) show as "...". */
+    private String text(int depth) {
         if (display != null) {
             return display;
+        }
+        if (depth > 2) {
+            return "...";
         }
         StringBuilder b = new StringBuilder("@{");
         String sep = "";
         for (Property p : properties.values()) {
-            b.append(sep).append(p.name()).append('=').append(Conversions.toShortString(p.value()));
+            String value = p.value() instanceof PSObject o ? o.text(depth + 1) : Conversions.toShortString(p.value());
+            b.append(sep).append(p.name()).append('=').append(value);
             sep = "; ";
             if (b.length() > 4096) {
                 b.append("...");

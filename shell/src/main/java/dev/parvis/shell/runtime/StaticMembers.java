@@ -48,6 +48,14 @@ public final class StaticMembers {
     }
 
     public static Object invoke(ShellType type, String name, List<Object> a, MemberContext ctx) {
+        try {
+            return call(type, name, a, ctx);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new RuntimeError("The path is not valid: " + e.getReason() + ".", ErrorCategory.INVALID_ARGUMENT, "InvalidPath");
+        }
+    }
+
+    private static Object call(ShellType type, String name, List<Object> a, MemberContext ctx) {
         String key = type.fullName() + "::" + name.toLowerCase(Locale.ROOT);
         return switch (key) {
             case "System.Math::round" -> round(a);

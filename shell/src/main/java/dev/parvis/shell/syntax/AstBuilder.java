@@ -112,9 +112,6 @@ final class AstBuilder {
         if (ctx.pipeline() != null) {
             return pipeline(ctx.pipeline());
         }
-        if (ctx.assignment() != null) {
-            return assignment(ctx.assignment());
-        }
         if (ctx.ifStatement() != null) {
             return ifStatement(ctx.ifStatement());
         }
@@ -124,7 +121,14 @@ final class AstBuilder {
         return new LoopsAndBlocks(this).statement(ctx);
     }
 
-    Statement.Pipeline pipeline(PipelineContext ctx) {
+    /** A pipeline, or an assignment when the leading expression is followed by '=' or '+=' etc. */
+    Statement pipeline(PipelineContext ctx) {
+        if (ctx.assignmentTail() != null) {
+            if (!ctx.command().isEmpty()) {
+                throw error("An assignment cannot be piped on.", span(ctx.command(0)));
+            }
+            return assignment(ctx, ctx.expression(), ctx.assignmentTail());
+        }
         List<PipelineElement> elements = new ArrayList<>();
         if (ctx.expression() != null) {
             Expression e = expressions.expression(ctx.expression());
@@ -136,8 +140,8 @@ final class AstBuilder {
         return new Statement.Pipeline(span(ctx), elements);
     }
 
-    Statement assignment(AssignmentContext ctx) {
-        Expression target = expressions.expression(ctx.expression());
+    private Statement assignment(PipelineContext whole, ExpressionContext left, AssignmentTailContext ctx) {
+        Expression target = expressions.expression(left);
         requireAssignable(target);
         BinaryOperator op = null;
         if (ctx.ASSIGN_OP() != null) {
@@ -149,7 +153,7 @@ final class AstBuilder {
                 default -> BinaryOperator.Kind.MODULO;
             });
         }
-        return new Statement.Assignment(span(ctx), target, op, statement(ctx.statement()));
+        return new Statement.Assignment(span(whole), target, op, statement(ctx.statement()));
     }
 
     void requireAssignable(Expression target) {

@@ -152,8 +152,7 @@ final class ExpressionBuilder {
             case VariableContext v -> variable(v.VARIABLE().getSymbol());
             case NumberContext n -> number(n.NUMBER().getSymbol());
             case StringContext s -> string(s.stringLiteral());
-            case ParenthesizedContext p -> new Expression.Paren(at,
-                    p.assignment() != null ? b.assignment(p.assignment()) : b.pipeline(p.pipeline()));
+            case ParenthesizedContext p -> new Expression.Paren(at, b.pipeline(p.pipeline()));
             case SubExpressionContext s -> new Expression.SubExpression(at, b.statements(s.statementList()));
             case ArrayExpressionContext a -> new Expression.ArrayExpression(at, b.statements(a.statementList()));
             case HashLiteralContext h -> hash(at, h);

@@ -40,7 +40,7 @@ final class LoopsAndBlocks {
         if (ctx == null) {
             return null;
         }
-        return ctx.assignment() != null ? b.assignment(ctx.assignment()) : b.pipeline(ctx.pipeline());
+        return b.pipeline(ctx.pipeline());
     }
 
     private Statement function(FunctionDefinitionContext ctx) {

@@ -33,7 +33,7 @@ final class ParameterAttributes {
             attribute(a);
         }
         TypeName type = p.typeLiteral() == null ? null : x.typeName(p.typeLiteral());
-        Expression def = p.expression() == null ? null : x.expression(p.expression());
+        Expression def = p.argumentExpression() == null ? null : x.argumentExpression(p.argumentExpression());
         String name = VariablePath.parse(p.VARIABLE().getText().substring(1)).name();
         return new ParameterAst(b.span(p), name, type, def, mandatory, position, fromPipeline, byPropertyName, validateSet, helpMessage);
     }

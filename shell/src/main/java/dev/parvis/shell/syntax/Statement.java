@@ -23,21 +23,21 @@ public sealed interface Statement {
         }
     }
 
-    record Clause(Pipeline condition, Block body) {
+    record Clause(Statement condition, Block body) {
     }
 
-    record Foreach(SourceSpan span, VariablePath variable, Pipeline source, Block body) implements Statement {
+    record Foreach(SourceSpan span, VariablePath variable, Statement source, Block body) implements Statement {
     }
 
     /** {@code for (init; condition; step) body}; each part may be null. */
     record For(SourceSpan span, Statement init, Statement condition, Statement step, Block body) implements Statement {
     }
 
-    record While(SourceSpan span, Pipeline condition, Block body) implements Statement {
+    record While(SourceSpan span, Statement condition, Block body) implements Statement {
     }
 
     /** {@code do { } while (c)} or {@code do { } until (c)}. */
-    record Do(SourceSpan span, Block body, boolean until, Pipeline condition) implements Statement {
+    record Do(SourceSpan span, Block body, boolean until, Statement condition) implements Statement {
     }
 
     record FunctionDefinition(SourceSpan span, String name, boolean filter, ScriptBlockAst body) implements Statement {
@@ -63,7 +63,7 @@ public sealed interface Statement {
     }
 
     /** {@code return [pipeline]}; the pipeline may be null. */
-    record Return(SourceSpan span, Pipeline value) implements Statement {
+    record Return(SourceSpan span, Statement value) implements Statement {
     }
 
     /** {@code exit [code]}; the code may be null. */
@@ -71,7 +71,7 @@ public sealed interface Statement {
     }
 
     /** {@code throw [pipeline]}; the pipeline may be null (rethrow in a catch block). */
-    record Throw(SourceSpan span, Pipeline value) implements Statement {
+    record Throw(SourceSpan span, Statement value) implements Statement {
     }
 
     /** {@code { statements }} */

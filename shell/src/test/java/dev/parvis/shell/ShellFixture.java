@@ -1,0 +1,44 @@
+package dev.parvis.shell;
+
+import dev.parvis.shell.engine.BufferHost;
+import dev.parvis.shell.engine.RunResult;
+import dev.parvis.shell.engine.ShellSession;
+import dev.parvis.shell.syntax.SourceText;
+import java.util.List;
+
+/** A session over a buffer host, for tests: run text, read what it printed. */
+public final class ShellFixture {
+    public final BufferHost host;
+    public final ShellSession session;
+
+    public ShellFixture() {
+        this(new BufferHost(120, false), 0);
+    }
+
+    public ShellFixture(BufferHost host, long maxSteps) {
+        this.host = host;
+        this.session = new SessionBuilder(host).maxSteps(maxSteps).build();
+    }
+
+    /** Runs {@code script}; returns its output text without trailing whitespace, errors excluded. */
+    public String out(String script) {
+        host.clear();
+        session.run(SourceText.interactive(script));
+        return host.output().stripTrailing();
+    }
+
+    public RunResult run(String script) {
+        host.clear();
+        return session.run(SourceText.interactive(script));
+    }
+
+    /** The objects {@code script} outputs. */
+    public List<Object> values(String script) {
+        host.clear();
+        return session.invoke(script);
+    }
+
+    public String errors() {
+        return host.errors();
+    }
+}
