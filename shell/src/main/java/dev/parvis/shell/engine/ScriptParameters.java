@@ -40,6 +40,10 @@ final class ScriptParameters {
                 positional.add(a);
                 continue;
             }
+            if (commonParameter(a, args, i)) {
+                i += !a.hasValue() && i + 1 < args.size() && !args.get(i + 1).isNamed() ? 1 : 0;
+                continue;
+            }
             ParameterAst p = find(a.name(), a.span());
             if (p == null) {
                 extra.add("-" + a.name());
@@ -70,6 +74,25 @@ final class ScriptParameters {
         }
         assign(bound);
         frame.scope().set("args", new ShellArray(extra));
+    }
+
+    /**
+     * -ErrorAction and -WarningAction given to a function set its $ErrorActionPreference and
+     * $WarningPreference (as for an advanced function); returns whether {@code a} was one.
+     */
+    private boolean commonParameter(InvocationArgument a, List<InvocationArgument> args, int i) {
+        boolean ea = a.name().equalsIgnoreCase("ErrorAction") || a.name().equalsIgnoreCase("EA");
+        boolean wa = a.name().equalsIgnoreCase("WarningAction") || a.name().equalsIgnoreCase("WA");
+        if (!ea && !wa || body.parameters().stream().anyMatch(p -> p.name().equalsIgnoreCase(a.name()))) {
+            return false;
+        }
+        Object value = a.hasValue() ? a.value() : i + 1 < args.size() && !args.get(i + 1).isNamed() ? args.get(i + 1).value() : null;
+        String action = value == null ? "" : Conversions.toShortString(value);
+        String known = CommonParameters.ACTIONS.stream().filter(x -> x.equalsIgnoreCase(action)).findFirst().orElseThrow(() ->
+                CommandBinder.bindError("Cannot bind parameter '" + (ea ? "ErrorAction" : "WarningAction") + "': '" + action
+                        + "' is not one of " + String.join(", ", CommonParameters.ACTIONS) + ".", "BadAction", a.span()));
+        frame.scope().set(ea ? "ErrorActionPreference" : "WarningPreference", known);
+        return true;
     }
 
     private ParameterAst find(String written, SourceSpan at) {

@@ -45,6 +45,7 @@ final class TryStatement {
 
     private void handle(Statement.Try t, RuntimeError e, Frame f, Pipe out) {
         ErrorRecord record = e.record();
+        in.session().recordError(record);
         for (Statement.Catch c : t.catches()) {
             if (matches(c, record)) {
                 Object saved = f.scope().get("_");
