@@ -100,27 +100,33 @@ exception Busy {
 }
 
 service ManagementApi {
-  SessionInfo login(1: string user, 2: string password) throws (1: AuthenticationError auth)
+  SessionInfo login(1: string user, 2: string password) throws (1: AuthenticationError auth, 2: Busy busy)
 
   /** SELECT, ASSOCIATORS OF or REFERENCES OF. */
   list<CimInstance> query(1: string wql)
-      throws (1: AuthenticationError auth, 2: WqlSyntaxError syntax, 3: InvalidArgument invalid, 4: Busy busy,
-              5: NotFound notFound)
+      throws (1: AuthenticationError auth, 2: AccessDenied denied, 3: WqlSyntaxError syntax, 4: NotFound notFound,
+              5: InvalidArgument invalid, 6: Busy busy)
 
   CimInstance getInstance(1: string path)
-      throws (1: AuthenticationError auth, 2: NotFound notFound, 3: InvalidArgument invalid, 4: Busy busy)
+      throws (1: AuthenticationError auth, 2: AccessDenied denied, 3: WqlSyntaxError syntax, 4: NotFound notFound,
+              5: InvalidArgument invalid, 6: Busy busy)
 
-  /** Runs a method of the instance (or class service) at path. */
+  /** Runs a method of the instance (or host service) at path; needs the administrator role. */
   MethodResult invokeMethod(1: string path, 2: string method, 3: map<string, CimValue> inParameters)
-      throws (1: AuthenticationError auth, 2: AccessDenied denied, 3: NotFound notFound, 4: InvalidArgument invalid, 5: Busy busy)
+      throws (1: AuthenticationError auth, 2: AccessDenied denied, 3: WqlSyntaxError syntax, 4: NotFound notFound,
+              5: InvalidArgument invalid, 6: Busy busy)
 
   /** An event query (SELECT * FROM __Instance...Event WITHIN n WHERE TargetInstance ISA 'class' ...); returns its id. */
   string subscribe(1: string eventWql)
-      throws (1: AuthenticationError auth, 2: WqlSyntaxError syntax, 3: InvalidArgument invalid, 4: Busy busy)
+      throws (1: AuthenticationError auth, 2: AccessDenied denied, 3: WqlSyntaxError syntax, 4: NotFound notFound,
+              5: InvalidArgument invalid, 6: Busy busy)
 
-  /** Long poll: waits up to timeoutMillis (at most 30,000) for events; returns at most maxEvents (at most 1,000). */
+  /** Long poll: waits up to timeoutMillis (at most 30,000) for events; returns at most maxEvents (1..1,000). */
   EventBatch poll(1: string subscriptionId, 2: i32 maxEvents, 3: i32 timeoutMillis)
-      throws (1: AuthenticationError auth, 2: NotFound notFound, 3: InvalidArgument invalid)
+      throws (1: AuthenticationError auth, 2: AccessDenied denied, 3: WqlSyntaxError syntax, 4: NotFound notFound,
+              5: InvalidArgument invalid, 6: Busy busy)
 
-  void unsubscribe(1: string subscriptionId) throws (1: AuthenticationError auth, 2: NotFound notFound)
+  void unsubscribe(1: string subscriptionId)
+      throws (1: AuthenticationError auth, 2: AccessDenied denied, 3: WqlSyntaxError syntax, 4: NotFound notFound,
+              5: InvalidArgument invalid, 6: Busy busy)
 }
