@@ -6,8 +6,8 @@
  * protocol (strict). The server reads frames of at most 256 KiB, strings of at most 64 KiB and
  * containers of at most 10,000 elements; longer input closes the connection.
  *
- * A connection starts with login(); every other call made before a successful login fails with
- * AuthenticationError. Readers may query, get instances and subscribe to events; methods need the
+ * A connection starts with login() (or resume() with a session token); every other call made
+ * before either succeeds fails with AuthenticationError. Readers may query, get instances and subscribe to events; methods need the
  * administrator role.
  */
 
@@ -44,6 +44,11 @@ struct SessionInfo {
   /** "administrator" or "reader". */
   2: required string role
   3: required string hostName
+  /**
+   * A session token: resume() with it authenticates another connection of the same client without
+   * the password (and without another slow hash). Valid for an hour after its last use.
+   */
+  4: required string token
 }
 
 /** What a method returned: 0 done, 4096 job started (poll the job), else a WMI error code. */
@@ -101,6 +106,9 @@ exception Busy {
 
 service ManagementApi {
   SessionInfo login(1: string user, 2: string password) throws (1: AuthenticationError auth, 2: Busy busy)
+
+  /** Authenticates this connection with a token from an earlier login. */
+  SessionInfo resume(1: string token) throws (1: AuthenticationError auth, 2: Busy busy)
 
   /** SELECT, ASSOCIATORS OF or REFERENCES OF. */
   list<CimInstance> query(1: string wql)

@@ -58,6 +58,18 @@ public final class ThriftManagementClient implements ManagementClient {
 
     /** Connects, completes the TLS handshake and logs in. */
     public static ThriftManagementClient connect(ClientOptions options) {
+        return connect(options, null);
+    }
+
+    /**
+     * Connects and authenticates with the session token of an earlier login (no password, no
+     * slow hash on the server): for more connections of one client.
+     */
+    public static ThriftManagementClient resume(ClientOptions options, String token) {
+        return connect(options, token);
+    }
+
+    private static ThriftManagementClient connect(ClientOptions options, String token) {
         SSLSocket socket = null;
         try {
             socket = (SSLSocket) HostCertificate.clientContext(options.certificate()).getSocketFactory().createSocket();
@@ -71,7 +83,7 @@ public final class ThriftManagementClient implements ManagementClient {
             TSocket transport = new TSocket(socket);
             transport.getConfiguration().setMaxMessageSize(MAX_FRAME);
             ManagementApi.Client api = new ManagementApi.Client(new TBinaryProtocol(new TFramedTransport(transport, MAX_FRAME), true, true));
-            SessionInfo session = api.login(options.user(), options.password());
+            SessionInfo session = token == null ? api.login(options.user(), options.password()) : api.resume(token);
             return new ThriftManagementClient(options, socket, api, session);
         } catch (AuthenticationError e) {
             closeQuietly(socket);
@@ -134,7 +146,7 @@ public final class ThriftManagementClient implements ManagementClient {
 
     @Override
     public EventSubscription subscribe(String eventWql) {
-        ThriftManagementClient own = connect(options);
+        ThriftManagementClient own = resume(options, session.getToken());
         String id;
         try {
             id = own.call(() -> own.api.subscribe(eventWql));
@@ -174,6 +186,11 @@ public final class ThriftManagementClient implements ManagementClient {
     @Override
     public String role() {
         return session.getRole();
+    }
+
+    /** This session's token, for {@link #resume} on more connections. */
+    public String token() {
+        return session.getToken();
     }
 
     /** The host's name as the server reported it at login. */

@@ -15,6 +15,7 @@ import dev.parvis.wmi.model.Caller;
 import dev.parvis.wmi.model.ManagementModel;
 import dev.parvis.wmi.model.Role;
 import dev.parvis.wmi.security.AuditLog;
+import dev.parvis.wmi.security.SessionTokens;
 import dev.parvis.wmi.security.UserStore;
 import dev.parvis.wmi.thrift.gen.AccessDenied;
 import dev.parvis.wmi.thrift.gen.AuthenticationError;
@@ -48,14 +49,17 @@ final class ConnectionHandler implements ManagementApi.Iface {
 
     private final ManagementModel model;
     private final UserStore users;
+    private final SessionTokens tokens;
     private final AuditLog audit;
     private final Session session;
     private final Semaphore workers;
     private final ServerLimits limits;
 
-    ConnectionHandler(ManagementModel model, UserStore users, AuditLog audit, Session session, Semaphore workers, ServerLimits limits) {
+    ConnectionHandler(ManagementModel model, UserStore users, SessionTokens tokens, AuditLog audit, Session session, Semaphore workers,
+                      ServerLimits limits) {
         this.model = model;
         this.users = users;
+        this.tokens = tokens;
         this.audit = audit;
         this.session = session;
         this.workers = workers;
@@ -80,9 +84,32 @@ final class ConnectionHandler implements ManagementApi.Iface {
             audit.record("-", session.remote(), what, "refused: wrong user or password" + (closing ? "; connection closed" : ""));
             throw new AuthenticationError("wrong user or password");
         }
-        session.loggedIn(new Caller(user, role.get()));
-        audit.record(user, session.remote(), what, "ok (" + role.get().wireName() + ")");
-        return new SessionInfo(user, role.get().wireName(), model.host().hostName());
+        Caller caller = new Caller(user, role.get());
+        return started(caller, what, () -> tokens.issue(caller));
+    }
+
+    @Override
+    public SessionInfo resume(String token) throws TException {
+        Optional<Caller> caller = tokens.resume(token);
+        if (caller.isEmpty()) {
+            boolean closing = session.loginFailed(limits.loginFailures());
+            audit.record("-", session.remote(), "resume", "refused: unknown or expired token" + (closing ? "; connection closed" : ""));
+            throw new AuthenticationError("unknown or expired session token");
+        }
+        return started(caller.get(), "resume", () -> token);
+    }
+
+    private SessionInfo started(Caller caller, String what, java.util.function.Supplier<String> token) throws TException {
+        String issued;
+        try {
+            issued = token.get();
+        } catch (BusyException e) {
+            audit.record(caller.user(), session.remote(), what, "refused: " + e.getMessage());
+            throw new Busy(e.getMessage());
+        }
+        session.loggedIn(caller);
+        audit.record(caller.user(), session.remote(), what, "ok (" + caller.role().wireName() + ")");
+        return new SessionInfo(caller.user(), caller.role().wireName(), model.host().hostName(), issued);
     }
 
     @Override

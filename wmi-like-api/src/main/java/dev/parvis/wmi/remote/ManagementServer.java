@@ -4,6 +4,7 @@ import dev.parvis.vmcore.log.LogBudget;
 import dev.parvis.wmi.model.ManagementModel;
 import dev.parvis.wmi.security.AuditLog;
 import dev.parvis.wmi.security.HostCertificate;
+import dev.parvis.wmi.security.SessionTokens;
 import dev.parvis.wmi.security.UserStore;
 import dev.parvis.wmi.thrift.gen.ManagementApi;
 import java.io.IOException;
@@ -36,6 +37,7 @@ public final class ManagementServer implements AutoCloseable {
 
     private final ManagementModel model;
     private final UserStore users;
+    private final SessionTokens tokens = new SessionTokens();
     private final AuditLog audit;
     private final ServerLimits limits;
     private final SSLServerSocket server;
@@ -120,7 +122,7 @@ public final class ManagementServer implements AutoCloseable {
             return;
         }
         Session session = new Session(remote);
-        ConnectionHandler handler = new ConnectionHandler(model, users, audit, session, workers, limits);
+        ConnectionHandler handler = new ConnectionHandler(model, users, tokens, audit, session, workers, limits);
         try {
             TProtocol protocol = protocol(socket);
             ManagementApi.Processor<ConnectionHandler> processor = new ManagementApi.Processor<>(handler);

@@ -41,8 +41,10 @@ public record LikePattern(Pattern regex) {
             char c = body.charAt(i);
             if (c == '-' && i > 0 && i < body.length() - 1) {
                 b.append('-');
+            } else if (Character.isLetterOrDigit(c)) {
+                b.append(c);
             } else {
-                b.append('\\').append(c);
+                b.append('\\').append(c); // escapes ] \\ ^ - & [ inside the class
             }
         }
         return b.append(']').toString();
