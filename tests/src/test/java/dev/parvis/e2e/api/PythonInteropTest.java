@@ -27,9 +27,9 @@ class PythonInteropTest {
         try (LiveApiHost host = new LiveApiHost(dataDir, 32L << 20)) {
             UUID id = host.service.create(VmConfig.create("py-vm", "counter")).id();
             host.service.create(VmConfig.create("py-other", "counter"));
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-W", "ignore::DeprecationWarning", property("parvis.python.interop"), host.adminOptions.host(),
+            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", property("parvis.python.interop"), host.adminOptions.host(),
                     Integer.toString(host.adminOptions.port()), host.adminOptions.certificate().toString(), host.adminOptions.user(),
-                    host.adminOptions.password(), "py-vm").redirectErrorStream(true);
+                    host.adminOptions.password(), "py-vm").redirectError(ProcessBuilder.Redirect.INHERIT); // the library warns on stderr
             pb.environment().put("PYTHONPATH", property("parvis.thrift.py"));
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
