@@ -11,13 +11,11 @@ import dev.parvis.wmi.client.ManagementClient;
 import dev.parvis.wmi.client.ThriftManagementClient;
 import dev.parvis.wmi.host.ManagementHost;
 import dev.parvis.wmi.model.ManagementModel;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -73,7 +71,7 @@ final class ApiBench implements Benchmark {
                         + " (model.query, %d thread(s)) ratio=%.4f%n", clients, remote, local, clients, remote / local);
             }
         } finally {
-            deleteTree(dataDir);
+            LifecycleBench.deleteTree(dataDir);
         }
     }
 
@@ -114,13 +112,5 @@ final class ApiBench implements Benchmark {
             total += f.get();
         }
         return total;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

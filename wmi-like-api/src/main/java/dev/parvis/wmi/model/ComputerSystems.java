@@ -33,9 +33,7 @@ final class ComputerSystems implements InstanceSource {
     public List<CimInstance> instances(ModelView view) {
         List<CimInstance> out = new ArrayList<>();
         out.add(host(view));
-        for (VmInfo vm : view.vms()) {
-            out.add(vm(view, vm));
-        }
+        out.addAll(InstanceSource.perVm(view, vm -> List.of(vm(view, vm))));
         return out;
     }
 

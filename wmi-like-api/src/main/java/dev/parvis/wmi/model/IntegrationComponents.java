@@ -73,14 +73,10 @@ final class IntegrationComponents implements InstanceSource {
 
     @Override
     public List<CimInstance> instances(ModelView view) {
-        List<CimInstance> out = new ArrayList<>();
-        for (VmInfo vm : view.vms()) {
+        return InstanceSource.perVm(view, vm -> {
             IcStatus status = view.integration(vm).get(service);
-            if (status != null) {
-                out.add(render(view, vm, status));
-            }
-        }
-        return out;
+            return status == null ? List.of() : List.of(render(view, vm, status));
+        });
     }
 
     private CimInstance render(ModelView view, VmInfo vm, IcStatus status) {

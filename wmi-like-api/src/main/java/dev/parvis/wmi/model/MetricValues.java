@@ -26,16 +26,18 @@ final class MetricValues implements InstanceSource {
 
     @Override
     public List<CimInstance> instances(ModelView view) {
+        return InstanceSource.perVm(view, vm -> render(view, vm));
+    }
+
+    private static List<CimInstance> render(ModelView view, VmInfo vm) {
         List<CimInstance> out = new ArrayList<>();
-        for (VmInfo vm : view.vms()) {
-            VmMetrics m = view.metrics(vm);
-            for (Map.Entry<String, Long> e : values(m).entrySet()) {
-                out.add(CimInstance.builder(CLASS)
-                        .key("InstanceID", ObjectPaths.setting(CLASS, vm.id(), e.getKey()).key("InstanceID"))
-                        .set("ElementName", e.getKey()).set("MetricDefinitionId", "Parvis:" + e.getKey())
-                        .set("MetricValue", Long.toString(e.getValue())).set("Duration", new CimValue.Interval(m.uptime()))
-                        .set("MeasuredElementName", vm.name()).set("TimeStamp", new CimValue.DateTime(view.now())).build());
-            }
+        VmMetrics m = view.metrics(vm);
+        for (Map.Entry<String, Long> e : values(m).entrySet()) {
+            out.add(CimInstance.builder(CLASS)
+                    .key("InstanceID", ObjectPaths.setting(CLASS, vm.id(), e.getKey()).key("InstanceID"))
+                    .set("ElementName", e.getKey()).set("MetricDefinitionId", "Parvis:" + e.getKey())
+                    .set("MetricValue", Long.toString(e.getValue())).set("Duration", new CimValue.Interval(m.uptime()))
+                    .set("MeasuredElementName", vm.name()).set("TimeStamp", new CimValue.DateTime(view.now())).build());
         }
         return out;
     }

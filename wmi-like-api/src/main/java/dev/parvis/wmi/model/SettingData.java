@@ -57,11 +57,7 @@ final class SettingData implements InstanceSource {
 
     @Override
     public List<CimInstance> instances(ModelView view) {
-        List<CimInstance> out = new ArrayList<>();
-        for (VmInfo vm : view.vms()) {
-            out.addAll(render.apply(view, vm));
-        }
-        return out;
+        return InstanceSource.perVm(view, vm -> render.apply(view, vm));
     }
 
     static CimInstance system(ModelView view, VmConfig c) {

@@ -5,7 +5,6 @@ import dev.parvis.root.vm.VmManagementService.VmInfo;
 import dev.parvis.root.vm.VmMetrics;
 import dev.parvis.root.vm.VmState;
 import dev.parvis.wmi.cim.CimInstance;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,11 +27,7 @@ final class SummaryInformation implements InstanceSource {
 
     @Override
     public List<CimInstance> instances(ModelView view) {
-        List<CimInstance> out = new ArrayList<>();
-        for (VmInfo vm : view.vms()) {
-            out.add(render(view, vm));
-        }
-        return out;
+        return InstanceSource.perVm(view, vm -> List.of(render(view, vm)));
     }
 
     static CimInstance render(ModelView view, VmInfo vm) {
