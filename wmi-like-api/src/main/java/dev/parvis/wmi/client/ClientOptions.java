@@ -9,9 +9,18 @@ import java.util.Properties;
 
 /**
  * Where and as whom to connect: the host's address, the host certificate to pin (its PEM file),
- * the user and password, and the socket timeout (a long poll adds its own wait to it).
+ * the user and password, the socket timeout (a long poll adds its own wait to it), and how long a
+ * connection may sit idle before the client replaces it (the server closes idle connections after
+ * two minutes by default).
  */
-public record ClientOptions(String host, int port, Path certificate, String user, String password, Duration timeout) {
+public record ClientOptions(String host, int port, Path certificate, String user, String password, Duration timeout,
+                            Duration idleReconnect) {
+    public static final Duration DEFAULT_IDLE_RECONNECT = Duration.ofSeconds(90);
+
+    public ClientOptions(String host, int port, Path certificate, String user, String password, Duration timeout) {
+        this(host, port, certificate, user, password, timeout, DEFAULT_IDLE_RECONNECT);
+    }
+
     /** The management directory inside a host's data directory. */
     public static final String MANAGEMENT_DIR = "management";
     /** The file the host writes its listening address to ("host:port"). */
@@ -25,11 +34,15 @@ public record ClientOptions(String host, int port, Path certificate, String user
     }
 
     public ClientOptions withCredential(String user, String password) {
-        return new ClientOptions(host, port, certificate, user, password, timeout);
+        return new ClientOptions(host, port, certificate, user, password, timeout, idleReconnect);
     }
 
     public ClientOptions withAddress(String host, int port) {
-        return new ClientOptions(host, port, certificate, user, password, timeout);
+        return new ClientOptions(host, port, certificate, user, password, timeout, idleReconnect);
+    }
+
+    public ClientOptions withIdleReconnect(Duration idle) {
+        return new ClientOptions(host, port, certificate, user, password, timeout, idle);
     }
 
     /**

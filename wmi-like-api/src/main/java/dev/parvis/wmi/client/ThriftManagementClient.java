@@ -38,16 +38,20 @@ import org.apache.thrift.transport.layered.TFramedTransport;
 /**
  * The management API over Thrift: one TLS connection (the host certificate pinned, its name
  * checked), logged in as the options' user. Calls on one client are serialized; each event
- * subscription gets a connection of its own so its long polls never hold up other calls.
+ * subscription gets a connection of its own so its long polls never hold up other calls. A
+ * connection left idle longer than {@link ClientOptions#idleReconnect()} (the server closes idle
+ * ones after two minutes) is replaced before the next call, with the session token, so a
+ * long-lived client (the shell) needs no care.
  */
 public final class ThriftManagementClient implements ManagementClient {
     /** Largest answer frame this client reads. */
     public static final int MAX_FRAME = 64 << 20;
 
     private final ClientOptions options;
-    private final SSLSocket socket;
-    private final ManagementApi.Client api;
     private final SessionInfo session;
+    private SSLSocket socket;
+    private ManagementApi.Client api;
+    private long lastUse = System.nanoTime();
 
     private ThriftManagementClient(ClientOptions options, SSLSocket socket, ManagementApi.Client api, SessionInfo session) {
         this.options = options;
@@ -110,10 +114,18 @@ public final class ThriftManagementClient implements ManagementClient {
     }
 
     private synchronized <T> T call(Call<T> call) {
+        if (System.nanoTime() - lastUse > options.idleReconnect().toNanos()) {
+            ThriftManagementClient fresh = connect(options, session.getToken());
+            closeQuietly(socket);
+            socket = fresh.socket;
+            api = fresh.api;
+        }
         try {
             return call.run();
         } catch (TException e) {
             throw fromWire(e);
+        } finally {
+            lastUse = System.nanoTime();
         }
     }
 
@@ -131,17 +143,17 @@ public final class ThriftManagementClient implements ManagementClient {
 
     @Override
     public List<CimInstance> query(String wql) {
-        return call(() -> api.query(wql)).stream().map(WireValues::fromWire).toList();
+        return call(() -> api().query(wql)).stream().map(WireValues::fromWire).toList();
     }
 
     @Override
     public CimInstance get(ObjectPath path) {
-        return WireValues.fromWire(call(() -> api.getInstance(path.toString())));
+        return WireValues.fromWire(call(() -> api().getInstance(path.toString())));
     }
 
     @Override
     public MethodResult invoke(ObjectPath target, String method, Map<String, CimValue> in) {
-        return WireValues.fromWire(call(() -> api.invokeMethod(target.toString(), method, WireValues.toWire(in))));
+        return WireValues.fromWire(call(() -> api().invokeMethod(target.toString(), method, WireValues.toWire(in))));
     }
 
     @Override
@@ -149,7 +161,7 @@ public final class ThriftManagementClient implements ManagementClient {
         ThriftManagementClient own = resume(options, session.getToken());
         String id;
         try {
-            id = own.call(() -> own.api.subscribe(eventWql));
+            id = own.call(() -> own.api().subscribe(eventWql));
         } catch (RuntimeException e) {
             own.close();
             throw e;
@@ -157,7 +169,7 @@ public final class ThriftManagementClient implements ManagementClient {
         return new EventSubscription() {
             @Override
             public EventBatch poll(int max, Duration timeout) {
-                dev.parvis.wmi.thrift.gen.EventBatch b = own.call(() -> own.api.poll(id, max, (int) timeout.toMillis()));
+                dev.parvis.wmi.thrift.gen.EventBatch b = own.call(() -> own.api().poll(id, max, (int) timeout.toMillis()));
                 List<CimEvent> events = b.getEvents().stream().map(WireValues::fromWire).toList();
                 return new EventBatch(events, b.getDropped());
             }
@@ -166,7 +178,7 @@ public final class ThriftManagementClient implements ManagementClient {
             public void close() {
                 try {
                     own.call(() -> {
-                        own.api.unsubscribe(id);
+                        own.api().unsubscribe(id);
                         return null;
                     });
                 } catch (CimException | ConnectionException e) {
@@ -198,8 +210,13 @@ public final class ThriftManagementClient implements ManagementClient {
         return session.getHostName();
     }
 
+    /** The current connection's stub (it changes when an idle connection is replaced). */
+    private synchronized ManagementApi.Client api() {
+        return api;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         closeQuietly(socket);
     }
 }

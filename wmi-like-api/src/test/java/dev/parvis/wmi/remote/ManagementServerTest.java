@@ -148,6 +148,22 @@ class ManagementServerTest {
     }
 
     @Test
+    void aClientReplacesAConnectionTheServerClosedForIdleness() throws Exception {
+        ServerLimits d = ServerLimits.defaults();
+        ServerLimits quick = new ServerLimits(d.maxConnections(), d.workers(), d.maxFrameBytes(), d.maxStringBytes(),
+                d.maxContainerElements(), d.maxNesting(), d.subscriptionsPerConnection(), Duration.ofMillis(300), d.handshakeTimeout(),
+                d.loginFailures());
+        try (ServerFixture idle = new ServerFixture(dir.resolve("idle"), quick);
+             ManagementClient c = ThriftManagementClient.connect(idle.options("reader", ServerFixture.READER_PASSWORD)
+                     .withIdleReconnect(Duration.ofMillis(200)))) {
+            assertEquals(1, c.query("SELECT * FROM Msvm_ComputerSystem").size());
+            Thread.sleep(1000);
+            assertEquals(1, c.query("SELECT * FROM Msvm_ComputerSystem").size(), "served on a fresh connection");
+            assertTrue(idle.auditLines().stream().anyMatch(l -> l.contains("call=resume") && l.contains("ok (reader)")));
+        }
+    }
+
+    @Test
     void aSessionTokenAuthenticatesAnotherConnectionAndAForgedOneIsRefused() {
         try (ThriftManagementClient first = ThriftManagementClient.connect(fx.options("reader", ServerFixture.READER_PASSWORD));
              ThriftManagementClient second = ThriftManagementClient.resume(fx.options("x", "y"), first.token())) {
