@@ -29,14 +29,26 @@ import java.util.Optional;
  * the first administrator's generated password.
  */
 public final class ManagementHost implements AutoCloseable {
-    /** How to run it. Storage directories default to {@code <data>/storage}. */
-    public record Options(Path dataDir, InetSocketAddress listen, List<Path> storageDirs, Path guestsDir, ServerLimits limits) {
+    /**
+     * How to run it. Storage directories default to {@code <data>/storage}; {@code disks} is the
+     * host's virtual disk service ({@link VirtualDiskService#UNAVAILABLE} until VHDX support lands).
+     */
+    public record Options(Path dataDir, InetSocketAddress listen, List<Path> storageDirs, Path guestsDir, ServerLimits limits,
+                          VirtualDiskService disks) {
+        public Options(Path dataDir, InetSocketAddress listen, List<Path> storageDirs, Path guestsDir, ServerLimits limits) {
+            this(dataDir, listen, storageDirs, guestsDir, limits, VirtualDiskService.UNAVAILABLE);
+        }
+
         public static Options of(Path dataDir, Path guestsDir, InetSocketAddress listen) {
             return new Options(dataDir, listen, List.of(dataDir.resolve("storage")), guestsDir, ServerLimits.defaults());
         }
 
         public Options withLimits(ServerLimits l) {
-            return new Options(dataDir, listen, storageDirs, guestsDir, l);
+            return new Options(dataDir, listen, storageDirs, guestsDir, l, disks);
+        }
+
+        public Options withDisks(VirtualDiskService d) {
+            return new Options(dataDir, listen, storageDirs, guestsDir, limits, d);
         }
     }
 
@@ -79,7 +91,7 @@ public final class ManagementHost implements AutoCloseable {
         HostCertificate certificate = HostCertificate.loadOrCreate(dir, hostName);
         AuditLog audit = new AuditLog(dir.resolve("audit.log"));
         HostInfo info = new HostInfo(hostName, new dev.parvis.wmi.storage.StorageDirectories(options.storageDirs()), options.guestsDir(),
-                VirtualDiskService.UNAVAILABLE);
+                options.disks());
         ManagementModel model = new ManagementModel(service, info);
         ManagementServer server = ManagementServer.start(model, users, certificate, audit, options.listen(), options.limits());
         InetSocketAddress bound = server.address();
