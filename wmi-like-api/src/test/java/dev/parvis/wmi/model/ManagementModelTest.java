@@ -224,6 +224,32 @@ class ManagementModelTest {
     }
 
     @Test
+    void withADiskServiceCreateVirtualHardDiskRunsAsAJobOnTheConfinedPath() throws Exception {
+        dev.parvis.root.storage.VirtualDiskService disks = org.mockito.Mockito.mock(dev.parvis.root.storage.VirtualDiskService.class);
+        when(disks.supported()).thenReturn(true);
+        org.mockito.Mockito.doAnswer(i -> {
+            ((RequestProgress) i.getArgument(1)).report(50);
+            return null;
+        }).when(disks).create(any(), any());
+        try (ManagementModel withDisks = mocked.model(tmp.resolve("d"), disks)) {
+            InProcessClient c = new InProcessClient(withDisks, Caller.HOST);
+            ObjectPath ims = ObjectPaths.hostService("Msvm_ImageManagementService", "vhdsvc", "testhost");
+            String file = tmp.resolve("d/storage/sub/../new.vhdx").toString();
+            CimInstance disk = CimInstance.builder("Msvm_VirtualHardDiskSettingData").set("Path", file).set("Type", 3)
+                    .set("MaxInternalSize", 1L << 30).build();
+            CimInstance job = c.awaitJob(c.invoke(ims, "CreateVirtualHardDisk",
+                    Map.of("VirtualDiskSettingData", new CimValue.Instances(List.of(disk)))), Duration.ofSeconds(5));
+            assertEquals(7L, job.integer("JobState").orElseThrow());
+            ArgumentCaptor<dev.parvis.root.storage.VirtualDiskSettings> settings =
+                    ArgumentCaptor.forClass(dev.parvis.root.storage.VirtualDiskSettings.class);
+            verify(disks).create(settings.capture(), any());
+            assertEquals(tmp.resolve("d/storage").toRealPath().resolve("new.vhdx"), settings.getValue().path());
+            assertEquals(dev.parvis.root.storage.VirtualDiskSettings.Type.DYNAMIC, settings.getValue().type());
+            assertEquals(1L << 30, settings.getValue().maxInternalSize());
+        }
+    }
+
+    @Test
     void aReaderMayQueryButNotInvoke() {
         InProcessClient reader = new InProcessClient(model, new Caller("bob", Role.READER));
         assertEquals(3, reader.query("SELECT * FROM Msvm_ComputerSystem").size());

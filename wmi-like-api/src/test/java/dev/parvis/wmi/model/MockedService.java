@@ -70,10 +70,13 @@ public final class MockedService {
 
     /** A model over this service with storage directory {@code dir/storage} and guests in {@code dir/guests} (icdaemon present). */
     public ManagementModel model(Path dir) throws java.io.IOException {
+        return model(dir, VirtualDiskService.UNAVAILABLE);
+    }
+
+    public ManagementModel model(Path dir, VirtualDiskService disks) throws java.io.IOException {
         Files.createDirectories(dir.resolve("guests"));
         Files.writeString(dir.resolve("guests/icdaemon.elf"), "elf");
-        HostInfo host = new HostInfo("testhost", new StorageDirectories(List.of(dir.resolve("storage"))), dir.resolve("guests"),
-                VirtualDiskService.UNAVAILABLE);
+        HostInfo host = new HostInfo("testhost", new StorageDirectories(List.of(dir.resolve("storage"))), dir.resolve("guests"), disks);
         return new ManagementModel(service, host);
     }
 }
