@@ -1,17 +1,21 @@
-package dev.parvis.root.cli;
+package dev.parvis.wmi.cli;
 
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.vm.VmEvent;
 import dev.parvis.root.vm.VmHost;
+import dev.parvis.wmi.host.ManagementHost;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** `parvis host`: runs the VM host (automatic start actions) until Ctrl-C or SIGTERM (automatic stop actions). */
+/** `parvis host`: the VM host (automatic start and stop actions) with the management API on TLS. */
 @Command(name = "host", mixinStandardHelpOptions = true,
-        description = "Run the VM host: start VMs per their automatic start action, and on Ctrl-C/SIGTERM apply their automatic stop action.")
+        description = "Run the VM host and its management API (Thrift over TLS) until Ctrl-C or SIGTERM.")
 final class HostCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "data directory (default: PARVIS_DATA_DIR, -Dparvis.data.dir or ~/.parvis)")
     Path dataDir;
@@ -23,15 +27,32 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--pool-mib", defaultValue = "1024", description = "hypervisor page pool in MiB (default: ${DEFAULT-VALUE})")
     long poolMiB;
 
+    @Option(names = "--listen", defaultValue = "127.0.0.1:5989", description = "address of the management API (default: ${DEFAULT-VALUE})")
+    String listen;
+
+    @Option(names = "--storage-dir", description = "a directory remote callers may name files in (repeatable; default: <data>/storage)")
+    List<Path> storageDirs = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
         Path data = dataDir != null ? dataDir : ConfigStore.defaultDataDirectory();
+        int colon = listen.lastIndexOf(':');
+        InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
         VmHost host = VmHost.start(new VmHost.Options(data, guestsDir, poolMiB << 20));
         host.problems().forEach(p -> System.err.println("parvis host: " + p));
         host.service().subscribe(HostCommand::print);
+        ManagementHost.Options options = ManagementHost.Options.of(data, guestsDir, address);
+        if (!storageDirs.isEmpty()) {
+            options = new ManagementHost.Options(data, address, storageDirs, guestsDir, options.limits());
+        }
+        ManagementHost api = ManagementHost.start(host.service(), options);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(api::close));
         host.service().list().forEach(vm -> System.out.printf("parvis host: %s is %s%n", vm.name(), vm.state().displayName()));
+        System.out.printf("parvis host: management API on %s:%d (TLS; certificate %s; audit log %s)%n",
+                api.address().getHostString(), api.address().getPort(), api.certificate(), api.auditLog());
+        api.createdCredential().ifPresent(c -> System.out.println(
+                "parvis host: first administrator credential written to " + c + " (readable by its owner only)"));
         System.out.println("parvis host: running " + host.service().list().size() + " VM(s) from " + data + "; Ctrl-C to stop");
-        // The shutdown hook VmHost registered applies the automatic stop actions on Ctrl-C / SIGTERM.
         new CountDownLatch(1).await();
         return 0;
     }
