@@ -1,15 +1,28 @@
 package dev.parvis.shell;
 
+import dev.parvis.root.config.ConfigStore;
 import dev.parvis.shell.command.CommandTable;
 import dev.parvis.shell.commands.UtilityCommands;
 import dev.parvis.shell.engine.ExecutionBudget;
 import dev.parvis.shell.engine.ShellHost;
 import dev.parvis.shell.engine.ShellSession;
+import dev.parvis.shell.hyperv.HostConnections;
+import dev.parvis.shell.hyperv.HyperVCommands;
+import dev.parvis.shell.hyperv.LocalHost;
+import dev.parvis.shell.jobs.JobCommands;
+import dev.parvis.shell.jobs.JobSessions;
+import dev.parvis.shell.jobs.ShellJobs;
 
-/** Assembles a shell session: the host, the budget, and every command module with its views. */
+/**
+ * Assembles a shell session: the host, the budget, every command module with its views, the
+ * connections to hosts (by default: the local host service, or an in-process host, on the default
+ * data directory, connected on first use) and the background jobs.
+ */
 public final class SessionBuilder {
     private final ShellHost host;
     private long maxSteps;
+    private HostConnections hosts;
+    private ShellJobs jobs;
 
     public SessionBuilder(ShellHost host) {
         this.host = host;
@@ -21,10 +34,33 @@ public final class SessionBuilder {
         return this;
     }
 
+    /** The hosts the Hyper-V commands reach (shared by the sessions of one shell: jobs, the prompt). */
+    public SessionBuilder hosts(HostConnections connections) {
+        this.hosts = connections;
+        return this;
+    }
+
+    public SessionBuilder jobs(ShellJobs j) {
+        this.jobs = j;
+        return this;
+    }
+
+    /** The default connections: the data directory's host service when it runs, else a host in this process. */
+    public static HostConnections defaultHosts() {
+        return new HostConnections(() -> LocalHost.connect(LocalHost.Options.defaults()), ConfigStore.defaultDataDirectory());
+    }
+
     public ShellSession build() {
-        CommandTable commands = UtilityCommands.register(new CommandTable());
+        CommandTable commands = HyperVCommands.register(UtilityCommands.register(new CommandTable()));
+        JobCommands.all().forEach(commands::add);
         ShellSession session = new ShellSession(host, commands, new ExecutionBudget(maxSteps));
         UtilityCommands.registerViews(session.views());
+        JobCommands.registerViews(session.views());
+        HostConnections h = hosts != null ? hosts : defaultHosts();
+        ShellJobs j = jobs != null ? jobs : new ShellJobs();
+        HyperVCommands.install(session, h);
+        session.addService(ShellJobs.class, j);
+        session.addService(JobSessions.class, new JobSessions(jobHost -> new SessionBuilder(jobHost).maxSteps(maxSteps).hosts(h).jobs(j).build()));
         return session;
     }
 }

@@ -32,6 +32,15 @@ public interface CommandContext {
      */
     boolean shouldProcess(String target, String action);
 
+    /**
+     * Asks a yes/no question that -Confirm does not cover (Stop-VM: "turn it off instead?"): true
+     * for yes. Without a person to ask, it fails with {@code unattended} as the error message.
+     */
+    boolean shouldContinue(String question, String unattended);
+
+    /** Shows the progress of a long operation on the host (a bar at the prompt); {@code done} removes it. */
+    void progress(String activity, String status, int percent, boolean done);
+
     /** Runs {@code block} in the caller's scope with {@code $_} set; returns its output. */
     List<Object> invoke(ScriptBlock block, Object dollarUnder, List<?> args);
 

@@ -22,11 +22,14 @@ final class InteractiveShell {
     private final Terminal terminal;
     private final Path historyFile;
     private final String banner;
+    private final String startup;
 
-    InteractiveShell(Terminal terminal, Path historyFile, String banner) {
+    /** {@code startup}, when not null, runs before the first prompt (the demo VM). */
+    InteractiveShell(Terminal terminal, Path historyFile, String banner, String startup) {
         this.terminal = terminal;
         this.historyFile = historyFile;
         this.banner = banner;
+        this.startup = startup;
     }
 
     int run(Function<TerminalHost, ShellSession> sessions) {
@@ -50,6 +53,9 @@ final class InteractiveShell {
                     eval.interrupt();
                 }
             });
+            if (startup != null) {
+                eval.run(() -> session.run(SourceText.interactive(startup)));
+            }
             terminal.writer().println(banner);
             terminal.writer().flush();
             while (true) {

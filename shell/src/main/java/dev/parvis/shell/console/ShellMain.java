@@ -4,6 +4,8 @@ import dev.parvis.shell.SessionBuilder;
 import dev.parvis.shell.engine.RunResult;
 import dev.parvis.shell.engine.ShellHost;
 import dev.parvis.shell.engine.ShellSession;
+import dev.parvis.shell.hyperv.HostConnections;
+import dev.parvis.shell.jobs.ShellJobs;
 import dev.parvis.shell.syntax.SourceText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +28,16 @@ public final class ShellMain {
     private ShellMain() {
     }
 
+    /** The demo VM {@code -Demo} makes sure of: created on first use, started, through the same commands a user types. */
+    static final String DEMO = "if (-not (Get-VM -Name demo -ErrorAction SilentlyContinue)) { New-VM -Name demo -MemoryStartupBytes 16MB | Out-Null }\n"
+            + "if ((Get-VM -Name demo).State -ne 'Running') { Start-VM -Name demo }";
+
     public static void main(String[] args) {
-        System.exit(run(args, SessionBuilder::new));
+        int code;
+        try (HostConnections hosts = SessionBuilder.defaultHosts(); ShellJobs jobs = new ShellJobs()) {
+            code = run(args, host -> new SessionBuilder(host).hosts(hosts).jobs(jobs));
+        }
+        System.exit(code);
     }
 
     /** Runs the shell with {@code args}; {@code sessions} makes the session for a host. */
@@ -45,10 +55,11 @@ public final class ShellMain {
             }
             return runCommand(String.join(" ", a.subList(1, a.size())), sessions);
         }
-        if (!a.isEmpty()) {
+        boolean demo = !a.isEmpty() && a.get(0).equalsIgnoreCase("-Demo");
+        if (!a.isEmpty() && !demo) {
             return usage("unknown argument '" + a.get(0) + "'");
         }
-        return interactive(sessions);
+        return interactive(sessions, demo);
     }
 
     private static int runFile(Path file, List<String> args, java.util.function.Function<ShellHost, SessionBuilder> sessions) {
@@ -75,9 +86,9 @@ public final class ShellMain {
         }
     }
 
-    private static int interactive(java.util.function.Function<ShellHost, SessionBuilder> sessions) {
+    private static int interactive(java.util.function.Function<ShellHost, SessionBuilder> sessions, boolean demo) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).nativeSignals(true).build()) {
-            return new InteractiveShell(terminal, historyFile(), BANNER).run(host -> sessions.apply(host).build());
+            return new InteractiveShell(terminal, historyFile(), BANNER, demo ? DEMO : null).run(host -> sessions.apply(host).build());
         } catch (IOException e) {
             System.err.println("parvis shell: cannot open the terminal: " + e.getMessage());
             return 1;
@@ -98,7 +109,7 @@ public final class ShellMain {
 
     private static int usage(String why) {
         System.err.println("parvis: " + why);
-        System.err.println("usage: ./parvis                      the interactive shell");
+        System.err.println("usage: ./parvis shell [-Demo]          the interactive shell (-Demo: start the demo VM first)");
         System.err.println("       ./parvis -File script.ps1 [args...]");
         System.err.println("       ./parvis -Command \"Get-VM | Format-Table\"");
         return 2;

@@ -68,6 +68,22 @@ final class TerminalHost implements ShellHost {
     }
 
     @Override
+    public String readSecret(String prompt) {
+        if (reader == null) {
+            return null;
+        }
+        clearProgress();
+        reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        try {
+            return reader.readLine(prompt, '*');
+        } catch (UserInterruptException | EndOfFileException e) {
+            return null;
+        } finally {
+            reader.setVariable(LineReader.DISABLE_HISTORY, false);
+        }
+    }
+
+    @Override
     public synchronized void progress(String activity, String status, int percent, boolean done) {
         if (done) {
             clearProgress();

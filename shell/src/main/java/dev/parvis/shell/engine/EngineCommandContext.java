@@ -89,6 +89,30 @@ final class EngineCommandContext implements CommandContext {
         return !ask || confirm(target, action);
     }
 
+    @Override
+    public boolean shouldContinue(String question, String unattended) {
+        ShellHost host = frame.session().host();
+        if (!host.interactive()) {
+            throw new RuntimeError(unattended, ErrorCategory.INVALID_OPERATION, "ConfirmationNeeded");
+        }
+        frame.session().beforeHostWrite();
+        while (true) {
+            String answer = host.readLine("\n" + question + "\n[Y] Yes  [N] No (default is \"N\"): ");
+            String a = answer == null ? "n" : answer.trim().toLowerCase(Locale.ROOT);
+            if (a.equals("y") || a.equals("yes")) {
+                return true;
+            }
+            if (a.isEmpty() || a.equals("n") || a.equals("no")) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public void progress(String activity, String status, int percent, boolean done) {
+        frame.session().host().progress(activity, status, percent, done);
+    }
+
     private boolean confirm(String target, String action) {
         if (yesToAll) {
             return true;

@@ -22,6 +22,11 @@ public interface ShellHost {
     /** Asks the user for a line; null when nobody can answer (not interactive, end of input). */
     String readLine(String prompt);
 
+    /** Asks for a secret (a password): not echoed where the host can help it; null when nobody can answer. */
+    default String readSecret(String prompt) {
+        return readLine(prompt);
+    }
+
     /** Shows the progress of a long operation; {@code percent} 0..100, {@code done} removes the bar. */
     default void progress(String activity, String status, int percent, boolean done) {
     }

@@ -149,6 +149,31 @@ public final class ShellSession {
         return out.items();
     }
 
+    /**
+     * Runs {@code text} as a script block of its own scope with {@code args} as its positional
+     * arguments ($args or its param block); returns its output. Errors go to the host and $Error.
+     */
+    public List<Object> invoke(String text, List<Object> args) {
+        budget.reset();
+        CollectingPipe out = new CollectingPipe();
+        List<InvocationArgument> bound = new ArrayList<>();
+        for (Object a : args) {
+            bound.add(InvocationArgument.positional(a, null));
+        }
+        try {
+            ScriptBlockAst ast = ScriptParser.parse(SourceText.interactive(text));
+            new PipelineRun(List.of(new ScriptStage(interpreter, new Frame(this, global), ast, bound, false, true, Map.of())),
+                    out, budget).run();
+        } catch (ParseException e) {
+            report(parseError(e).record());
+        } catch (RuntimeError e) {
+            report(e.record());
+        } catch (ControlFlow e) {
+            // exit/break at the top end the run
+        }
+        return out.items();
+    }
+
     /** Stops the running pipeline (Ctrl-C); safe from any thread. */
     public void cancel() {
         budget.cancel();

@@ -54,7 +54,19 @@ public final class PSObject {
 
     public Object get(String name) {
         Property p = properties.get(name.toLowerCase(Locale.ROOT));
-        return p == null ? null : p.value();
+        return p == null ? null : resolve(p.value());
+    }
+
+    /** A property whose value is read when asked for (a job's State): the supplier must be cheap and thread-safe. */
+    public PSObject addLive(String name, java.util.function.Supplier<Object> value) {
+        return add(name, new Live(value));
+    }
+
+    private record Live(java.util.function.Supplier<Object> value) {
+    }
+
+    private static Object resolve(Object v) {
+        return v instanceof Live l ? l.value().get() : v;
     }
 
     /** Sets an existing property; fails like PowerShell when the object has no such property. */
@@ -76,7 +88,7 @@ public final class PSObject {
     /** Properties in order (name as written, value). */
     public List<Map.Entry<String, Object>> entries() {
         List<Map.Entry<String, Object>> out = new ArrayList<>(properties.size());
-        properties.values().forEach(p -> out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(p.name(), p.value())));
+        properties.values().forEach(p -> out.add(new java.util.AbstractMap.SimpleEntry<>(p.name(), resolve(p.value()))));
         return out;
     }
 
@@ -95,7 +107,7 @@ public final class PSObject {
     /** A shallow copy with the same type names. */
     public PSObject copy() {
         PSObject c = new PSObject(typeNames, display);
-        properties.values().forEach(p -> c.add(p.name(), p.value()));
+        properties.values().forEach(p -> c.add(p.name(), resolve(p.value())));
         return c;
     }
 
@@ -115,7 +127,8 @@ public final class PSObject {
         StringBuilder b = new StringBuilder("@{");
         String sep = "";
         for (Property p : properties.values()) {
-            String value = p.value() instanceof PSObject o ? o.text(depth + 1) : Conversions.toShortString(p.value());
+            Object v = resolve(p.value());
+            String value = v instanceof PSObject o ? o.text(depth + 1) : Conversions.toShortString(v);
             b.append(sep).append(p.name()).append('=').append(value);
             sep = "; ";
             if (b.length() > 4096) {

@@ -1,0 +1,145 @@
+package dev.parvis.shell.jobs;
+
+import dev.parvis.shell.runtime.EnumValue;
+import dev.parvis.shell.runtime.ErrorRecord;
+import dev.parvis.shell.runtime.PSObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A background job (-AsJob): runs on its own thread, keeps its output and errors until received,
+ * and reports its state (Running, Completed, Failed) and progress. The object scripts hold reads
+ * the state live.
+ */
+public final class ShellJob {
+    public static final String TYPE = "System.Management.Automation.PSRemotingJob";
+
+    /** What a job's work writes to. */
+    public interface Output {
+        void write(Object value);
+
+        void error(ErrorRecord error);
+
+        void progress(int percent);
+
+        /** True once Remove-Job -Force or the session's end asked the job to stop. */
+        boolean stopping();
+    }
+
+    private final int id;
+    private final String name;
+    private final String command;
+    private final String location;
+    private final List<Object> output = new ArrayList<>();
+    private final List<ErrorRecord> errors = new ArrayList<>();
+    private volatile String state = "NotStarted";
+    private volatile int percent;
+    private volatile boolean stopping;
+    private final PSObject object;
+
+    ShellJob(int id, String name, String command, String location) {
+        this.id = id;
+        this.name = name == null || name.isBlank() ? "Job" + id : name;
+        this.command = command;
+        this.location = location;
+        this.object = PSObject.of(TYPE, name).add("Id", id).add("Name", name).add("PSJobTypeName", "VMJob")
+                .addLive("State", () -> new EnumValue("System.Management.Automation.JobState", state, code(state)))
+                .addLive("HasMoreData", this::hasMoreData).add("Location", location).add("Command", command)
+                .addLive("Progress", () -> percent);
+        JobRegistryLink.link(object, this);
+    }
+
+    private static int code(String state) {
+        return switch (state) {
+            case "Running" -> 1;
+            case "Completed" -> 2;
+            case "Failed" -> 3;
+            case "Stopped" -> 4;
+            default -> 0;
+        };
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String state() {
+        return state;
+    }
+
+    public PSObject object() {
+        return object;
+    }
+
+    public boolean finished() {
+        return state.equals("Completed") || state.equals("Failed") || state.equals("Stopped");
+    }
+
+    synchronized boolean hasMoreData() {
+        return !output.isEmpty() || !errors.isEmpty();
+    }
+
+    /** Takes (or, with {@code keep}, copies) the output and errors gathered so far. */
+    synchronized Results take(boolean keep) {
+        Results r = new Results(List.copyOf(output), List.copyOf(errors));
+        if (!keep) {
+            output.clear();
+            errors.clear();
+        }
+        return r;
+    }
+
+    record Results(List<Object> output, List<ErrorRecord> errors) {
+    }
+
+    void run(java.util.function.Consumer<Output> work) {
+        state = "Running";
+        Output out = new Output() {
+            @Override
+            public void write(Object value) {
+                synchronized (ShellJob.this) {
+                    output.add(value);
+                }
+            }
+
+            @Override
+            public void error(ErrorRecord error) {
+                synchronized (ShellJob.this) {
+                    errors.add(error);
+                }
+            }
+
+            @Override
+            public void progress(int p) {
+                percent = p;
+            }
+
+            @Override
+            public boolean stopping() {
+                return stopping;
+            }
+        };
+        try {
+            work.accept(out);
+            state = errors.isEmpty() ? "Completed" : "Failed";
+        } catch (dev.parvis.shell.runtime.RuntimeError e) {
+            out.error(e.record());
+            state = "Failed";
+        } catch (RuntimeException e) {
+            out.error(new ErrorRecord("The job failed: " + e, "RuntimeException", dev.parvis.shell.runtime.ErrorCategory.NOT_SPECIFIED,
+                    "JobFailed", null, null, null));
+            state = "Failed";
+        }
+        if (stopping) {
+            state = "Stopped";
+        }
+    }
+
+    void stop() {
+        stopping = true;
+    }
+}

@@ -1,0 +1,2 @@
+/** Background jobs: -AsJob and Start-Job, with Get-Job, Wait-Job, Receive-Job and Remove-Job. */
+package dev.parvis.shell.jobs;
