@@ -1,0 +1,108 @@
+package dev.parvis.e2e.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parvis.shell.engine.BufferHost;
+import dev.parvis.shell.engine.RunResult;
+import dev.parvis.shell.engine.ShellSession;
+import dev.parvis.shell.hyperv.HostConnections;
+import dev.parvis.shell.jobs.ShellJobs;
+import dev.parvis.shell.syntax.SourceText;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real .ps1 scripts against live hosts: lifecycle.ps1 creates, configures, starts, queries, pipes,
+ * formats, saves, restores, pauses, resumes, copies a file into, stops (as a job) and removes VMs
+ * that boot the gcc-built icdaemon guest. It prints the same on the shell's own host and, over the
+ * management API's TLS client, on a second host process on loopback (Enter-PSSession).
+ */
+class ShellScriptsOnHostsTest {
+    @TempDir
+    Path temp;
+
+    private static String resource(String name) throws IOException {
+        try (var in = ShellScriptsOnHostsTest.class.getResourceAsStream("/shell/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String runLifecycle(ShellSession session, BufferHost host) throws IOException {
+        host.clear();
+        RunResult r = session.runScript(new SourceText("/shell/lifecycle.ps1", resource("lifecycle.ps1")), List.of());
+        assertEquals("", host.errors(), "errors from lifecycle.ps1; output:\n" + host.output());
+        assertEquals(0, r.exitCode());
+        return host.output();
+    }
+
+    @Test
+    void lifecycleScriptGivesTheSameOutputLocallyAndOverRemoting() throws Exception {
+        Path local = temp.resolve("local");
+        Path remote = temp.resolve("remote");
+        for (Path d : List.of(local, remote)) {
+            Files.createDirectories(d.resolve("storage"));
+            Files.writeString(d.resolve("storage").resolve("shell-e2e.txt"), "copied by the shell's end-to-end test\n");
+        }
+        String expected = resource("lifecycle.expected");
+        try (HostConnections hosts = ShellHosts.inProcess(local); ShellJobs jobs = new ShellJobs();
+             ShellHosts.HostProcess second = new ShellHosts.HostProcess(remote)) {
+            BufferHost host = new BufferHost();
+            ShellSession session = ShellHosts.session(host, hosts, jobs);
+
+            String localOut = runLifecycle(session, host);
+            assertEquals(expected.strip(), localOut.strip(), "local output");
+            assertTrue(session.errors().isEmpty(), session.errors().toString());
+
+            host.clear();
+            session.run(SourceText.interactive("Register-VMHost -ComputerName hv2 -DataDirectory '" + remote + "'; Enter-PSSession hv2"));
+            assertEquals("", host.errors());
+            assertEquals("[hv2]: PS> ", session.prompt());
+            String remoteOut = runLifecycle(session, host);
+            assertEquals(localOut, remoteOut, "the same script over remoting");
+
+            host.clear();
+            session.run(SourceText.interactive("Exit-PSSession; (Get-VMHost).User; (Get-VMHost -ComputerName hv2).Role"));
+            assertEquals("", host.errors());
+            List<String> lines = host.output().lines().toList();
+            assertEquals(System.getProperty("user.name"), lines.get(0), "the local host, in-process, acts as this user");
+            assertEquals("administrator", lines.get(1), "the remote host logs the shell in as its first administrator");
+            assertTrue(Files.readString(second.dataDir.resolve("management").resolve("audit.log")).contains("RequestStateChange"),
+                    "the remote host's audit log shows the shell's calls");
+        }
+    }
+
+    @Test
+    void errorsFromTheHostAreRecordsThatNameTheCommand() throws Exception {
+        try (HostConnections hosts = ShellHosts.inProcess(temp.resolve("errors")); ShellJobs jobs = new ShellJobs()) {
+            BufferHost host = new BufferHost();
+            ShellSession session = ShellHosts.session(host, hosts, jobs);
+            session.run(SourceText.interactive("Start-VM -Name nosuchvm"));
+            assertTrue(host.errors().startsWith("Start-VM : Hyper-V was unable to find a virtual machine with name \"nosuchvm\".\nAt line:1 char:1"),
+                    host.errors());
+            assertEquals("InvalidParameter,Parvis.Commands.StartVM", session.errors().get(0).fullyQualifiedErrorId());
+            host.clear();
+            session.run(SourceText.interactive("New-VM -Name bad -GuestImage no-such-guest"));
+            assertTrue(host.errors().contains("GuestImage 'no-such-guest' is not a built guest"), host.errors());
+            host.clear();
+            session.run(SourceText.interactive("try { Get-VM -Name ghost -ErrorAction Stop } catch { \"caught $($_.CategoryInfo.Category)\" }"));
+            assertEquals("caught InvalidArgument", host.output().strip());
+        }
+    }
+
+    @Test
+    void disksWaitForTheHostsVirtualDiskSupport() throws Exception {
+        try (HostConnections hosts = ShellHosts.inProcess(temp.resolve("disks")); ShellJobs jobs = new ShellJobs()) {
+            BufferHost host = new BufferHost();
+            ShellSession session = ShellHosts.session(host, hosts, jobs);
+            session.run(SourceText.interactive("New-VHD -Path d1.vhdx -SizeBytes 64MB"));
+            assertTrue(host.errors().startsWith("New-VHD : virtual hard disks are not supported on this host yet"), host.errors());
+            assertEquals("NotSupported,Parvis.Commands.NewVHD", session.errors().get(0).fullyQualifiedErrorId());
+        }
+    }
+}
