@@ -92,8 +92,8 @@ final class GuestCommands {
 
     private static CommandDefinition setIc(String name, boolean enable) {
         return new IcCommand(icBase(name, (enable ? "Enables" : "Disables") + " integration services of a virtual machine.",
-                        (enable ? "Turns on" : "Turns off") + " the named services (all five when no -Name) in the VM's settings; a "
-                                + "running VM's services follow at its next start.")
+                        (enable ? "Turns on" : "Turns off") + " the named services (all five when no -Name) in the VM's settings; "
+                                + "the VM must be off.")
                 .parameter(HyperVParameters.PASSTHRU)
                 .changesState()
                 .example(name + " -VMName demo -Name 'Time Synchronization'", (enable ? "Enables" : "Disables") + " time synchronization for demo.")
