@@ -55,10 +55,7 @@ public final class ExportCsv implements CommandDefinition {
     @Override
     public CommandProcessor create(BoundParameters p, CommandContext ctx) {
         Path path = FileText.path(p.string("Path"));
-        String delimiter = p.string("Delimiter", ",");
-        if (delimiter.length() != 1) {
-            throw new RuntimeError("-Delimiter must be one character.", ErrorCategory.INVALID_ARGUMENT, "BadDelimiter");
-        }
+        char delimiter = CsvDelimiter.of(p);
         return new CommandProcessor() {
             private final List<Object> rows = new ArrayList<>();
 
@@ -73,7 +70,7 @@ public final class ExportCsv implements CommandDefinition {
                 if (rows.isEmpty() || !ctx.shouldProcess(path.toString(), "Export-Csv")) {
                     return;
                 }
-                write(path, rows, delimiter.charAt(0), p.flag("Append"), p.flag("IncludeTypeInformation") && !p.flag("NoTypeInformation"));
+                write(path, rows, delimiter, p.flag("Append"), p.flag("IncludeTypeInformation") && !p.flag("NoTypeInformation"));
             }
         };
     }

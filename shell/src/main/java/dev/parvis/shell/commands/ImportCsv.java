@@ -41,10 +41,7 @@ public final class ImportCsv implements CommandDefinition {
     @Override
     public CommandProcessor create(BoundParameters p, CommandContext ctx) {
         Path path = FileText.path(p.string("Path"));
-        String delimiter = p.string("Delimiter", ",");
-        if (delimiter.length() != 1) {
-            throw new RuntimeError("-Delimiter must be one character.", ErrorCategory.INVALID_ARGUMENT, "BadDelimiter");
-        }
+        char delimiter = CsvDelimiter.of(p);
         return (input, record, out) -> {
             try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
                 r.mark(4096);
@@ -52,7 +49,7 @@ public final class ImportCsv implements CommandDefinition {
                 if (first == null || !first.startsWith("#TYPE")) {
                     r.reset();
                 }
-                CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter.charAt(0)).setHeader().setSkipHeaderRecord(true).get();
+                CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true).get();
                 try (CSVParser csv = CSVParser.builder().setReader(r).setFormat(format).get()) {
                     List<String> names = csv.getHeaderNames();
                     for (CSVRecord row : csv) {
