@@ -8,6 +8,8 @@ import dev.parvis.abi.vmbus.Guid;
  * the channel's packets until the channel closes.
  */
 public interface VmbusDeviceClass {
+    /** The largest guest-to-host packet a device accepts unless it says otherwise (descriptor included). */
+    int DEFAULT_MAX_PACKET_BYTES = 24 * 1024;
 
     /** The device class (interface type) GUID, e.g. {@code DeviceClass.ECHO}. */
     Guid interfaceType();
@@ -28,6 +30,15 @@ public interface VmbusDeviceClass {
     /** The offer's user-defined area, at most 120 bytes, zero-padded on the wire; empty by default. */
     default byte[] userDefined() {
         return new byte[0];
+    }
+
+    /**
+     * The largest guest-to-host packet (descriptor, type header and payload) this device accepts.
+     * The channel's receive buffer has this size (or the inbound ring's, if smaller), whatever ring
+     * the guest offers; a larger packet closes the channel (docs/vmbus.md, "Hostile input").
+     */
+    default int maxPacketBytes() {
+        return DEFAULT_MAX_PACKET_BYTES;
     }
 
     /**

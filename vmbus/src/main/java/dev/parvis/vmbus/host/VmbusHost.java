@@ -10,12 +10,16 @@ import dev.parvis.vmbus.server.ServerConfig;
 import dev.parvis.vmbus.server.VmbusServer;
 import dev.parvis.vmcore.HypervisorServices;
 import dev.parvis.vmcore.RootHypercalls;
+import dev.parvis.vmcore.log.LogBudget;
+import dev.parvis.vmcore.log.LogBudgets;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class VmbusHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmbusHost.class);
+    /** Host failures while serving a child: a line budget per child, so one child cannot flood the log. */
+    private static final LogBudgets FAILURES = LogBudgets.standard();
+    private static final LogBudget PUMP_LOG = LogBudget.standard();
 
     private record Child(VmbusWiring wiring, VmbusServer server, HostEffects effects) {}
 
@@ -36,16 +43,15 @@ public final class VmbusHost implements AutoCloseable {
     /** Children by the root port id their control messages arrive on. */
     private final Map<Long, Child> byPort = new ConcurrentHashMap<>();
     private final Thread pump;
-    /** Children whose control messages wait for room in their SynIC queue; served by the sender thread. */
-    private final java.util.concurrent.LinkedBlockingQueue<HostEffects> backlogged = new java.util.concurrent.LinkedBlockingQueue<>();
-    private final Thread sender;
+    /** Retries of children's undelivered control messages: one pending task per child at most, none sleeps. */
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("parvis-vmbus-retry").daemon(true).factory());
     private volatile boolean closed;
 
     public VmbusHost(HypervisorServices hv) {
         this.hv = hv;
         this.hc = new RootHypercalls(hv.gateway());
         this.pump = Thread.ofPlatform().name("parvis-vmbus-pump").daemon(true).start(this::pumpMessages);
-        this.sender = Thread.ofPlatform().name("parvis-vmbus-sender").daemon(true).start(this::retryBacklogs);
     }
 
     /**
@@ -64,7 +70,7 @@ public final class VmbusHost implements AutoCloseable {
         hc.createPort(partitionId, VmbusWiring.CHILD_EVENT_PORT, root,
                 new PortInfo(HvPortType.EVENT, sint, 0, (short) 0, (short) HvSynic.EVENT_FLAGS_COUNT));
         hc.connectPort(root, w.rootEventConnection(), partitionId, VmbusWiring.CHILD_EVENT_PORT, HvPortType.EVENT);
-        HostEffects effects = new HostEffects(hv, hc, w, flags, backlogged::offer);
+        HostEffects effects = new HostEffects(hv, hc, w, flags, retries);
         VmbusServer server = new VmbusServer(effects, ServerConfig.defaults(vpCount));
         effects.bind(server);
         devices.forEach(server::addDevice);
@@ -86,33 +92,23 @@ public final class VmbusHost implements AutoCloseable {
         return Optional.ofNullable(byPort.get((long) new VmbusWiring(partitionId).rootMessagePort())).map(Child::server);
     }
 
+    /**
+     * The one thread that serves every child's control messages. Whatever one child's message does
+     * to it (any Throwable, an OutOfMemoryError included) fails that child's connection only; the
+     * pump goes on with the next message.
+     */
     private void pumpMessages() {
         while (!closed) {
+            Optional<HvMessage> message;
             try {
-                Optional<HvMessage> message = hv.rootSynic().take(VmbusWiring.ROOT_MESSAGE_SINT, Duration.ofMillis(100));
-                message.ifPresent(this::deliver);
+                message = hv.rootSynic().take(VmbusWiring.ROOT_MESSAGE_SINT, Duration.ofMillis(100));
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                LOG.error("VMBus pump: unexpected failure, continuing", e);
+            } catch (Throwable t) {
+                PUMP_LOG.error(LOG, "VMBus pump: taking a message failed, continuing", t);
+                continue;
             }
-        }
-    }
-
-    /** Retries held-back messages every millisecond until each child's queue has room again. */
-    private void retryBacklogs() {
-        while (!closed) {
-            try {
-                HostEffects effects = backlogged.take();
-                if (!effects.drainBacklog()) {
-                    Thread.sleep(1);
-                    backlogged.offer(effects);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("VMBus sender: unexpected failure, continuing", e);
-            }
+            message.ifPresent(this::deliver);
         }
     }
 
@@ -122,15 +118,30 @@ public final class VmbusHost implements AutoCloseable {
             LOG.debug("VMBus message from unknown port 0x{}", Long.toHexString(message.sender()));
             return;
         }
-        byte[] payload = message.payload();
-        child.server().onMessage(MemorySegment.ofArray(payload), payload.length);
+        try {
+            byte[] payload = message.payload();
+            child.server().onMessage(MemorySegment.ofArray(payload), payload.length);
+        } catch (Throwable t) {
+            failChild(child.server(), child.wiring(), "serving its control message failed", t);
+        }
+    }
+
+    /** Fails one child's VMBus connection after a host-side Throwable while serving it; never throws. */
+    static void failChild(VmbusServer server, VmbusWiring wiring, String what, Throwable cause) {
+        try {
+            FAILURES.of(wiring.partitionId()).error(LOG, "partition {}: VMBus {}; its connection fails",
+                    wiring.partitionId(), what, cause);
+            server.fail(what + ": " + cause);
+        } catch (Throwable again) {
+            // Nothing more can be done for this child; the pump must go on for the others.
+        }
     }
 
     @Override
     public void close() {
         closed = true;
         pump.interrupt();
-        sender.interrupt();
+        retries.shutdownNow();
         for (Child child : List.copyOf(byPort.values())) {
             detach(child.wiring().partitionId());
         }

@@ -258,6 +258,11 @@ final class Gpadls {
         return c;
     }
 
+    /** The pages of a created GPADL, in order (empty when there is none). */
+    long[] gpns(int handle) {
+        return gpadls.get(handle) instanceof GpadlState.Created c ? c.gpns() : new long[0];
+    }
+
     int count() {
         return gpadls.size();
     }

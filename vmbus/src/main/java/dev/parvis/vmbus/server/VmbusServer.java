@@ -68,13 +68,18 @@ public final class VmbusServer {
     private final List<VmbusDeviceClass> devices = new ArrayList<>();
     private final TreeMap<Integer, Offer> offers = new TreeMap<>();
     private final AtomicReferenceArray<ServerChannel> live = new AtomicReferenceArray<>(VmbusConstants.MAX_CHANNELS);
+    private final ControlQueues queues;
     private ConnectionState connection = new Disconnected();
+    /** Receive-buffer bytes of the open channels, bounded by {@code limits.maxReceiveBytes()}. */
+    private long receiveBytes;
+    private long droppedAfterFailure;
 
     public VmbusServer(ServerEffects effects, ServerConfig config) {
         this.effects = effects;
         this.config = config;
         this.errors = new GuestErrorLog(effects, "vmbus: ", config.logBurst(), config.logPerSecond());
         this.gpadls = new Gpadls(effects, errors, config.maxGpadls(), config.maxPendingGpadls());
+        this.queues = new ControlQueues(config.limits());
     }
 
     /** Registers a device; offered at the next REQUEST_OFFERS, or at once if offers were already sent. */
@@ -85,13 +90,34 @@ public final class VmbusServer {
         }
     }
 
-    /** One control message from the guest, {@code length} bytes of {@code message}. Never throws. */
+    /**
+     * One control message from the guest, {@code length} bytes of {@code message}. Held back (copied)
+     * while answers to the guest wait for room in its queue; a guest that goes on posting while it
+     * ignores its answers has its connection failed. No guest input makes this throw.
+     */
     public synchronized void onMessage(MemorySegment message, int length) {
-        try {
-            if (length < 0 || length > message.byteSize() || length > VmbusConstants.MAX_MESSAGE_SIZE) {
-                errors.report("control message of " + length + " bytes (buffer " + message.byteSize() + ")");
-                return;
+        if (length < 0 || length > message.byteSize() || length > VmbusConstants.MAX_MESSAGE_SIZE) {
+            errors.report("control message of " + length + " bytes (buffer " + message.byteSize() + ")");
+            return;
+        }
+        if (connection instanceof ConnectionState.Failed f) {
+            if (droppedAfterFailure++ % 10_000 == 0) {
+                errors.report("control message dropped: the connection failed (" + f.reason() + ")");
             }
+            return;
+        }
+        if (queues.blocked() || queues.hasDeferred()) {
+            if (!queues.defer(message.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE))) {
+                fail("control-message flood: " + queues.deferredCount() + " messages posted while "
+                        + queues.pendingCount() + " answers wait for the guest to read its SINT queue");
+            }
+            return;
+        }
+        process(message, length);
+    }
+
+    private void process(MemorySegment message, int length) {
+        try {
             ChannelMessage parsed;
             try {
                 parsed = ChannelMessage.parse(message, length);
@@ -129,6 +155,90 @@ public final class VmbusServer {
         }
     }
 
+    /**
+     * Delivers the messages the guest's queue refused earlier, in order, then processes the guest
+     * messages held back meanwhile; stops at the first refusal and asks for another retry. Called by
+     * the host after {@link ServerEffects#retryLater}; never throws.
+     */
+    public synchronized void flush() {
+        while (true) {
+            ControlQueues.Outgoing next = queues.nextPending();
+            if (next != null) {
+                if (!effects.sendMessage(next.message(), next.target())) {
+                    effects.retryLater();
+                    return;
+                }
+                queues.delivered();
+                continue;
+            }
+            byte[] held = queues.nextDeferred();
+            if (held == null || connection instanceof ConnectionState.Failed) {
+                return;
+            }
+            process(MemorySegment.ofArray(held), held.length);
+        }
+    }
+
+    /** Sends {@code message}, or queues it behind earlier undelivered ones. */
+    private void send(ChannelMessage message, GuestTarget target) {
+        if (!queues.blocked() && effects.sendMessage(message, target)) {
+            return;
+        }
+        if (!queues.hold(new ControlQueues.Outgoing(message, target))) {
+            fail(queues.pendingCount() + " messages for the guest are undelivered: it does not read its SINT queue");
+            return;
+        }
+        if (queues.pendingCount() == 1) {
+            effects.retryLater();
+        }
+    }
+
+    /**
+     * Fails the connection: every channel closes, every GPADL view and signal path is released,
+     * queued messages are dropped, and later guest messages are ignored until {@link #close}. Used
+     * when the guest breaks the server's bounds and when serving it failed on the host (any
+     * Throwable on a thread that serves several children ends here, for the offending child only).
+     */
+    public synchronized void fail(String reason) {
+        if (connection instanceof ConnectionState.Failed) {
+            return;
+        }
+        errors.report("connection failed: " + reason);
+        teardownAll("connection failed: " + reason);
+        connection = new ConnectionState.Failed(reason);
+    }
+
+    /**
+     * Whether answers wait for room in the guest's queue. Guest messages are then held back; a
+     * transport that serves only this child (the loopback) stops feeding them meanwhile, as a
+     * hypervisor port whose queue is full refuses further posts.
+     */
+    public synchronized boolean blockedOnGuest() {
+        return queues.blocked();
+    }
+
+    /** Why the connection failed, if it did. */
+    public synchronized Optional<String> failure() {
+        return connection instanceof ConnectionState.Failed f ? Optional.of(f.reason()) : Optional.empty();
+    }
+
+    /** Closes every channel and releases every offer's signal path and every GPADL; no message to the guest. */
+    private void teardownAll(String reason) {
+        for (Offer o : offers.values()) {
+            if (o.state instanceof ChannelState.Open open) {
+                open.channel().requestClose(reason);
+            }
+            try {
+                effects.releaseChannelSignal(o.relid);
+            } catch (RuntimeException e) {
+                effects.log("vmbus: releasing the signal path of relid " + o.relid + " failed: " + e);
+            }
+        }
+        offers.clear();
+        gpadls.clear();
+        queues.clear();
+    }
+
     private interface ConnectedHandler {
         ChannelMessage handle(Connected connection);
     }
@@ -140,7 +250,7 @@ public final class VmbusServer {
         }
         ChannelMessage answer = handler.handle(c);
         if (answer != null) {
-            effects.sendMessage(answer, c.target());
+            send(answer, c.target());
         }
     }
 
@@ -167,7 +277,7 @@ public final class VmbusServer {
             answer = new OpenChannelResult(raw.get(U32, 8), raw.get(U32, 12), VmbusConstants.STATUS_UNSUCCESSFUL);
         }
         if (answer != null) {
-            effects.sendMessage(answer, c.target());
+            send(answer, c.target());
         }
     }
 
@@ -182,15 +292,15 @@ public final class VmbusServer {
         GuestTarget target = targetValid ? new GuestTarget(vp, sint) : new GuestTarget(0, VmbusConstants.MESSAGE_SINT);
         if (connection instanceof Connected) {
             errors.report("INITIATE_CONTACT for " + version + " refused: already connected (UNLOAD first)");
-            effects.sendMessage(VersionResponse.unsupported(), target);
+            send(VersionResponse.unsupported(), target);
             return;
         }
         if (!SUPPORTED_VERSIONS.contains(version) || !targetValid) {
-            effects.sendMessage(VersionResponse.unsupported(), target);
+            send(VersionResponse.unsupported(), target);
             return;
         }
         connection = new Connected(version, target, false);
-        effects.sendMessage(VersionResponse.supported(modern ? MESSAGE_CONNECTION_ID : 0), target);
+        send(VersionResponse.supported(modern ? MESSAGE_CONNECTION_ID : 0), target);
     }
 
     private void onRequestOffers() {
@@ -206,7 +316,7 @@ public final class VmbusServer {
         for (VmbusDeviceClass device : devices) {
             offer(device, c.target());
         }
-        effects.sendMessage(new AllOffersDelivered(), c.target());
+        send(new AllOffersDelivered(), c.target());
     }
 
     private void offer(VmbusDeviceClass device, GuestTarget target) {
@@ -221,7 +331,7 @@ public final class VmbusServer {
         int connectionId = effects.createChannelSignal(relid);
         Offer o = new Offer(relid, device, connectionId);
         offers.put(relid, o);
-        effects.sendMessage(new OfferChannel(device.interfaceType(), device.instance(), device.offerFlags(),
+        send(new OfferChannel(device.interfaceType(), device.instance(), device.offerFlags(),
                 device.mmioMegabytes(), device.userDefined(), (short) 0, relid,
                 (byte) VmbusConstants.MONITOR_ID_NONE, false, true, connectionId), target);
     }
@@ -229,19 +339,12 @@ public final class VmbusServer {
     private void onUnload() {
         if (!(connection instanceof Connected c)) {
             errors.report("UNLOAD without a connection");
-            effects.sendMessage(new UnloadResponse(), new GuestTarget(0, VmbusConstants.MESSAGE_SINT));
+            send(new UnloadResponse(), new GuestTarget(0, VmbusConstants.MESSAGE_SINT));
             return;
         }
-        for (Offer o : offers.values()) {
-            if (o.state instanceof ChannelState.Open open) {
-                open.channel().requestClose("guest unloaded");
-            }
-            effects.releaseChannelSignal(o.relid);
-        }
-        offers.clear();
-        gpadls.clear();
+        teardownAll("guest unloaded");
         connection = new Disconnected();
-        effects.sendMessage(new UnloadResponse(), c.target());
+        send(new UnloadResponse(), c.target());
     }
 
     /**
@@ -250,14 +353,7 @@ public final class VmbusServer {
      * guest. The server accepts a new INITIATE_CONTACT afterwards.
      */
     public synchronized void close() {
-        for (Offer o : offers.values()) {
-            if (o.state instanceof ChannelState.Open open) {
-                open.channel().requestClose("host closed the connection");
-            }
-            effects.releaseChannelSignal(o.relid);
-        }
-        offers.clear();
-        gpadls.clear();
+        teardownAll("host closed the connection");
         connection = new Disconnected();
     }
 
@@ -277,7 +373,7 @@ public final class VmbusServer {
             open.channel().requestClose("rescinded");
         }
         o.state = new ChannelState.Rescinded();
-        effects.sendMessage(new RescindChannelOffer(relid), c.target());
+        send(new RescindChannelOffer(relid), c.target());
         return true;
     }
 
@@ -295,27 +391,56 @@ public final class VmbusServer {
     // ---- channels ----------------------------------------------------------------------------
 
     private ChannelMessage onOpenChannel(OpenChannel m, Connected c) {
-        String refusal = ChannelOpening.check(m, offers.get(m.childRelid()), gpadls, config.vpCount());
+        Offer o = offers.get(m.childRelid());
+        String refusal = openRefusal(m, o);
         if (refusal != null) {
             errors.report("OPEN_CHANNEL of relid " + m.childRelid() + " refused: " + refusal);
             return new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL);
         }
-        Offer o = offers.get(m.childRelid());
         ChannelOpening.Opened opened;
         try {
-            opened = ChannelOpening.open(this, effects, errors, o, m, gpadls.available(m.ringBufferGpadlHandle()),
-                    config.sendTimeout().toNanos());
+            opened = ChannelOpening.open(this, effects, errors, config, o, m.downstreamRingBufferPageOffset(),
+                    m.targetVp(), gpadls.available(m.ringBufferGpadlHandle()));
         } catch (RuntimeException e) {
             errors.report("OPEN_CHANNEL of relid " + m.childRelid() + " refused: " + e.getMessage());
             return new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL);
         }
+        receiveBytes += opened.channel().receiveBufferBytes();
         gpadls.markInUse(m.ringBufferGpadlHandle(), opened.channel());
         o.state = new ChannelState.Open(m.openId(), m.ringBufferGpadlHandle(), m.downstreamRingBufferPageOffset(),
                 m.targetVp(), m.userData(), opened.channel());
         live.set(o.relid, opened.channel());
-        effects.sendMessage(new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_SUCCESS), c.target());
+        send(new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_SUCCESS), c.target());
         opened.channel().start(opened.handler());
         return null;
+    }
+
+    /** Why {@code m} cannot open {@code o} now: the protocol checks, aliased ring pages, the receive-buffer budget. */
+    private String openRefusal(OpenChannel m, Offer o) {
+        String refusal = ChannelOpening.check(m, o, gpadls, config.vpCount(), ringPagesInUse());
+        if (refusal != null) {
+            return refusal;
+        }
+        long buffer = ChannelOpening.receiveBufferBytes(o, gpadls.available(m.ringBufferGpadlHandle()),
+                m.downstreamRingBufferPageOffset());
+        if (receiveBytes + buffer > config.limits().maxReceiveBytes()) {
+            return "receive buffers of the open channels would reach " + (receiveBytes + buffer)
+                    + " bytes (limit " + config.limits().maxReceiveBytes() + ")";
+        }
+        return null;
+    }
+
+    /** Every page that is a ring page of an open channel. */
+    private Set<Long> ringPagesInUse() {
+        Set<Long> pages = new java.util.HashSet<>();
+        for (Offer o : offers.values()) {
+            if (o.state instanceof ChannelState.Open open) {
+                for (long gpn : gpadls.gpns(open.gpadl())) {
+                    pages.add(gpn);
+                }
+            }
+        }
+        return pages;
     }
 
     private ChannelMessage onCloseChannel(int relid) {
@@ -347,6 +472,7 @@ public final class VmbusServer {
 
     /** A channel's worker stopped (any reason): forget it, free its GPADL. Called on the worker thread. */
     synchronized void channelTerminated(ServerChannel channel, String reason) {
+        receiveBytes -= channel.receiveBufferBytes();
         live.compareAndSet(channel.relid(), channel, null);
         Offer o = offers.get(channel.relid());
         if (o != null && o.state instanceof ChannelState.Open open && open.channel() == channel) {
@@ -354,7 +480,7 @@ public final class VmbusServer {
         }
         ChannelMessage torndown = gpadls.release(channel);
         if (torndown != null && connection instanceof Connected c) {
-            effects.sendMessage(torndown, c.target());
+            send(torndown, c.target());
         }
     }
 
@@ -382,6 +508,12 @@ public final class VmbusServer {
      * @throws SnapshotRefusedException when the connection is in such a transient state
      */
     public synchronized VmbusServerState snapshot() {
+        if (connection instanceof ConnectionState.Failed f) {
+            throw new SnapshotRefusedException("the connection failed: " + f.reason());
+        }
+        if (queues.blocked() || queues.hasDeferred()) {
+            throw new SnapshotRefusedException(queues.pendingCount() + " messages wait for the guest's queue");
+        }
         for (int relid = 1; relid < VmbusConstants.MAX_CHANNELS; relid++) {
             ServerChannel ch = live.get(relid);
             if (ch != null && !(offers.get(relid) != null && offers.get(relid).state instanceof ChannelState.Open open
@@ -496,13 +628,14 @@ public final class VmbusServer {
                 Offer o = offers.get(ch.relid());
                 OpenChannel asOpened = new OpenChannel(ch.relid(), ch.openId(), ch.ringGpadl(), ch.targetVp(),
                         ch.downstreamPageOffset(), ch.userData());
-                String refusal = ChannelOpening.check(asOpened, o, gpadls, config.vpCount());
+                String refusal = openRefusal(asOpened, o);
                 if (refusal != null) {
                     throw new IllegalArgumentException("channel " + ch.relid() + ": " + refusal);
                 }
                 GpadlState.Created gpadl = gpadls.available(ch.ringGpadl());
-                ChannelOpening.Opened channel = ChannelOpening.open(this, effects, errors, o, ch.downstreamPageOffset(),
-                        ch.targetVp(), gpadl, config.sendTimeout().toNanos());
+                ChannelOpening.Opened channel = ChannelOpening.open(this, effects, errors, config, o,
+                        ch.downstreamPageOffset(), ch.targetVp(), gpadl);
+                receiveBytes += channel.channel().receiveBufferBytes();
                 gpadls.markInUse(ch.ringGpadl(), channel.channel());
                 ChannelState.Open open = new ChannelState.Open(ch.openId(), ch.ringGpadl(), ch.downstreamPageOffset(),
                         ch.targetVp(), ch.userData(), channel.channel());
@@ -515,6 +648,7 @@ public final class VmbusServer {
             for (int i = 0; i < opened.size(); i++) {
                 ChannelState.Open open = opened.get(i);
                 live.set(open.channel().relid(), null);
+                receiveBytes -= open.channel().receiveBufferBytes();
                 gpadls.markInUse(open.gpadl(), null);
                 offers.get(open.channel().relid()).state = new ChannelState.Offered();
                 try {

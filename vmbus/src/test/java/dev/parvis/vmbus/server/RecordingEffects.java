@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** ServerEffects that record everything, with grants from a LoopbackGuestMemory. */
-final class RecordingEffects implements ServerEffects {
+class RecordingEffects implements ServerEffects {
     record Sent(ChannelMessage message, GuestTarget target) {
     }
 
@@ -18,14 +18,26 @@ final class RecordingEffects implements ServerEffects {
     final List<Integer> signalsCreated = new ArrayList<>();
     final List<Integer> signalsReleased = new ArrayList<>();
     final List<String> log = new ArrayList<>();
+    /** While true, the guest's queue is full: sendMessage refuses. */
+    boolean queueFull;
+    int retriesRequested;
 
     RecordingEffects(LoopbackGuestMemory memory) {
         this.memory = memory;
     }
 
     @Override
-    public synchronized void sendMessage(ChannelMessage message, GuestTarget target) {
+    public synchronized boolean sendMessage(ChannelMessage message, GuestTarget target) {
+        if (queueFull) {
+            return false;
+        }
         sent.add(new Sent(message, target));
+        return true;
+    }
+
+    @Override
+    public synchronized void retryLater() {
+        retriesRequested++;
     }
 
     @Override

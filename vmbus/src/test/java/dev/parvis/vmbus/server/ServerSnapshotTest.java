@@ -97,8 +97,14 @@ class ServerSnapshotTest {
 
         private final class Effects implements ServerEffects {
             @Override
-            public void sendMessage(ChannelMessage message, GuestTarget target) {
+            public boolean sendMessage(ChannelMessage message, GuestTarget target) {
                 toGuest.add(message.toBytes());
+                return true;
+            }
+
+            @Override
+            public void retryLater() {
+                throw new AssertionError("the unbounded queue never refuses a message");
             }
 
             @Override
