@@ -3,7 +3,6 @@ package dev.parvis.root.cli;
 import dev.parvis.root.config.ConfigLoad;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.config.VmConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -79,7 +78,7 @@ final class VmCommand implements Runnable {
                 switch (load) {
                     case ConfigLoad.Loaded l -> {
                         VmConfig c = l.config();
-                        String state = Files.isRegularFile(store.savedStatePath(c.id())) ? "Saved" : "Off";
+                        String state = store.hasSavedState(c.id()) ? "Saved" : "Off";
                         System.out.printf("%-36s  %-20s  %-6s  %5d MiB  %4d  %s%n", c.id(), c.name(), state, c.memoryMiB(), c.vcpuCount(),
                                 c.image());
                     }

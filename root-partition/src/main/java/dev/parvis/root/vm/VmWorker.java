@@ -12,6 +12,9 @@ import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.loader.ChildLoader;
 import dev.parvis.root.loader.ElfImage;
 import dev.parvis.root.loader.GuestSpec;
+import dev.parvis.root.loader.InvalidImageException;
+import dev.parvis.root.hostfile.HostFile;
+import dev.parvis.root.hostfile.HostFileException;
 import dev.parvis.root.loader.LoadedChild;
 import dev.parvis.vmbus.device.EchoDevice;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
@@ -22,6 +25,7 @@ import dev.parvis.vmcore.GuestMemoryView;
 import dev.parvis.vmcore.PartitionStatistics;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +52,8 @@ final class VmWorker {
     private static final Logger LOG = LoggerFactory.getLogger(VmWorker.class);
     private static final long PAGE = 4096;
     private static final String MARKER = "host-last-state";
+    /** The marker holds one state name ("Running"). */
+    private static final long MARKER_MAX_BYTES = 64;
     private static final Duration VMBUS_SNAPSHOT_PATIENCE = Duration.ofSeconds(2);
 
     private final VmEnvironment env;
@@ -90,7 +96,7 @@ final class VmWorker {
         this.env = env;
         this.id = config.id();
         this.config = config;
-        this.state = Files.isRegularFile(env.store().savedStatePath(id)) ? VmState.SAVED : VmState.OFF;
+        this.state = env.store().hasSavedState(id) ? VmState.SAVED : VmState.OFF;
         this.thread = Thread.ofPlatform().name("parvis-vm-" + config.name()).daemon(true).start(this::loop);
     }
 
@@ -206,13 +212,14 @@ final class VmWorker {
 
     private VmState boot() {
         VmConfig c = config;
-        ElfImage image = env.image(c.image());
         long ramBytes = c.memoryMiB() << 20;
+        ElfImage image;
         GuestSpec spec;
         try {
+            image = env.image(c.image());
             spec = new GuestSpec(c.name(), image, ramBytes);
-        } catch (IllegalArgumentException e) {
-            throw failStart(new VmException("VM '%s': %s".formatted(c.name(), e.getMessage()), e));
+        } catch (InvalidImageException | IllegalArgumentException e) {
+            throw failStart(new VmException("VM '%s' cannot start: %s".formatted(c.name(), e.getMessage()), e));
         }
         int vps = Math.max(1, c.vcpuCount());
         try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + 1 + vps)) {
@@ -235,9 +242,9 @@ final class VmWorker {
         Path file = env.store().savedStatePath(id);
         SavedState saved;
         try {
-            saved = SavedStateFile.read(file);
-        } catch (IOException | SavedStateException e) {
-            throw failStart(new SavedStateException("VM '%s' cannot be restored from %s: %s".formatted(c.name(), file, e.getMessage())));
+            saved = SavedStateFile.read(file, SavedStateFile.Expected.of(c));
+        } catch (SavedStateException e) {
+            throw failStart(new SavedStateException("VM '%s' cannot be restored: %s".formatted(c.name(), e.getMessage())));
         }
         if (!saved.vmId().equals(id)) {
             throw failStart(new SavedStateException("%s belongs to VM %s, not %s".formatted(file, saved.vmId(), id)));
@@ -685,10 +692,14 @@ final class VmWorker {
 
     /** The state recorded by {@link #writeMarker}: "Running", "Paused", "Saved", "Off", "Failed", or empty. */
     static Optional<String> lastHostState(Path vmDirectory) {
+        Path marker = vmDirectory.resolve(MARKER);
+        if (!Files.exists(marker, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
         try {
-            Path marker = vmDirectory.resolve(MARKER);
-            return Files.isRegularFile(marker) ? Optional.of(Files.readString(marker).strip()) : Optional.empty();
-        } catch (IOException e) {
+            return Optional.of(new String(HostFile.read(marker, MARKER_MAX_BYTES, HostFile.Links.REFUSE), StandardCharsets.UTF_8).strip());
+        } catch (HostFileException e) {
+            LOG.warn("VM directory {}: last host state unreadable, taken as none: {}", vmDirectory, e.getMessage());
             return Optional.empty();
         }
     }
