@@ -23,6 +23,7 @@ import dev.parvis.vmbus.server.VmbusServer;
 import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.GuestMemoryView;
 import dev.parvis.vmcore.PartitionStatistics;
+import dev.parvis.vmcore.log.LogBudget;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,6 +62,8 @@ final class VmWorker {
     private final UUID id;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    /** Lines the guest can cause (its power-off, its failure, what its intercepts make go wrong). */
+    private final LogBudget guestLines = LogBudget.standard();
     private volatile VmConfig config;
     private volatile VmState state;
     private volatile boolean retired;
@@ -182,7 +186,10 @@ final class VmWorker {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.error("VM '{}': unexpected failure on its worker thread", config.name(), e);
+                // Queued work includes the guest's intercepts: traces within the VM's line budget.
+                if (guestLines.acquire() >= 0) {
+                    LOG.error("VM '{}': unexpected failure on its worker thread", config.name(), e);
+                }
             }
         }
     }
@@ -575,17 +582,27 @@ final class VmWorker {
         }
         switch (GuestExit.decode(m)) {
             case GuestExit.PowerOff off -> {
-                LOG.info("VM '{}': the guest powered off", config.name());
+                guestLines.info(LOG, "VM '{}': the guest powered off{}", config.name(), reportedStatus(off, c.partitionId()));
                 transition(VmState.STOPPING);
                 destroyPartition();
                 transition(VmState.OFF);
             }
             case GuestExit.Fatal fatal -> {
-                LOG.warn("VM '{}' failed: {}", config.name(), fatal.reason());
+                guestLines.warn(LOG, "VM '{}' failed: {}", config.name(), fatal.reason());
                 destroyPartition();
                 publish(new VmEvent.Failed(id, config.name(), fatal.reason(), Instant.now()));
                 transition(new VmState.Failed(fatal.reason()));
             }
+        }
+    }
+
+    /** ", status 3" when the guest reported an exit status with its power-off, else "". */
+    private String reportedStatus(GuestExit.PowerOff off, long pid) {
+        try {
+            OptionalInt status = off.status(env.hc(), pid);
+            return status.isPresent() ? ", status " + status.getAsInt() : "";
+        } catch (RuntimeException e) {
+            return " (its status could not be read: " + e.getMessage() + ")";
         }
     }
 
