@@ -10,13 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import dev.parvis.root.hostfile.HostFile;
-import dev.parvis.root.hostfile.HostFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 import dev.parvis.abi.vmbus.Guid;
+import dev.parvis.root.config.VmConfig;
+import dev.parvis.root.hostfile.HostFile;
+import dev.parvis.root.hostfile.HostFileException;
 import dev.parvis.abi.vmbus.OpenChannel;
 import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.vmbus.server.VmbusServerState;
@@ -32,7 +33,8 @@ import java.lang.foreign.MemorySegment;
  * CRC-32C of every byte before it. Version 1 files (no VMBUS section) are still read. The file is read
  * only as a regular file of bounded size, and every count and length is checked against the file's
  * real length and the VM it belongs to before anything is allocated for it; a short, oversized,
- * inconsistent or corrupt file is a {@link SavedStateException} and is left as it is. Writes are atomic (temporary file, fsync, rename, directory fsync).
+ * inconsistent or corrupt file is a {@link SavedStateException} and is left as it is. Writes are
+ * atomic (temporary file, fsync, rename, directory fsync).
  */
 final class SavedStateFile {
     static final long MAGIC = 0x4556_4153_5356_5250L; // "PRVSSAVE"
@@ -159,13 +161,13 @@ final class SavedStateFile {
             }
         }
 
-        static Expected of(dev.parvis.root.config.VmConfig config) {
+        static Expected of(VmConfig config) {
             return new Expected(Math.toIntExact(config.memoryMiB() * 256 - 1), Math.max(1, config.vcpuCount()));
         }
 
         /** The largest file such a VM's saved state can be: every page stored, plus the allowance. */
         long maxFileBytes() {
-            return Math.min(dev.parvis.root.hostfile.HostFile.MAX_BOUND, ALLOWANCE_BYTES + (long) pageCount * (16 + PAGE));
+            return Math.min(HostFile.MAX_BOUND, ALLOWANCE_BYTES + (long) pageCount * (16 + PAGE));
         }
     }
 
