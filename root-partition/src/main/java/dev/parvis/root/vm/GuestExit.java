@@ -3,14 +3,27 @@ package dev.parvis.root.vm;
 import dev.parvis.abi.boot.BootProtocol;
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.HvMessageType;
+import dev.parvis.abi.hv.HvRegisterName;
 import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.abi.hv.message.MemoryInterceptMessage;
+import dev.parvis.vmcore.RootHypercalls;
 import java.lang.foreign.MemorySegment;
+import java.util.OptionalInt;
 
-/** What an intercept message about a managed VM means for it: decoded by a pure function. */
-sealed interface GuestExit {
-    /** The guest wrote the power-off value to the power-off port. */
-    record PowerOff() implements GuestExit {}
+/** What an intercept message about a child means for it: decoded by a pure function. */
+public sealed interface GuestExit {
+    /** The guest wrote the power-off value to the power-off port, on VP {@code vpIndex}. */
+    record PowerOff(int vpIndex) implements GuestExit {
+        /**
+         * The exit status the guest reported with its power-off (README "Boot protocol": RSI =
+         * {@link BootProtocol#EXIT_STATUS_MAGIC}, status = the low 32 bits of RDI), read from the VP,
+         * which stays suspended on the intercept; empty when the guest reported none.
+         */
+        public OptionalInt status(RootHypercalls hc, long partitionId) {
+            long[] registers = hc.getVpRegisters(partitionId, vpIndex, HvRegisterName.RSI, HvRegisterName.RDI);
+            return registers[0] == BootProtocol.EXIT_STATUS_MAGIC ? OptionalInt.of((int) registers[1]) : OptionalInt.empty();
+        }
+    }
 
     /** The guest cannot go on (unrecoverable exception, unresolved memory access, unknown port). */
     record Fatal(String reason) implements GuestExit {}
@@ -20,7 +33,7 @@ sealed interface GuestExit {
         if (m.type().equals(HvMessageType.X64_IO_PORT_INTERCEPT)) {
             IoPortInterceptMessage io = IoPortInterceptMessage.read(payload);
             if ((io.portNumber() & 0xFFFF) == BootProtocol.POWER_OFF_PORT && (io.rax() & 0xFFFF) == BootProtocol.POWER_OFF_VALUE) {
-                return new PowerOff();
+                return new PowerOff(io.header().vpIndex());
             }
             return new Fatal("unexpected write of 0x%x to port 0x%x".formatted(io.rax(), io.portNumber() & 0xFFFF));
         }

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 import dev.parvis.abi.vmbus.Guid;
+import dev.parvis.root.config.VmConfig;
+import dev.parvis.root.hostfile.HostFile;
+import dev.parvis.root.hostfile.HostFileException;
 import dev.parvis.abi.vmbus.OpenChannel;
 import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.vmbus.server.VmbusServerState;
@@ -27,8 +30,11 @@ import java.lang.foreign.MemorySegment;
  * {@code u32 name, u32 0, u64 low, u64 high} each), PAGES ({@code u64 gpn, u32 rights, u32 flags}
  * per page, followed by 4096 bytes unless flag ZERO), from version 2 an optional VMBUS section
  * (the root-side VMBus server state, see {@link #VMBUS_SECTION_VERSION}), and END holding the
- * CRC-32C of every byte before it. Version 1 files (no VMBUS section) are still read. Every count and length is checked on read; a short or corrupt file is a
- * {@link SavedStateException}. Writes are atomic (temporary file, fsync, rename, directory fsync).
+ * CRC-32C of every byte before it. Version 1 files (no VMBUS section) are still read. The file is read
+ * only as a regular file of bounded size, and every count and length is checked against the file's
+ * real length and the VM it belongs to before anything is allocated for it; a short, oversized,
+ * inconsistent or corrupt file is a {@link SavedStateException} and is left as it is. Writes are
+ * atomic (temporary file, fsync, rename, directory fsync).
  */
 final class SavedStateFile {
     static final long MAGIC = 0x4556_4153_5356_5250L; // "PRVSSAVE"
@@ -56,6 +62,8 @@ final class SavedStateFile {
     private static final int REGISTER_BYTES = 24;
     private static final int MAX_VPS = 64;
     private static final int MAX_REGISTERS = 1024;
+    /** The format keeps RAM in one array: just under 2 GiB of pages. */
+    private static final int MAX_PAGES = (Integer.MAX_VALUE - 8) / PAGE;
 
     private SavedStateFile() {}
 
@@ -139,15 +147,46 @@ final class SavedStateFile {
         return b.flip();
     }
 
-    static SavedState read(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new SavedStateException(file + ": " + size + " bytes is larger than any saved state");
+    /**
+     * What a saved state must match before anything is allocated for it: the VM's own RAM (GPN 1 to
+     * {@code pageCount}) and VP count, from its configuration (which cannot change while it is Saved).
+     */
+    record Expected(int pageCount, int vpCount) {
+        /** Header, META, every VP section and the VMBUS section of any real VM fit in this beside the pages. */
+        static final long ALLOWANCE_BYTES = 16L << 20;
+
+        Expected {
+            if (pageCount < 2 || vpCount < 1 || vpCount > MAX_VPS) {
+                throw new IllegalArgumentException("%d pages, %d VPs".formatted(pageCount, vpCount));
+            }
         }
-        return decode(file.toString(), Files.readAllBytes(file));
+
+        static Expected of(VmConfig config) {
+            return new Expected(Math.toIntExact(config.memoryMiB() * 256 - 1), Math.max(1, config.vcpuCount()));
+        }
+
+        /** The largest file such a VM's saved state can be: every page stored, plus the allowance. */
+        long maxFileBytes() {
+            return Math.min(HostFile.MAX_BOUND, ALLOWANCE_BYTES + (long) pageCount * (16 + PAGE));
+        }
     }
 
-    static SavedState decode(String what, byte[] bytes) {
+    /**
+     * Reads {@code file}: a regular file (never a link, a FIFO or a device) no larger than {@code
+     * expected} allows, every count checked against the file's real length and {@code expected}
+     * before anything is allocated for it. The file is only read, never changed.
+     */
+    static SavedState read(Path file, Expected expected) {
+        byte[] bytes;
+        try {
+            bytes = HostFile.read(file, expected.maxFileBytes(), HostFile.Links.REFUSE);
+        } catch (HostFileException e) {
+            throw new SavedStateException(e.getMessage());
+        }
+        return decode(file.toString(), bytes, expected);
+    }
+
+    static SavedState decode(String what, byte[] bytes, Expected expected) {
         Reader r = new Reader(what, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
         r.need(16, "header");
         long magic = r.b.getLong();
@@ -197,8 +236,13 @@ final class SavedStateFile {
                     pageCount = r.b.getInt();
                     int nameLength = r.b.getInt();
                     r.b.getInt();
-                    if (vpCount < 1 || vpCount > MAX_VPS || pageCount < 2 || nameLength < 0 || nameLength > end - r.b.position()) {
+                    if (vpCount < 1 || vpCount > MAX_VPS || pageCount < 2 || pageCount > MAX_PAGES || nameLength < 0
+                            || nameLength > end - r.b.position()) {
                         throw r.corrupt("META out of range: %d VPs, %d pages, name of %d bytes".formatted(vpCount, pageCount, nameLength));
+                    }
+                    if (vpCount != expected.vpCount() || pageCount != expected.pageCount()) {
+                        throw r.corrupt("META: %d VPs and %d pages, but the VM has %d VPs and %d pages of RAM".formatted(vpCount,
+                                pageCount, expected.vpCount(), expected.pageCount()));
                     }
                     byte[] n = new byte[nameLength];
                     r.b.get(n);
@@ -227,6 +271,11 @@ final class SavedStateFile {
                     int count = r.b.getInt();
                     if (count != pageCount) {
                         throw r.corrupt("PAGES holds %d pages, META says %d".formatted(count, pageCount));
+                    }
+                    // Every page has a 16-byte header in the section: check the claim before allocating RAM for it.
+                    if ((long) count * 16 > end - r.b.position()) {
+                        throw r.corrupt("PAGES claims %d pages, but its %d bytes hold at most %d".formatted(count, length,
+                                (end - r.b.position()) / 16));
                     }
                     rights = new int[pageCount + 1];
                     memory = new byte[Math.multiplyExact(pageCount, PAGE)];

@@ -254,15 +254,11 @@ public final class VmManagementService implements AutoCloseable {
         if (!(w.state() instanceof VmState.Saved)) {
             throw new IllegalVmStateException(w.config().name(), w.state(), "saved-state read");
         }
-        try {
-            SavedState saved = SavedStateFile.read(store.savedStatePath(id));
-            if (gpa < 4096 || gpa + 8 > (saved.pageCount() + 1L) * 4096) {
-                throw new VmException("GPA 0x%x is outside the saved RAM".formatted(gpa));
-            }
-            return saved.readU64(gpa);
-        } catch (java.io.IOException e) {
-            throw new SavedStateException("cannot read " + store.savedStatePath(id) + ": " + e.getMessage());
+        SavedState saved = SavedStateFile.read(store.savedStatePath(id), SavedStateFile.Expected.of(w.config()));
+        if (gpa < 4096 || gpa > (saved.pageCount() + 1L) * 4096 - 8) {
+            throw new VmException("GPA 0x%x is outside the saved RAM".formatted(gpa));
         }
+        return saved.readU64(gpa);
     }
 
     public Path savedStatePath(UUID id) {

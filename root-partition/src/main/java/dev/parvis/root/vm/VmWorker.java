@@ -9,9 +9,12 @@ import dev.parvis.devices.ic.IcStatus;
 import dev.parvis.devices.ic.IntegrationServices;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
+import dev.parvis.root.hostfile.HostFile;
+import dev.parvis.root.hostfile.HostFileException;
 import dev.parvis.root.loader.ChildLoader;
 import dev.parvis.root.loader.ElfImage;
 import dev.parvis.root.loader.GuestSpec;
+import dev.parvis.root.loader.InvalidImageException;
 import dev.parvis.root.loader.LoadedChild;
 import dev.parvis.vmbus.device.EchoDevice;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
@@ -20,8 +23,10 @@ import dev.parvis.vmbus.server.VmbusServer;
 import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.GuestMemoryView;
 import dev.parvis.vmcore.PartitionStatistics;
+import dev.parvis.vmcore.log.LogBudget;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,12 +54,16 @@ final class VmWorker {
     private static final Logger LOG = LoggerFactory.getLogger(VmWorker.class);
     private static final long PAGE = 4096;
     private static final String MARKER = "host-last-state";
+    /** The marker holds one state name ("Running"). */
+    private static final long MARKER_MAX_BYTES = 64;
     private static final Duration VMBUS_SNAPSHOT_PATIENCE = Duration.ofSeconds(2);
 
     private final VmEnvironment env;
     private final UUID id;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    /** Lines the guest can cause (its power-off, its failure, what its intercepts make go wrong). */
+    private final LogBudget guestLines = LogBudget.standard();
     private volatile VmConfig config;
     private volatile VmState state;
     private volatile boolean retired;
@@ -90,7 +100,7 @@ final class VmWorker {
         this.env = env;
         this.id = config.id();
         this.config = config;
-        this.state = Files.isRegularFile(env.store().savedStatePath(id)) ? VmState.SAVED : VmState.OFF;
+        this.state = env.store().hasSavedState(id) ? VmState.SAVED : VmState.OFF;
         this.thread = Thread.ofPlatform().name("parvis-vm-" + config.name()).daemon(true).start(this::loop);
     }
 
@@ -176,7 +186,10 @@ final class VmWorker {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.error("VM '{}': unexpected failure on its worker thread", config.name(), e);
+                // Queued work includes the guest's intercepts: traces within the VM's line budget.
+                if (guestLines.acquire() >= 0) {
+                    LOG.error("VM '{}': unexpected failure on its worker thread", config.name(), e);
+                }
             }
         }
     }
@@ -206,13 +219,14 @@ final class VmWorker {
 
     private VmState boot() {
         VmConfig c = config;
-        ElfImage image = env.image(c.image());
         long ramBytes = c.memoryMiB() << 20;
+        ElfImage image;
         GuestSpec spec;
         try {
+            image = env.image(c.image());
             spec = new GuestSpec(c.name(), image, ramBytes);
-        } catch (IllegalArgumentException e) {
-            throw failStart(new VmException("VM '%s': %s".formatted(c.name(), e.getMessage()), e));
+        } catch (InvalidImageException | IllegalArgumentException e) {
+            throw failStart(new VmException("VM '%s' cannot start: %s".formatted(c.name(), e.getMessage()), e));
         }
         int vps = Math.max(1, c.vcpuCount());
         try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + 1 + vps)) {
@@ -235,9 +249,9 @@ final class VmWorker {
         Path file = env.store().savedStatePath(id);
         SavedState saved;
         try {
-            saved = SavedStateFile.read(file);
-        } catch (IOException | SavedStateException e) {
-            throw failStart(new SavedStateException("VM '%s' cannot be restored from %s: %s".formatted(c.name(), file, e.getMessage())));
+            saved = SavedStateFile.read(file, SavedStateFile.Expected.of(c));
+        } catch (SavedStateException e) {
+            throw failStart(new SavedStateException("VM '%s' cannot be restored: %s".formatted(c.name(), e.getMessage())));
         }
         if (!saved.vmId().equals(id)) {
             throw failStart(new SavedStateException("%s belongs to VM %s, not %s".formatted(file, saved.vmId(), id)));
@@ -568,17 +582,27 @@ final class VmWorker {
         }
         switch (GuestExit.decode(m)) {
             case GuestExit.PowerOff off -> {
-                LOG.info("VM '{}': the guest powered off", config.name());
+                guestLines.info(LOG, "VM '{}': the guest powered off{}", config.name(), reportedStatus(off, c.partitionId()));
                 transition(VmState.STOPPING);
                 destroyPartition();
                 transition(VmState.OFF);
             }
             case GuestExit.Fatal fatal -> {
-                LOG.warn("VM '{}' failed: {}", config.name(), fatal.reason());
+                guestLines.warn(LOG, "VM '{}' failed: {}", config.name(), fatal.reason());
                 destroyPartition();
                 publish(new VmEvent.Failed(id, config.name(), fatal.reason(), Instant.now()));
                 transition(new VmState.Failed(fatal.reason()));
             }
+        }
+    }
+
+    /** ", status 3" when the guest reported an exit status with its power-off, else "". */
+    private String reportedStatus(GuestExit.PowerOff off, long pid) {
+        try {
+            OptionalInt status = off.status(env.hc(), pid);
+            return status.isPresent() ? ", status " + status.getAsInt() : "";
+        } catch (RuntimeException e) {
+            return " (its status could not be read: " + e.getMessage() + ")";
         }
     }
 
@@ -685,10 +709,14 @@ final class VmWorker {
 
     /** The state recorded by {@link #writeMarker}: "Running", "Paused", "Saved", "Off", "Failed", or empty. */
     static Optional<String> lastHostState(Path vmDirectory) {
+        Path marker = vmDirectory.resolve(MARKER);
+        if (!Files.exists(marker, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
         try {
-            Path marker = vmDirectory.resolve(MARKER);
-            return Files.isRegularFile(marker) ? Optional.of(Files.readString(marker).strip()) : Optional.empty();
-        } catch (IOException e) {
+            return Optional.of(new String(HostFile.read(marker, MARKER_MAX_BYTES, HostFile.Links.REFUSE), StandardCharsets.UTF_8).strip());
+        } catch (HostFileException e) {
+            LOG.warn("VM directory {}: last host state unreadable, taken as none: {}", vmDirectory, e.getMessage());
             return Optional.empty();
         }
     }

@@ -22,6 +22,9 @@ class SavedStateFileTest {
     @TempDir
     Path dir;
 
+    /** What sample() is: 8 pages of RAM and 2 VPs. */
+    private static final SavedStateFile.Expected EXPECTED = new SavedStateFile.Expected(8, 2);
+
     private static SavedState sample() {
         int pages = 8;
         byte[] memory = new byte[pages * 4096];
@@ -40,7 +43,7 @@ class SavedStateFileTest {
         SavedState s = sample();
         Path file = dir.resolve("saved.state");
         SavedStateFile.write(file, s);
-        SavedState back = SavedStateFile.read(file);
+        SavedState back = SavedStateFile.read(file, EXPECTED);
         assertEquals(s.vmId(), back.vmId());
         assertEquals(s.name(), back.name());
         assertEquals(s.referenceTime(), back.referenceTime());
@@ -63,7 +66,7 @@ class SavedStateFileTest {
         byte[] full = bytes(SavedStateFile.encode(sample()));
         for (int length = 0; length < full.length; length += 7) {
             byte[] cut = java.util.Arrays.copyOf(full, length);
-            SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("cut", cut), "length " + length);
+            SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("cut", cut, EXPECTED), "length " + length);
             assertFalse(e.getMessage().isBlank());
         }
     }
@@ -74,7 +77,7 @@ class SavedStateFileTest {
         for (int at = 0; at < full.length; at += 13) {
             byte[] bad = full.clone();
             bad[at] ^= 0x5A;
-            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad), "byte " + at);
+            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad, EXPECTED), "byte " + at);
         }
     }
 
@@ -82,7 +85,7 @@ class SavedStateFileTest {
     void anotherFormatVersionIsRefusedByName() {
         byte[] full = bytes(SavedStateFile.encode(sample()));
         full[8] = 9;
-        SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v9", full));
+        SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v9", full, EXPECTED));
         assertTrue(e.getMessage().contains("version 9"), e.getMessage());
     }
 
@@ -103,10 +106,10 @@ class SavedStateFileTest {
         SavedState s = withVmbus();
         Path file = dir.resolve("saved.state");
         SavedStateFile.write(file, s);
-        SavedState back = SavedStateFile.read(file);
+        SavedState back = SavedStateFile.read(file, EXPECTED);
         assertEquals(s.vmbus(), back.vmbus());
         assertArrayEquals(s.memory(), back.memory());
-        assertEquals(null, SavedStateFile.decode("plain", bytes(SavedStateFile.encode(sample()))).vmbus());
+        assertEquals(null, SavedStateFile.decode("plain", bytes(SavedStateFile.encode(sample())), EXPECTED).vmbus());
     }
 
     @Test
@@ -114,12 +117,12 @@ class SavedStateFileTest {
         byte[] full = bytes(SavedStateFile.encode(withVmbus()));
         for (int length = 0; length < full.length; length += 5) {
             byte[] cut = java.util.Arrays.copyOf(full, length);
-            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("cut", cut), "length " + length);
+            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("cut", cut, EXPECTED), "length " + length);
         }
         for (int at = 0; at < full.length; at += 3) {
             byte[] bad = full.clone();
             bad[at] ^= 0x5A;
-            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad), "byte " + at);
+            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad, EXPECTED), "byte " + at);
         }
     }
 
@@ -128,14 +131,14 @@ class SavedStateFileTest {
         byte[] plain = bytes(SavedStateFile.encode(sample()));
         plain[8] = 1;
         reseal(plain);
-        SavedState v1 = SavedStateFile.decode("v1", plain);
+        SavedState v1 = SavedStateFile.decode("v1", plain, EXPECTED);
         assertArrayEquals(sample().rights(), v1.rights());
         assertEquals(null, v1.vmbus());
 
         byte[] withVmbus = bytes(SavedStateFile.encode(withVmbus()));
         withVmbus[8] = 1;
         reseal(withVmbus);
-        SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v1+vmbus", withVmbus));
+        SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v1+vmbus", withVmbus, EXPECTED));
         assertTrue(e.getMessage().contains("VMBUS section in a version 1 file"), e.getMessage());
     }
 
