@@ -121,6 +121,33 @@ public final class RootHypercalls {
         return java.util.Arrays.copyOf(result, done);
     }
 
+    /**
+     * Withdraws every page the partition does not need (all of them once it is deleted), batch after
+     * batch, until the hypervisor answers that none is left: the root cannot know how many pages a
+     * partition holds (its VPs, the kernel's overlay pages), so it never stops at a count of its own.
+     */
+    public long[] withdrawAllMemory(long partitionId) {
+        int batch = (int) (PAGE / 8);
+        long[] all = new long[0];
+        while (true) {
+            long[] got;
+            try {
+                got = withdrawMemory(partitionId, batch);
+            } catch (HypercallFailedException e) {
+                if (e.status().equals(HvStatus.NO_RESOURCES)) {
+                    return all; // the published "none left"
+                }
+                throw e;
+            }
+            int at = all.length;
+            all = java.util.Arrays.copyOf(all, at + got.length);
+            System.arraycopy(got, 0, all, at, got.length);
+            if (got.length < batch) {
+                return all;
+            }
+        }
+    }
+
     public void mapGpaPages(long partitionId, long targetGpn, int mapFlags, long[] sourceGpns) {
         int header = (int) MapGpaPagesHeader.LAYOUT.byteSize();
         int perCall = (int) ((PAGE - header) / 8);

@@ -157,9 +157,14 @@ public final class ChildLoader {
         } catch (RuntimeException e) {
             LOG.debug("delete of partition {}: {}", partitionId, e.getMessage());
         }
-        long[] deposit = hc.withdrawMemory(partitionId, 64);
-        if (deposit.length > 0) {
-            memory.free(deposit);
+        try {
+            long[] deposit = hc.withdrawAllMemory(partitionId);
+            if (deposit.length > 0) {
+                memory.free(deposit);
+            }
+        } catch (RuntimeException e) {
+            // A partition that never got a deposit is gone from the table once deleted.
+            LOG.debug("withdraw from partition {}: {}", partitionId, e.getMessage());
         }
         if (ram.length > 0) {
             // Deleting the partition scrubbed these pages and gave them back to the root.
