@@ -149,6 +149,12 @@ final class VmWorker {
         return c.partitionId();
     }
 
+    /** Whether {@code partitionId} is this VM's running partition. */
+    boolean owns(long partitionId) {
+        LoadedChild c = child;
+        return c != null && c.partitionId() == partitionId;
+    }
+
     CompletableFuture<VmState> submit(VmRequest request) {
         CompletableFuture<VmState> done = new CompletableFuture<>();
         if (retired) {
