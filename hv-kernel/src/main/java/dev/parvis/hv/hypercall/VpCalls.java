@@ -108,6 +108,7 @@ public final class VpCalls {
             p.overlays().remove(new Overlays.Owner(Overlays.Kind.SIEF, vp.index()));
             syncMemory(p);
             vp.engine().close();
+            vp.synic().close();
             try {
                 pool.returnToDeposit(vp.simSpn(), p.id());
                 pool.returnToDeposit(vp.siefSpn(), p.id());

@@ -52,16 +52,8 @@ public final class VpStateCalls {
             return HypercallContext.fail(HvStatus.INVALID_PARAMETER);
         }
         MemorySegment rootPage = hv.pool().pages(pfn, 1);
-        return p.runner().execute(() -> {
-            MemorySegment statePage = in.type() == VpStateHeader.TYPE_SIM_PAGE ? vp.synic().simPage() : vp.synic().siefPage();
-            if (toCaller) {
-                MemorySegment.copy(statePage, 0, rootPage, 0, statePage.byteSize());
-            } else {
-                MemorySegment.copy(rootPage, 0, statePage, 0, statePage.byteSize());
-                // Restored slots may be free now: deliver what waits behind them.
-                vp.synic().flushAll();
-            }
-            return ctx.ok();
-        });
+        boolean sim = in.type() == VpStateHeader.TYPE_SIM_PAGE;
+        boolean done = p.runner().execute(() -> toCaller ? vp.synic().savePage(sim, rootPage) : vp.synic().restorePage(sim, rootPage));
+        return done ? ctx.ok() : HypercallContext.fail(HvStatus.INVALID_VP_INDEX);
     }
 }

@@ -36,6 +36,7 @@ public final class VpSynic implements SynicTarget {
     @SuppressWarnings("unchecked")
     private final FairQueue<HvMessage>[] queues = new FairQueue[HvSynic.SINT_COUNT];
     private long delivered;
+    private boolean closed;
 
     /** The VP gets its own 4096-byte SIM and SIEF pages, zeroed. */
     public VpSynic(MemorySegment simPage, MemorySegment siefPage, Runnable wake) {
@@ -51,14 +52,36 @@ public final class VpSynic implements SynicTarget {
         }
     }
 
-    /** The VP's message page (HvCallGet/SetVpState); touch only while the VP does not run. */
-    public MemorySegment simPage() {
-        return simPage;
+    /** HvCallGetVpState: copies the SIM page ({@code sim}) or the SIEF page into {@code to}; false once closed. */
+    public synchronized boolean savePage(boolean sim, MemorySegment to) {
+        if (closed) {
+            return false;
+        }
+        MemorySegment.copy(sim ? simPage : siefPage, 0, to, 0, 4096);
+        return true;
     }
 
-    /** The VP's event flags page (HvCallGet/SetVpState); touch only while the VP does not run. */
-    public MemorySegment siefPage() {
-        return siefPage;
+    /** HvCallSetVpState: the SIM or SIEF page becomes {@code from}, and what waits behind a freed slot is delivered. */
+    public synchronized boolean restorePage(boolean sim, MemorySegment from) {
+        if (closed) {
+            return false;
+        }
+        MemorySegment.copy(from, 0, sim ? simPage : siefPage, 0, 4096);
+        flushAll();
+        return true;
+    }
+
+    /**
+     * The VP is going away and its pages go back to the deposit: from now on nothing is written
+     * into them (a sender that looked the VP up just before keeps its message undelivered).
+     */
+    public synchronized void close() {
+        closed = true;
+        for (FairQueue<HvMessage> q : queues) {
+            while (!q.isEmpty()) {
+                q.poll();
+            }
+        }
     }
 
     public synchronized long scontrol() {
@@ -119,7 +142,7 @@ public final class VpSynic implements SynicTarget {
         if (queue.isEmpty() && tryWrite(sint, message)) {
             return HvStatus.SUCCESS;
         }
-        if (!queue.offer(sender, message)) {
+        if (closed || !queue.offer(sender, message)) {
             return HvStatus.INSUFFICIENT_BUFFERS;
         }
         flush(sint);
@@ -135,7 +158,7 @@ public final class VpSynic implements SynicTarget {
 
     @Override
     public synchronized boolean signalEvent(int sint, int flag) {
-        if (!enabled(siefp) || (scontrol & HvSynic.SCONTROL_ENABLE) == 0) {
+        if (closed || !enabled(siefp) || (scontrol & HvSynic.SCONTROL_ENABLE) == 0) {
             return false;
         }
         MemorySegment word = siefPage.asSlice((long) sint * HvSynic.EVENT_FLAGS_BYTES_PER_SINT + (flag >>> 5) * 4L, 4);
@@ -207,7 +230,7 @@ public final class VpSynic implements SynicTarget {
     }
 
     private MemorySegment slot(int sint) {
-        if ((scontrol & HvSynic.SCONTROL_ENABLE) == 0 || !enabled(simp)) {
+        if (closed || (scontrol & HvSynic.SCONTROL_ENABLE) == 0 || !enabled(simp)) {
             return null;
         }
         return simPage.asSlice((long) sint * SLOT_SIZE, SLOT_SIZE);

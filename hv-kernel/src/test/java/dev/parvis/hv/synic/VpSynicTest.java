@@ -131,4 +131,15 @@ class VpSynicTest {
         assertTrue(synic.signalEvent(2, 33));
         assertEquals(1 << 1, siefPage.get(ValueLayout.JAVA_INT, 2 * 256L + 4), "flag 33 of SINT 2");
     }
+
+    @Test
+    void aClosedSynicNeverWritesItsPagesAgain() {
+        enable(1);
+        synic.setSiefp((0x30L << 12) | 1);
+        synic.close();
+        assertEquals(HvStatus.INSUFFICIENT_BUFFERS, synic.postMessage(SENDER, 1, message(1)));
+        assertEquals(false, synic.signalEvent(1, 0));
+        assertEquals(0, slotType(1), "the page went back to the deposit: nothing lands in it");
+        assertEquals(0, siefPage.get(ValueLayout.JAVA_INT, 256L));
+    }
 }
