@@ -3,6 +3,7 @@ package dev.parvis.root.vm;
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.root.loader.ChildChannels;
 import dev.parvis.vmcore.RootSynic;
+import dev.parvis.vmcore.log.LogBudget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +22,14 @@ import org.slf4j.LoggerFactory;
 public final class RootMessageRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RootMessageRouter.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    private static final LogBudget DROPPED = LogBudget.standard();
 
     private final RootSynic synic;
     private final Map<Long, Consumer<HvMessage>> intercepts = new ConcurrentHashMap<>();
     private final Map<Long, Consumer<HvMessage>> messages = new ConcurrentHashMap<>();
     private final List<Thread> threads;
     private volatile boolean closed;
+    private final LogBudget failures = LogBudget.standard();
 
     public RootMessageRouter(RootSynic synic) {
         this.synic = synic;
@@ -51,8 +54,10 @@ public final class RootMessageRouter implements AutoCloseable {
                     synic.take(sint, POLL).ifPresent(m -> deliver(sint, handlers, m));
                 } catch (InterruptedException e) {
                     return;
-                } catch (RuntimeException e) {
-                    LOG.error("root SINT {} router: unexpected failure, continuing", sint, e);
+                } catch (Throwable t) {
+                    // This thread serves every VM: nothing one VM's handler throws (out of memory
+                    // included) may end it. Rate-limited, and without a trace: a guest may repeat it.
+                    failures.error(LOG, "root SINT {} router: unexpected failure, continuing", sint, t);
                 }
             }
         });
@@ -61,7 +66,8 @@ public final class RootMessageRouter implements AutoCloseable {
     private static void deliver(int sint, Map<Long, Consumer<HvMessage>> handlers, HvMessage m) {
         Consumer<HvMessage> handler = handlers.get(m.sender());
         if (handler == null) {
-            LOG.debug("root SINT {}: {} from unregistered sender {} dropped", sint, m.type(), m.sender());
+            DROPPED.log(LOG, org.slf4j.event.Level.DEBUG, "root SINT {}: {} from unregistered sender {} dropped", sint, m.type(),
+                    m.sender());
             return;
         }
         handler.accept(m);
