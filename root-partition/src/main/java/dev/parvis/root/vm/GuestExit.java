@@ -5,6 +5,7 @@ import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.abi.hv.message.MemoryInterceptMessage;
+import dev.parvis.abi.hv.message.UnrecoverableExceptionMessage;
 import java.lang.foreign.MemorySegment;
 
 /** What an intercept message about a managed VM means for it: decoded by a pure function. */
@@ -14,6 +15,10 @@ sealed interface GuestExit {
 
     /** The guest cannot go on (unrecoverable exception, unresolved memory access, unknown port). */
     record Fatal(String reason) implements GuestExit {}
+
+    /** The vector of the UNRECOVERABLE_EXCEPTION the hypervisor reports when it failed the partition itself (#MC). */
+    int HYPERVISOR_FAILURE_VECTOR = 18;
+    String HYPERVISOR_FAILURE = "the hypervisor could not go on running the partition";
 
     static GuestExit decode(HvMessage m) {
         MemorySegment payload = MemorySegment.ofArray(m.payload());
@@ -29,7 +34,9 @@ sealed interface GuestExit {
             return new Fatal("%s at GPA 0x%x, rip 0x%x".formatted(m.type(), mem.guestPhysicalAddress(), mem.header().rip()));
         }
         if (m.type().equals(HvMessageType.UNRECOVERABLE_EXCEPTION)) {
-            return new Fatal("unrecoverable exception (triple fault)");
+            int vector = UnrecoverableExceptionMessage.read(payload).vector();
+            return new Fatal(vector == HYPERVISOR_FAILURE_VECTOR ? HYPERVISOR_FAILURE
+                    : "unrecoverable exception (vector %d)".formatted(vector));
         }
         return new Fatal("unhandled intercept " + m.type());
     }

@@ -593,10 +593,12 @@ final class VmWorker {
                 transition(VmState.OFF);
             }
             case GuestExit.Fatal fatal -> {
-                LOG.warn("VM '{}' failed: {}", config.name(), fatal.reason());
+                // When the hypervisor failed the partition it knows why: that is the reason to show.
+                String reason = env.hv().failure(c.partitionId()).map(why -> fatal.reason() + ": " + why).orElse(fatal.reason());
+                LOG.warn("VM '{}' failed: {}", config.name(), reason);
                 destroyPartition();
-                publish(new VmEvent.Failed(id, config.name(), fatal.reason(), Instant.now()));
-                transition(new VmState.Failed(fatal.reason()));
+                publish(new VmEvent.Failed(id, config.name(), reason, Instant.now()));
+                transition(new VmState.Failed(reason));
             }
         }
     }
