@@ -60,6 +60,9 @@ class LayoutPinningTest {
                 pin("CreateVpInput", CreateVpInput.LAYOUT, 40,
                         "partition_id@0 vp_index@8 subnode_type@15 subnode_id@16 proximity_domain_info@24 flags@32"),
                 pin("DeleteVpInput", DeleteVpInput.LAYOUT, 16, "partition_id@0 vp_index@8"),
+                pin("VpStateHeader", VpStateHeader.LAYOUT, 40,
+                        "partition_id@0 vp_index@8 input_vtl@12 reserved0@13 reserved1@14 type@16 reserved2@20 "
+                                + "xsave_flags@24 xsave_states@32"),
                 pin("PortInfo", PortInfo.LAYOUT, 24,
                         "port_type@0 target_sint@8 target_vp@12 base_flag_number@16 flag_count@18"),
                 pin("CreatePortInput", CreatePortInput.LAYOUT, 56,

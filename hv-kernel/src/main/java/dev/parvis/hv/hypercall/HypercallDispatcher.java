@@ -12,6 +12,7 @@ import dev.parvis.hv.backend.X64Register;
 import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.vp.VirtualProcessor;
+import dev.parvis.vmcore.log.LogBudgets;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ public final class HypercallDispatcher {
     private record Entry(HypercallSpec spec, long privilege, HypercallHandler handler) {}
 
     private final Entry[] table = new Entry[1 << 16];
+    private final LogBudgets budgets = LogBudgets.standard();
 
     /** Registers {@code handler} for {@code code}; callers need every bit of {@code privilege}. */
     public void register(HvCallCode code, long privilege, HypercallHandler handler) {
@@ -49,8 +51,9 @@ public final class HypercallDispatcher {
         try {
             result = invokeGuest(vp, raw, regs[1], regs[2]);
         } catch (RuntimeException e) {
-            // A handler bug must not take the host down; the guest sees a failure.
-            LOG.error("{}: hypercall 0x{} failed inside the kernel", vp, Long.toHexString(raw), e);
+            // A handler bug must not take the host down; the guest sees a failure. The guest can
+            // repeat the call at will, so the line is rate-limited (and carries no stack trace).
+            budgets.of(vp.partition().id()).error(LOG, "{}: hypercall 0x{} failed inside the kernel", vp, Long.toHexString(raw), e);
             result = HypercallResult.of(HvStatus.OPERATION_FAILED);
         }
         engine.writeRegister(X64Register.RAX, result.encode());

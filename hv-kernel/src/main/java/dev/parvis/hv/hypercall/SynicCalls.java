@@ -61,7 +61,7 @@ public final class SynicCalls {
             return HypercallContext.fail(HvStatus.INVALID_CONNECTION_ID);
         }
         HvMessage message = new HvMessage(in.messageType(), (byte) 0, c.port().portId(), in.payload());
-        return HypercallContext.fail(target.postMessage(c.port().targetSint(), message));
+        return HypercallContext.fail(target.postMessage(ctx.caller().id(), c.port().targetSint(), message));
     }
 
     private HypercallResult signalEvent(HypercallContext ctx) {

@@ -1,17 +1,14 @@
 package dev.parvis.hv.hypercall;
 
-import dev.parvis.abi.hv.HvConstants;
 import dev.parvis.abi.hv.HvCpuid;
 import dev.parvis.abi.hv.HvRegisterName;
 import dev.parvis.abi.hv.HvSynic;
 import dev.parvis.abi.hv.input.RegisterValue;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.backend.CpuidResult;
-import dev.parvis.hv.backend.GuestMemoryRegion;
 import dev.parvis.hv.backend.SegmentRegister;
 import dev.parvis.hv.backend.TableRegister;
 import dev.parvis.hv.backend.X64Register;
-import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.vp.CpuidPolicy;
 import dev.parvis.hv.vp.VirtualProcessor;
@@ -116,10 +113,10 @@ final class VpRegisterFile {
                 return (low & ~HvSynic.SCONTROL_ENABLE) == 0 && doTrue(() -> vp.synic().setScontrol(low));
             }
             case 0x000A_0012 -> {
-                return pageRegisterValid(low) && doTrue(() -> vp.synic().setSiefp(low));
+                return OverlayRegisters.setSiefp(vp, low);
             }
             case 0x000A_0013 -> {
-                return pageRegisterValid(low) && doTrue(() -> vp.synic().setSimp(low));
+                return OverlayRegisters.setSimp(vp, low);
             }
             case 0x000A_0014 -> {
                 return doTrue(() -> vp.synic().endOfMessage());
@@ -130,29 +127,12 @@ final class VpRegisterFile {
         }
     }
 
-    /**
-     * Enabling the hypercall page overlays the named guest page with the hypercall code and makes it
-     * read + execute, as the hypervisor does when the HYPERCALL MSR is written.
-     */
     private boolean setHypercallPage(long value) {
-        boolean enable = (value & 1) != 0;
-        boolean locked = (partition.hypercallRegister() & 2) != 0;
-        if ((value & 0xFFC) != 0 || locked) {
-            return false;
+        try {
+            return OverlayRegisters.setHypercall(hv.pool(), partition, value);
+        } catch (dev.parvis.hv.memory.PageStateException e) {
+            throw new IllegalStateException(partition + ": the deposit rule was broken: " + e.getMessage(), e);
         }
-        if (enable) {
-            long gpn = value >>> 12;
-            GpaMap map = partition.gpaMap();
-            long spn = map.spn(gpn);
-            if (spn < 0) {
-                return false;
-            }
-            byte[] image = HvConstants.hypercallPageImage();
-            java.lang.foreign.MemorySegment.copy(image, 0, hv.pool().pages(spn, 1), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, image.length);
-            map.map(gpn, spn, GuestMemoryRegion.READ | GuestMemoryRegion.EXECUTE);
-        }
-        partition.setHypercallRegister(value);
-        return true;
     }
 
     private RegisterValue readArch(X64Register reg) {
@@ -182,11 +162,6 @@ final class VpRegisterFile {
     private RegisterValue cpuid(int leaf) {
         CpuidResult r = new CpuidPolicy(partition.privileges(), Partition.MAX_VPS).leaf(leaf, 0, vp.index());
         return new RegisterValue((r.eax() & 0xFFFF_FFFFL) | ((long) r.ebx() << 32), (r.ecx() & 0xFFFF_FFFFL) | ((long) r.edx() << 32));
-    }
-
-    /** SIMP/SIEFP: bit 0 enable, bits 1-11 preserved, a GPN above; an enabled page must be mapped. */
-    private boolean pageRegisterValid(long value) {
-        return (value & 1) == 0 || partition.gpaMap().isMapped(value >>> 12);
     }
 
     private static RegisterValue value(long low) {

@@ -18,6 +18,11 @@ public final class ExitHandler {
         this.intercepts = intercepts;
     }
 
+    /** The hypervisor failed the partition (see {@link PartitionRunner#fail}): the root learns it as an intercept. */
+    void partitionFailed(dev.parvis.hv.partition.Partition partition, String reason) {
+        intercepts.partitionFailed(partition, reason);
+    }
+
     void handle(VirtualProcessor vp, VpExit exit) {
         switch (exit) {
             case VpExit.Hypercall h -> {

@@ -12,25 +12,85 @@ import dev.parvis.hv.backend.SegmentRegister;
 import dev.parvis.hv.backend.VpEngine;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.backend.X64Register;
+import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.synic.SynicTarget;
 import dev.parvis.vmcore.RootSynic;
+import dev.parvis.vmcore.log.LogBudgets;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Turns guest events the kernel does not handle itself into intercept messages for the root
  * (reference 5.2), and suspends the VP until the root resolves them by clearing its
  * InterceptSuspend register (after mapping a page, say) or deleting it.
+ *
+ * <p>Intercepts travel in the child's own share of the root's intercept queue. Should that share be
+ * full, the report is kept here, in order, and delivered as soon as the root takes one of the
+ * child's messages ({@link #retry}); the VP stays suspended meanwhile, as Hyper-V keeps a VP
+ * suspended until its intercept is delivered. No report is ever lost and no child's reports can
+ * crowd out another's.
  */
 public final class InterceptReporter {
     private static final Logger LOG = LoggerFactory.getLogger(InterceptReporter.class);
     private static final X64Register[] HEADER_REGISTERS = {X64Register.RIP, X64Register.RFLAGS, X64Register.RAX};
+    /** The vector an UNRECOVERABLE_EXCEPTION carries when the hypervisor itself failed the partition (#MC). */
+    public static final int HYPERVISOR_FAILURE_VECTOR = 18;
 
     private final SynicTarget root;
+    /** Reports the root's queue could not take yet, per child, oldest first. */
+    private final Map<Long, ArrayDeque<HvMessage>> undelivered = new ConcurrentHashMap<>();
+    private final LogBudgets budgets = LogBudgets.standard();
 
     public InterceptReporter(SynicTarget root) {
         this.root = root;
+    }
+
+    /**
+     * The hypervisor could not go on running {@code partition} (an error in its exit handling, say):
+     * tells the root with an UNRECOVERABLE_EXCEPTION carrying {@link #HYPERVISOR_FAILURE_VECTOR}, so the
+     * root fails the partition as it fails one whose guest cannot continue. No VP state is read: the
+     * engine may be what failed.
+     */
+    public void partitionFailed(Partition partition, String reason) {
+        partition.intercepts().incrementAndGet();
+        var header = new InterceptHeader(0, (byte) 0, (byte) 2, (short) 0, SegmentValue.FLAT_CODE64, 0, 0);
+        var body = new UnrecoverableExceptionMessage(header, HYPERVISOR_FAILURE_VECTOR);
+        deliver(partition.id(), new HvMessage(HvMessageType.UNRECOVERABLE_EXCEPTION, (byte) 0, partition.id(),
+                bytes(UnrecoverableExceptionMessage.LAYOUT.byteSize(), body::write)), "partition failed: " + reason);
+    }
+
+    /** The root took one of {@code child}'s intercepts: its share has room for the next kept report. */
+    public void retry(long child) {
+        ArrayDeque<HvMessage> kept = undelivered.get(child);
+        if (kept == null) {
+            return;
+        }
+        synchronized (kept) {
+            while (!kept.isEmpty() && root.postMessage(child, RootSynic.INTERCEPT_SINT, kept.peekFirst()).isSuccess()) {
+                kept.pollFirst();
+            }
+        }
+    }
+
+    /** Drops the kept reports of a deleted partition. */
+    public void forget(long child) {
+        undelivered.remove(child);
+    }
+
+    /** Reports about {@code child} waiting for room in the root's queue. */
+    public int undeliveredCount(long child) {
+        ArrayDeque<HvMessage> kept = undelivered.get(child);
+        if (kept == null) {
+            return 0;
+        }
+        synchronized (kept) {
+            return kept.size();
+        }
     }
 
     void memoryViolation(VirtualProcessor vp, VpExit.MemoryViolation mv) {
@@ -59,11 +119,25 @@ public final class InterceptReporter {
     private void report(VirtualProcessor vp, HvMessageType type, byte[] payload, String what) {
         vp.partition().intercepts().incrementAndGet();
         vp.setInterceptSuspend(true);
-        HvMessage message = new HvMessage(type, (byte) 0, vp.partition().id(), payload);
-        HvStatus status = root.postMessage(RootSynic.INTERCEPT_SINT, message);
-        LOG.debug("{}: intercept {}", vp, what);
+        long child = vp.partition().id();
+        deliver(child, new HvMessage(type, (byte) 0, child, payload), vp + ": " + what);
+    }
+
+    /** Posts in the child's share, behind any report still kept for it; keeps it when there is no room. */
+    private void deliver(long child, HvMessage message, String what) {
+        ArrayDeque<HvMessage> kept = undelivered.computeIfAbsent(child, c -> new ArrayDeque<>());
+        HvStatus status;
+        synchronized (kept) {
+            status = kept.isEmpty() ? root.postMessage(child, RootSynic.INTERCEPT_SINT, message) : HvStatus.INSUFFICIENT_BUFFERS;
+            if (!status.isSuccess()) {
+                kept.addLast(message);
+            }
+        }
+        budgets.of(child).log(LOG, Level.DEBUG, "intercept {}", what);
         if (!status.isSuccess()) {
-            LOG.error("{}: intercept lost ({}), VP stays suspended: {}", vp, status, what);
+            budgets.of(child).warn(LOG, "partition {}: the root's intercept queue is full ({}); held until there is room: {}",
+                    child, status, what);
+            retry(child);
         }
     }
 

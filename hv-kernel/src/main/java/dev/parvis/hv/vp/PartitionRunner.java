@@ -34,6 +34,7 @@ public final class PartitionRunner {
     private static final long COMMAND_TIMEOUT_SECONDS = 30;
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final dev.parvis.vmcore.log.LogBudget budget = dev.parvis.vmcore.log.LogBudget.standard();
     final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
     private final VpPreempter preempter;
     private final LogicalProcessors lps;
@@ -111,7 +112,7 @@ public final class PartitionRunner {
             while (owner != null && ownerIsLp) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    LOG.error("{}: still running on an LP after {} s", partition, COMMAND_TIMEOUT_SECONDS);
+                    budget.error(LOG, "{}: still running on an LP after {} s", partition, COMMAND_TIMEOUT_SECONDS);
                     return;
                 }
                 lps.released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)));
@@ -289,9 +290,28 @@ public final class PartitionRunner {
         }
     }
 
+    /**
+     * An error escaped the partition's slice (its exit handling ran out of memory or stack, say): the
+     * partition never runs again, and the root is told through an UNRECOVERABLE_EXCEPTION intercept so
+     * it fails the VM with the reason. Every other partition keeps its LP time. Never throws.
+     */
+    void fail(Throwable cause) {
+        try {
+            String reason = cause.toString();
+            if (!partition.fail(reason)) {
+                return;
+            }
+            kickAll();
+            LOG.error("{} failed inside the hypervisor, it will not run again: {}", partition, reason);
+            exitHandler.partitionFailed(partition, reason);
+        } catch (Throwable t) {
+            // Reporting may fail the same way (out of memory): the partition stays failed and unscheduled.
+        }
+    }
+
     /** Whether an LP should pick the partition: some VP can run. Lock-free; called under the LPs' lock. */
     boolean hasWork() {
-        if (!started || stopping || partition.isSuspended()) {
+        if (!started || stopping || partition.isSuspended() || partition.failure() != null) {
             return false;
         }
         for (VirtualProcessor vp : partition.vps()) {
@@ -313,7 +333,7 @@ public final class PartitionRunner {
             if (!commands.isEmpty()) {
                 drainCommands();
             }
-            if (stopping || partition.isSuspended()) {
+            if (stopping || partition.isSuspended() || partition.failure() != null) {
                 return;
             }
             VirtualProcessor vp = nextRunnable();

@@ -1,6 +1,7 @@
 package dev.parvis.hv.vp;
 
 import dev.parvis.hv.backend.VpEngine;
+import dev.parvis.hv.memory.SpaPool;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.synic.VpSynic;
 import java.lang.foreign.Arena;
@@ -46,11 +47,26 @@ public final class VirtualProcessor {
         }
     }
 
-    public VirtualProcessor(Partition partition, int index, VpEngine engine) {
+    /** The pages behind the VP's SIM and SIEF overlays: hypervisor pages taken from the partition's deposit. */
+    private final long simSpn;
+    private final long siefSpn;
+
+    /** A VP whose SIM and SIEF pages are {@code simSpn} and {@code siefSpn} of {@code pool} (zeroed). */
+    public VirtualProcessor(Partition partition, int index, VpEngine engine, SpaPool pool, long simSpn, long siefSpn) {
         this.partition = partition;
         this.index = index;
         this.engine = engine;
-        this.synic = new VpSynic(partition.gpaMap(), this::wake);
+        this.simSpn = simSpn;
+        this.siefSpn = siefSpn;
+        this.synic = new VpSynic(pool.pages(simSpn, 1), pool.pages(siefSpn, 1), this::wake);
+    }
+
+    public long simSpn() {
+        return simSpn;
+    }
+
+    public long siefSpn() {
+        return siefSpn;
     }
 
     public Partition partition() {

@@ -7,6 +7,7 @@ import dev.parvis.abi.hv.HvRegisterName;
 import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.abi.hv.message.MemoryInterceptMessage;
 import dev.parvis.vmcore.RootHypercalls;
+import dev.parvis.abi.hv.message.UnrecoverableExceptionMessage;
 import java.lang.foreign.MemorySegment;
 import java.util.OptionalInt;
 
@@ -28,6 +29,10 @@ public sealed interface GuestExit {
     /** The guest cannot go on (unrecoverable exception, unresolved memory access, unknown port). */
     record Fatal(String reason) implements GuestExit {}
 
+    /** The vector of the UNRECOVERABLE_EXCEPTION the hypervisor reports when it failed the partition itself (#MC). */
+    int HYPERVISOR_FAILURE_VECTOR = 18;
+    String HYPERVISOR_FAILURE = "the hypervisor could not go on running the partition";
+
     static GuestExit decode(HvMessage m) {
         MemorySegment payload = MemorySegment.ofArray(m.payload());
         if (m.type().equals(HvMessageType.X64_IO_PORT_INTERCEPT)) {
@@ -42,7 +47,9 @@ public sealed interface GuestExit {
             return new Fatal("%s at GPA 0x%x, rip 0x%x".formatted(m.type(), mem.guestPhysicalAddress(), mem.header().rip()));
         }
         if (m.type().equals(HvMessageType.UNRECOVERABLE_EXCEPTION)) {
-            return new Fatal("unrecoverable exception (triple fault)");
+            int vector = UnrecoverableExceptionMessage.read(payload).vector();
+            return new Fatal(vector == HYPERVISOR_FAILURE_VECTOR ? HYPERVISOR_FAILURE
+                    : "unrecoverable exception (vector %d)".formatted(vector));
         }
         return new Fatal("unhandled intercept " + m.type());
     }

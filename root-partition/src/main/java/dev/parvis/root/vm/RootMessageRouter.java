@@ -31,7 +31,7 @@ public final class RootMessageRouter implements AutoCloseable {
     private volatile boolean closed;
     /** A child's messages can cause these lines: budgets per sender, and one for failures. */
     private final LogBudgets droppedLines = LogBudgets.standard();
-    private final LogBudget failureLines = LogBudget.standard();
+    private final LogBudget failures = LogBudget.standard();
 
     public RootMessageRouter(RootSynic synic) {
         this.synic = synic;
@@ -56,11 +56,10 @@ public final class RootMessageRouter implements AutoCloseable {
                     synic.take(sint, POLL).ifPresent(m -> deliver(sint, handlers, m));
                 } catch (InterruptedException e) {
                     return;
-                } catch (Throwable e) {
-                    // This thread serves every child: it keeps serving them after any failure, even an Error.
-                    if (failureLines.acquire() >= 0) {
-                        LOG.error("root SINT {} router: unexpected failure, continuing", sint, e);
-                    }
+                } catch (Throwable t) {
+                    // This thread serves every VM: nothing one VM's handler throws (out of memory
+                    // included) may end it. Rate-limited, and without a trace: a guest may repeat it.
+                    failures.error(LOG, "root SINT {} router: unexpected failure, continuing", sint, t);
                 }
             }
         });

@@ -29,23 +29,31 @@ import java.lang.foreign.MemorySegment;
  * reference time, VP count, page count, name), one VP section per VP (index, register count, then
  * {@code u32 name, u32 0, u64 low, u64 high} each), PAGES ({@code u64 gpn, u32 rights, u32 flags}
  * per page, followed by 4096 bytes unless flag ZERO), from version 2 an optional VMBUS section
- * (the root-side VMBus server state, see {@link #VMBUS_SECTION_VERSION}), and END holding the
- * CRC-32C of every byte before it. Version 1 files (no VMBUS section) are still read. The file is read
- * only as a regular file of bounded size, and every count and length is checked against the file's
- * real length and the VM it belongs to before anything is allocated for it; a short, oversized,
- * inconsistent or corrupt file is a {@link SavedStateException} and is left as it is. Writes are
- * atomic (temporary file, fsync, rename, directory fsync).
+ * (the root-side VMBus server state, see {@link #VMBUS_SECTION_VERSION}), from version 3 a SYNIC
+ * section (each VP's SIM and SIEF pages, see {@link #SYNIC}), and END holding the CRC-32C of every
+ * byte before it. Version 1 and 2 files (no VMBUS or no SYNIC section) are still read. The file is
+ * read only as a regular file of bounded size, and every count and length is checked against the
+ * file's real length and the VM it belongs to before anything is allocated for it; a short,
+ * oversized, inconsistent or corrupt file is a {@link SavedStateException} and is left as it is.
+ * Writes are atomic (temporary file, fsync, rename, directory fsync).
  */
 final class SavedStateFile {
     static final long MAGIC = 0x4556_4153_5356_5250L; // "PRVSSAVE"
-    /** Version 2 added the VMBUS section. */
-    static final int VERSION = 2;
+    /** Version 2 added the VMBUS section, version 3 the SYNIC section. */
+    static final int VERSION = 3;
     static final int OLDEST_READ_VERSION = 1;
     private static final int META = 1;
     private static final int VP = 2;
     private static final int PAGES = 3;
     private static final int END = 4;
     private static final int VMBUS = 5;
+    /**
+     * SYNIC section body: {@code u32 VP count}, then per VP {@code u32 VP index, u32 flags} (bit 0: SIM
+     * page all zero, bit 1: SIEF page all zero) and the 4096-byte SIM and SIEF pages not flagged zero.
+     */
+    private static final int SYNIC = 6;
+    private static final int SYNIC_SIM_ZERO = 1;
+    private static final int SYNIC_SIEF_ZERO = 2;
     /**
      * VMBUS section body, little-endian: {@code u32 section version (1), u32 protocol version (0 =
      * not connected), u32 target VP, u32 target SINT, u32 offers sent, u32 offer count, u32 GPADL
@@ -107,11 +115,13 @@ final class SavedStateFile {
         size += 16 + 4 + 16L * s.pageCount() + (long) PAGE * nonZero + 16 + 4;
         long vmbusLength = s.vmbus() == null ? 0 : vmbusLength(s.vmbus());
         size += s.vmbus() == null ? 0 : 16 + vmbusLength;
+        long synicLength = s.synic().isEmpty() ? 0 : synicLength(s.synic());
+        size += s.synic().isEmpty() ? 0 : 16 + synicLength;
         if (size > Integer.MAX_VALUE - 8) {
             throw new SavedStateException("saved state of %d pages is larger than this format's 2 GiB".formatted(s.pageCount()));
         }
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(MAGIC).putInt(VERSION).putInt(2 + s.vpCount() + 1 + (s.vmbus() == null ? 0 : 1));
+        b.putLong(MAGIC).putInt(VERSION).putInt(2 + s.vpCount() + 1 + (s.vmbus() == null ? 0 : 1) + (s.synic().isEmpty() ? 0 : 1));
         section(b, META, 40 + name.length);
         b.putLong(s.vmId().getMostSignificantBits()).putLong(s.vmId().getLeastSignificantBits()).putLong(s.referenceTime())
                 .putInt(s.vpCount()).putInt(s.pageCount()).putInt(name.length).putInt(0).put(name);
@@ -139,6 +149,10 @@ final class SavedStateFile {
             if (b.position() - start != vmbusLength) {
                 throw new IllegalStateException("VMBUS section length");
             }
+        }
+        if (!s.synic().isEmpty()) {
+            section(b, SYNIC, synicLength);
+            putSynic(b, s.synic());
         }
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
@@ -199,7 +213,7 @@ final class SavedStateFile {
                     OLDEST_READ_VERSION, VERSION));
         }
         int sections = r.b.getInt();
-        if (sections < 3 || sections > MAX_VPS + 4) {
+        if (sections < 3 || sections > MAX_VPS + 5) {
             throw r.corrupt("bad section count " + sections);
         }
         UUID id = null;
@@ -211,6 +225,7 @@ final class SavedStateFile {
         int[] rights = null;
         byte[] memory = null;
         VmbusServerState vmbus = null;
+        List<VpSynicPages> synic = List.of();
         boolean ended = false;
         for (int i = 0; i < sections; i++) {
             r.need(16, "section header");
@@ -303,6 +318,12 @@ final class SavedStateFile {
                     }
                     vmbus = getVmbus(r, end, pageCount);
                 }
+                case SYNIC -> {
+                    if (version < 3 || vpCount < 0 || !synic.isEmpty()) {
+                        throw r.corrupt("SYNIC section in a version %d file, before META, or twice".formatted(version));
+                    }
+                    synic = getSynic(r, vpCount);
+                }
                 case END -> {
                     r.need(4, "END");
                     CRC32C crc = new CRC32C();
@@ -323,7 +344,59 @@ final class SavedStateFile {
             throw r.corrupt("incomplete: META %s, %d of %d VP sections, PAGES %s, END %s".formatted(id != null, vps.size(),
                     vpCount, memory != null, ended));
         }
-        return new SavedState(id, name, refTime, vps, rights, memory, vmbus);
+        return new SavedState(id, name, refTime, vps, rights, memory, vmbus, synic);
+    }
+
+    private static long synicLength(List<VpSynicPages> synic) {
+        long length = 4;
+        for (VpSynicPages p : synic) {
+            length += 8 + (isZero(p.sim(), 0) ? 0 : PAGE) + (isZero(p.sief(), 0) ? 0 : PAGE);
+        }
+        return length;
+    }
+
+    private static void putSynic(ByteBuffer b, List<VpSynicPages> synic) {
+        b.putInt(synic.size());
+        for (int vp = 0; vp < synic.size(); vp++) {
+            VpSynicPages p = synic.get(vp);
+            boolean simZero = isZero(p.sim(), 0);
+            boolean siefZero = isZero(p.sief(), 0);
+            b.putInt(vp).putInt((simZero ? SYNIC_SIM_ZERO : 0) | (siefZero ? SYNIC_SIEF_ZERO : 0));
+            if (!simZero) {
+                b.put(p.sim());
+            }
+            if (!siefZero) {
+                b.put(p.sief());
+            }
+        }
+    }
+
+    private static List<VpSynicPages> getSynic(Reader r, int vpCount) {
+        r.need(4, "SYNIC");
+        int count = r.b.getInt();
+        if (count != vpCount) {
+            throw r.corrupt("SYNIC holds the pages of %d VPs, META says %d".formatted(count, vpCount));
+        }
+        List<VpSynicPages> pages = new ArrayList<>(count);
+        for (int vp = 0; vp < count; vp++) {
+            r.need(8, "SYNIC VP header");
+            int index = r.b.getInt();
+            int flags = r.b.getInt();
+            if (index != vp || (flags & ~(SYNIC_SIM_ZERO | SYNIC_SIEF_ZERO)) != 0) {
+                throw r.corrupt("SYNIC entry %d: VP %d, flags 0x%x".formatted(vp, index, flags));
+            }
+            pages.add(new VpSynicPages(synicPage(r, (flags & SYNIC_SIM_ZERO) != 0), synicPage(r, (flags & SYNIC_SIEF_ZERO) != 0)));
+        }
+        return pages;
+    }
+
+    private static byte[] synicPage(Reader r, boolean zero) {
+        byte[] page = new byte[PAGE];
+        if (!zero) {
+            r.need(PAGE, "SYNIC page");
+            r.b.get(page);
+        }
+        return page;
     }
 
     private static long vmbusLength(VmbusServerState v) {

@@ -159,6 +159,12 @@ final class VmWorker {
         return c.partitionId();
     }
 
+    /** Whether {@code partitionId} is this VM's running partition. */
+    boolean owns(long partitionId) {
+        LoadedChild c = child;
+        return c != null && c.partitionId() == partitionId;
+    }
+
     CompletableFuture<VmState> submit(VmRequest request) {
         CompletableFuture<VmState> done = new CompletableFuture<>();
         if (retired) {
@@ -229,7 +235,7 @@ final class VmWorker {
             throw failStart(new VmException("VM '%s' cannot start: %s".formatted(c.name(), e.getMessage()), e));
         }
         int vps = Math.max(1, c.vcpuCount());
-        try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + 1 + vps)) {
+        try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + ChildLoader.depositPages(vps))) {
             transition(VmState.STARTING);
             try {
                 child = env.loader().load(spec, pid -> prepare(pid, c, vps, () -> env.loader().addSuspendedVps(pid, vps), null));
@@ -256,7 +262,7 @@ final class VmWorker {
         if (!saved.vmId().equals(id)) {
             throw failStart(new SavedStateException("%s belongs to VM %s, not %s".formatted(file, saved.vmId(), id)));
         }
-        try (MemoryAdmission.Ticket t = admit(saved.pageCount() + 1L + saved.vpCount())) {
+        try (MemoryAdmission.Ticket t = admit(saved.pageCount() + (long) ChildLoader.depositPages(saved.vpCount()))) {
             transition(VmState.STARTING);
             try {
                 child = env.loader().restore(saved, pid -> prepare(pid, c, saved.vpCount(), () -> restoreVps(pid, saved),
@@ -277,11 +283,16 @@ final class VmWorker {
         return transition(VmState.RUNNING);
     }
 
-    /** Every VP's saved registers (architectural and synthetic), then the guest's clock from where it stopped. */
+    /**
+     * Every VP's saved registers (architectural and synthetic) and its SIM and SIEF pages (the overlay
+     * pages the SIMP and SIEFP registers place), then the guest's clock from where it stopped.
+     */
     private void restoreVps(long pid, SavedState saved) {
         VpRegisters registers = new VpRegisters(env.hc().gateway());
+        VpStatePages statePages = new VpStatePages(env.hc(), env.hv().rootMemory());
         for (int vp = 0; vp < saved.vpCount(); vp++) {
             registers.write(pid, vp, saved.vps().get(vp));
+            statePages.write(pid, vp, saved.synicPages(vp));
         }
         env.controls().continueTime(pid, saved.referenceTime());
     }
@@ -451,7 +462,12 @@ final class VmWorker {
                 vps.add(registers.read(pid, vp, savedRegisters(vp)));
             }
             VmbusServerState vmbus = env.vmbus().server(pid).map(this::snapshotVmbus).orElse(null);
-            SavedState saved = new SavedState(id, config.name(), referenceTime, vps, rights, snapshot(pid), vmbus);
+            List<VpSynicPages> synic = new ArrayList<>();
+            VpStatePages statePages = new VpStatePages(env.hc(), env.hv().rootMemory());
+            for (int vp = 0; vp < vpCount; vp++) {
+                synic.add(statePages.read(pid, vp));
+            }
+            SavedState saved = new SavedState(id, config.name(), referenceTime, vps, rights, snapshot(pid), vmbus, synic);
             SavedStateFile.write(env.store().savedStatePath(id), saved);
         } catch (IOException | RuntimeException e) {
             rollBackSave(pid, from);
@@ -507,7 +523,10 @@ final class VmWorker {
         transition(from);
     }
 
-    /** Every guest page (GPN 1 up), read through a snapshot grant of the suspended partition. */
+    /**
+     * Every guest page (GPN 1 up), read through a snapshot grant of the suspended partition: the
+     * guest's RAM, including what lies under an overlay page (the overlays are saved on their own).
+     */
     private byte[] snapshot(long pid) {
         int pages = rights.length - 1;
         long[] gpns = new long[pages];
@@ -588,10 +607,12 @@ final class VmWorker {
                 transition(VmState.OFF);
             }
             case GuestExit.Fatal fatal -> {
-                guestLines.warn(LOG, "VM '{}' failed: {}", config.name(), fatal.reason());
+                // When the hypervisor failed the partition it knows why: that is the reason to show.
+                String reason = env.hv().failure(c.partitionId()).map(why -> fatal.reason() + ": " + why).orElse(fatal.reason());
+                guestLines.warn(LOG, "VM '{}' failed: {}", config.name(), reason);
                 destroyPartition();
-                publish(new VmEvent.Failed(id, config.name(), fatal.reason(), Instant.now()));
-                transition(new VmState.Failed(fatal.reason()));
+                publish(new VmEvent.Failed(id, config.name(), reason, Instant.now()));
+                transition(new VmState.Failed(reason));
             }
         }
     }

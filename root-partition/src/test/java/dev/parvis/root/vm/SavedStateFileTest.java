@@ -142,6 +142,41 @@ class SavedStateFileTest {
         assertTrue(e.getMessage().contains("VMBUS section in a version 1 file"), e.getMessage());
     }
 
+    private static SavedState withSynicPages() {
+        SavedState s = sample();
+        VpSynicPages vp0 = VpSynicPages.empty();
+        vp0.sim()[256] = 1; // a message waiting in SINT 1's slot
+        vp0.sief()[2 * 256] = 4; // flag 2 of SINT 2
+        return new SavedState(s.vmId(), s.name(), s.referenceTime(), s.vps(), s.rights(), s.memory(), null,
+                List.of(vp0, VpSynicPages.empty()));
+    }
+
+    @Test
+    void theSynicPagesOfEveryVpReadBackAsWrittenAndAreCheckedForCorruption() {
+        SavedState s = withSynicPages();
+        byte[] full = bytes(SavedStateFile.encode(s));
+        SavedState back = SavedStateFile.decode("synic", full, EXPECTED);
+        assertArrayEquals(s.synic().get(0).sim(), back.synic().get(0).sim());
+        assertArrayEquals(s.synic().get(0).sief(), back.synic().get(0).sief());
+        assertArrayEquals(new byte[4096], back.synic().get(1).sim());
+        for (int at = 0; at < full.length; at += 11) {
+            byte[] bad = full.clone();
+            bad[at] ^= 0x5A;
+            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad, EXPECTED), "byte " + at);
+        }
+    }
+
+    @Test
+    void aFileWithoutSynicPagesRestoresThemFromTheRamTheGuestSawThemIn() {
+        SavedState s = sample();
+        byte[] memory = s.memory().clone();
+        memory[2 * 4096 + 256] = 9; // GPN 3, where VP 0's SIMP pointed when SIM pages still lay in RAM
+        List<VpRegisters.Value> vp0 = List.of(new VpRegisters.Value(0x000A0013, 0x3000 | 1, 0));
+        SavedState old = new SavedState(s.vmId(), s.name(), s.referenceTime(), List.of(vp0), s.rights(), memory);
+        assertEquals(9, old.synicPages(0).sim()[256]);
+        assertArrayEquals(new byte[4096], old.synicPages(0).sief(), "SIEFP was not enabled");
+    }
+
     /** Recomputes the END checksum after an edit. */
     private static void reseal(byte[] file) {
         CRC32C crc = new CRC32C();
