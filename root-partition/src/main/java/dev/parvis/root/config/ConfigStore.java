@@ -1,7 +1,7 @@
 package dev.parvis.root.config;
 
-import dev.parvis.root.hostfile.HostFile;
-import dev.parvis.root.hostfile.HostFileException;
+import dev.parvis.vmcore.hostfile.HostFile;
+import dev.parvis.vmcore.hostfile.HostFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.parvis.root.loader;
 
-import dev.parvis.root.hostfile.HostFile;
-import dev.parvis.root.hostfile.HostFileException;
+import dev.parvis.vmcore.hostfile.HostFile;
+import dev.parvis.vmcore.hostfile.HostFileException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;

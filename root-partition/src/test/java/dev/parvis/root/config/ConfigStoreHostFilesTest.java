@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parvis.root.hostfile.Fifo;
+import dev.parvis.root.Fifo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

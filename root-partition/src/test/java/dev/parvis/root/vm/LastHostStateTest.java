@@ -3,7 +3,7 @@ package dev.parvis.root.vm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.parvis.root.hostfile.Fifo;
+import dev.parvis.root.Fifo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

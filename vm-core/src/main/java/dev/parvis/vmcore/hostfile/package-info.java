@@ -3,4 +3,4 @@
  * {@code vm.json}, {@code saved.state}): hostile input, taken only as regular files of a bounded size,
  * checked on the opened object so a path swapped for a FIFO or a device is still refused.
  */
-package dev.parvis.root.hostfile;
+package dev.parvis.vmcore.hostfile;

@@ -1,4 +1,4 @@
-package dev.parvis.root.hostfile;
+package dev.parvis.vmcore.hostfile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,7 +39,25 @@ public final class HostFile {
      * @throws HostFileException if the file is missing, unreadable, not a regular file or larger than {@code maxBytes}
      */
     public static byte[] read(Path path, long maxBytes, Links links) {
-        if (maxBytes < 0 || maxBytes > MAX_BOUND) {
+        if (maxBytes > MAX_BOUND) {
+            throw new IllegalArgumentException("bound " + maxBytes);
+        }
+        try (FileChannel channel = openForReading(path, maxBytes, links)) {
+            return readBounded(path, channel, channel.size(), maxBytes);
+        } catch (IOException e) {
+            throw cannotRead(path, e);
+        }
+    }
+
+    /**
+     * Opens {@code path} for reading once it is proven a regular file of at most {@code maxBytes}, for
+     * callers that stream it (a file copied into a guest, a virtual disk). The caller still stops at
+     * the size it was told: the file may grow after the check.
+     *
+     * @throws HostFileException if the file is missing, unreadable, not a regular file or larger than {@code maxBytes}
+     */
+    public static FileChannel openForReading(Path path, long maxBytes, Links links) {
+        if (maxBytes < 0) {
             throw new IllegalArgumentException("bound " + maxBytes);
         }
         try (PathHandle handle = PathHandle.open(path, links == Links.FOLLOW)) {
@@ -50,12 +68,14 @@ public final class HostFile {
             if (status.size() > maxBytes) {
                 throw tooLarge(path, status.size() + " bytes", maxBytes);
             }
-            try (FileChannel channel = handle.openForReading()) {
-                return readBounded(path, channel, status.size(), maxBytes);
-            }
+            return handle.openForReading();
         } catch (IOException e) {
-            throw new HostFileException(path, "cannot read: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            throw cannotRead(path, e);
         }
+    }
+
+    private static HostFileException cannotRead(Path path, IOException e) {
+        return new HostFileException(path, "cannot read: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
     }
 
     private static byte[] readBounded(Path path, FileChannel channel, long expected, long maxBytes) throws IOException {

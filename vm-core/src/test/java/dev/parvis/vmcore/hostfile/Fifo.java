@@ -1,4 +1,4 @@
-package dev.parvis.root.hostfile;
+package dev.parvis.vmcore.hostfile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.parvis.root.hostfile;
+package dev.parvis.vmcore.hostfile;
 
 /** The type of a file system object, from the {@code S_IFMT} bits of its mode (POSIX {@code <sys/stat.h>}). */
 public enum FileKind {

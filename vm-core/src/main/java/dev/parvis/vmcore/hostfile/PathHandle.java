@@ -1,4 +1,4 @@
-package dev.parvis.root.hostfile;
+package dev.parvis.vmcore.hostfile;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

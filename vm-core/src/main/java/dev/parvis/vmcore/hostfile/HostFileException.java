@@ -1,4 +1,4 @@
-package dev.parvis.root.hostfile;
+package dev.parvis.vmcore.hostfile;
 
 import java.nio.file.Path;
 
