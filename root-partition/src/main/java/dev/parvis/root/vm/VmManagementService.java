@@ -126,11 +126,19 @@ public final class VmManagementService implements AutoCloseable {
     }
 
     public CompletableFuture<VmState> request(UUID id, VmRequest request) {
+        return request(id, request, RequestProgress.NONE);
+    }
+
+    /**
+     * Hands {@code request} to the VM's worker; {@code progress} hears the percent complete at the
+     * operation's real steps (start, restore and save report several; other requests only 100).
+     */
+    public CompletableFuture<VmState> request(UUID id, VmRequest request, RequestProgress progress) {
         VmWorker w = workers.get(id);
         if (w == null) {
             return CompletableFuture.failedFuture(new VmException("no VM with id " + id));
         }
-        CompletableFuture<VmState> result = w.submit(request);
+        CompletableFuture<VmState> result = w.submit(request, progress);
         if (request instanceof VmRequest.Delete) {
             // The caller sees the deletion complete only once the VM is gone from the service.
             return result.thenApply(state -> {

@@ -67,6 +67,8 @@ final class VmWorker {
     private volatile VmConfig config;
     private volatile VmState state;
     private volatile boolean retired;
+    /** The listener of the request being executed (worker thread only). */
+    private RequestProgress progress = RequestProgress.NONE;
 
     // The partition and what was built for it: touched only on the worker thread (volatile for metrics).
     private volatile LoadedChild child;
@@ -166,13 +168,33 @@ final class VmWorker {
     }
 
     CompletableFuture<VmState> submit(VmRequest request) {
+        return submit(request, RequestProgress.NONE);
+    }
+
+    CompletableFuture<VmState> submit(VmRequest request, RequestProgress listener) {
         CompletableFuture<VmState> done = new CompletableFuture<>();
         if (retired) {
             done.completeExceptionally(new VmException("VM '%s' was deleted".formatted(config.name())));
             return done;
         }
-        queue.add(() -> execute(request, done));
+        queue.add(() -> {
+            progress = listener;
+            try {
+                execute(request, done);
+            } finally {
+                progress = RequestProgress.NONE;
+            }
+        });
         return done;
+    }
+
+    /** Tells the current request's listener how far it has got (a listener's failure never fails the request). */
+    private void progress(int percent) {
+        try {
+            progress.report(percent);
+        } catch (RuntimeException e) {
+            LOG.warn("VM '{}': a progress listener failed: {}", config.name(), e.toString());
+        }
     }
 
     /** Stops the thread after the queued work (the partition, if any, is left to the caller). */
@@ -215,6 +237,7 @@ final class VmWorker {
                 case VmRequest.Delete d -> delete();
                 case VmRequest.Configure c -> configure(c.config());
             };
+            progress(100);
             done.complete(after);
         } catch (Throwable e) {
             done.completeExceptionally(e);
@@ -235,10 +258,16 @@ final class VmWorker {
             throw failStart(new VmException("VM '%s' cannot start: %s".formatted(c.name(), e.getMessage()), e));
         }
         int vps = Math.max(1, c.vcpuCount());
+        progress(5);
         try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + ChildLoader.depositPages(vps))) {
             transition(VmState.STARTING);
+            progress(20);
             try {
-                child = env.loader().load(spec, pid -> prepare(pid, c, vps, () -> env.loader().addSuspendedVps(pid, vps), null));
+                child = env.loader().load(spec, pid -> {
+                    progress(60);
+                    prepare(pid, c, vps, () -> env.loader().addSuspendedVps(pid, vps), null);
+                    progress(90);
+                });
             } catch (RuntimeException e) {
                 transition(VmState.OFF);
                 throw failStart(new VmException("VM '%s' failed to start: %s".formatted(c.name(), e.getMessage()), e));
@@ -254,8 +283,10 @@ final class VmWorker {
         VmConfig c = config;
         Path file = env.store().savedStatePath(id);
         SavedState saved;
+        progress(5);
         try {
             saved = SavedStateFile.read(file, SavedStateFile.Expected.of(c));
+            progress(35);
         } catch (SavedStateException e) {
             throw failStart(new SavedStateException("VM '%s' cannot be restored: %s".formatted(c.name(), e.getMessage())));
         }
@@ -265,8 +296,11 @@ final class VmWorker {
         try (MemoryAdmission.Ticket t = admit(saved.pageCount() + (long) ChildLoader.depositPages(saved.vpCount()))) {
             transition(VmState.STARTING);
             try {
-                child = env.loader().restore(saved, pid -> prepare(pid, c, saved.vpCount(), () -> restoreVps(pid, saved),
-                        saved.vmbus()));
+                child = env.loader().restore(saved, pid -> {
+                    progress(70);
+                    prepare(pid, c, saved.vpCount(), () -> restoreVps(pid, saved), saved.vmbus());
+                    progress(90);
+                });
             } catch (RuntimeException e) {
                 transition(VmState.SAVED);
                 throw failStart(new VmException("VM '%s' failed to restore: %s".formatted(c.name(), e.getMessage()), e));
@@ -455,6 +489,7 @@ final class VmWorker {
         transition(VmState.SAVING);
         try {
             env.controls().suspend(pid);
+            progress(10);
             long referenceTime = env.controls().freezeTime(pid);
             List<List<VpRegisters.Value>> vps = new ArrayList<>();
             VpRegisters registers = new VpRegisters(env.hc().gateway());
@@ -467,8 +502,11 @@ final class VmWorker {
             for (int vp = 0; vp < vpCount; vp++) {
                 synic.add(statePages.read(pid, vp));
             }
+            progress(20);
             SavedState saved = new SavedState(id, config.name(), referenceTime, vps, rights, snapshot(pid), vmbus, synic);
+            progress(70);
             SavedStateFile.write(env.store().savedStatePath(id), saved);
+            progress(95);
         } catch (IOException | RuntimeException e) {
             rollBackSave(pid, from);
             VmException failure = new VmException("VM '%s' could not be saved: %s".formatted(config.name(), e.getMessage()), e);
@@ -536,8 +574,12 @@ final class VmWorker {
         byte[] memory = new byte[Math.multiplyExact(pages, (int) PAGE)];
         MemorySegment target = MemorySegment.ofArray(memory);
         try (GuestMemoryView view = env.hv().grants().openSnapshot(pid, gpns)) {
+            int step = Math.max(1, pages / 10);
             for (int i = 0; i < pages; i++) {
                 MemorySegment.copy(view.page(i), 0, target, i * PAGE, PAGE);
+                if (i % step == step - 1) {
+                    progress(20 + (int) (50L * (i + 1) / pages)); // 20..70: the pages are most of a save
+                }
             }
         }
         return memory;

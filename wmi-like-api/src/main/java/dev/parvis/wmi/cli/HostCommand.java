@@ -1,9 +1,12 @@
-package dev.parvis.root.cli;
+package dev.parvis.wmi.cli;
 
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.vm.VmEvent;
 import dev.parvis.root.vm.VmHost;
+import dev.parvis.wmi.host.ManagementHost;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -12,11 +15,12 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /**
- * `parvis host`: runs the VM host (automatic start actions) until SIGINT or SIGTERM, then applies
- * every VM's automatic stop action and exits 0 only if all of them completed.
+ * `parvis host`: runs the VM host (automatic start actions) and its management API (Thrift over TLS)
+ * until SIGINT or SIGTERM, then closes the API, applies every VM's automatic stop action and exits 0
+ * only if all of them completed.
  */
 @Command(name = "host", mixinStandardHelpOptions = true,
-        description = "Run the VM host: start VMs per their automatic start action, and on Ctrl-C/SIGTERM apply their automatic stop action.",
+        description = "Run the VM host and its management API (Thrift over TLS): start VMs per their automatic start action, and on Ctrl-C/SIGTERM apply their automatic stop action.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped by SIGINT/SIGTERM and every automatic stop action completed",
@@ -36,9 +40,17 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--pool-mib", defaultValue = "1024", description = "hypervisor page pool in MiB (default: ${DEFAULT-VALUE})")
     long poolMiB;
 
+    @Option(names = "--listen", defaultValue = "127.0.0.1:5989", description = "address of the management API (default: ${DEFAULT-VALUE})")
+    String listen;
+
+    @Option(names = "--storage-dir", description = "a directory remote callers may name files in (repeatable; default: <data>/storage)")
+    List<Path> storageDirs = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
         Path data = dataDir != null ? dataDir : ConfigStore.defaultDataDirectory();
+        int colon = listen.lastIndexOf(':');
+        InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
         CountDownLatch stop = new CountDownLatch(1);
         // The stop actions run here, not in a shutdown hook, so their outcome can be the exit code.
         STOP_SIGNALS.forEach(name -> Signal.handle(new Signal(name), signal -> onSignal(stop, signal)));
@@ -46,10 +58,20 @@ final class HostCommand implements Callable<Integer> {
         host.problems().forEach(p -> System.err.println("parvis host: " + p));
         int startProblems = host.problems().size();
         host.service().subscribe(HostCommand::print);
+        ManagementHost.Options options = ManagementHost.Options.of(data, guestsDir, address);
+        if (!storageDirs.isEmpty()) {
+            options = new ManagementHost.Options(data, address, storageDirs, guestsDir, options.limits());
+        }
+        ManagementHost api = ManagementHost.start(host.service(), options);
         host.service().list().forEach(vm -> System.out.printf("parvis host: %s is %s%n", vm.name(), vm.state().displayName()));
+        System.out.printf("parvis host: management API on %s:%d (TLS; certificate %s; audit log %s)%n",
+                api.address().getHostString(), api.address().getPort(), api.certificate(), api.auditLog());
+        api.createdCredential().ifPresent(c -> System.out.println(
+                "parvis host: first administrator credential written to " + c + " (readable by its owner only)"));
         System.out.println("parvis host: running " + host.service().list().size() + " VM(s) from " + data + "; Ctrl-C to stop");
         stop.await();
         System.out.println("parvis host: stopping: applying the VMs' automatic stop actions");
+        api.close();
         host.close();
         List<String> problems = host.problems();
         List<String> stopProblems = problems.subList(startProblems, problems.size());
