@@ -19,7 +19,11 @@ public final class ParvisCommand implements Runnable {
      * that command's documented exit code, not a stack trace and a generic 1.
      */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new ParvisCommand());
+        return withOneLineErrors(new CommandLine(new ParvisCommand()));
+    }
+
+    /** Makes a failure inside any of {@code cl}'s commands one line on stderr and that command's exit code. */
+    public static CommandLine withOneLineErrors(CommandLine cl) {
         cl.setExecutionExceptionHandler((e, command, parseResult) -> {
             command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + describe(e));
             return command.getCommandSpec().exitCodeOnExecutionException();

@@ -37,7 +37,7 @@ class HostExitCodeTest {
     }
 
     private static Host startHost(Path dataDir) throws Exception {
-        Process p = ParvisProcess.of("host", "--data-dir", dataDir.toString(), "--pool-mib", "64").start();
+        Process p = ParvisProcess.management("host", "--data-dir", dataDir.toString(), "--pool-mib", "64", "--listen", "127.0.0.1:0").start();
         StringBuffer output = new StringBuffer();
         CountDownLatch running = new CountDownLatch(1);
         Thread reader = Thread.ofVirtual().start(() -> {

@@ -10,9 +10,18 @@ final class ParvisProcess {
     }
 
     static ProcessBuilder of(String... args) {
+        return java("dev.parvis.root.cli.ParvisCommand", args);
+    }
+
+    /** The entry point ./parvis runs for {@code host}, {@code user} and the VM API clients. */
+    static ProcessBuilder management(String... args) {
+        return java("dev.parvis.wmi.cli.ManagementCommand", args);
+    }
+
+    private static ProcessBuilder java(String main, String... args) {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "-Dparvis.guests.dir=" + System.getProperty("parvis.guests.dir"), "dev.parvis.root.cli.ParvisCommand"));
+                "-Dparvis.guests.dir=" + System.getProperty("parvis.guests.dir"), main));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true);
     }
