@@ -58,9 +58,11 @@ public final class VhdxCreator {
         create(path, request, OpenOptions.readOnly());
     }
 
+    /** Creates the file (never replacing one) and removes it again only if this call created it and failed. */
     private static void createFile(Path path, CreateRequest request, ParentLink link) throws IOException {
+        FileStorage storage = FileStorage.createNew(path);
         boolean done = false;
-        try (FileStorage storage = FileStorage.createNew(path)) {
+        try (storage) {
             write(storage, request, link);
             done = true;
         } finally {

@@ -178,6 +178,7 @@ public final class VhdxDisk implements AutoCloseable {
         checkRequest(offset, dst.remaining());
         structure.readLock().lock();
         try {
+            checkOpen();
             file.checkUsable(false);
             int length = dst.remaining();
             io.read(offset, dst.slice());
@@ -192,6 +193,7 @@ public final class VhdxDisk implements AutoCloseable {
         checkRequest(offset, src.remaining());
         structure.readLock().lock();
         try {
+            checkOpen();
             file.checkUsable(true);
             int length = src.remaining();
             io.write(offset, src.slice());
@@ -205,6 +207,7 @@ public final class VhdxDisk implements AutoCloseable {
     public void flush() throws IOException {
         structure.readLock().lock();
         try {
+            checkOpen();
             file.checkUsable(false);
             file.commit();
         } finally {
@@ -216,6 +219,7 @@ public final class VhdxDisk implements AutoCloseable {
     public void resize(long newSize) throws IOException {
         structure.writeLock().lock();
         try {
+            checkOpen();
             file.checkUsable(true);
             DiskResize.grow(file, newSize);
         } finally {
@@ -240,6 +244,13 @@ public final class VhdxDisk implements AutoCloseable {
             read(offset, dst.slice(dst.position(), (int) inside));
         }
         BlockIo.zero(dst.slice(dst.position() + (int) inside, dst.remaining() - (int) inside));
+    }
+
+    /** Called under the structure lock, which orders it after {@link #close}. */
+    private void checkOpen() throws IOException {
+        if (closed) {
+            throw new IOException(name() + " is closed");
+        }
     }
 
     private void checkRequest(long offset, long length) {
