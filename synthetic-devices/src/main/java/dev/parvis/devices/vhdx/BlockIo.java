@@ -196,18 +196,21 @@ final class BlockIo {
     }
 
     /**
-     * Makes a whole block read as zeros: the ZERO state, or (in a fixed disk, whose blocks stay
-     * allocated) zeros written over its payload. Used by merge; the caller excludes other requests.
+     * Makes a whole block read as zeros: the ZERO state, or in a fixed disk (whose blocks may not move
+     * to another state, [MS-VHDX] 2.5.1.1 note 6) zeros written over its payload; a fixed disk's block
+     * without payload already reads as zeros. Used by merge; the caller excludes other requests.
      */
     void zeroBlock(long block) throws IOException {
         file.beginModification(null);
         BlockAllocationTable bat = file.bat();
         BatGeometry g = bat.geometry();
         BatEntry e = bat.payload(block);
-        if (file.metadata().type() == DiskType.FIXED && e.payloadState().equals(PayloadBlockState.FULLY_PRESENT)) {
-            long length = g.usedBytesOfBlock(block);
-            for (long done = 0; done < length; done += ZEROS.length) {
-                file.storage().write(e.fileOffset() + done, ByteBuffer.wrap(ZEROS, 0, (int) Math.min(ZEROS.length, length - done)));
+        if (file.metadata().type() == DiskType.FIXED) {
+            if (e.payloadState().equals(PayloadBlockState.FULLY_PRESENT)) {
+                long length = g.usedBytesOfBlock(block);
+                for (long done = 0; done < length; done += ZEROS.length) {
+                    file.storage().write(e.fileOffset() + done, ByteBuffer.wrap(ZEROS, 0, (int) Math.min(ZEROS.length, length - done)));
+                }
             }
             return;
         }

@@ -11,6 +11,8 @@ import dev.parvis.devices.vhdx.format.VhdxStructure;
 import dev.parvis.devices.vhdx.storage.VhdxStorage;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens one VHDX file in the order [MS-VHDX] prescribes, trusting nothing: identifier, current header,
@@ -19,6 +21,8 @@ import java.lang.foreign.MemorySegment;
  * {@link VhdxFormatException} naming the structure and field.
  */
 final class FileOpener {
+    private static final Logger LOG = LoggerFactory.getLogger(FileOpener.class);
+
     private FileOpener() {
     }
 
@@ -58,6 +62,8 @@ final class FileOpener {
             } else {
                 storage = replayedView;
             }
+            LOG.info("{}: replayed {} log entries (head sequence {}) {}", raw.name(), replayed,
+                    Long.toUnsignedString(sequence.head().sequenceNumber()), writable ? "into the file" : "in memory");
         }
         return structures(storage, headers, creator, writable, replayed, sessionStarted);
     }
@@ -93,6 +99,7 @@ final class FileOpener {
             try {
                 regions = RegionTable.read(MemorySegment.ofArray(storage.readBytes(VhdxLayout.REGION_TABLE_2_OFFSET, RegionTable.SIZE)));
                 copy = 2;
+                LOG.warn("{}: region table 1 is unusable ({}); using region table 2", storage.name(), first.getMessage());
             } catch (VhdxFormatException second) {
                 throw first;
             }

@@ -62,7 +62,9 @@ final class LogScan {
                     bestSequence = headSequence;
                 }
             }
-            long next = active == null ? currentTail + SECTOR : end(run.getLast());
+            // Spec step 6-7: a valid run moves the tail past its head, an invalid one by one sector; the
+            // scan ends once the tail has gone round the ring (a run may wrap, so count linearly).
+            long next = currentTail + (active == null ? SECTOR : runLength(run));
             if (next >= logLength) {
                 break;
             }
@@ -110,8 +112,13 @@ final class LogScan {
         return tailIndex < 0 ? null : List.copyOf(run.subList(tailIndex, run.size()));
     }
 
-    private long end(long position) {
-        return position + validated.get(position).entryLength();
+    /** Bytes a run covers from its first entry to its head's end. */
+    private long runLength(List<Long> run) {
+        long length = 0;
+        for (long position : run) {
+            length += validated.get(position).entryLength();
+        }
+        return length;
     }
 
     /** The entry's header if a whole valid entry starts at {@code position}, else null (memoized). */

@@ -13,9 +13,12 @@ import java.util.UUID;
 
 /**
  * Writes metadata changes through the log ([MS-VHDX] 2.3): log entry durable, then the updates applied
- * to their final places. The active sequence runs from {@code tail} to {@code head}; before an entry
- * would overwrite part of it, the file is flushed (so every applied update is durable) and the tail
- * moves up to the new entry. Not thread-safe: the owner calls it under its commit lock.
+ * to their final places. The active sequence runs from {@code tail} to {@code head} and never grows so
+ * far that the free part of the ring could not take one more entry of the largest size: when it would,
+ * the file is flushed (every applied update durable) and the next entry starts a new sequence (its
+ * Tail is itself), written into free space. So a torn entry never damages the sequence a reader falls
+ * back on; the old sequence is only overwritten once the new one is durable. Not thread-safe: the
+ * owner calls it under its commit lock.
  *
  * <p>The session's LogGuid reaches the headers only after the session's first entry is durable. The
  * spec asks for the GUID first; we write the entry first because a header naming a log that holds no
@@ -31,6 +34,7 @@ final class LogWriter {
     private final long logOffset;
     private final long logLength;
     private final int maxUpdatesPerEntry;
+    private final long maxEntryLength;
     private Guid sessionGuid;
     private long nextSequence = 1;
     private long head;
@@ -44,6 +48,7 @@ final class LogWriter {
         this.logOffset = headers.current().logOffset();
         this.logLength = headers.current().logLength();
         this.maxUpdatesPerEntry = maxUpdates(logLength);
+        this.maxEntryLength = LogEntry.entryLength(maxUpdatesPerEntry, maxUpdatesPerEntry);
     }
 
     /** Updates per entry such that an entry takes at most half the log (so two always fit). */
@@ -95,7 +100,7 @@ final class LogWriter {
 
     private void writeEntry(List<LogUpdate> batch, long lastFileOffset) throws IOException {
         long length = LogEntry.entryLength(batch.size(), batch.stream().filter(u -> u instanceof LogUpdate.Sector).count());
-        if (activeBytes + length > logLength) {
+        if (activeBytes > 0 && activeBytes + length + maxEntryLength > logLength) {
             storage.force();
             tail = head;
             activeBytes = 0;

@@ -36,6 +36,9 @@ final class ParentLocation {
         }
         Path childDirectory = child.toAbsolutePath().normalize().getParent();
         Path resolved = childDirectory.resolve(String.join("/", parts)).normalize();
+        if (resolved.getParent() == null || resolved.getFileName() == null) {
+            throw refusal("relative_path \"" + relative + "\" resolves to the root directory");
+        }
         Path directory = resolved.getParent().toRealPath();
         Path candidate = directory.resolve(resolved.getFileName());
         List<Path> allowed = roots.isEmpty() ? List.of(childDirectory) : roots;

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One open VHDX file: its validated structures, where new blocks go, and the commit of metadata changes
@@ -26,6 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * requests: its on-disk metadata is whatever the log will replay on the next open.
  */
 final class VhdxFile implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(VhdxFile.class);
     final ReentrantLock allocationLock = new ReentrantLock();
     private final ReentrantLock commitLock = new ReentrantLock();
     private final VhdxStorage storage;
@@ -204,6 +207,9 @@ final class VhdxFile implements Closeable {
                 log.commitAtomically(extra, last);
             }
         } catch (IOException | RuntimeException e) {
+            if (failure == null) {
+                LOG.error("{}: metadata commit failed; the file refuses further requests until reopened", name(), e);
+            }
             failure = e instanceof IOException io ? io : new IOException(e);
             throw e;
         } finally {

@@ -28,7 +28,7 @@ class PowerLossTest {
     private static final int SECTOR = 512;
     private static final long SIZE = 4 * MIB;
     private static final long GROWN = 5 * MIB;
-    private static final int CUTS = 100;
+    private static final int CUTS = 80;
 
     /** What the disk must show: the flushed image plus, per sector, the values written since. */
     private static final class Model {
@@ -75,27 +75,54 @@ class PowerLossTest {
         }
     }
 
+    /** What the writer does until the cut. */
+    private interface Workload {
+        void run(VhdxDisk disk, Model model, Random random) throws IOException;
+    }
+
     @Test
     void dynamicDisksSurviveAPowerCutAtAnyStorageOperation() throws Exception {
-        run(false);
+        run(false, CUTS, 1, 400, PowerLossTest::workload);
     }
 
     @Test
     void differencingDisksSurviveAPowerCutAtAnyStorageOperation() throws Exception {
-        run(true);
+        run(true, CUTS, 1, 400, PowerLossTest::workload);
     }
 
-    private void run(boolean differencing) throws Exception {
+    /**
+     * Hundreds of small flushed writes, each logging one sector bitmap sector, fill the 1 MiB log ring
+     * several times; cuts land after the active sequence has wrapped round the end of the ring.
+     */
+    @Test
+    void aLogWhoseActiveSequenceWrapsRoundTheRingSurvivesAPowerCut() throws Exception {
+        run(true, 30, 900, 2500, PowerLossTest::ringWorkload);
+    }
+
+    private static void ringWorkload(VhdxDisk disk, Model model, Random random) throws IOException {
+        for (int i = 0; i < 600; i++) {
+            byte[] data = new byte[SECTOR];
+            random.nextBytes(data);
+            long offset = (long) (i * 13 % (int) (SIZE / SECTOR)) * SECTOR;
+            model.wrote(offset, data);
+            disk.write(offset, ByteBuffer.wrap(data));
+            disk.flush();
+            model.flushed();
+        }
+    }
+
+    private void run(boolean differencing, int cuts, int minOperations, int maxOperations, Workload workload)
+            throws Exception {
         HeapStorage parentImage = differencing ? parentImage() : null;
         byte[] parentBytes = differencing ? readAll(open(parentImage.toByteArray(), null, false)) : new byte[(int) (SIZE)];
         byte[] fresh = newImage(parentImage);
         int replayedSomewhere = 0;
-        for (int cut = 0; cut < CUTS; cut++) {
-            Random random = new Random(cut * 31L + (differencing ? 7 : 0));
-            PowerLossStorage storage = new PowerLossStorage(fresh, 1 + random.nextInt(400));
+        for (int cut = 0; cut < cuts; cut++) {
+            Random random = new Random(cut * 31L + (differencing ? 7 : 0) + maxOperations);
+            PowerLossStorage storage = new PowerLossStorage(fresh, minOperations + random.nextInt(maxOperations - minOperations));
             Model model = new Model(parentBytes, SIZE);
             try {
-                workload(VhdxDisk.open(storage, resolver(parentImage)), model, random);
+                workload.run(VhdxDisk.open(storage, resolver(parentImage)), model, random);
             } catch (PowerLossStorage.PowerCut expected) {
                 // the writer stopped here, as a killed process would
             }
@@ -119,7 +146,7 @@ class PowerLossTest {
                 assertArrayEquals(readOnly, readAll(disk));
             }
         }
-        assertTrue(replayedSomewhere > CUTS / 10, "cuts that left a log to replay: " + replayedSomewhere);
+        assertTrue(replayedSomewhere > cuts / 10, "cuts that left a log to replay: " + replayedSomewhere);
     }
 
     private static void workload(VhdxDisk disk, Model model, Random random) throws IOException {
