@@ -57,6 +57,33 @@ class QemuInteropTest {
         assertArrayEquals(expected, QemuImg.convertToRaw(image, dir));
     }
 
+    /**
+     * QEMU sizes a fixed file to the disk, not to whole blocks, so its last block is partial in the file
+     * (vhdx.md 6.1); Parvis writes it, grows the disk (moving that block first), and qemu agrees.
+     */
+    @Test
+    void aFixedDiskMadeByQemuImgWithAPartialLastBlockIsWrittenAndGrownByParvis() throws Exception {
+        Path image = dir.resolve("qemu-fixed.vhdx");
+        QemuImg.ok("qemu-img", "create", "-f", "vhdx", "-o", "subformat=fixed,block_state_zero=off,block_size=8M",
+                image.toString(), "20M");
+        byte[] expected;
+        try (VhdxDisk disk = VhdxDisk.open(image, OpenOptions.readWrite())) {
+            assertEquals(DiskType.FIXED, disk.type());
+            assertEquals(3L, disk.inspect().blockStates().get("FULLY_PRESENT"));
+            byte[] first = writeAcross(disk, 11);
+            disk.resize(36 * MIB);
+            expected = Arrays.copyOf(first, (int) (36 * MIB));
+            byte[] tail = Bytes.random(12, (int) (16 * MIB));
+            Bytes.write(disk, 20 * MIB, tail);
+            System.arraycopy(tail, 0, expected, (int) (20 * MIB), tail.length);
+            assertArrayEquals(expected, Bytes.readAll(disk));
+        }
+        String check = QemuImg.check(image);
+        assertTrue(check.contains("No errors were found on the image."), check);
+        assertEquals(36 * MIB, QemuImg.virtualSize(image));
+        assertArrayEquals(expected, QemuImg.convertToRaw(image, dir));
+    }
+
     @Test
     void fixedAndDynamicDisksMadeByParvisPassQemuImgCheckAndShowTheirSize() throws Exception {
         Path fixed = dir.resolve("fixed.vhdx");
