@@ -87,23 +87,36 @@ final class FileOpener {
         headers.update(h -> h.withLogGuid(Guid.NULL));
     }
 
+    /** The region table in use and which copy (1 or 2) it came from. */
+    private record ChosenTable(RegionTable table, int copy) {
+    }
+
+    /**
+     * Region table 1, or table 2 when table 1 is unusable ([MS-VHDX] leaves the choice open; QEMU reads
+     * only table 1). Both unusable: refused with table 1's reason.
+     */
+    private static ChosenTable regionTable(VhdxStorage storage) throws IOException {
+        try {
+            return new ChosenTable(RegionTable.read(MemorySegment.ofArray(
+                    storage.readBytes(VhdxLayout.REGION_TABLE_1_OFFSET, RegionTable.SIZE))), 1);
+        } catch (VhdxFormatException first) {
+            try {
+                ChosenTable second = new ChosenTable(RegionTable.read(MemorySegment.ofArray(
+                        storage.readBytes(VhdxLayout.REGION_TABLE_2_OFFSET, RegionTable.SIZE))), 2);
+                LOG.warn("{}: region table 1 is unusable ({}); using region table 2", storage.name(), first.getMessage());
+                return second;
+            } catch (VhdxFormatException unused) {
+                throw first;
+            }
+        }
+    }
+
     private static VhdxFile structures(VhdxStorage storage, HeaderSlots headers, String creator, boolean writable,
                                        int replayed, boolean sessionStarted) throws IOException {
         long size = storage.size();
         VhdxHeader header = headers.current();
-        int copy = 1;
-        RegionTable regions;
-        try {
-            regions = RegionTable.read(MemorySegment.ofArray(storage.readBytes(VhdxLayout.REGION_TABLE_1_OFFSET, RegionTable.SIZE)));
-        } catch (VhdxFormatException first) {
-            try {
-                regions = RegionTable.read(MemorySegment.ofArray(storage.readBytes(VhdxLayout.REGION_TABLE_2_OFFSET, RegionTable.SIZE)));
-                copy = 2;
-                LOG.warn("{}: region table 1 is unusable ({}); using region table 2", storage.name(), first.getMessage());
-            } catch (VhdxFormatException second) {
-                throw first;
-            }
-        }
+        ChosenTable chosen = regionTable(storage);
+        RegionTable regions = chosen.table();
         FileExtents extents = new FileExtents();
         extents.add("header section", 0, VhdxLayout.HEADER_SECTION_SIZE);
         extents.add("log", header.logOffset(), header.logLength());
@@ -130,7 +143,8 @@ final class FileOpener {
         DiskMetadata metadata = DiskMetadata.read(storage, metadataRegion.fileOffset(), metadataRegion.length());
         BlockAllocationTable bat = BlockAllocationTable.load(storage, batRegion.fileOffset(), batRegion.length(),
                 metadata.geometry(), extents, size);
-        return new VhdxFile(storage, headers, creator, writable, replayed, sessionStarted, regions, copy, metadata, bat);
+        return new VhdxFile(storage, headers, creator, writable, replayed, sessionStarted, regions, chosen.copy(),
+                metadata, bat);
     }
 
     private static void checkRegion(int i, RegionTableEntry e, long size) throws VhdxFormatException {

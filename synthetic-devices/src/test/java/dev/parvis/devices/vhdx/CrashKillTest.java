@@ -45,7 +45,7 @@ class CrashKillTest {
         long acknowledged = 0;
         int replays = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            long[] lastAck = runAndKill(image, round, 150 + random.nextInt(700));
+            long[] lastAck = runAndKill(image, round, 100 + random.nextInt(500));
             acknowledged += Arrays.stream(lastAck).map(n -> n + 1).sum();
             try (VhdxDisk disk = VhdxDisk.open(image, OpenOptions.readOnly())) {
                 replays += disk.inspect().logEntriesReplayed() > 0 ? 1 : 0;
