@@ -46,6 +46,9 @@ final class VpRegisterFile {
             Map.entry(HvRegisterName.LDTR.raw(), X64Register.LDTR), Map.entry(HvRegisterName.TR.raw(), X64Register.TR),
             Map.entry(HvRegisterName.IDTR.raw(), X64Register.IDTR), Map.entry(HvRegisterName.GDTR.raw(), X64Register.GDTR));
 
+    /** InternalActivityState bit 1: the VP is halted (HLT) until it has work. */
+    private static final long HALT_SUSPEND = 2;
+
     private final Hypervisor hv;
     private final VirtualProcessor vp;
     private final Partition partition;
@@ -71,6 +74,7 @@ final class VpRegisterFile {
         return switch (raw) {
             case 0x0000_0000 -> value(vp.explicitSuspended() ? 1 : 0);
             case 0x0000_0001 -> value(vp.interceptSuspended() ? 1 : 0);
+            case 0x0000_0004 -> value(vp.isHalted() ? HALT_SUSPEND : 0);
             case 0x0000_0100 -> cpuid(HvCpuid.LEAF_VERSION);
             case 0x0000_0200 -> cpuid(HvCpuid.LEAF_FEATURES);
             case 0x0009_0000 -> value(vp.runNanos() / 100);
@@ -105,6 +109,10 @@ final class VpRegisterFile {
             }
             case 0x0000_0001 -> {
                 return callerIsRoot && low <= 1 && doTrue(() -> vp.setInterceptSuspend(low == 1));
+            }
+            case 0x0000_0004 -> {
+                // Restore of a saved VP: halted again unless SynIC work is already pending for it.
+                return callerIsRoot && (low & ~HALT_SUSPEND) == 0 && doTrue(() -> vp.restoreHalted((low & HALT_SUSPEND) != 0));
             }
             case 0x0009_0001 -> {
                 return setHypercallPage(low);

@@ -98,6 +98,13 @@ public final class VirtualProcessor {
         partition.runner().setExplicitSuspend(this, value);
     }
 
+    /** Restore: halts the VP as a HLT would (unless work is pending), or leaves it runnable. */
+    public void restoreHalted(boolean haltedNow) {
+        if (haltedNow) {
+            partition.runner().halt(this);
+        }
+    }
+
     public boolean isHalted() {
         return partition.runner().withLock(() -> halted);
     }

@@ -15,7 +15,6 @@ import dev.parvis.root.loader.GuestSpec;
 import dev.parvis.root.loader.LoadedChild;
 import dev.parvis.vmbus.device.EchoDevice;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
-import dev.parvis.vmbus.server.SnapshotRefusedException;
 import dev.parvis.vmbus.server.VmbusServer;
 import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.GuestMemoryView;
@@ -48,7 +47,6 @@ final class VmWorker {
     private static final Logger LOG = LoggerFactory.getLogger(VmWorker.class);
     private static final long PAGE = 4096;
     private static final String MARKER = "host-last-state";
-    private static final Duration VMBUS_SNAPSHOT_PATIENCE = Duration.ofSeconds(2);
 
     private final VmEnvironment env;
     private final UUID id;
@@ -431,12 +429,13 @@ final class VmWorker {
         try {
             env.controls().suspend(pid);
             long referenceTime = env.controls().freezeTime(pid);
+            // VMBus first: once frozen it posts and signals nothing, so the VPs and RAM read next stay as saved.
+            VmbusServerState vmbus = env.vmbus().server(pid).map(VmbusServer::snapshot).orElse(null);
             List<List<VpRegisters.Value>> vps = new ArrayList<>();
             VpRegisters registers = new VpRegisters(env.hc().gateway());
             for (int vp = 0; vp < vpCount; vp++) {
                 vps.add(registers.read(pid, vp, savedRegisters(vp)));
             }
-            VmbusServerState vmbus = env.vmbus().server(pid).map(this::snapshotVmbus).orElse(null);
             SavedState saved = new SavedState(id, config.name(), referenceTime, vps, rights, snapshot(pid), vmbus);
             SavedStateFile.write(env.store().savedStatePath(id), saved);
         } catch (IOException | RuntimeException e) {
@@ -453,36 +452,14 @@ final class VmWorker {
     private static List<dev.parvis.abi.hv.HvRegisterName> savedRegisters(int vp) {
         List<dev.parvis.abi.hv.HvRegisterName> names = new ArrayList<>(VpRegisters.SAVED);
         names.add(dev.parvis.abi.hv.HvRegisterName.EXPLICIT_SUSPEND);
+        // Halted (bit 1): a VP saved in HLT stays halted after the restore, no spurious wake-up.
+        names.add(dev.parvis.abi.hv.HvRegisterName.INTERNAL_ACTIVITY_STATE);
         return names;
-    }
-
-    /**
-     * The VMBus server state of the suspended partition. A connection between steady states (a
-     * GPADL half-assembled, a channel closing) settles without the guest once its worker or the
-     * control messages already queued are through, so the snapshot is retried for a while before
-     * the save fails with the server's reason.
-     */
-    private VmbusServerState snapshotVmbus(VmbusServer server) {
-        long deadline = System.nanoTime() + VMBUS_SNAPSHOT_PATIENCE.toNanos();
-        while (true) {
-            try {
-                return server.snapshot();
-            } catch (SnapshotRefusedException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
     }
 
     private void rollBackSave(long pid, VmState from) {
         try {
+            env.vmbus().server(pid).ifPresent(VmbusServer::resume);
             env.controls().thawTime(pid);
             if (from instanceof VmState.Running) {
                 env.controls().resume(pid);

@@ -40,6 +40,7 @@ public final class VmbusHost implements AutoCloseable {
     private final HypervisorServices hv;
     private final RootHypercalls hc;
     private final ChannelSignalFlags flags = new ChannelSignalFlags();
+    private final RootConnectionIds connectionIds = new RootConnectionIds();
     /** Children by the root port id their control messages arrive on. */
     private final Map<Long, Child> byPort = new ConcurrentHashMap<>();
     private final Thread pump;
@@ -70,7 +71,7 @@ public final class VmbusHost implements AutoCloseable {
         hc.createPort(partitionId, VmbusWiring.CHILD_EVENT_PORT, root,
                 new PortInfo(HvPortType.EVENT, sint, 0, (short) 0, (short) HvSynic.EVENT_FLAGS_COUNT));
         hc.connectPort(root, w.rootEventConnection(), partitionId, VmbusWiring.CHILD_EVENT_PORT, HvPortType.EVENT);
-        HostEffects effects = new HostEffects(hv, hc, w, flags, retries);
+        HostEffects effects = new HostEffects(hv, hc, w, flags, connectionIds, retries);
         VmbusServer server = new VmbusServer(effects, ServerConfig.defaults(vpCount));
         effects.bind(server);
         devices.forEach(server::addDevice);

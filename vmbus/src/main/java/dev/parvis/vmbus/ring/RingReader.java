@@ -129,6 +129,16 @@ public final class RingReader {
     }
 
     /**
+     * Forgets what was read since the last {@link #commit}: the next {@link #read} returns those
+     * packets again (a consumer that could not finish handling a packet leaves it in the ring).
+     */
+    public void unread() {
+        if (published >= 0) {
+            position = published;
+        }
+    }
+
+    /**
      * Sets interrupt_mask: true while draining ("don't signal me"). Clearing it is followed by a full
      * fence, so a following {@link #hasData} sees every packet published before a producer could
      * have seen the mask set.
