@@ -105,6 +105,11 @@ public final class VirtualProcessor {
         }
     }
 
+    /** Whether SynIC work arrived that the VP has not yet slept through (its next HLT returns at once). */
+    public boolean wakePending() {
+        return partition.runner().withLock(() -> wakePending);
+    }
+
     public boolean isHalted() {
         return partition.runner().withLock(() -> halted);
     }

@@ -429,7 +429,9 @@ final class VmWorker {
         try {
             env.controls().suspend(pid);
             long referenceTime = env.controls().freezeTime(pid);
-            // VMBus first: once frozen it posts and signals nothing, so the VPs and RAM read next stay as saved.
+            // VMBus first: what the suspended guest posted reaches its server, then the server freezes
+            // (it posts and signals nothing more), so the VPs and RAM read next stay as saved.
+            env.vmbus().settle();
             VmbusServerState vmbus = env.vmbus().server(pid).map(VmbusServer::snapshot).orElse(null);
             List<List<VpRegisters.Value>> vps = new ArrayList<>();
             VpRegisters registers = new VpRegisters(env.hc().gateway());
@@ -452,8 +454,10 @@ final class VmWorker {
     private static List<dev.parvis.abi.hv.HvRegisterName> savedRegisters(int vp) {
         List<dev.parvis.abi.hv.HvRegisterName> names = new ArrayList<>(VpRegisters.SAVED);
         names.add(dev.parvis.abi.hv.HvRegisterName.EXPLICIT_SUSPEND);
-        // Halted (bit 1): a VP saved in HLT stays halted after the restore, no spurious wake-up.
+        // Halted (bit 1): a VP saved in HLT stays halted after the restore, no spurious wake-up; and a
+        // SynIC wake it had not slept through yet stays pending, no lost one.
         names.add(dev.parvis.abi.hv.HvRegisterName.INTERNAL_ACTIVITY_STATE);
+        names.add(dev.parvis.abi.hv.HvRegisterName.PENDING_INTERRUPTION);
         return names;
     }
 
