@@ -39,6 +39,8 @@ public final class Partition {
     private volatile boolean suspended;
     private volatile long hypercallRegister;
     private final AtomicLong intercepts = new AtomicLong();
+    /** CPU time (the LP threads' own CPU clock) spent running this partition's slices: guest code and exit handling. */
+    private final AtomicLong cpuNanos = new AtomicLong();
 
     public Partition(long id, long privileges, GpaMap gpaMap, PartitionRunner runner) {
         this.id = id;
@@ -175,6 +177,14 @@ public final class Partition {
             n += vp.hypercallCount();
         }
         return n;
+    }
+
+    /**
+     * CPU time the LP threads spent on this partition's slices, by the threads' CPU clock: time the
+     * host took the processor away from an LP is not in it (a wall-clock measure would count it).
+     */
+    public AtomicLong cpuNanos() {
+        return cpuNanos;
     }
 
     public AtomicLong intercepts() {
