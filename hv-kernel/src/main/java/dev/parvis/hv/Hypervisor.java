@@ -165,9 +165,8 @@ public final class Hypervisor implements HypervisorServices {
         if (p == null || p.isRoot()) {
             return java.util.Optional.empty();
         }
-        long cpu = 0, hypercalls = 0, exits = 0;
+        long cpu = p.cpuNanos().get(), hypercalls = 0, exits = 0;
         for (dev.parvis.hv.vp.VirtualProcessor vp : p.vps()) {
-            cpu += vp.runNanos();
             hypercalls += vp.hypercallCount();
             exits += vp.exitCount();
         }

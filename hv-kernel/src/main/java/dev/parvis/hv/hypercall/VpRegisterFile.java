@@ -43,6 +43,15 @@ final class VpRegisterFile {
             Map.entry(HvRegisterName.LDTR.raw(), X64Register.LDTR), Map.entry(HvRegisterName.TR.raw(), X64Register.TR),
             Map.entry(HvRegisterName.IDTR.raw(), X64Register.IDTR), Map.entry(HvRegisterName.GDTR.raw(), X64Register.GDTR));
 
+    /** InternalActivityState bit 1: the VP is halted (HLT) until it has work. */
+    private static final long HALT_SUSPEND = 2;
+    /**
+     * PendingInterruption as Parvis reports a SynIC wake not yet consumed (guests run in polling mode,
+     * so the "interrupt" is the wake-up of the next HLT): InterruptionPending (bit 0), type external (0),
+     * vector 0x20 (the SDK's SINT vector) in bits 16..31.
+     */
+    private static final long SYNIC_WAKE_PENDING = 1 | 0x20L << 16;
+
     private final Hypervisor hv;
     private final VirtualProcessor vp;
     private final Partition partition;
@@ -68,6 +77,8 @@ final class VpRegisterFile {
         return switch (raw) {
             case 0x0000_0000 -> value(vp.explicitSuspended() ? 1 : 0);
             case 0x0000_0001 -> value(vp.interceptSuspended() ? 1 : 0);
+            case 0x0000_0004 -> value(vp.isHalted() ? HALT_SUSPEND : 0);
+            case 0x0001_0002 -> value(vp.wakePending() ? SYNIC_WAKE_PENDING : 0);
             case 0x0000_0100 -> cpuid(HvCpuid.LEAF_VERSION);
             case 0x0000_0200 -> cpuid(HvCpuid.LEAF_FEATURES);
             case 0x0009_0000 -> value(vp.runNanos() / 100);
@@ -102,6 +113,18 @@ final class VpRegisterFile {
             }
             case 0x0000_0001 -> {
                 return callerIsRoot && low <= 1 && doTrue(() -> vp.setInterceptSuspend(low == 1));
+            }
+            case 0x0000_0004 -> {
+                // Restore of a saved VP: halted again unless SynIC work is already pending for it.
+                return callerIsRoot && (low & ~HALT_SUSPEND) == 0 && doTrue(() -> vp.restoreHalted((low & HALT_SUSPEND) != 0));
+            }
+            case 0x0001_0002 -> {
+                // Restore: SynIC work the VP had not slept through yet is pending again (no lost wake-up).
+                return callerIsRoot && (low == 0 || low == SYNIC_WAKE_PENDING) && doTrue(() -> {
+                    if (low != 0) {
+                        vp.wake();
+                    }
+                });
             }
             case 0x0009_0001 -> {
                 return setHypercallPage(low);

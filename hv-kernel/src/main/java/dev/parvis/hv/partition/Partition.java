@@ -51,6 +51,8 @@ public final class Partition {
     private final AtomicLong intercepts = new AtomicLong();
     /** Why the hypervisor stopped running the partition, or null. */
     private volatile String failure;
+    /** CPU time (the LP threads' own CPU clock) spent running this partition's slices: guest code and exit handling. */
+    private final AtomicLong cpuNanos = new AtomicLong();
 
     public Partition(long id, long privileges, GpaMap gpaMap, PartitionRunner runner) {
         this.id = id;
@@ -224,6 +226,14 @@ public final class Partition {
             n += vp.hypercallCount();
         }
         return n;
+    }
+
+    /**
+     * CPU time the LP threads spent on this partition's slices, by the threads' CPU clock: time the
+     * host took the processor away from an LP is not in it (a wall-clock measure would count it).
+     */
+    public AtomicLong cpuNanos() {
+        return cpuNanos;
     }
 
     public AtomicLong intercepts() {

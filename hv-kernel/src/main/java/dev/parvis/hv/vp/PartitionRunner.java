@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * by the slice loop, so an exit handled inside a slice costs no lock.
  */
 public final class PartitionRunner {
+    /** The LP thread's own CPU clock, for the partition's CPU time (once per slice, not per exit). */
+    private static final java.lang.management.ThreadMXBean THREAD_CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRunner.class);
     private static final long COMMAND_TIMEOUT_SECONDS = 30;
 
@@ -328,6 +331,15 @@ public final class PartitionRunner {
      * ...) stay on this thread with no lock; only a kick or the deadline end the slice.
      */
     void runSlice(long budgetNanos) {
+        long cpuStart = THREAD_CPU.getCurrentThreadCpuTime();
+        try {
+            runSliceTimed(budgetNanos);
+        } finally {
+            partition.cpuNanos().addAndGet(THREAD_CPU.getCurrentThreadCpuTime() - cpuStart);
+        }
+    }
+
+    private void runSliceTimed(long budgetNanos) {
         long deadline = System.nanoTime() + budgetNanos;
         while (true) {
             if (!commands.isEmpty()) {

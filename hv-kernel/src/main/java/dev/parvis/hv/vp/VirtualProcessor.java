@@ -114,6 +114,18 @@ public final class VirtualProcessor {
         partition.runner().setExplicitSuspend(this, value);
     }
 
+    /** Restore: halts the VP as a HLT would (unless work is pending), or leaves it runnable. */
+    public void restoreHalted(boolean haltedNow) {
+        if (haltedNow) {
+            partition.runner().halt(this);
+        }
+    }
+
+    /** Whether SynIC work arrived that the VP has not yet slept through (its next HLT returns at once). */
+    public boolean wakePending() {
+        return partition.runner().withLock(() -> wakePending);
+    }
+
     public boolean isHalted() {
         return partition.runner().withLock(() -> halted);
     }

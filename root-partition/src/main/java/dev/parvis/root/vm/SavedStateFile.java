@@ -14,13 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.CRC32C;
-import dev.parvis.abi.vmbus.Guid;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.vmcore.hostfile.HostFile;
 import dev.parvis.vmcore.hostfile.HostFileException;
-import dev.parvis.abi.vmbus.OpenChannel;
-import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.vmbus.server.VmbusServerState;
+import dev.parvis.vmbus.server.VmbusStateCodec;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -29,7 +27,7 @@ import java.lang.foreign.MemorySegment;
  * reference time, VP count, page count, name), one VP section per VP (index, register count, then
  * {@code u32 name, u32 0, u64 low, u64 high} each), PAGES ({@code u64 gpn, u32 rights, u32 flags}
  * per page, followed by 4096 bytes unless flag ZERO), from version 2 an optional VMBUS section
- * (the root-side VMBus server state, see {@link #VMBUS_SECTION_VERSION}), from version 3 a SYNIC
+ * (the root-side VMBus server state, see {@link VmbusStateCodec}), from version 3 a SYNIC
  * section (each VP's SIM and SIEF pages, see {@link #SYNIC}), and END holding the CRC-32C of every
  * byte before it. Version 1 and 2 files (no VMBUS or no SYNIC section) are still read. The file is
  * read only as a regular file of bounded size, and every count and length is checked against the
@@ -54,17 +52,7 @@ final class SavedStateFile {
     private static final int SYNIC = 6;
     private static final int SYNIC_SIM_ZERO = 1;
     private static final int SYNIC_SIEF_ZERO = 2;
-    /**
-     * VMBUS section body, little-endian: {@code u32 section version (1), u32 protocol version (0 =
-     * not connected), u32 target VP, u32 target SINT, u32 offers sent, u32 offer count, u32 GPADL
-     * count, u32 channel count}; per offer {@code u32 relid, u32 connection id, 16-byte interface
-     * GUID, 16-byte instance GUID}; per GPADL {@code u32 handle, u32 relid, u32 byte count, u32 byte
-     * offset, u32 GPN count, u32 0, u64 GPN...}; per open channel {@code u32 relid, u32 open id, u32
-     * ring GPADL, u32 downstream page offset, u32 target VP, u32 user data length (120), user data}.
-     */
-    static final int VMBUS_SECTION_VERSION = 1;
-    private static final int MAX_VMBUS_ENTRIES = VmbusConstants.MAX_CHANNELS;
-    private static final int MAX_GPADLS = 4096;
+    /** The VMBUS section body is {@link VmbusStateCodec}'s (versioned on its own: 1 and 2 are read). */
     private static final int FLAG_ZERO = 1;
     private static final int PAGE = SavedState.PAGE;
     private static final int REGISTER_BYTES = 24;
@@ -113,8 +101,8 @@ final class SavedStateFile {
             size += 16 + 8 + (long) REGISTER_BYTES * vp.size();
         }
         size += 16 + 4 + 16L * s.pageCount() + (long) PAGE * nonZero + 16 + 4;
-        long vmbusLength = s.vmbus() == null ? 0 : vmbusLength(s.vmbus());
-        size += s.vmbus() == null ? 0 : 16 + vmbusLength;
+        byte[] vmbus = s.vmbus() == null ? null : VmbusStateCodec.encode(s.vmbus());
+        size += vmbus == null ? 0 : 16 + vmbus.length;
         long synicLength = s.synic().isEmpty() ? 0 : synicLength(s.synic());
         size += s.synic().isEmpty() ? 0 : 16 + synicLength;
         if (size > Integer.MAX_VALUE - 8) {
@@ -142,13 +130,9 @@ final class SavedStateFile {
                 b.put(s.memory(), i * PAGE, PAGE);
             }
         }
-        if (s.vmbus() != null) {
-            section(b, VMBUS, vmbusLength);
-            int start = b.position();
-            putVmbus(b, s.vmbus());
-            if (b.position() - start != vmbusLength) {
-                throw new IllegalStateException("VMBUS section length");
-            }
+        if (vmbus != null) {
+            section(b, VMBUS, vmbus.length);
+            b.put(vmbus);
         }
         if (!s.synic().isEmpty()) {
             section(b, SYNIC, synicLength);
@@ -399,117 +383,18 @@ final class SavedStateFile {
         return page;
     }
 
-    private static long vmbusLength(VmbusServerState v) {
-        long length = 32 + 40L * v.offers().size();
-        for (VmbusServerState.GpadlEntry g : v.gpadls()) {
-            length += 24 + 8L * g.gpns().length;
-        }
-        for (VmbusServerState.ChannelEntry c : v.channels()) {
-            length += 24 + c.userData().length;
-        }
-        return length;
-    }
-
-    private static void putVmbus(ByteBuffer b, VmbusServerState v) {
-        b.putInt(VMBUS_SECTION_VERSION).putInt(v.version()).putInt(v.targetVp()).putInt(v.targetSint())
-                .putInt(v.offersSent() ? 1 : 0).putInt(v.offers().size()).putInt(v.gpadls().size()).putInt(v.channels().size());
-        for (VmbusServerState.OfferEntry o : v.offers()) {
-            b.putInt(o.relid()).putInt(o.connectionId()).put(o.interfaceType().toBytes()).put(o.instance().toBytes());
-        }
-        for (VmbusServerState.GpadlEntry g : v.gpadls()) {
-            long[] gpns = g.gpns();
-            b.putInt(g.handle()).putInt(g.relid()).putInt(g.byteCount()).putInt(g.byteOffset()).putInt(gpns.length).putInt(0);
-            for (long gpn : gpns) {
-                b.putLong(gpn);
-            }
-        }
-        for (VmbusServerState.ChannelEntry c : v.channels()) {
-            byte[] userData = c.userData();
-            b.putInt(c.relid()).putInt(c.openId()).putInt(c.ringGpadl()).putInt(c.downstreamPageOffset()).putInt(c.targetVp())
-                    .putInt(userData.length).put(userData);
-        }
-    }
-
+    /** The VMBUS section body (its own format and checks: {@link VmbusStateCodec}). */
     private static VmbusServerState getVmbus(Reader r, int end, int pageCount) {
         if (pageCount < 0) {
             throw r.corrupt("VMBUS before META");
         }
-        r.need(32, "VMBUS");
-        int sectionVersion = r.b.getInt();
-        if (sectionVersion != VMBUS_SECTION_VERSION) {
-            throw r.corrupt("VMBUS section version %d is not supported (this host reads %d)".formatted(sectionVersion,
-                    VMBUS_SECTION_VERSION));
+        byte[] body = new byte[end - r.b.position()];
+        r.b.get(body);
+        try {
+            return VmbusStateCodec.decode(body, pageCount);
+        } catch (IllegalArgumentException e) {
+            throw r.corrupt("VMBUS: " + e.getMessage());
         }
-        int version = r.b.getInt();
-        int targetVp = r.b.getInt();
-        int targetSint = r.b.getInt();
-        int offersSent = r.b.getInt();
-        int offers = r.b.getInt();
-        int gpadls = r.b.getInt();
-        int channels = r.b.getInt();
-        if (targetVp < 0 || targetVp >= MAX_VPS || targetSint < 0 || targetSint >= 16 || (offersSent & ~1) != 0
-                || offers < 0 || offers > MAX_VMBUS_ENTRIES || gpadls < 0 || gpadls > MAX_GPADLS || channels < 0
-                || channels > offers || (version == 0 && (offers | gpadls | channels | offersSent) != 0)) {
-            throw r.corrupt("VMBUS out of range: target VP %d SINT %d, %d offers, %d GPADLs, %d channels".formatted(targetVp,
-                    targetSint, offers, gpadls, channels));
-        }
-        if ((long) offers * 40 > end - r.b.position()) {
-            throw r.corrupt("VMBUS: %d offers do not fit the section".formatted(offers));
-        }
-        List<VmbusServerState.OfferEntry> offerList = new ArrayList<>(offers);
-        for (int i = 0; i < offers; i++) {
-            int relid = r.b.getInt();
-            int connectionId = r.b.getInt();
-            byte[] guids = new byte[32];
-            r.b.get(guids);
-            if (relid <= 0 || relid >= VmbusConstants.MAX_CHANNELS) {
-                throw r.corrupt("VMBUS offer %d: relid %d".formatted(i, relid));
-            }
-            MemorySegment g = MemorySegment.ofArray(guids);
-            offerList.add(new VmbusServerState.OfferEntry(relid, Guid.read(g.asSlice(0, 16)), Guid.read(g.asSlice(16, 16)),
-                    connectionId));
-        }
-        List<VmbusServerState.GpadlEntry> gpadlList = new ArrayList<>(gpadls);
-        for (int i = 0; i < gpadls; i++) {
-            r.need(24, "VMBUS GPADL");
-            int handle = r.b.getInt();
-            int relid = r.b.getInt();
-            int byteCount = r.b.getInt();
-            int byteOffset = r.b.getInt();
-            int count = r.b.getInt();
-            r.b.getInt();
-            if (count <= 0 || count > pageCount || (long) count * 8 > end - r.b.position() || byteCount <= 0
-                    || byteOffset < 0 || byteOffset >= PAGE || ((long) byteOffset + byteCount + PAGE - 1) / PAGE != count) {
-                throw r.corrupt("VMBUS GPADL %d: %d pages, byte count %d, byte offset %d".formatted(i, count, byteCount, byteOffset));
-            }
-            long[] gpns = new long[count];
-            for (int k = 0; k < count; k++) {
-                gpns[k] = r.b.getLong();
-                if (gpns[k] < 1 || gpns[k] > pageCount) {
-                    throw r.corrupt("VMBUS GPADL %d: GPN 0x%x outside the saved RAM".formatted(i, gpns[k]));
-                }
-            }
-            gpadlList.add(new VmbusServerState.GpadlEntry(handle, relid, gpns, byteCount, byteOffset));
-        }
-        List<VmbusServerState.ChannelEntry> channelList = new ArrayList<>(channels);
-        for (int i = 0; i < channels; i++) {
-            r.need(24, "VMBUS channel");
-            int relid = r.b.getInt();
-            int openId = r.b.getInt();
-            int gpadl = r.b.getInt();
-            int downstream = r.b.getInt();
-            int vp = r.b.getInt();
-            int userDataLength = r.b.getInt();
-            if (userDataLength != OpenChannel.USER_DATA_SIZE || vp < 0 || vp >= MAX_VPS || downstream < 0) {
-                throw r.corrupt("VMBUS channel %d: relid %d, target VP %d, %d bytes of user data".formatted(i, relid, vp,
-                        userDataLength));
-            }
-            r.need(userDataLength, "VMBUS channel user data");
-            byte[] userData = new byte[userDataLength];
-            r.b.get(userData);
-            channelList.add(new VmbusServerState.ChannelEntry(relid, openId, gpadl, downstream, vp, userData));
-        }
-        return new VmbusServerState(version, targetVp, targetSint, offersSent == 1, offerList, gpadlList, channelList);
     }
 
     private static void section(ByteBuffer b, int type, long length) {

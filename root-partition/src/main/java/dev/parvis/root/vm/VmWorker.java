@@ -18,7 +18,6 @@ import dev.parvis.root.loader.InvalidImageException;
 import dev.parvis.root.loader.LoadedChild;
 import dev.parvis.vmbus.device.EchoDevice;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
-import dev.parvis.vmbus.server.SnapshotRefusedException;
 import dev.parvis.vmbus.server.VmbusServer;
 import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.GuestMemoryView;
@@ -56,7 +55,6 @@ final class VmWorker {
     private static final String MARKER = "host-last-state";
     /** The marker holds one state name ("Running"). */
     private static final long MARKER_MAX_BYTES = 64;
-    private static final Duration VMBUS_SNAPSHOT_PATIENCE = Duration.ofSeconds(2);
 
     private final VmEnvironment env;
     private final UUID id;
@@ -491,12 +489,15 @@ final class VmWorker {
             env.controls().suspend(pid);
             progress(10);
             long referenceTime = env.controls().freezeTime(pid);
+            // VMBus first: what the suspended guest posted reaches its server, then the server freezes
+            // (it posts and signals nothing more), so the VPs and RAM read next stay as saved.
+            env.vmbus().settle();
+            VmbusServerState vmbus = env.vmbus().server(pid).map(VmbusServer::snapshot).orElse(null);
             List<List<VpRegisters.Value>> vps = new ArrayList<>();
             VpRegisters registers = new VpRegisters(env.hc().gateway());
             for (int vp = 0; vp < vpCount; vp++) {
                 vps.add(registers.read(pid, vp, savedRegisters(vp)));
             }
-            VmbusServerState vmbus = env.vmbus().server(pid).map(this::snapshotVmbus).orElse(null);
             List<VpSynicPages> synic = new ArrayList<>();
             VpStatePages statePages = new VpStatePages(env.hc(), env.hv().rootMemory());
             for (int vp = 0; vp < vpCount; vp++) {
@@ -521,36 +522,16 @@ final class VmWorker {
     private static List<dev.parvis.abi.hv.HvRegisterName> savedRegisters(int vp) {
         List<dev.parvis.abi.hv.HvRegisterName> names = new ArrayList<>(VpRegisters.SAVED);
         names.add(dev.parvis.abi.hv.HvRegisterName.EXPLICIT_SUSPEND);
+        // Halted (bit 1): a VP saved in HLT stays halted after the restore, no spurious wake-up; and a
+        // SynIC wake it had not slept through yet stays pending, no lost one.
+        names.add(dev.parvis.abi.hv.HvRegisterName.INTERNAL_ACTIVITY_STATE);
+        names.add(dev.parvis.abi.hv.HvRegisterName.PENDING_INTERRUPTION);
         return names;
-    }
-
-    /**
-     * The VMBus server state of the suspended partition. A connection between steady states (a
-     * GPADL half-assembled, a channel closing) settles without the guest once its worker or the
-     * control messages already queued are through, so the snapshot is retried for a while before
-     * the save fails with the server's reason.
-     */
-    private VmbusServerState snapshotVmbus(VmbusServer server) {
-        long deadline = System.nanoTime() + VMBUS_SNAPSHOT_PATIENCE.toNanos();
-        while (true) {
-            try {
-                return server.snapshot();
-            } catch (SnapshotRefusedException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
     }
 
     private void rollBackSave(long pid, VmState from) {
         try {
+            env.vmbus().server(pid).ifPresent(VmbusServer::resume);
             env.controls().thawTime(pid);
             if (from instanceof VmState.Running) {
                 env.controls().resume(pid);

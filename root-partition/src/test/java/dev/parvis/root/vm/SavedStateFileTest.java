@@ -93,11 +93,17 @@ class SavedStateFileTest {
         SavedState s = sample();
         byte[] userData = new byte[120];
         userData[3] = 7;
-        VmbusServerState vmbus = new VmbusServerState(0x00050003, 0, 2, true,
+        VmbusServerState.Open open = new VmbusServerState.Open(1, 0xE1E10, 2, 0, userData, 4096);
+        VmbusServerState vmbus = new VmbusServerState(VmbusServerState.CONNECTED, 0x00050003, 0, 2, true, "",
                 List.of(new VmbusServerState.OfferEntry(1, Guid.parse("3b1a4a2c-0000-4000-8000-0000000000e0"),
-                        Guid.parse("7a0c6d1e-0000-4000-8000-000000000001"), 0x2001)),
-                List.of(new VmbusServerState.GpadlEntry(0xE1E10, 1, new long[] {3, 4, 5, 6}, 4 * 4096, 0)),
-                List.of(new VmbusServerState.ChannelEntry(1, 1, 0xE1E10, 2, 0, userData)));
+                        Guid.parse("7a0c6d1e-0000-4000-8000-000000000001"), 0x2001, false, false,
+                        new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPEN, open, null))),
+                List.of(new VmbusServerState.GpadlEntry(0xE1E10, 1, VmbusServerState.GpadlEntry.CREATED,
+                                new long[] {3, 4, 5, 6}, 4, 4 * 4096, 0, 1, false),
+                        new VmbusServerState.GpadlEntry(0xE1E11, 1, VmbusServerState.GpadlEntry.ASSEMBLING,
+                                new long[] {7, 0, 0}, 1, 3 * 4096, 0, 0, false)),
+                List.of(new VmbusServerState.PendingMessage(0, 2, new byte[] {10, 0, 0, 0, 0, 0, 0, 0})),
+                List.of());
         return new SavedState(s.vmId(), s.name(), s.referenceTime(), s.vps(), s.rights(), s.memory(), vmbus);
     }
 

@@ -42,10 +42,13 @@ public interface VmbusDeviceClass {
     }
 
     /**
-     * The guest opened the channel. Runs on the server's control thread; must not block. The
-     * returned handler's methods run on the channel's worker thread.
+     * The guest opened the channel. Runs off the control path, on the connection's request runner
+     * (it may take time; only this connection's later requests wait for it). The guest gets
+     * OPENCHANNEL_RESULT when it returns; until then sends on {@code channel} wait. The returned
+     * handler's methods run in the channel's turns.
      *
-     * @throws RuntimeException to refuse the open (the guest gets OPEN_CHANNEL_RESULT with a failure status)
+     * @throws RuntimeException to refuse the open (the guest gets OPEN_CHANNEL_RESULT with a failure
+     *     status); an Error fails the child's whole connection
      */
     ChannelHandler open(VmbusChannel channel);
 }

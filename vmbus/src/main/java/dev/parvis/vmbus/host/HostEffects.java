@@ -3,6 +3,7 @@ package dev.parvis.vmbus.host;
 import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.HvPortType;
 import dev.parvis.abi.hv.HvStatus;
+import dev.parvis.abi.hv.HvSynic;
 import dev.parvis.abi.hv.input.PortInfo;
 import dev.parvis.abi.vmbus.ChannelMessage;
 import dev.parvis.abi.vmbus.VmbusConstants;
@@ -43,7 +44,12 @@ final class HostEffects implements ServerEffects {
     private final VmbusWiring wiring;
     private final ChannelSignalFlags flags;
     private final ScheduledExecutorService retries;
+    private final RootConnectionIds connectionIds;
     private final Map<Integer, ChannelSignalFlags.Flag> signals = new ConcurrentHashMap<>();
+    /** Root connections to the child's message ports by (VP, SINT), beyond the default (VP 0, SINT 2). */
+    private final Map<GuestTarget, Integer> messageTargets = new ConcurrentHashMap<>();
+    /** Root connections to the child's event ports by VP, beyond VP 0. */
+    private final Map<Integer, Integer> eventTargets = new ConcurrentHashMap<>();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
     /** Lines this child can cause (a failed post, a signal that failed): its own budget. */
     private final LogBudget logBudget = LogBudget.standard();
@@ -51,11 +57,12 @@ final class HostEffects implements ServerEffects {
     private volatile VmbusServer server;
 
     HostEffects(HypervisorServices hv, RootHypercalls hc, VmbusWiring wiring, ChannelSignalFlags flags,
-                ScheduledExecutorService retries) {
+                RootConnectionIds connectionIds, ScheduledExecutorService retries) {
         this.hv = hv;
         this.hc = hc;
         this.wiring = wiring;
         this.flags = flags;
+        this.connectionIds = connectionIds;
         this.retries = retries;
     }
 
@@ -67,7 +74,7 @@ final class HostEffects implements ServerEffects {
     public boolean sendMessage(ChannelMessage message, GuestTarget target) {
         byte[] bytes = new byte[message.size()];
         message.write(MemorySegment.ofArray(bytes));
-        HvStatus status = hc.postMessage(wiring.rootMessageConnection(), new HvMessageType(VmbusConstants.HV_MESSAGE_TYPE), bytes);
+        HvStatus status = hc.postMessage(messageConnection(target), new HvMessageType(VmbusConstants.HV_MESSAGE_TYPE), bytes);
         if (status.equals(HvStatus.INSUFFICIENT_BUFFERS)) {
             return false;
         }
@@ -76,6 +83,36 @@ final class HostEffects implements ServerEffects {
             logBudget.warn(LOG, "partition {}: VMBus message not delivered: {}", wiring.partitionId(), status);
         }
         return true;
+    }
+
+    /**
+     * The root connection to the child's message port for {@code target}: the default one for VP 0,
+     * SINT 2, else a port on that VP and SINT made the first time the guest asks for it
+     * (INITIATE_CONTACT's target_vcpu and, from 5.0, its message SINT).
+     */
+    private int messageConnection(GuestTarget target) {
+        if (target.vp() == 0 && target.sint() == VmbusConstants.MESSAGE_SINT) {
+            return wiring.rootMessageConnection();
+        }
+        return messageTargets.computeIfAbsent(target, t -> connectChildPort(VmbusWiring.childMessagePort(t.vp(), t.sint()),
+                PortInfo.message(t.sint(), t.vp()), HvPortType.MESSAGE));
+    }
+
+    /** The root connection for signals to VP {@code vp} (OPEN_CHANNEL's target_vp, MODIFY_CHANNEL). */
+    private int eventConnection(int vp) {
+        if (vp == 0) {
+            return wiring.rootEventConnection();
+        }
+        return eventTargets.computeIfAbsent(vp, v -> connectChildPort(VmbusWiring.childEventPort(v),
+                PortInfo.event(VmbusConstants.MESSAGE_SINT, v, (short) 0, (short) HvSynic.EVENT_FLAGS_COUNT), HvPortType.EVENT));
+    }
+
+    private int connectChildPort(int childPort, PortInfo info, int type) {
+        long root = hc.getPartitionId();
+        int connection = connectionIds.allocate();
+        hc.createPort(wiring.partitionId(), childPort, root, info);
+        hc.connectPort(root, connection, wiring.partitionId(), childPort, type);
+        return connection;
     }
 
     @Override
@@ -143,7 +180,7 @@ final class HostEffects implements ServerEffects {
 
     @Override
     public void signalGuest(int relid, int targetVp) {
-        HvStatus status = hc.signalEvent(wiring.rootEventConnection(), relid);
+        HvStatus status = hc.signalEvent(eventConnection(targetVp), relid);
         if (!status.isSuccess()) {
             LOG.debug("partition {}: signal for relid {} not delivered: {}", wiring.partitionId(), relid, status);
         }
@@ -165,6 +202,17 @@ final class HostEffects implements ServerEffects {
         for (Integer relid : List.copyOf(signals.keySet())) {
             releaseChannelSignal(relid);
         }
+        long root = hc.getPartitionId();
+        for (int connection : List.copyOf(messageTargets.values())) {
+            quietly(() -> hc.disconnectPort(root, connection));
+            connectionIds.free(connection);
+        }
+        for (int connection : List.copyOf(eventTargets.values())) {
+            quietly(() -> hc.disconnectPort(root, connection));
+            connectionIds.free(connection);
+        }
+        messageTargets.clear();
+        eventTargets.clear();
     }
 
     private static void quietly(Runnable call) {

@@ -18,7 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,18 +38,26 @@ public final class VmbusHost implements AutoCloseable {
     /** Host failures while serving a child: a line budget per child, so one child cannot flood the log. */
     private static final LogBudgets FAILURES = LogBudgets.standard();
     private static final LogBudget PUMP_LOG = LogBudget.standard();
+    /** How long the pump waits for a message before it looks at waiting settle() calls. */
+    private static final Duration PUMP_WAIT = Duration.ofMillis(10);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
+    /** One settle pass delivers at most the root queue's depth (the queue cannot hold more). */
+    private static final int MAX_SETTLE_MESSAGES = 8192;
 
     private record Child(VmbusWiring wiring, VmbusServer server, HostEffects effects) {}
 
     private final HypervisorServices hv;
     private final RootHypercalls hc;
     private final ChannelSignalFlags flags = new ChannelSignalFlags();
+    private final RootConnectionIds connectionIds = new RootConnectionIds();
     /** Children by the root port id their control messages arrive on. */
     private final Map<Long, Child> byPort = new ConcurrentHashMap<>();
     private final Thread pump;
     /** Retries of children's undelivered control messages: one pending task per child at most, none sleeps. */
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("parvis-vmbus-retry").daemon(true).factory());
+    private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<Void>> settles =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     public VmbusHost(HypervisorServices hv) {
@@ -70,7 +82,7 @@ public final class VmbusHost implements AutoCloseable {
         hc.createPort(partitionId, VmbusWiring.CHILD_EVENT_PORT, root,
                 new PortInfo(HvPortType.EVENT, sint, 0, (short) 0, (short) HvSynic.EVENT_FLAGS_COUNT));
         hc.connectPort(root, w.rootEventConnection(), partitionId, VmbusWiring.CHILD_EVENT_PORT, HvPortType.EVENT);
-        HostEffects effects = new HostEffects(hv, hc, w, flags, retries);
+        HostEffects effects = new HostEffects(hv, hc, w, flags, connectionIds, retries);
         VmbusServer server = new VmbusServer(effects, ServerConfig.defaults(vpCount));
         effects.bind(server);
         devices.forEach(server::addDevice);
@@ -101,7 +113,7 @@ public final class VmbusHost implements AutoCloseable {
         while (!closed) {
             Optional<HvMessage> message;
             try {
-                message = hv.rootSynic().take(VmbusWiring.ROOT_MESSAGE_SINT, Duration.ofMillis(100));
+                message = hv.rootSynic().take(VmbusWiring.ROOT_MESSAGE_SINT, PUMP_WAIT);
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable t) {
@@ -109,7 +121,46 @@ public final class VmbusHost implements AutoCloseable {
                 continue;
             }
             message.ifPresent(this::deliver);
+            settleWaiting();
         }
+    }
+
+    /**
+     * Delivers every control message already queued on the root's VMBus SINT, in order, on the pump
+     * thread, and returns once they are with their servers. A VM save calls it after suspending the
+     * child (which then posts nothing more) and before freezing its server, so no message the guest
+     * posted is left behind in the root's queue when the partition goes away.
+     */
+    public void settle() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        settles.add(done);
+        try {
+            done.get(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while VMBus settled", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("VMBus control messages did not settle: " + e.getMessage(), e);
+        }
+    }
+
+    /** On the pump thread: drains the queue (bounded, as one pass) for every settle() waiting. */
+    private void settleWaiting() {
+        if (settles.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Void>> waiting = new java.util.ArrayList<>();
+        for (CompletableFuture<Void> f; (f = settles.poll()) != null; ) {
+            waiting.add(f);
+        }
+        for (int i = 0; i < MAX_SETTLE_MESSAGES; i++) {
+            Optional<HvMessage> next = hv.rootSynic().poll(VmbusWiring.ROOT_MESSAGE_SINT);
+            if (next.isEmpty()) {
+                break;
+            }
+            deliver(next.get());
+        }
+        waiting.forEach(f -> f.complete(null));
     }
 
     private void deliver(HvMessage message) {

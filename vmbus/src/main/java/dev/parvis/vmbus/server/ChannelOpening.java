@@ -1,12 +1,11 @@
 package dev.parvis.vmbus.server;
 
 import dev.parvis.abi.vmbus.OpenChannel;
-import dev.parvis.vmbus.device.ChannelHandler;
 import dev.parvis.vmbus.ring.RingBuffer;
 import dev.parvis.vmbus.ring.RingMemory;
+import dev.parvis.vmcore.GuestMemoryView;
 
 import java.util.HashSet;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -25,9 +24,6 @@ final class ChannelOpening {
     static final int PAGE = 4096;
 
     private ChannelOpening() {
-    }
-
-    record Opened(ServerChannel channel, ChannelHandler handler) {
     }
 
     /**
@@ -87,26 +83,25 @@ final class ChannelOpening {
         return -1;
     }
 
-    /** The receive buffer a channel of {@code offer} on this GPADL gets: the device's maximum, or the ring's. */
-    static int receiveBufferBytes(Offer offer, GpadlState.Created gpadl, int offset) {
+    /** The receive buffer a channel of {@code offer} gets: the device's maximum, or the inbound ring's if smaller. */
+    static int receiveBufferBytes(Offer offer, int offset) {
         long inboundData = (long) (offset - 1) * PAGE;
-        return (int) Math.min(inboundData, Math.max(PAGE, offer.device.maxPacketBytes()));
+        return (int) Math.max(0, Math.min(inboundData, Math.max(PAGE, offer.device.maxPacketBytes())));
     }
 
     /**
-     * Builds the rings over the GPADL view as they are (their indices are read from the control
-     * pages, never reset) and asks the device to open; used by OPEN_CHANNEL and by restore. Throws
-     * if the device refuses.
+     * Builds the channel's rings over the ring GPADL's view as they are (their indices are read from
+     * the control pages, never reset); used by open requests and by restore. The channel does not
+     * run until the server starts it.
      */
-    static Opened open(VmbusServer server, ServerEffects effects, GuestErrorLog errors, ServerConfig config, Offer offer,
-                       int offset, int targetVp, GpadlState.Created gpadl) {
-        int pages = gpadl.view().pageCount();
-        RingMemory inbound = RingMemory.ofView(gpadl.view(), 0, offset);
-        RingMemory outbound = RingMemory.ofView(gpadl.view(), offset, pages - offset);
-        ServerChannel channel = new ServerChannel(server, effects, errors, config, offer.relid,
-                offer.device.interfaceType(), offer.device.instance(), new RingBuffer(inbound), new RingBuffer(outbound),
-                receiveBufferBytes(offer, gpadl, offset), targetVp);
-        ChannelHandler handler = Objects.requireNonNull(offer.device.open(channel), "device returned no handler");
-        return new Opened(channel, handler);
+    static ServerChannel build(VmbusServer server, ServerEffects effects, GuestErrorLog errors, ServerConfig config,
+                               Offer offer, GuestMemoryView view, VmbusServerState.Open request) {
+        int pages = view.pageCount();
+        int offset = request.downstreamPageOffset();
+        RingMemory inbound = RingMemory.ofView(view, 0, offset);
+        RingMemory outbound = RingMemory.ofView(view, offset, pages - offset);
+        return new ServerChannel(server, effects, errors, config, offer.relid, offer.device.interfaceType(),
+                offer.device.instance(), new RingBuffer(inbound), new RingBuffer(outbound), request.receiveBytes(),
+                request.targetVp());
     }
 }

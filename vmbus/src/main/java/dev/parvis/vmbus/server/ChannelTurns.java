@@ -31,6 +31,7 @@ final class ChannelTurns {
     private static final int RUNNING = 2;
     private static final int RERUN = 3;
     private static final int ENDED = 4;
+    private static final long QUIET_POLL_NANOS = 50_000;
 
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final Executor executor;
@@ -58,6 +59,24 @@ final class ChannelTurns {
             } else {
                 return; // SCHEDULED or RERUN: a turn will look; ENDED: nobody will
             }
+        }
+    }
+
+    /**
+     * Waits until no turn runs or is queued (a paused channel's queued turns end at once); false when
+     * one still runs after {@code timeoutNanos}.
+     */
+    boolean awaitQuiet(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            int s = state.get();
+            if (s == IDLE || s == ENDED) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(QUIET_POLL_NANOS);
         }
     }
 

@@ -39,6 +39,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * A turn is also what ends the channel: on {@link #requestClose}, a corrupt ring, revoked guest
  * memory, a failing device or a signal flood it waits out any send in progress, runs
  * {@code onClose} once and tells the server, which releases the ring GPADL and the receive buffer.
+ *
+ * <p>A packet is consumed (read_index published) only after the device's handler returned, and a
+ * save can {@link #pause} the channel at a packet boundary: a send the handler makes while the
+ * channel pauses does not wait for ring space (the guest is suspended and will not free any); if
+ * it cannot be written, the packet is left unconsumed and is delivered again after the resume or
+ * restore. So a saved channel holds each packet either answered or unread, never half-handled.
+ * Devices whose handling of one packet sends more than once must tolerate such a redelivery.
+ * Before {@link #start} and while paused, sends from other threads wait (bounded by the send timeout).
  */
 public final class ServerChannel implements VmbusChannel {
     private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]);
@@ -66,7 +74,16 @@ public final class ServerChannel implements VmbusChannel {
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong packetsOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int PAUSED = 2;
+
     private volatile int targetVp;
+    private volatile int mode = NEW;
+    /** The thread running the current turn (its handler's sends behave differently while pausing). */
+    private volatile Thread turnThread;
+    /** Set by a send in the current turn that a pause refused: the packet is delivered again. */
+    private boolean packetInterrupted;
     private volatile boolean closing;
     /** The guest broke the channel (a flood, a corrupt ring): its close is worth a line in the guest-error log. */
     private volatile boolean guestFault;
@@ -95,7 +112,51 @@ public final class ServerChannel implements VmbusChannel {
     /** Starts the data path with the device's handler; called once by the server after OPEN_CHANNEL_RESULT. */
     void start(ChannelHandler channelHandler) {
         this.handler = channelHandler;
+        mode = RUNNING;
+        wakeSenders();
         turns.request();
+    }
+
+    /**
+     * Stops the data path at a packet boundary for a save: no turn runs after this returns true, and
+     * no send reaches the ring until {@link #resume}. False when a turn did not end within
+     * {@code timeoutNanos} (a device stuck in its handler); the channel then stays paused.
+     */
+    boolean pause(long timeoutNanos) {
+        if (mode == NEW) {
+            return true;
+        }
+        mode = PAUSED;
+        wakeSenders(); // a send waiting for space sees the pause and gives up
+        sendLock.lock(); // a send from another thread finishes its write first
+        sendLock.unlock();
+        return turns.awaitQuiet(timeoutNanos);
+    }
+
+    /** Ends a {@link #pause}: the data path runs again and waiting sends go on. */
+    void resume() {
+        if (mode == PAUSED) {
+            mode = RUNNING;
+            wakeSenders();
+            turns.request();
+        }
+    }
+
+    /**
+     * A channel that never started and never will (its open completed after the connection gave it
+     * up): the device's handler gets onClose, the views wait no longer, the server is not told.
+     */
+    void discard(ChannelHandler channelHandler) {
+        closing = true;
+        wakeSenders();
+        try {
+            if (channelHandler != null) {
+                channelHandler.onClose();
+            }
+        } catch (Throwable t) {
+            errors.report("channel " + relid + ": device onClose failed: " + t);
+        }
+        finishTermination();
     }
 
     /** The guest signalled this channel: data to read, or space freed in the outbound ring. A VP thread. */
@@ -172,6 +233,9 @@ public final class ServerChannel implements VmbusChannel {
 
     private ChannelTurns.Outcome turn() {
         try {
+            if (!closing && mode != RUNNING) {
+                return ChannelTurns.Outcome.CAUGHT_UP; // paused: resume requests the next turn
+            }
             if (!closing) {
                 if (drain()) {
                     return ChannelTurns.Outcome.MORE;
@@ -199,34 +263,44 @@ public final class ServerChannel implements VmbusChannel {
 
     /** Reads packets until the ring is empty or the turn's budget is spent; true when work is left. */
     private boolean drain() throws RingCorruptException {
-        int packets = 0;
-        long bytes = 0;
-        reader.setInterruptMask(true);
-        while (!closing) {
-            if (packets >= limits.turnPackets() || bytes >= limits.turnBytes()) {
-                return true; // interrupt_mask stays set: the next turn is already queued
-            }
-            IncomingPacket packet = reader.read(receiveBuffer);
-            if (packet == null) {
-                reader.setInterruptMask(false);
-                if (!reader.hasData()) {
+        turnThread = Thread.currentThread();
+        try {
+            int packets = 0;
+            long bytes = 0;
+            reader.setInterruptMask(true);
+            while (!closing && mode == RUNNING) {
+                if (packets >= limits.turnPackets() || bytes >= limits.turnBytes()) {
+                    return true; // interrupt_mask stays set: the next turn is already queued
+                }
+                IncomingPacket packet = reader.read(receiveBuffer);
+                if (packet == null) {
+                    reader.setInterruptMask(false);
+                    if (!reader.hasData()) {
+                        return false;
+                    }
+                    reader.setInterruptMask(true);
+                    continue;
+                }
+                packetInterrupted = false;
+                deliver(packet);
+                if (packetInterrupted) {
+                    reader.unread(); // a save paused us inside this packet: it is delivered again later
                     return false;
                 }
-                reader.setInterruptMask(true);
-                continue;
+                if (reader.commit()) {
+                    effects.signalGuest(relid, targetVp);
+                }
+                long size = packet.payload().byteSize();
+                packetsIn.incrementAndGet();
+                bytesIn.addAndGet(size);
+                signals.earn(1);
+                packets++;
+                bytes += size;
             }
-            if (reader.commit()) {
-                effects.signalGuest(relid, targetVp);
-            }
-            long size = packet.payload().byteSize();
-            packetsIn.incrementAndGet();
-            bytesIn.addAndGet(size);
-            signals.earn(1);
-            deliver(packet);
-            packets++;
-            bytes += size;
+            return false;
+        } finally {
+            turnThread = null;
         }
-        return false;
     }
 
     private void deliver(IncomingPacket packet) {
@@ -254,6 +328,14 @@ public final class ServerChannel implements VmbusChannel {
         } catch (Throwable t) {
             errors.report("channel " + relid + ": device onClose failed: " + t);
         }
+        if (guestFault) {
+            errors.report("channel " + relid + " closed: " + closeReason);
+        }
+        server.channelTerminated(this, closeReason);
+        finishTermination(); // last: whoever awaits the termination finds the server told
+    }
+
+    private void finishTermination() {
         List<GuestMemoryView> views;
         synchronized (viewsToClose) {
             terminated.countDown();
@@ -263,10 +345,6 @@ public final class ServerChannel implements VmbusChannel {
         for (GuestMemoryView v : views) {
             closeQuietly(v);
         }
-        if (guestFault) {
-            errors.report("channel " + relid + " closed: " + closeReason);
-        }
-        server.channelTerminated(this, closeReason);
     }
 
     private static void closeQuietly(GuestMemoryView view) {
@@ -315,20 +393,47 @@ public final class ServerChannel implements VmbusChannel {
     }
 
     private SendResult send(PacketType type, int flags, long transactionId, MemorySegment payload, boolean wait) {
-        if (closing) {
-            return SendResult.CLOSED;
-        }
         if (payload.byteSize() > writer.maxPayload()) {
             return SendResult.TOO_LARGE;
         }
-        int packetBytes = (int) RingWriter.packetSize(0, payload.byteSize());
         long deadline = System.nanoTime() + sendTimeoutNanos;
+        try {
+            while (true) {
+                if (closing) {
+                    return SendResult.CLOSED;
+                }
+                long epoch = spaceEpoch.get();
+                if (mode != RUNNING && Thread.currentThread() != turnThread) {
+                    // Not started yet, or paused for a save: wait without holding the writer.
+                    if (!awaitSpace(epoch, deadline)) {
+                        return SendResult.RING_FULL;
+                    }
+                    continue;
+                }
+                SendResult result = sendLocked(type, flags, transactionId, payload, wait, deadline);
+                if (result != null) {
+                    return result;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SendResult.CLOSED;
+        }
+    }
+
+    /** One attempt holding the writer; null when a pause came in and the caller must wait outside it. */
+    private SendResult sendLocked(PacketType type, int flags, long transactionId, MemorySegment payload, boolean wait,
+                                  long deadline) throws InterruptedException {
+        boolean inTurn = Thread.currentThread() == turnThread;
         boolean requested = false;
         sendLock.lock();
         try {
             while (true) {
                 if (closing) {
                     return SendResult.CLOSED;
+                }
+                if (mode != RUNNING && !inTurn) {
+                    return null;
                 }
                 long epoch = spaceEpoch.get();
                 switch (writer.write(type, flags, transactionId, EMPTY, payload)) {
@@ -340,6 +445,10 @@ public final class ServerChannel implements VmbusChannel {
                         return sent(payload);
                     }
                     case FULL -> {
+                        if (mode != RUNNING) {
+                            packetInterrupted = true; // our own turn while pausing: the guest frees nothing now
+                            return SendResult.RING_FULL;
+                        }
                         if (!wait) {
                             return SendResult.RING_FULL;
                         }
@@ -347,7 +456,7 @@ public final class ServerChannel implements VmbusChannel {
                 }
                 if (!requested) {
                     requested = true;
-                    if (writer.requestSpace(packetBytes)) {
+                    if (writer.requestSpace((int) RingWriter.packetSize(0, payload.byteSize()))) {
                         continue;
                     }
                 }
@@ -355,9 +464,6 @@ public final class ServerChannel implements VmbusChannel {
                     return SendResult.RING_FULL;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return SendResult.CLOSED;
         } catch (RingCorruptException | RuntimeException e) {
             errors.report("channel " + relid + ": outbound ring failed: " + e.getMessage());
             requestClose("outbound ring failed: " + e.getMessage());
@@ -374,7 +480,7 @@ public final class ServerChannel implements VmbusChannel {
         }
     }
 
-    /** Waits for a guest signal after {@code epoch}; false at the deadline. */
+    /** Waits for a guest signal or a mode change after {@code epoch}; false at the deadline. */
     private boolean awaitSpace(long epoch, long deadline) throws InterruptedException {
         synchronized (space) {
             while (spaceEpoch.get() == epoch && !closing) {

@@ -64,6 +64,15 @@ public interface ServerEffects {
         return ChannelTurns.VIRTUAL;
     }
 
+    /**
+     * Where a connection's requests run (GPADL grants, ring construction and the device's open, view
+     * releases): never the thread that feeds the server guest messages. The server runs at most one
+     * request of a connection at a time, in order. A virtual thread per request by default.
+     */
+    default Executor requestExecutor() {
+        return ChannelTurns.VIRTUAL;
+    }
+
     /** One guest-caused error line, already rate-limited by the server. */
     default void log(String line) {
         LoggerFactory.getLogger(VmbusServer.class).warn(line);
