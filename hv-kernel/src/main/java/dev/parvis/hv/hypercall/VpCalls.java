@@ -144,6 +144,10 @@ public final class VpCalls {
         if (header.inputVtl() != 0) {
             return HypercallContext.fail(HvStatus.INVALID_PARAMETER);
         }
+        if (target.state() == PartitionState.FAILED) {
+            // Its execution engine failed: there is no register state left to read or write.
+            return HypercallContext.fail(HvStatus.INVALID_PARTITION_STATE);
+        }
         VirtualProcessor vp = header.vpIndex() == HvConstants.VP_INDEX_SELF ? ctx.vp() : target.vp(header.vpIndex());
         if (vp == null || (self && ctx.vp() != null && vp.partition() != target)) {
             return HypercallContext.fail(HvStatus.INVALID_VP_INDEX);

@@ -39,6 +39,7 @@ public final class Partition {
     private volatile boolean suspended;
     private volatile long hypercallRegister;
     private final AtomicLong intercepts = new AtomicLong();
+    private volatile String failureReason;
 
     public Partition(long id, long privileges, GpaMap gpaMap, PartitionRunner runner) {
         this.id = id;
@@ -77,6 +78,24 @@ public final class Partition {
 
     public void setState(PartitionState state) {
         this.state = state;
+    }
+
+    /**
+     * Moves a live partition to FAILED with the reason; false when it was not live (already failed,
+     * or deleted), so a failure is reported once.
+     */
+    public synchronized boolean fail(String reason) {
+        if (state == PartitionState.FAILED || state == PartitionState.DELETED) {
+            return false;
+        }
+        failureReason = reason;
+        state = PartitionState.FAILED;
+        return true;
+    }
+
+    /** Why the partition is FAILED, or null. */
+    public String failureReason() {
+        return failureReason;
     }
 
     /** Partition reference time in 100 ns units since creation (TIME_REF_COUNT), unless frozen or set. */

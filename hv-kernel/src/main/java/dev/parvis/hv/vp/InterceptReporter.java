@@ -6,12 +6,14 @@ import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.message.InterceptHeader;
 import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.abi.hv.message.MemoryInterceptMessage;
+import dev.parvis.abi.hv.message.PartitionFailedMessage;
 import dev.parvis.abi.hv.message.SegmentValue;
 import dev.parvis.abi.hv.message.UnrecoverableExceptionMessage;
 import dev.parvis.hv.backend.SegmentRegister;
 import dev.parvis.hv.backend.VpEngine;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.backend.X64Register;
+import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.synic.SynicTarget;
 import dev.parvis.vmcore.RootSynic;
 import java.lang.foreign.MemorySegment;
@@ -54,6 +56,25 @@ public final class InterceptReporter {
         var body = new UnrecoverableExceptionMessage(header(vp, regs, (byte) 2), vector);
         report(vp, HvMessageType.UNRECOVERABLE_EXCEPTION, bytes(UnrecoverableExceptionMessage.LAYOUT.byteSize(), body::write),
                 "exception %d: %s".formatted(vector, detail));
+    }
+
+    /**
+     * The VP's execution engine failed: the whole partition is failed (no VP of it runs again) and
+     * the root is told why. Its registers are not read: the engine is no longer usable.
+     */
+    void partitionFailed(VirtualProcessor vp, String reason) {
+        Partition partition = vp.partition();
+        if (!partition.fail(reason)) {
+            return;
+        }
+        LOG.warn("{} failed: {}", partition, reason);
+        var body = new PartitionFailedMessage(reason);
+        byte[] payload = bytes(PartitionFailedMessage.LAYOUT.byteSize(), body::write);
+        HvStatus status = root.postMessage(RootSynic.INTERCEPT_SINT,
+                new HvMessage(HvMessageType.PARVIS_PARTITION_FAILED, (byte) 0, partition.id(), payload));
+        if (!status.isSuccess()) {
+            LOG.error("{}: failure report lost ({})", partition, status);
+        }
     }
 
     private void report(VirtualProcessor vp, HvMessageType type, byte[] payload, String what) {

@@ -3,6 +3,7 @@ package dev.parvis.hv.vp;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
+import dev.parvis.hv.partition.PartitionState;
 import dev.parvis.hv.sched.CpuSharePolicy;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -291,7 +292,7 @@ public final class PartitionRunner {
 
     /** Whether an LP should pick the partition: some VP can run. Lock-free; called under the LPs' lock. */
     boolean hasWork() {
-        if (!started || stopping || partition.isSuspended()) {
+        if (!started || stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED) {
             return false;
         }
         for (VirtualProcessor vp : partition.vps()) {
@@ -313,7 +314,7 @@ public final class PartitionRunner {
             if (!commands.isEmpty()) {
                 drainCommands();
             }
-            if (stopping || partition.isSuspended()) {
+            if (stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED) {
                 return;
             }
             VirtualProcessor vp = nextRunnable();

@@ -6,6 +6,7 @@ import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.abi.hv.message.MemoryInterceptMessage;
+import dev.parvis.abi.hv.message.PartitionFailedMessage;
 import dev.parvis.root.loader.ChildChannels;
 import dev.parvis.root.loader.ChildLoader;
 import dev.parvis.root.loader.GuestSpec;
@@ -102,6 +103,9 @@ public final class GuestRun {
         if (m.type().equals(HvMessageType.UNMAPPED_GPA) || m.type().equals(HvMessageType.GPA_INTERCEPT)) {
             MemoryInterceptMessage mem = MemoryInterceptMessage.read(payload);
             return new Outcome.Failed("%s at GPA 0x%x, rip 0x%x".formatted(m.type(), mem.guestPhysicalAddress(), mem.header().rip()));
+        }
+        if (m.type().equals(HvMessageType.PARVIS_PARTITION_FAILED)) {
+            return new Outcome.Failed(PartitionFailedMessage.read(payload).reason());
         }
         return new Outcome.Failed("intercept " + m.type());
     }

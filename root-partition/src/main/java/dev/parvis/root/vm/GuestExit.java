@@ -5,6 +5,7 @@ import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.abi.hv.message.MemoryInterceptMessage;
+import dev.parvis.abi.hv.message.PartitionFailedMessage;
 import java.lang.foreign.MemorySegment;
 
 /** What an intercept message about a managed VM means for it: decoded by a pure function. */
@@ -27,6 +28,9 @@ sealed interface GuestExit {
         if (m.type().equals(HvMessageType.UNMAPPED_GPA) || m.type().equals(HvMessageType.GPA_INTERCEPT)) {
             MemoryInterceptMessage mem = MemoryInterceptMessage.read(payload);
             return new Fatal("%s at GPA 0x%x, rip 0x%x".formatted(m.type(), mem.guestPhysicalAddress(), mem.header().rip()));
+        }
+        if (m.type().equals(HvMessageType.PARVIS_PARTITION_FAILED)) {
+            return new Fatal(PartitionFailedMessage.read(payload).reason());
         }
         if (m.type().equals(HvMessageType.UNRECOVERABLE_EXCEPTION)) {
             return new Fatal("unrecoverable exception (triple fault)");
