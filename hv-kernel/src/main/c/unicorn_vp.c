@@ -380,6 +380,7 @@ int parvis_vp_offsets(int64_t *out, int n)
         offsetof(struct parvis_vp, fault) + offsetof(struct parvis_fault, address),
         offsetof(struct parvis_vp, fault) + offsetof(struct parvis_fault, caller),
         offsetof(struct parvis_vp, fault) + offsetof(struct parvis_fault, message),
+        offsetof(struct parvis_vp, cpu),
         sizeof(struct parvis_vp),
     };
     int count = (int)(sizeof offsets / sizeof offsets[0]);

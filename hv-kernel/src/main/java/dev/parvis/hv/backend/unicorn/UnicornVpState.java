@@ -54,7 +54,8 @@ final class UnicornVpState {
             JAVA_LONG.withName("fault_pc"),
             JAVA_LONG.withName("fault_address"),
             JAVA_LONG.withName("fault_caller"),
-            MemoryLayout.sequenceLayout(MESSAGE_BYTES, ValueLayout.JAVA_BYTE).withName("fault_message"));
+            MemoryLayout.sequenceLayout(MESSAGE_BYTES, ValueLayout.JAVA_BYTE).withName("fault_message"),
+            ADDRESS.withName("cpu"));
 
     static final long UC = offset("uc"), RIP = offset("rip"), RAX = offset("rax"), SET_RAX = offset("set_rax"),
             UC_ERR = offset("uc_err"), EXIT = offset("exit"), DETAIL = offset("detail"), VALUE = offset("value"),
