@@ -158,7 +158,9 @@ public final class VpCalls {
         if (vp == ctx.vp()) {
             return loop(ctx, action, file, start, end);
         }
-        return target.runner().execute(() -> loop(ctx, action, file, start, end));
+        // Re-checked on the owner thread: the partition may have failed while the command was queued.
+        return target.runner().execute(() -> target.state() == PartitionState.FAILED
+                ? HypercallContext.fail(HvStatus.INVALID_PARTITION_STATE) : loop(ctx, action, file, start, end));
     }
 
     private static HypercallResult loop(HypercallContext ctx, ElementAction action, VpRegisterFile file, int start, int end) {
