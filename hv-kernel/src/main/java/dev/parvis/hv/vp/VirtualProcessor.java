@@ -20,6 +20,11 @@ public final class VirtualProcessor {
     /** Kernel copies of hypercall input and output: the guest cannot change input after validation. */
     private final MemorySegment inputPage = arena.allocate(4096, 4096);
     private final MemorySegment outputPage = arena.allocate(4096, 4096);
+    /** The first 16 bytes of each page: all a fast hypercall uses; sliced once, not per call. */
+    private final MemorySegment inputHead = inputPage.asSlice(0, 16);
+    private final MemorySegment outputHead = outputPage.asSlice(0, 16);
+    /** The dispatcher's memo of this VP's last hypercall control value (immutable; owner thread only). */
+    private Object hypercallMemo;
     volatile boolean explicitSuspend;
     volatile boolean interceptSuspend;
     volatile boolean halted;
@@ -75,6 +80,22 @@ public final class VirtualProcessor {
 
     public MemorySegment outputPage() {
         return outputPage;
+    }
+
+    public MemorySegment inputHead() {
+        return inputHead;
+    }
+
+    public MemorySegment outputHead() {
+        return outputHead;
+    }
+
+    public Object hypercallMemo() {
+        return hypercallMemo;
+    }
+
+    public void setHypercallMemo(Object memo) {
+        hypercallMemo = memo;
     }
 
     /** Makes a halted VP runnable because it has SynIC work; never lost, even against a concurrent halt. */

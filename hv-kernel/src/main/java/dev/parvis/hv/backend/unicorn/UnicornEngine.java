@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One virtual processor on its own unicorn instance, in 64-bit mode, driven through the native shim.
@@ -47,6 +45,9 @@ public final class UnicornEngine implements VpEngine {
     private static final AtomicLong LEAKED = new AtomicLong();
     private static final VpExit.Hypercall HYPERCALL = new VpExit.Hypercall(3);
     private static final VpExit.Cancelled CANCELLED = new VpExit.Cancelled();
+    /** The struct is 8-byte aligned by construction: unaligned accessors skip a per-access alignment check. */
+    private static final ValueLayout.OfInt JAVA_INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong JAVA_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final UnicornCpu cpu;
     private final UnicornTraps traps;
