@@ -7,11 +7,13 @@
  * uc_close of a broken engine) returns the signal instead, the engine is poisoned (never entered
  * again) and the kernel fails only the partition that ran it.
  *
- * Why in-process and not a worker process per VM (Hyper-V's shape): a hypercall on this backend
- * costs ~0.3-0.5 us end to end; a cross-process round trip measured on this machine (futex
- * ping-pong between two processes, see the report in tests/.../EmulatorContainment) costs several
- * microseconds once both sides sleep, and even spinning on 2 shared cores it cannot beat the
- * budget of 2x an empty trap. A guard costs one sigsetjmp (no signal mask saved) per run.
+ * Why in-process and not a worker process per VM (Hyper-V's shape): every exit of such a VP would
+ * cross processes. Measured on this 2-core machine with src/test/c/process_roundtrip.c (median of
+ * 20,000, machine shared with other builds): pipe ping-pong 3.0 us, futex on shared memory 3.5 us,
+ * spinning on shared memory 0.23 us (but that burns a core per VM, impossible with more VMs than
+ * cores). The budget is a hypercall round trip of at most 2x an empty trap, ~0.3 us, i.e. ~0.6 us:
+ * a sleeping cross-process hand-off alone is 5x that. The guard costs one sigsetjmp (no mask saved)
+ * per guest entry, and a guest's memory stays where it is.
  *
  * Mechanics:
  * - One handler for SIGABRT, SIGSEGV, SIGBUS, SIGFPE and SIGILL, installed once, after the JVM's.

@@ -4,7 +4,8 @@
  * The Java run loop makes one downcall per guest entry (parvis_vp_run). Everything a common exit
  * needs is done here without crossing back into Java: the invalid-instruction, interrupt and
  * invalid-memory hooks are C functions that record the exit in struct parvis_vp; after uc_emu_start
- * returns, RIP (and, for a hypercall, RCX/RDX/R8) are read into the same struct, and the next run
+ * returns, RIP (and, for an invalid instruction, RCX/RDX/R8: a hypercall's inputs) are read into the
+ * same struct, and the next run
  * takes RAX (the hypercall's result) and the new RIP as inputs. Java reads the struct as plain memory.
  * Only CPUID and port I/O still call Java (their answers come from kernel policy), through
  * trampolines that tell the guard a Java frame is active.
@@ -21,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum exit_kind { EXIT_NONE = 0, EXIT_HYPERCALL, EXIT_INVALID_OPCODE, EXIT_INTERRUPT, EXIT_MEMORY, EXIT_PORT_WRITE };
+enum exit_kind { EXIT_NONE = 0, EXIT_UNUSED, EXIT_INVALID_OPCODE, EXIT_INTERRUPT, EXIT_MEMORY, EXIT_PORT_WRITE };
 
 /* Java upcalls: int cpuid(), uint32 port_in(port, size), int port_out(port, size, value) (1 = declined). */
 typedef int (*java_cpuid_fn)(void);
@@ -281,15 +282,12 @@ static void run_guest(void *arg)
         vp->kicked = __atomic_exchange_n(&vp->kick_requested, 0, __ATOMIC_ACQ_REL);
     }
     if (vp->exit == EXIT_INVALID_OPCODE) {
-        uint8_t b[3] = {0, 0, 0};
-        /* VMCALL (0F 01 C1) or VMMCALL (0F 01 D9) */
-        if (parvis_uc.mem_read(uc, vp->rip, b, 3) == UC_ERR_OK && b[0] == 0x0F && b[1] == 0x01
-            && (b[2] == 0xC1 || b[2] == 0xD9)) {
-            vp->exit = EXIT_HYPERCALL;
-            parvis_uc.reg_read(uc, UC_X86_REG_RCX, &vp->rcx);
-            parvis_uc.reg_read(uc, UC_X86_REG_RDX, &vp->rdx);
-            parvis_uc.reg_read(uc, UC_X86_REG_R8, &vp->r8);
-        }
+        /* A hypercall candidate: its inputs are read here, while the engine is at hand. Whether the
+           bytes at RIP are a VMCALL is decided in Java from the mapped guest memory (uc_mem_read
+           costs several register reads). */
+        parvis_uc.reg_read(uc, UC_X86_REG_RCX, &vp->rcx);
+        parvis_uc.reg_read(uc, UC_X86_REG_RDX, &vp->rdx);
+        parvis_uc.reg_read(uc, UC_X86_REG_R8, &vp->r8);
     }
 }
 

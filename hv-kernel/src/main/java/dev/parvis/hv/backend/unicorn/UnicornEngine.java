@@ -125,8 +125,8 @@ public final class UnicornEngine implements VpEngine {
             return failed(rc);
         }
         int exit = state.get(JAVA_INT, UnicornVpState.EXIT);
-        if (exit == UnicornVpState.EXIT_HYPERCALL) {
-            hypercallRegisters = true;
+        if (exit == UnicornVpState.EXIT_INVALID_OPCODE && isHypercallAt(rip())) {
+            hypercallRegisters = true; // RCX, RDX and R8 were read by the shim at this exit
             return HYPERCALL;
         }
         boolean kicked = state.get(JAVA_INT, UnicornVpState.KICKED) != 0;
@@ -180,6 +180,11 @@ public final class UnicornEngine implements VpEngine {
         failure = UnicornFailureReason.describe(rc, state);
         log.error("unicorn engine failed and was contained: {}", failure);
         return new VpExit.EngineFailure(failure);
+    }
+
+    private boolean isHypercallAt(long rip) {
+        Boolean mapped = gpaMap.hypercallAt(rip);
+        return mapped != null ? mapped : UnicornExitDecoder.isHypercall(cpu.readBytes(rip, 3));
     }
 
     /** Guest bytes from the mapped host memory, falling back to uc_mem_read (e.g. across regions). */

@@ -19,7 +19,7 @@ final class UnicornVpState {
     private UnicornVpState() {}
 
     /** enum exit_kind. */
-    static final int EXIT_NONE = 0, EXIT_HYPERCALL = 1, EXIT_INVALID_OPCODE = 2, EXIT_INTERRUPT = 3, EXIT_MEMORY = 4,
+    static final int EXIT_NONE = 0, EXIT_INVALID_OPCODE = 2, EXIT_INTERRUPT = 3, EXIT_MEMORY = 4,
             EXIT_PORT_WRITE = 5;
     /** parvis_vp_run's answer for an engine that failed before. */
     static final int POISONED = -1;
