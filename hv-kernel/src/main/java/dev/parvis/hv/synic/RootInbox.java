@@ -28,6 +28,8 @@ public final class RootInbox implements SynicTarget, RootSynic {
     private final java.util.concurrent.atomic.AtomicReferenceArray<java.util.concurrent.atomic.AtomicReferenceArray<Runnable>> listeners =
             new java.util.concurrent.atomic.AtomicReferenceArray<>(HvSynic.SINT_COUNT);
     private final Condition flagSet = flagLock.newCondition();
+    /** Bit n: SINT n has (or had) a listener array. A plain field read skips the array on every signal. */
+    private volatile int subscribedSints;
 
     public RootInbox() {
         for (int i = 0; i < queues.length; i++) {
@@ -64,6 +66,9 @@ public final class RootInbox implements SynicTarget, RootSynic {
     }
 
     private void notifyListener(int sint, int flag) {
+        if ((subscribedSints & (1 << sint)) == 0) {
+            return;
+        }
         var forSint = listeners.get(sint);
         Runnable listener = forSint == null ? null : forSint.get(flag);
         if (listener != null) {
@@ -82,6 +87,9 @@ public final class RootInbox implements SynicTarget, RootSynic {
         checkFlag(flag);
         listeners.compareAndSet(sint, null, new java.util.concurrent.atomic.AtomicReferenceArray<>(HvSynic.EVENT_FLAGS_COUNT));
         listeners.get(sint).set(flag, listener);
+        synchronized (listeners) {
+            subscribedSints |= 1 << sint;
+        }
     }
 
     @Override

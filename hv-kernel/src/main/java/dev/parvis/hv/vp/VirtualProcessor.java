@@ -156,7 +156,7 @@ public final class VirtualProcessor {
         return exits;
     }
 
-    /** Time spent inside the backend's run on an LP, in nanoseconds (exit handling and waiting excluded). */
+    /** Time spent running this VP on an LP, in nanoseconds: the backend's runs and the kernel's handling of their exits (waiting excluded). */
     public long runNanos() {
         return runNanos;
     }

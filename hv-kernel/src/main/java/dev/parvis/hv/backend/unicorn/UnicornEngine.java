@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -120,12 +119,12 @@ public final class UnicornEngine implements VpEngine {
             return new VpExit.EngineFailure(failure);
         }
         hypercallRegisters = false;
-        int rc = runNative(UnicornShim.VP_RUN, state);
+        int rc = runNative(state);
         if (rc != 0) {
             return failed(rc);
         }
         int exit = state.get(JAVA_INT, UnicornVpState.EXIT);
-        if (exit == UnicornVpState.EXIT_INVALID_OPCODE && isHypercallAt(rip())) {
+        if (exit == UnicornVpState.EXIT_INVALID_OPCODE && isHypercallAt(state.get(JAVA_LONG, UnicornVpState.RIP))) {
             hypercallRegisters = true; // RCX, RDX and R8 were read by the shim at this exit
             return HYPERCALL;
         }
@@ -140,9 +139,10 @@ public final class UnicornEngine implements VpEngine {
         return decode(state.get(JAVA_INT, UnicornVpState.UC_ERR), event, kicked);
     }
 
-    private static int runNative(MethodHandle run, MemorySegment state) {
+    /** The handle is read from its static final field here, so the JIT sees a constant (no lambda-form dispatch). */
+    private static int runNative(MemorySegment state) {
         try {
-            return (int) run.invokeExact(state);
+            return (int) UnicornShim.VP_RUN.invokeExact(state);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
