@@ -40,6 +40,7 @@ typedef int (*uc_close_fn)(void *uc);
 typedef int (*uc_emu_start_fn)(void *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count);
 typedef int (*uc_emu_stop_fn)(void *uc);
 typedef int (*uc_reg_rw_fn)(void *uc, int regid, void *value);
+typedef int (*uc_reg_batch_fn)(void *uc, int *regs, void **values, int count);
 typedef int (*uc_mem_read_fn)(void *uc, uint64_t address, void *bytes, size_t size);
 typedef int (*uc_hook_add_fn)(void *uc, size_t *hh, int type, void *callback, void *user_data,
                               uint64_t begin, uint64_t end, ...);
@@ -54,6 +55,7 @@ struct parvis_uc {
     uc_emu_stop_fn emu_stop;
     uc_reg_rw_fn reg_read;
     uc_reg_rw_fn reg_write;
+    uc_reg_batch_fn reg_read_batch;
     uc_mem_read_fn mem_read;
     uc_hook_add_fn hook_add;
     uc_context_size_fn context_size;

@@ -225,13 +225,14 @@ static int resolve(void *lib)
     parvis_uc.emu_stop = (uc_emu_stop_fn)dlsym(lib, "uc_emu_stop");
     parvis_uc.reg_read = (uc_reg_rw_fn)dlsym(lib, "uc_reg_read");
     parvis_uc.reg_write = (uc_reg_rw_fn)dlsym(lib, "uc_reg_write");
+    parvis_uc.reg_read_batch = (uc_reg_batch_fn)dlsym(lib, "uc_reg_read_batch");
     parvis_uc.mem_read = (uc_mem_read_fn)dlsym(lib, "uc_mem_read");
     parvis_uc.hook_add = (uc_hook_add_fn)dlsym(lib, "uc_hook_add");
     parvis_uc.context_size = (uc_context_size_fn)dlsym(lib, "uc_context_size");
     parvis_uc.mem_map_ptr = (uc_mem_map_ptr_fn)dlsym(lib, "uc_mem_map_ptr");
     parvis_uc.cpu_loop_exit = (void (*)(void *))dlsym(lib, "cpu_loop_exit_x86_64"); /* optional */
     return parvis_uc.open && parvis_uc.close && parvis_uc.emu_start && parvis_uc.emu_stop && parvis_uc.reg_read
-           && parvis_uc.reg_write && parvis_uc.mem_read && parvis_uc.hook_add && parvis_uc.context_size && parvis_uc.mem_map_ptr ? 0 : -1;
+           && parvis_uc.reg_write && parvis_uc.reg_read_batch && parvis_uc.mem_read && parvis_uc.hook_add && parvis_uc.context_size && parvis_uc.mem_map_ptr ? 0 : -1;
 }
 
 /* The file name of the loaded object that defines uc_open (the library the JVM loaded). */

@@ -285,9 +285,9 @@ static void run_guest(void *arg)
         /* A hypercall candidate: its inputs are read here, while the engine is at hand. Whether the
            bytes at RIP are a VMCALL is decided in Java from the mapped guest memory (uc_mem_read
            costs several register reads). */
-        parvis_uc.reg_read(uc, UC_X86_REG_RCX, &vp->rcx);
-        parvis_uc.reg_read(uc, UC_X86_REG_RDX, &vp->rdx);
-        parvis_uc.reg_read(uc, UC_X86_REG_R8, &vp->r8);
+        static int ids[3] = {UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_R8};
+        void *values[3] = {&vp->rcx, &vp->rdx, &vp->r8};
+        parvis_uc.reg_read_batch(uc, ids, values, 3);
     }
 }
 

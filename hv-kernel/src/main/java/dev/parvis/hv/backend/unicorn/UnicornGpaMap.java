@@ -31,16 +31,13 @@ final class UnicornGpaMap {
      * in one mapped region (the caller then asks unicorn). Allocation-free: it runs on every exit.
      */
     Boolean hypercallAt(long gpa) {
-        GuestMemoryRegion r = region(gpa, 3);
+        GuestMemoryRegion r = region(gpa, 4);
         if (r == null) {
             return null;
         }
-        long at = gpa - r.gpa();
-        MemorySegment host = r.host();
-        return host.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at) == 0x0F
-                && host.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at + 1) == 0x01
-                && (host.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at + 2) == (byte) 0xC1
-                    || host.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at + 2) == (byte) 0xD9);
+        // One 4-byte read: 0F 01 C1 (VMCALL) or 0F 01 D9 (VMMCALL) in its low three bytes.
+        int word = r.host().get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, gpa - r.gpa()) & 0xFF_FFFF;
+        return word == 0xC1_010F || word == 0xD9_010F;
     }
 
     /** The mapped region holding [gpa, gpa + count), or null; exits cluster on the same code page. */
