@@ -94,6 +94,8 @@ int parvis_guard_in_unicorn(uintptr_t pc);
  * faulting store at once, see there), or NULL when that is not possible for this libunicorn.
  */
 void *parvis_preempt_prepare(void *uc);
+/* Offset of CPUState.halted (valid once parvis_preempt_prepare succeeded), or -1. */
+long parvis_preempt_halted_offset(void);
 /* Ends the current run right after a store fault (what unicorn does itself for loads). */
 void parvis_preempt_store_fault(void *uc, void *cpu);
 

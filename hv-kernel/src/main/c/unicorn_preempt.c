@@ -75,9 +75,12 @@ static long locate(void *uc)
     return found;
 }
 
+static uint8_t probe_page[4096] __attribute__((aligned(4096)));
+
 struct cpu_search {
     void *uc;
-    long offset;
+    long offset;     /* of uc_struct.cpu */
+    long back;       /* of CPUState.uc */
 };
 
 /* Under the guard: a wrong candidate may point anywhere. */
@@ -96,20 +99,58 @@ static void search_cpu(void *arg)
         for (long k = 32768 / 8; k < 49152 / 8; k++) {
             if (cpu[k] == (uintptr_t)search->uc) {
                 search->offset = i * 8;
+                search->back = k * 8;
                 return;
             }
         }
     }
 }
 
+/*
+ * CPUState ends "... uint32_t halted; uint32_t can_do_io; int32_t exception_index; struct uc_struct *uc;"
+ * (hw/core/cpu.h, 2.0.1 and 2.1.4): halted sits 16 bytes before the 8-aligned back-pointer. hlt sets it, and
+ * only the next uc_emu_start clears it (resume_all_vcpus), so after a run it tells a hlt from a stop.
+ */
+static long halted_offset = -1;
+
 static long locate_cpu(void *uc)
 {
-    struct cpu_search search = {uc, -1};
+    struct cpu_search search = {uc, -1, -1};
     struct parvis_fault fault;
     if (parvis_uc.cpu_loop_exit == NULL || parvis_guarded(search_cpu, &search, &fault) != 0) {
         return -1;
     }
+    if (search.offset >= 0) {
+        halted_offset = search.back - 16;
+    }
     return search.offset;
+}
+
+long parvis_preempt_halted_offset(void)
+{
+    return halted_offset;
+}
+
+/* A hlt must leave halted = 1 behind, a stop 0: the flag is then trusted to tell them apart. */
+static int probe_halted(long cpu_offset)
+{
+    static const uint8_t code[] = {0x48, 0xFF, 0xC1, 0xF4};
+    void *uc;
+    if (halted_offset < 0 || parvis_uc.open(4, 1 << 3, &uc) != UC_ERR_OK) {
+        return 0;
+    }
+    parvis_uc.context_size(uc);
+    uint8_t *cpu = *(uint8_t **)((uint8_t *)uc + cpu_offset);
+    memset(probe_page, 0xF4, sizeof probe_page);
+    memcpy(probe_page, code, sizeof code);
+    int ok = 0;
+    if (parvis_uc.mem_map_ptr(uc, 0x1000, sizeof probe_page, 7, probe_page) == UC_ERR_OK) {
+        uint32_t before = *(uint32_t *)(cpu + halted_offset);
+        parvis_uc.emu_start(uc, 0x1000, 0, 0, 0);
+        ok = before == 0 && *(uint32_t *)(cpu + halted_offset) == 1;
+    }
+    parvis_uc.close(uc);
+    return ok;
 }
 
 void parvis_preempt_store_fault(void *uc, void *cpu)
@@ -117,8 +158,6 @@ void parvis_preempt_store_fault(void *uc, void *cpu)
     parvis_uc.emu_stop(uc);
     parvis_uc.cpu_loop_exit(cpu);
 }
-
-static uint8_t probe_page[4096] __attribute__((aligned(4096)));
 
 struct probe {
     void *uc;
@@ -194,7 +233,7 @@ static void verify(void)
         parvis_uc.close(uc);
     }
     int ok = offset >= 0 && cpu >= 0 && probe_run(-1, -1, 0) == 0 && probe_run(offset, -1, 0) == 1
-             && probe_run(offset, cpu, 1) == 0;
+             && probe_run(offset, cpu, 1) == 0 && probe_halted(cpu);
     verified = ok ? offset : -1;
     verified_cpu = ok ? cpu : -1;
 }

@@ -57,6 +57,8 @@ struct parvis_vp {
     uint64_t tcg_lo, tcg_hi;
     struct parvis_fault fault;
     void *cpu;             /* the engine's CPUState, when exact_stop */
+    int32_t halted;        /* the last run ended on a hlt (exact_stop only: from CPUState.halted) */
+    int32_t halted_offset;
 };
 
 enum { LIVE = 0, POISONED = 1, CLOSED = 2, LEAKED = 3 };
@@ -254,6 +256,7 @@ struct parvis_vp *parvis_vp_open(void *java_cpuid, void *java_port_in, void *jav
     }
     vp->cpu = allow_exact_stop ? parvis_preempt_prepare(vp->uc) : NULL;
     vp->exact_stop = vp->cpu != NULL;
+    vp->halted_offset = (int32_t)parvis_preempt_halted_offset();
     *error = hooks(vp, rip_sync_page, precise_reads);
     if (*error != UC_ERR_OK) {
         parvis_uc.close(vp->uc);
@@ -276,9 +279,10 @@ static void run_guest(void *arg)
        timeout = 0: a timeout spawns and joins a timer thread per call. */
     vp->uc_err = parvis_uc.emu_start(uc, vp->rip, 0, 0, 0);
     parvis_uc.reg_read(uc, UC_X86_REG_RIP, &vp->rip);
-    if (vp->exact_stop && vp->exit == EXIT_NONE && vp->uc_err == UC_ERR_OK) {
-        /* A stop with no event is a kick's (or a hlt: the Java decoder tells them apart). An exit
-           with an event leaves the kick pending, so the next entry returns at once. */
+    vp->halted = vp->exact_stop && *(uint32_t *)((uint8_t *)vp->cpu + vp->halted_offset) != 0;
+    if (vp->exact_stop && vp->exit == EXIT_NONE && vp->uc_err == UC_ERR_OK && !vp->halted) {
+        /* A stop with no event and no hlt is a kick's. Any other exit leaves the kick pending, so
+           the next entry returns at once: a kick never disguises a hlt. */
         vp->kicked = __atomic_exchange_n(&vp->kick_requested, 0, __ATOMIC_ACQ_REL);
     }
     if (vp->exit == EXIT_INVALID_OPCODE) {
@@ -379,6 +383,8 @@ int parvis_vp_offsets(int64_t *out, int n)
         offsetof(struct parvis_vp, fault) + offsetof(struct parvis_fault, caller),
         offsetof(struct parvis_vp, fault) + offsetof(struct parvis_fault, message),
         offsetof(struct parvis_vp, cpu),
+        offsetof(struct parvis_vp, halted),
+        offsetof(struct parvis_vp, halted_offset),
         sizeof(struct parvis_vp),
     };
     int count = (int)(sizeof offsets / sizeof offsets[0]);

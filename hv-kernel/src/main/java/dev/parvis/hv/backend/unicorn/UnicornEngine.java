@@ -44,6 +44,7 @@ public final class UnicornEngine implements VpEngine {
     private static final AtomicLong LEAKED = new AtomicLong();
     private static final VpExit.Hypercall HYPERCALL = new VpExit.Hypercall(3);
     private static final VpExit.Cancelled CANCELLED = new VpExit.Cancelled();
+    private static final VpExit.Halt HALT = new VpExit.Halt();
     /** The struct is 8-byte aligned by construction: unaligned accessors skip a per-access alignment check. */
     private static final ValueLayout.OfInt JAVA_INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong JAVA_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -127,6 +128,9 @@ public final class UnicornEngine implements VpEngine {
         if (exit == UnicornVpState.EXIT_INVALID_OPCODE && isHypercallAt(state.get(JAVA_LONG, UnicornVpState.RIP))) {
             hypercallRegisters = true; // RCX, RDX and R8 were read by the shim at this exit
             return HYPERCALL;
+        }
+        if (exit == UnicornVpState.EXIT_NONE && state.get(JAVA_INT, UnicornVpState.HALTED) != 0) {
+            return HALT; // exact: unicorn's own halted flag (a pending kick stays pending)
         }
         boolean kicked = state.get(JAVA_INT, UnicornVpState.KICKED) != 0;
         if (kicked) {

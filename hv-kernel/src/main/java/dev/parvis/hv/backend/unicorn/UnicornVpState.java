@@ -55,7 +55,9 @@ final class UnicornVpState {
             JAVA_LONG.withName("fault_address"),
             JAVA_LONG.withName("fault_caller"),
             MemoryLayout.sequenceLayout(MESSAGE_BYTES, ValueLayout.JAVA_BYTE).withName("fault_message"),
-            ADDRESS.withName("cpu"));
+            ADDRESS.withName("cpu"),
+            JAVA_INT.withName("halted"),
+            JAVA_INT.withName("halted_offset"));
 
     static final long UC = offset("uc"), RIP = offset("rip"), RAX = offset("rax"), SET_RAX = offset("set_rax"),
             UC_ERR = offset("uc_err"), EXIT = offset("exit"), DETAIL = offset("detail"), VALUE = offset("value"),
@@ -63,7 +65,7 @@ final class UnicornVpState {
             RDX = offset("rdx"), R8 = offset("r8"), KICK_REQUESTED = offset("kick_requested"),
             EXACT_STOP = offset("exact_stop"), FAULT_SIGNAL = offset("fault_signal"), FAULT_PC = offset("fault_pc"),
             FAULT_ADDRESS = offset("fault_address"), FAULT_CALLER = offset("fault_caller"),
-            FAULT_MESSAGE = offset("fault_message");
+            FAULT_MESSAGE = offset("fault_message"), HALTED = offset("halted");
 
     static long offset(String field) {
         return LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(field));
