@@ -115,7 +115,7 @@ final class FuzzPartition implements AutoCloseable {
                 return new Outcome.Failed(PartitionFailedMessage.read(MemorySegment.ofArray(message.payload())).reason(),
                         markerOr(furthest));
             }
-            if (isEnd(message) && furthest >= SLOTS - 2) {
+            if (isEnd(message) && (furthest >= SLOTS - 2 || resumedAt == SLOTS - 1)) {
                 return new Outcome.Done(faults, stalls);
             }
             faults++; // a guest fault, or a stray write to the end port before the last slot
@@ -155,7 +155,9 @@ final class FuzzPartition implements AutoCloseable {
      * state no longer lets even the marker store run (say, a segment register it loaded) still moves on.
      */
     private static int next(int furthest, int resumedAt) {
-        return Math.max(furthest + 1, resumedAt + 1);
+        // Never past the end slot: a batch must end on the end port, with the VP suspended, never
+        // by giving up on a VP that is still running (it would run on into the next batch).
+        return resumedAt >= SLOTS - 1 ? SLOTS : Math.min(SLOTS - 1, Math.max(furthest + 1, resumedAt + 1));
     }
 
     private boolean isEnd(HvMessage m) {
