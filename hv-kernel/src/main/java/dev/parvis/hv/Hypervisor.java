@@ -174,12 +174,6 @@ public final class Hypervisor implements HypervisorServices {
                 p.gpaMap().mappedPages(), pool.depositedTo(partitionId), p.vpCount()));
     }
 
-    @Override
-    public java.util.Optional<String> failure(long partitionId) {
-        Partition p = partitions.get(partitionId);
-        return p == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(p.failure());
-    }
-
     private GpaMap liveChildMap(long partitionId) {
         Partition p = partitions.get(partitionId);
         return p == null || p.isRoot() || p.state() == dev.parvis.hv.partition.PartitionState.DELETED ? null : p.gpaMap();

@@ -95,6 +95,7 @@ class LayoutPinningTest {
                         "header@0 rax@40 rcx@48 rdx@56 rbx@64 default_result_rax@72 default_result_rcx@80 "
                                 + "default_result_rdx@88 default_result_rbx@96"),
                 pin("UnrecoverableExceptionMessage", UnrecoverableExceptionMessage.LAYOUT, 48, "header@0 vector@40"),
+                pin("PartitionFailedMessage", PartitionFailedMessage.LAYOUT, 240, "reason_length@0 reason@4"),
                 pin("BootInfo", BootInfo.LAYOUT, 104,
                         "magic@0 version@8 size@12 partition_id@16 vp_index@24 vp_count@28 hypercall_page_gpa@32 "
                                 + "ram_size@40 image_base_gpa@48 image_end_gpa@56 free_base_gpa@64 stack_base_gpa@72 "

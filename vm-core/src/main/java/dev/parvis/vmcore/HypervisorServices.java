@@ -17,14 +17,6 @@ public interface HypervisorServices extends AutoCloseable {
     /** The partition's counters, or empty if there is no such child. */
     java.util.Optional<PartitionStatistics> statistics(long partitionId);
 
-    /**
-     * Why the hypervisor itself stopped running the partition (an error in its exit handling, say),
-     * once it did; the root learns it from an UNRECOVERABLE_EXCEPTION intercept with vector 18 (#MC).
-     */
-    default java.util.Optional<String> failure(long partitionId) {
-        return java.util.Optional.empty();
-    }
-
     /** Routes every child's debug output to {@code listener} (replacing the previous one). */
     void setDebugListener(ChildDebugListener listener);
 

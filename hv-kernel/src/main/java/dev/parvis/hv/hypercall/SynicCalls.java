@@ -145,6 +145,9 @@ public final class SynicCalls {
 
     /** Where a port's traffic lands now: the root inbox, or the target VP's SynIC; null if it is gone. */
     private SynicTarget target(Port port) {
+        if (port.partitionId() == hv.root().id()) {
+            return hv.rootInbox(); // the root never goes away: no table lookup on the hot path
+        }
         Partition owner = hv.partitions().get(port.partitionId());
         if (owner == null || owner.state() == PartitionState.DELETED) {
             return null;

@@ -168,6 +168,10 @@ public final class VpCalls {
         if (header.inputVtl() != 0) {
             return HypercallContext.fail(HvStatus.INVALID_PARAMETER);
         }
+        if (target.state() == PartitionState.FAILED) {
+            // Its execution engine failed: there is no register state left to read or write.
+            return HypercallContext.fail(HvStatus.INVALID_PARTITION_STATE);
+        }
         VirtualProcessor vp = header.vpIndex() == HvConstants.VP_INDEX_SELF ? ctx.vp() : target.vp(header.vpIndex());
         if (vp == null || (self && ctx.vp() != null && vp.partition() != target)) {
             return HypercallContext.fail(HvStatus.INVALID_VP_INDEX);
@@ -178,7 +182,9 @@ public final class VpCalls {
         if (vp == ctx.vp()) {
             return loop(ctx, action, file, start, end);
         }
-        return target.runner().execute(() -> loop(ctx, action, file, start, end));
+        // Re-checked on the owner thread: the partition may have failed while the command was queued.
+        return target.runner().execute(() -> target.state() == PartitionState.FAILED
+                ? HypercallContext.fail(HvStatus.INVALID_PARTITION_STATE) : loop(ctx, action, file, start, end));
     }
 
     private static HypercallResult loop(HypercallContext ctx, ElementAction action, VpRegisterFile file, int start, int end) {

@@ -49,8 +49,8 @@ public final class Partition {
     private volatile long hypercallPageSpn = -1;
     private final Overlays overlays;
     private final AtomicLong intercepts = new AtomicLong();
-    /** Why the hypervisor stopped running the partition, or null. */
-    private volatile String failure;
+    /** Why the hypervisor stopped running the partition (state FAILED), or null. */
+    private volatile String failureReason;
     /** CPU time (the LP threads' own CPU clock) spent running this partition's slices: guest code and exit handling. */
     private final AtomicLong cpuNanos = new AtomicLong();
 
@@ -92,6 +92,24 @@ public final class Partition {
 
     public void setState(PartitionState state) {
         this.state = state;
+    }
+
+    /**
+     * Moves a live partition to FAILED with the reason; false when it was not live (already failed,
+     * or deleted), so a failure is reported once.
+     */
+    public synchronized boolean fail(String reason) {
+        if (state == PartitionState.FAILED || state == PartitionState.DELETED) {
+            return false;
+        }
+        failureReason = reason;
+        state = PartitionState.FAILED;
+        return true;
+    }
+
+    /** Why the partition is FAILED, or null. */
+    public String failureReason() {
+        return failureReason;
     }
 
     /** Partition reference time in 100 ns units since creation (TIME_REF_COUNT), unless frozen or set. */
@@ -238,20 +256,6 @@ public final class Partition {
 
     public AtomicLong intercepts() {
         return intercepts;
-    }
-
-    /** Why the hypervisor failed the partition (it no longer runs), or null. */
-    public String failure() {
-        return failure;
-    }
-
-    /** Marks the partition failed; false if it already was (the first reason stays). */
-    public synchronized boolean fail(String reason) {
-        if (failure != null) {
-            return false;
-        }
-        failure = reason;
-        return true;
     }
 
     @Override

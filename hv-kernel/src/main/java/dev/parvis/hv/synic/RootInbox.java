@@ -35,6 +35,8 @@ public final class RootInbox implements SynicTarget, RootSynic {
     private final Condition flagSet = flagLock.newCondition();
     /** Told, per SINT, which child's share just got room (the kernel retries what it could not deliver). */
     private volatile SpaceListener spaceListener = (sint, child) -> { };
+    /** Bit n: SINT n has (or had) a listener array. A plain field read skips the array on every signal. */
+    private volatile int subscribedSints;
 
     /** Learns that {@code child}'s share of root SINT {@code sint} has room again. */
     @FunctionalInterface
@@ -135,6 +137,9 @@ public final class RootInbox implements SynicTarget, RootSynic {
     }
 
     private void notifyListener(int sint, int flag) {
+        if ((subscribedSints & (1 << sint)) == 0) {
+            return;
+        }
         var forSint = listeners.get(sint);
         Runnable listener = forSint == null ? null : forSint.get(flag);
         if (listener != null) {
@@ -153,6 +158,9 @@ public final class RootInbox implements SynicTarget, RootSynic {
         checkFlag(flag);
         listeners.compareAndSet(sint, null, new java.util.concurrent.atomic.AtomicReferenceArray<>(HvSynic.EVENT_FLAGS_COUNT));
         listeners.get(sint).set(flag, listener);
+        synchronized (listeners) {
+            subscribedSints |= 1 << sint;
+        }
     }
 
     @Override

@@ -35,6 +35,7 @@ public final class ExitHandler {
             case VpExit.InvalidOpcode op -> intercepts.unrecoverable(vp, 6, "invalid opcode at 0x%x".formatted(op.rip()));
             case VpExit.Exception ex -> intercepts.unrecoverable(vp, ex.vector(), ex.detail());
             case VpExit.Cancelled c -> { }
+            case VpExit.EngineFailure f -> vp.partition().runner().fail(f.reason());
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.message.InterceptHeader;
 import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.abi.hv.message.MemoryInterceptMessage;
+import dev.parvis.abi.hv.message.PartitionFailedMessage;
 import dev.parvis.abi.hv.message.SegmentValue;
 import dev.parvis.abi.hv.message.UnrecoverableExceptionMessage;
 import dev.parvis.hv.backend.SegmentRegister;
@@ -38,8 +39,6 @@ import org.slf4j.event.Level;
 public final class InterceptReporter {
     private static final Logger LOG = LoggerFactory.getLogger(InterceptReporter.class);
     private static final X64Register[] HEADER_REGISTERS = {X64Register.RIP, X64Register.RFLAGS, X64Register.RAX};
-    /** The vector an UNRECOVERABLE_EXCEPTION carries when the hypervisor itself failed the partition (#MC). */
-    public static final int HYPERVISOR_FAILURE_VECTOR = 18;
 
     private final SynicTarget root;
     /** Reports the root's queue could not take yet, per child, oldest first. */
@@ -51,17 +50,18 @@ public final class InterceptReporter {
     }
 
     /**
-     * The hypervisor could not go on running {@code partition} (an error in its exit handling, say):
-     * tells the root with an UNRECOVERABLE_EXCEPTION carrying {@link #HYPERVISOR_FAILURE_VECTOR}, so the
-     * root fails the partition as it fails one whose guest cannot continue. No VP state is read: the
-     * engine may be what failed.
+     * The hypervisor can no longer run {@code partition}: its VP's execution engine failed (the CPU
+     * emulator aborted, say), or its exit handling threw (out of memory or stack). The partition
+     * becomes FAILED, no VP of it runs again, and the root is told why with one
+     * PARVIS_PARTITION_FAILED message carrying the reason, in the child's own share of the root's
+     * intercept queue like any other report. No VP state is read: the engine may be what failed.
+     * The caller has already moved the partition to FAILED ({@link Partition#fail}), once.
      */
     public void partitionFailed(Partition partition, String reason) {
         partition.intercepts().incrementAndGet();
-        var header = new InterceptHeader(0, (byte) 0, (byte) 2, (short) 0, SegmentValue.FLAT_CODE64, 0, 0);
-        var body = new UnrecoverableExceptionMessage(header, HYPERVISOR_FAILURE_VECTOR);
-        deliver(partition.id(), new HvMessage(HvMessageType.UNRECOVERABLE_EXCEPTION, (byte) 0, partition.id(),
-                bytes(UnrecoverableExceptionMessage.LAYOUT.byteSize(), body::write)), "partition failed: " + reason);
+        byte[] payload = bytes(PartitionFailedMessage.LAYOUT.byteSize(), new PartitionFailedMessage(reason)::write);
+        deliver(partition.id(), new HvMessage(HvMessageType.PARVIS_PARTITION_FAILED, (byte) 0, partition.id(), payload),
+                "partition failed: " + reason);
     }
 
     /** The root took one of {@code child}'s intercepts: its share has room for the next kept report. */

@@ -3,6 +3,7 @@ package dev.parvis.hv.vp;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
+import dev.parvis.hv.partition.PartitionState;
 import dev.parvis.hv.sched.CpuSharePolicy;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -293,28 +294,40 @@ public final class PartitionRunner {
         }
     }
 
+    /** Why {@link #fail(Throwable)} fails a partition, before the error itself. */
+    public static final String HYPERVISOR_FAILURE = "the hypervisor could not go on running the partition";
+
     /**
      * An error escaped the partition's slice (its exit handling ran out of memory or stack, say): the
-     * partition never runs again, and the root is told through an UNRECOVERABLE_EXCEPTION intercept so
-     * it fails the VM with the reason. Every other partition keeps its LP time. Never throws.
+     * partition fails with the reason (see {@link #fail(String)}). Every other partition keeps its LP
+     * time. Never throws.
      */
     void fail(Throwable cause) {
+        fail(HYPERVISOR_FAILURE + ": " + cause);
+    }
+
+    /**
+     * The hypervisor can no longer run the partition (its execution engine failed, or its exit
+     * handling did): it becomes FAILED once, no VP of it runs again, and the root is told the reason.
+     * Never throws: reporting may fail the same way (out of memory), and the partition stays failed
+     * and unscheduled regardless.
+     */
+    void fail(String reason) {
         try {
-            String reason = cause.toString();
             if (!partition.fail(reason)) {
                 return;
             }
             kickAll();
-            LOG.error("{} failed inside the hypervisor, it will not run again: {}", partition, reason);
+            LOG.error("{} failed, it will not run again: {}", partition, reason);
             exitHandler.partitionFailed(partition, reason);
         } catch (Throwable t) {
-            // Reporting may fail the same way (out of memory): the partition stays failed and unscheduled.
+            // Already FAILED and off the LPs; only the report was lost.
         }
     }
 
     /** Whether an LP should pick the partition: some VP can run. Lock-free; called under the LPs' lock. */
     boolean hasWork() {
-        if (!started || stopping || partition.isSuspended() || partition.failure() != null) {
+        if (!started || stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED) {
             return false;
         }
         for (VirtualProcessor vp : partition.vps()) {
@@ -340,12 +353,13 @@ public final class PartitionRunner {
     }
 
     private void runSliceTimed(long budgetNanos) {
-        long deadline = System.nanoTime() + budgetNanos;
+        long start = System.nanoTime();
+        long deadline = start + budgetNanos;
         while (true) {
             if (!commands.isEmpty()) {
                 drainCommands();
             }
-            if (stopping || partition.isSuspended() || partition.failure() != null) {
+            if (stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED) {
                 return;
             }
             VirtualProcessor vp = nextRunnable();
@@ -358,7 +372,9 @@ public final class PartitionRunner {
                 vp.engine().applyMemoryMap(map.regions());
                 vp.appliedMapGeneration = generation;
             }
-            long start = System.nanoTime();
+            // One clock read per exit: the end of a run is the start of the next, so a VP's run time
+            // includes the kernel's handling of its exits (its CPU cost), and the deadline check
+            // lags by one exit's handling.
             if (start - deadline >= 0) {
                 return;
             }
@@ -371,7 +387,9 @@ public final class PartitionRunner {
             } finally {
                 vp.endSlice();
             }
-            vp.countExit(System.nanoTime() - start);
+            long end = System.nanoTime();
+            vp.countExit(end - start);
+            start = end;
             exitHandler.handle(vp, exit);
             if (exit instanceof VpExit.Cancelled) {
                 return;

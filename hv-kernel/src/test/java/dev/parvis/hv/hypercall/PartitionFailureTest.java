@@ -8,8 +8,8 @@ import dev.parvis.abi.hv.HvCallCode;
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.HypercallControl;
-import dev.parvis.abi.hv.message.UnrecoverableExceptionMessage;
-import dev.parvis.hv.vp.InterceptReporter;
+import dev.parvis.abi.hv.message.PartitionFailedMessage;
+import dev.parvis.hv.vp.PartitionRunner;
 import dev.parvis.vmcore.RootSynic;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -71,12 +71,13 @@ class PartitionFailureTest {
 
         HvMessage report = rig.hv.rootSynic().take(RootSynic.INTERCEPT_SINT, Duration.ofSeconds(10)).orElseThrow();
         assertEquals(hostile[0], report.sender());
-        assertEquals(HvMessageType.UNRECOVERABLE_EXCEPTION, report.type());
-        assertEquals(InterceptReporter.HYPERVISOR_FAILURE_VECTOR,
-                UnrecoverableExceptionMessage.read(MemorySegment.ofArray(report.payload())).vector());
-        String failure = rig.hv.partitions().get(hostile[0]).failure();
+        assertEquals(HvMessageType.PARVIS_PARTITION_FAILED, report.type());
+        String reported = PartitionFailedMessage.read(MemorySegment.ofArray(report.payload())).reason();
+        String failure = rig.hv.partitions().get(hostile[0]).failureReason();
         assertNotNull(failure);
         assertTrue(failure.contains(name), failure);
+        assertTrue(failure.startsWith(PartitionRunner.HYPERVISOR_FAILURE), failure);
+        assertTrue(!reported.isEmpty() && failure.startsWith(reported), "the root is told the reason (cut to fit): " + reported);
         long calls = rig.vp(hostile[0]).hypercallCount();
         assertTrue(calls >= 1, "the failing partition ran");
 

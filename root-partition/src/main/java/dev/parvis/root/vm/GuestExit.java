@@ -8,6 +8,7 @@ import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.abi.hv.message.MemoryInterceptMessage;
 import dev.parvis.vmcore.RootHypercalls;
 import dev.parvis.abi.hv.message.UnrecoverableExceptionMessage;
+import dev.parvis.abi.hv.message.PartitionFailedMessage;
 import java.lang.foreign.MemorySegment;
 import java.util.OptionalInt;
 
@@ -29,9 +30,6 @@ public sealed interface GuestExit {
     /** The guest cannot go on (unrecoverable exception, unresolved memory access, unknown port). */
     record Fatal(String reason) implements GuestExit {}
 
-    /** The vector of the UNRECOVERABLE_EXCEPTION the hypervisor reports when it failed the partition itself (#MC). */
-    int HYPERVISOR_FAILURE_VECTOR = 18;
-    String HYPERVISOR_FAILURE = "the hypervisor could not go on running the partition";
 
     static GuestExit decode(HvMessage m) {
         MemorySegment payload = MemorySegment.ofArray(m.payload());
@@ -46,10 +44,12 @@ public sealed interface GuestExit {
             MemoryInterceptMessage mem = MemoryInterceptMessage.read(payload);
             return new Fatal("%s at GPA 0x%x, rip 0x%x".formatted(m.type(), mem.guestPhysicalAddress(), mem.header().rip()));
         }
+        if (m.type().equals(HvMessageType.PARVIS_PARTITION_FAILED)) {
+            return new Fatal(PartitionFailedMessage.read(payload).reason());
+        }
         if (m.type().equals(HvMessageType.UNRECOVERABLE_EXCEPTION)) {
             int vector = UnrecoverableExceptionMessage.read(payload).vector();
-            return new Fatal(vector == HYPERVISOR_FAILURE_VECTOR ? HYPERVISOR_FAILURE
-                    : "unrecoverable exception (vector %d)".formatted(vector));
+            return new Fatal("unrecoverable exception (vector %d)".formatted(vector));
         }
         return new Fatal("unhandled intercept " + m.type());
     }

@@ -630,8 +630,7 @@ final class VmWorker {
                 transition(VmState.OFF);
             }
             case GuestExit.Fatal fatal -> {
-                // When the hypervisor failed the partition it knows why: that is the reason to show.
-                String reason = env.hv().failure(c.partitionId()).map(why -> fatal.reason() + ": " + why).orElse(fatal.reason());
+                String reason = fatal.reason();
                 guestLines.warn(LOG, "VM '{}' failed: {}", config.name(), reason);
                 destroyPartition();
                 publish(new VmEvent.Failed(id, config.name(), reason, Instant.now()));

@@ -97,8 +97,8 @@ class HalfBuiltGpadlAcrossHostStopTest {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.parvis.root.cli.ParvisCommand", "host", "--data-dir", dataDir.toString(),
-                "--guests-dir", VmFixture.guestsDir().toString(), "--pool-mib", "96"))
+                "dev.parvis.wmi.cli.ManagementCommand", "host", "--data-dir", dataDir.toString(),
+                "--guests-dir", VmFixture.guestsDir().toString(), "--pool-mib", "96", "--listen", "127.0.0.1:0"))
                 .redirectErrorStream(true).start();
     }
 
