@@ -633,8 +633,9 @@ final class VmWorker {
                 String reason = fatal.reason();
                 guestLines.warn(LOG, "VM '{}' failed: {}", config.name(), reason);
                 destroyPartition();
-                publish(new VmEvent.Failed(id, config.name(), reason, Instant.now()));
+                // The state first: whoever hears the Failed event reads the VM as Failed.
                 transition(new VmState.Failed(reason));
+                publish(new VmEvent.Failed(id, config.name(), reason, Instant.now()));
             }
         }
     }
