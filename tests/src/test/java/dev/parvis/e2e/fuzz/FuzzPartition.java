@@ -1,5 +1,6 @@
 package dev.parvis.e2e.fuzz;
 
+import dev.parvis.abi.hv.HvConstants;
 import dev.parvis.abi.hv.HvInterceptType;
 import dev.parvis.abi.hv.HvMapGpaFlags;
 import dev.parvis.abi.hv.HvMessage;
@@ -67,7 +68,7 @@ final class FuzzPartition implements AutoCloseable {
         this.intercepts = intercepts;
         this.id = hc.createPartition(0);
         intercepts.register(id);
-        this.deposit = hv.rootMemory().allocate(2);
+        this.deposit = hv.rootMemory().allocate(HvConstants.DEPOSIT_PAGES_PER_PARTITION + HvConstants.DEPOSIT_PAGES_PER_VP);
         hc.depositMemory(id, deposit);
         hc.initializePartition(id);
         this.data = hv.rootMemory().allocate((int) STACK_PAGES + 1);
