@@ -3,6 +3,7 @@ package dev.parvis.hv.vp;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
+import dev.parvis.hv.partition.PartitionState;
 import dev.parvis.hv.sched.CpuSharePolicy;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,10 +31,14 @@ import org.slf4j.LoggerFactory;
  * by the slice loop, so an exit handled inside a slice costs no lock.
  */
 public final class PartitionRunner {
+    /** The LP thread's own CPU clock, for the partition's CPU time (once per slice, not per exit). */
+    private static final java.lang.management.ThreadMXBean THREAD_CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRunner.class);
     private static final long COMMAND_TIMEOUT_SECONDS = 30;
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final dev.parvis.vmcore.log.LogBudget budget = dev.parvis.vmcore.log.LogBudget.standard();
     final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
     private final VpPreempter preempter;
     private final LogicalProcessors lps;
@@ -111,7 +116,7 @@ public final class PartitionRunner {
             while (owner != null && ownerIsLp) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    LOG.error("{}: still running on an LP after {} s", partition, COMMAND_TIMEOUT_SECONDS);
+                    budget.error(LOG, "{}: still running on an LP after {} s", partition, COMMAND_TIMEOUT_SECONDS);
                     return;
                 }
                 lps.released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)));
@@ -289,9 +294,40 @@ public final class PartitionRunner {
         }
     }
 
+    /** Why {@link #fail(Throwable)} fails a partition, before the error itself. */
+    public static final String HYPERVISOR_FAILURE = "the hypervisor could not go on running the partition";
+
+    /**
+     * An error escaped the partition's slice (its exit handling ran out of memory or stack, say): the
+     * partition fails with the reason (see {@link #fail(String)}). Every other partition keeps its LP
+     * time. Never throws.
+     */
+    void fail(Throwable cause) {
+        fail(HYPERVISOR_FAILURE + ": " + cause);
+    }
+
+    /**
+     * The hypervisor can no longer run the partition (its execution engine failed, or its exit
+     * handling did): it becomes FAILED once, no VP of it runs again, and the root is told the reason.
+     * Never throws: reporting may fail the same way (out of memory), and the partition stays failed
+     * and unscheduled regardless.
+     */
+    void fail(String reason) {
+        try {
+            if (!partition.fail(reason)) {
+                return;
+            }
+            kickAll();
+            LOG.error("{} failed, it will not run again: {}", partition, reason);
+            exitHandler.partitionFailed(partition, reason);
+        } catch (Throwable t) {
+            // Already FAILED and off the LPs; only the report was lost.
+        }
+    }
+
     /** Whether an LP should pick the partition: some VP can run. Lock-free; called under the LPs' lock. */
     boolean hasWork() {
-        if (!started || stopping || partition.isSuspended()) {
+        if (!started || stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED) {
             return false;
         }
         for (VirtualProcessor vp : partition.vps()) {
@@ -308,12 +344,22 @@ public final class PartitionRunner {
      * ...) stay on this thread with no lock; only a kick or the deadline end the slice.
      */
     void runSlice(long budgetNanos) {
-        long deadline = System.nanoTime() + budgetNanos;
+        long cpuStart = THREAD_CPU.getCurrentThreadCpuTime();
+        try {
+            runSliceTimed(budgetNanos);
+        } finally {
+            partition.cpuNanos().addAndGet(THREAD_CPU.getCurrentThreadCpuTime() - cpuStart);
+        }
+    }
+
+    private void runSliceTimed(long budgetNanos) {
+        long start = System.nanoTime();
+        long deadline = start + budgetNanos;
         while (true) {
             if (!commands.isEmpty()) {
                 drainCommands();
             }
-            if (stopping || partition.isSuspended()) {
+            if (stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED) {
                 return;
             }
             VirtualProcessor vp = nextRunnable();
@@ -326,7 +372,9 @@ public final class PartitionRunner {
                 vp.engine().applyMemoryMap(map.regions());
                 vp.appliedMapGeneration = generation;
             }
-            long start = System.nanoTime();
+            // One clock read per exit: the end of a run is the start of the next, so a VP's run time
+            // includes the kernel's handling of its exits (its CPU cost), and the deadline check
+            // lags by one exit's handling.
             if (start - deadline >= 0) {
                 return;
             }
@@ -339,7 +387,9 @@ public final class PartitionRunner {
             } finally {
                 vp.endSlice();
             }
-            vp.countExit(System.nanoTime() - start);
+            long end = System.nanoTime();
+            vp.countExit(end - start);
+            start = end;
             exitHandler.handle(vp, exit);
             if (exit instanceof VpExit.Cancelled) {
                 return;

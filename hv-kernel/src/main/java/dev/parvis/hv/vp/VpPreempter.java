@@ -1,8 +1,11 @@
 package dev.parvis.hv.vp;
 
+import dev.parvis.vmcore.log.LogBudgets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kernel thread that ends run slices. It kicks every engine whose slice deadline passed, and
@@ -11,12 +14,14 @@ import java.util.concurrent.locks.LockSupport;
  * repeated until the run it was meant for has returned.
  */
 public final class VpPreempter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VpPreempter.class);
     private static final long TICK_NANOS = 500_000;
 
     /** Every live VP; a VP inside a run has a non-zero slice deadline. */
     private final List<VirtualProcessor> vps = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
+    private final LogBudgets budgets = LogBudgets.standard();
 
     public VpPreempter() {
         thread = Thread.ofPlatform().name("parvis-preempter").daemon(true).start(this::loop);
@@ -35,9 +40,14 @@ public final class VpPreempter implements AutoCloseable {
             LockSupport.parkNanos(TICK_NANOS);
             long now = System.nanoTime();
             for (VirtualProcessor vp : vps) {
-                long deadline = vp.sliceDeadline();
-                if (deadline != 0 && (now - deadline >= 0 || vp.engine().kickPending())) {
-                    vp.engine().kick();
+                try {
+                    long deadline = vp.sliceDeadline();
+                    if (deadline != 0 && (now - deadline >= 0 || vp.engine().kickPending())) {
+                        vp.engine().kick();
+                    }
+                } catch (Throwable t) {
+                    // One VP's broken engine must not end preemption for every partition.
+                    budgets.of(vp.partition().id()).warn(LOG, "{}: kick failed: {}", vp, t);
                 }
             }
         }

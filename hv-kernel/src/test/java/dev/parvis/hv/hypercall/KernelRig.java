@@ -1,5 +1,6 @@
 package dev.parvis.hv.hypercall;
 
+import dev.parvis.abi.hv.HvConstants;
 import dev.parvis.abi.hv.HvMapGpaFlags;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
@@ -13,6 +14,8 @@ import java.util.function.BooleanSupplier;
 /** A booted hypervisor on the unicorn backend and helpers to build small hand-assembled children. */
 final class KernelRig implements AutoCloseable {
     static final long CODE_GPN = 0x100;
+    /** What {@link #initializedChild} deposits: enough for the partition and one VP. */
+    static final int CHILD_DEPOSIT = HvConstants.DEPOSIT_PAGES_PER_PARTITION + HvConstants.DEPOSIT_PAGES_PER_VP;
 
     final Hypervisor hv;
     final RootHypercalls hc;
@@ -34,7 +37,7 @@ final class KernelRig implements AutoCloseable {
     /** A created, deposited and initialized child with no memory. */
     long initializedChild() {
         long id = hc.createPartition(0);
-        hc.depositMemory(id, hv.rootMemory().allocate(2));
+        hc.depositMemory(id, hv.rootMemory().allocate(CHILD_DEPOSIT));
         hc.initializePartition(id);
         return id;
     }

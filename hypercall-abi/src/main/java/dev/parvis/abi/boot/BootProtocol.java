@@ -14,6 +14,11 @@ public final class BootProtocol {
     /** Writing POWER_OFF_VALUE to this I/O port ends the partition (QEMU's ACPI PM port). */
     public static final int POWER_OFF_PORT = 0x604;
     public static final int POWER_OFF_VALUE = 0x2000;
+    /**
+     * "PRVSEXIT" read as a little-endian u64: RSI holds it at the power-off write when the guest
+     * reports an exit status, which is then the low 32 bits of RDI (a signed int, main's return value).
+     */
+    public static final long EXIT_STATUS_MAGIC = 0x5449_5845_5356_5250L;
     /** The SINT on which a guest receives messages from the root. */
     public static final int ROOT_MESSAGE_SINT = 1;
 

@@ -30,6 +30,9 @@ class HypercallSpecsTest {
         assertEquals(ConnectPortInput.LAYOUT.byteSize(), spec(HvCallCode.CONNECT_PORT).inputHeaderSize());
         assertEquals(ReadGpaOutput.LAYOUT.byteSize(), spec(HvCallCode.READ_GPA).outputHeaderSize());
         assertEquals(WriteGpaInput.LAYOUT.byteSize(), spec(HvCallCode.WRITE_GPA).inputHeaderSize());
+        assertEquals(VpStateHeader.LAYOUT.byteSize(), spec(HvCallCode.GET_VP_STATE).inputHeaderSize());
+        assertEquals(VpStateHeader.LAYOUT.byteSize(), spec(HvCallCode.SET_VP_STATE).inputHeaderSize());
+        assertTrue(spec(HvCallCode.GET_VP_STATE).variableHeaderAllowed(), "the PFN list is the variable header");
     }
 
     @Test
@@ -49,7 +52,7 @@ class HypercallSpecsTest {
         assertFalse(spec(HvCallCode.POST_MESSAGE).rootOnly());
         assertTrue(spec(HvCallCode.CREATE_PARTITION).rootOnly());
         assertTrue(spec(HvCallCode.MAP_GPA_PAGES).rootOnly());
-        assertEquals(28, HypercallSpecs.all().size());
+        assertEquals(30, HypercallSpecs.all().size());
     }
 
     @Test

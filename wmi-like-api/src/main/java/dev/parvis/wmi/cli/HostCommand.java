@@ -12,11 +12,24 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
-/** `parvis host`: the VM host (automatic start and stop actions) with the management API on TLS. */
+/**
+ * `parvis host`: runs the VM host (automatic start actions) and its management API (Thrift over TLS)
+ * until SIGINT or SIGTERM, then closes the API, applies every VM's automatic stop action and exits 0
+ * only if all of them completed.
+ */
 @Command(name = "host", mixinStandardHelpOptions = true,
-        description = "Run the VM host and its management API (Thrift over TLS) until Ctrl-C or SIGTERM.")
+        description = "Run the VM host and its management API (Thrift over TLS): start VMs per their automatic start action, and on Ctrl-C/SIGTERM apply their automatic stop action.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped by SIGINT/SIGTERM and every automatic stop action completed",
+            "1:the host could not start, or an automatic stop action failed (e.g. a save failed and the VM was turned off)",
+            "2:usage error",
+            "130/143:a second SIGINT/SIGTERM cut the stop actions short"})
 final class HostCommand implements Callable<Integer> {
+    private static final List<String> STOP_SIGNALS = List.of("INT", "TERM");
+
     @Option(names = "--data-dir", description = "data directory (default: PARVIS_DATA_DIR, -Dparvis.data.dir or ~/.parvis)")
     Path dataDir;
 
@@ -38,23 +51,42 @@ final class HostCommand implements Callable<Integer> {
         Path data = dataDir != null ? dataDir : ConfigStore.defaultDataDirectory();
         int colon = listen.lastIndexOf(':');
         InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+        CountDownLatch stop = new CountDownLatch(1);
+        // The stop actions run here, not in a shutdown hook, so their outcome can be the exit code.
+        STOP_SIGNALS.forEach(name -> Signal.handle(new Signal(name), signal -> onSignal(stop, signal)));
         VmHost host = VmHost.start(new VmHost.Options(data, guestsDir, poolMiB << 20));
         host.problems().forEach(p -> System.err.println("parvis host: " + p));
+        int startProblems = host.problems().size();
         host.service().subscribe(HostCommand::print);
         ManagementHost.Options options = ManagementHost.Options.of(data, guestsDir, address);
         if (!storageDirs.isEmpty()) {
             options = new ManagementHost.Options(data, address, storageDirs, guestsDir, options.limits());
         }
         ManagementHost api = ManagementHost.start(host.service(), options);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(api::close));
         host.service().list().forEach(vm -> System.out.printf("parvis host: %s is %s%n", vm.name(), vm.state().displayName()));
         System.out.printf("parvis host: management API on %s:%d (TLS; certificate %s; audit log %s)%n",
                 api.address().getHostString(), api.address().getPort(), api.certificate(), api.auditLog());
         api.createdCredential().ifPresent(c -> System.out.println(
                 "parvis host: first administrator credential written to " + c + " (readable by its owner only)"));
         System.out.println("parvis host: running " + host.service().list().size() + " VM(s) from " + data + "; Ctrl-C to stop");
-        new CountDownLatch(1).await();
-        return 0;
+        stop.await();
+        System.out.println("parvis host: stopping: applying the VMs' automatic stop actions");
+        api.close();
+        host.close();
+        List<String> problems = host.problems();
+        List<String> stopProblems = problems.subList(startProblems, problems.size());
+        stopProblems.forEach(p -> System.err.println("parvis host: " + p));
+        System.out.println("parvis host: stopped" + (stopProblems.isEmpty() ? "" : " with " + stopProblems.size() + " problem(s)"));
+        return stopProblems.isEmpty() ? 0 : 1;
+    }
+
+    /** The first signal starts the orderly stop; a second one ends the process at once, as the shell would. */
+    private static void onSignal(CountDownLatch stop, Signal signal) {
+        if (stop.getCount() == 0) {
+            System.err.println("parvis host: SIG" + signal.getName() + " again: stopping without waiting for the stop actions");
+            Runtime.getRuntime().halt(128 + signal.getNumber());
+        }
+        stop.countDown();
     }
 
     private static void print(VmEvent e) {

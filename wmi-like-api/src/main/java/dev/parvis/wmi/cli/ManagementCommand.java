@@ -1,5 +1,6 @@
 package dev.parvis.wmi.cli;
 
+import dev.parvis.root.cli.ParvisCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,6 @@ public final class ManagementCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ManagementCommand()).execute(args));
+        System.exit(ParvisCommand.withOneLineErrors(new CommandLine(new ManagementCommand())).execute(args));
     }
 }
