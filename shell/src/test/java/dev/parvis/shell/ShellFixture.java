@@ -3,7 +3,11 @@ package dev.parvis.shell;
 import dev.parvis.shell.engine.BufferHost;
 import dev.parvis.shell.engine.RunResult;
 import dev.parvis.shell.engine.ShellSession;
+import dev.parvis.shell.hyperv.HostConnections;
+import dev.parvis.shell.runtime.ErrorCategory;
+import dev.parvis.shell.runtime.RuntimeError;
 import dev.parvis.shell.syntax.SourceText;
+import java.nio.file.Path;
 import java.util.List;
 
 /** A session over a buffer host, for tests: run text, read what it printed. */
@@ -17,7 +21,14 @@ public final class ShellFixture {
 
     public ShellFixture(BufferHost host, long maxSteps) {
         this.host = host;
-        this.session = new SessionBuilder(host).maxSteps(maxSteps).build();
+        this.session = new SessionBuilder(host).maxSteps(maxSteps).hosts(noHost()).build();
+    }
+
+    /** Unit tests reach no host: a Hyper-V command fails with an error instead of touching the user's data directory. */
+    private static HostConnections noHost() {
+        return new HostConnections(() -> {
+            throw new RuntimeError("No host in the shell's unit tests.", ErrorCategory.CONNECTION_ERROR, "NoHost");
+        }, Path.of(System.getProperty("java.io.tmpdir"), "parvis-shell-unit-tests"));
     }
 
     /** Runs {@code script}; returns its output text without trailing whitespace, errors excluded. */

@@ -1,5 +1,7 @@
 package dev.parvis.shell.hyperv;
 
+import dev.parvis.shell.runtime.ErrorCategory;
+import dev.parvis.shell.runtime.RuntimeError;
 import dev.parvis.wmi.client.ThriftManagementClient;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -33,7 +35,17 @@ public final class HostConnections implements AutoCloseable {
 
     synchronized VirtualizationHost local() {
         if (local == null) {
-            HostConnection c = localFactory.get();
+            HostConnection c;
+            try {
+                c = localFactory.get();
+            } catch (RuntimeError e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // A data directory another process locks, a host that failed to start: the command
+                // fails with an error record; the shell stays.
+                throw HyperVErrors.error("Cannot reach or start the local host: " + e.getMessage(),
+                        ErrorCategory.CONNECTION_ERROR, "LocalHostUnavailable");
+            }
             open.put("(local)", c);
             local = new VirtualizationHost(c);
         }
