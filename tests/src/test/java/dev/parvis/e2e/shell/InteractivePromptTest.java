@@ -76,6 +76,10 @@ class InteractivePromptTest {
         waitFor("the parameter completed", s -> lastLine(s).contains("PS> Get-VM -ComputerName"));
         keys("C-u");
 
+        keys("Get-Content " + dataDir + "/she", "Tab");
+        waitFor("the path completed", s -> lastLine(s).contains("PS> Get-Content " + dataDir + "/shell.sh"));
+        keys("C-u");
+
         keys("Get-VM -Name we", "Tab");
         waitFor("the VM name completed", s -> lastLine(s).contains("PS> Get-VM -Name web1"));
         keys("Enter");
