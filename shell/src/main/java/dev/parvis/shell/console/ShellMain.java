@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -20,7 +22,8 @@ import org.jline.terminal.TerminalBuilder;
  * The shell's entry point: {@code -File script.ps1 [args]} and {@code -Command "..."} for scripts
  * and CI, the interactive prompt otherwise. Exit codes: the script's {@code exit N}; otherwise 0
  * when it ran to the end (-File) or its last statement succeeded (-Command), 1 after a terminating
- * error, a parse error or a failed last statement, 2 for a wrong command line.
+ * error, a parse error or a failed last statement, 2 for a wrong command line, 130 when Ctrl-C
+ * stopped it.
  */
 public final class ShellMain {
     static final String BANNER = "Parvis shell. Try Get-VM, Get-Command, or Get-Help <command> -Examples. Ctrl-D to leave.";
@@ -71,18 +74,22 @@ public final class ShellMain {
         } catch (IOException e) {
             return session.reportFailure("Cannot read the script file " + file + ": " + e.getMessage()).exitCode();
         }
-        try (EvaluationThread eval = new EvaluationThread()) {
-            RunResult r = eval.run(() -> session.runScript(new SourceText(file.toAbsolutePath().normalize().toString(), text), args));
-            return r.exitCode();
-        }
+        SourceText script = new SourceText(file.toAbsolutePath().normalize().toString(), text);
+        return runInterruptibly(session, () -> session.runScript(script, args), RunResult::exitCode);
     }
 
     private static int runCommand(String text, java.util.function.Function<ShellHost, SessionBuilder> sessions) {
         StreamHost host = new StreamHost(System.out, System.err);
         ShellSession session = sessions.apply(host).build();
-        try (EvaluationThread eval = new EvaluationThread()) {
-            RunResult r = eval.run(() -> session.run(SourceText.interactive(text)));
-            return r.exited() ? r.exitCode() : r.success() ? 0 : 1;
+        return runInterruptibly(session, () -> session.run(SourceText.interactive(text)),
+                r -> r.exited() ? r.exitCode() : r.success() ? 0 : 1);
+    }
+
+    /** Runs {@code work} on the evaluation thread with Ctrl-C stopping it; the exit code is 130 after a Ctrl-C. */
+    private static int runInterruptibly(ShellSession session, Callable<RunResult> work, ToIntFunction<RunResult> exitCode) {
+        try (EvaluationThread eval = new EvaluationThread(); InterruptSignal ctrlC = InterruptSignal.install(session, eval)) {
+            RunResult r = eval.run(work);
+            return ctrlC.received() && !r.exited() ? InterruptSignal.EXIT_CODE : exitCode.applyAsInt(r);
         }
     }
 
