@@ -33,17 +33,23 @@ final class ExpressionBuilder {
         return t instanceof ExpressionContext e ? expression(e) : argumentExpression((ArgumentExpressionContext) t);
     }
 
-    /** {@code a, b, c} parses left-nested; one flat array unless a part was parenthesized. */
+    /**
+     * {@code a, b, c} parses left-nested; one flat array unless a part was parenthesized. The left
+     * spine is walked in a loop: a script's array literal may have hundreds of thousands of elements,
+     * too many for one recursion (or one copy of the elements) per comma.
+     */
     private Expression arrayLiteral(ArrayLiteralContext ctx) {
-        Expression left = expression(ctx.expression(0));
-        Expression right = expression(ctx.expression(1));
-        List<Expression> elements = new ArrayList<>();
-        if (left instanceof Expression.ArrayLiteral a && ctx.expression(0) instanceof ArrayLiteralContext) {
-            elements.addAll(a.elements());
-        } else {
-            elements.add(left);
+        List<ExpressionContext> rights = new ArrayList<>();
+        ExpressionContext spine = ctx;
+        while (spine instanceof ArrayLiteralContext a) {
+            rights.add(a.expression(1));
+            spine = a.expression(0);
         }
-        elements.add(right);
+        List<Expression> elements = new ArrayList<>(rights.size() + 1);
+        elements.add(expression(spine));
+        for (int i = rights.size() - 1; i >= 0; i--) {
+            elements.add(expression(rights.get(i)));
+        }
         return new Expression.ArrayLiteral(b.span(ctx), elements);
     }
 
@@ -171,7 +177,9 @@ final class ExpressionBuilder {
         try {
             return new Expression.Constant(b.span(t), NumberLiterals.parse(t.getText()), false);
         } catch (NumberFormatException e) {
-            throw b.error("'" + t.getText() + "' is not a valid number.", b.span(t));
+            String text = t.getText();
+            String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+            throw b.error("'" + shown + "' is not a valid number" + (text.length() > 40 ? " (" + e.getMessage() + ")." : "."), b.span(t));
         }
     }
 

@@ -6,6 +6,9 @@ package dev.parvis.shell.syntax;
  */
 public record SourceSpan(SourceText source, int start, int end, int line, int column) {
     public static final SourceSpan NONE = new SourceSpan(SourceText.interactive(""), 0, 0, 0, 0);
+    /** Widest source excerpt an error shows; a longer line (a minified or hostile script) is cut around the span. */
+    static final int MAX_EXCERPT = 160;
+    private static final int CONTEXT_BEFORE = 40;
 
     public boolean isKnown() {
         return line > 0;
@@ -29,6 +32,14 @@ public record SourceSpan(SourceText source, int start, int end, int line, int co
         String lineText = source.line(line);
         int from = Math.max(0, Math.min(column - 1, lineText.length()));
         int width = Math.max(1, Math.min(end - start, lineText.length() - from));
-        return "+ " + lineText + "\n+ " + " ".repeat(from) + "~".repeat(width);
+        if (lineText.length() <= MAX_EXCERPT) {
+            return "+ " + lineText + "\n+ " + " ".repeat(from) + "~".repeat(width);
+        }
+        int cut = Math.max(0, Math.min(from - CONTEXT_BEFORE, lineText.length() - MAX_EXCERPT));
+        String left = cut > 0 ? "..." : "";
+        String right = cut + MAX_EXCERPT < lineText.length() ? "..." : "";
+        String excerpt = left + lineText.substring(cut, cut + MAX_EXCERPT) + right;
+        int at = left.length() + from - cut;
+        return "+ " + excerpt + "\n+ " + " ".repeat(at) + "~".repeat(Math.max(1, Math.min(width, MAX_EXCERPT - (from - cut))));
     }
 }

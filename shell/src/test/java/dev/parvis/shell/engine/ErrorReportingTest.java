@@ -58,6 +58,20 @@ class ErrorReportingTest {
     }
 
     @Test
+    void aMistakeFarIntoALongLineIsShownInAnExcerptAroundIt() {
+        shell.run("$x = " + "1 + ".repeat(500) + "(Sort-Objekt)");
+        String e = shell.errors();
+        assertTrue(e.contains("At line:1 char:2007\n"), e);
+        java.util.List<String> lines = e.lines().toList();
+        int at = lines.indexOf("At line:1 char:2007");
+        String excerpt = lines.get(at + 1);
+        String marks = lines.get(at + 2);
+        assertTrue(excerpt.startsWith("+ ...") && excerpt.length() < 200, excerpt);
+        assertEquals(excerpt.indexOf("Sort-Objekt"), marks.indexOf('~'), excerpt + "\n" + marks);
+        assertTrue(marks.endsWith("~".repeat("Sort-Objekt".length())), marks);
+    }
+
+    @Test
     void deepNestingIsRefusedWithAnError() {
         RunResult r = shell.run("(".repeat(5000) + "1" + ")".repeat(5000));
         assertFalse(r.success());

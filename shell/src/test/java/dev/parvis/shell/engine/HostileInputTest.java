@@ -136,6 +136,44 @@ class HostileInputTest {
     }
 
     @Test
+    void hugeLiteralsAndLongScriptsEndInResultsOrClearRefusals() throws Exception {
+        ShellFixture shell = new ShellFixture(new BufferHost(100, false), 2_000_000);
+        int half = 490_000;
+        String[] accepted = {
+            "$s = '" + "a".repeat(half) + "'; $s.Length",
+            "$s = @'\n" + "h".repeat(half) + "\n'@; $s.Length",
+            "$a = " + "7,".repeat(half / 2 - 10) + "7; $a.Count",
+            "1;".repeat(half / 2) + "'many statements'",
+            "$x = 1; \"" + "$x".repeat(half / 3) + "\".Length",
+            "1+".repeat(half / 2) + "1",
+        };
+        String[] expected = {String.valueOf(half), String.valueOf(half), String.valueOf(half / 2 - 9), "many statements", String.valueOf(half / 3),
+            String.valueOf(half / 2 + 1)};
+        for (int i = 0; i < accepted.length; i++) {
+            shell.host.clear();
+            RunResult r = runWithin(shell, accepted[i]);
+            assertTrue(r.success(), abbreviate(accepted[i]) + ": " + shell.errors());
+            List<String> lines = shell.host.output().strip().lines().toList();
+            assertEquals(expected[i], lines.get(lines.size() - 1), abbreviate(accepted[i]));
+        }
+        String[] refused = {
+            "'" + "a".repeat(1_200_000) + "'",
+            "1" + "0".repeat(100_000),
+            "0x" + "f".repeat(100_000),
+        };
+        String[] why = {"longer than 1000000 characters", "number literal longer than", "number literal longer than"};
+        for (int i = 0; i < refused.length; i++) {
+            shell.host.clear();
+            RunResult r = runWithin(shell, refused[i]);
+            assertFalse(r.success(), abbreviate(refused[i]));
+            assertTrue(shell.host.errors().contains(why[i]), abbreviate(refused[i]) + ": " + abbreviate(shell.host.errors()));
+            assertTrue(shell.host.errors().length() < 1_000, "the error quotes an excerpt, not the literal: " + abbreviate(shell.host.errors()));
+        }
+        assertEquals(0, shell.session.internalErrors(), shell.errors());
+        assertEquals("2", shell.out("1 + 1"));
+    }
+
+    @Test
     void aCatastrophicRegularExpressionStopsAtTheBudget() throws Exception {
         ShellFixture shell = new ShellFixture(new BufferHost(100, false), STEPS);
         // A backreference defeats the regex engine's loop optimisations: 28 characters take it minutes.
