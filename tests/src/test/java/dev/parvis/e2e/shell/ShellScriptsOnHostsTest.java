@@ -3,6 +3,8 @@ package dev.parvis.e2e.shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.devices.vhdx.CreateRequest;
+import dev.parvis.devices.vhdx.VhdxCreator;
 import dev.parvis.shell.engine.BufferHost;
 import dev.parvis.shell.engine.RunResult;
 import dev.parvis.shell.engine.ShellSession;
@@ -20,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real .ps1 scripts against live hosts: lifecycle.ps1 creates, configures, starts, queries, pipes,
  * formats, saves, restores, pauses, resumes, copies a file into, stops (as a job) and removes VMs
- * that boot the gcc-built icdaemon guest. It prints the same on the shell's own host and, over the
- * management API's TLS client, on a second host process on loopback (Enter-PSSession).
+ * that boot the gcc-built icdaemon guest; disks.ps1 attaches a VHDX data disk to a VM, lists and
+ * detaches it. Both print the same on the shell's own host and, over the management API's TLS
+ * client, on a second host process on loopback (Enter-PSSession).
  */
 class ShellScriptsOnHostsTest {
     @TempDir
@@ -33,38 +36,51 @@ class ShellScriptsOnHostsTest {
         }
     }
 
-    private static String runLifecycle(ShellSession session, BufferHost host) throws IOException {
+    /** Runs the script resource {@code name}.ps1; it must end without an error; returns what it printed. */
+    private static String runScript(ShellSession session, BufferHost host, String name) throws IOException {
         host.clear();
-        RunResult r = session.runScript(new SourceText("/shell/lifecycle.ps1", resource("lifecycle.ps1")), List.of());
-        assertEquals("", host.errors(), "errors from lifecycle.ps1; output:\n" + host.output());
+        String file = name + ".ps1";
+        RunResult r = session.runScript(new SourceText("/shell/" + file, resource(file)), List.of());
+        assertEquals("", host.errors(), "errors from " + file + "; output:\n" + host.output());
         assertEquals(0, r.exitCode());
         return host.output();
     }
 
+    /** lifecycle.ps1 then disks.ps1; each output must be the expected one. */
+    private static String runScripts(ShellSession session, BufferHost host) throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (String name : List.of("lifecycle", "disks")) {
+            String out = runScript(session, host, name);
+            assertEquals(resource(name + ".expected").strip(), out.strip(), name + ".ps1 output");
+            all.append(out);
+        }
+        return all.toString();
+    }
+
     @Test
-    void lifecycleScriptGivesTheSameOutputLocallyAndOverRemoting() throws Exception {
+    void scriptsGiveTheSameOutputLocallyAndOverRemoting() throws Exception {
         Path local = temp.resolve("local");
         Path remote = temp.resolve("remote");
         for (Path d : List.of(local, remote)) {
-            Files.createDirectories(d.resolve("storage"));
-            Files.writeString(d.resolve("storage").resolve("shell-e2e.txt"), "copied by the shell's end-to-end test\n");
+            Path storage = Files.createDirectories(d.resolve("storage"));
+            Files.writeString(storage.resolve("shell-e2e.txt"), "copied by the shell's end-to-end test\n");
+            VhdxCreator.create(storage.resolve("data1.vhdx"), CreateRequest.dynamic(64L << 20));
         }
-        String expected = resource("lifecycle.expected");
         try (HostConnections hosts = ShellHosts.inProcess(local); ShellJobs jobs = new ShellJobs();
              ShellHosts.HostProcess second = new ShellHosts.HostProcess(remote)) {
             BufferHost host = new BufferHost();
             ShellSession session = ShellHosts.session(host, hosts, jobs);
 
-            String localOut = runLifecycle(session, host);
-            assertEquals(expected.strip(), localOut.strip(), "local output");
-            assertTrue(session.errors().isEmpty(), session.errors().toString());
+            String localOut = runScripts(session, host);
+            assertEquals(1, session.errors().size(), "$Error holds only the error disks.ps1 caught: " + session.errors());
+            assertTrue(session.errors().get(0).message().contains("no-such-disk.vhdx"), session.errors().get(0).message());
 
             host.clear();
             session.run(SourceText.interactive("Register-VMHost -ComputerName hv2 -DataDirectory '" + remote + "'; Enter-PSSession hv2"));
             assertEquals("", host.errors());
             assertEquals("[hv2]: PS> ", session.prompt());
-            String remoteOut = runLifecycle(session, host);
-            assertEquals(localOut, remoteOut, "the same script over remoting");
+            String remoteOut = runScripts(session, host);
+            assertEquals(localOut, remoteOut, "the same scripts over remoting");
 
             host.clear();
             session.run(SourceText.interactive("Exit-PSSession; (Get-VMHost).User; (Get-VMHost -ComputerName hv2).Role"));
