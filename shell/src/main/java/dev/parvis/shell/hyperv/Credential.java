@@ -9,6 +9,12 @@ import dev.parvis.shell.runtime.PSObject;
 record Credential(String userName, String password) {
     static final String TYPE = "System.Management.Automation.PSCredential";
 
+    /** Never the password (a record's default toString would print it). */
+    @Override
+    public String toString() {
+        return "Credential[" + userName + "]";
+    }
+
     PSObject toObject() {
         return new CredentialObject(this).object();
     }

@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 public final class HostConnections implements AutoCloseable {
     private final Supplier<HostConnection> localFactory;
     private final RemoteHosts remotes;
-    private final Map<String, VirtualizationHost> remote = new ConcurrentHashMap<>();
-    private final Map<String, HostConnection> open = new ConcurrentHashMap<>();
+    private final Map<RemoteKey, VirtualizationHost> remote = new ConcurrentHashMap<>();
+    private final Map<Object, HostConnection> open = new ConcurrentHashMap<>();
     private volatile VirtualizationHost local;
     private volatile String sessionTarget;
 
@@ -58,7 +58,7 @@ public final class HostConnections implements AutoCloseable {
                 || local != null && name.equalsIgnoreCase(local.computerName())) {
             return local();
         }
-        String key = name.toLowerCase(Locale.ROOT) + (credential == null ? "" : "|" + credential.userName());
+        RemoteKey key = new RemoteKey(name.toLowerCase(Locale.ROOT), credential);
         return remote.computeIfAbsent(key, k -> {
             RemoteHosts.Entry e = remotes.find(name);
             ThriftManagementClient client = HyperVErrors.call(() -> ThriftManagementClient.connect(RemoteHosts.options(e, credential)));
@@ -66,6 +66,13 @@ public final class HostConnections implements AutoCloseable {
             open.put(k, c);
             return new VirtualizationHost(c);
         });
+    }
+
+    /**
+     * One connection per host and credential: the whole credential, not just its user name, so a
+     * different password logs in anew (and is refused when wrong) instead of reusing a session.
+     */
+    private record RemoteKey(String computer, Credential credential) {
     }
 
     RemoteHosts remotes() {
