@@ -11,6 +11,8 @@ import dev.parvis.shell.engine.ShellSession;
 import dev.parvis.shell.hyperv.HostConnections;
 import dev.parvis.shell.jobs.ShellJobs;
 import dev.parvis.shell.syntax.SourceText;
+import dev.parvis.wmi.model.Role;
+import dev.parvis.wmi.security.UserStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,6 +92,33 @@ class ShellScriptsOnHostsTest {
             assertEquals("administrator", lines.get(1), "the remote host logs the shell in as its first administrator");
             assertTrue(Files.readString(second.dataDir.resolve("management").resolve("audit.log")).contains("RequestStateChange"),
                     "the remote host's audit log shows the shell's calls");
+        }
+    }
+
+    @Test
+    void remoteCommandsActWithTheGivenCredentialsRole() throws Exception {
+        Path remote = temp.resolve("credentials");
+        try (ShellHosts.HostProcess second = new ShellHosts.HostProcess(remote); ShellJobs jobs = new ShellJobs();
+             HostConnections hosts = ShellHosts.inProcess(temp.resolve("unused-local"))) {
+            // Added while the host runs: it reads its user store at every login.
+            new UserStore(remote.resolve("management").resolve("users.json")).add("reader1", Role.READER, "reader-password-1");
+            Path good = temp.resolve("reader1.credential");
+            Path bad = temp.resolve("wrong.credential");
+            Files.writeString(good, "user=reader1\npassword=reader-password-1\n");
+            Files.writeString(bad, "user=reader1\npassword=not-the-password\n");
+            BufferHost host = new BufferHost();
+            ShellSession session = ShellHosts.session(host, hosts, jobs);
+            session.run(SourceText.interactive("Register-VMHost -ComputerName hv2 -DataDirectory '" + remote + "'\n"
+                    + "New-VM -ComputerName hv2 -Name seen | Out-Null\n"
+                    + "$reader = Get-Credential -Path '" + good + "'\n"
+                    + "(Get-VMHost -ComputerName hv2 -Credential $reader).Role\n"
+                    + "(Get-VM -ComputerName hv2 -Credential $reader).Name\n"
+                    + "try { New-VM -ComputerName hv2 -Credential $reader -Name denied } catch { \"denied: $($_.CategoryInfo.Category)\" }\n"
+                    + "try { Get-VM -ComputerName hv2 -Credential (Get-Credential -Path '" + bad + "') } catch { \"refused: $($_.CategoryInfo.Category)\" }\n"
+                    + "(Get-VM -ComputerName hv2 | Measure-Object).Count"));
+            assertEquals("", host.errors());
+            assertEquals(List.of("reader", "seen", "denied: PermissionDenied", "refused: AuthenticationError", "1"),
+                    host.output().strip().lines().toList(), "the administrator's VM is the only one; the reader saw it and could not add one");
         }
     }
 
