@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 final class LifecycleBench implements Benchmark {
     private static final int VMS = 50;
     private static final int RESIDENT = 20;
+    private static final int WARM_UP = 3;
     private static final long MIB = 16;
 
     @Override
@@ -47,39 +48,60 @@ final class LifecycleBench implements Benchmark {
         Path guests = Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests"));
         try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(1L << 30, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
              VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir), guests)) {
-            Samples raw = rawLoads(hv, guests);
+            RawLoad rawLoad = new RawLoad(hv, guests);
+            Samples raw = new Samples();
             Samples managed = new Samples();
-            for (int i = 0; i < VMS; i++) {
+            Samples ratios = new Samples();
+            Samples creates = new Samples();
+            // Interleaved: a raw load, then a managed create-to-running, so load from neighbours on the
+            // shared cores lands on both alike; a warm-up pair first (class loading, JIT).
+            for (int i = -WARM_UP; i < VMS; i++) {
+                double r = rawLoad.milliseconds(i);
                 long t0 = System.nanoTime();
-                UUID id = service.create(VmConfig.create("bench-" + i, "counter").withMemoryMiB(MIB)).id();
+                UUID id = service.create(VmConfig.create("bench-" + (i + WARM_UP), "counter").withMemoryMiB(MIB)).id();
+                double c = (System.nanoTime() - t0) / 1e6;
                 expect(VmState.Running.class, service.start(id).get(30, TimeUnit.SECONDS));
-                managed.add((System.nanoTime() - t0) / 1e6);
+                double m = (System.nanoTime() - t0) / 1e6;
                 service.turnOff(id).get(30, TimeUnit.SECONDS);
                 service.delete(id).get(30, TimeUnit.SECONDS);
+                if (i >= 0) {
+                    raw.add(r);
+                    managed.add(m);
+                    ratios.add(m / r);
+                    creates.add(c);
+                }
             }
             out.printf("lifecycle: create-to-running median %.2f ms over %d VMs (%d MiB, counter guest; config write, admission,"
                             + " load, CPU controls, events), baseline raw ChildLoader.load median %.2f ms ratio=%.3f%n",
                     managed.median(), VMS, MIB, raw.median(), managed.median() / raw.median());
-            out.printf("lifecycle: context: create-to-running min %.2f max %.2f ms; raw load min %.2f max %.2f ms%n",
-                    managed.min(), managed.max(), raw.min(), raw.max());
+            out.printf("lifecycle: context: create-to-running min %.2f max %.2f ms; raw load min %.2f max %.2f ms;"
+                            + " per-pair ratio median %.3f (%.3f-%.3f), pairs interleaved; of create-to-running, create"
+                            + " (config file written and fsync'd) median %.2f ms (%.2f-%.2f)%n",
+                    managed.min(), managed.max(), raw.min(), raw.max(), ratios.median(), ratios.min(), ratios.max(),
+                    creates.median(), creates.min(), creates.max());
             memoryPerVm(out, hv, service);
         } finally {
             deleteTree(dataDir);
         }
     }
 
-    private static Samples rawLoads(Hypervisor hv, Path guests) throws IOException {
-        RootHypercalls hc = new RootHypercalls(hv.gateway());
-        ChildLoader loader = new ChildLoader(hc, hv.rootMemory());
-        ElfImage image = ElfImage.parse(Files.readAllBytes(guests.resolve("counter.elf")));
-        Samples samples = new Samples();
-        for (int i = 0; i < VMS; i++) {
+    /** The baseline: ChildLoader.load of the same image and RAM, then destroy; no service around it. */
+    private static final class RawLoad {
+        private final ChildLoader loader;
+        private final ElfImage image;
+
+        RawLoad(Hypervisor hv, Path guests) throws IOException {
+            loader = new ChildLoader(new RootHypercalls(hv.gateway()), hv.rootMemory());
+            image = ElfImage.parse(Files.readAllBytes(guests.resolve("counter.elf")));
+        }
+
+        double milliseconds(int i) {
             long t0 = System.nanoTime();
             LoadedChild child = loader.load(new GuestSpec("raw-" + i, image, MIB << 20));
-            samples.add((System.nanoTime() - t0) / 1e6);
+            double ms = (System.nanoTime() - t0) / 1e6;
             loader.destroy(child);
+            return ms;
         }
-        return samples;
     }
 
     private static void memoryPerVm(PrintStream out, Hypervisor hv, VmManagementService service) throws Exception {
