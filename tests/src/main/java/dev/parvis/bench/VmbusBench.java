@@ -30,6 +30,21 @@ import java.util.concurrent.locks.LockSupport;
  *     reads (no signals, no host): the guest's own per-packet cost, the ceiling for this path.</li>
  * </ol>
  * Repetitions alternate between each path and its baseline; lines report medians after warm-up.
+ *
+ * <p><b>The 64 KiB baseline and why the raw ring swung.</b> The raw two-thread ring used to be run
+ * only as "poll 20,000 times, then park", and gave 4.4 and 19.6 GB/s in two runs on the same
+ * machine. Each repetition now also records each ring thread's own CPU time: the polling ring's
+ * two threads were on a CPU for 0.25-0.51 of every wall second while it made 0.10-0.32 GB/s (load
+ * average 10-15 on the 2 shared cores), i.e. the two sides were mostly not running at the same time.
+ * A side that polls while the other side is not running burns its whole poll window (about a
+ * millisecond) and then parks; its wake-up then waits in the host's run queue. On an idle machine
+ * both threads own a core, nobody parks, and the polling ring reaches ~20 GB/s; on a shared,
+ * loaded one it measures the host scheduler. Thread placement decides it, not the ring code. The
+ * VMBus path never polls: a side that must wait parks at once (ClientChannel, ServerChannel's
+ * turns). So the ratio line compares it with the same ring, same bytes and ring size, whose sides
+ * also park at once (the like-for-like baseline; it swings far less), and a second line still
+ * quotes the polling ring. Both raw variants, the per-repetition ratios and each variant's
+ * threads-on-CPU figure are printed from the same interleaved run.
  */
 final class VmbusBench implements Benchmark {
     private static final int BIG = 64 * 1024;
