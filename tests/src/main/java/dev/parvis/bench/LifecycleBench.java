@@ -57,40 +57,71 @@ final class LifecycleBench implements Benchmark {
         Path guests = Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests"));
         try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(1L << 30, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
              VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir), guests)) {
-            RawLoad rawLoad = new RawLoad(hv, guests);
-            Samples raw = new Samples();
-            Samples managed = new Samples();
-            Samples ratios = new Samples();
-            Samples creates = new Samples();
-            // Interleaved: a raw load, then a managed create-to-running, so load from neighbours on the
-            // shared cores lands on both alike; a warm-up pair first (class loading, JIT).
+            Starts starts = new Starts(new RawLoad(hv, guests), service);
+            // Interleaved: a raw load, then a managed create-to-running (the default VM: an echo device on
+            // VMBus), then one without VMBus devices, so load from neighbours on the shared cores lands on
+            // all alike; warm-up rounds first (class loading, JIT).
             for (int i = -WARM_UP; i < VMS; i++) {
-                double r = rawLoad.milliseconds(i);
-                long t0 = System.nanoTime();
-                UUID id = service.create(VmConfig.create("bench-" + (i + WARM_UP), "counter").withMemoryMiB(MIB)).id();
-                double c = (System.nanoTime() - t0) / 1e6;
-                expect(VmState.Running.class, service.start(id).get(30, TimeUnit.SECONDS));
-                double m = (System.nanoTime() - t0) / 1e6;
-                service.turnOff(id).get(30, TimeUnit.SECONDS);
-                service.delete(id).get(30, TimeUnit.SECONDS);
-                if (i >= 0) {
-                    raw.add(r);
-                    managed.add(m);
-                    ratios.add(m / r);
-                    creates.add(c);
-                }
+                starts.round(i, i >= 0);
             }
-            out.printf("lifecycle: create-to-running median %.2f ms over %d VMs (%d MiB, counter guest; config write, admission,"
-                            + " load, CPU controls, events), baseline raw ChildLoader.load median %.2f ms ratio=%.3f%n",
-                    managed.median(), VMS, MIB, raw.median(), managed.median() / raw.median());
-            out.printf("lifecycle: context: create-to-running min %.2f max %.2f ms; raw load min %.2f max %.2f ms;"
-                            + " per-pair ratio median %.3f (%.3f-%.3f), pairs interleaved; of create-to-running, create"
-                            + " (config file written and fsync'd) median %.2f ms (%.2f-%.2f)%n",
-                    managed.min(), managed.max(), raw.min(), raw.max(), ratios.median(), ratios.min(), ratios.max(),
-                    creates.median(), creates.min(), creates.max());
+            starts.print(out);
             memoryPerVm(out, hv, service);
         } finally {
             deleteTree(dataDir);
+        }
+    }
+
+    /** The create-to-running figures, one round of each kind at a time. */
+    private static final class Starts {
+        private final RawLoad rawLoad;
+        private final VmManagementService service;
+        private final Samples raw = new Samples();
+        private final Samples managed = new Samples();
+        private final Samples bare = new Samples();
+        private final Samples ratios = new Samples();
+        private final Samples creates = new Samples();
+
+        Starts(RawLoad rawLoad, VmManagementService service) {
+            this.rawLoad = rawLoad;
+            this.service = service;
+        }
+
+        void round(int i, boolean keep) throws Exception {
+            double r = rawLoad.milliseconds(i);
+            double[] m = createToRunning(VmConfig.create("bench-" + i, "counter").withMemoryMiB(MIB));
+            double[] b = createToRunning(VmConfig.create("bare-" + i, "counter").withMemoryMiB(MIB).withDevices(List.of()));
+            if (keep) {
+                raw.add(r);
+                managed.add(m[1]);
+                ratios.add(m[1] / r);
+                creates.add(m[0]);
+                bare.add(b[1]);
+            }
+        }
+
+        /** {ms to create (config written), ms to Running}; the VM is turned off and deleted after. */
+        private double[] createToRunning(VmConfig config) throws Exception {
+            long t0 = System.nanoTime();
+            UUID id = service.create(config).id();
+            double created = (System.nanoTime() - t0) / 1e6;
+            expect(VmState.Running.class, service.start(id).get(30, TimeUnit.SECONDS));
+            double running = (System.nanoTime() - t0) / 1e6;
+            service.turnOff(id).get(30, TimeUnit.SECONDS);
+            service.delete(id).get(30, TimeUnit.SECONDS);
+            return new double[] {created, running};
+        }
+
+        void print(PrintStream out) {
+            out.printf("lifecycle: create-to-running median %.2f ms over %d VMs (%d MiB, counter guest, echo device; config"
+                            + " write, admission, load, CPU controls, VMBus attach, events), baseline raw ChildLoader.load median"
+                            + " %.2f ms ratio=%.3f%n", managed.median(), VMS, MIB, raw.median(), managed.median() / raw.median());
+            out.printf("lifecycle: context: create-to-running min %.2f max %.2f ms; raw load min %.2f max %.2f ms;"
+                            + " per-round ratio median %.3f (%.3f-%.3f), rounds interleaved; of create-to-running, create"
+                            + " (config file written and fsync'd) median %.2f ms (%.2f-%.2f); the same VM without VMBus"
+                            + " devices median %.2f ms (%.2f-%.2f, ratio %.3f to the raw load)%n",
+                    managed.min(), managed.max(), raw.min(), raw.max(), ratios.median(), ratios.min(), ratios.max(),
+                    creates.median(), creates.min(), creates.max(), bare.median(), bare.min(), bare.max(),
+                    bare.median() / raw.median());
         }
     }
 
