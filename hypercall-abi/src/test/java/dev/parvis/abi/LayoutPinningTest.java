@@ -63,6 +63,8 @@ class LayoutPinningTest {
                 pin("VpStateHeader", VpStateHeader.LAYOUT, 40,
                         "partition_id@0 vp_index@8 input_vtl@12 reserved0@13 reserved1@14 type@16 reserved2@20 "
                                 + "xsave_flags@24 xsave_states@32"),
+                pin("PendingMessages.HEADER", PendingMessages.HEADER, 16, "count@0 entry_size@4 reserved@8"),
+                pin("PendingMessages.ENTRY", PendingMessages.ENTRY, 272, "kind@0 sint@4 sender@8 message@16"),
                 pin("PortInfo", PortInfo.LAYOUT, 24,
                         "port_type@0 target_sint@8 target_vp@12 base_flag_number@16 flag_count@18"),
                 pin("CreatePortInput", CreatePortInput.LAYOUT, 56,

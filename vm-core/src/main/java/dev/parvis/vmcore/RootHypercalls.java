@@ -231,24 +231,27 @@ public final class RootHypercalls {
     }
 
     /**
-     * HvCallGetVpState for a page-sized state type ({@code VpStateHeader.TYPE_SIM_PAGE} or
-     * {@code TYPE_SIEF_PAGE}): the hypervisor copies the VP's page into the root's page {@code rootGpn}.
+     * HvCallGetVpState: the hypervisor copies one piece of the VP's state into the root's pages
+     * {@code rootGpns} (the PFN list): one page for {@code VpStateHeader.TYPE_SIM_PAGE} or
+     * {@code TYPE_SIEF_PAGE}, one or more for {@code TYPE_PARVIS_PENDING_MESSAGES}.
      */
-    public void getVpState(long partitionId, int vpIndex, int type, long rootGpn) {
-        vpState(HvCallCode.GET_VP_STATE, partitionId, vpIndex, type, rootGpn);
+    public void getVpState(long partitionId, int vpIndex, int type, long... rootGpns) {
+        vpState(HvCallCode.GET_VP_STATE, partitionId, vpIndex, type, rootGpns);
     }
 
-    /** HvCallSetVpState for a page-sized state type: the VP's page becomes the contents of root page {@code rootGpn}. */
-    public void setVpState(long partitionId, int vpIndex, int type, long rootGpn) {
-        vpState(HvCallCode.SET_VP_STATE, partitionId, vpIndex, type, rootGpn);
+    /** HvCallSetVpState: that piece of the VP's state becomes the contents of the root's pages {@code rootGpns}. */
+    public void setVpState(long partitionId, int vpIndex, int type, long... rootGpns) {
+        vpState(HvCallCode.SET_VP_STATE, partitionId, vpIndex, type, rootGpns);
     }
 
-    private void vpState(HvCallCode code, long partitionId, int vpIndex, int type, long rootGpn) {
+    private void vpState(HvCallCode code, long partitionId, int vpIndex, int type, long[] rootGpns) {
         MemorySegment[] p = pages.get();
         p[0].fill((byte) 0);
         new VpStateHeader(partitionId, vpIndex, (byte) 0, type, 0, 0).write(p[0]);
-        p[0].set(U64, VpStateHeader.SIZE, rootGpn);
-        HypercallResult r = gateway.call(HypercallControl.simple(code).withVariableHeaderQwords(1), p[0], p[1]);
+        for (int i = 0; i < rootGpns.length; i++) {
+            p[0].set(U64, VpStateHeader.SIZE + 8L * i, rootGpns[i]);
+        }
+        HypercallResult r = gateway.call(HypercallControl.simple(code).withVariableHeaderQwords(rootGpns.length), p[0], p[1]);
         check(code, r.status());
     }
 

@@ -1,7 +1,9 @@
 package dev.parvis.hv.synic;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,6 +71,27 @@ final class FairQueue<T> {
             turn.addLast(sender);
         }
         return item;
+    }
+
+    /**
+     * Everything queued, as (sender, item) in the order {@link #poll} would hand it out. Offering the
+     * pairs in this order to an empty queue rebuilds this one exactly: the turn order is the order in
+     * which the senders first appear, and each sender's items keep their order.
+     */
+    List<Map.Entry<Long, T>> inDeliveryOrder() {
+        Map<Long, ArrayDeque<T>> copies = new HashMap<>();
+        bySender.forEach((sender, q) -> copies.put(sender, new ArrayDeque<>(q)));
+        ArrayDeque<Long> order = new ArrayDeque<>(turn);
+        List<Map.Entry<Long, T>> out = new ArrayList<>(size);
+        while (!order.isEmpty()) {
+            Long sender = order.pollFirst();
+            ArrayDeque<T> q = copies.get(sender);
+            out.add(Map.entry(sender, q.pollFirst()));
+            if (!q.isEmpty()) {
+                order.addLast(sender);
+            }
+        }
+        return out;
     }
 
     /** Drops everything {@code sender} has queued (it was deleted). */

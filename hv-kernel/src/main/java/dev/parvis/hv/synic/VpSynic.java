@@ -6,6 +6,9 @@ import dev.parvis.abi.hv.HvSynic;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The SynIC of one child VP: its synthetic registers, the message slots in its SIM page, the event
@@ -71,12 +74,50 @@ public final class VpSynic implements SynicTarget {
         return true;
     }
 
+    /** A message waiting behind busy slot {@code sint}, counted in {@code sender}'s share of that queue. */
+    public record Queued(int sint, long sender, HvMessage message) {}
+
+    /** HvCallGetVpState (pending messages): what waits behind the busy slots, SINT by SINT, each in delivery order. */
+    public synchronized List<Queued> queued() {
+        List<Queued> out = new ArrayList<>();
+        for (int sint = 0; sint < queues.length; sint++) {
+            for (Map.Entry<Long, HvMessage> e : queues[sint].inDeliveryOrder()) {
+                out.add(new Queued(sint, e.getKey(), e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * HvCallSetVpState (pending messages): queues saved messages again, in their saved order, and
+     * delivers what the (already restored) SIM page has room for. INVALID_VP_STATE when the SynIC is
+     * closed or something is queued already (the saved messages came first); INVALID_PARAMETER when
+     * a sender's share of a queue would overflow, in which case nothing is queued.
+     */
+    public synchronized HvStatus requeue(List<Queued> messages) {
+        if (closed || hasQueuedMessages()) {
+            return HvStatus.INVALID_VP_STATE;
+        }
+        for (Queued q : messages) {
+            if (!queues[q.sint()].offer(q.sender(), q.message())) {
+                clearQueues();
+                return HvStatus.INVALID_PARAMETER;
+            }
+        }
+        flushAll();
+        return HvStatus.SUCCESS;
+    }
+
     /**
      * The VP is going away and its pages go back to the deposit: from now on nothing is written
      * into them (a sender that looked the VP up just before keeps its message undelivered).
      */
     public synchronized void close() {
         closed = true;
+        clearQueues();
+    }
+
+    private void clearQueues() {
         for (FairQueue<HvMessage> q : queues) {
             while (!q.isEmpty()) {
                 q.poll();

@@ -19,6 +19,7 @@ import dev.parvis.vmcore.RootSynic;
 import dev.parvis.vmcore.log.LogBudgets;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -91,6 +92,41 @@ public final class InterceptReporter {
         synchronized (kept) {
             return kept.size();
         }
+    }
+
+    /** The reports about {@code vp} waiting for room in the root's queue, oldest first (HvCallGetVpState). */
+    public List<HvMessage> held(VirtualProcessor vp) {
+        ArrayDeque<HvMessage> kept = undelivered.get(vp.partition().id());
+        if (kept == null) {
+            return List.of();
+        }
+        synchronized (kept) {
+            return kept.stream().filter(m -> vpOf(m) == vp.index()).toList();
+        }
+    }
+
+    /**
+     * Makes saved reports about {@code vp} again (HvCallSetVpState): the VP is suspended on them as it
+     * was when saved, and they go to the root in their order, as from the VP's partition now, kept
+     * here again while the root's queue is full. They were counted when first made.
+     */
+    public void restoreHeld(VirtualProcessor vp, List<HvMessage> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        vp.setInterceptSuspend(true);
+        long child = vp.partition().id();
+        for (HvMessage m : reports) {
+            deliver(child, new HvMessage(m.type(), m.flags(), child, m.payload()), vp + ": restored " + m.type());
+        }
+    }
+
+    /** The VP a report is about: its intercept header's vp_index; VP 0 for a partition-wide report. */
+    public static int vpOf(HvMessage report) {
+        if (report.type().equals(HvMessageType.PARVIS_PARTITION_FAILED) || report.payload().length < InterceptHeader.SIZE) {
+            return 0;
+        }
+        return InterceptHeader.read(MemorySegment.ofArray(report.payload())).vpIndex();
     }
 
     void memoryViolation(VirtualProcessor vp, VpExit.MemoryViolation mv) {

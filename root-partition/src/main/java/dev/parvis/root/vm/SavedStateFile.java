@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.CRC32C;
+import dev.parvis.abi.hv.input.PendingMessages;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.vmcore.hostfile.HostFile;
 import dev.parvis.vmcore.hostfile.HostFileException;
@@ -37,8 +38,8 @@ import java.lang.foreign.MemorySegment;
  */
 final class SavedStateFile {
     static final long MAGIC = 0x4556_4153_5356_5250L; // "PRVSSAVE"
-    /** Version 2 added the VMBUS section, version 3 the SYNIC section. */
-    static final int VERSION = 3;
+    /** Version 2 added the VMBUS section, version 3 the SYNIC section, version 4 each VP's held messages in it. */
+    static final int VERSION = 4;
     static final int OLDEST_READ_VERSION = 1;
     private static final int META = 1;
     private static final int VP = 2;
@@ -47,11 +48,14 @@ final class SavedStateFile {
     private static final int VMBUS = 5;
     /**
      * SYNIC section body: {@code u32 VP count}, then per VP {@code u32 VP index, u32 flags} (bit 0: SIM
-     * page all zero, bit 1: SIEF page all zero) and the 4096-byte SIM and SIEF pages not flagged zero.
+     * page all zero, bit 1: SIEF page all zero, bit 2 (version 4): held messages follow), the 4096-byte
+     * SIM and SIEF pages not flagged zero, and with bit 2 {@code u32 length} and that many bytes of
+     * held messages (VP state TYPE_PARVIS_PENDING_MESSAGES, checked by {@link PendingMessages#read}).
      */
     private static final int SYNIC = 6;
     private static final int SYNIC_SIM_ZERO = 1;
     private static final int SYNIC_SIEF_ZERO = 2;
+    private static final int SYNIC_PENDING = 4;
     /** The VMBUS section body is {@link VmbusStateCodec}'s (versioned on its own: 1 and 2 are read). */
     private static final int FLAG_ZERO = 1;
     private static final int PAGE = SavedState.PAGE;
@@ -306,7 +310,7 @@ final class SavedStateFile {
                     if (version < 3 || vpCount < 0 || !synic.isEmpty()) {
                         throw r.corrupt("SYNIC section in a version %d file, before META, or twice".formatted(version));
                     }
-                    synic = getSynic(r, vpCount);
+                    synic = getSynic(r, vpCount, version);
                 }
                 case END -> {
                     r.need(4, "END");
@@ -334,7 +338,8 @@ final class SavedStateFile {
     private static long synicLength(List<VpSynicPages> synic) {
         long length = 4;
         for (VpSynicPages p : synic) {
-            length += 8 + (isZero(p.sim(), 0) ? 0 : PAGE) + (isZero(p.sief(), 0) ? 0 : PAGE);
+            length += 8 + (isZero(p.sim(), 0) ? 0 : PAGE) + (isZero(p.sief(), 0) ? 0 : PAGE)
+                    + (p.pending().length == 0 ? 0 : 4 + p.pending().length);
         }
         return length;
     }
@@ -345,17 +350,21 @@ final class SavedStateFile {
             VpSynicPages p = synic.get(vp);
             boolean simZero = isZero(p.sim(), 0);
             boolean siefZero = isZero(p.sief(), 0);
-            b.putInt(vp).putInt((simZero ? SYNIC_SIM_ZERO : 0) | (siefZero ? SYNIC_SIEF_ZERO : 0));
+            boolean pending = p.pending().length > 0;
+            b.putInt(vp).putInt((simZero ? SYNIC_SIM_ZERO : 0) | (siefZero ? SYNIC_SIEF_ZERO : 0) | (pending ? SYNIC_PENDING : 0));
             if (!simZero) {
                 b.put(p.sim());
             }
             if (!siefZero) {
                 b.put(p.sief());
             }
+            if (pending) {
+                b.putInt(p.pending().length).put(p.pending());
+            }
         }
     }
 
-    private static List<VpSynicPages> getSynic(Reader r, int vpCount) {
+    private static List<VpSynicPages> getSynic(Reader r, int vpCount, int version) {
         r.need(4, "SYNIC");
         int count = r.b.getInt();
         if (count != vpCount) {
@@ -366,12 +375,33 @@ final class SavedStateFile {
             r.need(8, "SYNIC VP header");
             int index = r.b.getInt();
             int flags = r.b.getInt();
-            if (index != vp || (flags & ~(SYNIC_SIM_ZERO | SYNIC_SIEF_ZERO)) != 0) {
+            int known = SYNIC_SIM_ZERO | SYNIC_SIEF_ZERO | (version >= 4 ? SYNIC_PENDING : 0);
+            if (index != vp || (flags & ~known) != 0) {
                 throw r.corrupt("SYNIC entry %d: VP %d, flags 0x%x".formatted(vp, index, flags));
             }
-            pages.add(new VpSynicPages(synicPage(r, (flags & SYNIC_SIM_ZERO) != 0), synicPage(r, (flags & SYNIC_SIEF_ZERO) != 0)));
+            byte[] sim = synicPage(r, (flags & SYNIC_SIM_ZERO) != 0);
+            byte[] sief = synicPage(r, (flags & SYNIC_SIEF_ZERO) != 0);
+            pages.add(new VpSynicPages(sim, sief, (flags & SYNIC_PENDING) != 0 ? heldMessages(r, vp) : new byte[0]));
         }
         return pages;
+    }
+
+    /** One VP's held messages: a length within what one GetVpState can carry, and entries that parse. */
+    private static byte[] heldMessages(Reader r, int vp) {
+        r.need(4, "SYNIC held messages");
+        int length = r.b.getInt();
+        if (length < PendingMessages.HEADER_SIZE || length > PendingMessages.MAX_PAGES * PAGE) {
+            throw r.corrupt("SYNIC entry %d: %d bytes of held messages".formatted(vp, length));
+        }
+        r.need(length, "SYNIC held messages");
+        byte[] held = new byte[length];
+        r.b.get(held);
+        try {
+            PendingMessages.read(MemorySegment.ofArray(held));
+        } catch (IllegalArgumentException e) {
+            throw r.corrupt("SYNIC entry %d: held messages: %s".formatted(vp, e.getMessage()));
+        }
+        return held;
     }
 
     private static byte[] synicPage(Reader r, boolean zero) {

@@ -6,13 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.abi.hv.HvMessage;
+import dev.parvis.abi.hv.HvMessageType;
+import dev.parvis.abi.hv.input.PendingMessages;
 import dev.parvis.abi.vmbus.Guid;
 import dev.parvis.vmbus.server.VmbusServerState;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -154,7 +159,20 @@ class SavedStateFileTest {
         vp0.sim()[256] = 1; // a message waiting in SINT 1's slot
         vp0.sief()[2 * 256] = 4; // flag 2 of SINT 2
         return new SavedState(s.vmId(), s.name(), s.referenceTime(), s.vps(), s.rights(), s.memory(), null,
-                List.of(vp0, VpSynicPages.empty()));
+                List.of(new VpSynicPages(vp0.sim(), vp0.sief(), heldMessages()), VpSynicPages.empty()));
+    }
+
+    /** Two messages queued behind SINT 1's busy slot, from the root (partition 1). */
+    private static byte[] heldMessages() {
+        List<PendingMessages.Entry> entries = new ArrayList<>();
+        for (int seq = 0; seq < 2; seq++) {
+            entries.add(new PendingMessages.Entry(PendingMessages.KIND_QUEUED, 1, 1,
+                    new HvMessage(new HvMessageType(1), (byte) 0, 0, new byte[] {(byte) seq})));
+        }
+        PendingMessages held = new PendingMessages(entries);
+        byte[] out = new byte[(int) held.byteSize()];
+        held.write(MemorySegment.ofArray(out));
+        return out;
     }
 
     @Test
@@ -165,6 +183,8 @@ class SavedStateFileTest {
         assertArrayEquals(s.synic().get(0).sim(), back.synic().get(0).sim());
         assertArrayEquals(s.synic().get(0).sief(), back.synic().get(0).sief());
         assertArrayEquals(new byte[4096], back.synic().get(1).sim());
+        assertArrayEquals(s.synic().get(0).pending(), back.synic().get(0).pending(), "the held messages too");
+        assertEquals(0, back.synic().get(1).pending().length);
         for (int at = 0; at < full.length; at += 11) {
             byte[] bad = full.clone();
             bad[at] ^= 0x5A;

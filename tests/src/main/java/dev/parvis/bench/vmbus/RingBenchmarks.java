@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,7 +34,9 @@ public final class RingBenchmarks {
     private static final long SMALL_PACKETS = 4_000_000;
     private static final int WARMUP = 2;
     private static final int REPETITIONS = 5;
-    private static final int SPINS = 20_000;
+    /** Polls of the other side's index before a side parks (the default of the ring benchmarks). */
+    public static final int SPINS = 20_000;
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private RingBenchmarks() {
     }
@@ -90,6 +93,25 @@ public final class RingBenchmarks {
 
     /** Seconds to move {@code packets} packets of {@code payload} bytes through a fresh ring. */
     public static double ringSeconds(int payload, long packets) throws Exception {
+        return ringRun(payload, packets, SPINS).seconds();
+    }
+
+    /**
+     * One run of the raw two-thread ring: wall seconds, each thread's CPU seconds (its own clock,
+     * so time it spent preempted or parked is not in it) and how often a side parked.
+     */
+    public record RingRun(double seconds, double writerCpu, double readerCpu, long parks) {
+        /** Threads on a CPU per wall second: 2 when both ran all along, 1 when they took turns. */
+        public double onCpu() {
+            return (writerCpu + readerCpu) / seconds;
+        }
+    }
+
+    /**
+     * Like {@link #ringSeconds}, a side that finds the ring full (writer) or empty (reader) polls up
+     * to {@code spins} times before it parks until the other side's signal; 0 parks at once.
+     */
+    public static RingRun ringRun(int payload, long packets, int spins) throws Exception {
         try (Arena arena = Arena.ofShared()) {
             RingMemory memory = RingMemory.flat(arena.allocate(4096 + RING_DATA, 4096));
             RingBuffer.initialize(memory);
@@ -97,10 +119,12 @@ public final class RingBenchmarks {
             MemorySegment source = arena.allocate(payload, 64).fill((byte) 0x3C);
             MemorySegment buffer = arena.allocate(payload + 64, 64);
             Signals signals = new Signals();
-            return timePair(
-                    () -> produce(ring.writer(), source, packets, signals),
-                    () -> consume(ring.reader(), buffer, packets, signals),
-                    signals);
+            long[] cpu = new long[2];
+            double seconds = timePair(
+                    () -> produce(ring.writer(), source, packets, signals, spins),
+                    () -> consume(ring.reader(), buffer, packets, signals, spins),
+                    signals, cpu);
+            return new RingRun(seconds, cpu[0] / 1e9, cpu[1] / 1e9, signals.parks.get());
         }
     }
 
@@ -183,10 +207,15 @@ public final class RingBenchmarks {
     }
 
     private static double timePair(Body first, Body second, Signals signals) throws Exception {
+        return timePair(first, second, signals, new long[2]);
+    }
+
+    /** Runs both bodies from one start; {@code cpuNanos} gets each thread's CPU time. */
+    private static double timePair(Body first, Body second, Signals signals, long[] cpuNanos) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         Throwable[] failure = new Throwable[1];
-        Thread a = worker("ring-writer", first, start, failure);
-        Thread b = worker("ring-reader", second, start, failure);
+        Thread a = worker("ring-writer", first, start, failure, cpuNanos, 0);
+        Thread b = worker("ring-reader", second, start, failure, cpuNanos, 1);
         signals.producer = a;
         signals.consumer = b;
         a.start();
@@ -202,11 +231,13 @@ public final class RingBenchmarks {
         return (t1 - t0) / 1e9;
     }
 
-    private static Thread worker(String name, Body body, CountDownLatch start, Throwable[] failure) {
+    private static Thread worker(String name, Body body, CountDownLatch start, Throwable[] failure, long[] cpuNanos, int slot) {
         return Thread.ofPlatform().name(name).unstarted(() -> {
             try {
                 start.await();
+                long cpu0 = CPU.getCurrentThreadCpuTime();
                 body.run();
+                cpuNanos[slot] = CPU.getCurrentThreadCpuTime() - cpu0;
             } catch (Throwable t) {
                 synchronized (failure) {
                     failure[0] = t;
@@ -215,7 +246,7 @@ public final class RingBenchmarks {
         });
     }
 
-    private static void produce(RingWriter writer, MemorySegment payload, long packets, Signals signals)
+    private static void produce(RingWriter writer, MemorySegment payload, long packets, Signals signals, int spins)
             throws RingCorruptException {
         long total = RingWriter.packetSize(0, payload.byteSize());
         for (long i = 0; i < packets; i++) {
@@ -227,7 +258,7 @@ public final class RingBenchmarks {
                 if (result != WriteResult.FULL) {
                     break;
                 }
-                for (int spin = 0; spin < SPINS && writer.freeBytes() <= total; spin++) {
+                for (int spin = 0; spin < spins && writer.freeBytes() <= total; spin++) {
                     Thread.onSpinWait();
                 }
                 if (!writer.requestSpace((int) total)) {
@@ -238,7 +269,7 @@ public final class RingBenchmarks {
         }
     }
 
-    private static void consume(RingReader reader, MemorySegment buffer, long packets, Signals signals)
+    private static void consume(RingReader reader, MemorySegment buffer, long packets, Signals signals, int spins)
             throws RingCorruptException {
         long count = 0;
         reader.setInterruptMask(true);
@@ -258,7 +289,7 @@ public final class RingBenchmarks {
             }
             // Poll with the mask set for a while, then unmask, re-check and sleep (section 7.5).
             boolean data = false;
-            for (int spin = 0; spin < SPINS && !(data = reader.hasData()); spin++) {
+            for (int spin = 0; spin < spins && !(data = reader.hasData()); spin++) {
                 Thread.onSpinWait();
             }
             if (!data) {
@@ -275,6 +306,7 @@ public final class RingBenchmarks {
     private static final class Signals {
         final AtomicBoolean data = new AtomicBoolean();
         final AtomicBoolean space = new AtomicBoolean();
+        final AtomicLong parks = new AtomicLong();
         volatile Thread producer;
         volatile Thread consumer;
 
@@ -284,6 +316,7 @@ public final class RingBenchmarks {
         }
 
         void await(AtomicBoolean flag) {
+            parks.incrementAndGet();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!flag.getAndSet(false)) {
                 long left = deadline - System.nanoTime();

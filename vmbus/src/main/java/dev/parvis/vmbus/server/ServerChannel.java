@@ -13,7 +13,6 @@ import dev.parvis.vmbus.ring.IncomingPacket;
 import dev.parvis.vmbus.ring.RingBuffer;
 import dev.parvis.vmbus.ring.RingCorruptException;
 import dev.parvis.vmbus.ring.RingReader;
-import dev.parvis.vmbus.ring.RingWriter;
 import dev.parvis.vmcore.GuestMemoryView;
 
 import java.lang.foreign.MemorySegment;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The data path of one open channel. Threads and ownership:
@@ -30,9 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>the inbound (guest-to-host) ring's reader belongs to the channel's turn ({@link ChannelTurns}):
  *     a turn drains at most the per-turn budget of packets and bytes, running the device handler
  *     on each, then yields the thread to other channels;</li>
- * <li>the outbound (host-to-guest) ring's writer belongs to whoever holds {@code sendLock}; device
- *     sends from any thread are serialized by it, and a send on a full ring waits (bounded by the
- *     server's send timeout) for the guest's signal;</li>
+ * <li>the outbound (host-to-guest) ring belongs to {@link OutboundRing}: device sends from any
+ *     thread are serialized by its lock, and a send on a full ring waits (bounded by the server's
+ *     send timeout) for the guest's signal;</li>
  * <li>{@link #onGuestSignal} (a VP thread) spends the signal budget, requests a turn and wakes
  *     waiting senders; it takes no lock that is held across a hypercall.</li>
  * </ul>
@@ -58,22 +56,15 @@ public final class ServerChannel implements VmbusChannel {
     private final Guid interfaceType;
     private final Guid instance;
     private final RingReader reader;
-    private final RingWriter writer;
     private final MemorySegment receiveBuffer;
-    private final long sendTimeoutNanos;
     private final ServerConfig.Limits limits;
     private final SignalBudget signals;
     private final ChannelTurns turns;
-    private final ReentrantLock sendLock = new ReentrantLock();
-    /** Senders waiting for ring space wait on this monitor; signals only notify it, never hold it long. */
-    private final Object space = new Object();
-    private final AtomicLong spaceEpoch = new AtomicLong();
+    private final OutboundRing outbound;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final List<GuestMemoryView> viewsToClose = new ArrayList<>();
     private final AtomicLong packetsIn = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
-    private final AtomicLong packetsOut = new AtomicLong();
-    private final AtomicLong bytesOut = new AtomicLong();
     private static final int NEW = 0;
     private static final int RUNNING = 1;
     private static final int PAUSED = 2;
@@ -100,13 +91,12 @@ public final class ServerChannel implements VmbusChannel {
         this.interfaceType = interfaceType;
         this.instance = instance;
         this.reader = inbound.reader();
-        this.writer = outbound.writer();
         this.receiveBuffer = MemorySegment.ofArray(new byte[receiveBufferBytes]);
         this.targetVp = targetVp;
-        this.sendTimeoutNanos = config.sendTimeout().toNanos();
         this.limits = config.limits();
         this.signals = new SignalBudget(limits.signalBurst(), limits.signalPerSecond());
         this.turns = new ChannelTurns(effects.channelExecutor(), this::turn);
+        this.outbound = new OutboundRing(this, outbound.writer(), config.sendTimeout().toNanos());
     }
 
     /** Starts the data path with the device's handler; called once by the server after OPEN_CHANNEL_RESULT. */
@@ -128,8 +118,7 @@ public final class ServerChannel implements VmbusChannel {
         }
         mode = PAUSED;
         wakeSenders(); // a send waiting for space sees the pause and gives up
-        sendLock.lock(); // a send from another thread finishes its write first
-        sendLock.unlock();
+        outbound.awaitSendInProgress(); // a send from another thread finishes its write first
         return turns.awaitQuiet(timeoutNanos);
     }
 
@@ -163,7 +152,7 @@ public final class ServerChannel implements VmbusChannel {
     public void onGuestSignal() {
         if (!signals.spend()) {
             guestFault = true;
-            requestClose("signal flood: " + signals.signals() + " guest signals for " + (packetsIn.get() + packetsOut.get())
+            requestClose("signal flood: " + signals.signals() + " guest signals for " + (packetsIn.get() + outbound.packets())
                     + " packets");
             return;
         }
@@ -174,10 +163,42 @@ public final class ServerChannel implements VmbusChannel {
     }
 
     private void wakeSenders() {
-        spaceEpoch.incrementAndGet();
-        synchronized (space) {
-            space.notifyAll();
-        }
+        outbound.wakeSenders();
+    }
+
+    // ---- what the outbound ring asks of the channel ------------------------------------------
+
+    boolean closing() {
+        return closing;
+    }
+
+    /** Sends reach the ring: started and not paused, or the channel's own turn while it pauses. */
+    boolean acceptsSendFromThisThread() {
+        return mode == RUNNING || Thread.currentThread() == turnThread;
+    }
+
+    boolean running() {
+        return mode == RUNNING;
+    }
+
+    /** A send in the channel's own turn that a pause refused: the packet is delivered again. */
+    void interruptPacket() {
+        packetInterrupted = true;
+    }
+
+    /** The guest's outbound ring wants a signal (it was empty or waited for data). */
+    void signalGuest() {
+        effects.signalGuest(relid, targetVp);
+    }
+
+    /** A packet went out: it earns the guest signal budget like one it sent. */
+    void sentOne() {
+        signals.earn(1);
+    }
+
+    void outboundFailed(String reason) {
+        errors.report("channel " + relid + ": outbound ring failed: " + reason);
+        requestClose("outbound ring failed: " + reason);
     }
 
     void setTargetVp(int vp) {
@@ -321,8 +342,7 @@ public final class ServerChannel implements VmbusChannel {
     private void terminate() {
         closing = true;
         wakeSenders();
-        sendLock.lock(); // wait out a send in progress: it sees closing and returns
-        sendLock.unlock();
+        outbound.awaitSendInProgress(); // it sees closing and returns
         try {
             handler.onClose();
         } catch (Throwable t) {
@@ -372,133 +392,24 @@ public final class ServerChannel implements VmbusChannel {
 
     @Override
     public SendResult sendInband(long transactionId, MemorySegment payload, boolean completionRequested) {
-        return send(PacketType.DATA_INBAND, completionRequested ? VmbusConstants.PACKET_FLAG_COMPLETION_REQUESTED : 0,
+        return outbound.send(PacketType.DATA_INBAND, completionRequested ? VmbusConstants.PACKET_FLAG_COMPLETION_REQUESTED : 0,
                 transactionId, payload, true);
     }
 
     @Override
     public SendResult trySendInband(long transactionId, MemorySegment payload, boolean completionRequested) {
-        return send(PacketType.DATA_INBAND, completionRequested ? VmbusConstants.PACKET_FLAG_COMPLETION_REQUESTED : 0,
+        return outbound.send(PacketType.DATA_INBAND, completionRequested ? VmbusConstants.PACKET_FLAG_COMPLETION_REQUESTED : 0,
                 transactionId, payload, false);
     }
 
     @Override
     public SendResult sendCompletion(long transactionId, MemorySegment payload) {
-        return send(PacketType.COMPLETION, 0, transactionId, payload == null ? EMPTY : payload, true);
+        return outbound.send(PacketType.COMPLETION, 0, transactionId, payload == null ? EMPTY : payload, true);
     }
 
     @Override
     public int maxPayload() {
-        return writer.maxPayload();
-    }
-
-    private SendResult send(PacketType type, int flags, long transactionId, MemorySegment payload, boolean wait) {
-        if (payload.byteSize() > writer.maxPayload()) {
-            return SendResult.TOO_LARGE;
-        }
-        long deadline = System.nanoTime() + sendTimeoutNanos;
-        try {
-            while (true) {
-                if (closing) {
-                    return SendResult.CLOSED;
-                }
-                long epoch = spaceEpoch.get();
-                if (mode != RUNNING && Thread.currentThread() != turnThread) {
-                    // Not started yet, or paused for a save: wait without holding the writer.
-                    if (!awaitSpace(epoch, deadline)) {
-                        return SendResult.RING_FULL;
-                    }
-                    continue;
-                }
-                SendResult result = sendLocked(type, flags, transactionId, payload, wait, deadline);
-                if (result != null) {
-                    return result;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return SendResult.CLOSED;
-        }
-    }
-
-    /** One attempt holding the writer; null when a pause came in and the caller must wait outside it. */
-    private SendResult sendLocked(PacketType type, int flags, long transactionId, MemorySegment payload, boolean wait,
-                                  long deadline) throws InterruptedException {
-        boolean inTurn = Thread.currentThread() == turnThread;
-        boolean requested = false;
-        sendLock.lock();
-        try {
-            while (true) {
-                if (closing) {
-                    return SendResult.CLOSED;
-                }
-                if (mode != RUNNING && !inTurn) {
-                    return null;
-                }
-                long epoch = spaceEpoch.get();
-                switch (writer.write(type, flags, transactionId, EMPTY, payload)) {
-                    case WRITTEN -> {
-                        return sent(payload);
-                    }
-                    case WRITTEN_SIGNAL -> {
-                        effects.signalGuest(relid, targetVp);
-                        return sent(payload);
-                    }
-                    case FULL -> {
-                        if (mode != RUNNING) {
-                            packetInterrupted = true; // our own turn while pausing: the guest frees nothing now
-                            return SendResult.RING_FULL;
-                        }
-                        if (!wait) {
-                            return SendResult.RING_FULL;
-                        }
-                    }
-                }
-                if (!requested) {
-                    requested = true;
-                    if (writer.requestSpace((int) RingWriter.packetSize(0, payload.byteSize()))) {
-                        continue;
-                    }
-                }
-                if (!awaitSpace(epoch, deadline)) {
-                    return SendResult.RING_FULL;
-                }
-            }
-        } catch (RingCorruptException | RuntimeException e) {
-            errors.report("channel " + relid + ": outbound ring failed: " + e.getMessage());
-            requestClose("outbound ring failed: " + e.getMessage());
-            return SendResult.CLOSED;
-        } finally {
-            if (requested) {
-                try {
-                    writer.clearSpaceRequest();
-                } catch (RuntimeException ignored) {
-                    // The ring memory went away; the channel is closing.
-                }
-            }
-            sendLock.unlock();
-        }
-    }
-
-    /** Waits for a guest signal or a mode change after {@code epoch}; false at the deadline. */
-    private boolean awaitSpace(long epoch, long deadline) throws InterruptedException {
-        synchronized (space) {
-            while (spaceEpoch.get() == epoch && !closing) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(space, left);
-            }
-        }
-        return true;
-    }
-
-    private SendResult sent(MemorySegment payload) {
-        packetsOut.incrementAndGet();
-        bytesOut.addAndGet(payload.byteSize());
-        signals.earn(1);
-        return SendResult.SENT;
+        return outbound.maxPayload();
     }
 
     @Override
@@ -508,7 +419,7 @@ public final class ServerChannel implements VmbusChannel {
 
     @Override
     public ChannelCounters counters() {
-        return new ChannelCounters(packetsIn.get(), bytesIn.get(), packetsOut.get(), bytesOut.get());
+        return new ChannelCounters(packetsIn.get(), bytesIn.get(), outbound.packets(), outbound.bytes());
     }
 
     @Override

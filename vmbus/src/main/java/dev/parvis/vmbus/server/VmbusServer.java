@@ -24,11 +24,9 @@ import dev.parvis.abi.vmbus.UnloadResponse;
 import dev.parvis.abi.vmbus.VersionResponse;
 import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.abi.vmbus.VmbusVersion;
-import dev.parvis.vmbus.device.ChannelHandler;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
 import dev.parvis.vmbus.server.ConnectionState.Connected;
 import dev.parvis.vmbus.server.ConnectionState.Disconnected;
-import dev.parvis.vmcore.GrantRefusedException;
 import dev.parvis.vmcore.GuestMemoryView;
 
 import java.lang.foreign.MemorySegment;
@@ -45,8 +43,10 @@ import java.util.Set;
  * messages ({@link #onMessage}) and channel signals ({@link #onChannelSignal}); it answers through
  * {@link ServerEffects#sendMessage}, keeps what the guest's full queue refuses ({@link #flush}), and
  * hands everything slow (GPADL grants, ring construction and the device's open, view releases) to
- * a per-connection request runner off the control path, whose completions move the state on
- * (Granting to Created, Opening to Open). Every intermediate state is explicit, so
+ * {@link ServerRequests}, off the control path, whose completions move the state on (Granting to
+ * Created, Opening to Open). Its parts: {@link ConnectionLifecycle} (contact, offers, unload),
+ * {@link Gpadls}, {@link ChannelTable} (offers and channel states), {@link ControlQueues} (held
+ * messages both ways) and {@link ServerSnapshots}. Every intermediate state is explicit, so
  * {@link #snapshot} captures the connection at any instant and {@link #restore} rebuilds it.
  *
  * <p>Threading: every method is serialized by the server's monitor and none blocks: the pump, the
@@ -71,11 +71,10 @@ public final class VmbusServer {
     private final Gpadls gpadls;
     private final ChannelTable channels;
     private final ControlQueues queues;
-    private final RequestRunner runner;
+    private final ServerRequests requests;
+    private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(this);
     private final List<VmbusDeviceClass> devices = new ArrayList<>();
-    private final List<Runnable> heldCompletions = new ArrayList<>();
     private ConnectionState connection = new Disconnected();
-    private long nextEpoch = 1;
     private long droppedAfterFailure;
     /** Between {@link #snapshot} and {@link #resume} (or {@link #close}): nothing reaches the guest. */
     private boolean frozen;
@@ -87,7 +86,7 @@ public final class VmbusServer {
         this.gpadls = new Gpadls(new GpadlSink(), errors, config.maxGpadls(), config.maxPendingGpadls());
         this.channels = new ChannelTable(this, gpadls, errors, config);
         this.queues = new ControlQueues(config.limits());
-        this.runner = new RequestRunner(effects.requestExecutor());
+        this.requests = new ServerRequests(this, effects);
     }
 
     /** Registers a device; offered at the next REQUEST_OFFERS, or at once if offers were already sent. */
@@ -144,8 +143,8 @@ public final class VmbusServer {
 
     private void dispatch(ChannelMessage m, MemorySegment raw, int length) {
         switch (m) {
-            case InitiateContact c -> onInitiateContact(c);
-            case RequestOffers r -> onRequestOffers();
+            case InitiateContact c -> lifecycle.onInitiateContact(c);
+            case RequestOffers r -> lifecycle.onRequestOffers();
             case GpadlHeader h -> whenConnected(h, c -> gpadls.onHeader(h, raw, length, channels::known));
             case GpadlBody b -> whenConnected(b, c -> gpadls.onBody(b, raw, length));
             case GpadlTeardown t -> whenConnected(t, c -> gpadls.onTeardown(t.gpadl()));
@@ -154,7 +153,7 @@ public final class VmbusServer {
             case RelidReleased r -> whenConnected(r, c -> channels.onRelidReleased(r.childRelid()));
             case ModifyChannel mc -> whenConnected(mc,
                     c -> channels.onModify(mc, c.version().isAtLeast(VmbusVersion.WIN10_V5_3)));
-            case Unload u -> onUnload();
+            case Unload u -> lifecycle.onUnload();
             case OfferChannel x -> wrongDirection(x);
             case RescindChannelOffer x -> wrongDirection(x);
             case AllOffersDelivered x -> wrongDirection(x);
@@ -198,62 +197,7 @@ public final class VmbusServer {
         }
     }
 
-    // ---- connect, offers, unload -------------------------------------------------------------
-
-    /**
-     * INITIATE_CONTACT: the guest's target VP (target_vcpu, from 2.4... honoured from WIN8_1) and, from
-     * 5.0, its message SINT are where every later message goes; a VP the child does not have or a
-     * SINT beyond 15 is refused with VERSION_RESPONSE(version_supported = 0).
-     */
-    private void onInitiateContact(InitiateContact c) {
-        VmbusVersion version = c.versionRequested();
-        boolean modern = version.isAtLeast(VmbusVersion.WIN10_V5);
-        int sint = modern ? c.messageSint() & 0xFF : VmbusConstants.MESSAGE_SINT;
-        int vp = version.isAtLeast(VmbusVersion.WIN8_1) ? c.targetVcpu() : 0;
-        boolean targetValid = vp >= 0 && vp < config.vpCount() && sint < SINT_COUNT;
-        GuestTarget target = targetValid ? new GuestTarget(vp, sint) : new GuestTarget(0, VmbusConstants.MESSAGE_SINT);
-        if (connection instanceof Connected) {
-            errors.report("INITIATE_CONTACT for " + version + " refused: already connected (UNLOAD first)");
-            sendTo(VersionResponse.unsupported(), target);
-            return;
-        }
-        if (!SUPPORTED_VERSIONS.contains(version) || !targetValid) {
-            if (!targetValid) {
-                errors.report("INITIATE_CONTACT refused: target VP " + Integer.toUnsignedString(vp) + ", SINT " + sint);
-            }
-            sendTo(VersionResponse.unsupported(), target);
-            return;
-        }
-        connection = new Connected(version, target, false);
-        send(VersionResponse.supported(modern ? MESSAGE_CONNECTION_ID : 0));
-    }
-
-    private void onRequestOffers() {
-        if (!(connection instanceof Connected c)) {
-            errors.report("REQUEST_OFFERS refused: no connection");
-            return;
-        }
-        if (c.offersSent()) {
-            errors.report("second REQUEST_OFFERS ignored");
-            return;
-        }
-        connection = c.withOffersSent();
-        for (VmbusDeviceClass device : devices) {
-            channels.offer(device);
-        }
-        send(new AllOffersDelivered());
-    }
-
-    private void onUnload() {
-        if (!(connection instanceof Connected c)) {
-            errors.report("UNLOAD without a connection");
-            sendTo(new UnloadResponse(), new GuestTarget(0, VmbusConstants.MESSAGE_SINT));
-            return;
-        }
-        channels.clear("guest unloaded");
-        connection = new Disconnected();
-        sendTo(new UnloadResponse(), c.target());
-    }
+    // ---- connect, offers, unload: ConnectionLifecycle ---------------------------------------
 
     /**
      * Hot-removes channel {@code relid}: sends RESCIND_CHANNEL_OFFER and closes the channel; the
@@ -279,7 +223,7 @@ public final class VmbusServer {
         }
     }
 
-    private void sendTo(ChannelMessage message, GuestTarget target) {
+    void sendTo(ChannelMessage message, GuestTarget target) {
         if (!frozen && !queues.blocked() && effects.sendMessage(message, target)) {
             return;
         }
@@ -358,73 +302,17 @@ public final class VmbusServer {
         queues.clear();
         connection = new Disconnected();
         frozen = false;
-        List<Runnable> held = List.copyOf(heldCompletions);
-        heldCompletions.clear();
-        held.forEach(Runnable::run); // they find nothing that wants them and release what they hold
+        requests.runHeld(); // they find nothing that wants them and release what they hold
     }
 
-    // ---- requests and their completions ------------------------------------------------------
+    // ---- requests and their completions (ServerRequests) -------------------------------------
 
     long requestOpen(Offer offer, GuestMemoryView view, VmbusServerState.Open request) {
-        long epoch = nextEpoch++;
-        runner.submit(() -> runOpen(offer, view, request, epoch));
-        return epoch;
-    }
-
-    /** On the runner: builds the rings and asks the device; the completion moves Opening on. */
-    private void runOpen(Offer offer, GuestMemoryView view, VmbusServerState.Open request, long epoch) {
-        ServerChannel channel = null;
-        try {
-            channel = ChannelOpening.build(this, effects, errors, config, offer, view, request);
-            ChannelHandler handler = offer.device.open(channel);
-            if (handler == null) {
-                throw new IllegalStateException("device returned no handler");
-            }
-            ServerChannel built = channel;
-            complete(() -> channels.opened(offer.relid, epoch, built, handler));
-        } catch (RuntimeException e) {
-            String reason = String.valueOf(e.getMessage());
-            complete(() -> channels.openFailed(offer.relid, epoch, reason));
-        } catch (Throwable t) {
-            complete(() -> {
-                channels.openFailed(offer.relid, epoch, t.toString());
-                fail("opening channel " + offer.relid + " failed on the host: " + t);
-            });
-        }
-    }
-
-    private void runGrant(int handle, long[] gpns, long epoch) {
-        GuestMemoryView view = null;
-        String refusal = null;
-        try {
-            view = effects.openGuestPages(gpns);
-        } catch (GrantRefusedException e) {
-            refusal = e.getMessage();
-        } catch (Throwable t) {
-            refusal = "grant failed on the host: " + t;
-        }
-        GuestMemoryView granted = view;
-        String why = refusal;
-        complete(() -> gpadls.onGranted(handle, epoch, granted, why));
-    }
-
-    /** Runs a completion now, or after {@link #resume} while frozen (then its state is still the saved one). */
-    private synchronized void complete(Runnable completion) {
-        if (frozen) {
-            heldCompletions.add(completion);
-        } else {
-            completion.run();
-        }
+        return requests.open(offer, view, request);
     }
 
     void releaseView(GuestMemoryView view) {
-        runner.submit(() -> {
-            try {
-                view.close();
-            } catch (RuntimeException e) {
-                // Revoked by the kernel already: nothing left to release.
-            }
-        });
+        requests.releaseView(view);
     }
 
     int createSignal(int relid) {
@@ -441,7 +329,7 @@ public final class VmbusServer {
 
     /** A channel's data path stopped (any reason). Called at the end of its last turn. */
     void channelTerminated(ServerChannel channel, String reason) {
-        complete(() -> channels.terminated(channel));
+        requests.complete(() -> channels.terminated(channel));
     }
 
     /** The guest signalled channel {@code relid}. Any thread; no lock. */
@@ -462,9 +350,7 @@ public final class VmbusServer {
 
         @Override
         public long grant(int handle, long[] gpns) {
-            long epoch = nextEpoch++;
-            runner.submit(() -> runGrant(handle, gpns, epoch));
-            return epoch;
+            return requests.grant(handle, gpns);
         }
 
         @Override
@@ -490,6 +376,7 @@ public final class VmbusServer {
      */
     public synchronized VmbusServerState snapshot() {
         frozen = true;
+        requests.hold();
         return ServerSnapshots.capture(this, PAUSE_NANOS);
     }
 
@@ -499,9 +386,7 @@ public final class VmbusServer {
             return;
         }
         frozen = false;
-        List<Runnable> held = List.copyOf(heldCompletions);
-        heldCompletions.clear();
-        held.forEach(Runnable::run);
+        requests.runHeld();
         channels.offers().values().forEach(o -> {
             if (o.state instanceof ChannelState.Open open) {
                 open.channel().resume();

@@ -30,6 +30,12 @@ public record VpStateHeader(long partitionId, int vpIndex, byte inputVtl, int ty
     public static final int TYPE_SIM_PAGE = TYPE_BY_PFN | 2;
     /** The synthetic interrupt event flags page of the VP. */
     public static final int TYPE_SIEF_PAGE = TYPE_BY_PFN | 3;
+    /**
+     * Parvis extension: the messages the hypervisor holds for or about the VP, which live in neither
+     * of its pages: those queued behind its busy SIM slots and its intercept reports kept while the
+     * root's queue is full ({@link PendingMessages}). By PFN list, one or more of the caller's pages.
+     */
+    public static final int TYPE_PARVIS_PENDING_MESSAGES = TYPE_BY_PFN | 0xF000;
 
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             U64.withName("partition_id"),
