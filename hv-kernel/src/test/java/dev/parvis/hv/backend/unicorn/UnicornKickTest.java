@@ -5,12 +5,13 @@ import dev.parvis.hv.backend.X64Register;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Kicks across threads, and engines running side by side. */
 class UnicornKickTest {
     private static final String JMP_SELF = "EB FE";
+    /** A guest counter of 8 bytes, read while its engine may be writing it. */
+    private static final VarHandle COUNTER = ValueLayout.JAVA_LONG.varHandle();
 
     /** Kicks until the VP acknowledges, as the kernel does, because uc_emu_stop is not sticky. */
     private static void kickUntilAcknowledged(TestGuest g, Thread vp) {
@@ -111,44 +114,33 @@ class UnicornKickTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void twoEnginesRunSeparateLoopsConcurrentlyOnTwoThreads() throws Exception {
-        // mov rcx, 20000000; dec rcx; jnz -5; hlt
-        String loop = "48 C7 C1 00 2D 31 01 48 FF C9 75 FB F4";
+        // loop: inc qword [0x2000]; jmp loop. Neither run ever returns on its own, so if the engines
+        // shared a lock (one run at a time), the second guest's counter could never move while the
+        // first runs: both counters advancing before either run returns proves they run side by side.
+        String countForever = "48 FF 04 25 00 20 00 00 EB F6";
         UnicornBackend backend = TestGuest.backend();
-        try (TestGuest a = new TestGuest(backend, UnicornEngineTest.code(loop));
-             TestGuest b = new TestGuest(backend, UnicornEngineTest.code(loop))) {
-            AtomicInteger inside = new AtomicInteger();
-            AtomicInteger overlap = new AtomicInteger();
-            Runnable watcher = () -> {
-                while (inside.get() >= 0) {
-                    if (inside.get() == 2) overlap.incrementAndGet();
-                    LockSupport.parkNanos(100_000);
-                }
-            };
-            Thread w = Thread.ofPlatform().start(watcher);
-            CompletableFuture<VpExit> ra = runCounted(a, inside);
-            CompletableFuture<VpExit> rb = runCounted(b, inside);
-            assertEquals(new VpExit.Halt(), ra.get(20, TimeUnit.SECONDS));
-            assertEquals(new VpExit.Halt(), rb.get(20, TimeUnit.SECONDS));
-            inside.set(-100);
-            w.join();
-            assertEquals(0, a.engine.readRegister(X64Register.RCX));
-            assertEquals(0, b.engine.readRegister(X64Register.RCX));
-            assertTrue(overlap.get() > 0, "both engines were inside run() at the same time");
+        try (TestGuest a = new TestGuest(backend, UnicornEngineTest.code(countForever));
+             TestGuest b = new TestGuest(backend, UnicornEngineTest.code(countForever))) {
+            CompletableFuture<VpExit> ra = new CompletableFuture<>();
+            CompletableFuture<VpExit> rb = new CompletableFuture<>();
+            Thread ta = Thread.ofPlatform().start(() -> ra.complete(a.engine.run()));
+            Thread tb = Thread.ofPlatform().start(() -> rb.complete(b.engine.run()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while ((count(a) == 0 || count(b) == 0) && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            boolean bothRan = count(a) > 0 && count(b) > 0;
+            boolean neitherReturned = !ra.isDone() && !rb.isDone();
+            kickUntilAcknowledged(a, ta);
+            kickUntilAcknowledged(b, tb);
+            assertEquals(new VpExit.Cancelled(), ra.get(20, TimeUnit.SECONDS));
+            assertEquals(new VpExit.Cancelled(), rb.get(20, TimeUnit.SECONDS));
+            assertTrue(neitherReturned, "both runs were still inside their endless loops");
+            assertTrue(bothRan, "both guests counted while the other's run had not returned: " + count(a) + ", " + count(b));
         }
     }
 
-    private static CompletableFuture<VpExit> runCounted(TestGuest g, AtomicInteger inside) {
-        CompletableFuture<VpExit> f = new CompletableFuture<>();
-        Thread.ofPlatform().start(() -> {
-            inside.incrementAndGet();
-            try {
-                f.complete(g.engine.run());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            } finally {
-                inside.decrementAndGet();
-            }
-        });
-        return f;
+    private static long count(TestGuest g) {
+        return (long) COUNTER.getVolatile(g.ram, 0x2000L);
     }
 }
