@@ -1,6 +1,5 @@
 package dev.parvis.hv.hypercall;
 
-import dev.parvis.abi.hv.HvConstants;
 import dev.parvis.abi.hv.HvCpuid;
 import dev.parvis.abi.hv.HvRegisterName;
 import dev.parvis.abi.hv.HvSynic;
@@ -147,7 +146,7 @@ final class VpRegisterFile {
             if (spn < 0) {
                 return false;
             }
-            byte[] image = HvConstants.hypercallPageImage();
+            byte[] image = hv.backend().hypercallPageImage();
             java.lang.foreign.MemorySegment.copy(image, 0, hv.pool().pages(spn, 1), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, image.length);
             map.map(gpn, spn, GuestMemoryRegion.READ | GuestMemoryRegion.EXECUTE);
         }

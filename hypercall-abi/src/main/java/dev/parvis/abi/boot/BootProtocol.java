@@ -14,6 +14,17 @@ public final class BootProtocol {
     /** Writing POWER_OFF_VALUE to this I/O port ends the partition (QEMU's ACPI PM port). */
     public static final int POWER_OFF_PORT = 0x604;
     public static final int POWER_OFF_VALUE = 0x2000;
+    /**
+     * Parvis entries of the hypercall page, beside the TLFS hypercall at offset 0: a guest calls them
+     * like functions (call, then ret), and each preserves every register. Their instruction sequences
+     * are the processor backend's choice; what they do is fixed here. HALT waits until something is
+     * pending for the VP, as HLT does; OUTB, OUTW and OUTL write AL, AX or EAX to the I/O port in DX.
+     * A guest that uses them instead of the instructions needs no privilege of its own.
+     */
+    public static final int HYPERCALL_PAGE_HALT = 0xC0;
+    public static final int HYPERCALL_PAGE_OUTB = 0xD0;
+    public static final int HYPERCALL_PAGE_OUTL = 0xE0;
+    public static final int HYPERCALL_PAGE_OUTW = 0xF0;
     /** The SINT on which a guest receives messages from the root. */
     public static final int ROOT_MESSAGE_SINT = 1;
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `parvis host`: runs the VM host (automatic start actions) until Ctrl-C or SIGTERM (automatic stop actions). */
@@ -23,10 +24,13 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--pool-mib", defaultValue = "1024", description = "hypervisor page pool in MiB (default: ${DEFAULT-VALUE})")
     long poolMiB;
 
+    @Mixin
+    BackendOption backend;
+
     @Override
     public Integer call() throws InterruptedException {
         Path data = dataDir != null ? dataDir : ConfigStore.defaultDataDirectory();
-        VmHost host = VmHost.start(new VmHost.Options(data, guestsDir, poolMiB << 20));
+        VmHost host = VmHost.start(new VmHost.Options(data, guestsDir, poolMiB << 20, backend.backend));
         host.problems().forEach(p -> System.err.println("parvis host: " + p));
         host.service().subscribe(HostCommand::print);
         host.service().list().forEach(vm -> System.out.printf("parvis host: %s is %s%n", vm.name(), vm.state().displayName()));
