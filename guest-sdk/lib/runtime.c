@@ -17,9 +17,9 @@ const struct parvis_boot_info *parvis_boot(void) { return boot_info; }
 
 void parvis_power_off(void)
 {
-    outw(PARVIS_POWER_OFF_PORT, PARVIS_POWER_OFF_VALUE);
+    hv_port_outw(PARVIS_POWER_OFF_PORT, PARVIS_POWER_OFF_VALUE);
     for (;;)
-        hlt();
+        hv_halt();
 }
 
 static const char *boot_info_problem(const struct parvis_boot_info *b)

@@ -13,7 +13,7 @@
 /* The validated boot information page (read-only, GPA from RDI at entry). */
 const struct parvis_boot_info *parvis_boot(void);
 
-/* Ends the partition: outw(PARVIS_POWER_OFF_VALUE, PARVIS_POWER_OFF_PORT), then hlt forever. */
+/* Ends the partition: PARVIS_POWER_OFF_VALUE to PARVIS_POWER_OFF_PORT through the hypercall page, then halts forever. */
 __attribute__((noreturn)) void parvis_power_off(void);
 
 /* Called from start.S only. */

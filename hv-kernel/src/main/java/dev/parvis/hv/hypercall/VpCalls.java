@@ -33,6 +33,7 @@ public final class VpCalls {
         d.register(HvCallCode.DELETE_VP, HvPartitionPrivilege.CREATE_PARTITIONS, this::deleteVp);
         d.register(HvCallCode.GET_VP_REGISTERS, 0, this::getRegisters);
         d.register(HvCallCode.SET_VP_REGISTERS, 0, this::setRegisters);
+        d.register(HvCallCode.START_VIRTUAL_PROCESSOR, HvPartitionPrivilege.START_VIRTUAL_PROCESSOR, new VpStarter(hv)::start);
     }
 
     private HypercallResult createVp(HypercallContext ctx) {
@@ -62,6 +63,9 @@ public final class VpCalls {
             callbacks.bind(in.vpIndex());
             VpEngine engine = hv.backend().createEngine(callbacks);
             VirtualProcessor vp = new VirtualProcessor(p, in.vpIndex(), engine);
+            callbacks.bindMsrs(new SyntheticMsrs(hv, vp));
+            // Only the boot VP starts with the partition; the others wait for HvCallStartVirtualProcessor.
+            vp.setStartupSuspend(in.vpIndex() != 0);
             p.setVp(in.vpIndex(), vp);
             p.runner().adopt(vp);
         }

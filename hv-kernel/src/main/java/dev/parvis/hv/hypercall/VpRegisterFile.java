@@ -45,6 +45,9 @@ final class VpRegisterFile {
             Map.entry(HvRegisterName.LDTR.raw(), X64Register.LDTR), Map.entry(HvRegisterName.TR.raw(), X64Register.TR),
             Map.entry(HvRegisterName.IDTR.raw(), X64Register.IDTR), Map.entry(HvRegisterName.GDTR.raw(), X64Register.GDTR));
 
+    /** InternalActivityState bit 0: the VP waits for HvCallStartVirtualProcessor. */
+    static final long INTERNAL_STARTUP_SUSPEND = 1;
+
     private final Hypervisor hv;
     private final VirtualProcessor vp;
     private final Partition partition;
@@ -70,6 +73,7 @@ final class VpRegisterFile {
         return switch (raw) {
             case 0x0000_0000 -> value(vp.explicitSuspended() ? 1 : 0);
             case 0x0000_0001 -> value(vp.interceptSuspended() ? 1 : 0);
+            case 0x0000_0004 -> value(vp.startupSuspended() ? INTERNAL_STARTUP_SUSPEND : 0);
             case 0x0000_0100 -> cpuid(HvCpuid.LEAF_VERSION);
             case 0x0000_0200 -> cpuid(HvCpuid.LEAF_FEATURES);
             case 0x0009_0000 -> value(vp.runNanos() / 100);
@@ -104,6 +108,11 @@ final class VpRegisterFile {
             }
             case 0x0000_0001 -> {
                 return callerIsRoot && low <= 1 && doTrue(() -> vp.setInterceptSuspend(low == 1));
+            }
+            case 0x0000_0004 -> {
+                // InternalActivityState: only StartupSuspend is modelled (halt and idle are the kernel's).
+                return callerIsRoot && (low & ~INTERNAL_STARTUP_SUSPEND) == 0
+                        && doTrue(() -> vp.setStartupSuspend(low == INTERNAL_STARTUP_SUSPEND));
             }
             case 0x0009_0001 -> {
                 return setHypercallPage(low);

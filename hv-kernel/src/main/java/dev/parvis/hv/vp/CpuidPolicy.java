@@ -35,9 +35,12 @@ public final class CpuidPolicy {
         return switch (leaf) {
             case 0 -> VENDOR;
             case 1 -> new CpuidResult(LEAF1_EAX, vpIndex << 24, LEAF1_ECX, LEAF1_EDX);
-            case 0x8000_0000 -> new CpuidResult(0x8000_0001, 0, 0, 0);
+            case 0x8000_0000 -> new CpuidResult(0x8000_0008, 0, 0, 0);
             // LAHF (ECX 0); SYSCALL (EDX 11), NX (20), long mode (29).
             case 0x8000_0001 -> new CpuidResult(0, 0, 1, (1 << 11) | (1 << 20) | (1 << 29));
+            // Address sizes: 39 physical bits (the guest's 64 GiB, with room above it for what a
+            // backend adds, see KvmCpuid), 48 linear.
+            case 0x8000_0008 -> new CpuidResult(39 | (48 << 8), 0, 0, 0);
             case HvCpuid.LEAF_VENDOR_AND_MAX -> new CpuidResult(MAX_HV_LEAF, HvCpuid.VENDOR_EBX, HvCpuid.VENDOR_ECX, HvCpuid.VENDOR_EDX);
             case HvCpuid.LEAF_INTERFACE -> new CpuidResult(HvCpuid.INTERFACE_HV1, 0, 0, 0);
             case HvCpuid.LEAF_VERSION -> VERSION;

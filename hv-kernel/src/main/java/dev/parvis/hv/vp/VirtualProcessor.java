@@ -25,6 +25,13 @@ public final class VirtualProcessor {
     volatile boolean halted;
     volatile boolean wakePending;
     volatile boolean deleted;
+    /**
+     * Created but not started (InternalActivityState.StartupSuspend): every VP but the boot VP waits
+     * here until HvCallStartVirtualProcessor gives it an initial context.
+     */
+    volatile boolean startupSuspend;
+    /** Parallel runners only: the LP thread running (or handling an exit of) this VP; guarded by the LPs' lock. */
+    Thread holder;
     long appliedMapGeneration = -1;
     /**
      * When the current run slice ends (System.nanoTime); 0 while the VP is not inside a run. Written
@@ -98,12 +105,20 @@ public final class VirtualProcessor {
         partition.runner().setExplicitSuspend(this, value);
     }
 
+    public boolean startupSuspended() {
+        return partition.runner().withLock(() -> startupSuspend);
+    }
+
+    public void setStartupSuspend(boolean value) {
+        partition.runner().setStartupSuspend(this, value);
+    }
+
     public boolean isHalted() {
         return partition.runner().withLock(() -> halted);
     }
 
     boolean runnable() {
-        return !deleted && !explicitSuspend && !interceptSuspend && !halted;
+        return !deleted && !explicitSuspend && !interceptSuspend && !halted && !startupSuspend;
     }
 
     void startSlice(long deadline) {

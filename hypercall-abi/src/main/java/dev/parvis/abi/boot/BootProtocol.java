@@ -25,6 +25,17 @@ public final class BootProtocol {
     public static final int HYPERCALL_PAGE_OUTB = 0xD0;
     public static final int HYPERCALL_PAGE_OUTL = 0xE0;
     public static final int HYPERCALL_PAGE_OUTW = 0xF0;
+    /**
+     * The processor state every VP starts in and keeps (no guest page tables): CR0 = PE | ET,
+     * CR3 = CR4 = 0, EFER = LME | LMA, CS selector 0 with long-mode code attributes, the other
+     * segments selector 0 with flat data attributes, LDTR, TR, GDTR and IDTR zero. What a VP's
+     * processor really runs with is its backend's business; these are the values the kernel, the
+     * root, saved states and HvCallStartVirtualProcessor contexts carry.
+     */
+    public static final long BOOT_CR0 = 0x11;
+    public static final long BOOT_EFER = 0x500;
+    public static final int BOOT_CODE_SEGMENT_ATTRIBUTES = 0xA09B;
+    public static final int BOOT_DATA_SEGMENT_ATTRIBUTES = 0xC093;
     /** The SINT on which a guest receives messages from the root. */
     public static final int ROOT_MESSAGE_SINT = 1;
 

@@ -210,7 +210,7 @@ final class VmWorker {
         long ramBytes = c.memoryMiB() << 20;
         GuestSpec spec;
         try {
-            spec = new GuestSpec(c.name(), image, ramBytes);
+            spec = new GuestSpec(c.name(), image, ramBytes, Math.max(1, c.vcpuCount()));
         } catch (IllegalArgumentException e) {
             throw failStart(new VmException("VM '%s': %s".formatted(c.name(), e.getMessage()), e));
         }
@@ -218,7 +218,7 @@ final class VmWorker {
         try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + 1 + vps)) {
             transition(VmState.STARTING);
             try {
-                child = env.loader().load(spec, pid -> prepare(pid, c, vps, () -> env.loader().addSuspendedVps(pid, vps), null));
+                child = env.loader().load(spec, pid -> prepare(pid, c, vps, () -> { }, null));
             } catch (RuntimeException e) {
                 transition(VmState.OFF);
                 throw failStart(new VmException("VM '%s' failed to start: %s".formatted(c.name(), e.getMessage()), e));
@@ -453,6 +453,8 @@ final class VmWorker {
     private static List<dev.parvis.abi.hv.HvRegisterName> savedRegisters(int vp) {
         List<dev.parvis.abi.hv.HvRegisterName> names = new ArrayList<>(VpRegisters.SAVED);
         names.add(dev.parvis.abi.hv.HvRegisterName.EXPLICIT_SUSPEND);
+        // A VP the guest has not started yet stays waiting after a restore.
+        names.add(dev.parvis.abi.hv.HvRegisterName.INTERNAL_ACTIVITY_STATE);
         return names;
     }
 

@@ -1,5 +1,6 @@
 package dev.parvis.e2e.ic;
 
+import dev.parvis.e2e.BackendUnderTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,6 @@ import dev.parvis.devices.ic.IcStatus;
 import dev.parvis.devices.ic.IntegrationServices;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
@@ -46,7 +46,7 @@ class IcFuzzFromGuestTest {
 
     @Test
     void tenThousandMalformedIcMessagesFromAGuestLeaveTheRootAndAnotherVmsServicesWorking() throws Exception {
-        try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(96L << 20, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        try (Hypervisor hv = Hypervisor.boot(BackendUnderTest.config(96L << 20, HypervisorConfig.DEFAULT_RUN_SLICE));
              VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir.resolve("data")), guestsDir())) {
             UUID good = start(service, VmConfig.create("ic-good", "icdaemon").withMemoryMiB(16).withDevices(ALL_ICS));
             await(Duration.ofSeconds(10), () -> service.integrationStatus(good).get("heartbeat") instanceof IcStatus.Ok, "good heartbeat Ok");

@@ -1,5 +1,6 @@
 package dev.parvis.e2e.ic;
 
+import dev.parvis.e2e.BackendUnderTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.parvis.devices.ic.IcStatus;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
@@ -37,7 +37,7 @@ class StopWithoutGuestServicesTest {
         if (dir == null) {
             fail("system property parvis.guests.dir is not set (run through Maven)");
         }
-        try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(96L << 20, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        try (Hypervisor hv = Hypervisor.boot(BackendUnderTest.config(96L << 20, HypervisorConfig.DEFAULT_RUN_SLICE));
              VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir), Path.of(dir))) {
             List<VmEvent> events = new CopyOnWriteArrayList<>();
             service.subscribe(events::add);

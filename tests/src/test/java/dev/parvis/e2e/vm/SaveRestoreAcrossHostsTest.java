@@ -42,7 +42,8 @@ class SaveRestoreAcrossHostsTest {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
-                "-Dparvis.guests.dir=" + VmFixture.guestsDir(), SaveRestoreHostMain.class.getName(), phase, dataDir.toString()));
+                "-Dparvis.guests.dir=" + VmFixture.guestsDir(), "-Dparvis.backend=" + dev.parvis.e2e.BackendUnderTest.choice(),
+                SaveRestoreHostMain.class.getName(), phase, dataDir.toString()));
         command.addAll(List.of(extra));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;

@@ -1,11 +1,11 @@
 package dev.parvis.e2e.vm;
 
+import dev.parvis.e2e.BackendUnderTest;
 import static dev.parvis.e2e.vm.VmFixture.await;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.root.config.CpuControls;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.VmManagementService;
@@ -30,7 +30,7 @@ class VmCpuLimitTest {
 
     @Test
     void aVmLimitedTo25PercentGetsAQuarterOfTheOnlyLpAndTheUnlimitedVmTheRest() throws Exception {
-        HypervisorConfig oneLp = new HypervisorConfig(96L << 20, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE)
+        HypervisorConfig oneLp = BackendUnderTest.config(96L << 20, HypervisorConfig.DEFAULT_RUN_SLICE)
                 .withLogicalProcessors(1);
         try (VmFixture f = new VmFixture(dataDir, oneLp)) {
             VmManagementService s = f.service;

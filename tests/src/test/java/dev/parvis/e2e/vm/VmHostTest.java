@@ -22,7 +22,7 @@ class VmHostTest {
     Path dataDir;
 
     private VmHost host() {
-        return VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 128L << 20, dev.parvis.hv.backend.BackendChoice.UNICORN));
+        return VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 128L << 20, dev.parvis.e2e.BackendUnderTest.choice()));
     }
 
     @Test

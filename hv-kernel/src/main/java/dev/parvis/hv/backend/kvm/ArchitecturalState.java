@@ -1,5 +1,6 @@
 package dev.parvis.hv.backend.kvm;
 
+import dev.parvis.abi.boot.BootProtocol;
 import dev.parvis.hv.backend.SegmentRegister;
 import dev.parvis.hv.backend.TableRegister;
 import dev.parvis.hv.backend.X64Register;
@@ -16,8 +17,8 @@ import java.util.Map;
  * are the processor's.
  */
 final class ArchitecturalState {
-    static final short LONG_MODE_CODE = (short) 0xA09B;
-    static final short FLAT_DATA = (short) 0xC093;
+    static final short LONG_MODE_CODE = (short) BootProtocol.BOOT_CODE_SEGMENT_ATTRIBUTES;
+    static final short FLAT_DATA = (short) BootProtocol.BOOT_DATA_SEGMENT_ATTRIBUTES;
 
     private final Map<X64Register, SegmentRegister> segments = new EnumMap<>(X64Register.class);
     private final Map<X64Register, TableRegister> tables = new EnumMap<>(X64Register.class);
@@ -38,8 +39,8 @@ final class ArchitecturalState {
                 X64Register.DR2, X64Register.DR3, X64Register.KERNEL_GS_BASE}) {
             values.put(r, 0L);
         }
-        values.put(X64Register.CR0, 0x11L);
-        values.put(X64Register.EFER, 0x500L);
+        values.put(X64Register.CR0, BootProtocol.BOOT_CR0);
+        values.put(X64Register.EFER, BootProtocol.BOOT_EFER);
         values.put(X64Register.DR6, 0xFFFF_0FF0L);
         values.put(X64Register.DR7, 0x400L);
     }

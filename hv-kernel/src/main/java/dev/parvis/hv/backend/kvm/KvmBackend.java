@@ -19,6 +19,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class KvmBackend implements ProcessorBackend {
     public static final String PRIVILEGE_PROPERTY = "parvis.kvm.privilege";
+    /**
+     * Where this backend's own pages sit, above the guest's whole physical space: GDT, IDT, TSS,
+     * exception stubs and stack, then the page tables (not mapped at all); none of them guest memory.
+     */
+    public static final long SUPERVISOR_AREA_GPA = SupervisorArea.BASE;
+    /** The doorbell page the hypercall page stores to: an address with no memory behind it. */
+    public static final long DOORBELL_GPA = SupervisorArea.DOORBELL;
     private static final Logger LOG = LoggerFactory.getLogger(KvmBackend.class);
 
     private final KvmDevice device;
@@ -87,10 +94,14 @@ public final class KvmBackend implements ProcessorBackend {
         return new KvmEngine(device, probe.mode(), intercepts);
     }
 
-    /** No CPUID exit exists (the table is fixed up front); VPs run in parallel on real hardware atomics. */
+    /**
+     * No CPUID exit exists (the table is fixed up front). Synthetic MSRs reach the kernel: through
+     * KVM's MSR filter at CPL 0, from the #GP a deprivileged RDMSR/WRMSR raises at CPL 3. VPs run in
+     * parallel on real hardware atomics.
+     */
     @Override
     public Set<BackendCapability> capabilities() {
-        return EnumSet.of(BackendCapability.PARALLEL_VPS);
+        return EnumSet.of(BackendCapability.MSR_INTERCEPT, BackendCapability.PARALLEL_VPS);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.parvis.hv.backend.kvm;
 
+import dev.parvis.abi.hv.HvSyntheticMsr;
 import dev.parvis.hv.backend.GuestMemoryRegion;
 import dev.parvis.hv.backend.SegmentRegister;
 import dev.parvis.hv.backend.TableRegister;
@@ -36,6 +37,9 @@ final class KvmEngine implements VpEngine {
             this.registers = new KvmRegisters(vcpu, mode);
             this.exits = new KvmExits(vcpu, registers, area, regions, intercepts, mode, kick);
             KvmCpuid.install(vcpu, KvmCpuid.leaves(intercepts));
+            if (mode == PrivilegeMode.PRIVILEGED) {
+                vcpu.trapSyntheticMsrs(HvSyntheticMsr.FIRST, HvSyntheticMsr.COUNT);
+            }
             applyMemoryMap(List.of());
             registers.initializeProcessor(SupervisorArea.TABLES);
             vcpu.flushNow();
@@ -65,11 +69,13 @@ final class KvmEngine implements VpEngine {
     public VpExit run() {
         while (true) {
             if (kick.consume()) {
+                exits.leaveStub();
                 return new VpExit.Cancelled();
             }
             int r = vcpu.enter(kick);
             if (r == -Libc.EINTR) {
                 kick.consume();
+                exits.leaveStub();
                 return new VpExit.Cancelled();
             }
             if (r < 0) {

@@ -10,6 +10,7 @@ import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.backend.VpIntercepts;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.OptionalLong;
 
 /**
  * Turns one KVM exit into the kernel's {@link VpExit}, or handles it and returns null so the engine
@@ -19,6 +20,8 @@ import java.util.Arrays;
  */
 final class KvmExits {
     private static final VpExit HALT = new VpExit.Halt();
+    /** After a WRMSR the kernel may have changed the GPA map (HYPERCALL, SIMP, ...): return so it applies it. */
+    private static final VpExit AFTER_MSR_WRITE = new VpExit.Cancelled();
     private static final int PF = 14;
     private static final int GP = 13;
     private static final int UD = 6;
@@ -52,6 +55,8 @@ final class KvmExits {
             case KvmAbi.EXIT_IO -> io();
             case KvmAbi.EXIT_HLT -> HALT;
             case KvmAbi.EXIT_INTR -> new VpExit.Cancelled();
+            case KvmAbi.EXIT_X86_RDMSR -> readMsr();
+            case KvmAbi.EXIT_X86_WRMSR -> writeMsr();
             case KvmAbi.EXIT_SHUTDOWN -> new VpExit.Exception(8, "triple fault (KVM shutdown) at rip 0x%x".formatted(rip()));
             case KvmAbi.EXIT_INTERNAL_ERROR -> internalError();
             case KvmAbi.EXIT_FAIL_ENTRY -> new VpExit.Exception(8, "KVM could not enter the guest (reason 0x%x)"
@@ -123,6 +128,20 @@ final class KvmExits {
         };
     }
 
+    /**
+     * A VP stopped (kicked) inside a stub, between an entry's jmp and its store, is put back on the
+     * entry: re-executing the jmp has no effect, and the standard page has no instruction there, so
+     * the VP must never be seen at such a place (a state saved here resumes on either backend).
+     */
+    void leaveStub() {
+        long rip = rip();
+        KvmHypercallPage.ExitPoint exit = KvmHypercallPage.exitContaining((int) (rip & (IdentityMap.PAGE - 1)));
+        long page = rip & ~(IdentityMap.PAGE - 1);
+        if (exit != null && stubPresent(page, exit)) {
+            regs.setGpr(KvmRegisters.RIP, page + exit.entry());
+        }
+    }
+
     private boolean stubPresent(long page, KvmHypercallPage.ExitPoint exit) {
         byte[] bytes = new byte[exit.stubBytes().length];
         return regions.read(page + exit.stub(), bytes) == bytes.length && Arrays.equals(bytes, exit.stubBytes());
@@ -155,6 +174,20 @@ final class KvmExits {
         } finally {
             kick.forCompletion(false);
         }
+    }
+
+    /** RDMSR the filter sent to user space (privileged mode): the value, or error 1 and KVM injects #GP. */
+    private VpExit readMsr() {
+        OptionalLong value = intercepts.readMsr(run().get(JAVA_INT, KvmAbi.RUN_MSR_INDEX));
+        run().set(JAVA_LONG, KvmAbi.RUN_MSR_DATA, value.orElse(0));
+        run().set(JAVA_BYTE, KvmAbi.RUN_MSR_ERROR, (byte) (value.isPresent() ? 0 : 1));
+        return null;
+    }
+
+    private VpExit writeMsr() {
+        boolean taken = intercepts.writeMsr(run().get(JAVA_INT, KvmAbi.RUN_MSR_INDEX), run().get(JAVA_LONG, KvmAbi.RUN_MSR_DATA));
+        run().set(JAVA_BYTE, KvmAbi.RUN_MSR_ERROR, (byte) (taken ? 0 : 1));
+        return taken ? AFTER_MSR_WRITE : null;
     }
 
     private VpExit io() {
@@ -237,12 +270,22 @@ final class KvmExits {
                 yield null;
             }
             case PrivilegedInstruction.ReadMsr r -> {
-                regs.setGpr(KvmRegisters.RIP, frame.rip());
-                yield fault(frame);
+                OptionalLong value = intercepts.readMsr((int) regs.gpr(KvmRegisters.RCX));
+                if (value.isEmpty()) {
+                    regs.setGpr(KvmRegisters.RIP, frame.rip());
+                    yield fault(frame);
+                }
+                regs.setGpr(KvmRegisters.RAX, value.getAsLong() & 0xFFFF_FFFFL);
+                regs.setGpr(KvmRegisters.RDX, value.getAsLong() >>> 32);
+                yield null;
             }
             case PrivilegedInstruction.WriteMsr w -> {
-                regs.setGpr(KvmRegisters.RIP, frame.rip());
-                yield fault(frame);
+                long value = (regs.gpr(KvmRegisters.RDX) << 32) | (rax & 0xFFFF_FFFFL);
+                if (!intercepts.writeMsr((int) regs.gpr(KvmRegisters.RCX), value)) {
+                    regs.setGpr(KvmRegisters.RIP, frame.rip());
+                    yield fault(frame);
+                }
+                yield AFTER_MSR_WRITE;
             }
         };
     }

@@ -22,11 +22,11 @@ final class KvmHypercallPage {
     enum Kind { HYPERCALL, HALT, OUTB, OUTW, OUTL }
 
     /**
-     * One exit of the page: the stub storing to {@code doorbell}, and where the VP resumes after the
+     * One exit of the page: the entry that jumps to it, the stub storing to {@code doorbell}, and where the VP resumes after the
      * kernel handled it ({@code resume}; for a hypercall the VMCALL's place, which the kernel advances
      * by {@code instructionLength} unless a rep call continues).
      */
-    record ExitPoint(Kind kind, int stub, byte[] stubBytes, int resume, int instructionLength) {
+    record ExitPoint(Kind kind, int entry, int stub, byte[] stubBytes, int resume, int instructionLength) {
         int stubEnd() {
             return stub + stubBytes.length;
         }
@@ -68,6 +68,16 @@ final class KvmHypercallPage {
         return null;
     }
 
+    /** The exit whose stub contains {@code offset} (the VP stopped between its jmp and its store), or null. */
+    static ExitPoint exitContaining(int offset) {
+        for (ExitPoint e : EXITS) {
+            if (offset >= e.stub() && offset < e.stubEnd()) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     static List<ExitPoint> exits() {
         return List.copyOf(EXITS);
     }
@@ -79,7 +89,7 @@ final class KvmHypercallPage {
             if (Arrays.equals(page, at, at + VMCALL_LENGTH, HvConstants.VMCALL, 0, VMCALL_LENGTH)) {
                 jump(page, at, stub);
                 page[at + 2] = HvConstants.HYPERCALL_PAGE_FILLER;
-                add(page, new ExitPoint(Kind.HYPERCALL, stub, store(Kind.HYPERCALL), at, VMCALL_LENGTH));
+                add(page, new ExitPoint(Kind.HYPERCALL, at, stub, store(Kind.HYPERCALL), at, VMCALL_LENGTH));
                 stub += STUB_SPACING;
             }
         }
@@ -89,7 +99,7 @@ final class KvmHypercallPage {
         int outw = BootProtocol.HYPERCALL_PAGE_OUTW;
         int outwStub = outw + 2 - 0x42;
         jump(page, outw, outwStub);
-        add(page, new ExitPoint(Kind.OUTW, outwStub, store(Kind.OUTW), outw + 2, 0));
+        add(page, new ExitPoint(Kind.OUTW, outw, outwStub, store(Kind.OUTW), outw + 2, 0));
         return page;
     }
 
@@ -100,7 +110,7 @@ final class KvmHypercallPage {
         }
         int stub = entry + 2 + RET;
         page[entry] = JMP_REL8;
-        add(page, new ExitPoint(kind, stub, store(kind), entry + 1, 0));
+        add(page, new ExitPoint(kind, entry, stub, store(kind), entry + 1, 0));
     }
 
     private static void jump(byte[] page, int from, int to) {

@@ -20,6 +20,7 @@ final class KvmRegisters {
     /** Offsets in struct kvm_regs, by X64Register ordinal (RAX..R15, RIP, RFLAGS). */
     private static final long[] GPR_OFFSET = {0, 16, 24, 8, 48, 56, 32, 40, 64, 72, 80, 88, 96, 104, 112, 120, 128, 136};
     static final long RAX = 0;
+    static final long RCX = 16;
     static final long RDX = 24;
     static final long RSP = 48;
     static final long RIP = 128;

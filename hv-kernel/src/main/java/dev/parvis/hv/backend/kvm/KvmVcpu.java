@@ -65,6 +65,25 @@ final class KvmVcpu implements AutoCloseable {
         }
     }
 
+    /**
+     * RDMSR and WRMSR of the synthetic range exit to user space (KVM_EXIT_X86_RDMSR/WRMSR); every other
+     * MSR stays KVM's. For a privileged guest: a deprivileged one cannot execute them at all.
+     */
+    void trapSyntheticMsrs(int first, int count) {
+        enableCap(KvmAbi.CAP_X86_USER_SPACE_MSR, KvmAbi.MSR_EXIT_REASON_FILTER);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment deny = a.allocate(count / 8, 8);
+            MemorySegment filter = a.allocate(KvmAbi.MSR_FILTER);
+            filter.set(ValueLayout.JAVA_INT, 0, KvmAbi.MSR_FILTER_DEFAULT_ALLOW);
+            long range = KvmAbi.offset(KvmAbi.MSR_FILTER, "ranges");
+            filter.set(ValueLayout.JAVA_INT, range, KvmAbi.MSR_FILTER_READ | KvmAbi.MSR_FILTER_WRITE);
+            filter.set(ValueLayout.JAVA_INT, range + 4, count);
+            filter.set(ValueLayout.JAVA_INT, range + 8, first);
+            filter.set(ValueLayout.JAVA_LONG, range + 16, deny.address());
+            Libc.ioctl(vmFd, KvmAbi.SET_MSR_FILTER, filter, "KVM_X86_SET_MSR_FILTER");
+        }
+    }
+
     int vmFd() {
         return vmFd;
     }

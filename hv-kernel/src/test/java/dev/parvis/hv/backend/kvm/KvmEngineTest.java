@@ -218,6 +218,37 @@ class KvmEngineTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(PrivilegeMode.class)
+    void syntheticMsrsReachTheKernelAndOthersFault(PrivilegeMode mode) {
+        ByteBuffer b = code().put((byte) 0xB9).putInt(0x4000_0000).put((byte) 0xB8).putInt(0x1234).put((byte) 0xBA).putInt(0x5678)
+                .put(new byte[] {0x0F, 0x30});                                       // wrmsr GUEST_OS_ID
+        b.put((byte) 0xB9).putInt(0x4000_0002).put(new byte[] {0x0F, 0x32});        // rdmsr VP_INDEX
+        b.put((byte) 0xB9).putInt(0x4000_0003).put(new byte[] {0x0F, 0x32});        // rdmsr of an MSR not implemented
+        try (KvmTestGuest g = new KvmTestGuest(mode, bytes(b))) {
+            assertInstanceOf(VpExit.Cancelled.class, g.engine.run(), "returns after a WRMSR so the kernel can apply map changes");
+            assertEquals(1, g.msrWrites.size());
+            assertEquals(0x5678_0000_1234L, g.msrWrites.get(0)[1]);
+            VpExit.Exception gp = assertInstanceOf(VpExit.Exception.class, g.engine.run());
+            assertEquals(13, gp.vector(), gp.detail());
+            assertEquals(0x77, g.reg(X64Register.RAX));
+            assertEquals(0, g.reg(X64Register.RDX));
+            assertEquals(KvmTestGuest.CODE + b.position() - 2, g.rip(), "#GP at the second rdmsr");
+        }
+    }
+
+    @Test
+    void aVpStoppedInsideAHypercallPageStubIsReportedAtTheEntryThatJumpedThere() {
+        try (KvmTestGuest g = new KvmTestGuest(PrivilegeMode.DEPRIVILEGED, new byte[] {(byte) 0xF4})) {
+            for (KvmHypercallPage.ExitPoint e : KvmHypercallPage.exits()) {
+                g.engine.writeRegister(X64Register.RIP, KvmTestGuest.PAGE + e.stub() + 1);
+                g.engine.kick();
+                assertInstanceOf(VpExit.Cancelled.class, g.engine.run());
+                assertEquals(KvmTestGuest.PAGE + e.entry(), g.rip(), e.kind() + " stub");
+            }
+        }
+    }
+
     @Test
     void aFreshVpShowsTheBootProtocolStateAndWrittenStateReadsBack() {
         try (KvmTestGuest g = new KvmTestGuest(PrivilegeMode.DEPRIVILEGED, new byte[] {(byte) 0xF4})) {

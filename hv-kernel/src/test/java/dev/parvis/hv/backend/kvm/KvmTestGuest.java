@@ -91,6 +91,23 @@ final class KvmTestGuest implements AutoCloseable, VpIntercepts {
         return acceptPortOut;
     }
 
+    final List<long[]> msrWrites = new CopyOnWriteArrayList<>();
+
+    /** MSR 0x40000002 (VP_INDEX) reads 0x77; 0x40000000 takes writes; everything else #GP. */
+    @Override
+    public java.util.OptionalLong readMsr(int index) {
+        return index == 0x4000_0002 ? java.util.OptionalLong.of(0x77) : java.util.OptionalLong.empty();
+    }
+
+    @Override
+    public boolean writeMsr(int index, long value) {
+        if (index != 0x4000_0000) {
+            return false;
+        }
+        msrWrites.add(new long[] {index, value});
+        return true;
+    }
+
     @Override
     public void close() {
         engine.close();
