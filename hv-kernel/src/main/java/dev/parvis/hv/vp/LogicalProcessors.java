@@ -90,6 +90,21 @@ public final class LogicalProcessors implements AutoCloseable {
         }
     }
 
+    /** Whether some partition (or VP of a parallel one) could be taken by an LP right now. */
+    boolean anyPickable() {
+        lock.lock();
+        try {
+            for (int i = 0; i < runners.size(); i++) {
+                if (runners.get(i).pickable()) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Something may have become runnable: wakes an idle LP. */
     void notifyWork() {
         lock.lock();

@@ -403,6 +403,25 @@ public final class PartitionRunner {
         return false;
     }
 
+    /**
+     * Whether {@code running}, past its slice deadline, must give its LP back now: the partition is
+     * capped (the cap is enforced whether or not anyone waits), stopping or suspended, another VP of
+     * this serial partition could run, or another partition or VP waits for an LP.
+     */
+    boolean mustYield(VirtualProcessor running) {
+        if (stopping || partition.isSuspended() || !commands.isEmpty() || claims > 0 || account.cap() != 0) {
+            return true;
+        }
+        if (!parallel) {
+            for (VirtualProcessor vp : partition.vps()) {
+                if (vp != running && vp.runnable()) {
+                    return true;
+                }
+            }
+        }
+        return lps.anyPickable();
+    }
+
     /** The LP takes the partition (serial; returns null) or one of its VPs (parallel). Under the LPs' lock. */
     VirtualProcessor acquire(Thread lp) {
         if (!parallel) {
