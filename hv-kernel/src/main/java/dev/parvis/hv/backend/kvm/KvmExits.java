@@ -200,17 +200,22 @@ final class KvmExits {
             return exception(vector);
         }
         long dataOffset = run.get(JAVA_LONG, KvmAbi.RUN_IO_DATA_OFFSET);
-        if (out) {
-            long value = run.get(JAVA_LONG.withByteAlignment(1), dataOffset) & mask(size);
-            complete();
-            return portOut(port, size, value);
-        }
-        long value = intercepts.portIn(port, size);
-        for (int i = 0; i < size; i++) {
-            run.set(JAVA_BYTE, dataOffset + i, (byte) (value >>> (8 * i)));
+        int count = Math.max(1, run.get(JAVA_INT, KvmAbi.RUN_IO_COUNT)); // INS/OUTS move several at once
+        VpExit exit = null;
+        for (int i = 0; i < count; i++) {
+            long at = dataOffset + (long) i * size;
+            if (out) {
+                VpExit e = portOut(port, size, run.get(JAVA_LONG.withByteAlignment(1), at) & mask(size));
+                exit = e != null ? e : exit;
+            } else {
+                long value = intercepts.portIn(port, size);
+                for (int b = 0; b < size; b++) {
+                    run.set(JAVA_BYTE, at + b, (byte) (value >>> (8 * b)));
+                }
+            }
         }
         complete();
-        return null;
+        return exit;
     }
 
     private VpExit portOut(int port, int size, long value) {
