@@ -430,6 +430,9 @@ public final class PartitionRunner {
             return null;
         }
         VirtualProcessor vp = nextRunnable(true);
+        if (vp == null) {
+            return null; // went to sleep since pickable(): runSlice returns at once
+        }
         vp.holder = lp;
         holders++;
         if (holders > peakHolders) {
@@ -451,8 +454,10 @@ public final class PartitionRunner {
             ownerIsLp = false;
             return true;
         }
-        vp.holder = null;
-        holders--;
+        if (vp != null) {
+            vp.holder = null;
+            holders--;
+        }
         return true;
     }
 
@@ -470,7 +475,7 @@ public final class PartitionRunner {
             if (stopping || partition.isSuspended() || (parallel && claims > 0)) {
                 return;
             }
-            VirtualProcessor vp = parallel ? (held.runnable() ? held : null) : nextRunnable(false);
+            VirtualProcessor vp = parallel ? (held != null && held.runnable() ? held : null) : nextRunnable(false);
             if (vp == null || !step(vp, deadline)) {
                 return;
             }
