@@ -27,6 +27,17 @@ void *page_alloc(void)
     return page;
 }
 
+void *page_alloc_contiguous(uint32_t pages)
+{
+    uint8_t *first = page_alloc();
+    if (!first)
+        return 0;
+    for (uint32_t i = 1; i < pages; i++)
+        if (page_alloc() != first + i * PAGE)
+            return 0;
+    return first;
+}
+
 uint64_t page_alloc_remaining(void)
 {
     return next_gpa == 0 ? 0 : (limit_gpa - next_gpa) / PAGE;

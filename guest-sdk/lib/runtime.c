@@ -15,12 +15,14 @@ static const struct parvis_boot_info *boot_info;
 
 const struct parvis_boot_info *parvis_boot(void) { return boot_info; }
 
-void parvis_power_off(void)
+void parvis_exit(int status)
 {
-    hv_port_outw(PARVIS_POWER_OFF_PORT, PARVIS_POWER_OFF_VALUE);
+    hv_power_off_write((uint32_t)status);
     for (;;)
         hv_halt();
 }
+
+void parvis_power_off(void) { parvis_exit(0); }
 
 static const char *boot_info_problem(const struct parvis_boot_info *b)
 {
@@ -45,7 +47,7 @@ __attribute__((noreturn)) static void boot_failure(const struct parvis_boot_info
     dbg_printf("parvis: boot info at %p: %s (magic 0x%lx version %u size %u); powering off\n",
                (const void *)b, problem, (unsigned long)b->magic, (unsigned)b->version,
                (unsigned)b->size);
-    parvis_power_off();
+    parvis_exit(PARVIS_EXIT_BOOT_FAILURE);
 }
 
 void parvis_runtime_init(uint64_t boot_info_gpa)
@@ -70,5 +72,5 @@ void parvis_runtime_init(uint64_t boot_info_gpa)
 void parvis_runtime_exit(int code)
 {
     dbg_printf("parvis: main returned %d, powering off\n", code);
-    parvis_power_off();
+    parvis_exit(code);
 }

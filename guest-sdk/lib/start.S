@@ -13,7 +13,7 @@ _start:
     call    parvis_runtime_init     /* RDI = boot info GPA, untouched so far */
     call    main
     movl    %eax, %edi
-    call    parvis_runtime_exit     /* prints the exit code, outw power-off, hlt loop */
+    call    parvis_runtime_exit     /* prints the exit code, power-off reporting it, hlt loop */
 1:  hlt                             /* not reached */
     jmp     1b
     .size _start, . - _start

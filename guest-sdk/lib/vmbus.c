@@ -210,23 +210,12 @@ static int try_version(struct vmbus_connection *c, uint32_t version, void *monit
 
 /* Monitor pages 1 and 2 and a legacy interrupt page: unused by Parvis (no
  * monitored channels), but the protocol wants valid zeroed pages. */
-static void *alloc_contiguous(uint32_t pages)
-{
-    uint8_t *first = page_alloc();
-    if (!first)
-        return 0;
-    for (uint32_t i = 1; i < pages; i++)
-        if (page_alloc() != first + (uint64_t)i * PAGE)
-            return 0; /* pages are never freed: the partial run is lost */
-    return first;
-}
-
 int vmbus_connect(struct vmbus_connection *c)
 {
     uint16_t status = synic_enable(VMBUS_MESSAGE_SINT);
     if (status != HV_STATUS_SUCCESS)
         return VMBUS_ERR_HYPERCALL | status;
-    void *pages = alloc_contiguous(3);
+    void *pages = page_alloc_contiguous(3);
     if (!pages)
         return VMBUS_ERR_NO_MEMORY;
     c->version = 0;
@@ -444,11 +433,24 @@ int vmbus_channel_open(struct vmbus_connection *c, const struct vmbus_offer *o,
 {
     if (!send_ring_bytes || !recv_ring_bytes || (send_ring_bytes | recv_ring_bytes) & (PAGE - 1))
         return VMBUS_ERR_INVALID;
-    uint32_t send_pages = 1 + send_ring_bytes / PAGE; /* control page included */
-    uint32_t total_pages = send_pages + 1 + recv_ring_bytes / PAGE;
-    uint8_t *base = alloc_contiguous(total_pages);
+    uint8_t *base = page_alloc_contiguous(2 + (send_ring_bytes + recv_ring_bytes) / PAGE);
     if (!base)
         return VMBUS_ERR_NO_MEMORY;
+    return vmbus_channel_open_on(c, o, ch, base, send_ring_bytes, recv_ring_bytes);
+}
+
+int vmbus_channel_open_on(struct vmbus_connection *c, const struct vmbus_offer *o,
+                          struct vmbus_channel *ch, void *pages, uint32_t send_ring_bytes,
+                          uint32_t recv_ring_bytes)
+{
+    if (!send_ring_bytes || !recv_ring_bytes || (send_ring_bytes | recv_ring_bytes) & (PAGE - 1) ||
+        ((uintptr_t)pages & (PAGE - 1)))
+        return VMBUS_ERR_INVALID;
+    uint32_t send_pages = 1 + send_ring_bytes / PAGE; /* control page included */
+    uint32_t total_pages = send_pages + 1 + recv_ring_bytes / PAGE;
+    uint8_t *base = pages;
+    memset(base, 0, VMBUS_RING_CONTROL_SIZE);
+    memset(base + (uint64_t)send_pages * PAGE, 0, VMBUS_RING_CONTROL_SIZE);
 
     memset(ch, 0, sizeof(*ch));
     ch->conn = c;

@@ -138,9 +138,9 @@ static int wait_for_space(struct vmbus_channel *ch, uint32_t total)
     struct vmbus_wait w;
     vmbus_wait_start(&w, ch->conn->wait_ticks);
     int rc = 0;
-    /* +8: whether the host signals at free > pss (Linux) or free >= pss
-     * (OpenVMM), the signal then means free > total. */
-    r->control->pending_send_size = total + 8;
+    /* Linux's rule (hv_ringbuffer_write): pending_send_size is the packet plus
+     * its trailer, and the reader signals once free space rises above it. */
+    r->control->pending_send_size = total;
     for (;;) {
         cpu_mb(); /* publish pending_send_size before re-reading read_index */
         free = send_free(r);
@@ -196,16 +196,17 @@ int vmbus_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t
 
 /* ---- receive ------------------------------------------------------------- */
 
-/* §7.5 flow control: after freeing space, signal the host if it waits for
- * pending_send_size bytes and this read made enough room. Accepts both the
- * Linux (free > pss) and OpenVMM (free >= pss) readings of "enough". */
+/* §7.5 flow control, Linux's rule (hv_pkt_iter_close): after freeing space,
+ * signal the host only if it waits (pending_send_size != 0) and this read took
+ * free space from at most pending_send_size to strictly more (a writer needs
+ * free > packet + trailer and asks for exactly packet + trailer). */
 static void signal_if_space_crossed(struct vmbus_channel *ch, uint32_t freed)
 {
     struct vmbus_ring *r = &ch->recv;
     if (!(r->control->feature_bits & VMBUS_RING_FEATURE_PENDING_SEND_SIZE))
         return;
     cpu_mb(); /* read_index is published before we read pending_send_size */
-    uint32_t pss = r->control->pending_send_size & ~7u;
+    uint32_t pss = r->control->pending_send_size;
     if (pss == 0)
         return;
     uint32_t write = acquire_u32(&r->control->write_index);
@@ -215,7 +216,7 @@ static void signal_if_space_crossed(struct vmbus_channel *ch, uint32_t freed)
     if (free_now < freed)
         return; /* the host published more than it had room for: not our problem here */
     uint32_t free_before = free_now - freed;
-    if (free_before <= pss && free_now >= pss)
+    if (free_before <= pss && free_now > pss)
         vmbus_signal(ch);
 }
 

@@ -20,6 +20,9 @@ size_t strlen(const char *s);
 
 /* One zeroed, 4 KiB-aligned page, or NULL when the free region is exhausted. */
 void *page_alloc(void);
+/* `pages` consecutive zeroed pages (page_alloc hands them out in address
+ * order), or NULL; a partial run is lost (pages are never freed). */
+void *page_alloc_contiguous(uint32_t pages);
 /* Pages still available to page_alloc(). */
 uint64_t page_alloc_remaining(void);
 

@@ -145,6 +145,12 @@ int vmbus_gpadl_teardown(struct vmbus_connection *c, uint32_t relid, uint32_t ha
 int vmbus_channel_open(struct vmbus_connection *c, const struct vmbus_offer *o,
                        struct vmbus_channel *ch, uint32_t send_ring_bytes,
                        uint32_t recv_ring_bytes);
+/* vmbus_channel_open on the caller's page-aligned, contiguous memory of
+ * 2 + (send_ring_bytes + recv_ring_bytes) / 4096 pages (both control pages are
+ * zeroed), so a guest that opens and closes repeatedly can reuse its pages. */
+int vmbus_channel_open_on(struct vmbus_connection *c, const struct vmbus_offer *o,
+                          struct vmbus_channel *ch, void *pages, uint32_t send_ring_bytes,
+                          uint32_t recv_ring_bytes);
 /* CLOSECHANNEL (no reply), then tears the ring GPADL down. */
 int vmbus_channel_close(struct vmbus_channel *ch);
 
@@ -181,5 +187,23 @@ int vmbus_recv_wait(struct vmbus_channel *ch, struct vmbus_packet_info *info, vo
 uint32_t vmbus_ring_bytes_to_read(const struct vmbus_ring *r);
 /* HvCallSignalEvent(ch->connection_id, 0). */
 int vmbus_signal(struct vmbus_channel *ch);
+
+/* ---- the root's echo test device (vmbus_echo.c) ------------------------- */
+
+/* The largest payload vmbus_echo_check sends. */
+#define VMBUS_ECHO_CHECK_MAX 4096u
+
+/* vmbus_connect, vmbus_request_offers, and the first offer of the echo device
+ * class (VMBUS_DEVICE_ECHO_GUID) into *echo. Returns 0 or the failure. */
+int vmbus_connect_to_echo(struct vmbus_connection *c, struct vmbus_offer *echo);
+/* vmbus_connect_to_echo, then vmbus_channel_open with `ring_bytes` per
+ * direction. Returns 0 or the failure. */
+int vmbus_open_echo(struct vmbus_connection *c, struct vmbus_offer *echo, struct vmbus_channel *ch,
+                    uint32_t ring_bytes);
+/* One round trip through the echo device: `len` (8..VMBUS_ECHO_CHECK_MAX)
+ * bytes of a pattern derived from txid, checked word by word, the transaction
+ * id included. 0 when it came back intact, VMBUS_ERR_INVALID when it came back
+ * wrong, else the send or receive failure (bounded by c->wait_ticks). */
+int vmbus_echo_check(struct vmbus_channel *ch, uint64_t txid, uint32_t len);
 
 #endif

@@ -9,6 +9,7 @@ import dev.parvis.hv.hypercall.MemoryCalls;
 import dev.parvis.hv.hypercall.PartitionCalls;
 import dev.parvis.hv.hypercall.SynicCalls;
 import dev.parvis.hv.hypercall.VpCalls;
+import dev.parvis.hv.hypercall.VpStateCalls;
 import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.memory.GrantTable;
 import dev.parvis.hv.memory.SpaPool;
@@ -66,6 +67,11 @@ public final class Hypervisor implements HypervisorServices {
             // Suspended and no longer on an LP: its memory is quiescent.
             return p != null && p.isSuspended() && (p.runner() == null || !p.runner().heldByLp());
         });
+        rootInbox.setSpaceListener((sint, child) -> {
+            if (sint == RootSynic.INTERCEPT_SINT) {
+                interceptReporter.retry(child);
+            }
+        });
         registerHandlers();
         LOG.info("hypervisor up: {} MiB pool, backend {}, {} logical processors", config.poolBytes() >> 20, backend.name(),
                 config.logicalProcessors());
@@ -81,6 +87,7 @@ public final class Hypervisor implements HypervisorServices {
         new VpCalls(this).register(dispatcher);
         new SynicCalls(this).register(dispatcher);
         new DebugCalls(this).register(dispatcher);
+        new VpStateCalls(this).register(dispatcher);
     }
 
     /** A new child partition in the CREATED state, with guest privileges. */
@@ -107,6 +114,10 @@ public final class Hypervisor implements HypervisorServices {
 
     public RootInbox rootInbox() {
         return rootInbox;
+    }
+
+    public InterceptReporter interceptReporter() {
+        return interceptReporter;
     }
 
     public LogicalProcessors logicalProcessors() {
@@ -155,9 +166,8 @@ public final class Hypervisor implements HypervisorServices {
         if (p == null || p.isRoot()) {
             return java.util.Optional.empty();
         }
-        long cpu = 0, hypercalls = 0, exits = 0;
+        long cpu = p.cpuNanos().get(), hypercalls = 0, exits = 0;
         for (dev.parvis.hv.vp.VirtualProcessor vp : p.vps()) {
-            cpu += vp.runNanos();
             hypercalls += vp.hypercallCount();
             exits += vp.exitCount();
         }

@@ -66,6 +66,9 @@ class LayoutPinningTest {
                                 + "efer@184 cr0@192 cr3@200 cr4@208 msr_cr_pat@216"),
                 pin("StartVirtualProcessorInput", StartVirtualProcessorInput.LAYOUT, 240,
                         "partition_id@0 vp_index@8 target_vtl@12 vp_context@16"),
+                pin("VpStateHeader", VpStateHeader.LAYOUT, 40,
+                        "partition_id@0 vp_index@8 input_vtl@12 reserved0@13 reserved1@14 type@16 reserved2@20 "
+                                + "xsave_flags@24 xsave_states@32"),
                 pin("PortInfo", PortInfo.LAYOUT, 24,
                         "port_type@0 target_sint@8 target_vp@12 base_flag_number@16 flag_count@18"),
                 pin("CreatePortInput", CreatePortInput.LAYOUT, 56,
@@ -98,6 +101,7 @@ class LayoutPinningTest {
                         "header@0 rax@40 rcx@48 rdx@56 rbx@64 default_result_rax@72 default_result_rcx@80 "
                                 + "default_result_rdx@88 default_result_rbx@96"),
                 pin("UnrecoverableExceptionMessage", UnrecoverableExceptionMessage.LAYOUT, 48, "header@0 vector@40"),
+                pin("PartitionFailedMessage", PartitionFailedMessage.LAYOUT, 240, "reason_length@0 reason@4"),
                 pin("BootInfo", BootInfo.LAYOUT, 104,
                         "magic@0 version@8 size@12 partition_id@16 vp_index@24 vp_count@28 hypercall_page_gpa@32 "
                                 + "ram_size@40 image_base_gpa@48 image_end_gpa@56 free_base_gpa@64 stack_base_gpa@72 "

@@ -133,7 +133,8 @@ final class LifecycleBench implements Benchmark {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes a benchmark's temporary data directory. */
+    static void deleteTree(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -50,6 +50,8 @@ public final class GuestHarness implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(20);
     public static final long POOL_BYTES = 64L << 20;
     public static final long GUEST_RAM = 4L << 20;
+    /** Debug output kept per child (the first this many characters). */
+    public static final int MAX_OUTPUT_CHARS = 4 << 20;
 
     public final Hypervisor hv;
     public final RootHypercalls hc;
@@ -68,7 +70,10 @@ public final class GuestHarness implements AutoCloseable {
         hc = new RootHypercalls(hv.gateway());
         loader = new ChildLoader(hc, hv.rootMemory());
         hv.setDebugListener((id, bytes) -> {
-            debug.computeIfAbsent(id, k -> new StringBuffer()).append(new String(bytes, StandardCharsets.UTF_8));
+            StringBuffer out = debug.computeIfAbsent(id, k -> new StringBuffer());
+            if (out.length() < MAX_OUTPUT_CHARS) { // a flooding guest must not fill the test JVM
+                out.append(new String(bytes, StandardCharsets.UTF_8));
+            }
             vpThreads.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(Thread.currentThread().getName());
         });
         pumps.add(pump(ChildChannels.ROOT_MESSAGE_SINT, messages));

@@ -8,7 +8,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.PartitionState;
 import dev.parvis.root.loader.LoadedChild;
 import java.nio.ByteBuffer;
@@ -52,7 +51,7 @@ class HypercallFuzzTest {
             LoadedChild fuzz = h.boot("fuzz");
             h.awaitOutput(fuzz, "waiting for {seed, count}", GuestHarness.TIMEOUT);
 
-            Set<Long> own = spnsOf(h.partition(fuzz).gpaMap());
+            Set<Long> own = spnsOf(h.partition(fuzz));
             PoolSnapshot before = PoolSnapshot.take(h.hv.pool(), own);
 
             long start = System.nanoTime();
@@ -89,10 +88,14 @@ class HypercallFuzzTest {
         }
     }
 
-    private static Set<Long> spnsOf(GpaMap map) {
+    /** The partition's RAM and the hypervisor's pages for it (its hypercall, SIM and SIEF pages). */
+    private static Set<Long> spnsOf(dev.parvis.hv.partition.Partition p) {
         Set<Long> spns = new HashSet<>();
-        for (long gpn : map.mappedGpns()) {
-            spns.add(map.spn(gpn));
+        for (long gpn : p.gpaMap().mappedGpns()) {
+            spns.add(p.gpaMap().spn(gpn));
+        }
+        for (long spn : p.hypervisorPages()) {
+            spns.add(spn);
         }
         return spns;
     }

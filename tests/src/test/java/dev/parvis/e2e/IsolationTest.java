@@ -45,7 +45,7 @@ class IsolationTest {
             try (var view = h.hv.rootMemory().view(rootPage)) {
                 view.page(0).fill(FILL);
             }
-            Set<Long> excluded = spnsOf(h.partition(wild).gpaMap());
+            Set<Long> excluded = spnsOf(h.partition(wild));
             excluded.add(rootPage[0]);
             long[] idleGpns = h.partition(idle).gpaMap().mappedGpns();
             byte[][] idleBefore = pageBytes(h, h.partition(idle).gpaMap(), idleGpns);
@@ -114,10 +114,14 @@ class IsolationTest {
         }
     }
 
-    private static Set<Long> spnsOf(GpaMap map) {
+    /** The partition's RAM and the hypervisor's pages for it (its hypercall, SIM and SIEF pages). */
+    private static Set<Long> spnsOf(dev.parvis.hv.partition.Partition p) {
         Set<Long> spns = new HashSet<>();
-        for (long gpn : map.mappedGpns()) {
-            spns.add(map.spn(gpn));
+        for (long gpn : p.gpaMap().mappedGpns()) {
+            spns.add(p.gpaMap().spn(gpn));
+        }
+        for (long spn : p.hypervisorPages()) {
+            spns.add(spn);
         }
         return spns;
     }

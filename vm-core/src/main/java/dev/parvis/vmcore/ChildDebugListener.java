@@ -4,4 +4,8 @@ package dev.parvis.vmcore;
 @FunctionalInterface
 public interface ChildDebugListener {
     void debugData(long partitionId, byte[] data);
+
+    /** The partition was deleted: whatever is kept for it (a partial line) can go. */
+    default void partitionGone(long partitionId) {
+    }
 }

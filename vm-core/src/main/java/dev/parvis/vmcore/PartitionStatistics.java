@@ -3,7 +3,8 @@ package dev.parvis.vmcore;
 /**
  * What the hypervisor counts for one partition (its stats page, in Hyper-V terms).
  *
- * @param cpuNanos       time its VPs spent running guest code and handling their exits
+ * @param cpuNanos       CPU time its VPs spent running guest code and handling their exits, by the LP
+ *                       threads' own CPU clock (host preemption of an LP is not counted)
  * @param hypercalls     hypercalls its VPs issued
  * @param exits          times its VPs left guest execution
  * @param intercepts     intercept messages sent to the root about it

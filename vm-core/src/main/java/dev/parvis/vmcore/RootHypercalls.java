@@ -27,6 +27,7 @@ import dev.parvis.abi.hv.input.SetPartitionPropertyInput;
 import dev.parvis.abi.hv.input.SignalEventInput;
 import dev.parvis.abi.hv.input.UnmapGpaPagesHeader;
 import dev.parvis.abi.hv.input.VpRegistersHeader;
+import dev.parvis.abi.hv.input.VpStateHeader;
 import dev.parvis.abi.hv.input.WithdrawMemoryHeader;
 import dev.parvis.abi.hv.input.WriteGpaInput;
 import dev.parvis.abi.hv.input.WriteGpaOutput;
@@ -121,6 +122,33 @@ public final class RootHypercalls {
         return java.util.Arrays.copyOf(result, done);
     }
 
+    /**
+     * Withdraws every page the partition does not need (all of them once it is deleted), batch after
+     * batch, until the hypervisor answers that none is left: the root cannot know how many pages a
+     * partition holds (its VPs, the kernel's overlay pages), so it never stops at a count of its own.
+     */
+    public long[] withdrawAllMemory(long partitionId) {
+        int batch = (int) (PAGE / 8);
+        long[] all = new long[0];
+        while (true) {
+            long[] got;
+            try {
+                got = withdrawMemory(partitionId, batch);
+            } catch (HypercallFailedException e) {
+                if (e.status().equals(HvStatus.NO_RESOURCES)) {
+                    return all; // the published "none left"
+                }
+                throw e;
+            }
+            int at = all.length;
+            all = java.util.Arrays.copyOf(all, at + got.length);
+            System.arraycopy(got, 0, all, at, got.length);
+            if (got.length < batch) {
+                return all;
+            }
+        }
+    }
+
     public void mapGpaPages(long partitionId, long targetGpn, int mapFlags, long[] sourceGpns) {
         int header = (int) MapGpaPagesHeader.LAYOUT.byteSize();
         int perCall = (int) ((PAGE - header) / 8);
@@ -200,6 +228,28 @@ public final class RootHypercalls {
 
     public long getVpRegister(long partitionId, int vpIndex, HvRegisterName name) {
         return getVpRegisters(partitionId, vpIndex, name)[0];
+    }
+
+    /**
+     * HvCallGetVpState for a page-sized state type ({@code VpStateHeader.TYPE_SIM_PAGE} or
+     * {@code TYPE_SIEF_PAGE}): the hypervisor copies the VP's page into the root's page {@code rootGpn}.
+     */
+    public void getVpState(long partitionId, int vpIndex, int type, long rootGpn) {
+        vpState(HvCallCode.GET_VP_STATE, partitionId, vpIndex, type, rootGpn);
+    }
+
+    /** HvCallSetVpState for a page-sized state type: the VP's page becomes the contents of root page {@code rootGpn}. */
+    public void setVpState(long partitionId, int vpIndex, int type, long rootGpn) {
+        vpState(HvCallCode.SET_VP_STATE, partitionId, vpIndex, type, rootGpn);
+    }
+
+    private void vpState(HvCallCode code, long partitionId, int vpIndex, int type, long rootGpn) {
+        MemorySegment[] p = pages.get();
+        p[0].fill((byte) 0);
+        new VpStateHeader(partitionId, vpIndex, (byte) 0, type, 0, 0).write(p[0]);
+        p[0].set(U64, VpStateHeader.SIZE, rootGpn);
+        HypercallResult r = gateway.call(HypercallControl.simple(code).withVariableHeaderQwords(1), p[0], p[1]);
+        check(code, r.status());
     }
 
     public void createPort(long portPartitionId, int portId, long connectionPartitionId, PortInfo info) {

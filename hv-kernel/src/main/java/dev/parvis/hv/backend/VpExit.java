@@ -30,4 +30,11 @@ public sealed interface VpExit {
 
     /** {@link VpEngine#kick()} stopped the run, or the run stopped for no guest-visible reason. */
     record Cancelled() implements VpExit {}
+
+    /**
+     * The execution engine itself failed while running this VP (e.g. the CPU emulator aborted on a
+     * guest instruction) and was contained. The engine is unusable from now on: every later run
+     * returns this exit again, and register access throws. The kernel fails the whole partition.
+     */
+    record EngineFailure(String reason) implements VpExit {}
 }

@@ -10,7 +10,9 @@ import dev.parvis.abi.hv.input.PostDebugDataOutput;
 import dev.parvis.abi.hv.input.RetrieveDebugDataInput;
 import dev.parvis.abi.hv.input.RetrieveDebugDataOutput;
 import dev.parvis.hv.Hypervisor;
+import dev.parvis.hv.partition.Partition;
 import java.lang.foreign.ValueLayout;
+import dev.parvis.vmcore.log.LogBudgets;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The debug channel and spin hints: PostDebugData (guest to root), RetrieveDebugData (root to
  * guest), ResetDebugSession, NotifyLongSpinWait.
+ *
+ * <p>A guest's debug output is bounded by the host, whatever the guest does: each partition spends
+ * from its own byte budget ({@link Partition#DEBUG_OUTPUT_BURST_BYTES} at once, refilled at
+ * {@link Partition#DEBUG_OUTPUT_BYTES_PER_SECOND}); a post over the budget is refused with INSUFFICIENT_BUFFERS (the
+ * debug buffer is full; a guest retries or drops it) and reaches no listener. The root's listener
+ * runs on the guest's own VP thread, so its cost is the guest's; should it fail, the failure is
+ * logged (rate-limited, per partition) and the guest's call still succeeds.
  */
 public final class DebugCalls {
     private static final Logger LOG = LoggerFactory.getLogger(DebugCalls.class);
@@ -26,6 +35,7 @@ public final class DebugCalls {
     private static final int OPTION_TEST_ACTIVITY = 2;
 
     private final Hypervisor hv;
+    private final LogBudgets budgets = LogBudgets.standard();
 
     public DebugCalls(Hypervisor hv) {
         this.hv = hv;
@@ -44,11 +54,15 @@ public final class DebugCalls {
         if (count < 0 || count > MAX_DATA || (options & ~OPTION_LOOP) != 0 || ctx.vp() == null) {
             return HypercallContext.fail(HvStatus.INVALID_PARAMETER);
         }
+        if (!ctx.caller().debugOutputBudget().tryTake(count)) {
+            return HypercallContext.fail(HvStatus.INSUFFICIENT_BUFFERS);
+        }
         byte[] data = Arrays.copyOf(PostDebugDataInput.read(ctx.input()).data(), count);
         try {
             hv.debugListener().debugData(ctx.caller().id(), data);
-        } catch (RuntimeException e) {
-            LOG.warn("debug listener failed", e);
+        } catch (Throwable t) {
+            // The listener is the root's; an error in it (even out of memory) costs this guest its line only.
+            budgets.of(ctx.caller().id()).warn(LOG, "partition {}: debug output lost, the listener failed", ctx.caller().id(), t);
         }
         new PostDebugDataOutput(0).write(ctx.output());
         return ctx.ok();

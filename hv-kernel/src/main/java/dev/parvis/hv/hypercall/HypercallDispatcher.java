@@ -12,6 +12,7 @@ import dev.parvis.hv.backend.X64Register;
 import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.vp.VirtualProcessor;
+import dev.parvis.vmcore.log.LogBudgets;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ public final class HypercallDispatcher {
     private record Entry(HypercallSpec spec, long privilege, HypercallHandler handler) {}
 
     private final Entry[] table = new Entry[1 << 16];
+    private final LogBudgets budgets = LogBudgets.standard();
 
     /** Registers {@code handler} for {@code code}; callers need every bit of {@code privilege}. */
     public void register(HvCallCode code, long privilege, HypercallHandler handler) {
@@ -49,8 +51,9 @@ public final class HypercallDispatcher {
         try {
             result = invokeGuest(vp, raw, regs[1], regs[2]);
         } catch (RuntimeException e) {
-            // A handler bug must not take the host down; the guest sees a failure.
-            LOG.error("{}: hypercall 0x{} failed inside the kernel", vp, Long.toHexString(raw), e);
+            // A handler bug must not take the host down; the guest sees a failure. The guest can
+            // repeat the call at will, so the line is rate-limited (and carries no stack trace).
+            budgets.of(vp.partition().id()).error(LOG, "{}: hypercall 0x{} failed inside the kernel", vp, Long.toHexString(raw), e);
             result = HypercallResult.of(HvStatus.OPERATION_FAILED);
         }
         engine.writeRegister(X64Register.RAX, result.encode());
@@ -92,20 +95,33 @@ public final class HypercallDispatcher {
         return run(root, null, p, scratchIn, scratchOut, null);
     }
 
+    /** A VP's last control value and its decoding: guests repeat the same call in loops. */
+    private record Memo(long raw, Prepared prepared) {}
+
+    private Prepared prepareFor(VirtualProcessor vp, long raw) {
+        if (vp.hypercallMemo() instanceof Memo m && m.raw() == raw) {
+            return m.prepared();
+        }
+        Prepared p = prepare(vp.partition(), raw);
+        vp.setHypercallMemo(new Memo(raw, p));
+        return p;
+    }
+
     private HypercallResult invokeGuest(VirtualProcessor vp, long raw, long rdx, long r8) {
         Partition caller = vp.partition();
-        Prepared p = prepare(caller, raw);
+        Prepared p = prepareFor(vp, raw);
         if (p.failure != null) {
             return p.failure;
         }
         MemorySegment in = vp.inputPage();
-        // Handlers read at most max(inputSize, 16) bytes: only that much needs defined contents.
-        in.asSlice(0, 16).fill((byte) 0);
         MemorySegment guestOutput = null;
         if (p.control.fast()) {
+            // Handlers read at most max(inputSize, 16) bytes: only that much needs defined contents.
             in.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, rdx);
             in.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, r8);
         } else {
+            in.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 0L);
+            in.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, 0L);
             HvStatus pages = checkPage(rdx, p.inputSize);
             if (pages == null) {
                 pages = checkPage(r8, p.outputSize);
@@ -133,9 +149,18 @@ public final class HypercallDispatcher {
 
     private HypercallResult run(Partition caller, VirtualProcessor vp, Prepared p, MemorySegment in, MemorySegment out,
                                 MemorySegment destination) {
-        out.asSlice(0, Math.max(p.outputSize, 16)).fill((byte) 0);
-        HypercallContext ctx = new HypercallContext(caller, vp, p.control, p.entry.spec(),
-                in.asSlice(0, Math.max(p.inputSize, 16)), out.asSlice(0, Math.max(p.outputSize, 16)));
+        MemorySegment input, output;
+        if (vp != null && p.inputSize <= 16 && p.outputSize <= 16) {
+            input = vp.inputHead();
+            output = vp.outputHead();
+            output.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 0L);
+            output.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, 0L);
+        } else {
+            out.asSlice(0, Math.max(p.outputSize, 16)).fill((byte) 0);
+            input = in.asSlice(0, Math.max(p.inputSize, 16));
+            output = out.asSlice(0, Math.max(p.outputSize, 16));
+        }
+        HypercallContext ctx = new HypercallContext(caller, vp, p.control, p.entry.spec(), input, output);
         HypercallResult result = p.entry.handler().handle(ctx);
         if (destination != null) {
             copyOut(p, result, out, destination);
@@ -177,6 +202,7 @@ public final class HypercallDispatcher {
         return null;
     }
 
+    /** The decoding of one control value; never changed once {@link #prepare} returned it. */
     private static final class Prepared {
         HypercallResult failure;
         HypercallControl control;

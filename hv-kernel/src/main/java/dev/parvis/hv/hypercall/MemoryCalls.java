@@ -66,6 +66,7 @@ public final class MemoryCalls {
         if (p == null || p.isRoot()) {
             return HypercallContext.fail(HvStatus.INVALID_PARTITION_ID);
         }
+        // The deposit rule: what an initialized partition needs stays (its overlay pages are part of it).
         long inUse = p.state() == PartitionState.DELETED ? 0
                 : p.state() == PartitionState.CREATED ? 0 : Partition.BASE_DEPOSIT_PAGES + (long) p.vpCount() * Partition.DEPOSIT_PAGES_PER_VP;
         long spare = Math.max(0, hv.pool().depositedTo(p.id()) - inUse);
@@ -189,17 +190,22 @@ public final class MemoryCalls {
         return ctx.ok();
     }
 
-    /** Runs {@code action} on the bytes if the guest itself could access them; returns the access result, or -1 for a page-crossing range. */
+    /**
+     * Runs {@code action} on the bytes if the guest itself could access them; returns the access result,
+     * or -1 for a page-crossing range. As the TLFS has HvReadGpa/HvWriteGpa access memory the way the VP
+     * would, an overlay page (the hypercall page, a SIM or SIEF page) is what they reach where one lies;
+     * an access the overlay's rights forbid is ILLEGAL_OVERLAY, and the RAM beneath is never touched.
+     */
     private static int access(GpaMap map, long gpa, int count, int right, int deniedResult, java.util.function.Consumer<MemorySegment> action) {
         if (gpa < 0 || (gpa & 0xFFF) + count > 4096) {
             return -1;
         }
-        if (!map.isMapped(gpa >>> 12)) {
+        if (map.guestAccess(gpa >>> 12) < 0) {
             return GpaAccessResult.UNMAPPED;
         }
         MemorySegment bytes = map.resolve(gpa, count, right);
         if (bytes == null) {
-            return deniedResult;
+            return map.isOverlaid(gpa >>> 12) ? GpaAccessResult.ILLEGAL_OVERLAY : deniedResult;
         }
         action.accept(bytes);
         return GpaAccessResult.SUCCESS;

@@ -111,8 +111,9 @@ public final class PartitionCalls {
         }
         p.runner().stop();
         for (VirtualProcessor vp : p.vps()) {
-            VpCalls.release(p, vp);
+            VpCalls.release(hv.pool(), p, vp);
         }
+        OverlayRegisters.releaseHypercallPage(hv.pool(), p);
         for (long gpn : p.gpaMap().mappedGpns()) {
             long spn = p.gpaMap().unmap(gpn);
             try {
@@ -122,10 +123,25 @@ public final class PartitionCalls {
             }
         }
         hv.ports().removePartition(p.id());
+        forgetQueued(hv, p.id());
         if (hv.pool().depositedTo(p.id()) == 0) {
             hv.partitions().remove(p.id());
         }
         LOG.debug("deleted {}", p);
+    }
+
+    /** Drops what the deleted partition still had queued for the root or for other children, and its kept intercepts. */
+    private static void forgetQueued(Hypervisor hv, long id) {
+        hv.rootInbox().forgetChild(id);
+        hv.interceptReporter().forget(id);
+        for (Partition other : hv.partitions().all()) {
+            if (!other.isRoot()) {
+                for (VirtualProcessor vp : other.vps()) {
+                    vp.synic().forgetSender(id);
+                }
+            }
+        }
+        hv.debugListener().partitionGone(id);
     }
 
     private HypercallResult getProperty(HypercallContext ctx) {

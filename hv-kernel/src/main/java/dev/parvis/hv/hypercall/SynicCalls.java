@@ -61,7 +61,7 @@ public final class SynicCalls {
             return HypercallContext.fail(HvStatus.INVALID_CONNECTION_ID);
         }
         HvMessage message = new HvMessage(in.messageType(), (byte) 0, c.port().portId(), in.payload());
-        return HypercallContext.fail(target.postMessage(c.port().targetSint(), message));
+        return HypercallContext.fail(target.postMessage(ctx.caller().id(), c.port().targetSint(), message));
     }
 
     private HypercallResult signalEvent(HypercallContext ctx) {
@@ -145,6 +145,9 @@ public final class SynicCalls {
 
     /** Where a port's traffic lands now: the root inbox, or the target VP's SynIC; null if it is gone. */
     private SynicTarget target(Port port) {
+        if (port.partitionId() == hv.root().id()) {
+            return hv.rootInbox(); // the root never goes away: no table lookup on the hot path
+        }
         Partition owner = hv.partitions().get(port.partitionId());
         if (owner == null || owner.state() == PartitionState.DELETED) {
             return null;

@@ -13,6 +13,9 @@ import dev.parvis.abi.hv.input.RegisterValue;
 import dev.parvis.abi.hv.input.VpRegistersHeader;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.backend.VpEngine;
+import dev.parvis.hv.memory.PageStateException;
+import dev.parvis.hv.memory.SpaPool;
+import dev.parvis.hv.partition.Overlays;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.partition.PartitionState;
 import dev.parvis.hv.vp.CpuidPolicy;
@@ -59,10 +62,18 @@ public final class VpCalls {
             if (hv.pool().depositedTo(p.id()) < needed) {
                 return HypercallContext.fail(HvStatus.INSUFFICIENT_MEMORY);
             }
+            long sim, sief;
+            try {
+                // The deposit rule reserved these two pages for every VP: they cannot run out here.
+                sim = hv.pool().takeDeposited(p.id());
+                sief = hv.pool().takeDeposited(p.id());
+            } catch (PageStateException e) {
+                throw new IllegalStateException(p + ": the deposit rule was broken: " + e.getMessage(), e);
+            }
             VpCallbacks callbacks = new VpCallbacks(p, new CpuidPolicy(p.privileges(), Partition.MAX_VPS));
             callbacks.bind(in.vpIndex());
             VpEngine engine = hv.backend().createEngine(callbacks);
-            VirtualProcessor vp = new VirtualProcessor(p, in.vpIndex(), engine);
+            VirtualProcessor vp = new VirtualProcessor(p, in.vpIndex(), engine, hv.pool(), sim, sief);
             callbacks.bindMsrs(new SyntheticMsrs(hv, vp));
             // Only the boot VP starts with the partition; the others wait for HvCallStartVirtualProcessor.
             vp.setStartupSuspend(in.vpIndex() != 0);
@@ -74,8 +85,8 @@ public final class VpCalls {
 
     private HypercallResult deleteVp(HypercallContext ctx) {
         DeleteVpInput in = DeleteVpInput.read(ctx.input());
-        Partition p = hv.partitions().get(in.partitionId());
-        if (p == null || p.isRoot() || p.state() == PartitionState.DELETED) {
+        Partition p = hv.partitions().liveChild(in.partitionId());
+        if (p == null) {
             return HypercallContext.fail(HvStatus.INVALID_PARTITION_ID);
         }
         VirtualProcessor vp = p.vp(in.vpIndex());
@@ -83,18 +94,31 @@ public final class VpCalls {
             return HypercallContext.fail(HvStatus.INVALID_VP_INDEX);
         }
         p.runner().execute(() -> {
-            release(p, vp);
+            release(hv.pool(), p, vp);
             return null;
         });
         return ctx.ok();
     }
 
-    /** Retires a VP and frees its engine; on the partition's run thread or before it runs. */
-    static void release(Partition p, VirtualProcessor vp) {
+    /**
+     * Retires a VP, takes its SIM and SIEF overlays off the GPA space, frees its engine and gives its
+     * overlay pages back to the partition's deposit (scrubbed) once no engine can reach them.
+     */
+    static void release(SpaPool pool, Partition p, VirtualProcessor vp) {
         p.runner().retire(vp);
         p.setVp(vp.index(), null);
         p.runner().execute(() -> {
+            p.overlays().remove(new Overlays.Owner(Overlays.Kind.SIM, vp.index()));
+            p.overlays().remove(new Overlays.Owner(Overlays.Kind.SIEF, vp.index()));
+            syncMemory(p);
             vp.engine().close();
+            vp.synic().close();
+            try {
+                pool.returnToDeposit(vp.simSpn(), p.id());
+                pool.returnToDeposit(vp.siefSpn(), p.id());
+            } catch (PageStateException e) {
+                throw new IllegalStateException(vp + ": overlay page in an unexpected state: " + e.getMessage(), e);
+            }
             return null;
         });
     }
@@ -148,6 +172,10 @@ public final class VpCalls {
         if (header.inputVtl() != 0) {
             return HypercallContext.fail(HvStatus.INVALID_PARAMETER);
         }
+        if (target.state() == PartitionState.FAILED) {
+            // Its execution engine failed: there is no register state left to read or write.
+            return HypercallContext.fail(HvStatus.INVALID_PARTITION_STATE);
+        }
         VirtualProcessor vp = header.vpIndex() == HvConstants.VP_INDEX_SELF ? ctx.vp() : target.vp(header.vpIndex());
         if (vp == null || (self && ctx.vp() != null && vp.partition() != target)) {
             return HypercallContext.fail(HvStatus.INVALID_VP_INDEX);
@@ -158,7 +186,9 @@ public final class VpCalls {
         if (vp == ctx.vp()) {
             return loop(ctx, action, file, start, end);
         }
-        return target.runner().execute(() -> loop(ctx, action, file, start, end));
+        // Re-checked on the owner thread: the partition may have failed while the command was queued.
+        return target.runner().execute(() -> target.state() == PartitionState.FAILED
+                ? HypercallContext.fail(HvStatus.INVALID_PARTITION_STATE) : loop(ctx, action, file, start, end));
     }
 
     private static HypercallResult loop(HypercallContext ctx, ElementAction action, VpRegisterFile file, int start, int end) {

@@ -6,11 +6,9 @@ import dev.parvis.abi.hv.HvSynic;
 import dev.parvis.abi.hv.input.RegisterValue;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.backend.CpuidResult;
-import dev.parvis.hv.backend.GuestMemoryRegion;
 import dev.parvis.hv.backend.SegmentRegister;
 import dev.parvis.hv.backend.TableRegister;
 import dev.parvis.hv.backend.X64Register;
-import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.vp.CpuidPolicy;
 import dev.parvis.hv.vp.VirtualProcessor;
@@ -47,6 +45,14 @@ final class VpRegisterFile {
 
     /** InternalActivityState bit 0: the VP waits for HvCallStartVirtualProcessor. */
     static final long INTERNAL_STARTUP_SUSPEND = 1;
+    /** InternalActivityState bit 1: the VP is halted (HLT) until it has work. */
+    private static final long HALT_SUSPEND = 2;
+    /**
+     * PendingInterruption as Parvis reports a SynIC wake not yet consumed (guests run in polling mode,
+     * so the "interrupt" is the wake-up of the next HLT): InterruptionPending (bit 0), type external (0),
+     * vector 0x20 (the SDK's SINT vector) in bits 16..31.
+     */
+    private static final long SYNIC_WAKE_PENDING = 1 | 0x20L << 16;
 
     private final Hypervisor hv;
     private final VirtualProcessor vp;
@@ -73,7 +79,8 @@ final class VpRegisterFile {
         return switch (raw) {
             case 0x0000_0000 -> value(vp.explicitSuspended() ? 1 : 0);
             case 0x0000_0001 -> value(vp.interceptSuspended() ? 1 : 0);
-            case 0x0000_0004 -> value(vp.startupSuspended() ? INTERNAL_STARTUP_SUSPEND : 0);
+            case 0x0000_0004 -> value((vp.startupSuspended() ? INTERNAL_STARTUP_SUSPEND : 0) | (vp.isHalted() ? HALT_SUSPEND : 0));
+            case 0x0001_0002 -> value(vp.wakePending() ? SYNIC_WAKE_PENDING : 0);
             case 0x0000_0100 -> cpuid(HvCpuid.LEAF_VERSION);
             case 0x0000_0200 -> cpuid(HvCpuid.LEAF_FEATURES);
             case 0x0009_0000 -> value(vp.runNanos() / 100);
@@ -110,9 +117,20 @@ final class VpRegisterFile {
                 return callerIsRoot && low <= 1 && doTrue(() -> vp.setInterceptSuspend(low == 1));
             }
             case 0x0000_0004 -> {
-                // InternalActivityState: only StartupSuspend is modelled (halt and idle are the kernel's).
-                return callerIsRoot && (low & ~INTERNAL_STARTUP_SUSPEND) == 0
-                        && doTrue(() -> vp.setStartupSuspend(low == INTERNAL_STARTUP_SUSPEND));
+                // InternalActivityState (restore of a saved VP, or a VP made to wait for its start):
+                // StartupSuspend as given; halted again unless SynIC work is already pending for it.
+                return callerIsRoot && (low & ~(INTERNAL_STARTUP_SUSPEND | HALT_SUSPEND)) == 0 && doTrue(() -> {
+                    vp.setStartupSuspend((low & INTERNAL_STARTUP_SUSPEND) != 0);
+                    vp.restoreHalted((low & HALT_SUSPEND) != 0);
+                });
+            }
+            case 0x0001_0002 -> {
+                // Restore: SynIC work the VP had not slept through yet is pending again (no lost wake-up).
+                return callerIsRoot && (low == 0 || low == SYNIC_WAKE_PENDING) && doTrue(() -> {
+                    if (low != 0) {
+                        vp.wake();
+                    }
+                });
             }
             case 0x0009_0001 -> {
                 return setHypercallPage(low);
@@ -124,10 +142,10 @@ final class VpRegisterFile {
                 return (low & ~HvSynic.SCONTROL_ENABLE) == 0 && doTrue(() -> vp.synic().setScontrol(low));
             }
             case 0x000A_0012 -> {
-                return pageRegisterValid(low) && doTrue(() -> vp.synic().setSiefp(low));
+                return OverlayRegisters.setSiefp(vp, low);
             }
             case 0x000A_0013 -> {
-                return pageRegisterValid(low) && doTrue(() -> vp.synic().setSimp(low));
+                return OverlayRegisters.setSimp(vp, low);
             }
             case 0x000A_0014 -> {
                 return doTrue(() -> vp.synic().endOfMessage());
@@ -138,29 +156,12 @@ final class VpRegisterFile {
         }
     }
 
-    /**
-     * Enabling the hypercall page overlays the named guest page with the hypercall code and makes it
-     * read + execute, as the hypervisor does when the HYPERCALL MSR is written.
-     */
     private boolean setHypercallPage(long value) {
-        boolean enable = (value & 1) != 0;
-        boolean locked = (partition.hypercallRegister() & 2) != 0;
-        if ((value & 0xFFC) != 0 || locked) {
-            return false;
+        try {
+            return OverlayRegisters.setHypercall(hv.pool(), hv.backend().hypercallPageImage(), partition, value);
+        } catch (dev.parvis.hv.memory.PageStateException e) {
+            throw new IllegalStateException(partition + ": the deposit rule was broken: " + e.getMessage(), e);
         }
-        if (enable) {
-            long gpn = value >>> 12;
-            GpaMap map = partition.gpaMap();
-            long spn = map.spn(gpn);
-            if (spn < 0) {
-                return false;
-            }
-            byte[] image = hv.backend().hypercallPageImage();
-            java.lang.foreign.MemorySegment.copy(image, 0, hv.pool().pages(spn, 1), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, image.length);
-            map.map(gpn, spn, GuestMemoryRegion.READ | GuestMemoryRegion.EXECUTE);
-        }
-        partition.setHypercallRegister(value);
-        return true;
     }
 
     private RegisterValue readArch(X64Register reg) {
@@ -190,11 +191,6 @@ final class VpRegisterFile {
     private RegisterValue cpuid(int leaf) {
         CpuidResult r = new CpuidPolicy(partition.privileges(), Partition.MAX_VPS).leaf(leaf, 0, vp.index());
         return new RegisterValue((r.eax() & 0xFFFF_FFFFL) | ((long) r.ebx() << 32), (r.ecx() & 0xFFFF_FFFFL) | ((long) r.edx() << 32));
-    }
-
-    /** SIMP/SIEFP: bit 0 enable, bits 1-11 preserved, a GPN above; an enabled page must be mapped. */
-    private boolean pageRegisterValid(long value) {
-        return (value & 1) == 0 || partition.gpaMap().isMapped(value >>> 12);
     }
 
     private static RegisterValue value(long low) {

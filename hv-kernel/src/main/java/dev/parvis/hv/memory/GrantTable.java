@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * The root's open windows onto children's pages. A grant is checked page by page against the
  * child's GPA map when it opens, and revoked the moment any of its pages leaves the child's map
  * (GpaMap reports every unmap and remap here), before that page can be scrubbed and reused.
+ *
+ * <p>Grants reach the child's RAM only, never an overlay page: a read-write grant (a GPADL) naming a
+ * GPN an overlay covers is refused; a snapshot reads the RAM beneath overlays (the guest's own page,
+ * which the overlay leaves untouched; the overlay pages are saved through HvCallGetVpState). An
+ * overlay laid over a page after its grant opened does not revoke it: the grant keeps reaching the
+ * RAM page, which the guest will see again once the overlay moves away.
  */
 public final class GrantTable implements GuestMemoryGrants {
     private static final Logger LOG = LoggerFactory.getLogger(GrantTable.class);
@@ -61,6 +67,11 @@ public final class GrantTable implements GuestMemoryGrants {
         }
         long[] spns = new long[gpns.length];
         for (int i = 0; i < gpns.length; i++) {
+            if (!readOnly && map.isOverlaid(gpns[i])) {
+                // The guest sees a hypervisor page there, not the RAM a grant would reach: no channel
+                // may be built on what the two sides would see differently.
+                throw new GrantRefusedException("partition %d GPN 0x%x is covered by an overlay page".formatted(partitionId, gpns[i]));
+            }
             int access = map.access(gpns[i]);
             if (access < 0 || (access & needed) != needed) {
                 throw new GrantRefusedException("partition %d GPN 0x%x is not mapped %s".formatted(partitionId, gpns[i],

@@ -9,5 +9,10 @@ public enum PageState {
     /** Given to the hypervisor for one partition's use (DepositMemory). */
     DEPOSITED,
     /** Mapped into exactly one child partition's GPA space. */
-    GUEST
+    GUEST,
+    /**
+     * A deposited page the hypervisor uses for its partition: an overlay page (hypercall page, a
+     * VP's SIM or SIEF page). Still the partition's deposit, but never withdrawn while in use.
+     */
+    HYPERVISOR
 }

@@ -60,8 +60,10 @@ public final class SpaPool implements AutoCloseable {
         return holders[(int) spn];
     }
 
+    /** Pages in use by the hypervisor for a partition count as deposited: they are. */
     public synchronized PoolStatistics statistics() {
-        return new PoolStatistics(pageCount, counts[0], counts[1], counts[2], counts[3]);
+        return new PoolStatistics(pageCount, counts[PageState.ROOT_FREE.ordinal()], counts[PageState.ROOT_ALLOCATED.ordinal()],
+                counts[PageState.DEPOSITED.ordinal()] + counts[PageState.HYPERVISOR.ordinal()], counts[PageState.GUEST.ordinal()]);
     }
 
     /** The root's allocator: contiguous pages when a run is free (next fit), scattered otherwise. */
@@ -121,14 +123,37 @@ public final class SpaPool implements AutoCloseable {
         return Arrays.copyOf(out, n);
     }
 
+    /** Pages deposited to the partition, those the hypervisor uses for it included. */
     public synchronized long depositedTo(long partitionId) {
         long n = 0;
         for (int spn = 0; spn < pageCount; spn++) {
-            if (states[spn] == PageState.DEPOSITED && holders[spn] == partitionId) {
+            if ((states[spn] == PageState.DEPOSITED || states[spn] == PageState.HYPERVISOR) && holders[spn] == partitionId) {
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * Takes one of the partition's deposited pages into the hypervisor's use (an overlay page),
+     * zeroed. The deposit rule reserves these pages, so a partition always has one when it needs it.
+     */
+    public synchronized long takeDeposited(long partitionId) throws PageStateException {
+        for (int spn = 0; spn < pageCount; spn++) {
+            if (states[spn] == PageState.DEPOSITED && holders[spn] == partitionId) {
+                move(spn, PageState.HYPERVISOR, partitionId);
+                pages(spn, 1).fill((byte) 0);
+                return spn;
+            }
+        }
+        throw new PageStateException("partition %d has no spare deposited page".formatted(partitionId));
+    }
+
+    /** Gives a page the hypervisor used back to the partition's deposit, scrubbed. */
+    public synchronized void returnToDeposit(long spn, long partitionId) throws PageStateException {
+        requireAll(new long[] {spn}, PageState.HYPERVISOR, partitionId);
+        scrub(spn);
+        move(spn, PageState.DEPOSITED, partitionId);
     }
 
     /** MapGpaPages: root pages become one child's memory; the root's views of them are revoked. */

@@ -1,8 +1,10 @@
 package dev.parvis.hv.partition;
 
+import dev.parvis.abi.hv.HvConstants;
 import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.vp.PartitionRunner;
 import dev.parvis.hv.vp.VirtualProcessor;
+import dev.parvis.vmcore.log.TokenBucket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,10 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Partition {
     public static final int MAX_VPS = 64;
-    /** Deposited pages a partition needs before InitializePartition (its control page). */
-    public static final int BASE_DEPOSIT_PAGES = 1;
-    /** Deposited pages each VP needs (its state page). */
-    public static final int DEPOSIT_PAGES_PER_VP = 1;
+    /** Deposited pages a partition needs before InitializePartition (its control page, its hypercall overlay page). */
+    public static final int BASE_DEPOSIT_PAGES = HvConstants.DEPOSIT_PAGES_PER_PARTITION;
+    /** Deposited pages each VP needs (its state page, its SIM and SIEF overlay pages). */
+    public static final int DEPOSIT_PAGES_PER_VP = HvConstants.DEPOSIT_PAGES_PER_VP;
+    /** Debug output (HvCallPostDebugData) a partition may post at once, and per second sustained: host choices. */
+    public static final int DEBUG_OUTPUT_BURST_BYTES = 1 << 20;
+    public static final int DEBUG_OUTPUT_BYTES_PER_SECOND = 256 << 10;
 
     private final long id;
     private final long privileges;
@@ -34,17 +39,27 @@ public final class Partition {
     private final PartitionRunner runner;
     private final Set<Integer> ioPortIntercepts = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<byte[]> debugInput = new ConcurrentLinkedQueue<>();
+    /** Bytes of debug output the partition may still post (HvCallPostDebugData). */
+    private final TokenBucket debugOutputBudget = new TokenBucket(DEBUG_OUTPUT_BURST_BYTES, DEBUG_OUTPUT_BYTES_PER_SECOND);
     private volatile long guestOsId;
     /** Partition property SUSPEND: no VP of a suspended partition runs. */
     private volatile boolean suspended;
     private volatile long hypercallRegister;
+    /** The hypervisor page behind the hypercall overlay while it is enabled, else -1. */
+    private volatile long hypercallPageSpn = -1;
+    private final Overlays overlays;
     private final AtomicLong intercepts = new AtomicLong();
+    /** Why the hypervisor stopped running the partition (state FAILED), or null. */
+    private volatile String failureReason;
+    /** CPU time (the LP threads' own CPU clock) spent running this partition's slices: guest code and exit handling. */
+    private final AtomicLong cpuNanos = new AtomicLong();
 
     public Partition(long id, long privileges, GpaMap gpaMap, PartitionRunner runner) {
         this.id = id;
         this.privileges = privileges;
         this.gpaMap = gpaMap;
         this.runner = runner;
+        this.overlays = gpaMap == null ? null : new Overlays(gpaMap);
     }
 
     public long id() {
@@ -77,6 +92,24 @@ public final class Partition {
 
     public void setState(PartitionState state) {
         this.state = state;
+    }
+
+    /**
+     * Moves a live partition to FAILED with the reason; false when it was not live (already failed,
+     * or deleted), so a failure is reported once.
+     */
+    public synchronized boolean fail(String reason) {
+        if (state == PartitionState.FAILED || state == PartitionState.DELETED) {
+            return false;
+        }
+        failureReason = reason;
+        state = PartitionState.FAILED;
+        return true;
+    }
+
+    /** Why the partition is FAILED, or null. */
+    public String failureReason() {
+        return failureReason;
     }
 
     /** Partition reference time in 100 ns units since creation (TIME_REF_COUNT), unless frozen or set. */
@@ -144,6 +177,10 @@ public final class Partition {
         return debugInput;
     }
 
+    public TokenBucket debugOutputBudget() {
+        return debugOutputBudget;
+    }
+
     public boolean isSuspended() {
         return suspended;
     }
@@ -168,6 +205,38 @@ public final class Partition {
         hypercallRegister = value;
     }
 
+    /** Where the partition's overlay pages lie; null for the root. */
+    public Overlays overlays() {
+        return overlays;
+    }
+
+    /**
+     * The pages the hypervisor holds for the partition's guest (its hypercall page, each VP's SIM and
+     * SIEF pages): taken from its deposit, changed by the hypervisor and the guest as it runs.
+     */
+    public long[] hypervisorPages() {
+        VirtualProcessor[] now = live;
+        long[] spns = new long[2 * now.length + 1];
+        int n = 0;
+        for (VirtualProcessor vp : now) {
+            spns[n++] = vp.simSpn();
+            spns[n++] = vp.siefSpn();
+        }
+        long hypercall = hypercallPageSpn;
+        if (hypercall >= 0) {
+            spns[n++] = hypercall;
+        }
+        return java.util.Arrays.copyOf(spns, n);
+    }
+
+    public long hypercallPageSpn() {
+        return hypercallPageSpn;
+    }
+
+    public void setHypercallPageSpn(long spn) {
+        hypercallPageSpn = spn;
+    }
+
     /** Hypercalls issued by the partition's VPs so far. */
     public long hypercallCount() {
         long n = 0;
@@ -175,6 +244,14 @@ public final class Partition {
             n += vp.hypercallCount();
         }
         return n;
+    }
+
+    /**
+     * CPU time the LP threads spent on this partition's slices, by the threads' CPU clock: time the
+     * host took the processor away from an LP is not in it (a wall-clock measure would count it).
+     */
+    public AtomicLong cpuNanos() {
+        return cpuNanos;
     }
 
     public AtomicLong intercepts() {

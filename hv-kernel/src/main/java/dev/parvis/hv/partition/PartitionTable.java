@@ -35,6 +35,12 @@ public final class PartitionTable {
         return partitions.get(id);
     }
 
+    /** The child partition {@code id} unless it is unknown, the root, or deleted; else null. */
+    public Partition liveChild(long id) {
+        Partition p = partitions.get(id);
+        return p == null || p.isRoot() || p.state() == PartitionState.DELETED ? null : p;
+    }
+
     public Collection<Partition> all() {
         return List.copyOf(partitions.values());
     }

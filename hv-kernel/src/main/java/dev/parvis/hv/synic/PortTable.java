@@ -17,6 +17,14 @@ public final class PortTable {
     private final Map<Key, Port> ports = new HashMap<>();
     /** Read lock-free on every PostMessage and SignalEvent; written under the table's lock. */
     private final Map<Key, Connection> connections = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * A direct-mapped cache in front of {@link #connections} for the hypercall path (a guest signals
+     * the same few connections over and over): immutable entries, valid while {@link #version} is the
+     * one they were filled at; every change to the table bumps it.
+     */
+    private record Cached(long partitionId, int id, long version, Connection connection) {}
+    private final Cached[] cache = new Cached[64];
+    private volatile long version;
 
     public synchronized HvStatus createPort(Port port) {
         if (port.portId() < 0 || port.portId() > MAX_ID) {
@@ -37,6 +45,7 @@ public final class PortTable {
             return HvStatus.INVALID_PORT_ID;
         }
         connections.values().removeIf(c -> c.port().equals(port));
+        version++;
         return HvStatus.SUCCESS;
     }
 
@@ -59,23 +68,34 @@ public final class PortTable {
             return HvStatus.INVALID_CONNECTION_ID;
         }
         connections.put(key, new Connection(connectionPartitionId, connectionId, port));
+        version++;
         return HvStatus.SUCCESS;
     }
 
     public synchronized HvStatus disconnect(long connectionPartitionId, int connectionId) {
-        return connections.remove(new Key(connectionPartitionId, connectionId)) == null
-                ? HvStatus.INVALID_CONNECTION_ID : HvStatus.SUCCESS;
+        boolean removed = connections.remove(new Key(connectionPartitionId, connectionId)) != null;
+        version++;
+        return removed ? HvStatus.SUCCESS : HvStatus.INVALID_CONNECTION_ID;
     }
 
     /** The connection {@code connectionId} of the sending partition, or null. */
     public Connection connection(long partitionId, int connectionId) {
-        return connections.get(new Key(partitionId, connectionId));
+        long v = version;
+        int slot = (int) (connectionId ^ partitionId) & (cache.length - 1);
+        Cached c = cache[slot];
+        if (c != null && c.version == v && c.id == connectionId && c.partitionId == partitionId) {
+            return c.connection;
+        }
+        Connection found = connections.get(new Key(partitionId, connectionId));
+        cache[slot] = new Cached(partitionId, connectionId, v, found);
+        return found;
     }
 
     /** Removes every port a partition owns, every connection it holds and every connection into its ports. */
     public synchronized void removePartition(long partitionId) {
         ports.values().removeIf(p -> p.partitionId() == partitionId);
         connections.values().removeIf(c -> c.partitionId() == partitionId || c.port().partitionId() == partitionId);
+        version++;
     }
 
     public synchronized int portCount() {

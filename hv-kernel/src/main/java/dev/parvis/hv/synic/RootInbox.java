@@ -6,21 +6,26 @@ import dev.parvis.abi.hv.HvSynic;
 import dev.parvis.vmcore.RootSynic;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The root partition's SynIC. The root has no VP and no SIMP page: its SINTs are bounded queues
- * that root threads wait on, and its event flags a bit array per SINT.
+ * The root partition's SynIC. The root has no VP and no SIM page: its SINTs are queues that root
+ * threads wait on, and its event flags a bit array per SINT.
+ *
+ * <p>Every SINT queue is shared by all children (their VMBus control messages, their messages to the
+ * root, the hypervisor's intercept reports about them), so each child has its own bounded share of
+ * each queue ({@link #perChildDepth}, chosen by the host) and the root takes messages round-robin
+ * over the children: a child that floods a SINT gets INSUFFICIENT_BUFFERS while every other child's
+ * messages still get in and are still taken promptly. A child's queued messages are dropped when
+ * it is deleted, so the queues stay bounded by the live children.
  */
 public final class RootInbox implements SynicTarget, RootSynic {
-    /** Messages a root SINT holds before senders get INSUFFICIENT_BUFFERS. */
-    public static final int QUEUE_DEPTH = 4096;
+    /** Messages one child may have queued on one root SINT before it gets INSUFFICIENT_BUFFERS. */
+    public static final int DEFAULT_PER_CHILD_DEPTH = 256;
 
-    @SuppressWarnings("unchecked")
-    private final LinkedBlockingQueue<HvMessage>[] queues = new LinkedBlockingQueue[HvSynic.SINT_COUNT];
+    private final int perChildDepth;
+    private final Sint[] sints = new Sint[HvSynic.SINT_COUNT];
     private static final java.lang.invoke.VarHandle FLAG_WORD = java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
     private final long[][] flags = new long[HvSynic.SINT_COUNT][HvSynic.EVENT_FLAGS_COUNT / 64];
     private final ReentrantLock flagLock = new ReentrantLock();
@@ -28,16 +33,84 @@ public final class RootInbox implements SynicTarget, RootSynic {
     private final java.util.concurrent.atomic.AtomicReferenceArray<java.util.concurrent.atomic.AtomicReferenceArray<Runnable>> listeners =
             new java.util.concurrent.atomic.AtomicReferenceArray<>(HvSynic.SINT_COUNT);
     private final Condition flagSet = flagLock.newCondition();
+    /** Told, per SINT, which child's share just got room (the kernel retries what it could not deliver). */
+    private volatile SpaceListener spaceListener = (sint, child) -> { };
+    /** Bit n: SINT n has (or had) a listener array. A plain field read skips the array on every signal. */
+    private volatile int subscribedSints;
 
-    public RootInbox() {
-        for (int i = 0; i < queues.length; i++) {
-            queues[i] = new LinkedBlockingQueue<>(QUEUE_DEPTH);
+    /** Learns that {@code child}'s share of root SINT {@code sint} has room again. */
+    @FunctionalInterface
+    public interface SpaceListener {
+        void spaceFreed(int sint, long child);
+    }
+
+    /** One root SINT: the children's shares and the waiters. */
+    private static final class Sint {
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition nonEmpty = lock.newCondition();
+        final FairQueue<HvMessage> queue;
+
+        Sint(int perChild) {
+            queue = new FairQueue<>(perChild);
         }
     }
 
+    public RootInbox() {
+        this(DEFAULT_PER_CHILD_DEPTH);
+    }
+
+    /** @param perChildDepth messages each child may have queued per root SINT */
+    public RootInbox(int perChildDepth) {
+        this.perChildDepth = perChildDepth;
+        for (int i = 0; i < sints.length; i++) {
+            sints[i] = new Sint(perChildDepth);
+        }
+    }
+
+    public int perChildDepth() {
+        return perChildDepth;
+    }
+
+    public void setSpaceListener(SpaceListener listener) {
+        this.spaceListener = listener;
+    }
+
     @Override
-    public HvStatus postMessage(int sint, HvMessage message) {
-        return queues[sint].offer(message) ? HvStatus.SUCCESS : HvStatus.INSUFFICIENT_BUFFERS;
+    public HvStatus postMessage(long sender, int sint, HvMessage message) {
+        Sint s = sints[sint];
+        s.lock.lock();
+        try {
+            if (!s.queue.offer(sender, message)) {
+                return HvStatus.INSUFFICIENT_BUFFERS;
+            }
+            s.nonEmpty.signal();
+            return HvStatus.SUCCESS;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** How many messages {@code child} has queued on {@code sint}. */
+    public int queued(int sint, long child) {
+        Sint s = sints[checkSint(sint)];
+        s.lock.lock();
+        try {
+            return s.queue.queuedBy(child);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** Drops everything a deleted child still had queued on any root SINT. */
+    public void forgetChild(long child) {
+        for (Sint s : sints) {
+            s.lock.lock();
+            try {
+                s.queue.removeSender(child);
+            } finally {
+                s.lock.unlock();
+            }
+        }
     }
 
     @Override
@@ -64,6 +137,9 @@ public final class RootInbox implements SynicTarget, RootSynic {
     }
 
     private void notifyListener(int sint, int flag) {
+        if ((subscribedSints & (1 << sint)) == 0) {
+            return;
+        }
         var forSint = listeners.get(sint);
         Runnable listener = forSint == null ? null : forSint.get(flag);
         if (listener != null) {
@@ -82,6 +158,9 @@ public final class RootInbox implements SynicTarget, RootSynic {
         checkFlag(flag);
         listeners.compareAndSet(sint, null, new java.util.concurrent.atomic.AtomicReferenceArray<>(HvSynic.EVENT_FLAGS_COUNT));
         listeners.get(sint).set(flag, listener);
+        synchronized (listeners) {
+            subscribedSints |= 1 << sint;
+        }
     }
 
     @Override
@@ -102,12 +181,35 @@ public final class RootInbox implements SynicTarget, RootSynic {
 
     @Override
     public Optional<HvMessage> poll(int sint) {
-        return Optional.ofNullable(queues[checkSint(sint)].poll());
+        try {
+            return take(sint, Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     @Override
     public Optional<HvMessage> take(int sint, Duration timeout) throws InterruptedException {
-        return Optional.ofNullable(queues[checkSint(sint)].poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        Sint s = sints[checkSint(sint)];
+        long nanos = timeout.toNanos();
+        HvMessage m;
+        long sender;
+        s.lock.lock();
+        try {
+            while (s.queue.isEmpty()) {
+                if (nanos <= 0) {
+                    return Optional.empty();
+                }
+                nanos = s.nonEmpty.awaitNanos(nanos);
+            }
+            sender = s.queue.peekSender();
+            m = s.queue.poll();
+        } finally {
+            s.lock.unlock();
+        }
+        spaceListener.spaceFreed(sint, sender);
+        return Optional.of(m);
     }
 
     @Override

@@ -3,15 +3,16 @@ package dev.parvis.hv.synic;
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.HvSynic;
-import dev.parvis.hv.memory.GpaMap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
 
 /**
- * The SynIC of one child VP: its synthetic registers, the message slots in the guest's SIMP page,
- * the event flags in its SIEF page, and the per-SINT queues behind busy slots.
+ * The SynIC of one child VP: its synthetic registers, the message slots in its SIM page, the event
+ * flags in its SIEF page, and the per-SINT queues behind busy slots. The SIM and SIEF pages are the
+ * VP's own hypervisor pages (TLFS: overlay pages, zeroed when the VP is created, kept while it
+ * lives); the guest sees them where SIMP and SIEFP place them, and the hypervisor writes only them,
+ * never the guest's RAM.
  *
  * <p>The slot protocol (reference 5.3): the hypervisor writes a slot only when its message type is
  * zero, writing the type last; the guest copies the message, clears the type, fences and sends EOM
@@ -19,28 +20,67 @@ import java.util.ArrayDeque;
  * pending flag and re-checks the type, so a slot freed concurrently is never left idle.
  */
 public final class VpSynic implements SynicTarget {
-    /** Messages queued behind one busy slot before senders get INSUFFICIENT_BUFFERS. */
+    /** Messages one sender may have queued behind one busy slot before it gets INSUFFICIENT_BUFFERS. */
     public static final int QUEUE_DEPTH = 16;
     private static final int SLOT_SIZE = 256;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final int PENDING_BIT_IN_WORD1 = HvMessage.FLAG_PENDING << 8;
 
-    private final GpaMap gpaMap;
+    private final MemorySegment simPage;
+    private final MemorySegment siefPage;
     private final Runnable wake;
     private long scontrol = HvSynic.SCONTROL_ENABLE;
     private long simp;
     private long siefp;
     private final long[] sints = new long[HvSynic.SINT_COUNT];
     @SuppressWarnings("unchecked")
-    private final ArrayDeque<HvMessage>[] queues = new ArrayDeque[HvSynic.SINT_COUNT];
+    private final FairQueue<HvMessage>[] queues = new FairQueue[HvSynic.SINT_COUNT];
     private long delivered;
+    private boolean closed;
 
-    public VpSynic(GpaMap gpaMap, Runnable wake) {
-        this.gpaMap = gpaMap;
+    /** The VP gets its own 4096-byte SIM and SIEF pages, zeroed. */
+    public VpSynic(MemorySegment simPage, MemorySegment siefPage, Runnable wake) {
+        if (simPage.byteSize() != 4096 || siefPage.byteSize() != 4096) {
+            throw new IllegalArgumentException("SIM and SIEF pages are one page each");
+        }
+        this.simPage = simPage;
+        this.siefPage = siefPage;
         this.wake = wake;
         for (int i = 0; i < sints.length; i++) {
             sints[i] = HvSynic.SINT_MASKED;
-            queues[i] = new ArrayDeque<>();
+            queues[i] = new FairQueue<>(QUEUE_DEPTH);
+        }
+    }
+
+    /** HvCallGetVpState: copies the SIM page ({@code sim}) or the SIEF page into {@code to}; false once closed. */
+    public synchronized boolean savePage(boolean sim, MemorySegment to) {
+        if (closed) {
+            return false;
+        }
+        MemorySegment.copy(sim ? simPage : siefPage, 0, to, 0, 4096);
+        return true;
+    }
+
+    /** HvCallSetVpState: the SIM or SIEF page becomes {@code from}, and what waits behind a freed slot is delivered. */
+    public synchronized boolean restorePage(boolean sim, MemorySegment from) {
+        if (closed) {
+            return false;
+        }
+        MemorySegment.copy(from, 0, sim ? simPage : siefPage, 0, 4096);
+        flushAll();
+        return true;
+    }
+
+    /**
+     * The VP is going away and its pages go back to the deposit: from now on nothing is written
+     * into them (a sender that looked the VP up just before keeps its message undelivered).
+     */
+    public synchronized void close() {
+        closed = true;
+        for (FairQueue<HvMessage> q : queues) {
+            while (!q.isEmpty()) {
+                q.poll();
+            }
         }
     }
 
@@ -97,29 +137,31 @@ public final class VpSynic implements SynicTarget {
     }
 
     @Override
-    public synchronized HvStatus postMessage(int sint, HvMessage message) {
-        ArrayDeque<HvMessage> queue = queues[sint];
+    public synchronized HvStatus postMessage(long sender, int sint, HvMessage message) {
+        FairQueue<HvMessage> queue = queues[sint];
         if (queue.isEmpty() && tryWrite(sint, message)) {
             return HvStatus.SUCCESS;
         }
-        if (queue.size() >= QUEUE_DEPTH) {
+        if (closed || !queue.offer(sender, message)) {
             return HvStatus.INSUFFICIENT_BUFFERS;
         }
-        queue.addLast(message);
         flush(sint);
         return HvStatus.SUCCESS;
     }
 
+    /** Drops what a deleted partition still had queued here. */
+    public synchronized void forgetSender(long sender) {
+        for (FairQueue<HvMessage> q : queues) {
+            q.removeSender(sender);
+        }
+    }
+
     @Override
     public synchronized boolean signalEvent(int sint, int flag) {
-        if (!enabled(siefp) || (scontrol & HvSynic.SCONTROL_ENABLE) == 0) {
+        if (closed || !enabled(siefp) || (scontrol & HvSynic.SCONTROL_ENABLE) == 0) {
             return false;
         }
-        long gpa = (siefp & ~0xFFFL) + (long) sint * HvSynic.EVENT_FLAGS_BYTES_PER_SINT + (flag >>> 5) * 4L;
-        MemorySegment word = gpaMap.resolve(gpa, 4, 0);
-        if (word == null) {
-            return false;
-        }
+        MemorySegment word = siefPage.asSlice((long) sint * HvSynic.EVENT_FLAGS_BYTES_PER_SINT + (flag >>> 5) * 4L, 4);
         int bit = 1 << (flag & 31);
         int old = (int) INT.getAndBitwiseOr(word, 0L, bit);
         boolean newlySet = (old & bit) == 0;
@@ -131,7 +173,7 @@ public final class VpSynic implements SynicTarget {
 
     /** True when some SINT has a queued message (the VP should not sleep through it). */
     public synchronized boolean hasQueuedMessages() {
-        for (ArrayDeque<HvMessage> q : queues) {
+        for (FairQueue<HvMessage> q : queues) {
             if (!q.isEmpty()) {
                 return true;
             }
@@ -147,12 +189,12 @@ public final class VpSynic implements SynicTarget {
     }
 
     private void flush(int sint) {
-        ArrayDeque<HvMessage> queue = queues[sint];
+        FairQueue<HvMessage> queue = queues[sint];
         while (!queue.isEmpty()) {
             // A busy slot gets the pending flag, then one more look: the guest may have freed it
             // between our check and the flag, without seeing the flag (it then sends no EOM).
-            if (tryWrite(sint, queue.peekFirst()) || (markPending(sint) && tryWrite(sint, queue.peekFirst()))) {
-                queue.removeFirst();
+            if (tryWrite(sint, queue.peek()) || (markPending(sint) && tryWrite(sint, queue.peek()))) {
+                queue.poll();
             } else {
                 return;
             }
@@ -188,10 +230,10 @@ public final class VpSynic implements SynicTarget {
     }
 
     private MemorySegment slot(int sint) {
-        if ((scontrol & HvSynic.SCONTROL_ENABLE) == 0 || !enabled(simp)) {
+        if (closed || (scontrol & HvSynic.SCONTROL_ENABLE) == 0 || !enabled(simp)) {
             return null;
         }
-        return gpaMap.resolve((simp & ~0xFFFL) + (long) sint * SLOT_SIZE, SLOT_SIZE, 0);
+        return simPage.asSlice((long) sint * SLOT_SIZE, SLOT_SIZE);
     }
 
     private static boolean enabled(long pageRegister) {

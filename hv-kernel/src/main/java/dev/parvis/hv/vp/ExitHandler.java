@@ -18,6 +18,11 @@ public final class ExitHandler {
         this.intercepts = intercepts;
     }
 
+    /** The hypervisor failed the partition (see {@link PartitionRunner#fail}): the root learns it as an intercept. */
+    void partitionFailed(dev.parvis.hv.partition.Partition partition, String reason) {
+        intercepts.partitionFailed(partition, reason);
+    }
+
     void handle(VirtualProcessor vp, VpExit exit) {
         switch (exit) {
             case VpExit.Hypercall h -> {
@@ -30,6 +35,7 @@ public final class ExitHandler {
             case VpExit.InvalidOpcode op -> intercepts.unrecoverable(vp, 6, "invalid opcode at 0x%x".formatted(op.rip()));
             case VpExit.Exception ex -> intercepts.unrecoverable(vp, ex.vector(), ex.detail());
             case VpExit.Cancelled c -> { }
+            case VpExit.EngineFailure f -> vp.partition().runner().fail(f.reason());
         }
     }
 }

@@ -6,31 +6,91 @@ import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.message.InterceptHeader;
 import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.abi.hv.message.MemoryInterceptMessage;
+import dev.parvis.abi.hv.message.PartitionFailedMessage;
 import dev.parvis.abi.hv.message.SegmentValue;
 import dev.parvis.abi.hv.message.UnrecoverableExceptionMessage;
 import dev.parvis.hv.backend.SegmentRegister;
 import dev.parvis.hv.backend.VpEngine;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.backend.X64Register;
+import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.synic.SynicTarget;
 import dev.parvis.vmcore.RootSynic;
+import dev.parvis.vmcore.log.LogBudgets;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Turns guest events the kernel does not handle itself into intercept messages for the root
  * (reference 5.2), and suspends the VP until the root resolves them by clearing its
  * InterceptSuspend register (after mapping a page, say) or deleting it.
+ *
+ * <p>Intercepts travel in the child's own share of the root's intercept queue. Should that share be
+ * full, the report is kept here, in order, and delivered as soon as the root takes one of the
+ * child's messages ({@link #retry}); the VP stays suspended meanwhile, as Hyper-V keeps a VP
+ * suspended until its intercept is delivered. No report is ever lost and no child's reports can
+ * crowd out another's.
  */
 public final class InterceptReporter {
     private static final Logger LOG = LoggerFactory.getLogger(InterceptReporter.class);
     private static final X64Register[] HEADER_REGISTERS = {X64Register.RIP, X64Register.RFLAGS, X64Register.RAX};
 
     private final SynicTarget root;
+    /** Reports the root's queue could not take yet, per child, oldest first. */
+    private final Map<Long, ArrayDeque<HvMessage>> undelivered = new ConcurrentHashMap<>();
+    private final LogBudgets budgets = LogBudgets.standard();
 
     public InterceptReporter(SynicTarget root) {
         this.root = root;
+    }
+
+    /**
+     * The hypervisor can no longer run {@code partition}: its VP's execution engine failed (the CPU
+     * emulator aborted, say), or its exit handling threw (out of memory or stack). The partition
+     * becomes FAILED, no VP of it runs again, and the root is told why with one
+     * PARVIS_PARTITION_FAILED message carrying the reason, in the child's own share of the root's
+     * intercept queue like any other report. No VP state is read: the engine may be what failed.
+     * The caller has already moved the partition to FAILED ({@link Partition#fail}), once.
+     */
+    public void partitionFailed(Partition partition, String reason) {
+        partition.intercepts().incrementAndGet();
+        byte[] payload = bytes(PartitionFailedMessage.LAYOUT.byteSize(), new PartitionFailedMessage(reason)::write);
+        deliver(partition.id(), new HvMessage(HvMessageType.PARVIS_PARTITION_FAILED, (byte) 0, partition.id(), payload),
+                "partition failed: " + reason);
+    }
+
+    /** The root took one of {@code child}'s intercepts: its share has room for the next kept report. */
+    public void retry(long child) {
+        ArrayDeque<HvMessage> kept = undelivered.get(child);
+        if (kept == null) {
+            return;
+        }
+        synchronized (kept) {
+            while (!kept.isEmpty() && root.postMessage(child, RootSynic.INTERCEPT_SINT, kept.peekFirst()).isSuccess()) {
+                kept.pollFirst();
+            }
+        }
+    }
+
+    /** Drops the kept reports of a deleted partition. */
+    public void forget(long child) {
+        undelivered.remove(child);
+    }
+
+    /** Reports about {@code child} waiting for room in the root's queue. */
+    public int undeliveredCount(long child) {
+        ArrayDeque<HvMessage> kept = undelivered.get(child);
+        if (kept == null) {
+            return 0;
+        }
+        synchronized (kept) {
+            return kept.size();
+        }
     }
 
     void memoryViolation(VirtualProcessor vp, VpExit.MemoryViolation mv) {
@@ -59,11 +119,25 @@ public final class InterceptReporter {
     private void report(VirtualProcessor vp, HvMessageType type, byte[] payload, String what) {
         vp.partition().intercepts().incrementAndGet();
         vp.setInterceptSuspend(true);
-        HvMessage message = new HvMessage(type, (byte) 0, vp.partition().id(), payload);
-        HvStatus status = root.postMessage(RootSynic.INTERCEPT_SINT, message);
-        LOG.debug("{}: intercept {}", vp, what);
+        long child = vp.partition().id();
+        deliver(child, new HvMessage(type, (byte) 0, child, payload), vp + ": " + what);
+    }
+
+    /** Posts in the child's share, behind any report still kept for it; keeps it when there is no room. */
+    private void deliver(long child, HvMessage message, String what) {
+        ArrayDeque<HvMessage> kept = undelivered.computeIfAbsent(child, c -> new ArrayDeque<>());
+        HvStatus status;
+        synchronized (kept) {
+            status = kept.isEmpty() ? root.postMessage(child, RootSynic.INTERCEPT_SINT, message) : HvStatus.INSUFFICIENT_BUFFERS;
+            if (!status.isSuccess()) {
+                kept.addLast(message);
+            }
+        }
+        budgets.of(child).log(LOG, Level.DEBUG, "intercept {}", what);
         if (!status.isSuccess()) {
-            LOG.error("{}: intercept lost ({}), VP stays suspended: {}", vp, status, what);
+            budgets.of(child).warn(LOG, "partition {}: the root's intercept queue is full ({}); held until there is room: {}",
+                    child, status, what);
+            retry(child);
         }
     }
 

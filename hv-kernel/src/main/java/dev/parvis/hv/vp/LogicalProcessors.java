@@ -35,6 +35,7 @@ public final class LogicalProcessors implements AutoCloseable {
     private final List<PartitionRunner> runners = new ArrayList<>();
     private final Thread[] threads;
     private volatile boolean closed;
+    private final dev.parvis.vmcore.log.LogBudget budget = dev.parvis.vmcore.log.LogBudget.standard();
 
     public LogicalProcessors(int count, long sliceNanos) {
         this.policy = new CpuSharePolicy(sliceNanos);
@@ -115,54 +116,71 @@ public final class LogicalProcessors implements AutoCloseable {
         }
     }
 
+    /**
+     * The LP's life: pick, run a slice, release, again. It serves every partition, so nothing one
+     * partition causes may end it: an error escaping a slice fails that partition only, and any other
+     * error is logged (rate-limited) and the LP goes on.
+     */
     private void loop() {
         List<CpuSharePolicy.Account> accounts = new ArrayList<>();
         List<PartitionRunner> candidates = new ArrayList<>();
         while (!closed) {
-            PartitionRunner chosen = null;
-            VirtualProcessor held = null;
-            long start = 0;
-            long budget = 0;
-            lock.lock();
             try {
-                while (chosen == null) {
-                    if (closed) {
-                        return;
-                    }
-                    long now = System.nanoTime();
-                    accounts.clear();
-                    candidates.clear();
-                    for (int i = 0; i < runners.size(); i++) {
-                        PartitionRunner r = runners.get(i);
-                        if (r.pickable()) {
-                            candidates.add(r);
-                            accounts.add(r.account);
-                        }
-                    }
-                    CpuSharePolicy.Account a = policy.pick(accounts, now);
-                    if (a != null) {
-                        chosen = candidates.get(accounts.indexOf(a));
-                        held = chosen.acquire(Thread.currentThread());
-                        start = now;
-                        budget = policy.budget(a, now);
-                    } else {
-                        long wait = candidates.isEmpty() ? IDLE_RECHECK_NANOS : policy.nextPeriodStart(now) - now + 1;
-                        work.awaitNanos(Math.max(1, wait));
-                    }
+                if (!pickAndRun(accounts, candidates)) {
+                    return;
                 }
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
-            try {
-                chosen.runSlice(budget, held);
             } catch (Throwable t) {
-                LOG.error("{}: slice failed", chosen, t);
-            } finally {
-                release(chosen, held, start);
+                budget.error(LOG, "{}: unexpected failure, continuing", Thread.currentThread().getName(), t);
             }
         }
+    }
+
+    /** One turn of the LP; false when the LP must end (closed or interrupted). */
+    private boolean pickAndRun(List<CpuSharePolicy.Account> accounts, List<PartitionRunner> candidates) {
+        PartitionRunner chosen = null;
+        VirtualProcessor held = null;
+        long start = 0;
+        long budgetNanos = 0;
+        lock.lock();
+        try {
+            while (chosen == null) {
+                if (closed) {
+                    return false;
+                }
+                long now = System.nanoTime();
+                accounts.clear();
+                candidates.clear();
+                for (int i = 0; i < runners.size(); i++) {
+                    PartitionRunner r = runners.get(i);
+                    if (r.pickable()) {
+                        candidates.add(r);
+                        accounts.add(r.account);
+                    }
+                }
+                CpuSharePolicy.Account a = policy.pick(accounts, now);
+                if (a != null) {
+                    chosen = candidates.get(accounts.indexOf(a));
+                    held = chosen.acquire(Thread.currentThread());
+                    start = now;
+                    budgetNanos = policy.budget(a, now);
+                } else {
+                    long wait = candidates.isEmpty() ? IDLE_RECHECK_NANOS : policy.nextPeriodStart(now) - now + 1;
+                    work.awaitNanos(Math.max(1, wait));
+                }
+            }
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            chosen.runSlice(budgetNanos, held);
+        } catch (Throwable t) {
+            chosen.fail(t);
+        } finally {
+            release(chosen, held, start);
+        }
+        return true;
     }
 
     /** Gives up the partition or VP after a slice, draining commands posted meanwhile first, and charges the time held. */

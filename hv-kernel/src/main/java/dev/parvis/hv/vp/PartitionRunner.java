@@ -3,6 +3,7 @@ package dev.parvis.hv.vp;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
+import dev.parvis.hv.partition.PartitionState;
 import dev.parvis.hv.sched.CpuSharePolicy;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -39,10 +40,14 @@ import org.slf4j.LoggerFactory;
  * by the slice loop, so an exit handled inside a slice costs no lock.
  */
 public final class PartitionRunner {
+    /** The LP thread's own CPU clock, for the partition's CPU time (once per slice, not per exit). */
+    private static final java.lang.management.ThreadMXBean THREAD_CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRunner.class);
     private static final long COMMAND_TIMEOUT_SECONDS = 30;
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final dev.parvis.vmcore.log.LogBudget budget = dev.parvis.vmcore.log.LogBudget.standard();
     final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
     private final VpPreempter preempter;
     private final LogicalProcessors lps;
@@ -138,7 +143,7 @@ public final class PartitionRunner {
             while (parallel ? holders > (mine == null ? 0 : 1) : owner != null && ownerIsLp) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    LOG.error("{}: still running on an LP after {} s", partition, COMMAND_TIMEOUT_SECONDS);
+                    budget.error(LOG, "{}: still running on an LP after {} s", partition, COMMAND_TIMEOUT_SECONDS);
                     return;
                 }
                 lps.released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)));
@@ -387,12 +392,45 @@ public final class PartitionRunner {
         }
     }
 
+    /** Why {@link #fail(Throwable)} fails a partition, before the error itself. */
+    public static final String HYPERVISOR_FAILURE = "the hypervisor could not go on running the partition";
+
+    /**
+     * An error escaped the partition's slice (its exit handling ran out of memory or stack, say): the
+     * partition fails with the reason (see {@link #fail(String)}). Every other partition keeps its LP
+     * time. Never throws.
+     */
+    void fail(Throwable cause) {
+        fail(HYPERVISOR_FAILURE + ": " + cause);
+    }
+
+    /**
+     * The hypervisor can no longer run the partition (its execution engine failed, or its exit
+     * handling did): it becomes FAILED once, no VP of it runs again, and the root is told the reason.
+     * Never throws: reporting may fail the same way (out of memory), and the partition stays failed
+     * and unscheduled regardless.
+     */
+    void fail(String reason) {
+        try {
+            if (!partition.fail(reason)) {
+                return;
+            }
+            kickAll();
+            LOG.error("{} failed, it will not run again: {}", partition, reason);
+            exitHandler.partitionFailed(partition, reason);
+        } catch (Throwable t) {
+            // Already FAILED and off the LPs; only the report was lost.
+        }
+    }
+
     /**
      * Whether an LP may take the partition now (called under the LPs' lock): serial, when no one owns
      * it and some VP can run; parallel, when no one owns or claims it and some VP no LP holds can run.
+     * A failed partition never runs again.
      */
     boolean pickable() {
-        if (!started || stopping || partition.isSuspended() || owner != null || (parallel && claims > 0)) {
+        if (!started || stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED || owner != null
+                || (parallel && claims > 0)) {
             return false;
         }
         for (VirtualProcessor vp : partition.vps()) {
@@ -467,45 +505,58 @@ public final class PartitionRunner {
      * Exits handled on the way (hypercalls, port writes, ...) stay on this thread with no lock.
      */
     void runSlice(long budgetNanos, VirtualProcessor held) {
-        long deadline = System.nanoTime() + budgetNanos;
+        long cpuStart = THREAD_CPU.getCurrentThreadCpuTime();
+        try {
+            runSliceTimed(budgetNanos, held);
+        } finally {
+            partition.cpuNanos().addAndGet(THREAD_CPU.getCurrentThreadCpuTime() - cpuStart);
+        }
+    }
+
+    private void runSliceTimed(long budgetNanos, VirtualProcessor held) {
+        long start = System.nanoTime();
+        long deadline = start + budgetNanos;
         while (true) {
             if (!parallel && !commands.isEmpty()) {
                 drainCommands();
             }
-            if (stopping || partition.isSuspended() || (parallel && claims > 0)) {
+            if (stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED || (parallel && claims > 0)) {
                 return;
             }
             VirtualProcessor vp = parallel ? (held != null && held.runnable() ? held : null) : nextRunnable(false);
-            if (vp == null || !step(vp, deadline)) {
+            // One clock read per exit: the end of a run is the start of the next, so a VP's run time
+            // includes the kernel's handling of its exits (its CPU cost), and the deadline check
+            // lags by one exit's handling.
+            if (vp == null || start - deadline >= 0) {
+                return;
+            }
+            VpExit exit = runOnce(vp, deadline);
+            long end = System.nanoTime();
+            vp.countExit(end - start);
+            start = end;
+            exitHandler.handle(vp, exit);
+            if (exit instanceof VpExit.Cancelled) {
                 return;
             }
         }
     }
 
-    /** One run of {@code vp} and the handling of its exit; false when the slice is over (deadline, kick). */
-    private boolean step(VirtualProcessor vp, long deadline) {
+    /** One run of {@code vp} on the partition's current memory map. */
+    private VpExit runOnce(VirtualProcessor vp, long deadline) {
         GpaMap map = partition.gpaMap();
         long generation = map.generation();
         if (vp.appliedMapGeneration != generation) {
             vp.engine().applyMemoryMap(map.regions());
             vp.appliedMapGeneration = generation;
         }
-        long start = System.nanoTime();
-        if (start - deadline >= 0) {
-            return false;
-        }
         // The deadline is published only while the engine runs, as the preempter kicks engines
         // with a deadline: a stop landing between runs (while the exit is handled) is avoided.
-        VpExit exit;
         vp.startSlice(deadline);
         try {
-            exit = vp.engine().run();
+            return vp.engine().run();
         } finally {
             vp.endSlice();
         }
-        vp.countExit(System.nanoTime() - start);
-        exitHandler.handle(vp, exit);
-        return !(exit instanceof VpExit.Cancelled);
     }
 
     /** The next runnable VP after the last one taken (with {@code unheld}: one no LP holds), or null. */

@@ -1,6 +1,7 @@
 package dev.parvis.hv.vp;
 
 import dev.parvis.hv.backend.VpEngine;
+import dev.parvis.hv.memory.SpaPool;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.synic.VpSynic;
 import java.lang.foreign.Arena;
@@ -16,10 +17,19 @@ public final class VirtualProcessor {
     private final int index;
     private final VpEngine engine;
     private final VpSynic synic;
-    private final Arena arena = Arena.ofShared();
+    /**
+     * Automatic, not shared: every hypercall touches these pages, and a shared session's liveness
+     * check on each access showed up in profiles; the pages are freed with the VP by the GC.
+     */
+    private final Arena arena = Arena.ofAuto();
     /** Kernel copies of hypercall input and output: the guest cannot change input after validation. */
     private final MemorySegment inputPage = arena.allocate(4096, 4096);
     private final MemorySegment outputPage = arena.allocate(4096, 4096);
+    /** The first 16 bytes of each page: all a fast hypercall uses; sliced once, not per call. */
+    private final MemorySegment inputHead = inputPage.asSlice(0, 16);
+    private final MemorySegment outputHead = outputPage.asSlice(0, 16);
+    /** The dispatcher's memo of this VP's last hypercall control value (immutable; owner thread only). */
+    private Object hypercallMemo;
     volatile boolean explicitSuspend;
     volatile boolean interceptSuspend;
     volatile boolean halted;
@@ -53,11 +63,26 @@ public final class VirtualProcessor {
         }
     }
 
-    public VirtualProcessor(Partition partition, int index, VpEngine engine) {
+    /** The pages behind the VP's SIM and SIEF overlays: hypervisor pages taken from the partition's deposit. */
+    private final long simSpn;
+    private final long siefSpn;
+
+    /** A VP whose SIM and SIEF pages are {@code simSpn} and {@code siefSpn} of {@code pool} (zeroed). */
+    public VirtualProcessor(Partition partition, int index, VpEngine engine, SpaPool pool, long simSpn, long siefSpn) {
         this.partition = partition;
         this.index = index;
         this.engine = engine;
-        this.synic = new VpSynic(partition.gpaMap(), this::wake);
+        this.simSpn = simSpn;
+        this.siefSpn = siefSpn;
+        this.synic = new VpSynic(pool.pages(simSpn, 1), pool.pages(siefSpn, 1), this::wake);
+    }
+
+    public long simSpn() {
+        return simSpn;
+    }
+
+    public long siefSpn() {
+        return siefSpn;
     }
 
     public Partition partition() {
@@ -82,6 +107,22 @@ public final class VirtualProcessor {
 
     public MemorySegment outputPage() {
         return outputPage;
+    }
+
+    public MemorySegment inputHead() {
+        return inputHead;
+    }
+
+    public MemorySegment outputHead() {
+        return outputHead;
+    }
+
+    public Object hypercallMemo() {
+        return hypercallMemo;
+    }
+
+    public void setHypercallMemo(Object memo) {
+        hypercallMemo = memo;
     }
 
     /** Makes a halted VP runnable because it has SynIC work; never lost, even against a concurrent halt. */
@@ -111,6 +152,18 @@ public final class VirtualProcessor {
 
     public void setStartupSuspend(boolean value) {
         partition.runner().setStartupSuspend(this, value);
+    }
+
+    /** Restore: halts the VP as a HLT would (unless work is pending), or leaves it runnable. */
+    public void restoreHalted(boolean haltedNow) {
+        if (haltedNow) {
+            partition.runner().halt(this);
+        }
+    }
+
+    /** Whether SynIC work arrived that the VP has not yet slept through (its next HLT returns at once). */
+    public boolean wakePending() {
+        return partition.runner().withLock(() -> wakePending);
     }
 
     public boolean isHalted() {
@@ -150,14 +203,13 @@ public final class VirtualProcessor {
         return exits;
     }
 
-    /** Time spent inside the backend's run on an LP, in nanoseconds (exit handling and waiting excluded). */
+    /** Time spent running this VP on an LP, in nanoseconds: the backend's runs and the kernel's handling of their exits (waiting excluded). */
     public long runNanos() {
         return runNanos;
     }
 
     void release() {
         engine.close();
-        arena.close();
     }
 
     @Override

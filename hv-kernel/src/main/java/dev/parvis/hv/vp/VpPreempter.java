@@ -1,8 +1,11 @@
 package dev.parvis.hv.vp;
 
+import dev.parvis.vmcore.log.LogBudgets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kernel thread that ends run slices. It kicks every engine whose slice deadline passed while
@@ -15,6 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * time when it releases the VP.
  */
 public final class VpPreempter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VpPreempter.class);
     private static final long TICK_NANOS = 500_000;
     static final long UNCONTENDED_EXTENSION_NANOS = 90_000_000;
 
@@ -22,6 +26,7 @@ public final class VpPreempter implements AutoCloseable {
     private final List<VirtualProcessor> vps = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
+    private final LogBudgets budgets = LogBudgets.standard();
 
     public VpPreempter() {
         thread = Thread.ofPlatform().name("parvis-preempter").daemon(true).start(this::loop);
@@ -40,14 +45,19 @@ public final class VpPreempter implements AutoCloseable {
             LockSupport.parkNanos(TICK_NANOS);
             long now = System.nanoTime();
             for (VirtualProcessor vp : vps) {
-                long deadline = vp.sliceDeadline();
-                if (deadline == 0) {
-                    continue;
-                }
-                boolean over = now - deadline >= 0;
-                if (vp.engine().kickPending() || (over && (now - deadline >= UNCONTENDED_EXTENSION_NANOS
-                        || vp.partition().runner().mustYield(vp)))) {
-                    vp.engine().kick();
+                try {
+                    long deadline = vp.sliceDeadline();
+                    if (deadline == 0) {
+                        continue;
+                    }
+                    boolean over = now - deadline >= 0;
+                    if (vp.engine().kickPending() || (over && (now - deadline >= UNCONTENDED_EXTENSION_NANOS
+                            || vp.partition().runner().mustYield(vp)))) {
+                        vp.engine().kick();
+                    }
+                } catch (Throwable t) {
+                    // One VP's broken engine must not end preemption for every partition.
+                    budgets.of(vp.partition().id()).warn(LOG, "{}: kick failed: {}", vp, t);
                 }
             }
         }

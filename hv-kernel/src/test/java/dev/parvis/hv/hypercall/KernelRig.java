@@ -1,5 +1,6 @@
 package dev.parvis.hv.hypercall;
 
+import dev.parvis.abi.hv.HvConstants;
 import dev.parvis.abi.hv.HvMapGpaFlags;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
@@ -23,6 +24,8 @@ final class KernelRig implements AutoCloseable {
     static final long HYPERCALL_GPN = 0xFF;
     /** A stack page below it; RSP starts at its top. */
     static final long STACK_GPN = 0xFE;
+    /** What {@link #initializedChild} deposits: enough for the partition and one VP. */
+    static final int CHILD_DEPOSIT = HvConstants.DEPOSIT_PAGES_PER_PARTITION + HvConstants.DEPOSIT_PAGES_PER_VP;
 
     final Hypervisor hv;
     final RootHypercalls hc;
@@ -56,7 +59,7 @@ final class KernelRig implements AutoCloseable {
     /** A created, deposited and initialized child with no memory. */
     long initializedChild() {
         long id = hc.createPartition(0);
-        hc.depositMemory(id, hv.rootMemory().allocate(2));
+        hc.depositMemory(id, hv.rootMemory().allocate(CHILD_DEPOSIT));
         hc.initializePartition(id);
         return id;
     }

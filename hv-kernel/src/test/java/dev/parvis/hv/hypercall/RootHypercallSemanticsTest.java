@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.abi.hv.HvCallCode;
+import dev.parvis.abi.hv.HvConstants;
 import dev.parvis.abi.hv.HvMapGpaFlags;
 import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.input.GpaAccessResult;
@@ -34,9 +35,12 @@ class RootHypercallSemanticsTest {
         long id = rig.hc.createPartition(0);
         assertEquals(HvStatus.INSUFFICIENT_MEMORY, statusOf(() -> rig.hc.initializePartition(id)));
         assertEquals(HvStatus.INVALID_PARTITION_STATE, statusOf(() -> rig.hc.finalizePartition(id)));
+        rig.hc.depositMemory(id, rig.hv.rootMemory().allocate(HvConstants.DEPOSIT_PAGES_PER_PARTITION - 1));
+        assertEquals(HvStatus.INSUFFICIENT_MEMORY, statusOf(() -> rig.hc.initializePartition(id)));
         rig.hc.depositMemory(id, rig.hv.rootMemory().allocate(1));
         rig.hc.initializePartition(id);
         assertEquals(HvStatus.INVALID_PARTITION_STATE, statusOf(() -> rig.hc.initializePartition(id)));
+        rig.hc.depositMemory(id, rig.hv.rootMemory().allocate(HvConstants.DEPOSIT_PAGES_PER_VP - 1));
         assertEquals(HvStatus.INSUFFICIENT_MEMORY, statusOf(() -> rig.hc.createVp(id, 0)), "a VP needs its own deposit");
         rig.hc.depositMemory(id, rig.hv.rootMemory().allocate(1));
         rig.hc.createVp(id, 0);
@@ -56,7 +60,7 @@ class RootHypercallSemanticsTest {
         assertEquals(16, rig.hv.pool().statistics().guest());
         rig.hc.deletePartition(id);
         long[] back = rig.hc.withdrawMemory(id, 10);
-        assertEquals(2, back.length);
+        assertEquals(KernelRig.CHILD_DEPOSIT, back.length);
         rig.hv.rootMemory().free(back);
         rig.hv.rootMemory().free(ram);
         assertEquals(before, rig.hv.pool().statistics());

@@ -20,9 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The LP scheduler with hand-assembled busy children: CPU cap and weight shares measured from the
- * VPs' CPU time (deltas over a window, so a loaded host does not skew them), SUSPEND, TIME_FREEZE
- * and REFERENCE_TIME, and many partitions on few LPs.
+ * The LP scheduler with hand-assembled busy children: CPU cap and weight shares of the LP time the
+ * kernel accounted to them (the LP threads' CPU clock, so time the host takes from an LP counts for
+ * nobody; shares of their total, never of wall time), SUSPEND, TIME_FREEZE and REFERENCE_TIME (each
+ * "nothing changes" window preceded by a control window in which the same reading advanced), and
+ * many partitions on few LPs.
  */
 @Timeout(120)
 class SchedulingTest {
@@ -104,6 +106,9 @@ class SchedulingTest {
         rig = new KernelRig(1);
         long id = busyChild(0, 100);
         KernelRig.await(() -> cpu(id) > 20_000_000L, "the child to run");
+        long controlStart = cpu(id);
+        Thread.sleep(300);
+        assertTrue(cpu(id) > controlStart, "control window: the child's CPU time advances in 300 ms while it runs");
         rig.hc.setPartitionProperty(id, HvPartitionProperty.SUSPEND, 1);
         assertTrue(rig.hv.partitions().get(id).isSuspended());
         assertEquals(1, rig.hc.getPartitionProperty(id, HvPartitionProperty.SUSPEND));
@@ -141,6 +146,9 @@ class SchedulingTest {
             }
         });
         KernelRig.await(() -> guestTime(id) > 0, "the guest to read its reference time");
+        long controlTime = guestTime(id);
+        Thread.sleep(100);
+        assertTrue(guestTime(id) > controlTime, "control window: the time the guest reads advances in 100 ms");
         assertEquals(HvStatus.INVALID_PARTITION_STATE, status(() -> rig.hc.setPartitionProperty(id, HvPartitionProperty.REFERENCE_TIME, 5)),
                 "setting the time needs a frozen clock");
 

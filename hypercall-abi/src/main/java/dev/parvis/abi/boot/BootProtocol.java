@@ -36,6 +36,11 @@ public final class BootProtocol {
     public static final long BOOT_EFER = 0x500;
     public static final int BOOT_CODE_SEGMENT_ATTRIBUTES = 0xA09B;
     public static final int BOOT_DATA_SEGMENT_ATTRIBUTES = 0xC093;
+    /**
+     * "PRVSEXIT" read as a little-endian u64: RSI holds it at the power-off write when the guest
+     * reports an exit status, which is then the low 32 bits of RDI (a signed int, main's return value).
+     */
+    public static final long EXIT_STATUS_MAGIC = 0x5449_5845_5356_5250L;
     /** The SINT on which a guest receives messages from the root. */
     public static final int ROOT_MESSAGE_SINT = 1;
 

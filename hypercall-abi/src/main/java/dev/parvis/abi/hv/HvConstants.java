@@ -24,6 +24,15 @@ public final class HvConstants {
     public static final int HYPERCALL_PAGE_VTL_RETURN32 = 0x1B;
     public static final int HYPERCALL_PAGE_VTL_RETURN64 = 0x26;
 
+    /**
+     * Parvis's deposit rule (as Hyper-V's, the root learns it from the hypervisor, here as constants):
+     * pages a partition needs deposited before InitializePartition (its control page and the
+     * hypercall overlay page), and pages each CreateVp needs on top (the VP's state page and its SIM
+     * and SIEF overlay pages).
+     */
+    public static final int DEPOSIT_PAGES_PER_PARTITION = 2;
+    public static final int DEPOSIT_PAGES_PER_VP = 3;
+
     private HvConstants() {
     }
 

@@ -50,6 +50,11 @@ public record HvMessageType(int raw) {
     public static final HvMessageType X64_SNP_GUEST_REQUEST_INTERCEPT = new HvMessageType(0x80010011);
     public static final HvMessageType X64_EXCEPTION_TRAP_INTERCEPT = new HvMessageType(0x80010012);
     public static final HvMessageType X64_SEV_VMGEXIT_INTERCEPT = new HvMessageType(0x80010013);
+    /**
+     * Parvis extension, hypervisor to root only: a partition was failed by the kernel (its execution
+     * engine failed); payload {@code PartitionFailedMessage}. Chosen in a range the TLFS leaves unused.
+     */
+    public static final HvMessageType PARVIS_PARTITION_FAILED = new HvMessageType(0x8000_F000);
 
     private static final Map<Long, String> NAMES = NameTable.scan(HvMessageType.class);
 

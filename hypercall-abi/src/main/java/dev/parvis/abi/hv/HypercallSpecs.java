@@ -72,6 +72,9 @@ public final class HypercallSpecs {
         add(t, fast(HvCallCode.DELETE_VP, "HvCallDeleteVp", true, 16));
         add(t, slow(HvCallCode.READ_GPA, "HvCallReadGpa", true, 32, 24));
         add(t, slow(HvCallCode.WRITE_GPA, "HvCallWriteGpa", true, 48, 8));
+        // The PFN list of the page-sized state types is the variable header.
+        add(t, withVariableHeader(slow(HvCallCode.GET_VP_STATE, "HvCallGetVpState", true, 40, 0)));
+        add(t, withVariableHeader(slow(HvCallCode.SET_VP_STATE, "HvCallSetVpState", true, 40, 0)));
     }
 
     private static void portCalls(Map<HvCallCode, HypercallSpec> t) {
@@ -89,6 +92,11 @@ public final class HypercallSpecs {
 
     private static HypercallSpec slow(HvCallCode code, String name, boolean root, int in, int out) {
         return new HypercallSpec(code, name, SIMPLE, false, true, root, in, 0, out, 0, false);
+    }
+
+    private static HypercallSpec withVariableHeader(HypercallSpec s) {
+        return new HypercallSpec(s.code(), s.name(), s.kind(), s.fastAllowed(), s.slowAllowed(), s.rootOnly(),
+                s.inputHeaderSize(), s.inputElementSize(), s.outputHeaderSize(), s.outputElementSize(), true);
     }
 
     /** Fast-capable calls may still be issued slow with the same input in memory. */

@@ -30,6 +30,9 @@ class HypercallSpecsTest {
         assertEquals(ConnectPortInput.LAYOUT.byteSize(), spec(HvCallCode.CONNECT_PORT).inputHeaderSize());
         assertEquals(ReadGpaOutput.LAYOUT.byteSize(), spec(HvCallCode.READ_GPA).outputHeaderSize());
         assertEquals(WriteGpaInput.LAYOUT.byteSize(), spec(HvCallCode.WRITE_GPA).inputHeaderSize());
+        assertEquals(VpStateHeader.LAYOUT.byteSize(), spec(HvCallCode.GET_VP_STATE).inputHeaderSize());
+        assertEquals(VpStateHeader.LAYOUT.byteSize(), spec(HvCallCode.SET_VP_STATE).inputHeaderSize());
+        assertTrue(spec(HvCallCode.GET_VP_STATE).variableHeaderAllowed(), "the PFN list is the variable header");
     }
 
     @Test
@@ -50,7 +53,7 @@ class HypercallSpecsTest {
         assertTrue(spec(HvCallCode.CREATE_PARTITION).rootOnly());
         assertTrue(spec(HvCallCode.MAP_GPA_PAGES).rootOnly());
         assertFalse(spec(HvCallCode.START_VIRTUAL_PROCESSOR).rootOnly(), "a guest starts its own VPs");
-        assertEquals(29, HypercallSpecs.all().size());
+        assertEquals(31, HypercallSpecs.all().size());
     }
 
     @Test

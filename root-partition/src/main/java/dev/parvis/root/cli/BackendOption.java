@@ -4,12 +4,12 @@ import dev.parvis.hv.backend.BackendChoice;
 import picocli.CommandLine.Option;
 
 /** {@code --backend kvm|unicorn|auto}, shared by the commands that boot a hypervisor. */
-final class BackendOption {
+public final class BackendOption {
     @Option(names = "--backend", defaultValue = "auto", converter = Converter.class,
             description = "processor backend: kvm, unicorn or auto (default: ${DEFAULT-VALUE}; auto = kvm when /dev/kvm opens and a probe VM runs, else unicorn)")
-    BackendChoice backend;
+    public BackendChoice backend;
 
-    static final class Converter implements picocli.CommandLine.ITypeConverter<BackendChoice> {
+    public static final class Converter implements picocli.CommandLine.ITypeConverter<BackendChoice> {
         @Override
         public BackendChoice convert(String value) {
             return BackendChoice.parse(value);

@@ -4,9 +4,9 @@ import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
 import dev.parvis.root.loader.ElfImage;
 import dev.parvis.root.loader.GuestSpec;
+import dev.parvis.root.loader.InvalidImageException;
 import dev.parvis.root.run.GuestConsole;
 import dev.parvis.root.run.GuestRun;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -15,9 +15,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** `parvis run-guest NAME`: boots one gcc-built guest in a child partition and streams its debug output. */
+/** `parvis run-guest NAME`: boots one gcc-built guest in a child partition, streams its debug output, exits with its status. */
 @Command(name = "run-guest", mixinStandardHelpOptions = true,
-        description = "Boot one guest image in a new child partition and stream its debug output.")
+        description = "Boot one guest image in a new child partition, stream its debug output, and exit with the status its main returned.",
+        exitCodeOnInvalidInput = RunGuestExitCode.USAGE, exitCodeOnExecutionException = RunGuestExitCode.HOST_FAILED,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0-119:the status the guest reported at power-off (main's return value; 0 if it reported none)",
+            "120:the guest reported a status outside 0-119",
+            "121:the image was refused (missing, not a regular file, too large, malformed, does not fit)",
+            "122:usage error",
+            "123:the guest failed: its partition ended without powering off",
+            "124:the guest did not power off within --timeout",
+            "125:parvis itself failed"})
 final class RunGuestCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "guest name (guest-sdk/target/guests/NAME.elf) or a path to an ELF64 image")
@@ -39,30 +49,42 @@ final class RunGuestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path image = name.contains("/") || name.endsWith(".elf") ? Path.of(name) : guestsDir.resolve(name + ".elf");
-        if (!Files.isRegularFile(image)) {
-            System.err.println("parvis: no guest image " + image + " (build with ./parvis build, or give a path)");
-            return 2;
+        GuestSpec spec;
+        try {
+            spec = new GuestSpec(name, ElfImage.read(image), (long) ramMib << 20);
+        } catch (InvalidImageException | IllegalArgumentException e) {
+            System.err.println("parvis run-guest: " + e.getMessage() + (name.contains("/") ? "" : " (build with ./parvis build, or give a path)"));
+            return RunGuestExitCode.IMAGE_REFUSED;
         }
-        GuestSpec spec = new GuestSpec(name, ElfImage.parse(Files.readAllBytes(image)), (long) ramMib << 20);
         HypervisorConfig config = new HypervisorConfig(HypervisorConfig.DEFAULT_POOL_BYTES, backend.backend, HypervisorConfig.DEFAULT_RUN_SLICE);
         try (Hypervisor hv = Hypervisor.boot(config)) {
             GuestConsole console = new GuestConsole(System.out);
             hv.setDebugListener(console);
-            GuestRun.Outcome outcome = new GuestRun(hv, console, System.out).run(spec, Duration.ofSeconds(timeoutSeconds));
-            return switch (outcome) {
-                case GuestRun.Outcome.PoweredOff off -> {
-                    System.out.printf("root: %s powered off after %d message(s) to the root%n", name, off.messagesReceived());
-                    yield 0;
+            GuestRun.Outcome outcome;
+            try {
+                outcome = new GuestRun(hv, console, System.out).run(spec, Duration.ofSeconds(timeoutSeconds));
+            } catch (InvalidImageException e) {
+                System.err.println("parvis run-guest: " + name + ": " + e.getMessage());
+                return RunGuestExitCode.IMAGE_REFUSED;
+            }
+            report(outcome);
+            return RunGuestExitCode.of(outcome);
+        }
+    }
+
+    private void report(GuestRun.Outcome outcome) {
+        switch (outcome) {
+            case GuestRun.Outcome.PoweredOff off -> {
+                String status = off.status().isPresent() ? "with status " + off.status().getAsInt() : "without a status";
+                System.out.printf("root: %s powered off %s after %d message(s) to the root%n", name, status, off.messagesReceived());
+                if (RunGuestExitCode.of(outcome) == RunGuestExitCode.STATUS_OUT_OF_RANGE) {
+                    System.err.printf("parvis run-guest: %s reported status %d, outside 0-%d: exit code %d%n", name,
+                            off.status().getAsInt(), RunGuestExitCode.MAX_GUEST_STATUS, RunGuestExitCode.STATUS_OUT_OF_RANGE);
                 }
-                case GuestRun.Outcome.Failed failed -> {
-                    System.err.println("parvis: " + name + " failed: " + failed.reason());
-                    yield 1;
-                }
-                case GuestRun.Outcome.TimedOut t -> {
-                    System.err.println("parvis: " + name + " did not power off within " + t.after().toSeconds() + " s");
-                    yield 1;
-                }
-            };
+            }
+            case GuestRun.Outcome.Failed failed -> System.err.println("parvis run-guest: " + name + " failed: " + failed.reason());
+            case GuestRun.Outcome.TimedOut t ->
+                    System.err.println("parvis run-guest: " + name + " did not power off within " + t.after().toSeconds() + " s");
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.parvis.root.cli;
 import dev.parvis.root.config.ConfigLoad;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.config.VmConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +25,10 @@ final class VmCommand implements Runnable {
         return new ConfigStore(dataDir != null ? dataDir : ConfigStore.defaultDataDirectory());
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Define a new VM (New-VM); it starts Off.")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Define a new VM (New-VM); it starts Off.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:the VM was defined", "1:a VM of that name exists, or the data directory cannot be used",
+                "2:usage error or an invalid setting"})
     static final class Create implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -66,7 +68,10 @@ final class VmCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the VMs of the data directory (Get-VM).")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the VMs of the data directory (Get-VM).",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:listed (unreadable configurations are listed as such)", "1:the data directory cannot be used",
+                "2:usage error"})
     static final class List implements Callable<Integer> {
         @Option(names = "--data-dir", description = "data directory (default: PARVIS_DATA_DIR, -Dparvis.data.dir or ~/.parvis)")
         Path dataDir;
@@ -74,12 +79,13 @@ final class VmCommand implements Runnable {
         @Override
         public Integer call() {
             ConfigStore store = store(dataDir);
+            java.util.List<ConfigLoad> loads = store.loadAll();
             System.out.printf("%-36s  %-20s  %-6s  %8s  %4s  %s%n", "Id", "Name", "State", "Memory", "CPUs", "Image");
-            for (ConfigLoad load : store.loadAll()) {
+            for (ConfigLoad load : loads) {
                 switch (load) {
                     case ConfigLoad.Loaded l -> {
                         VmConfig c = l.config();
-                        String state = Files.isRegularFile(store.savedStatePath(c.id())) ? "Saved" : "Off";
+                        String state = store.hasSavedState(c.id()) ? "Saved" : "Off";
                         System.out.printf("%-36s  %-20s  %-6s  %5d MiB  %4d  %s%n", c.id(), c.name(), state, c.memoryMiB(), c.vcpuCount(),
                                 c.image());
                     }

@@ -1,11 +1,14 @@
 package dev.parvis.root.config;
 
+import dev.parvis.vmcore.hostfile.HostFile;
+import dev.parvis.vmcore.hostfile.HostFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,6 +46,8 @@ public final class ConfigStore {
     static final String CONFIG_FILE = "vm.json";
     static final String SAVED_STATE_FILE = "saved.state";
     static final String TEMP_PREFIX = CONFIG_FILE + ".tmp-";
+    /** The largest {@code vm.json} the store writes or reads (a real one is well under 4 KiB). */
+    public static final int MAX_CONFIG_BYTES = 1 << 20;
 
     private static final Logger log = LoggerFactory.getLogger(ConfigStore.class);
 
@@ -81,6 +86,14 @@ public final class ConfigStore {
         return vmDirectory(id).resolve(SAVED_STATE_FILE);
     }
 
+    /**
+     * Whether anything is at {@link #savedStatePath} (a link is not followed): the VM is Saved, and a
+     * restore reads it or refuses it with the reason.
+     */
+    public boolean hasSavedState(UUID id) {
+        return Files.exists(savedStatePath(id), LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** {@code <data>/vms/<id>/vm.json}. */
     public Path configPath(UUID id) {
         return vmDirectory(id).resolve(CONFIG_FILE);
@@ -92,6 +105,8 @@ public final class ConfigStore {
      * one that is not named by a UUID is not a VM directory and is skipped with a warning.
      */
     public synchronized List<ConfigLoad> loadAll() {
+        requireDirectoryOrAbsent(dataDirectory, "data directory");
+        requireDirectoryOrAbsent(vmsDirectory, "VM directory");
         if (!Files.isDirectory(vmsDirectory)) {
             return List.of();
         }
@@ -145,6 +160,10 @@ public final class ConfigStore {
                 createVmDirectory(dir);
             }
             byte[] bytes = ConfigJson.write(config);
+            if (bytes.length > MAX_CONFIG_BYTES) {
+                throw new IllegalArgumentException("the configuration of VM %s is %d bytes, more than the %d a %s may hold"
+                        .formatted(config.id(), bytes.length, MAX_CONFIG_BYTES, CONFIG_FILE));
+            }
             Path temp = dir.resolve(TEMP_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
             try {
                 writeDurably(temp, bytes);
@@ -208,7 +227,7 @@ public final class ConfigStore {
         Path file = dir.resolve(CONFIG_FILE);
         try {
             removeStaleTempFiles(dir);
-            if (!Files.exists(file)) {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 if (isEmpty(dir)) {
                     Files.delete(dir);
                     fsyncDirectory(vmsDirectory);
@@ -226,9 +245,9 @@ public final class ConfigStore {
     private static ConfigLoad readConfig(UUID id, Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            return new ConfigLoad.Corrupt(file, "cannot read: " + e);
+            bytes = HostFile.read(file, MAX_CONFIG_BYTES, HostFile.Links.REFUSE);
+        } catch (HostFileException e) {
+            return new ConfigLoad.Corrupt(file, e.problem());
         }
         ConfigLoad load = ConfigJson.read(bytes, file);
         if (load instanceof ConfigLoad.Loaded(VmConfig config, Path f) && !config.id().equals(id)) {
@@ -250,7 +269,7 @@ public final class ConfigStore {
     }
 
     private static void refuseToOverwriteUnreadable(UUID id, Path file) {
-        if (!Files.exists(file)) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         switch (report(readConfig(id, file))) {
@@ -304,6 +323,13 @@ public final class ConfigStore {
     private static boolean isEmpty(Path dir) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             return !entries.iterator().hasNext();
+        }
+    }
+
+    /** A data directory that is a file (or a FIFO, ...) is an error, not an empty store. */
+    private static void requireDirectoryOrAbsent(Path dir, String what) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalStateException("the %s %s is not a directory".formatted(what, dir));
         }
     }
 

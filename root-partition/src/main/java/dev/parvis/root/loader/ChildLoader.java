@@ -2,6 +2,7 @@ package dev.parvis.root.loader;
 
 import dev.parvis.abi.boot.BootInfo;
 import dev.parvis.abi.boot.BootProtocol;
+import dev.parvis.abi.hv.HvConstants;
 import dev.parvis.abi.hv.HvInterceptType;
 import dev.parvis.abi.hv.HvMapGpaFlags;
 import dev.parvis.abi.hv.HvPortType;
@@ -51,7 +52,7 @@ public final class ChildLoader {
         long id = hc.createPartition(0);
         long[] ram = new long[0];
         try {
-            hc.depositMemory(id, memory.allocate(1 + spec.vpCount()));
+            hc.depositMemory(id, memory.allocate(depositPages(spec.vpCount())));
             hc.initializePartition(id);
             BootInfo boot = bootInfo(id, image, spec.ramBytes(), spec.vpCount());
             ram = memory.allocate((int) (spec.ramBytes() / PAGE) - 1);
@@ -89,7 +90,7 @@ public final class ChildLoader {
         long id = hc.createPartition(0);
         long[] ram = new long[0];
         try {
-            hc.depositMemory(id, memory.allocate(1 + image.vpCount()));
+            hc.depositMemory(id, memory.allocate(depositPages(image.vpCount())));
             hc.initializePartition(id);
             ram = memory.allocate(image.pageCount());
             try (RootPageView view = memory.view(ram)) {
@@ -109,6 +110,11 @@ public final class ChildLoader {
             destroy(id, ram);
             throw e;
         }
+    }
+
+    /** Pages the hypervisor needs deposited for a partition with {@code vpCount} VPs (its deposit rule). */
+    public static int depositPages(int vpCount) {
+        return HvConstants.DEPOSIT_PAGES_PER_PARTITION + vpCount * HvConstants.DEPOSIT_PAGES_PER_VP;
     }
 
     /**
@@ -144,9 +150,14 @@ public final class ChildLoader {
         } catch (RuntimeException e) {
             LOG.debug("delete of partition {}: {}", partitionId, e.getMessage());
         }
-        long[] deposit = hc.withdrawMemory(partitionId, 64);
-        if (deposit.length > 0) {
-            memory.free(deposit);
+        try {
+            long[] deposit = hc.withdrawAllMemory(partitionId);
+            if (deposit.length > 0) {
+                memory.free(deposit);
+            }
+        } catch (RuntimeException e) {
+            // A partition that never got a deposit is gone from the table once deleted.
+            LOG.debug("withdraw from partition {}: {}", partitionId, e.getMessage());
         }
         if (ram.length > 0) {
             // Deleting the partition scrubbed these pages and gave them back to the root.

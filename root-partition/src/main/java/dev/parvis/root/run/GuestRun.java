@@ -1,27 +1,26 @@
 package dev.parvis.root.run;
 
-import dev.parvis.abi.boot.BootProtocol;
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.HvStatus;
-import dev.parvis.abi.hv.message.IoPortInterceptMessage;
-import dev.parvis.abi.hv.message.MemoryInterceptMessage;
 import dev.parvis.root.loader.ChildChannels;
 import dev.parvis.root.loader.ChildLoader;
 import dev.parvis.root.loader.GuestSpec;
 import dev.parvis.root.loader.LoadedChild;
+import dev.parvis.root.vm.GuestExit;
 import dev.parvis.vmbus.device.EchoDevice;
 import dev.parvis.vmbus.host.VmbusHost;
 import dev.parvis.vmcore.HypervisorServices;
 import dev.parvis.vmcore.RootHypercalls;
 import dev.parvis.vmcore.RootSynic;
+import dev.parvis.vmcore.log.LogBudget;
 import java.io.PrintStream;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One child from boot to power-off: loads it with VMBus wired (offering the echo device), prints its
@@ -31,7 +30,8 @@ import java.util.Optional;
 public final class GuestRun {
     /** How a run ended. */
     public sealed interface Outcome {
-        record PoweredOff(int messagesReceived) implements Outcome {}
+        /** The guest powered off; {@code status} is the exit status it reported (README "Boot protocol"), if any. */
+        record PoweredOff(int messagesReceived, OptionalInt status) implements Outcome {}
 
         record Failed(String reason) implements Outcome {}
 
@@ -42,6 +42,7 @@ public final class GuestRun {
     private final RootHypercalls hc;
     private final GuestConsole console;
     private final PrintStream out;
+    private final LogBudget messageLines = LogBudget.standard();
 
     public GuestRun(HypervisorServices hv, GuestConsole console, PrintStream out) {
         this.hv = hv;
@@ -76,10 +77,7 @@ public final class GuestRun {
         while (Instant.now().isBefore(deadline)) {
             Optional<HvMessage> intercept = synic.take(RootSynic.INTERCEPT_SINT, Duration.ofMillis(5));
             if (intercept.isPresent() && intercept.get().sender() == child.partitionId()) {
-                Outcome end = onIntercept(intercept.get(), received);
-                if (end != null) {
-                    return end;
-                }
+                return onIntercept(child, intercept.get(), received);
             }
             Optional<HvMessage> message = synic.poll(ChildChannels.ROOT_MESSAGE_SINT);
             if (message.isPresent() && message.get().sender() == child.channels().rootMessagePortId()) {
@@ -90,28 +88,26 @@ public final class GuestRun {
         return new Outcome.TimedOut(timeout);
     }
 
-    private Outcome onIntercept(HvMessage m, int received) {
-        MemorySegment payload = MemorySegment.ofArray(m.payload());
-        if (m.type().equals(HvMessageType.X64_IO_PORT_INTERCEPT)) {
-            IoPortInterceptMessage io = IoPortInterceptMessage.read(payload);
-            if ((io.portNumber() & 0xFFFF) == BootProtocol.POWER_OFF_PORT && (io.rax() & 0xFFFF) == BootProtocol.POWER_OFF_VALUE) {
-                return new Outcome.PoweredOff(received);
-            }
-            return new Outcome.Failed("unexpected write of 0x%x to port 0x%x".formatted(io.rax(), io.portNumber() & 0xFFFF));
-        }
-        if (m.type().equals(HvMessageType.UNMAPPED_GPA) || m.type().equals(HvMessageType.GPA_INTERCEPT)) {
-            MemoryInterceptMessage mem = MemoryInterceptMessage.read(payload);
-            return new Outcome.Failed("%s at GPA 0x%x, rip 0x%x".formatted(m.type(), mem.guestPhysicalAddress(), mem.header().rip()));
-        }
-        return new Outcome.Failed("intercept " + m.type());
+    private Outcome onIntercept(LoadedChild child, HvMessage m, int received) {
+        return switch (GuestExit.decode(m)) {
+            case GuestExit.PowerOff off -> new Outcome.PoweredOff(received, off.status(hc, child.partitionId()));
+            case GuestExit.Fatal fatal -> new Outcome.Failed(fatal.reason());
+        };
     }
 
+    /** Answers every message; prints them within {@link #messageLines}, since the guest decides how many there are. */
     private void reply(LoadedChild child, HvMessage m) {
-        String text = printable(m.payload());
-        out.printf("root: received message type %d from partition %d (%d bytes): \"%s\"%n",
-                m.type().raw(), child.partitionId(), m.payload().length, text);
         byte[] answer = "hello from root".getBytes(StandardCharsets.US_ASCII);
         HvStatus status = hc.postMessage(child.channels().rootToChildConnection(), new HvMessageType(1), answer);
+        long suppressed = messageLines.acquire();
+        if (suppressed < 0) {
+            return;
+        }
+        if (suppressed > 0) {
+            out.printf("root: (%d messages from partition %d not shown)%n", suppressed, child.partitionId());
+        }
+        out.printf("root: received message type %d from partition %d (%d bytes): \"%s\"%n",
+                m.type().raw(), child.partitionId(), m.payload().length, printable(m.payload()));
         out.printf("root: replied \"hello from root\" to partition %d: %s%n", child.partitionId(), status);
     }
 

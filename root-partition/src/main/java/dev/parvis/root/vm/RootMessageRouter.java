@@ -3,6 +3,8 @@ package dev.parvis.root.vm;
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.root.loader.ChildChannels;
 import dev.parvis.vmcore.RootSynic;
+import dev.parvis.vmcore.log.LogBudget;
+import dev.parvis.vmcore.log.LogBudgets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,9 @@ public final class RootMessageRouter implements AutoCloseable {
     private final Map<Long, Consumer<HvMessage>> messages = new ConcurrentHashMap<>();
     private final List<Thread> threads;
     private volatile boolean closed;
+    /** A child's messages can cause these lines: budgets per sender, and one for failures. */
+    private final LogBudgets droppedLines = LogBudgets.standard();
+    private final LogBudget failures = LogBudget.standard();
 
     public RootMessageRouter(RootSynic synic) {
         this.synic = synic;
@@ -51,17 +56,22 @@ public final class RootMessageRouter implements AutoCloseable {
                     synic.take(sint, POLL).ifPresent(m -> deliver(sint, handlers, m));
                 } catch (InterruptedException e) {
                     return;
-                } catch (RuntimeException e) {
-                    LOG.error("root SINT {} router: unexpected failure, continuing", sint, e);
+                } catch (Throwable t) {
+                    // This thread serves every VM: nothing one VM's handler throws (out of memory
+                    // included) may end it. Rate-limited, and without a trace: a guest may repeat it.
+                    failures.error(LOG, "root SINT {} router: unexpected failure, continuing", sint, t);
                 }
             }
         });
     }
 
-    private static void deliver(int sint, Map<Long, Consumer<HvMessage>> handlers, HvMessage m) {
+    private void deliver(int sint, Map<Long, Consumer<HvMessage>> handlers, HvMessage m) {
         Consumer<HvMessage> handler = handlers.get(m.sender());
         if (handler == null) {
-            LOG.debug("root SINT {}: {} from unregistered sender {} dropped", sint, m.type(), m.sender());
+            if (LOG.isDebugEnabled()) {
+                droppedLines.of(m.sender()).log(LOG, org.slf4j.event.Level.DEBUG, "root SINT {}: {} from unregistered sender {} dropped",
+                        sint, m.type(), m.sender());
+            }
             return;
         }
         handler.accept(m);

@@ -1,6 +1,7 @@
 package dev.parvis.root.vm;
 
 import dev.parvis.abi.boot.BootInfo;
+import dev.parvis.abi.hv.HvRegisterName;
 import dev.parvis.root.loader.RestoredImage;
 import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.RootPageView;
@@ -11,12 +12,14 @@ import java.util.UUID;
 
 /**
  * A saved VM: the reference time, each VP's registers, the guest RAM from GPN 1 with each page's
- * map rights, and the root-side VMBus server state ({@code vmbus}, null when the VM had no VMBus
- * attachment; the rings themselves are in the RAM). {@code memory} holds page {@code i} (GPN
- * {@code i + 1}) at offset {@code i * 4096}.
+ * map rights, the root-side VMBus server state ({@code vmbus}, null when the VM had no VMBus
+ * attachment; the rings themselves are in the RAM), and each VP's SIM and SIEF pages ({@code synic},
+ * one per VP, or empty for a file written before they were saved). {@code memory} holds page
+ * {@code i} (GPN {@code i + 1}) at offset {@code i * 4096}; it is the guest's RAM only, never an
+ * overlay page.
  */
 record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegisters.Value>> vps, int[] rights, byte[] memory,
-                  VmbusServerState vmbus)
+                  VmbusServerState vmbus, List<VpSynicPages> synic)
         implements RestoredImage {
     static final int PAGE = 4096;
 
@@ -24,11 +27,42 @@ record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegist
         this(vmId, name, referenceTime, vps, rights, memory, null);
     }
 
+    SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegisters.Value>> vps, int[] rights, byte[] memory,
+               VmbusServerState vmbus) {
+        this(vmId, name, referenceTime, vps, rights, memory, vmbus, List.of());
+    }
+
     SavedState {
         if (memory.length % PAGE != 0 || rights.length != memory.length / PAGE + 1) {
             throw new IllegalArgumentException("rights for %d GPNs do not match %d bytes of RAM".formatted(rights.length, memory.length));
         }
         vps = List.copyOf(vps);
+        synic = List.copyOf(synic);
+        if (!synic.isEmpty() && synic.size() != vps.size()) {
+            throw new IllegalArgumentException("SIM/SIEF pages of %d VPs for %d VPs".formatted(synic.size(), vps.size()));
+        }
+    }
+
+    /**
+     * VP {@code vp}'s SIM and SIEF pages to restore. A file without them was written while those pages
+     * lay in the guest's RAM, so what the guest saw then is the RAM at its SIMP and SIEFP addresses.
+     */
+    VpSynicPages synicPages(int vp) {
+        if (!synic.isEmpty()) {
+            return synic.get(vp);
+        }
+        return new VpSynicPages(ramPageAt(vp, HvRegisterName.SIMP), ramPageAt(vp, HvRegisterName.SIEFP));
+    }
+
+    /** The saved RAM page an enabled page register of {@code vp} points at, or zeros. */
+    private byte[] ramPageAt(int vp, HvRegisterName register) {
+        for (VpRegisters.Value v : vps.get(vp)) {
+            long gpn = v.low() >>> 12;
+            if (v.name() == register.raw() && (v.low() & 1) != 0 && gpn >= 1 && gpn <= pageCount()) {
+                return java.util.Arrays.copyOfRange(memory, (int) (gpn - 1) * PAGE, (int) gpn * PAGE);
+            }
+        }
+        return new byte[PAGE];
     }
 
     @Override

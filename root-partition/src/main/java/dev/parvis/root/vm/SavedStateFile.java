@@ -14,10 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.CRC32C;
-import dev.parvis.abi.vmbus.Guid;
-import dev.parvis.abi.vmbus.OpenChannel;
-import dev.parvis.abi.vmbus.VmbusConstants;
+import dev.parvis.root.config.VmConfig;
+import dev.parvis.vmcore.hostfile.HostFile;
+import dev.parvis.vmcore.hostfile.HostFileException;
 import dev.parvis.vmbus.server.VmbusServerState;
+import dev.parvis.vmbus.server.VmbusStateCodec;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -26,14 +27,18 @@ import java.lang.foreign.MemorySegment;
  * reference time, VP count, page count, name), one VP section per VP (index, register count, then
  * {@code u32 name, u32 0, u64 low, u64 high} each), PAGES ({@code u64 gpn, u32 rights, u32 flags}
  * per page, followed by 4096 bytes unless flag ZERO), from version 2 an optional VMBUS section
- * (the root-side VMBus server state, see {@link #VMBUS_SECTION_VERSION}), and END holding the
- * CRC-32C of every byte before it. Version 1 files (no VMBUS section) are still read. Every count and length is checked on read; a short or corrupt file is a
- * {@link SavedStateException}. Writes are atomic (temporary file, fsync, rename, directory fsync).
+ * (the root-side VMBus server state, see {@link VmbusStateCodec}), from version 3 a SYNIC
+ * section (each VP's SIM and SIEF pages, see {@link #SYNIC}), and END holding the CRC-32C of every
+ * byte before it. Version 1 and 2 files (no VMBUS or no SYNIC section) are still read. The file is
+ * read only as a regular file of bounded size, and every count and length is checked against the
+ * file's real length and the VM it belongs to before anything is allocated for it; a short,
+ * oversized, inconsistent or corrupt file is a {@link SavedStateException} and is left as it is.
+ * Writes are atomic (temporary file, fsync, rename, directory fsync).
  */
 final class SavedStateFile {
     static final long MAGIC = 0x4556_4153_5356_5250L; // "PRVSSAVE"
-    /** Version 2 added the VMBUS section. */
-    static final int VERSION = 2;
+    /** Version 2 added the VMBUS section, version 3 the SYNIC section. */
+    static final int VERSION = 3;
     static final int OLDEST_READ_VERSION = 1;
     private static final int META = 1;
     private static final int VP = 2;
@@ -41,21 +46,20 @@ final class SavedStateFile {
     private static final int END = 4;
     private static final int VMBUS = 5;
     /**
-     * VMBUS section body, little-endian: {@code u32 section version (1), u32 protocol version (0 =
-     * not connected), u32 target VP, u32 target SINT, u32 offers sent, u32 offer count, u32 GPADL
-     * count, u32 channel count}; per offer {@code u32 relid, u32 connection id, 16-byte interface
-     * GUID, 16-byte instance GUID}; per GPADL {@code u32 handle, u32 relid, u32 byte count, u32 byte
-     * offset, u32 GPN count, u32 0, u64 GPN...}; per open channel {@code u32 relid, u32 open id, u32
-     * ring GPADL, u32 downstream page offset, u32 target VP, u32 user data length (120), user data}.
+     * SYNIC section body: {@code u32 VP count}, then per VP {@code u32 VP index, u32 flags} (bit 0: SIM
+     * page all zero, bit 1: SIEF page all zero) and the 4096-byte SIM and SIEF pages not flagged zero.
      */
-    static final int VMBUS_SECTION_VERSION = 1;
-    private static final int MAX_VMBUS_ENTRIES = VmbusConstants.MAX_CHANNELS;
-    private static final int MAX_GPADLS = 4096;
+    private static final int SYNIC = 6;
+    private static final int SYNIC_SIM_ZERO = 1;
+    private static final int SYNIC_SIEF_ZERO = 2;
+    /** The VMBUS section body is {@link VmbusStateCodec}'s (versioned on its own: 1 and 2 are read). */
     private static final int FLAG_ZERO = 1;
     private static final int PAGE = SavedState.PAGE;
     private static final int REGISTER_BYTES = 24;
     private static final int MAX_VPS = 64;
     private static final int MAX_REGISTERS = 1024;
+    /** The format keeps RAM in one array: just under 2 GiB of pages. */
+    private static final int MAX_PAGES = (Integer.MAX_VALUE - 8) / PAGE;
 
     private SavedStateFile() {}
 
@@ -97,13 +101,15 @@ final class SavedStateFile {
             size += 16 + 8 + (long) REGISTER_BYTES * vp.size();
         }
         size += 16 + 4 + 16L * s.pageCount() + (long) PAGE * nonZero + 16 + 4;
-        long vmbusLength = s.vmbus() == null ? 0 : vmbusLength(s.vmbus());
-        size += s.vmbus() == null ? 0 : 16 + vmbusLength;
+        byte[] vmbus = s.vmbus() == null ? null : VmbusStateCodec.encode(s.vmbus());
+        size += vmbus == null ? 0 : 16 + vmbus.length;
+        long synicLength = s.synic().isEmpty() ? 0 : synicLength(s.synic());
+        size += s.synic().isEmpty() ? 0 : 16 + synicLength;
         if (size > Integer.MAX_VALUE - 8) {
             throw new SavedStateException("saved state of %d pages is larger than this format's 2 GiB".formatted(s.pageCount()));
         }
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(MAGIC).putInt(VERSION).putInt(2 + s.vpCount() + 1 + (s.vmbus() == null ? 0 : 1));
+        b.putLong(MAGIC).putInt(VERSION).putInt(2 + s.vpCount() + 1 + (s.vmbus() == null ? 0 : 1) + (s.synic().isEmpty() ? 0 : 1));
         section(b, META, 40 + name.length);
         b.putLong(s.vmId().getMostSignificantBits()).putLong(s.vmId().getLeastSignificantBits()).putLong(s.referenceTime())
                 .putInt(s.vpCount()).putInt(s.pageCount()).putInt(name.length).putInt(0).put(name);
@@ -124,13 +130,13 @@ final class SavedStateFile {
                 b.put(s.memory(), i * PAGE, PAGE);
             }
         }
-        if (s.vmbus() != null) {
-            section(b, VMBUS, vmbusLength);
-            int start = b.position();
-            putVmbus(b, s.vmbus());
-            if (b.position() - start != vmbusLength) {
-                throw new IllegalStateException("VMBUS section length");
-            }
+        if (vmbus != null) {
+            section(b, VMBUS, vmbus.length);
+            b.put(vmbus);
+        }
+        if (!s.synic().isEmpty()) {
+            section(b, SYNIC, synicLength);
+            putSynic(b, s.synic());
         }
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
@@ -139,15 +145,46 @@ final class SavedStateFile {
         return b.flip();
     }
 
-    static SavedState read(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new SavedStateException(file + ": " + size + " bytes is larger than any saved state");
+    /**
+     * What a saved state must match before anything is allocated for it: the VM's own RAM (GPN 1 to
+     * {@code pageCount}) and VP count, from its configuration (which cannot change while it is Saved).
+     */
+    record Expected(int pageCount, int vpCount) {
+        /** Header, META, every VP section and the VMBUS section of any real VM fit in this beside the pages. */
+        static final long ALLOWANCE_BYTES = 16L << 20;
+
+        Expected {
+            if (pageCount < 2 || vpCount < 1 || vpCount > MAX_VPS) {
+                throw new IllegalArgumentException("%d pages, %d VPs".formatted(pageCount, vpCount));
+            }
         }
-        return decode(file.toString(), Files.readAllBytes(file));
+
+        static Expected of(VmConfig config) {
+            return new Expected(Math.toIntExact(config.memoryMiB() * 256 - 1), Math.max(1, config.vcpuCount()));
+        }
+
+        /** The largest file such a VM's saved state can be: every page stored, plus the allowance. */
+        long maxFileBytes() {
+            return Math.min(HostFile.MAX_BOUND, ALLOWANCE_BYTES + (long) pageCount * (16 + PAGE));
+        }
     }
 
-    static SavedState decode(String what, byte[] bytes) {
+    /**
+     * Reads {@code file}: a regular file (never a link, a FIFO or a device) no larger than {@code
+     * expected} allows, every count checked against the file's real length and {@code expected}
+     * before anything is allocated for it. The file is only read, never changed.
+     */
+    static SavedState read(Path file, Expected expected) {
+        byte[] bytes;
+        try {
+            bytes = HostFile.read(file, expected.maxFileBytes(), HostFile.Links.REFUSE);
+        } catch (HostFileException e) {
+            throw new SavedStateException(e.getMessage());
+        }
+        return decode(file.toString(), bytes, expected);
+    }
+
+    static SavedState decode(String what, byte[] bytes, Expected expected) {
         Reader r = new Reader(what, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
         r.need(16, "header");
         long magic = r.b.getLong();
@@ -160,7 +197,7 @@ final class SavedStateFile {
                     OLDEST_READ_VERSION, VERSION));
         }
         int sections = r.b.getInt();
-        if (sections < 3 || sections > MAX_VPS + 4) {
+        if (sections < 3 || sections > MAX_VPS + 5) {
             throw r.corrupt("bad section count " + sections);
         }
         UUID id = null;
@@ -172,6 +209,7 @@ final class SavedStateFile {
         int[] rights = null;
         byte[] memory = null;
         VmbusServerState vmbus = null;
+        List<VpSynicPages> synic = List.of();
         boolean ended = false;
         for (int i = 0; i < sections; i++) {
             r.need(16, "section header");
@@ -197,8 +235,13 @@ final class SavedStateFile {
                     pageCount = r.b.getInt();
                     int nameLength = r.b.getInt();
                     r.b.getInt();
-                    if (vpCount < 1 || vpCount > MAX_VPS || pageCount < 2 || nameLength < 0 || nameLength > end - r.b.position()) {
+                    if (vpCount < 1 || vpCount > MAX_VPS || pageCount < 2 || pageCount > MAX_PAGES || nameLength < 0
+                            || nameLength > end - r.b.position()) {
                         throw r.corrupt("META out of range: %d VPs, %d pages, name of %d bytes".formatted(vpCount, pageCount, nameLength));
+                    }
+                    if (vpCount != expected.vpCount() || pageCount != expected.pageCount()) {
+                        throw r.corrupt("META: %d VPs and %d pages, but the VM has %d VPs and %d pages of RAM".formatted(vpCount,
+                                pageCount, expected.vpCount(), expected.pageCount()));
                     }
                     byte[] n = new byte[nameLength];
                     r.b.get(n);
@@ -228,6 +271,11 @@ final class SavedStateFile {
                     if (count != pageCount) {
                         throw r.corrupt("PAGES holds %d pages, META says %d".formatted(count, pageCount));
                     }
+                    // Every page has a 16-byte header in the section: check the claim before allocating RAM for it.
+                    if ((long) count * 16 > end - r.b.position()) {
+                        throw r.corrupt("PAGES claims %d pages, but its %d bytes hold at most %d".formatted(count, length,
+                                (end - r.b.position()) / 16));
+                    }
                     rights = new int[pageCount + 1];
                     memory = new byte[Math.multiplyExact(pageCount, PAGE)];
                     for (int p = 0; p < pageCount; p++) {
@@ -254,6 +302,12 @@ final class SavedStateFile {
                     }
                     vmbus = getVmbus(r, end, pageCount);
                 }
+                case SYNIC -> {
+                    if (version < 3 || vpCount < 0 || !synic.isEmpty()) {
+                        throw r.corrupt("SYNIC section in a version %d file, before META, or twice".formatted(version));
+                    }
+                    synic = getSynic(r, vpCount);
+                }
                 case END -> {
                     r.need(4, "END");
                     CRC32C crc = new CRC32C();
@@ -274,120 +328,73 @@ final class SavedStateFile {
             throw r.corrupt("incomplete: META %s, %d of %d VP sections, PAGES %s, END %s".formatted(id != null, vps.size(),
                     vpCount, memory != null, ended));
         }
-        return new SavedState(id, name, refTime, vps, rights, memory, vmbus);
+        return new SavedState(id, name, refTime, vps, rights, memory, vmbus, synic);
     }
 
-    private static long vmbusLength(VmbusServerState v) {
-        long length = 32 + 40L * v.offers().size();
-        for (VmbusServerState.GpadlEntry g : v.gpadls()) {
-            length += 24 + 8L * g.gpns().length;
-        }
-        for (VmbusServerState.ChannelEntry c : v.channels()) {
-            length += 24 + c.userData().length;
+    private static long synicLength(List<VpSynicPages> synic) {
+        long length = 4;
+        for (VpSynicPages p : synic) {
+            length += 8 + (isZero(p.sim(), 0) ? 0 : PAGE) + (isZero(p.sief(), 0) ? 0 : PAGE);
         }
         return length;
     }
 
-    private static void putVmbus(ByteBuffer b, VmbusServerState v) {
-        b.putInt(VMBUS_SECTION_VERSION).putInt(v.version()).putInt(v.targetVp()).putInt(v.targetSint())
-                .putInt(v.offersSent() ? 1 : 0).putInt(v.offers().size()).putInt(v.gpadls().size()).putInt(v.channels().size());
-        for (VmbusServerState.OfferEntry o : v.offers()) {
-            b.putInt(o.relid()).putInt(o.connectionId()).put(o.interfaceType().toBytes()).put(o.instance().toBytes());
-        }
-        for (VmbusServerState.GpadlEntry g : v.gpadls()) {
-            long[] gpns = g.gpns();
-            b.putInt(g.handle()).putInt(g.relid()).putInt(g.byteCount()).putInt(g.byteOffset()).putInt(gpns.length).putInt(0);
-            for (long gpn : gpns) {
-                b.putLong(gpn);
+    private static void putSynic(ByteBuffer b, List<VpSynicPages> synic) {
+        b.putInt(synic.size());
+        for (int vp = 0; vp < synic.size(); vp++) {
+            VpSynicPages p = synic.get(vp);
+            boolean simZero = isZero(p.sim(), 0);
+            boolean siefZero = isZero(p.sief(), 0);
+            b.putInt(vp).putInt((simZero ? SYNIC_SIM_ZERO : 0) | (siefZero ? SYNIC_SIEF_ZERO : 0));
+            if (!simZero) {
+                b.put(p.sim());
             }
-        }
-        for (VmbusServerState.ChannelEntry c : v.channels()) {
-            byte[] userData = c.userData();
-            b.putInt(c.relid()).putInt(c.openId()).putInt(c.ringGpadl()).putInt(c.downstreamPageOffset()).putInt(c.targetVp())
-                    .putInt(userData.length).put(userData);
+            if (!siefZero) {
+                b.put(p.sief());
+            }
         }
     }
 
+    private static List<VpSynicPages> getSynic(Reader r, int vpCount) {
+        r.need(4, "SYNIC");
+        int count = r.b.getInt();
+        if (count != vpCount) {
+            throw r.corrupt("SYNIC holds the pages of %d VPs, META says %d".formatted(count, vpCount));
+        }
+        List<VpSynicPages> pages = new ArrayList<>(count);
+        for (int vp = 0; vp < count; vp++) {
+            r.need(8, "SYNIC VP header");
+            int index = r.b.getInt();
+            int flags = r.b.getInt();
+            if (index != vp || (flags & ~(SYNIC_SIM_ZERO | SYNIC_SIEF_ZERO)) != 0) {
+                throw r.corrupt("SYNIC entry %d: VP %d, flags 0x%x".formatted(vp, index, flags));
+            }
+            pages.add(new VpSynicPages(synicPage(r, (flags & SYNIC_SIM_ZERO) != 0), synicPage(r, (flags & SYNIC_SIEF_ZERO) != 0)));
+        }
+        return pages;
+    }
+
+    private static byte[] synicPage(Reader r, boolean zero) {
+        byte[] page = new byte[PAGE];
+        if (!zero) {
+            r.need(PAGE, "SYNIC page");
+            r.b.get(page);
+        }
+        return page;
+    }
+
+    /** The VMBUS section body (its own format and checks: {@link VmbusStateCodec}). */
     private static VmbusServerState getVmbus(Reader r, int end, int pageCount) {
         if (pageCount < 0) {
             throw r.corrupt("VMBUS before META");
         }
-        r.need(32, "VMBUS");
-        int sectionVersion = r.b.getInt();
-        if (sectionVersion != VMBUS_SECTION_VERSION) {
-            throw r.corrupt("VMBUS section version %d is not supported (this host reads %d)".formatted(sectionVersion,
-                    VMBUS_SECTION_VERSION));
+        byte[] body = new byte[end - r.b.position()];
+        r.b.get(body);
+        try {
+            return VmbusStateCodec.decode(body, pageCount);
+        } catch (IllegalArgumentException e) {
+            throw r.corrupt("VMBUS: " + e.getMessage());
         }
-        int version = r.b.getInt();
-        int targetVp = r.b.getInt();
-        int targetSint = r.b.getInt();
-        int offersSent = r.b.getInt();
-        int offers = r.b.getInt();
-        int gpadls = r.b.getInt();
-        int channels = r.b.getInt();
-        if (targetVp < 0 || targetVp >= MAX_VPS || targetSint < 0 || targetSint >= 16 || (offersSent & ~1) != 0
-                || offers < 0 || offers > MAX_VMBUS_ENTRIES || gpadls < 0 || gpadls > MAX_GPADLS || channels < 0
-                || channels > offers || (version == 0 && (offers | gpadls | channels | offersSent) != 0)) {
-            throw r.corrupt("VMBUS out of range: target VP %d SINT %d, %d offers, %d GPADLs, %d channels".formatted(targetVp,
-                    targetSint, offers, gpadls, channels));
-        }
-        if ((long) offers * 40 > end - r.b.position()) {
-            throw r.corrupt("VMBUS: %d offers do not fit the section".formatted(offers));
-        }
-        List<VmbusServerState.OfferEntry> offerList = new ArrayList<>(offers);
-        for (int i = 0; i < offers; i++) {
-            int relid = r.b.getInt();
-            int connectionId = r.b.getInt();
-            byte[] guids = new byte[32];
-            r.b.get(guids);
-            if (relid <= 0 || relid >= VmbusConstants.MAX_CHANNELS) {
-                throw r.corrupt("VMBUS offer %d: relid %d".formatted(i, relid));
-            }
-            MemorySegment g = MemorySegment.ofArray(guids);
-            offerList.add(new VmbusServerState.OfferEntry(relid, Guid.read(g.asSlice(0, 16)), Guid.read(g.asSlice(16, 16)),
-                    connectionId));
-        }
-        List<VmbusServerState.GpadlEntry> gpadlList = new ArrayList<>(gpadls);
-        for (int i = 0; i < gpadls; i++) {
-            r.need(24, "VMBUS GPADL");
-            int handle = r.b.getInt();
-            int relid = r.b.getInt();
-            int byteCount = r.b.getInt();
-            int byteOffset = r.b.getInt();
-            int count = r.b.getInt();
-            r.b.getInt();
-            if (count <= 0 || count > pageCount || (long) count * 8 > end - r.b.position() || byteCount <= 0
-                    || byteOffset < 0 || byteOffset >= PAGE || ((long) byteOffset + byteCount + PAGE - 1) / PAGE != count) {
-                throw r.corrupt("VMBUS GPADL %d: %d pages, byte count %d, byte offset %d".formatted(i, count, byteCount, byteOffset));
-            }
-            long[] gpns = new long[count];
-            for (int k = 0; k < count; k++) {
-                gpns[k] = r.b.getLong();
-                if (gpns[k] < 1 || gpns[k] > pageCount) {
-                    throw r.corrupt("VMBUS GPADL %d: GPN 0x%x outside the saved RAM".formatted(i, gpns[k]));
-                }
-            }
-            gpadlList.add(new VmbusServerState.GpadlEntry(handle, relid, gpns, byteCount, byteOffset));
-        }
-        List<VmbusServerState.ChannelEntry> channelList = new ArrayList<>(channels);
-        for (int i = 0; i < channels; i++) {
-            r.need(24, "VMBUS channel");
-            int relid = r.b.getInt();
-            int openId = r.b.getInt();
-            int gpadl = r.b.getInt();
-            int downstream = r.b.getInt();
-            int vp = r.b.getInt();
-            int userDataLength = r.b.getInt();
-            if (userDataLength != OpenChannel.USER_DATA_SIZE || vp < 0 || vp >= MAX_VPS || downstream < 0) {
-                throw r.corrupt("VMBUS channel %d: relid %d, target VP %d, %d bytes of user data".formatted(i, relid, vp,
-                        userDataLength));
-            }
-            r.need(userDataLength, "VMBUS channel user data");
-            byte[] userData = new byte[userDataLength];
-            r.b.get(userData);
-            channelList.add(new VmbusServerState.ChannelEntry(relid, openId, gpadl, downstream, vp, userData));
-        }
-        return new VmbusServerState(version, targetVp, targetSint, offersSent == 1, offerList, gpadlList, channelList);
     }
 
     private static void section(ByteBuffer b, int type, long length) {

@@ -6,8 +6,6 @@ import dev.parvis.root.loader.ElfImage;
 import dev.parvis.vmbus.host.VmbusHost;
 import dev.parvis.vmcore.HypervisorServices;
 import dev.parvis.vmcore.RootHypercalls;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -21,13 +19,13 @@ record VmEnvironment(HypervisorServices hv, RootHypercalls hc, ChildLoader loade
         return new PartitionControls(hc);
     }
 
-    /** The guest image a config names: a path, or a guest name under the guests directory. */
+    /**
+     * The guest image a config names: a path, or a guest name under the guests directory; only a
+     * regular file of bounded size ({@link ElfImage#read}).
+     *
+     * @throws dev.parvis.root.loader.InvalidImageException naming the file and the problem
+     */
     ElfImage image(String image) {
-        Path path = image.contains("/") || image.endsWith(".elf") ? Path.of(image) : guestsDir.resolve(image + ".elf");
-        try {
-            return ElfImage.parse(Files.readAllBytes(path));
-        } catch (IOException e) {
-            throw new VmException("cannot read guest image " + path + ": " + e.getMessage(), e);
-        }
+        return ElfImage.read(image.contains("/") || image.endsWith(".elf") ? Path.of(image) : guestsDir.resolve(image + ".elf"));
     }
 }

@@ -9,8 +9,10 @@ import dev.parvis.devices.ic.IntegrationServices;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.loader.ChildLoader;
 import dev.parvis.vmbus.host.VmbusHost;
+import dev.parvis.vmcore.DebugLines;
 import dev.parvis.vmcore.HypervisorServices;
 import dev.parvis.vmcore.RootHypercalls;
+import dev.parvis.vmcore.log.LogBudgets;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -39,6 +41,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class VmManagementService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmManagementService.class);
+    /** Where managed VMs' debug output (HvCallPostDebugData) goes, one log line per guest line. */
+    private static final Logger CONSOLE = LoggerFactory.getLogger("dev.parvis.root.vm.GuestConsole");
+    /** Each VM's console lines spend from its own budget: 100 at once, then 20 a second. */
+    private final LogBudgets consoleBudgets = new LogBudgets(100, 20, 1024);
 
     /** A VM as Get-VM shows it. */
     public record VmInfo(VmConfig config, VmState state) {
@@ -71,6 +77,14 @@ public final class VmManagementService implements AutoCloseable {
         MemoryAdmission admission = new MemoryAdmission(hv.rootMemory());
         this.env = new VmEnvironment(hv, hc, new ChildLoader(hc, admission.memory()), vmbus, router, store, admission, guestsDir,
                 this::publish, () -> hostStopping);
+        hv.setDebugListener(new DebugLines(this::consoleLine));
+    }
+
+    /** A managed VM's debug output line, in the log under the VM's name; bounded and rate-limited per VM. */
+    private void consoleLine(long partitionId, String text, boolean continued) {
+        String name = workers.values().stream().filter(w -> w.owns(partitionId)).map(w -> w.config().name()).findFirst()
+                .orElse("partition " + partitionId);
+        consoleBudgets.of(partitionId).info(CONSOLE, "[{}] {}{}", name, text, continued ? " [line continues]" : "");
     }
 
     /** Defines a new VM (New-VM): saves its configuration; it starts Off. */
@@ -112,11 +126,19 @@ public final class VmManagementService implements AutoCloseable {
     }
 
     public CompletableFuture<VmState> request(UUID id, VmRequest request) {
+        return request(id, request, RequestProgress.NONE);
+    }
+
+    /**
+     * Hands {@code request} to the VM's worker; {@code progress} hears the percent complete at the
+     * operation's real steps (start, restore and save report several; other requests only 100).
+     */
+    public CompletableFuture<VmState> request(UUID id, VmRequest request, RequestProgress progress) {
         VmWorker w = workers.get(id);
         if (w == null) {
             return CompletableFuture.failedFuture(new VmException("no VM with id " + id));
         }
-        CompletableFuture<VmState> result = w.submit(request);
+        CompletableFuture<VmState> result = w.submit(request, progress);
         if (request instanceof VmRequest.Delete) {
             // The caller sees the deletion complete only once the VM is gone from the service.
             return result.thenApply(state -> {
@@ -254,15 +276,11 @@ public final class VmManagementService implements AutoCloseable {
         if (!(w.state() instanceof VmState.Saved)) {
             throw new IllegalVmStateException(w.config().name(), w.state(), "saved-state read");
         }
-        try {
-            SavedState saved = SavedStateFile.read(store.savedStatePath(id));
-            if (gpa < 4096 || gpa + 8 > (saved.pageCount() + 1L) * 4096) {
-                throw new VmException("GPA 0x%x is outside the saved RAM".formatted(gpa));
-            }
-            return saved.readU64(gpa);
-        } catch (java.io.IOException e) {
-            throw new SavedStateException("cannot read " + store.savedStatePath(id) + ": " + e.getMessage());
+        SavedState saved = SavedStateFile.read(store.savedStatePath(id), SavedStateFile.Expected.of(w.config()));
+        if (gpa < 4096 || gpa > (saved.pageCount() + 1L) * 4096 - 8) {
+            throw new VmException("GPA 0x%x is outside the saved RAM".formatted(gpa));
         }
+        return saved.readU64(gpa);
     }
 
     public Path savedStatePath(UUID id) {

@@ -9,19 +9,23 @@ import dev.parvis.devices.ic.IcStatus;
 import dev.parvis.devices.ic.IntegrationServices;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
+import dev.parvis.vmcore.hostfile.HostFile;
+import dev.parvis.vmcore.hostfile.HostFileException;
 import dev.parvis.root.loader.ChildLoader;
 import dev.parvis.root.loader.ElfImage;
 import dev.parvis.root.loader.GuestSpec;
+import dev.parvis.root.loader.InvalidImageException;
 import dev.parvis.root.loader.LoadedChild;
 import dev.parvis.vmbus.device.EchoDevice;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
-import dev.parvis.vmbus.server.SnapshotRefusedException;
 import dev.parvis.vmbus.server.VmbusServer;
 import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.GuestMemoryView;
 import dev.parvis.vmcore.PartitionStatistics;
+import dev.parvis.vmcore.log.LogBudget;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,15 +53,20 @@ final class VmWorker {
     private static final Logger LOG = LoggerFactory.getLogger(VmWorker.class);
     private static final long PAGE = 4096;
     private static final String MARKER = "host-last-state";
-    private static final Duration VMBUS_SNAPSHOT_PATIENCE = Duration.ofSeconds(2);
+    /** The marker holds one state name ("Running"). */
+    private static final long MARKER_MAX_BYTES = 64;
 
     private final VmEnvironment env;
     private final UUID id;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    /** Lines the guest can cause (its power-off, its failure, what its intercepts make go wrong). */
+    private final LogBudget guestLines = LogBudget.standard();
     private volatile VmConfig config;
     private volatile VmState state;
     private volatile boolean retired;
+    /** The listener of the request being executed (worker thread only). */
+    private RequestProgress progress = RequestProgress.NONE;
 
     // The partition and what was built for it: touched only on the worker thread (volatile for metrics).
     private volatile LoadedChild child;
@@ -90,7 +100,7 @@ final class VmWorker {
         this.env = env;
         this.id = config.id();
         this.config = config;
-        this.state = Files.isRegularFile(env.store().savedStatePath(id)) ? VmState.SAVED : VmState.OFF;
+        this.state = env.store().hasSavedState(id) ? VmState.SAVED : VmState.OFF;
         this.thread = Thread.ofPlatform().name("parvis-vm-" + config.name()).daemon(true).start(this::loop);
     }
 
@@ -149,14 +159,40 @@ final class VmWorker {
         return c.partitionId();
     }
 
+    /** Whether {@code partitionId} is this VM's running partition. */
+    boolean owns(long partitionId) {
+        LoadedChild c = child;
+        return c != null && c.partitionId() == partitionId;
+    }
+
     CompletableFuture<VmState> submit(VmRequest request) {
+        return submit(request, RequestProgress.NONE);
+    }
+
+    CompletableFuture<VmState> submit(VmRequest request, RequestProgress listener) {
         CompletableFuture<VmState> done = new CompletableFuture<>();
         if (retired) {
             done.completeExceptionally(new VmException("VM '%s' was deleted".formatted(config.name())));
             return done;
         }
-        queue.add(() -> execute(request, done));
+        queue.add(() -> {
+            progress = listener;
+            try {
+                execute(request, done);
+            } finally {
+                progress = RequestProgress.NONE;
+            }
+        });
         return done;
+    }
+
+    /** Tells the current request's listener how far it has got (a listener's failure never fails the request). */
+    private void progress(int percent) {
+        try {
+            progress.report(percent);
+        } catch (RuntimeException e) {
+            LOG.warn("VM '{}': a progress listener failed: {}", config.name(), e.toString());
+        }
     }
 
     /** Stops the thread after the queued work (the partition, if any, is left to the caller). */
@@ -176,7 +212,10 @@ final class VmWorker {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.error("VM '{}': unexpected failure on its worker thread", config.name(), e);
+                // Queued work includes the guest's intercepts: traces within the VM's line budget.
+                if (guestLines.acquire() >= 0) {
+                    LOG.error("VM '{}': unexpected failure on its worker thread", config.name(), e);
+                }
             }
         }
     }
@@ -196,6 +235,7 @@ final class VmWorker {
                 case VmRequest.Delete d -> delete();
                 case VmRequest.Configure c -> configure(c.config());
             };
+            progress(100);
             done.complete(after);
         } catch (Throwable e) {
             done.completeExceptionally(e);
@@ -206,19 +246,26 @@ final class VmWorker {
 
     private VmState boot() {
         VmConfig c = config;
-        ElfImage image = env.image(c.image());
         long ramBytes = c.memoryMiB() << 20;
+        ElfImage image;
         GuestSpec spec;
         try {
+            image = env.image(c.image());
             spec = new GuestSpec(c.name(), image, ramBytes, Math.max(1, c.vcpuCount()));
-        } catch (IllegalArgumentException e) {
-            throw failStart(new VmException("VM '%s': %s".formatted(c.name(), e.getMessage()), e));
+        } catch (InvalidImageException | IllegalArgumentException e) {
+            throw failStart(new VmException("VM '%s' cannot start: %s".formatted(c.name(), e.getMessage()), e));
         }
         int vps = Math.max(1, c.vcpuCount());
-        try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + 1 + vps)) {
+        progress(5);
+        try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + ChildLoader.depositPages(vps))) {
             transition(VmState.STARTING);
+            progress(20);
             try {
-                child = env.loader().load(spec, pid -> prepare(pid, c, vps, () -> { }, null));
+                child = env.loader().load(spec, pid -> {
+                    progress(60);
+                    prepare(pid, c, vps, () -> { }, null);
+                    progress(90);
+                });
             } catch (RuntimeException e) {
                 transition(VmState.OFF);
                 throw failStart(new VmException("VM '%s' failed to start: %s".formatted(c.name(), e.getMessage()), e));
@@ -234,19 +281,24 @@ final class VmWorker {
         VmConfig c = config;
         Path file = env.store().savedStatePath(id);
         SavedState saved;
+        progress(5);
         try {
-            saved = SavedStateFile.read(file);
-        } catch (IOException | SavedStateException e) {
-            throw failStart(new SavedStateException("VM '%s' cannot be restored from %s: %s".formatted(c.name(), file, e.getMessage())));
+            saved = SavedStateFile.read(file, SavedStateFile.Expected.of(c));
+            progress(35);
+        } catch (SavedStateException e) {
+            throw failStart(new SavedStateException("VM '%s' cannot be restored: %s".formatted(c.name(), e.getMessage())));
         }
         if (!saved.vmId().equals(id)) {
             throw failStart(new SavedStateException("%s belongs to VM %s, not %s".formatted(file, saved.vmId(), id)));
         }
-        try (MemoryAdmission.Ticket t = admit(saved.pageCount() + 1L + saved.vpCount())) {
+        try (MemoryAdmission.Ticket t = admit(saved.pageCount() + (long) ChildLoader.depositPages(saved.vpCount()))) {
             transition(VmState.STARTING);
             try {
-                child = env.loader().restore(saved, pid -> prepare(pid, c, saved.vpCount(), () -> restoreVps(pid, saved),
-                        saved.vmbus()));
+                child = env.loader().restore(saved, pid -> {
+                    progress(70);
+                    prepare(pid, c, saved.vpCount(), () -> restoreVps(pid, saved), saved.vmbus());
+                    progress(90);
+                });
             } catch (RuntimeException e) {
                 transition(VmState.SAVED);
                 throw failStart(new VmException("VM '%s' failed to restore: %s".formatted(c.name(), e.getMessage()), e));
@@ -263,11 +315,16 @@ final class VmWorker {
         return transition(VmState.RUNNING);
     }
 
-    /** Every VP's saved registers (architectural and synthetic), then the guest's clock from where it stopped. */
+    /**
+     * Every VP's saved registers (architectural and synthetic) and its SIM and SIEF pages (the overlay
+     * pages the SIMP and SIEFP registers place), then the guest's clock from where it stopped.
+     */
     private void restoreVps(long pid, SavedState saved) {
         VpRegisters registers = new VpRegisters(env.hc().gateway());
+        VpStatePages statePages = new VpStatePages(env.hc(), env.hv().rootMemory());
         for (int vp = 0; vp < saved.vpCount(); vp++) {
             registers.write(pid, vp, saved.vps().get(vp));
+            statePages.write(pid, vp, saved.synicPages(vp));
         }
         env.controls().continueTime(pid, saved.referenceTime());
     }
@@ -430,15 +487,27 @@ final class VmWorker {
         transition(VmState.SAVING);
         try {
             env.controls().suspend(pid);
+            progress(10);
             long referenceTime = env.controls().freezeTime(pid);
+            // VMBus first: what the suspended guest posted reaches its server, then the server freezes
+            // (it posts and signals nothing more), so the VPs and RAM read next stay as saved.
+            env.vmbus().settle();
+            VmbusServerState vmbus = env.vmbus().server(pid).map(VmbusServer::snapshot).orElse(null);
             List<List<VpRegisters.Value>> vps = new ArrayList<>();
             VpRegisters registers = new VpRegisters(env.hc().gateway());
             for (int vp = 0; vp < vpCount; vp++) {
                 vps.add(registers.read(pid, vp, savedRegisters(vp)));
             }
-            VmbusServerState vmbus = env.vmbus().server(pid).map(this::snapshotVmbus).orElse(null);
-            SavedState saved = new SavedState(id, config.name(), referenceTime, vps, rights, snapshot(pid), vmbus);
+            List<VpSynicPages> synic = new ArrayList<>();
+            VpStatePages statePages = new VpStatePages(env.hc(), env.hv().rootMemory());
+            for (int vp = 0; vp < vpCount; vp++) {
+                synic.add(statePages.read(pid, vp));
+            }
+            progress(20);
+            SavedState saved = new SavedState(id, config.name(), referenceTime, vps, rights, snapshot(pid), vmbus, synic);
+            progress(70);
             SavedStateFile.write(env.store().savedStatePath(id), saved);
+            progress(95);
         } catch (IOException | RuntimeException e) {
             rollBackSave(pid, from);
             VmException failure = new VmException("VM '%s' could not be saved: %s".formatted(config.name(), e.getMessage()), e);
@@ -453,38 +522,17 @@ final class VmWorker {
     private static List<dev.parvis.abi.hv.HvRegisterName> savedRegisters(int vp) {
         List<dev.parvis.abi.hv.HvRegisterName> names = new ArrayList<>(VpRegisters.SAVED);
         names.add(dev.parvis.abi.hv.HvRegisterName.EXPLICIT_SUSPEND);
-        // A VP the guest has not started yet stays waiting after a restore.
+        // Halted (bit 1): a VP saved in HLT stays halted after the restore, no spurious wake-up; and a
+        // SynIC wake it had not slept through yet stays pending, no lost one. A VP the guest has not
+        // started yet (startup suspend) stays waiting.
         names.add(dev.parvis.abi.hv.HvRegisterName.INTERNAL_ACTIVITY_STATE);
+        names.add(dev.parvis.abi.hv.HvRegisterName.PENDING_INTERRUPTION);
         return names;
-    }
-
-    /**
-     * The VMBus server state of the suspended partition. A connection between steady states (a
-     * GPADL half-assembled, a channel closing) settles without the guest once its worker or the
-     * control messages already queued are through, so the snapshot is retried for a while before
-     * the save fails with the server's reason.
-     */
-    private VmbusServerState snapshotVmbus(VmbusServer server) {
-        long deadline = System.nanoTime() + VMBUS_SNAPSHOT_PATIENCE.toNanos();
-        while (true) {
-            try {
-                return server.snapshot();
-            } catch (SnapshotRefusedException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
     }
 
     private void rollBackSave(long pid, VmState from) {
         try {
+            env.vmbus().server(pid).ifPresent(VmbusServer::resume);
             env.controls().thawTime(pid);
             if (from instanceof VmState.Running) {
                 env.controls().resume(pid);
@@ -495,7 +543,10 @@ final class VmWorker {
         transition(from);
     }
 
-    /** Every guest page (GPN 1 up), read through a snapshot grant of the suspended partition. */
+    /**
+     * Every guest page (GPN 1 up), read through a snapshot grant of the suspended partition: the
+     * guest's RAM, including what lies under an overlay page (the overlays are saved on their own).
+     */
     private byte[] snapshot(long pid) {
         int pages = rights.length - 1;
         long[] gpns = new long[pages];
@@ -505,8 +556,12 @@ final class VmWorker {
         byte[] memory = new byte[Math.multiplyExact(pages, (int) PAGE)];
         MemorySegment target = MemorySegment.ofArray(memory);
         try (GuestMemoryView view = env.hv().grants().openSnapshot(pid, gpns)) {
+            int step = Math.max(1, pages / 10);
             for (int i = 0; i < pages; i++) {
                 MemorySegment.copy(view.page(i), 0, target, i * PAGE, PAGE);
+                if (i % step == step - 1) {
+                    progress(20 + (int) (50L * (i + 1) / pages)); // 20..70: the pages are most of a save
+                }
             }
         }
         return memory;
@@ -570,17 +625,29 @@ final class VmWorker {
         }
         switch (GuestExit.decode(m)) {
             case GuestExit.PowerOff off -> {
-                LOG.info("VM '{}': the guest powered off", config.name());
+                guestLines.info(LOG, "VM '{}': the guest powered off{}", config.name(), reportedStatus(off, c.partitionId()));
                 transition(VmState.STOPPING);
                 destroyPartition();
                 transition(VmState.OFF);
             }
             case GuestExit.Fatal fatal -> {
-                LOG.warn("VM '{}' failed: {}", config.name(), fatal.reason());
+                String reason = fatal.reason();
+                guestLines.warn(LOG, "VM '{}' failed: {}", config.name(), reason);
                 destroyPartition();
-                publish(new VmEvent.Failed(id, config.name(), fatal.reason(), Instant.now()));
-                transition(new VmState.Failed(fatal.reason()));
+                // The state first: whoever hears the Failed event reads the VM as Failed.
+                transition(new VmState.Failed(reason));
+                publish(new VmEvent.Failed(id, config.name(), reason, Instant.now()));
             }
+        }
+    }
+
+    /** ", status 3" when the guest reported an exit status with its power-off, else "". */
+    private String reportedStatus(GuestExit.PowerOff off, long pid) {
+        try {
+            OptionalInt status = off.status(env.hc(), pid);
+            return status.isPresent() ? ", status " + status.getAsInt() : "";
+        } catch (RuntimeException e) {
+            return " (its status could not be read: " + e.getMessage() + ")";
         }
     }
 
@@ -687,10 +754,14 @@ final class VmWorker {
 
     /** The state recorded by {@link #writeMarker}: "Running", "Paused", "Saved", "Off", "Failed", or empty. */
     static Optional<String> lastHostState(Path vmDirectory) {
+        Path marker = vmDirectory.resolve(MARKER);
+        if (!Files.exists(marker, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
         try {
-            Path marker = vmDirectory.resolve(MARKER);
-            return Files.isRegularFile(marker) ? Optional.of(Files.readString(marker).strip()) : Optional.empty();
-        } catch (IOException e) {
+            return Optional.of(new String(HostFile.read(marker, MARKER_MAX_BYTES, HostFile.Links.REFUSE), StandardCharsets.UTF_8).strip());
+        } catch (HostFileException e) {
+            LOG.warn("VM directory {}: last host state unreadable, taken as none: {}", vmDirectory, e.getMessage());
             return Optional.empty();
         }
     }

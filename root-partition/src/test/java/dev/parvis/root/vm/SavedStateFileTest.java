@@ -22,6 +22,9 @@ class SavedStateFileTest {
     @TempDir
     Path dir;
 
+    /** What sample() is: 8 pages of RAM and 2 VPs. */
+    private static final SavedStateFile.Expected EXPECTED = new SavedStateFile.Expected(8, 2);
+
     private static SavedState sample() {
         int pages = 8;
         byte[] memory = new byte[pages * 4096];
@@ -40,7 +43,7 @@ class SavedStateFileTest {
         SavedState s = sample();
         Path file = dir.resolve("saved.state");
         SavedStateFile.write(file, s);
-        SavedState back = SavedStateFile.read(file);
+        SavedState back = SavedStateFile.read(file, EXPECTED);
         assertEquals(s.vmId(), back.vmId());
         assertEquals(s.name(), back.name());
         assertEquals(s.referenceTime(), back.referenceTime());
@@ -63,7 +66,7 @@ class SavedStateFileTest {
         byte[] full = bytes(SavedStateFile.encode(sample()));
         for (int length = 0; length < full.length; length += 7) {
             byte[] cut = java.util.Arrays.copyOf(full, length);
-            SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("cut", cut), "length " + length);
+            SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("cut", cut, EXPECTED), "length " + length);
             assertFalse(e.getMessage().isBlank());
         }
     }
@@ -74,7 +77,7 @@ class SavedStateFileTest {
         for (int at = 0; at < full.length; at += 13) {
             byte[] bad = full.clone();
             bad[at] ^= 0x5A;
-            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad), "byte " + at);
+            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad, EXPECTED), "byte " + at);
         }
     }
 
@@ -82,7 +85,7 @@ class SavedStateFileTest {
     void anotherFormatVersionIsRefusedByName() {
         byte[] full = bytes(SavedStateFile.encode(sample()));
         full[8] = 9;
-        SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v9", full));
+        SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v9", full, EXPECTED));
         assertTrue(e.getMessage().contains("version 9"), e.getMessage());
     }
 
@@ -90,11 +93,17 @@ class SavedStateFileTest {
         SavedState s = sample();
         byte[] userData = new byte[120];
         userData[3] = 7;
-        VmbusServerState vmbus = new VmbusServerState(0x00050003, 0, 2, true,
+        VmbusServerState.Open open = new VmbusServerState.Open(1, 0xE1E10, 2, 0, userData, 4096);
+        VmbusServerState vmbus = new VmbusServerState(VmbusServerState.CONNECTED, 0x00050003, 0, 2, true, "",
                 List.of(new VmbusServerState.OfferEntry(1, Guid.parse("3b1a4a2c-0000-4000-8000-0000000000e0"),
-                        Guid.parse("7a0c6d1e-0000-4000-8000-000000000001"), 0x2001)),
-                List.of(new VmbusServerState.GpadlEntry(0xE1E10, 1, new long[] {3, 4, 5, 6}, 4 * 4096, 0)),
-                List.of(new VmbusServerState.ChannelEntry(1, 1, 0xE1E10, 2, 0, userData)));
+                        Guid.parse("7a0c6d1e-0000-4000-8000-000000000001"), 0x2001, false, false,
+                        new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPEN, open, null))),
+                List.of(new VmbusServerState.GpadlEntry(0xE1E10, 1, VmbusServerState.GpadlEntry.CREATED,
+                                new long[] {3, 4, 5, 6}, 4, 4 * 4096, 0, 1, false),
+                        new VmbusServerState.GpadlEntry(0xE1E11, 1, VmbusServerState.GpadlEntry.ASSEMBLING,
+                                new long[] {7, 0, 0}, 1, 3 * 4096, 0, 0, false)),
+                List.of(new VmbusServerState.PendingMessage(0, 2, new byte[] {10, 0, 0, 0, 0, 0, 0, 0})),
+                List.of());
         return new SavedState(s.vmId(), s.name(), s.referenceTime(), s.vps(), s.rights(), s.memory(), vmbus);
     }
 
@@ -103,10 +112,10 @@ class SavedStateFileTest {
         SavedState s = withVmbus();
         Path file = dir.resolve("saved.state");
         SavedStateFile.write(file, s);
-        SavedState back = SavedStateFile.read(file);
+        SavedState back = SavedStateFile.read(file, EXPECTED);
         assertEquals(s.vmbus(), back.vmbus());
         assertArrayEquals(s.memory(), back.memory());
-        assertEquals(null, SavedStateFile.decode("plain", bytes(SavedStateFile.encode(sample()))).vmbus());
+        assertEquals(null, SavedStateFile.decode("plain", bytes(SavedStateFile.encode(sample())), EXPECTED).vmbus());
     }
 
     @Test
@@ -114,12 +123,12 @@ class SavedStateFileTest {
         byte[] full = bytes(SavedStateFile.encode(withVmbus()));
         for (int length = 0; length < full.length; length += 5) {
             byte[] cut = java.util.Arrays.copyOf(full, length);
-            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("cut", cut), "length " + length);
+            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("cut", cut, EXPECTED), "length " + length);
         }
         for (int at = 0; at < full.length; at += 3) {
             byte[] bad = full.clone();
             bad[at] ^= 0x5A;
-            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad), "byte " + at);
+            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad, EXPECTED), "byte " + at);
         }
     }
 
@@ -128,15 +137,50 @@ class SavedStateFileTest {
         byte[] plain = bytes(SavedStateFile.encode(sample()));
         plain[8] = 1;
         reseal(plain);
-        SavedState v1 = SavedStateFile.decode("v1", plain);
+        SavedState v1 = SavedStateFile.decode("v1", plain, EXPECTED);
         assertArrayEquals(sample().rights(), v1.rights());
         assertEquals(null, v1.vmbus());
 
         byte[] withVmbus = bytes(SavedStateFile.encode(withVmbus()));
         withVmbus[8] = 1;
         reseal(withVmbus);
-        SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v1+vmbus", withVmbus));
+        SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v1+vmbus", withVmbus, EXPECTED));
         assertTrue(e.getMessage().contains("VMBUS section in a version 1 file"), e.getMessage());
+    }
+
+    private static SavedState withSynicPages() {
+        SavedState s = sample();
+        VpSynicPages vp0 = VpSynicPages.empty();
+        vp0.sim()[256] = 1; // a message waiting in SINT 1's slot
+        vp0.sief()[2 * 256] = 4; // flag 2 of SINT 2
+        return new SavedState(s.vmId(), s.name(), s.referenceTime(), s.vps(), s.rights(), s.memory(), null,
+                List.of(vp0, VpSynicPages.empty()));
+    }
+
+    @Test
+    void theSynicPagesOfEveryVpReadBackAsWrittenAndAreCheckedForCorruption() {
+        SavedState s = withSynicPages();
+        byte[] full = bytes(SavedStateFile.encode(s));
+        SavedState back = SavedStateFile.decode("synic", full, EXPECTED);
+        assertArrayEquals(s.synic().get(0).sim(), back.synic().get(0).sim());
+        assertArrayEquals(s.synic().get(0).sief(), back.synic().get(0).sief());
+        assertArrayEquals(new byte[4096], back.synic().get(1).sim());
+        for (int at = 0; at < full.length; at += 11) {
+            byte[] bad = full.clone();
+            bad[at] ^= 0x5A;
+            assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad, EXPECTED), "byte " + at);
+        }
+    }
+
+    @Test
+    void aFileWithoutSynicPagesRestoresThemFromTheRamTheGuestSawThemIn() {
+        SavedState s = sample();
+        byte[] memory = s.memory().clone();
+        memory[2 * 4096 + 256] = 9; // GPN 3, where VP 0's SIMP pointed when SIM pages still lay in RAM
+        List<VpRegisters.Value> vp0 = List.of(new VpRegisters.Value(0x000A0013, 0x3000 | 1, 0));
+        SavedState old = new SavedState(s.vmId(), s.name(), s.referenceTime(), List.of(vp0), s.rights(), memory);
+        assertEquals(9, old.synicPages(0).sim()[256]);
+        assertArrayEquals(new byte[4096], old.synicPages(0).sief(), "SIEFP was not enabled");
     }
 
     /** Recomputes the END checksum after an edit. */

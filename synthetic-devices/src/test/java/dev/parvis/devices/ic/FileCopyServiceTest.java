@@ -5,7 +5,9 @@ import dev.parvis.abi.ic.FcopyStart;
 import dev.parvis.abi.ic.FcopyWrite;
 import dev.parvis.abi.ic.IcConstants;
 import dev.parvis.abi.ic.IcMessageHeader;
+import dev.parvis.vmcore.hostfile.HostFileException;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileCopyServiceTest {
@@ -98,6 +101,30 @@ class FileCopyServiceTest {
             assertTrue(guest.cancelled);
             assertEquals(IcConstants.FCOPY_CANCEL, guest.operations.getLast());
             assertEquals("", guest.start.pathName());
+        }
+    }
+
+    @Test
+    void aFifoOrADeviceIsRefusedBeforeAnythingReachesTheGuest() throws Exception {
+        FileCopyService fcopy = new FileCopyService();
+        GuestFile guest = new GuestFile();
+        Path fifo = dir.resolve("pipe");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        try (IcFixture f = new IcFixture(fcopy)) {
+            f.guest(fcopy, IcVersions.FCOPY, guest);
+            IcFixture.waitForNegotiation(fcopy);
+            // Before the fix: a FIFO blocked the copy forever and /dev/zero streamed into the guest without end.
+            HostFileException pipe = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(HostFileException.class, () -> fcopy.copyToGuest(fifo, "pipe", true)));
+            assertTrue(pipe.problem().contains("FIFO"), pipe.getMessage());
+            HostFileException zero = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(HostFileException.class, () -> fcopy.copyToGuest(Path.of("/dev/zero"), "zero", true)));
+            assertTrue(zero.problem().contains("not a regular file"), zero.getMessage());
+            assertTrue(guest.operations.isEmpty(), "nothing was sent to the guest: " + guest.operations);
+            // The service still copies a regular file afterwards.
+            Path file = Files.write(dir.resolve("ok.bin"), new byte[10_000]);
+            assertEquals(10_000, fcopy.copyToGuest(file, "ok.bin", true));
         }
     }
 

@@ -33,6 +33,12 @@ public final class SinkDevice implements VmbusDeviceClass {
         return INSTANCE;
     }
 
+    /** The bench sends 64 KiB payloads through the Java path: room for them and the descriptor. */
+    @Override
+    public int maxPacketBytes() {
+        return 64 * 1024 + 4096;
+    }
+
     @Override
     public ChannelHandler open(VmbusChannel channel) {
         return new ChannelHandler() {

@@ -46,7 +46,11 @@ class StopWithoutGuestServicesTest {
             UUID id = service.create(config).id();
             assertEquals(IcStatus.DISABLED, service.integrationStatus(id).get("fcopy"));
             assertInstanceOf(VmState.Running.class, service.start(id).get(30, TimeUnit.SECONDS));
+            // The guest runs through the whole window (its counter moves), and its services still see no contact.
+            long gpa = counterGpa(service, id);
+            long before = service.readGuestU64(id, gpa);
             Thread.sleep(300);
+            assertTrue(service.readGuestU64(id, gpa) > before, "the guest ran during the window");
             assertEquals(IcStatus.NO_CONTACT, service.integrationStatus(id).get("shutdown"));
             assertEquals(IcStatus.DISABLED, service.integrationStatus(id).get("fcopy"));
 
@@ -61,5 +65,18 @@ class StopWithoutGuestServicesTest {
             assertTrue(notices.get(0).contains("graceful shutdown failed") && notices.get(0).contains("NoContact"), notices.get(0));
             System.out.println("ic: stop without guest services: " + notices.get(0));
         }
+    }
+
+    /** The counter guest posts its counter's GPA first thing. */
+    private static long counterGpa(VmManagementService service, UUID id) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            var m = service.lastGuestMessage(id);
+            if (m.isPresent() && m.get().length >= 8) {
+                return java.nio.ByteBuffer.wrap(m.get()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the counter guest did not post its counter's address");
     }
 }

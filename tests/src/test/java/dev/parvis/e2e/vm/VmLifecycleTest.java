@@ -44,6 +44,9 @@ class VmLifecycleTest {
             long c0 = f.awaitCounterAbove(id, gpa, 1000);
             refused(s, id, "Running", new VmRequest.Start(), new VmRequest.Resume(), new VmRequest.Delete());
 
+            long control = f.counter(id, gpa);
+            Thread.sleep(150);
+            assertTrue(f.counter(id, gpa) > control, "control window: the running counter moves in 150 ms");
             assertInstanceOf(VmState.Paused.class, await(s.pause(id)));
             long frozen = f.counter(id, gpa);
             assertTrue(frozen >= c0);

@@ -25,13 +25,16 @@ final class OutsidePages {
         this.hashes = hashes;
     }
 
-    /** Hashes every pool page not mapped in one of {@code children}. */
+    /** Hashes every pool page that is neither mapped in one of {@code children} nor the hypervisor's for one of them. */
     static OutsidePages of(GuestHarness h, LoadedChild... children) {
         Set<Long> excluded = new HashSet<>();
         for (LoadedChild c : children) {
             GpaMap map = h.partition(c).gpaMap();
             for (long gpn : map.mappedGpns()) {
                 excluded.add(map.spn(gpn));
+            }
+            for (long spn : h.partition(c).hypervisorPages()) {
+                excluded.add(spn); // its hypercall, SIM and SIEF pages
             }
         }
         SpaPool pool = h.hv.pool();

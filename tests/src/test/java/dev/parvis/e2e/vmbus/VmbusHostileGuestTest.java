@@ -87,8 +87,10 @@ class VmbusHostileGuestTest {
             while (server.channel(ECHO_RELID).isPresent() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
+            // A guest whose connection failed (the flood) gets no UNLOAD_RESPONSE: the server ignores it.
+            boolean failed = server.failure().isPresent();
             assertAll(
-                    () -> assertTrue(h.output(hostile).contains("vmbus-hostile: unload: status 0x0"), "unload answered\n" + h.describe(hostile)),
+                    () -> assertTrue(failed || h.output(hostile).contains("vmbus-hostile: unload: status 0x0"), "unload answered\n" + h.describe(hostile)),
                     () -> assertEquals(Optional.empty(), server.version(), "no connection after unload"),
                     () -> assertEquals(List.of(), server.offeredRelids(), "no offers after unload"),
                     () -> assertEquals(0, server.gpadlCount(), "no GPADLs after unload"),
@@ -191,12 +193,14 @@ class VmbusHostileGuestTest {
     }
 
     /**
-     * 10,000 control messages as fast as the guest can post them, while a second VMBus child (a
-     * bystander) runs a scenario that needs a control-message answer from the same root pump.
+     * 10,000 control messages as fast as the guest can post them, never reading the answers, while a
+     * second VMBus child (a bystander) runs a scenario that needs a control-message answer from the
+     * same root pump. The flooder overflows its own bounded queue and loses its connection, with the
+     * reason; the bystander is answered during and after the flood.
      */
     @Test
     @Order(8)
-    void floodOfControlMessagesLeavesTheRootResponsiveToAnotherChildAndBoundedInMemory() throws Exception {
+    void floodOfControlMessagesFailsOnlyTheFloodersConnectionAndTheRootAnswersAnotherChild() throws Exception {
         EchoDevice bystanderEcho = new EchoDevice();
         AtomicReference<VmbusServer> ref = new AtomicReference<>();
         LoadedChild bystander = h.boot("vmbus-hostile", GuestHarness.GUEST_RAM,
@@ -219,10 +223,6 @@ class VmbusHostileGuestTest {
         h.send(bystander, GuestHarness.u32s(3));
         HostileReply bystanderAfter = HostileReply.read(h.awaitMessage(bystander));
         long bystanderAfterMillis = (System.nanoTime() - afterStart) / 1_000_000;
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (server.guestErrorCount() - errorsBefore < delivered && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
         OutsidePages pagesAfter = OutsidePages.of(h, hostile, bystander);
         List<String> lines = warnings.since(mark);
         long newErrors = server.guestErrorCount() - errorsBefore;
@@ -232,8 +232,11 @@ class VmbusHostileGuestTest {
 
         h.send(bystander, GuestHarness.u32s(0));
         h.awaitPowerOff(bystander);
+        String failure = server.failure().orElse("");
         assertAll(
-                () -> assertEquals(1, reply.echoStillWorks(), "the flooding guest's echo still works\n" + h.describe(hostile)),
+                () -> assertTrue(failure.contains("control-message flood"),
+                        "the flooder, which never read its answers, lost its connection with the reason: " + failure),
+                () -> assertEquals(0, reply.echoStillWorks(), "so its echo no longer works\n" + h.describe(hostile)),
                 () -> assertTrue(Integer.toUnsignedLong(reply.observed()) <= FLOOD_MESSAGES, "insufficient-buffer count " + reply),
                 () -> assertEquals(STATUS_UNSUCCESSFUL, bystanderReply.observed(),
                         "the bystander got its OPENCHANNEL_RESULT during the flood\n" + h.describe(bystander)),
@@ -241,14 +244,13 @@ class VmbusHostileGuestTest {
                 () -> assertEquals(STATUS_UNSUCCESSFUL, bystanderAfter.observed(),
                         "the bystander got its OPENCHANNEL_RESULT after the flood (0xffffffff = no answer within 2 s)\n" + h.describe(bystander)),
                 () -> assertTrue(bystanderAfterMillis < 3000, "bystander round trip after the flood: " + bystanderAfterMillis + " ms"),
-                () -> assertTrue(newErrors >= delivered, "every delivered message handled (a guest error each) within 5 s of the reply: %d < %d".formatted(newErrors, delivered)),
-                () -> assertEquals(1, server.gpadlCount(), "GPADLs held after the flood (only the ring)"),
+                () -> assertEquals(0, server.gpadlCount(), "the failed connection holds no GPADL"),
                 () -> assertEquals(0, server.pendingPfnSlots(), "PFN slots held by half-assembled GPADLs"),
-                () -> assertEquals(List.of(ECHO_RELID), server.offeredRelids(), "offers after the flood"),
+                () -> assertEquals(List.of(), server.offeredRelids(), "nor offers"),
                 () -> assertEquals(h.hv.pool().pageCount() - excludedCount(hostile, bystander), pagesAfter.comparedWith(pagesBefore), "pages compared"),
                 () -> assertEquals(List.of(), pagesAfter.changedSince(pagesBefore), "pool pages outside both children that changed"),
                 () -> assertTrue(lines.stream().anyMatch(l -> l.contains("second REQUEST_OFFERS ignored")), "a warning names the repeated REQUEST_OFFERS\n" + lines),
-                () -> assertTrue(lines.stream().anyMatch(l -> l.contains("malformed control message")), "a warning names the malformed messages\n" + lines),
+                () -> assertTrue(lines.stream().anyMatch(l -> l.contains("connection failed: control-message flood")), "a warning names the failure\n" + lines),
                 () -> assertTrue(lines.size() <= 100 + 10 * (floodMillis / 1000 + 2), "rate-limited warnings: " + lines.size()));
         vmbus.detach(bystander.partitionId());
         h.destroy(bystander);
@@ -310,7 +312,7 @@ class VmbusHostileGuestTest {
     private long excludedCount(LoadedChild... children) {
         long n = 0;
         for (LoadedChild c : children) {
-            n += h.partition(c).gpaMap().mappedGpns().length;
+            n += h.partition(c).gpaMap().mappedGpns().length + h.partition(c).hypervisorPages().length;
         }
         return n;
     }

@@ -16,11 +16,7 @@ public final class LogBudget {
     public static final int DEFAULT_BURST = 10;
     public static final double DEFAULT_PER_SECOND = 1.0;
 
-    private final int burst;
-    private final double tokensPerNano;
-    private final LongSupplier clock;
-    private double tokens;
-    private long lastRefill;
+    private final TokenBucket lines;
     private long suppressed;
 
     public LogBudget(int burst, double perSecond) {
@@ -32,11 +28,7 @@ public final class LogBudget {
         if (burst < 1 || !(perSecond > 0)) {
             throw new IllegalArgumentException("burst %d, rate %f".formatted(burst, perSecond));
         }
-        this.burst = burst;
-        this.tokensPerNano = perSecond / 1e9;
-        this.clock = clock;
-        this.tokens = burst;
-        this.lastRefill = clock.getAsLong();
+        this.lines = new TokenBucket(burst, perSecond, clock);
     }
 
     public static LogBudget standard() {
@@ -48,14 +40,10 @@ public final class LogBudget {
      * suppressed since the last line that passed (and resets that count).
      */
     public synchronized long acquire() {
-        long now = clock.getAsLong();
-        tokens = Math.min(burst, tokens + (now - lastRefill) * tokensPerNano);
-        lastRefill = now;
-        if (tokens < 1) {
+        if (!lines.tryTake(1)) {
             suppressed++;
             return -1;
         }
-        tokens -= 1;
         long s = suppressed;
         suppressed = 0;
         return s;

@@ -53,4 +53,14 @@ class LogBudgetTest {
         budgets.of(3);
         assertNotSame(a, budgets.of(1), "the least recently used source was dropped");
     }
+
+    @Test
+    void aTokenBucketGivesAnAmountOnlyWhenAllOfItIsThere() {
+        TokenBucket bytes = new TokenBucket(100, 10, now::get);
+        assertEquals(true, bytes.tryTake(60));
+        assertEquals(false, bytes.tryTake(60), "40 left");
+        now.addAndGet(2_000_000_000L);
+        assertEquals(true, bytes.tryTake(60), "refilled by 20");
+        assertEquals(false, bytes.tryTake(1));
+    }
 }

@@ -3,8 +3,10 @@ package dev.parvis.vmbus.device;
 import dev.parvis.vmbus.ring.IncomingPacket;
 
 /**
- * A device's side of one open channel. Both methods run on the channel's worker thread, one at a
- * time; {@link #onClose} runs exactly once, after the last {@link #onPacket}.
+ * A device's side of one open channel. Both methods run in the channel's turns (one at a time, on
+ * whichever thread runs the turn; a turn handles a bounded number of packets, then yields to other
+ * channels); {@link #onClose} runs exactly once, after the last {@link #onPacket}. Whatever either
+ * throws, an Error included, closes this channel only.
  */
 public interface ChannelHandler {
 

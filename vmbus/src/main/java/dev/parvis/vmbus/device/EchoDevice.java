@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * every channel it served, so the root can report it.
  */
 public final class EchoDevice implements VmbusDeviceClass {
+    /** The largest payload the echo device takes: 64 KiB. */
+    public static final int MAX_PAYLOAD = 64 * 1024;
     public static final Guid DEFAULT_INSTANCE = Guid.parse("7a0c6d1e-0000-4000-8000-000000000001");
 
     private final Guid instance;
@@ -39,6 +41,12 @@ public final class EchoDevice implements VmbusDeviceClass {
     @Override
     public Guid instance() {
         return instance;
+    }
+
+    /** Echoes payloads up to 64 KiB (the vmbus-echo guest's largest), plus room for the descriptor. */
+    @Override
+    public int maxPacketBytes() {
+        return MAX_PAYLOAD + 4096;
     }
 
     @Override

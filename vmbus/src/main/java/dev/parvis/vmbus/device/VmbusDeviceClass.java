@@ -8,6 +8,8 @@ import dev.parvis.abi.vmbus.Guid;
  * the channel's packets until the channel closes.
  */
 public interface VmbusDeviceClass {
+    /** The largest guest-to-host packet a device accepts unless it says otherwise (descriptor included). */
+    int DEFAULT_MAX_PACKET_BYTES = 24 * 1024;
 
     /** The device class (interface type) GUID, e.g. {@code DeviceClass.ECHO}. */
     Guid interfaceType();
@@ -31,10 +33,22 @@ public interface VmbusDeviceClass {
     }
 
     /**
-     * The guest opened the channel. Runs on the server's control thread; must not block. The
-     * returned handler's methods run on the channel's worker thread.
+     * The largest guest-to-host packet (descriptor, type header and payload) this device accepts.
+     * The channel's receive buffer has this size (or the inbound ring's, if smaller), whatever ring
+     * the guest offers; a larger packet closes the channel (docs/vmbus.md, "Hostile input").
+     */
+    default int maxPacketBytes() {
+        return DEFAULT_MAX_PACKET_BYTES;
+    }
+
+    /**
+     * The guest opened the channel. Runs off the control path, on the connection's request runner
+     * (it may take time; only this connection's later requests wait for it). The guest gets
+     * OPENCHANNEL_RESULT when it returns; until then sends on {@code channel} wait. The returned
+     * handler's methods run in the channel's turns.
      *
-     * @throws RuntimeException to refuse the open (the guest gets OPEN_CHANNEL_RESULT with a failure status)
+     * @throws RuntimeException to refuse the open (the guest gets OPEN_CHANNEL_RESULT with a failure
+     *     status); an Error fails the child's whole connection
      */
     ChannelHandler open(VmbusChannel channel);
 }

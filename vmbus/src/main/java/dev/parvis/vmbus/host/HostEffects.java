@@ -3,6 +3,7 @@ package dev.parvis.vmbus.host;
 import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.HvPortType;
 import dev.parvis.abi.hv.HvStatus;
+import dev.parvis.abi.hv.HvSynic;
 import dev.parvis.abi.hv.input.PortInfo;
 import dev.parvis.abi.vmbus.ChannelMessage;
 import dev.parvis.abi.vmbus.VmbusConstants;
@@ -12,9 +13,14 @@ import dev.parvis.vmbus.server.VmbusServer;
 import dev.parvis.vmcore.GuestMemoryView;
 import dev.parvis.vmcore.HypervisorServices;
 import dev.parvis.vmcore.RootHypercalls;
+import dev.parvis.vmcore.log.LogBudget;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,33 +29,41 @@ import org.slf4j.LoggerFactory;
  * the root's connection to the child's SINT 2 port, guest signals HvCallSignalEvent on its event
  * connection (flag = relid), guest-to-root channel signals root event ports the server's channels
  * subscribe to, and GPADL pages kernel grants.
+ *
+ * <p>A full SynIC queue is the server's business (it keeps the message); this class only schedules
+ * the server's retry on the host's shared scheduler, one pending retry per child, backing off from
+ * 1 ms to 64 ms while the child keeps its queue full, so no thread ever sleeps for one child.
  */
 final class HostEffects implements ServerEffects {
     private static final Logger LOG = LoggerFactory.getLogger(HostEffects.class);
-    /**
-     * Control messages held back while the child's SynIC queue is full. Bounded: a guest that stops
-     * reading its messages loses the oldest answers, never the root's time (the pump thread serves
-     * every child and must not wait on one).
-     */
-    static final int MAX_BACKLOG = 1024;
+    private static final long FIRST_RETRY_MICROS = 1_000;
+    private static final long LAST_RETRY_MICROS = 64_000;
 
     private final HypervisorServices hv;
     private final RootHypercalls hc;
     private final VmbusWiring wiring;
     private final ChannelSignalFlags flags;
+    private final ScheduledExecutorService retries;
+    private final RootConnectionIds connectionIds;
     private final Map<Integer, ChannelSignalFlags.Flag> signals = new ConcurrentHashMap<>();
+    /** Root connections to the child's message ports by (VP, SINT), beyond the default (VP 0, SINT 2). */
+    private final Map<GuestTarget, Integer> messageTargets = new ConcurrentHashMap<>();
+    /** Root connections to the child's event ports by VP, beyond VP 0. */
+    private final Map<Integer, Integer> eventTargets = new ConcurrentHashMap<>();
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
+    /** Lines this child can cause (a failed post, a signal that failed): its own budget. */
+    private final LogBudget logBudget = LogBudget.standard();
+    private volatile long retryMicros = FIRST_RETRY_MICROS;
     private volatile VmbusServer server;
-    private final java.util.ArrayDeque<byte[]> backlog = new java.util.ArrayDeque<>();
-    private final java.util.function.Consumer<HostEffects> retryLater;
-    private long dropped;
 
     HostEffects(HypervisorServices hv, RootHypercalls hc, VmbusWiring wiring, ChannelSignalFlags flags,
-                java.util.function.Consumer<HostEffects> retryLater) {
+                RootConnectionIds connectionIds, ScheduledExecutorService retries) {
         this.hv = hv;
         this.hc = hc;
         this.wiring = wiring;
         this.flags = flags;
-        this.retryLater = retryLater;
+        this.connectionIds = connectionIds;
+        this.retries = retries;
     }
 
     void bind(VmbusServer server) {
@@ -57,46 +71,72 @@ final class HostEffects implements ServerEffects {
     }
 
     @Override
-    public void sendMessage(ChannelMessage message, GuestTarget target) {
+    public boolean sendMessage(ChannelMessage message, GuestTarget target) {
         byte[] bytes = new byte[message.size()];
         message.write(MemorySegment.ofArray(bytes));
-        synchronized (this) {
-            if (backlog.isEmpty() && post(bytes)) {
-                return;
-            }
-            if (backlog.size() >= MAX_BACKLOG) {
-                if (dropped++ % 1000 == 0) {
-                    LOG.warn("partition {}: VMBus control messages dropped ({} so far): the guest does not read its SINT 2 queue",
-                            wiring.partitionId(), dropped);
-                }
-                return;
-            }
-            backlog.addLast(bytes);
-        }
-        retryLater.accept(this);
-    }
-
-    /** Posts held-back messages in order; false while the child's queue is still full. */
-    synchronized boolean drainBacklog() {
-        while (!backlog.isEmpty()) {
-            if (!post(backlog.peekFirst())) {
-                return false;
-            }
-            backlog.removeFirst();
-        }
-        return true;
-    }
-
-    /** One post; false only when the child's queue is full and the message should be retried. */
-    private boolean post(byte[] bytes) {
-        HvStatus status = hc.postMessage(wiring.rootMessageConnection(), new HvMessageType(VmbusConstants.HV_MESSAGE_TYPE), bytes);
+        HvStatus status = hc.postMessage(messageConnection(target), new HvMessageType(VmbusConstants.HV_MESSAGE_TYPE), bytes);
         if (status.equals(HvStatus.INSUFFICIENT_BUFFERS)) {
             return false;
         }
+        retryMicros = FIRST_RETRY_MICROS;
         if (!status.isSuccess()) {
-            LOG.warn("partition {}: VMBus message not delivered: {}", wiring.partitionId(), status);
+            logBudget.warn(LOG, "partition {}: VMBus message not delivered: {}", wiring.partitionId(), status);
         }
         return true;
+    }
+
+    /**
+     * The root connection to the child's message port for {@code target}: the default one for VP 0,
+     * SINT 2, else a port on that VP and SINT made the first time the guest asks for it
+     * (INITIATE_CONTACT's target_vcpu and, from 5.0, its message SINT).
+     */
+    private int messageConnection(GuestTarget target) {
+        if (target.vp() == 0 && target.sint() == VmbusConstants.MESSAGE_SINT) {
+            return wiring.rootMessageConnection();
+        }
+        return messageTargets.computeIfAbsent(target, t -> connectChildPort(VmbusWiring.childMessagePort(t.vp(), t.sint()),
+                PortInfo.message(t.sint(), t.vp()), HvPortType.MESSAGE));
+    }
+
+    /** The root connection for signals to VP {@code vp} (OPEN_CHANNEL's target_vp, MODIFY_CHANNEL). */
+    private int eventConnection(int vp) {
+        if (vp == 0) {
+            return wiring.rootEventConnection();
+        }
+        return eventTargets.computeIfAbsent(vp, v -> connectChildPort(VmbusWiring.childEventPort(v),
+                PortInfo.event(VmbusConstants.MESSAGE_SINT, v, (short) 0, (short) HvSynic.EVENT_FLAGS_COUNT), HvPortType.EVENT));
+    }
+
+    private int connectChildPort(int childPort, PortInfo info, int type) {
+        long root = hc.getPartitionId();
+        int connection = connectionIds.allocate();
+        hc.createPort(wiring.partitionId(), childPort, root, info);
+        hc.connectPort(root, connection, wiring.partitionId(), childPort, type);
+        return connection;
+    }
+
+    @Override
+    public void retryLater() {
+        if (!retryScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        long delay = retryMicros;
+        retryMicros = Math.min(LAST_RETRY_MICROS, delay * 2);
+        retries.schedule(this::retry, delay, TimeUnit.MICROSECONDS);
+    }
+
+    /** On the shared retry thread: one flush of this child's server; a failure fails this child only. */
+    private void retry() {
+        retryScheduled.set(false);
+        VmbusServer s = server;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.flush();
+        } catch (Throwable t) {
+            VmbusHost.failChild(s, wiring, "retrying its messages failed", t);
+        }
     }
 
     @Override
@@ -107,15 +147,22 @@ final class HostEffects implements ServerEffects {
         hc.createPort(root, flag.portId(), wiring.partitionId(),
                 new PortInfo(HvPortType.EVENT, flag.sint(), 0, (short) flag.flag(), (short) 1));
         hc.connectPort(wiring.partitionId(), connection, root, flag.portId(), HvPortType.EVENT);
-        // Runs on the guest's VP thread: onChannelSignal only unparks the channel's worker.
-        hv.rootSynic().subscribe(flag.sint(), flag.flag(), () -> {
-            VmbusServer s = server;
-            if (s != null) {
-                s.onChannelSignal(relid);
-            }
-        });
+        hv.rootSynic().subscribe(flag.sint(), flag.flag(), () -> onSignal(relid));
         signals.put(relid, flag);
         return connection;
+    }
+
+    /** Runs on the signalling guest's VP thread: hands off to the channel, never throws into the kernel. */
+    private void onSignal(int relid) {
+        VmbusServer s = server;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.onChannelSignal(relid);
+        } catch (Throwable t) {
+            logBudget.error(LOG, "partition {}: VMBus signal for relid {} failed", wiring.partitionId(), relid, t);
+        }
     }
 
     @Override
@@ -133,7 +180,7 @@ final class HostEffects implements ServerEffects {
 
     @Override
     public void signalGuest(int relid, int targetVp) {
-        HvStatus status = hc.signalEvent(wiring.rootEventConnection(), relid);
+        HvStatus status = hc.signalEvent(eventConnection(targetVp), relid);
         if (!status.isSuccess()) {
             LOG.debug("partition {}: signal for relid {} not delivered: {}", wiring.partitionId(), relid, status);
         }
@@ -144,11 +191,28 @@ final class HostEffects implements ServerEffects {
         return hv.grants().open(wiring.partitionId(), gpns);
     }
 
+    @Override
+    public void log(String line) {
+        LOG.warn("partition {}: {}", wiring.partitionId(), line);
+    }
+
     /** Drops every signal path (the partition is going away; the kernel removes its ports). */
     void releaseAll() {
-        for (Integer relid : java.util.List.copyOf(signals.keySet())) {
+        server = null;
+        for (Integer relid : List.copyOf(signals.keySet())) {
             releaseChannelSignal(relid);
         }
+        long root = hc.getPartitionId();
+        for (int connection : List.copyOf(messageTargets.values())) {
+            quietly(() -> hc.disconnectPort(root, connection));
+            connectionIds.free(connection);
+        }
+        for (int connection : List.copyOf(eventTargets.values())) {
+            quietly(() -> hc.disconnectPort(root, connection));
+            connectionIds.free(connection);
+        }
+        messageTargets.clear();
+        eventTargets.clear();
     }
 
     private static void quietly(Runnable call) {

@@ -23,6 +23,16 @@ public record VmbusWiring(long partitionId) {
         }
     }
 
+    /** The child's message port for control messages to VP {@code vp}, SINT {@code sint} (not VP 0, SINT 2). */
+    public static int childMessagePort(int vp, int sint) {
+        return 0x2_0000 | vp << 4 | sint;
+    }
+
+    /** The child's event port for channel signals to VP {@code vp} (not VP 0). */
+    public static int childEventPort(int vp) {
+        return 0x3_0000 | vp;
+    }
+
     /** Root port the child's connections 1 and 4 reach; also the sender id of its messages. */
     public int rootMessagePort() {
         return 0x10_0000 | (int) partitionId;

@@ -21,13 +21,19 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A VmbusClient and a VmbusServer joined in process. Control messages travel as copied bytes
  * through two bounded queues, each drained by its own thread (the host thread is the server's
- * control thread, like the root's message loop; the guest thread plays the SINT2 message slot);
- * a full queue blocks the sender, as a full SynIC slot would. Channel signals are direct calls:
+ * control thread, like the root's message loop; the guest thread plays the SINT2 message slot).
+ * A full queue to the host blocks the client; a full queue to the guest refuses the server's
+ * message, as a full SynIC queue would, and the server's retry runs on a scheduler thread. Channel signals are direct calls:
  * the guest's signal on connection id {@code 0x2000 | relid} reaches
  * {@link VmbusServer#onChannelSignal}, the host's reaches the client. The guest's memory is a
  * {@link LoopbackGuestMemory}.
@@ -37,6 +43,7 @@ public final class Loopback implements AutoCloseable {
     private static final int QUEUE_DEPTH = 256;
     private static final int LOG_KEEP = 1000;
     private static final byte[] STOP = new byte[0];
+    private static final long BLOCKED_POLL_NANOS = 100_000;
 
     private final LoopbackGuestMemory memory;
     private final VmbusServer server;
@@ -51,6 +58,9 @@ public final class Loopback implements AutoCloseable {
     private final AtomicLong signalsToGuest = new AtomicLong();
     private final Thread hostThread;
     private final Thread guestThread;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("loopback-retry").factory());
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
     private volatile ClientTransport.Receiver receiver;
 
     public Loopback(LoopbackGuestMemory memory, ServerConfig config, List<? extends VmbusDeviceClass> devices,
@@ -101,13 +111,16 @@ public final class Loopback implements AutoCloseable {
     private void pump(BlockingQueue<byte[]> queue, boolean toServer) {
         try {
             while (true) {
+                while (toServer && server.blockedOnGuest()) {
+                    LockSupport.parkNanos(BLOCKED_POLL_NANOS); // answers wait for the guest: post no more
+                }
                 byte[] message = queue.take();
                 if (message == STOP) {
                     return;
                 }
                 MemorySegment segment = MemorySegment.ofArray(message);
                 if (toServer) {
-                    server.onMessage(segment, message.length);
+                    serve(segment, message.length);
                 } else {
                     ClientTransport.Receiver r = receiver;
                     if (r != null) {
@@ -119,6 +132,16 @@ public final class Loopback implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("loopback {} thread died", toServer ? "host" : "guest", e);
+        }
+    }
+
+    /** As the root's pump does: any Throwable while serving the guest's message fails its connection. */
+    private void serve(MemorySegment message, int length) {
+        try {
+            server.onMessage(message, length);
+        } catch (Throwable t) {
+            LOG.error("loopback: serving a control message failed; the connection fails", t);
+            server.fail("serving its control message failed: " + t);
         }
     }
 
@@ -137,13 +160,27 @@ public final class Loopback implements AutoCloseable {
         hostThread.join(5000);
         put(toGuest, STOP);
         guestThread.join(5000);
+        retries.shutdownNow();
     }
 
     private final class Effects implements ServerEffects {
         @Override
-        public void sendMessage(ChannelMessage message, GuestTarget target) {
+        public boolean sendMessage(ChannelMessage message, GuestTarget target) {
+            if (!toGuest.offer(message.toBytes())) {
+                return false;
+            }
             messagesToGuest.incrementAndGet();
-            put(toGuest, message.toBytes());
+            return true;
+        }
+
+        @Override
+        public void retryLater() {
+            if (retryScheduled.compareAndSet(false, true)) {
+                retries.schedule(() -> {
+                    retryScheduled.set(false);
+                    server.flush();
+                }, 1, TimeUnit.MILLISECONDS);
+            }
         }
 
         @Override

@@ -99,10 +99,12 @@ public final class RingReader {
     /**
      * Publishes the read position as read_index (release).
      *
-     * @return true when the producer must be signalled: the ring has the pending_send_size feature,
-     *     pending_send_size (rounded down to 8) is non-zero, and free space crossed it in this batch
-     *     (old free below it, new free at or above it). A corrupt write_index also returns true, a
-     *     harmless extra signal; the next {@link #read} or {@link #hasData} reports it.
+     * @return true when the producer must be signalled, by Linux's rule ({@code hv_pkt_iter_close}):
+     *     the ring has the pending_send_size feature, pending_send_size is non-zero, and free space
+     *     crossed it in this batch: at most pending_send_size before, strictly more after. (A Linux
+     *     writer asks for packet + trailer and writes only when free space exceeds that.) A corrupt
+     *     write_index also returns true, a harmless extra signal; the next {@link #read} or
+     *     {@link #hasData} reports it.
      */
     public boolean commit() {
         if (published < 0 || position == published) {
@@ -115,7 +117,7 @@ public final class RingReader {
         if ((ring.loadAcquire(RingControl.FEATURE_BITS_OFFSET) & VmbusConstants.RING_FEATURE_PENDING_SEND_SIZE) == 0) {
             return false;
         }
-        long pending = Integer.toUnsignedLong(ring.loadAcquire(RingControl.PENDING_SEND_SIZE_OFFSET)) & ~7L;
+        long pending = Integer.toUnsignedLong(ring.loadAcquire(RingControl.PENDING_SEND_SIZE_OFFSET));
         if (pending == 0) {
             return false;
         }
@@ -123,7 +125,17 @@ public final class RingReader {
         if (write >= ring.size || write % VmbusConstants.PACKET_ALIGNMENT != 0) {
             return true;
         }
-        return ring.freeBytes(write, oldRead) < pending && ring.freeBytes(write, position) >= pending;
+        return ring.freeBytes(write, oldRead) <= pending && ring.freeBytes(write, position) > pending;
+    }
+
+    /**
+     * Forgets what was read since the last {@link #commit}: the next {@link #read} returns those
+     * packets again (a consumer that could not finish handling a packet leaves it in the ring).
+     */
+    public void unread() {
+        if (published >= 0) {
+            position = published;
+        }
     }
 
     /**

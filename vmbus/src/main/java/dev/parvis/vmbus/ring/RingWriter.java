@@ -90,22 +90,23 @@ public final class RingWriter {
     }
 
     /**
-     * Asks the consumer for a signal once a packet of {@code packetBytes} (as {@link #packetSize})
-     * fits: sets pending_send_size to the free space such a write needs (the packet rounded up to 8,
-     * plus 8, because free space must exceed the packet), then re-checks.
+     * Asks the consumer for a signal once a packet of {@code packetBytes} (as {@link #packetSize},
+     * trailer included) fits. Linux's rule ({@code hv_ringbuffer_write}): pending_send_size is exactly
+     * the packet plus trailer, and the write needs free space strictly greater than that; a reader
+     * signals when free space rises above pending_send_size. Then re-checks.
      *
      * @return true when the space is available already (no signal will come for it)
      */
     public boolean requestSpace(int packetBytes) throws RingCorruptException {
-        long needed = align8(packetBytes) + PACKET_TRAILER_SIZE;
-        if (packetBytes <= 0 || needed > ring.size) {
+        long needed = align8(packetBytes);
+        if (packetBytes <= 0 || needed >= ring.size) {
             throw new IllegalArgumentException("a packet of " + packetBytes + " bytes never fits a ring of "
                     + ring.size + " data bytes");
         }
         ring.storeRelease(RingControl.PENDING_SEND_SIZE_OFFSET, (int) needed);
         VarHandle.fullFence();
         knownRead = ring.loadIndex(RingControl.READ_INDEX_OFFSET);
-        return ring.freeBytes(writeIndex(), knownRead) >= needed;
+        return ring.freeBytes(writeIndex(), knownRead) > needed;
     }
 
     /** Sets pending_send_size back to 0. */

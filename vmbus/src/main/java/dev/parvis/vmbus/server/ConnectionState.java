@@ -10,6 +10,14 @@ sealed interface ConnectionState {
     }
 
     /**
+     * The connection broke the server's bounds (it flooded control messages while ignoring the
+     * answers, or serving it failed on the host); every channel was closed and every GPADL
+     * released. Messages are dropped until the host closes the server.
+     */
+    record Failed(String reason) implements ConnectionState {
+    }
+
+    /**
      * A version was agreed; control messages go to {@code target}.
      *
      * @param offersSent whether REQUEST_OFFERS was answered (a second one is refused)

@@ -6,7 +6,6 @@ import dev.parvis.abi.vmbus.GpadlCreated;
 import dev.parvis.abi.vmbus.GpadlHeader;
 import dev.parvis.abi.vmbus.GpadlTorndown;
 import dev.parvis.abi.vmbus.VmbusConstants;
-import dev.parvis.vmcore.GrantRefusedException;
 import dev.parvis.vmcore.GuestMemoryView;
 
 import java.lang.foreign.MemorySegment;
@@ -14,13 +13,15 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.IntPredicate;
 
 /**
- * The GPADLs of one connection: assembly from GPADL_HEADER and GPADL_BODY messages, grants, use
- * by open channels, teardown. Each guest message yields the answer to send (or null) and reports
- * refusals to the error log. Bounded: at most {@code maxGpadls} handles, {@code maxPending} of
- * them being assembled, each at most 8190 PFNs (range_buflen is 16 bits). Used under the server's lock.
+ * The GPADLs of one connection: assembly from GPADL_HEADER and GPADL_BODY messages, the grant (a
+ * request that completes off the control path), use by channels, teardown. Answers and requests go
+ * through {@link Sink}. Bounded: at most {@code maxGpadls} handles, {@code maxPending} of them being
+ * assembled or granted, each at most 8190 PFNs (range_buflen is 16 bits). Used under the server's lock.
  */
 final class Gpadls {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -30,26 +31,40 @@ final class Gpadls {
     private static final int HEADER_PFNS_OFFSET = RANGE_OFFSET + 8;
     private static final int BODY_PFNS_OFFSET = 16;
 
-    private final ServerEffects effects;
+    /** What the table needs from the server: answers to the guest, grant requests, view releases. */
+    interface Sink {
+        void send(ChannelMessage message);
+
+        /** Starts granting {@code gpns} for {@code handle}; returns the request's epoch. */
+        long grant(int handle, long[] gpns);
+
+        /** Closes {@code view} off the control path. */
+        void release(GuestMemoryView view);
+
+        /** Whether channel {@code relid} is open (not closing): a teardown under it is the guest's error. */
+        boolean channelOpen(int relid);
+    }
+
+    private final Sink sink;
     private final GuestErrorLog errors;
     private final int maxGpadls;
     private final int maxPending;
     private final Map<Integer, GpadlState> gpadls = new HashMap<>();
-    private int pending;
 
-    Gpadls(ServerEffects effects, GuestErrorLog errors, int maxGpadls, int maxPending) {
-        this.effects = effects;
+    Gpadls(Sink sink, GuestErrorLog errors, int maxGpadls, int maxPending) {
+        this.sink = sink;
         this.errors = errors;
         this.maxGpadls = maxGpadls;
         this.maxPending = maxPending;
     }
 
-    ChannelMessage onHeader(GpadlHeader header, MemorySegment message, int length, IntPredicate relidKnown) {
+    void onHeader(GpadlHeader header, MemorySegment message, int length, IntPredicate relidKnown) {
         int handle = header.gpadl();
         int relid = header.childRelid();
         String refusal = checkHeader(header, message, length, relidKnown);
         if (refusal != null) {
-            return refuse(relid, handle, refusal);
+            refuse(relid, handle, refusal);
+            return;
         }
         int byteCount = message.get(U32, RANGE_OFFSET);
         int byteOffset = message.get(U32, RANGE_OFFSET + 4);
@@ -58,8 +73,14 @@ final class Gpadls {
         for (int i = 0; i < carried; i++) {
             pfns[i] = message.get(U64, HEADER_PFNS_OFFSET + 8L * i);
         }
-        return carried == pfns.length ? grant(handle, relid, byteOffset, byteCount, pfns)
-                : startAssembly(handle, new GpadlState.Assembling(relid, byteOffset, byteCount, pfns, carried));
+        GpadlState.Assembling a = new GpadlState.Assembling(relid, byteOffset, byteCount, pfns, carried);
+        if (carried == pfns.length) {
+            startGrant(handle, a);
+        } else if (assemblingCount() >= maxPending) {
+            refuse(relid, handle, assemblingCount() + " GPADLs already being assembled");
+        } else {
+            gpadls.put(handle, a);
+        }
     }
 
     private String checkHeader(GpadlHeader header, MemorySegment message, int length, IntPredicate relidKnown) {
@@ -94,176 +115,199 @@ final class Gpadls {
         return null;
     }
 
-    private ChannelMessage startAssembly(int handle, GpadlState.Assembling assembling) {
-        if (pending >= maxPending) {
-            return refuse(assembling.relid(), handle, pending + " GPADLs already being assembled");
-        }
-        pending++;
-        gpadls.put(handle, assembling);
-        return null;
-    }
-
-    ChannelMessage onBody(GpadlBody body, MemorySegment message, int length) {
+    void onBody(GpadlBody body, MemorySegment message, int length) {
         int handle = body.gpadl();
         GpadlState state = gpadls.get(handle);
         if (state == null) {
-            return refuse(0, handle, "GPADL_BODY without a GPADL_HEADER");
+            refuse(0, handle, "GPADL_BODY without a GPADL_HEADER");
+            return;
         }
         if (!(state instanceof GpadlState.Assembling a)) {
-            return refuse(state.relid(), handle, "GPADL_BODY for a completed GPADL");
+            refuse(state.relid(), handle, "GPADL_BODY for a completed GPADL");
+            return;
         }
         int carried = (length - BODY_PFNS_OFFSET) / 8;
         if (length < BODY_PFNS_OFFSET || (length - BODY_PFNS_OFFSET) % 8 != 0 || carried == 0
                 || carried > VmbusConstants.MAX_GPADL_BODY_PFNS || a.filled() + carried > a.pfns().length) {
-            abandon(handle);
-            return refuse(a.relid(), handle, "GPADL_BODY of " + length + " bytes does not continue the PFN list");
+            gpadls.remove(handle);
+            refuse(a.relid(), handle, "GPADL_BODY of " + length + " bytes does not continue the PFN list");
+            return;
         }
         for (int i = 0; i < carried; i++) {
             a.pfns()[a.filled() + i] = message.get(U64, BODY_PFNS_OFFSET + 8L * i);
         }
-        int filled = a.filled() + carried;
-        if (filled < a.pfns().length) {
-            gpadls.put(handle, new GpadlState.Assembling(a.relid(), a.byteOffset(), a.byteCount(), a.pfns(), filled));
-            return null;
+        GpadlState.Assembling next = new GpadlState.Assembling(a.relid(), a.byteOffset(), a.byteCount(), a.pfns(),
+                a.filled() + carried);
+        if (next.filled() < next.pfns().length) {
+            gpadls.put(handle, next);
+        } else {
+            startGrant(handle, next);
         }
-        abandon(handle);
-        return grant(handle, a.relid(), a.byteOffset(), a.byteCount(), a.pfns());
+    }
+
+    private void startGrant(int handle, GpadlState.Assembling a) {
+        long[] gpns = a.pfns().clone();
+        long epoch = sink.grant(handle, gpns);
+        gpadls.put(handle, new GpadlState.Granting(a.relid(), a.byteOffset(), a.byteCount(), gpns, epoch, false));
     }
 
     /** A GPADL message too malformed to parse: refuse its handle and drop any assembly of it. */
-    ChannelMessage onMalformed(int relid, int handle, String reason) {
+    void onMalformed(int relid, int handle, String reason) {
         if (gpadls.get(handle) instanceof GpadlState.Assembling) {
-            abandon(handle);
+            gpadls.remove(handle);
         }
-        return refuse(relid, handle, reason);
+        refuse(relid, handle, reason);
     }
 
-    private ChannelMessage grant(int handle, int relid, int byteOffset, int byteCount, long[] pfns) {
-        GuestMemoryView view;
-        try {
-            view = effects.openGuestPages(pfns);
-        } catch (GrantRefusedException e) {
-            return refuse(relid, handle, "pages refused: " + e.getMessage());
+    /** The grant of {@code handle} by request {@code epoch} completed: {@code view}, or null and a reason. */
+    void onGranted(int handle, long epoch, GuestMemoryView view, String refusal) {
+        if (!(gpadls.get(handle) instanceof GpadlState.Granting g) || g.epoch() != epoch) {
+            if (view != null) {
+                sink.release(view); // unloaded or torn down meanwhile: nobody wants it
+            }
+            return;
         }
-        gpadls.put(handle, new GpadlState.Created(relid, byteOffset, byteCount, pfns.clone(), view, null, false));
-        return new GpadlCreated(relid, handle, VmbusConstants.STATUS_SUCCESS);
+        if (g.teardownRequested()) {
+            gpadls.remove(handle);
+            if (view != null) {
+                sink.release(view);
+            }
+            sink.send(new GpadlTorndown(handle));
+            return;
+        }
+        if (view == null) {
+            gpadls.remove(handle);
+            refuse(g.relid(), handle, "pages refused: " + refusal);
+            return;
+        }
+        gpadls.put(handle, new GpadlState.Created(g.relid(), g.byteOffset(), g.byteCount(), g.gpns(), view, 0, false));
+        sink.send(new GpadlCreated(g.relid(), handle, VmbusConstants.STATUS_SUCCESS));
     }
 
-    private void abandon(int handle) {
-        if (gpadls.remove(handle) instanceof GpadlState.Assembling) {
-            pending--;
-        }
-    }
-
-    private ChannelMessage refuse(int relid, int handle, String reason) {
+    private void refuse(int relid, int handle, String reason) {
         errors.report("GPADL 0x" + Integer.toHexString(handle) + " refused: " + reason);
-        return new GpadlCreated(relid, handle, VmbusConstants.STATUS_UNSUCCESSFUL);
+        sink.send(new GpadlCreated(relid, handle, VmbusConstants.STATUS_UNSUCCESSFUL));
     }
 
-    ChannelMessage onTeardown(int relid, int handle) {
-        GpadlState state = gpadls.get(handle);
-        switch (state) {
-            case null -> {
-                errors.report("GPADL_TEARDOWN of unknown GPADL 0x" + Integer.toHexString(handle));
-                return null;
-            }
+    void onTeardown(int handle) {
+        switch (gpadls.get(handle)) {
+            case null -> errors.report("GPADL_TEARDOWN of unknown GPADL 0x" + Integer.toHexString(handle));
             case GpadlState.Assembling a -> {
-                abandon(handle);
-                return new GpadlTorndown(handle);
+                gpadls.remove(handle);
+                sink.send(new GpadlTorndown(handle));
             }
+            case GpadlState.Granting g -> gpadls.put(handle, g.withTeardownRequested());
             case GpadlState.Created c -> {
-                if (c.user() != null) {
-                    // After CLOSE_CHANNEL the worker may still be stopping: that teardown is normal.
-                    if (c.user().isOpen()) {
+                if (c.user() != 0) {
+                    // After CLOSE_CHANNEL the channel may still be stopping: that teardown is normal.
+                    if (sink.channelOpen(c.user())) {
                         errors.report("GPADL_TEARDOWN of GPADL 0x" + Integer.toHexString(handle)
-                                + " refused while channel " + c.user().relid() + " uses it; torn down when it closes");
+                                + " refused while channel " + c.user() + " uses it; torn down when it closes");
                     }
                     gpadls.put(handle, c.withTeardownRequested());
-                    return null;
+                    return;
                 }
                 gpadls.remove(handle);
-                c.view().close();
-                return new GpadlTorndown(handle);
+                sink.release(c.view());
+                sink.send(new GpadlTorndown(handle));
             }
         }
     }
 
-    /** A created, unused GPADL for a channel's rings, or null. */
+    /** Whether a teardown of {@code handle} waits for a channel that is still open. */
+    boolean teardownWaits(int handle) {
+        return gpadls.get(handle) instanceof GpadlState.Created c && c.teardownRequested();
+    }
+
+    /** A created GPADL no channel uses and no teardown waits on, or null. */
     GpadlState.Created available(int handle) {
-        return gpadls.get(handle) instanceof GpadlState.Created c && c.user() == null && !c.teardownRequested()
-                ? c : null;
+        return gpadls.get(handle) instanceof GpadlState.Created c && c.user() == 0 && !c.teardownRequested() ? c : null;
     }
 
-    void markInUse(int handle, ServerChannel channel) {
+    void markInUse(int handle, int relid) {
         if (gpadls.get(handle) instanceof GpadlState.Created c) {
-            gpadls.put(handle, c.withUser(channel));
+            gpadls.put(handle, c.withUser(relid));
         }
     }
 
-    /** {@code channel} stopped: free its GPADL; returns GPADL_TORNDOWN when a teardown was waiting for it. */
-    ChannelMessage release(ServerChannel channel) {
-        for (Map.Entry<Integer, GpadlState> e : gpadls.entrySet()) {
-            if (e.getValue() instanceof GpadlState.Created c && c.user() == channel) {
-                if (c.teardownRequested()) {
-                    gpadls.remove(e.getKey());
-                    c.view().close();
-                    return new GpadlTorndown(e.getKey());
-                }
-                e.setValue(c.withUser(null));
-                return null;
+    /** Channel {@code relid} stopped using {@code handle}: a teardown that waited for it completes now. */
+    void release(int handle, int relid) {
+        if (gpadls.get(handle) instanceof GpadlState.Created c && c.user() == relid) {
+            if (c.teardownRequested()) {
+                gpadls.remove(handle);
+                sink.release(c.view());
+                sink.send(new GpadlTorndown(handle));
+            } else {
+                gpadls.put(handle, c.withUser(0));
             }
         }
-        return null;
     }
 
-    /** UNLOAD: drop every GPADL; views under a still-running channel close when it stops. */
-    void clear() {
+    /** The view of a created GPADL, or null. */
+    GuestMemoryView view(int handle) {
+        return gpadls.get(handle) instanceof GpadlState.Created c ? c.view() : null;
+    }
+
+    /** UNLOAD or failure: forget every GPADL; views under a still-running channel go to {@code stillUsed}. */
+    void clear(java.util.function.BiConsumer<Integer, GuestMemoryView> stillUsed) {
         for (GpadlState state : gpadls.values()) {
             if (state instanceof GpadlState.Created c) {
-                if (c.user() != null) {
-                    c.user().closeViewOnTermination(c.view());
+                if (c.user() != 0) {
+                    stillUsed.accept(c.user(), c.view());
                 } else {
-                    c.view().close();
+                    sink.release(c.view());
                 }
             }
         }
         gpadls.clear();
-        pending = 0;
     }
 
-    /** The created GPADLs by handle, in handle order, for a snapshot; the caller checks nothing is half-done. */
-    java.util.SortedMap<Integer, GpadlState> all() {
-        return new java.util.TreeMap<>(gpadls);
+    /** Every GPADL by handle, in handle order, for a snapshot. */
+    SortedMap<Integer, GpadlState> all() {
+        return new TreeMap<>(gpadls);
     }
 
-    /**
-     * Restore: grants {@code gpns} again and records handle {@code handle} as created (unused).
-     *
-     * @throws GrantRefusedException when a page is not mapped read-write in the (new) partition
-     */
-    GpadlState.Created restore(int handle, int relid, int byteOffset, int byteCount, long[] gpns) {
+    /** Restore: puts a saved state back as it was (a created GPADL with its view granted again). */
+    void restore(int handle, GpadlState state) {
         if (gpadls.containsKey(handle)) {
             throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(handle) + " restored twice");
         }
-        if (byteCount <= 0 || byteOffset < 0 || byteOffset >= PAGE || pageCount(byteOffset, byteCount) != gpns.length) {
-            throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(handle) + ": " + gpns.length
-                    + " pages for byte_count " + byteCount + ", byte_offset " + byteOffset);
+        long[] pages = switch (state) {
+            case GpadlState.Assembling a -> a.pfns();
+            case GpadlState.Granting g -> g.gpns();
+            case GpadlState.Created c -> c.gpns();
+        };
+        if (state.byteCount() <= 0 || state.byteOffset() < 0 || state.byteOffset() >= PAGE
+                || pageCount(state.byteOffset(), state.byteCount()) != pages.length) {
+            throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(handle) + ": " + pages.length
+                    + " pages for byte_count " + state.byteCount() + ", byte_offset " + state.byteOffset());
         }
         if (gpadls.size() >= maxGpadls) {
             throw new IllegalArgumentException("more than " + maxGpadls + " GPADLs");
         }
-        GuestMemoryView view = effects.openGuestPages(gpns.clone());
-        GpadlState.Created c = new GpadlState.Created(relid, byteOffset, byteCount, gpns.clone(), view, null, false);
-        gpadls.put(handle, c);
-        return c;
+        gpadls.put(handle, state);
+    }
+
+    /** Restore of a saved grant in flight: starts the grant again. */
+    void regrant(int handle) {
+        if (gpadls.get(handle) instanceof GpadlState.Granting g) {
+            long epoch = sink.grant(handle, g.gpns());
+            gpadls.put(handle, new GpadlState.Granting(g.relid(), g.byteOffset(), g.byteCount(), g.gpns(), epoch,
+                    g.teardownRequested()));
+        }
+    }
+
+    /** The pages of a created GPADL, in order (empty when there is none). */
+    long[] gpns(int handle) {
+        return gpadls.get(handle) instanceof GpadlState.Created c ? c.gpns() : new long[0];
     }
 
     int count() {
         return gpadls.size();
     }
 
-    int pendingCount() {
-        return pending;
+    private int assemblingCount() {
+        return (int) gpadls.values().stream().filter(s -> s instanceof GpadlState.Assembling).count();
     }
 
     /** PFN slots held by GPADLs being assembled. */
@@ -271,7 +315,7 @@ final class Gpadls {
         return gpadls.values().stream().mapToLong(s -> s instanceof GpadlState.Assembling a ? a.pfns().length : 0).sum();
     }
 
-    private static int pageCount(int byteOffset, int byteCount) {
+    static int pageCount(int byteOffset, int byteCount) {
         return (int) (((long) byteOffset + byteCount + PAGE - 1) / PAGE);
     }
 }

@@ -1,46 +1,33 @@
 package dev.parvis.vmbus.server;
 
+import dev.parvis.vmcore.log.LogBudget;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Rate-limited reporting of guest-caused errors: a token bucket of {@code burst} lines refilled at
- * {@code perSecond}; suppressed lines are counted and announced with the next line that passes.
- * Thread-safe (channel workers report too).
+ * Guest-caused errors of one connection: every one is counted, and lines reach the log through one
+ * {@link LogBudget} per connection (so one child's flood spends only its own lines); suppressed
+ * lines are announced with the next line that passes. Thread-safe (channel turns report too).
  */
 final class GuestErrorLog {
     private final ServerEffects effects;
     private final String prefix;
-    private final int burst;
-    private final long nanosPerToken;
+    private final LogBudget budget;
     private final AtomicLong total = new AtomicLong();
-    private double tokens;
-    private long lastRefill = System.nanoTime();
-    private long suppressed;
 
     GuestErrorLog(ServerEffects effects, String prefix, int burst, int perSecond) {
         this.effects = effects;
         this.prefix = prefix;
-        this.burst = burst;
-        this.nanosPerToken = 1_000_000_000L / perSecond;
-        this.tokens = burst;
+        this.budget = new LogBudget(burst, perSecond);
     }
 
     void report(String what) {
         total.incrementAndGet();
-        String line;
-        synchronized (this) {
-            long now = System.nanoTime();
-            tokens = Math.min(burst, tokens + (double) (now - lastRefill) / nanosPerToken);
-            lastRefill = now;
-            if (tokens < 1) {
-                suppressed++;
-                return;
-            }
-            tokens -= 1;
-            line = suppressed == 0 ? prefix + what : prefix + what + " (" + suppressed + " similar lines suppressed)";
-            suppressed = 0;
+        long suppressed = budget.acquire();
+        if (suppressed < 0) {
+            return;
         }
-        effects.log(line);
+        effects.log(suppressed == 0 ? prefix + what : prefix + what + " (" + suppressed + " similar lines suppressed)");
     }
 
     long total() {

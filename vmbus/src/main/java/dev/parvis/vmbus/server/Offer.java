@@ -2,12 +2,18 @@ package dev.parvis.vmbus.server;
 
 import dev.parvis.vmbus.device.VmbusDeviceClass;
 
-/** One relid offered on the current connection: its device, signal connection id and state. */
+/**
+ * One relid offered on the current connection: its device, signal connection id and channel state.
+ * {@code rescinded}: RESCIND_CHANNEL_OFFER was sent; {@code released}: the guest answered with
+ * RELID_RELEASED while the channel was still closing (the relid is freed when the close completes).
+ */
 final class Offer {
     final int relid;
     final VmbusDeviceClass device;
     final int connectionId;
     ChannelState state = new ChannelState.Offered();
+    boolean rescinded;
+    boolean released;
 
     Offer(int relid, VmbusDeviceClass device, int connectionId) {
         this.relid = relid;

@@ -14,7 +14,6 @@ import dev.parvis.vmbus.ring.RingBuffer;
 import dev.parvis.vmbus.ring.RingCorruptException;
 import dev.parvis.vmbus.ring.RingReader;
 import dev.parvis.vmbus.ring.RingWriter;
-import dev.parvis.vmbus.ring.WriteResult;
 import dev.parvis.vmcore.GuestMemoryView;
 
 import java.lang.foreign.MemorySegment;
@@ -22,25 +21,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The data path of one open channel. Threads and ownership:
  * <ul>
- * <li>the inbound (guest-to-host) ring's reader belongs to this channel's worker thread alone: it
- *     drains the ring after every guest signal and runs the device handler;</li>
+ * <li>the inbound (guest-to-host) ring's reader belongs to the channel's turn ({@link ChannelTurns}):
+ *     a turn drains at most the per-turn budget of packets and bytes, running the device handler
+ *     on each, then yields the thread to other channels;</li>
  * <li>the outbound (host-to-guest) ring's writer belongs to whoever holds {@code sendLock}; device
- *     sends from any thread are serialized by it, and a send on a full ring parks on
- *     {@code spaceSignalled} (bounded by the server's send timeout) until the guest signals;</li>
- * <li>{@link #onGuestSignal} (any thread) only sets a flag, unparks the worker and wakes waiting senders.</li>
+ *     sends from any thread are serialized by it, and a send on a full ring waits (bounded by the
+ *     server's send timeout) for the guest's signal;</li>
+ * <li>{@link #onGuestSignal} (a VP thread) spends the signal budget, requests a turn and wakes
+ *     waiting senders; it takes no lock that is held across a hypercall.</li>
  * </ul>
- * The worker is also the one that ends the channel: it stops on {@link #close}, on a corrupt ring
- * or revoked guest memory, then waits out any send in progress, runs {@code onClose} once and
- * tells the server, which releases the ring GPADL.
+ * A turn is also what ends the channel: on {@link #requestClose}, a corrupt ring, revoked guest
+ * memory, a failing device or a signal flood it waits out any send in progress, runs
+ * {@code onClose} once and tells the server, which releases the ring GPADL and the receive buffer.
+ *
+ * <p>A packet is consumed (read_index published) only after the device's handler returned, and a
+ * save can {@link #pause} the channel at a packet boundary: a send the handler makes while the
+ * channel pauses does not wait for ring space (the guest is suspended and will not free any); if
+ * it cannot be written, the packet is left unconsumed and is delivered again after the resume or
+ * restore. So a saved channel holds each packet either answered or unread, never half-handled.
+ * Devices whose handling of one packet sends more than once must tolerate such a redelivery.
+ * Before {@link #start} and while paused, sends from other threads wait (bounded by the send timeout).
  */
 public final class ServerChannel implements VmbusChannel {
     private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]);
@@ -55,24 +61,38 @@ public final class ServerChannel implements VmbusChannel {
     private final RingWriter writer;
     private final MemorySegment receiveBuffer;
     private final long sendTimeoutNanos;
+    private final ServerConfig.Limits limits;
+    private final SignalBudget signals;
+    private final ChannelTurns turns;
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final Condition spaceSignalled = sendLock.newCondition();
-    private final AtomicBoolean signalled = new AtomicBoolean(true);
+    /** Senders waiting for ring space wait on this monitor; signals only notify it, never hold it long. */
+    private final Object space = new Object();
+    private final AtomicLong spaceEpoch = new AtomicLong();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final List<GuestMemoryView> viewsToClose = new ArrayList<>();
     private final AtomicLong packetsIn = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong packetsOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int PAUSED = 2;
+
     private volatile int targetVp;
+    private volatile int mode = NEW;
+    /** The thread running the current turn (its handler's sends behave differently while pausing). */
+    private volatile Thread turnThread;
+    /** Set by a send in the current turn that a pause refused: the packet is delivered again. */
+    private boolean packetInterrupted;
     private volatile boolean closing;
+    /** The guest broke the channel (a flood, a corrupt ring): its close is worth a line in the guest-error log. */
+    private volatile boolean guestFault;
     private volatile String closeReason = "closed";
     private volatile ChannelHandler handler;
-    private Thread worker;
 
-    ServerChannel(VmbusServer server, ServerEffects effects, GuestErrorLog errors, int relid, Guid interfaceType,
-                  Guid instance, RingBuffer inbound, RingBuffer outbound, int inboundDataSize, int targetVp,
-                  long sendTimeoutNanos) {
+    ServerChannel(VmbusServer server, ServerEffects effects, GuestErrorLog errors, ServerConfig config, int relid,
+                  Guid interfaceType, Guid instance, RingBuffer inbound, RingBuffer outbound, int receiveBufferBytes,
+                  int targetVp) {
         this.server = server;
         this.effects = effects;
         this.errors = errors;
@@ -81,30 +101,82 @@ public final class ServerChannel implements VmbusChannel {
         this.instance = instance;
         this.reader = inbound.reader();
         this.writer = outbound.writer();
-        this.receiveBuffer = MemorySegment.ofArray(new byte[inboundDataSize]);
+        this.receiveBuffer = MemorySegment.ofArray(new byte[receiveBufferBytes]);
         this.targetVp = targetVp;
-        this.sendTimeoutNanos = sendTimeoutNanos;
+        this.sendTimeoutNanos = config.sendTimeout().toNanos();
+        this.limits = config.limits();
+        this.signals = new SignalBudget(limits.signalBurst(), limits.signalPerSecond());
+        this.turns = new ChannelTurns(effects.channelExecutor(), this::turn);
     }
 
-    /** Starts the worker with the device's handler; called once by the server after OPEN_CHANNEL_RESULT. */
+    /** Starts the data path with the device's handler; called once by the server after OPEN_CHANNEL_RESULT. */
     void start(ChannelHandler channelHandler) {
         this.handler = channelHandler;
-        worker = Thread.ofVirtual().name("vmbus-channel-" + relid).unstarted(this::run);
-        worker.start();
+        mode = RUNNING;
+        wakeSenders();
+        turns.request();
     }
 
-    /** The guest signalled this channel: data to read, or space freed in the outbound ring. Any thread. */
-    public void onGuestSignal() {
-        signalled.set(true);
-        Thread w = worker;
-        if (w != null) {
-            LockSupport.unpark(w);
+    /**
+     * Stops the data path at a packet boundary for a save: no turn runs after this returns true, and
+     * no send reaches the ring until {@link #resume}. False when a turn did not end within
+     * {@code timeoutNanos} (a device stuck in its handler); the channel then stays paused.
+     */
+    boolean pause(long timeoutNanos) {
+        if (mode == NEW) {
+            return true;
         }
-        sendLock.lock();
+        mode = PAUSED;
+        wakeSenders(); // a send waiting for space sees the pause and gives up
+        sendLock.lock(); // a send from another thread finishes its write first
+        sendLock.unlock();
+        return turns.awaitQuiet(timeoutNanos);
+    }
+
+    /** Ends a {@link #pause}: the data path runs again and waiting sends go on. */
+    void resume() {
+        if (mode == PAUSED) {
+            mode = RUNNING;
+            wakeSenders();
+            turns.request();
+        }
+    }
+
+    /**
+     * A channel that never started and never will (its open completed after the connection gave it
+     * up): the device's handler gets onClose, the views wait no longer, the server is not told.
+     */
+    void discard(ChannelHandler channelHandler) {
+        closing = true;
+        wakeSenders();
         try {
-            spaceSignalled.signalAll();
-        } finally {
-            sendLock.unlock();
+            if (channelHandler != null) {
+                channelHandler.onClose();
+            }
+        } catch (Throwable t) {
+            errors.report("channel " + relid + ": device onClose failed: " + t);
+        }
+        finishTermination();
+    }
+
+    /** The guest signalled this channel: data to read, or space freed in the outbound ring. A VP thread. */
+    public void onGuestSignal() {
+        if (!signals.spend()) {
+            guestFault = true;
+            requestClose("signal flood: " + signals.signals() + " guest signals for " + (packetsIn.get() + packetsOut.get())
+                    + " packets");
+            return;
+        }
+        if (handler != null) {
+            turns.request();
+        }
+        wakeSenders();
+    }
+
+    private void wakeSenders() {
+        spaceEpoch.incrementAndGet();
+        synchronized (space) {
+            space.notifyAll();
         }
     }
 
@@ -112,25 +184,19 @@ public final class ServerChannel implements VmbusChannel {
         this.targetVp = vp;
     }
 
-    /** Asks the worker to stop; returns at once. onClose and the server's release follow on the worker. */
+    /** Asks the channel to stop; returns at once. onClose and the server's release follow in a turn. */
     void requestClose(String reason) {
         if (!closing) {
             closeReason = reason;
             closing = true;
         }
-        Thread w = worker;
-        if (w != null) {
-            LockSupport.unpark(w);
+        if (handler != null) {
+            turns.request();
         }
-        sendLock.lock();
-        try {
-            spaceSignalled.signalAll();
-        } finally {
-            sendLock.unlock();
-        }
+        wakeSenders();
     }
 
-    /** Closes {@code view} once the worker has stopped touching the rings (now, if it already has). */
+    /** Closes {@code view} once the channel has stopped touching the rings (now, if it already has). */
     void closeViewOnTermination(GuestMemoryView view) {
         synchronized (viewsToClose) {
             if (terminated.getCount() > 0) {
@@ -141,7 +207,7 @@ public final class ServerChannel implements VmbusChannel {
         view.close();
     }
 
-    /** Waits until the worker has run onClose; for tests and orderly shutdown. */
+    /** Waits until the channel has run onClose; for tests and orderly shutdown. */
     public boolean awaitTerminated(long timeout, TimeUnit unit) throws InterruptedException {
         return terminated.await(timeout, unit);
     }
@@ -150,71 +216,143 @@ public final class ServerChannel implements VmbusChannel {
         return terminated.getCount() == 0;
     }
 
-    private void run() {
-        boolean guestFault = false;
+    /** Why the channel closed (or is closing); "closed" while it is open. */
+    public String closeReason() {
+        return closeReason;
+    }
+
+    /** Bytes of the channel's receive buffer: the largest packet it accepts, chosen by the host. */
+    public int receiveBufferBytes() {
+        return (int) receiveBuffer.byteSize();
+    }
+
+    /** Turns run so far. */
+    public long turnCount() {
+        return turns.count();
+    }
+
+    private ChannelTurns.Outcome turn() {
         try {
-            while (!closing) {
-                drain();
-                while (!closing && !signalled.getAndSet(false)) {
-                    LockSupport.park(this);
+            if (!closing && mode != RUNNING) {
+                return ChannelTurns.Outcome.CAUGHT_UP; // paused: resume requests the next turn
+            }
+            if (!closing) {
+                if (drain()) {
+                    return ChannelTurns.Outcome.MORE;
+                }
+                if (!closing) {
+                    return ChannelTurns.Outcome.CAUGHT_UP;
                 }
             }
         } catch (RingCorruptException e) {
             guestFault = true;
-            closeReason = "inbound ring corrupt: " + e.getMessage();
+            closeReason = e.reason() == RingCorruptException.Reason.PACKET_EXCEEDS_BUFFER
+                    ? "packet of " + e.value() + " bytes exceeds the channel's maximum of " + receiveBufferBytes() + " bytes"
+                    : "inbound ring corrupt: " + e.getMessage();
+        } catch (DeviceFailure e) {
+            closeReason = "device handler failed: " + e.getCause();
         } catch (IllegalStateException e) {
             guestFault = true;
             closeReason = "ring memory no longer accessible: " + e.getMessage();
-        } catch (RuntimeException e) {
-            closeReason = "device handler failed: " + e;
-        } finally {
-            terminate(guestFault);
+        } catch (Throwable t) {
+            closeReason = "channel failed: " + t;
         }
+        terminate();
+        return ChannelTurns.Outcome.ENDED;
     }
 
-    private void drain() throws RingCorruptException {
-        while (!closing) {
+    /** Reads packets until the ring is empty or the turn's budget is spent; true when work is left. */
+    private boolean drain() throws RingCorruptException {
+        turnThread = Thread.currentThread();
+        try {
+            int packets = 0;
+            long bytes = 0;
             reader.setInterruptMask(true);
-            IncomingPacket packet;
-            while (!closing && (packet = reader.read(receiveBuffer)) != null) {
+            while (!closing && mode == RUNNING) {
+                if (packets >= limits.turnPackets() || bytes >= limits.turnBytes()) {
+                    return true; // interrupt_mask stays set: the next turn is already queued
+                }
+                IncomingPacket packet = reader.read(receiveBuffer);
+                if (packet == null) {
+                    reader.setInterruptMask(false);
+                    if (!reader.hasData()) {
+                        return false;
+                    }
+                    reader.setInterruptMask(true);
+                    continue;
+                }
+                packetInterrupted = false;
+                deliver(packet);
+                if (packetInterrupted) {
+                    reader.unread(); // a save paused us inside this packet: it is delivered again later
+                    return false;
+                }
                 if (reader.commit()) {
                     effects.signalGuest(relid, targetVp);
                 }
+                long size = packet.payload().byteSize();
                 packetsIn.incrementAndGet();
-                bytesIn.addAndGet(packet.payload().byteSize());
-                handler.onPacket(packet);
+                bytesIn.addAndGet(size);
+                signals.earn(1);
+                packets++;
+                bytes += size;
             }
-            reader.setInterruptMask(false);
-            if (closing || !reader.hasData()) {
-                return;
-            }
+            return false;
+        } finally {
+            turnThread = null;
         }
     }
 
-    private void terminate(boolean guestFault) {
-        closing = true;
-        sendLock.lock();
+    private void deliver(IncomingPacket packet) {
         try {
-            spaceSignalled.signalAll();
-        } finally {
-            sendLock.unlock();
+            handler.onPacket(packet);
+        } catch (Throwable t) {
+            throw new DeviceFailure(t);
         }
+    }
+
+    /** A device handler threw; carries what it threw. */
+    private static final class DeviceFailure extends RuntimeException {
+        DeviceFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private void terminate() {
+        closing = true;
+        wakeSenders();
+        sendLock.lock(); // wait out a send in progress: it sees closing and returns
+        sendLock.unlock();
         try {
             handler.onClose();
-        } catch (RuntimeException e) {
-            errors.report("channel " + relid + ": device onClose failed: " + e);
+        } catch (Throwable t) {
+            errors.report("channel " + relid + ": device onClose failed: " + t);
         }
+        if (guestFault) {
+            errors.report("channel " + relid + " closed: " + closeReason);
+        }
+        server.channelTerminated(this, closeReason);
+        finishTermination(); // last: whoever awaits the termination finds the server told
+    }
+
+    private void finishTermination() {
         List<GuestMemoryView> views;
         synchronized (viewsToClose) {
             terminated.countDown();
             views = List.copyOf(viewsToClose);
             viewsToClose.clear();
         }
-        views.forEach(GuestMemoryView::close);
-        if (guestFault) {
-            errors.report("channel " + relid + " closed: " + closeReason);
+        for (GuestMemoryView v : views) {
+            closeQuietly(v);
         }
-        server.channelTerminated(this, closeReason);
+    }
+
+    private static void closeQuietly(GuestMemoryView view) {
+        try {
+            view.close();
+        } catch (RuntimeException e) {
+            // Already revoked by the kernel: nothing left to release.
+        }
     }
 
     @Override
@@ -255,14 +393,38 @@ public final class ServerChannel implements VmbusChannel {
     }
 
     private SendResult send(PacketType type, int flags, long transactionId, MemorySegment payload, boolean wait) {
-        if (closing) {
-            return SendResult.CLOSED;
-        }
         if (payload.byteSize() > writer.maxPayload()) {
             return SendResult.TOO_LARGE;
         }
-        int packetBytes = (int) RingWriter.packetSize(0, payload.byteSize());
         long deadline = System.nanoTime() + sendTimeoutNanos;
+        try {
+            while (true) {
+                if (closing) {
+                    return SendResult.CLOSED;
+                }
+                long epoch = spaceEpoch.get();
+                if (mode != RUNNING && Thread.currentThread() != turnThread) {
+                    // Not started yet, or paused for a save: wait without holding the writer.
+                    if (!awaitSpace(epoch, deadline)) {
+                        return SendResult.RING_FULL;
+                    }
+                    continue;
+                }
+                SendResult result = sendLocked(type, flags, transactionId, payload, wait, deadline);
+                if (result != null) {
+                    return result;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SendResult.CLOSED;
+        }
+    }
+
+    /** One attempt holding the writer; null when a pause came in and the caller must wait outside it. */
+    private SendResult sendLocked(PacketType type, int flags, long transactionId, MemorySegment payload, boolean wait,
+                                  long deadline) throws InterruptedException {
+        boolean inTurn = Thread.currentThread() == turnThread;
         boolean requested = false;
         sendLock.lock();
         try {
@@ -270,6 +432,10 @@ public final class ServerChannel implements VmbusChannel {
                 if (closing) {
                     return SendResult.CLOSED;
                 }
+                if (mode != RUNNING && !inTurn) {
+                    return null;
+                }
+                long epoch = spaceEpoch.get();
                 switch (writer.write(type, flags, transactionId, EMPTY, payload)) {
                     case WRITTEN -> {
                         return sent(payload);
@@ -279,6 +445,10 @@ public final class ServerChannel implements VmbusChannel {
                         return sent(payload);
                     }
                     case FULL -> {
+                        if (mode != RUNNING) {
+                            packetInterrupted = true; // our own turn while pausing: the guest frees nothing now
+                            return SendResult.RING_FULL;
+                        }
                         if (!wait) {
                             return SendResult.RING_FULL;
                         }
@@ -286,19 +456,14 @@ public final class ServerChannel implements VmbusChannel {
                 }
                 if (!requested) {
                     requested = true;
-                    if (writer.requestSpace(packetBytes)) {
+                    if (writer.requestSpace((int) RingWriter.packetSize(0, payload.byteSize()))) {
                         continue;
                     }
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (!awaitSpace(epoch, deadline)) {
                     return SendResult.RING_FULL;
                 }
-                spaceSignalled.awaitNanos(left);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return SendResult.CLOSED;
         } catch (RingCorruptException | RuntimeException e) {
             errors.report("channel " + relid + ": outbound ring failed: " + e.getMessage());
             requestClose("outbound ring failed: " + e.getMessage());
@@ -315,9 +480,24 @@ public final class ServerChannel implements VmbusChannel {
         }
     }
 
+    /** Waits for a guest signal or a mode change after {@code epoch}; false at the deadline. */
+    private boolean awaitSpace(long epoch, long deadline) throws InterruptedException {
+        synchronized (space) {
+            while (spaceEpoch.get() == epoch && !closing) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(space, left);
+            }
+        }
+        return true;
+    }
+
     private SendResult sent(MemorySegment payload) {
         packetsOut.incrementAndGet();
         bytesOut.addAndGet(payload.byteSize());
+        signals.earn(1);
         return SendResult.SENT;
     }
 

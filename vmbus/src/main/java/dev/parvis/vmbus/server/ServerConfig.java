@@ -3,7 +3,8 @@ package dev.parvis.vmbus.server;
 import java.time.Duration;
 
 /**
- * Limits of one VMBus server connection.
+ * Limits of one VMBus server connection. Every buffer and queue the server keeps for a child is
+ * bounded by one of these host-chosen values, never by a number the guest wrote.
  *
  * @param vpCount           VPs of the child; target_vcpu and target_vp must name one
  * @param maxGpadls         GPADLs (created or being assembled) one connection may hold
@@ -11,9 +12,10 @@ import java.time.Duration;
  * @param sendTimeout       how long a device's send waits for ring space before reporting RING_FULL
  * @param logBurst          guest-error log lines allowed in a burst before rate limiting
  * @param logPerSecond      guest-error log lines allowed per second after the burst
+ * @param limits            queue, buffer and per-turn budgets (see {@link Limits})
  */
 public record ServerConfig(int vpCount, int maxGpadls, int maxPendingGpadls, Duration sendTimeout, int logBurst,
-                           int logPerSecond) {
+                           int logPerSecond, Limits limits) {
     public ServerConfig {
         if (vpCount < 1 || maxGpadls < 1 || maxPendingGpadls < 1 || logBurst < 1 || logPerSecond < 1) {
             throw new IllegalArgumentException("limits must be positive");
@@ -23,11 +25,64 @@ public record ServerConfig(int vpCount, int maxGpadls, int maxPendingGpadls, Dur
         }
     }
 
+    public ServerConfig(int vpCount, int maxGpadls, int maxPendingGpadls, Duration sendTimeout, int logBurst,
+                        int logPerSecond) {
+        this(vpCount, maxGpadls, maxPendingGpadls, sendTimeout, logBurst, logPerSecond, Limits.DEFAULTS);
+    }
+
     public static ServerConfig defaults(int vpCount) {
-        return new ServerConfig(vpCount, 256, 16, Duration.ofSeconds(5), 100, 10);
+        return new ServerConfig(vpCount, 256, 16, Duration.ofSeconds(5), 100, 10, Limits.DEFAULTS);
     }
 
     public ServerConfig withSendTimeout(Duration timeout) {
-        return new ServerConfig(vpCount, maxGpadls, maxPendingGpadls, timeout, logBurst, logPerSecond);
+        return new ServerConfig(vpCount, maxGpadls, maxPendingGpadls, timeout, logBurst, logPerSecond, limits);
+    }
+
+    public ServerConfig withLimits(Limits newLimits) {
+        return new ServerConfig(vpCount, maxGpadls, maxPendingGpadls, sendTimeout, logBurst, logPerSecond, newLimits);
+    }
+
+    /**
+     * Per-child bounds on the server's queues and buffers, and the budget of one channel turn.
+     *
+     * @param maxPendingMessages  control messages held for the guest while its SynIC queue is full
+     * @param maxDeferredMessages guest control messages held while answers wait to be delivered; one
+     *                            more and the connection fails (the guest ignores its answers)
+     * @param maxReceiveBytes     receive-buffer bytes all open channels of the child may hold together
+     * @param turnPackets         packets one channel turn handles before it yields to other channels
+     * @param turnBytes           payload bytes one channel turn handles before it yields
+     * @param signalBurst         guest signals a channel tolerates beyond its traffic before it is
+     *                            closed for a signal flood; refilled at {@code signalPerSecond}
+     * @param signalPerSecond     refill rate of that allowance
+     */
+    public record Limits(int maxPendingMessages, int maxDeferredMessages, long maxReceiveBytes, int turnPackets,
+                         long turnBytes, int signalBurst, int signalPerSecond) {
+        public static final Limits DEFAULTS = new Limits(1024, 1024, 4L << 20, 64, 256L << 10, 20_000, 2_000);
+
+        public Limits {
+            if (maxPendingMessages < 1 || maxDeferredMessages < 1 || maxReceiveBytes < 1 || turnPackets < 1
+                    || turnBytes < 1 || signalBurst < 1 || signalPerSecond < 1) {
+                throw new IllegalArgumentException("limits must be positive");
+            }
+        }
+
+        public Limits withTurn(int packets, long bytes) {
+            return new Limits(maxPendingMessages, maxDeferredMessages, maxReceiveBytes, packets, bytes, signalBurst,
+                    signalPerSecond);
+        }
+
+        public Limits withQueues(int pending, int deferred) {
+            return new Limits(pending, deferred, maxReceiveBytes, turnPackets, turnBytes, signalBurst, signalPerSecond);
+        }
+
+        public Limits withReceiveBytes(long bytes) {
+            return new Limits(maxPendingMessages, maxDeferredMessages, bytes, turnPackets, turnBytes, signalBurst,
+                    signalPerSecond);
+        }
+
+        public Limits withSignals(int burst, int perSecond) {
+            return new Limits(maxPendingMessages, maxDeferredMessages, maxReceiveBytes, turnPackets, turnBytes, burst,
+                    perSecond);
+        }
     }
 }

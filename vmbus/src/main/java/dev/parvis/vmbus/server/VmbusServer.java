@@ -24,9 +24,12 @@ import dev.parvis.abi.vmbus.UnloadResponse;
 import dev.parvis.abi.vmbus.VersionResponse;
 import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.abi.vmbus.VmbusVersion;
+import dev.parvis.vmbus.device.ChannelHandler;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
 import dev.parvis.vmbus.server.ConnectionState.Connected;
 import dev.parvis.vmbus.server.ConnectionState.Disconnected;
+import dev.parvis.vmcore.GrantRefusedException;
+import dev.parvis.vmcore.GuestMemoryView;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,22 +38,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The VMBus server for one child connection (hyperv-abi-vmbus.md section 6): version negotiation,
- * offers, GPADLs, open/close, rescind, unload. It does no I/O: the root feeds it the guest's
- * control messages ({@link #onMessage}) and channel signals ({@link #onChannelSignal}), and it
- * acts only through {@link ServerEffects}.
+ * The VMBus server for one child connection (hyperv-abi-vmbus.md section 6) as a state machine
+ * without I/O, in the style of OpenVMM's {@code channels.rs}: the root feeds it the guest's control
+ * messages ({@link #onMessage}) and channel signals ({@link #onChannelSignal}); it answers through
+ * {@link ServerEffects#sendMessage}, keeps what the guest's full queue refuses ({@link #flush}), and
+ * hands everything slow (GPADL grants, ring construction and the device's open, view releases) to
+ * a per-connection request runner off the control path, whose completions move the state on
+ * (Granting to Created, Opening to Open). Every intermediate state is explicit, so
+ * {@link #snapshot} captures the connection at any instant and {@link #restore} rebuilds it.
  *
- * <p>Threading: control operations ({@link #onMessage}, {@link #addDevice}, {@link #rescind} and
- * the queries) are meant for one thread, the root's message loop for this child, and are
- * serialized by the server's monitor, which also guards the callbacks from channel workers when
- * a channel stops. {@link #onChannelSignal} takes no lock: it wakes the channel's worker. Each open
- * channel's data path is described in {@link ServerChannel}. No guest input makes onMessage throw:
- * malformed or ill-timed messages get the published error answer where one exists and a
- * rate-limited log line.
+ * <p>Threading: every method is serialized by the server's monitor and none blocks: the pump, the
+ * runner's completions, channel terminations and the host's queries may call from any thread. No
+ * guest input makes {@link #onMessage} throw: malformed or ill-timed messages get the published
+ * error answer where one exists and a rate-limited log line.
  */
 public final class VmbusServer {
     /** Versions this server speaks (docs/vmbus.md). */
@@ -58,40 +60,75 @@ public final class VmbusServer {
             VmbusVersion.WIN10_V5, VmbusVersion.WIN10_V5_1, VmbusVersion.WIN10_V5_2, VmbusVersion.WIN10_V5_3);
     /** msg_conn_id answered to 5.0+ guests. */
     public static final int MESSAGE_CONNECTION_ID = VmbusConstants.MESSAGE_CONNECTION_ID;
+    static final int SINT_COUNT = 16;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final int SINT_COUNT = 16;
+    /** How long {@link #snapshot} waits for each channel to reach a packet boundary. */
+    private static final long PAUSE_NANOS = 2_000_000_000L;
 
     private final ServerEffects effects;
     private final ServerConfig config;
     private final GuestErrorLog errors;
     private final Gpadls gpadls;
+    private final ChannelTable channels;
+    private final ControlQueues queues;
+    private final RequestRunner runner;
     private final List<VmbusDeviceClass> devices = new ArrayList<>();
-    private final TreeMap<Integer, Offer> offers = new TreeMap<>();
-    private final AtomicReferenceArray<ServerChannel> live = new AtomicReferenceArray<>(VmbusConstants.MAX_CHANNELS);
+    private final List<Runnable> heldCompletions = new ArrayList<>();
     private ConnectionState connection = new Disconnected();
+    private long nextEpoch = 1;
+    private long droppedAfterFailure;
+    /** Between {@link #snapshot} and {@link #resume} (or {@link #close}): nothing reaches the guest. */
+    private boolean frozen;
 
     public VmbusServer(ServerEffects effects, ServerConfig config) {
         this.effects = effects;
         this.config = config;
         this.errors = new GuestErrorLog(effects, "vmbus: ", config.logBurst(), config.logPerSecond());
-        this.gpadls = new Gpadls(effects, errors, config.maxGpadls(), config.maxPendingGpadls());
+        this.gpadls = new Gpadls(new GpadlSink(), errors, config.maxGpadls(), config.maxPendingGpadls());
+        this.channels = new ChannelTable(this, gpadls, errors, config);
+        this.queues = new ControlQueues(config.limits());
+        this.runner = new RequestRunner(effects.requestExecutor());
     }
 
     /** Registers a device; offered at the next REQUEST_OFFERS, or at once if offers were already sent. */
     public synchronized void addDevice(VmbusDeviceClass device) {
         devices.add(device);
         if (connection instanceof Connected c && c.offersSent()) {
-            offer(device, c.target());
+            channels.offer(device);
         }
     }
 
-    /** One control message from the guest, {@code length} bytes of {@code message}. Never throws. */
+    // ---- guest messages ----------------------------------------------------------------------
+
+    /**
+     * One control message from the guest, {@code length} bytes of {@code message}. Held back (copied)
+     * while answers to the guest wait for room in its queue, or while the server is frozen for a
+     * save; a guest that goes on posting while it ignores its answers has its connection failed.
+     * No guest input makes this throw.
+     */
     public synchronized void onMessage(MemorySegment message, int length) {
-        try {
-            if (length < 0 || length > message.byteSize() || length > VmbusConstants.MAX_MESSAGE_SIZE) {
-                errors.report("control message of " + length + " bytes (buffer " + message.byteSize() + ")");
-                return;
+        if (length < 0 || length > message.byteSize() || length > VmbusConstants.MAX_MESSAGE_SIZE) {
+            errors.report("control message of " + length + " bytes (buffer " + message.byteSize() + ")");
+            return;
+        }
+        if (connection instanceof ConnectionState.Failed f) {
+            if (droppedAfterFailure++ % 10_000 == 0) {
+                errors.report("control message dropped: the connection failed (" + f.reason() + ")");
             }
+            return;
+        }
+        if (frozen || queues.blocked() || queues.hasDeferred()) {
+            if (!queues.defer(message.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE))) {
+                fail("control-message flood: " + queues.deferredCount() + " messages posted while "
+                        + queues.pendingCount() + " answers wait for the guest to read its SINT queue");
+            }
+            return;
+        }
+        process(message, length);
+    }
+
+    private void process(MemorySegment message, int length) {
+        try {
             ChannelMessage parsed;
             try {
                 parsed = ChannelMessage.parse(message, length);
@@ -109,13 +146,14 @@ public final class VmbusServer {
         switch (m) {
             case InitiateContact c -> onInitiateContact(c);
             case RequestOffers r -> onRequestOffers();
-            case GpadlHeader h -> whenConnected(h, c -> gpadls.onHeader(h, raw, length, offers::containsKey));
+            case GpadlHeader h -> whenConnected(h, c -> gpadls.onHeader(h, raw, length, channels::known));
             case GpadlBody b -> whenConnected(b, c -> gpadls.onBody(b, raw, length));
-            case GpadlTeardown t -> whenConnected(t, c -> gpadls.onTeardown(t.childRelid(), t.gpadl()));
-            case OpenChannel o -> whenConnected(o, c -> onOpenChannel(o, c));
-            case CloseChannel cl -> whenConnected(cl, c -> onCloseChannel(cl.childRelid()));
-            case RelidReleased r -> whenConnected(r, c -> onRelidReleased(r.childRelid()));
-            case ModifyChannel mc -> whenConnected(mc, c -> onModifyChannel(mc, c));
+            case GpadlTeardown t -> whenConnected(t, c -> gpadls.onTeardown(t.gpadl()));
+            case OpenChannel o -> whenConnected(o, c -> channels.onOpen(o));
+            case CloseChannel cl -> whenConnected(cl, c -> channels.onClose(cl.childRelid()));
+            case RelidReleased r -> whenConnected(r, c -> channels.onRelidReleased(r.childRelid()));
+            case ModifyChannel mc -> whenConnected(mc,
+                    c -> channels.onModify(mc, c.version().isAtLeast(VmbusVersion.WIN10_V5_3)));
             case Unload u -> onUnload();
             case OfferChannel x -> wrongDirection(x);
             case RescindChannelOffer x -> wrongDirection(x);
@@ -130,49 +168,43 @@ public final class VmbusServer {
     }
 
     private interface ConnectedHandler {
-        ChannelMessage handle(Connected connection);
+        void handle(Connected connection);
     }
 
     private void whenConnected(ChannelMessage m, ConnectedHandler handler) {
-        if (!(connection instanceof Connected c)) {
-            errors.report(typeOf(m) + " refused: no connection (INITIATE_CONTACT first)");
-            return;
-        }
-        ChannelMessage answer = handler.handle(c);
-        if (answer != null) {
-            effects.sendMessage(answer, c.target());
+        if (connection instanceof Connected c) {
+            handler.handle(c);
+        } else {
+            errors.report(m.getClass().getSimpleName() + " refused: no connection (INITIATE_CONTACT first)");
         }
     }
 
     private void wrongDirection(ChannelMessage m) {
-        errors.report(typeOf(m) + " refused: a host-to-guest message");
-    }
-
-    private static String typeOf(ChannelMessage m) {
-        return m.getClass().getSimpleName();
+        errors.report(m.getClass().getSimpleName() + " refused: a host-to-guest message");
     }
 
     private void answerMalformed(MemorySegment raw, int length, String reason) {
         errors.report("malformed control message: " + reason);
-        if (!(connection instanceof Connected c) || length < 8) {
+        if (!(connection instanceof Connected) || length < 16) {
             return;
         }
         ChannelMessageType type = new ChannelMessageType(raw.get(U32, 0));
-        ChannelMessage answer = null;
-        if (type.equals(ChannelMessageType.GPADL_HEADER) && length >= 16) {
-            answer = gpadls.onMalformed(raw.get(U32, 8), raw.get(U32, 12), reason);
-        } else if (type.equals(ChannelMessageType.GPADL_BODY) && length >= 16) {
-            answer = gpadls.onMalformed(0, raw.get(U32, 12), reason);
-        } else if (type.equals(ChannelMessageType.OPEN_CHANNEL) && length >= 16) {
-            answer = new OpenChannelResult(raw.get(U32, 8), raw.get(U32, 12), VmbusConstants.STATUS_UNSUCCESSFUL);
-        }
-        if (answer != null) {
-            effects.sendMessage(answer, c.target());
+        if (type.equals(ChannelMessageType.GPADL_HEADER)) {
+            gpadls.onMalformed(raw.get(U32, 8), raw.get(U32, 12), reason);
+        } else if (type.equals(ChannelMessageType.GPADL_BODY)) {
+            gpadls.onMalformed(0, raw.get(U32, 12), reason);
+        } else if (type.equals(ChannelMessageType.OPEN_CHANNEL)) {
+            send(new OpenChannelResult(raw.get(U32, 8), raw.get(U32, 12), VmbusConstants.STATUS_UNSUCCESSFUL));
         }
     }
 
     // ---- connect, offers, unload -------------------------------------------------------------
 
+    /**
+     * INITIATE_CONTACT: the guest's target VP (target_vcpu, from 2.4... honoured from WIN8_1) and, from
+     * 5.0, its message SINT are where every later message goes; a VP the child does not have or a
+     * SINT beyond 15 is refused with VERSION_RESPONSE(version_supported = 0).
+     */
     private void onInitiateContact(InitiateContact c) {
         VmbusVersion version = c.versionRequested();
         boolean modern = version.isAtLeast(VmbusVersion.WIN10_V5);
@@ -182,15 +214,18 @@ public final class VmbusServer {
         GuestTarget target = targetValid ? new GuestTarget(vp, sint) : new GuestTarget(0, VmbusConstants.MESSAGE_SINT);
         if (connection instanceof Connected) {
             errors.report("INITIATE_CONTACT for " + version + " refused: already connected (UNLOAD first)");
-            effects.sendMessage(VersionResponse.unsupported(), target);
+            sendTo(VersionResponse.unsupported(), target);
             return;
         }
         if (!SUPPORTED_VERSIONS.contains(version) || !targetValid) {
-            effects.sendMessage(VersionResponse.unsupported(), target);
+            if (!targetValid) {
+                errors.report("INITIATE_CONTACT refused: target VP " + Integer.toUnsignedString(vp) + ", SINT " + sint);
+            }
+            sendTo(VersionResponse.unsupported(), target);
             return;
         }
         connection = new Connected(version, target, false);
-        effects.sendMessage(VersionResponse.supported(modern ? MESSAGE_CONNECTION_ID : 0), target);
+        send(VersionResponse.supported(modern ? MESSAGE_CONNECTION_ID : 0));
     }
 
     private void onRequestOffers() {
@@ -204,61 +239,20 @@ public final class VmbusServer {
         }
         connection = c.withOffersSent();
         for (VmbusDeviceClass device : devices) {
-            offer(device, c.target());
+            channels.offer(device);
         }
-        effects.sendMessage(new AllOffersDelivered(), c.target());
-    }
-
-    private void offer(VmbusDeviceClass device, GuestTarget target) {
-        int relid = 1;
-        while (offers.containsKey(relid)) {
-            relid++;
-        }
-        if (relid >= VmbusConstants.MAX_CHANNELS) {
-            effects.log("vmbus: no relid left for " + device.interfaceType() + "/" + device.instance());
-            return;
-        }
-        int connectionId = effects.createChannelSignal(relid);
-        Offer o = new Offer(relid, device, connectionId);
-        offers.put(relid, o);
-        effects.sendMessage(new OfferChannel(device.interfaceType(), device.instance(), device.offerFlags(),
-                device.mmioMegabytes(), device.userDefined(), (short) 0, relid,
-                (byte) VmbusConstants.MONITOR_ID_NONE, false, true, connectionId), target);
+        send(new AllOffersDelivered());
     }
 
     private void onUnload() {
         if (!(connection instanceof Connected c)) {
             errors.report("UNLOAD without a connection");
-            effects.sendMessage(new UnloadResponse(), new GuestTarget(0, VmbusConstants.MESSAGE_SINT));
+            sendTo(new UnloadResponse(), new GuestTarget(0, VmbusConstants.MESSAGE_SINT));
             return;
         }
-        for (Offer o : offers.values()) {
-            if (o.state instanceof ChannelState.Open open) {
-                open.channel().requestClose("guest unloaded");
-            }
-            effects.releaseChannelSignal(o.relid);
-        }
-        offers.clear();
-        gpadls.clear();
+        channels.clear("guest unloaded");
         connection = new Disconnected();
-        effects.sendMessage(new UnloadResponse(), c.target());
-    }
-
-    /**
-     * Ends the connection from the host side (the partition is going away): every open channel
-     * closes, every signal path is released and every GPADL view is closed. Nothing is sent to the
-     * guest. The server accepts a new INITIATE_CONTACT afterwards.
-     */
-    public synchronized void close() {
-        for (Offer o : offers.values()) {
-            if (o.state instanceof ChannelState.Open open) {
-                open.channel().requestClose("host closed the connection");
-            }
-            effects.releaseChannelSignal(o.relid);
-        }
-        offers.clear();
-        gpadls.clear();
-        connection = new Disconnected();
+        sendTo(new UnloadResponse(), c.target());
     }
 
     /**
@@ -268,267 +262,311 @@ public final class VmbusServer {
      * @return false when no such offer is live on the connection
      */
     public synchronized boolean rescind(int relid) {
-        Offer o = offers.get(relid);
-        if (!(connection instanceof Connected c) || o == null || o.state instanceof ChannelState.Rescinded) {
+        Offer o = channels.offers().get(relid);
+        if (!(connection instanceof Connected) || o == null || o.rescinded) {
             return false;
         }
         devices.remove(o.device);
-        if (o.state instanceof ChannelState.Open open) {
-            open.channel().requestClose("rescinded");
-        }
-        o.state = new ChannelState.Rescinded();
-        effects.sendMessage(new RescindChannelOffer(relid), c.target());
-        return true;
+        return channels.rescind(relid);
     }
 
-    private ChannelMessage onRelidReleased(int relid) {
-        Offer o = offers.get(relid);
-        if (o == null || !(o.state instanceof ChannelState.Rescinded)) {
-            errors.report("RELID_RELEASED for relid " + relid + " that was not rescinded");
-            return null;
+    // ---- the guest's queue: backpressure ----------------------------------------------------
+
+    /** Sends {@code message} to the connection's target, or queues it behind earlier undelivered ones. */
+    void send(ChannelMessage message) {
+        if (connection instanceof Connected c) {
+            sendTo(message, c.target());
         }
-        offers.remove(relid);
-        effects.releaseChannelSignal(relid);
-        return null;
     }
 
-    // ---- channels ----------------------------------------------------------------------------
-
-    private ChannelMessage onOpenChannel(OpenChannel m, Connected c) {
-        String refusal = ChannelOpening.check(m, offers.get(m.childRelid()), gpadls, config.vpCount());
-        if (refusal != null) {
-            errors.report("OPEN_CHANNEL of relid " + m.childRelid() + " refused: " + refusal);
-            return new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL);
+    private void sendTo(ChannelMessage message, GuestTarget target) {
+        if (!frozen && !queues.blocked() && effects.sendMessage(message, target)) {
+            return;
         }
-        Offer o = offers.get(m.childRelid());
-        ChannelOpening.Opened opened;
+        if (!queues.hold(new ControlQueues.Outgoing(message, target))) {
+            fail(queues.pendingCount() + " messages for the guest are undelivered: it does not read its SINT queue");
+            return;
+        }
+        if (!frozen && queues.pendingCount() == 1) {
+            effects.retryLater();
+        }
+    }
+
+    /**
+     * Delivers the messages the guest's queue refused earlier, in order, then processes the guest
+     * messages held back meanwhile; stops at the first refusal and asks for another retry. Called by
+     * the host after {@link ServerEffects#retryLater}; never throws.
+     */
+    public synchronized void flush() {
+        while (!frozen) {
+            ControlQueues.Outgoing next = queues.nextPending();
+            if (next != null) {
+                if (!effects.sendMessage(next.message(), next.target())) {
+                    effects.retryLater();
+                    return;
+                }
+                queues.delivered();
+                continue;
+            }
+            byte[] held = queues.nextDeferred();
+            if (held == null || connection instanceof ConnectionState.Failed) {
+                return;
+            }
+            process(MemorySegment.ofArray(held), held.length);
+        }
+    }
+
+    /**
+     * Whether answers wait for room in the guest's queue. Guest messages are then held back; a
+     * transport that serves only this child (the loopback) stops feeding them meanwhile, as a
+     * hypervisor port whose queue is full refuses further posts.
+     */
+    public synchronized boolean blockedOnGuest() {
+        return queues.blocked();
+    }
+
+    // ---- failure and close -------------------------------------------------------------------
+
+    /**
+     * Fails the connection: every channel closes, every GPADL view and signal path is released,
+     * queued messages are dropped, and later guest messages are ignored until {@link #close}. Used
+     * when the guest breaks the server's bounds and when serving it failed on the host (any
+     * Throwable on a thread that serves several children ends here, for the offending child only).
+     */
+    public synchronized void fail(String reason) {
+        if (connection instanceof ConnectionState.Failed) {
+            return;
+        }
+        errors.report("connection failed: " + reason);
+        channels.clear("connection failed: " + reason);
+        queues.clear();
+        connection = new ConnectionState.Failed(reason);
+    }
+
+    /** Why the connection failed, if it did. */
+    public synchronized Optional<String> failure() {
+        return connection instanceof ConnectionState.Failed f ? Optional.of(f.reason()) : Optional.empty();
+    }
+
+    /**
+     * Ends the connection from the host side (the partition is going away, or was saved): every
+     * channel closes, every signal path is released and every GPADL view is closed, also those of
+     * requests still running. Nothing is sent to the guest. A new INITIATE_CONTACT is accepted after.
+     */
+    public synchronized void close() {
+        channels.clear("host closed the connection");
+        queues.clear();
+        connection = new Disconnected();
+        frozen = false;
+        List<Runnable> held = List.copyOf(heldCompletions);
+        heldCompletions.clear();
+        held.forEach(Runnable::run); // they find nothing that wants them and release what they hold
+    }
+
+    // ---- requests and their completions ------------------------------------------------------
+
+    long requestOpen(Offer offer, GuestMemoryView view, VmbusServerState.Open request) {
+        long epoch = nextEpoch++;
+        runner.submit(() -> runOpen(offer, view, request, epoch));
+        return epoch;
+    }
+
+    /** On the runner: builds the rings and asks the device; the completion moves Opening on. */
+    private void runOpen(Offer offer, GuestMemoryView view, VmbusServerState.Open request, long epoch) {
+        ServerChannel channel = null;
         try {
-            opened = ChannelOpening.open(this, effects, errors, o, m, gpadls.available(m.ringBufferGpadlHandle()),
-                    config.sendTimeout().toNanos());
+            channel = ChannelOpening.build(this, effects, errors, config, offer, view, request);
+            ChannelHandler handler = offer.device.open(channel);
+            if (handler == null) {
+                throw new IllegalStateException("device returned no handler");
+            }
+            ServerChannel built = channel;
+            complete(() -> channels.opened(offer.relid, epoch, built, handler));
         } catch (RuntimeException e) {
-            errors.report("OPEN_CHANNEL of relid " + m.childRelid() + " refused: " + e.getMessage());
-            return new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL);
+            String reason = String.valueOf(e.getMessage());
+            complete(() -> channels.openFailed(offer.relid, epoch, reason));
+        } catch (Throwable t) {
+            complete(() -> {
+                channels.openFailed(offer.relid, epoch, t.toString());
+                fail("opening channel " + offer.relid + " failed on the host: " + t);
+            });
         }
-        gpadls.markInUse(m.ringBufferGpadlHandle(), opened.channel());
-        o.state = new ChannelState.Open(m.openId(), m.ringBufferGpadlHandle(), m.downstreamRingBufferPageOffset(),
-                m.targetVp(), m.userData(), opened.channel());
-        live.set(o.relid, opened.channel());
-        effects.sendMessage(new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_SUCCESS), c.target());
-        opened.channel().start(opened.handler());
-        return null;
     }
 
-    private ChannelMessage onCloseChannel(int relid) {
-        Offer o = offers.get(relid);
-        if (o == null || !(o.state instanceof ChannelState.Open open)) {
-            errors.report("CLOSE_CHANNEL of relid " + relid + " that is not open");
-            return null;
+    private void runGrant(int handle, long[] gpns, long epoch) {
+        GuestMemoryView view = null;
+        String refusal = null;
+        try {
+            view = effects.openGuestPages(gpns);
+        } catch (GrantRefusedException e) {
+            refusal = e.getMessage();
+        } catch (Throwable t) {
+            refusal = "grant failed on the host: " + t;
         }
-        open.channel().requestClose("closed by the guest");
-        o.state = new ChannelState.Offered();
-        return null;
+        GuestMemoryView granted = view;
+        String why = refusal;
+        complete(() -> gpadls.onGranted(handle, epoch, granted, why));
     }
 
-    private ChannelMessage onModifyChannel(ModifyChannel m, Connected c) {
-        Offer o = offers.get(m.childRelid());
-        int status = VmbusConstants.STATUS_SUCCESS;
-        if (o == null || !(o.state instanceof ChannelState.Open open)) {
-            errors.report("MODIFY_CHANNEL of relid " + m.childRelid() + " that is not open");
-            status = VmbusConstants.STATUS_UNSUCCESSFUL;
-        } else if (m.targetVp() < 0 || m.targetVp() >= config.vpCount()) {
-            errors.report("MODIFY_CHANNEL of relid " + m.childRelid() + " to VP " + m.targetVp());
-            status = VmbusConstants.STATUS_UNSUCCESSFUL;
+    /** Runs a completion now, or after {@link #resume} while frozen (then its state is still the saved one). */
+    private synchronized void complete(Runnable completion) {
+        if (frozen) {
+            heldCompletions.add(completion);
         } else {
-            o.state = open.withTargetVp(m.targetVp());
-            open.channel().setTargetVp(m.targetVp());
+            completion.run();
         }
-        return c.version().isAtLeast(VmbusVersion.WIN10_V5_3) ? new ModifyChannelResponse(m.childRelid(), status) : null;
     }
 
-    /** A channel's worker stopped (any reason): forget it, free its GPADL. Called on the worker thread. */
-    synchronized void channelTerminated(ServerChannel channel, String reason) {
-        live.compareAndSet(channel.relid(), channel, null);
-        Offer o = offers.get(channel.relid());
-        if (o != null && o.state instanceof ChannelState.Open open && open.channel() == channel) {
-            o.state = new ChannelState.Offered();
+    void releaseView(GuestMemoryView view) {
+        runner.submit(() -> {
+            try {
+                view.close();
+            } catch (RuntimeException e) {
+                // Revoked by the kernel already: nothing left to release.
+            }
+        });
+    }
+
+    int createSignal(int relid) {
+        return effects.createChannelSignal(relid);
+    }
+
+    void releaseSignal(int relid) {
+        try {
+            effects.releaseChannelSignal(relid);
+        } catch (RuntimeException e) {
+            effects.log("vmbus: releasing the signal path of relid " + relid + " failed: " + e);
         }
-        ChannelMessage torndown = gpadls.release(channel);
-        if (torndown != null && connection instanceof Connected c) {
-            effects.sendMessage(torndown, c.target());
-        }
+    }
+
+    /** A channel's data path stopped (any reason). Called at the end of its last turn. */
+    void channelTerminated(ServerChannel channel, String reason) {
+        complete(() -> channels.terminated(channel));
     }
 
     /** The guest signalled channel {@code relid}. Any thread; no lock. */
     public void onChannelSignal(int relid) {
-        ServerChannel channel = relid > 0 && relid < VmbusConstants.MAX_CHANNELS ? live.get(relid) : null;
-        if (channel != null) {
-            channel.onGuestSignal();
+        Optional<ServerChannel> channel = channels.channel(relid);
+        if (channel.isPresent()) {
+            channel.get().onGuestSignal();
         } else {
             errors.report("signal for relid " + relid + " that is not open");
+        }
+    }
+
+    private final class GpadlSink implements Gpadls.Sink {
+        @Override
+        public void send(ChannelMessage message) {
+            VmbusServer.this.send(message);
+        }
+
+        @Override
+        public long grant(int handle, long[] gpns) {
+            long epoch = nextEpoch++;
+            runner.submit(() -> runGrant(handle, gpns, epoch));
+            return epoch;
+        }
+
+        @Override
+        public void release(GuestMemoryView view) {
+            releaseView(view);
+        }
+
+        @Override
+        public boolean channelOpen(int relid) {
+            Offer o = channels.offers().get(relid);
+            return o != null && (o.state instanceof ChannelState.Open || o.state instanceof ChannelState.Opening);
         }
     }
 
     // ---- save and restore --------------------------------------------------------------------
 
     /**
-     * The connection's state for a saved VM: version, message target, offers, created GPADLs (with
-     * their guest pages) and open channels. The rings are not copied: they are in guest memory.
-     * The caller keeps the guest from talking to the server meanwhile: the partition is suspended
-     * (or not yet finalized). Refused, with the reason, while the connection is between steady
-     * states: a GPADL half-assembled or being torn down, a channel closing, a relid rescinded but
-     * not yet released. Such states pass once the guest or the channel worker finishes them; the
-     * caller retries or reports.
-     *
-     * @throws SnapshotRefusedException when the connection is in such a transient state
+     * Freezes the connection and returns its whole state (never refused, whatever the guest was in
+     * the middle of): every channel is paused at a packet boundary, nothing more reaches the guest,
+     * completions of running requests are held. Then the caller either discards the server
+     * ({@link #close}) or resumes it ({@link #resume}). The caller keeps the guest's VPs suspended.
+     * A channel whose device does not return to a packet boundary within 2 s is saved as closing.
      */
     public synchronized VmbusServerState snapshot() {
-        for (int relid = 1; relid < VmbusConstants.MAX_CHANNELS; relid++) {
-            ServerChannel ch = live.get(relid);
-            if (ch != null && !(offers.get(relid) != null && offers.get(relid).state instanceof ChannelState.Open open
-                    && open.channel() == ch && ch.isOpen())) {
-                throw new SnapshotRefusedException("channel " + relid + " is closing");
-            }
+        frozen = true;
+        return ServerSnapshots.capture(this, PAUSE_NANOS);
+    }
+
+    /** Ends a {@link #snapshot}'s freeze: held completions run, channels resume, held messages go out. */
+    public synchronized void resume() {
+        if (!frozen) {
+            return;
         }
-        if (!(connection instanceof Connected c)) {
-            if (!offers.isEmpty() || gpadls.count() > 0) {
-                throw new SnapshotRefusedException("the connection is being torn down");
+        frozen = false;
+        List<Runnable> held = List.copyOf(heldCompletions);
+        heldCompletions.clear();
+        held.forEach(Runnable::run);
+        channels.offers().values().forEach(o -> {
+            if (o.state instanceof ChannelState.Open open) {
+                open.channel().resume();
+            } else if (o.state instanceof ChannelState.Closing c && c.channel() != null) {
+                c.channel().resume();
             }
-            return new VmbusServerState(0, 0, 0, false, List.of(), List.of(), List.of());
+        });
+        if (queues.blocked()) {
+            effects.retryLater();
+        } else {
+            flush();
         }
-        List<VmbusServerState.OfferEntry> offerEntries = new ArrayList<>();
-        List<VmbusServerState.ChannelEntry> channelEntries = new ArrayList<>();
-        for (Offer o : offers.values()) {
-            switch (o.state) {
-                case ChannelState.Rescinded r ->
-                        throw new SnapshotRefusedException("relid " + o.relid + " is rescinded and not yet released by the guest");
-                case ChannelState.Open open -> {
-                    if (!open.channel().isOpen()) {
-                        throw new SnapshotRefusedException("channel " + o.relid + " is closing");
-                    }
-                    channelEntries.add(new VmbusServerState.ChannelEntry(o.relid, open.openId(), open.gpadl(),
-                            open.downstreamPageOffset(), open.targetVp(), open.userData()));
-                }
-                case ChannelState.Offered x -> { }
-            }
-            offerEntries.add(new VmbusServerState.OfferEntry(o.relid, o.device.interfaceType(), o.device.instance(),
-                    o.connectionId));
-        }
-        List<VmbusServerState.GpadlEntry> gpadlEntries = new ArrayList<>();
-        for (var e : gpadls.all().entrySet()) {
-            String handle = "GPADL 0x" + Integer.toHexString(e.getKey());
-            switch (e.getValue()) {
-                case GpadlState.Assembling a -> throw new SnapshotRefusedException(handle + " is half-assembled ("
-                        + a.filled() + " of " + a.pfns().length + " pages received)");
-                case GpadlState.Created cr -> {
-                    if (cr.teardownRequested()) {
-                        throw new SnapshotRefusedException(handle + " is being torn down");
-                    }
-                    if (cr.user() != null && channelEntries.stream().noneMatch(ch -> ch.ringGpadl() == e.getKey())) {
-                        throw new SnapshotRefusedException(handle + " is still used by closing channel " + cr.user().relid());
-                    }
-                    gpadlEntries.add(new VmbusServerState.GpadlEntry(e.getKey(), cr.relid(), cr.gpns(), cr.byteCount(),
-                            cr.byteOffset()));
-                }
-            }
-        }
-        return new VmbusServerState(c.version().raw(), c.target().vp(), c.target().sint(), c.offersSent(), offerEntries,
-                gpadlEntries, channelEntries);
     }
 
     /**
-     * Rebuilds a saved connection on this fresh server (no INITIATE_CONTACT seen, its devices
-     * added): the offers get their signal paths again under the same relids (so the guest's
-     * connection ids stay valid), every GPADL's pages are granted again, and every open channel
-     * gets its rings back over its GPADL as they are in guest memory (indices untouched) and is
-     * re-opened on its device. Devices are matched by interface type and instance, in order.
-     * Nothing is sent to the guest. On failure the server is left closed (as after {@link #close}).
+     * Rebuilds a saved connection on this fresh server (no INITIATE_CONTACT seen, its devices added):
+     * offers get their signal paths under the same relids, created GPADLs are granted again, open
+     * channels get their rings back as they are in guest memory and are re-opened on their devices;
+     * requests that were running (grants, opens) start again and answer the guest when they
+     * complete; closes that were running complete now; undelivered messages go out. Nothing else is
+     * sent. On failure the server is left closed.
      *
      * @throws IllegalStateException when the server is not fresh, or the state does not fit it
      *     (unknown device, connection id, pages not granted, ...)
      */
     public synchronized void restore(VmbusServerState state) {
-        if (connection instanceof Connected || !offers.isEmpty() || gpadls.count() > 0) {
-            throw new IllegalStateException("VMBus restore needs a fresh server");
-        }
-        if (!state.connected()) {
-            if (!state.offers().isEmpty() || !state.gpadls().isEmpty() || !state.channels().isEmpty()) {
-                throw new IllegalStateException("VMBus state without a connection holds offers, GPADLs or channels");
-            }
-            return;
-        }
-        List<ChannelState.Open> opened = new ArrayList<>();
-        List<dev.parvis.vmbus.device.ChannelHandler> handlers = new ArrayList<>();
-        try {
-            VmbusVersion version = new VmbusVersion(state.version());
-            if (!SUPPORTED_VERSIONS.contains(version)) {
-                throw new IllegalArgumentException("version " + version + " is not supported");
-            }
-            if (state.targetVp() < 0 || state.targetVp() >= config.vpCount() || state.targetSint() < 0
-                    || state.targetSint() >= SINT_COUNT) {
-                throw new IllegalArgumentException("message target VP " + state.targetVp() + " SINT " + state.targetSint());
-            }
-            List<VmbusDeviceClass> unmatched = new ArrayList<>(devices);
-            for (VmbusServerState.OfferEntry e : state.offers()) {
-                if (e.relid() <= 0 || e.relid() >= VmbusConstants.MAX_CHANNELS || offers.containsKey(e.relid())) {
-                    throw new IllegalArgumentException("offer relid " + e.relid());
-                }
-                VmbusDeviceClass device = unmatched.stream()
-                        .filter(d -> d.interfaceType().equals(e.interfaceType()) && d.instance().equals(e.instance()))
-                        .findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("no device " + e.interfaceType() + "/" + e.instance()
-                                + " for relid " + e.relid()));
-                unmatched.remove(device);
-                int connectionId = effects.createChannelSignal(e.relid());
-                offers.put(e.relid(), new Offer(e.relid(), device, connectionId));
-                if (connectionId != e.connectionId()) {
-                    throw new IllegalArgumentException("relid " + e.relid() + " got connection id 0x"
-                            + Integer.toHexString(connectionId) + ", the guest has 0x" + Integer.toHexString(e.connectionId()));
-                }
-            }
-            for (VmbusServerState.GpadlEntry g : state.gpadls()) {
-                if (!offers.containsKey(g.relid())) {
-                    throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(g.handle()) + " of unknown relid " + g.relid());
-                }
-                gpadls.restore(g.handle(), g.relid(), g.byteOffset(), g.byteCount(), g.gpns());
-            }
-            connection = new Connected(version, new GuestTarget(state.targetVp(), state.targetSint()), state.offersSent());
-            for (VmbusServerState.ChannelEntry ch : state.channels()) {
-                Offer o = offers.get(ch.relid());
-                OpenChannel asOpened = new OpenChannel(ch.relid(), ch.openId(), ch.ringGpadl(), ch.targetVp(),
-                        ch.downstreamPageOffset(), ch.userData());
-                String refusal = ChannelOpening.check(asOpened, o, gpadls, config.vpCount());
-                if (refusal != null) {
-                    throw new IllegalArgumentException("channel " + ch.relid() + ": " + refusal);
-                }
-                GpadlState.Created gpadl = gpadls.available(ch.ringGpadl());
-                ChannelOpening.Opened channel = ChannelOpening.open(this, effects, errors, o, ch.downstreamPageOffset(),
-                        ch.targetVp(), gpadl, config.sendTimeout().toNanos());
-                gpadls.markInUse(ch.ringGpadl(), channel.channel());
-                ChannelState.Open open = new ChannelState.Open(ch.openId(), ch.ringGpadl(), ch.downstreamPageOffset(),
-                        ch.targetVp(), ch.userData(), channel.channel());
-                o.state = open;
-                live.set(o.relid, channel.channel());
-                opened.add(open);
-                handlers.add(channel.handler());
-            }
-        } catch (RuntimeException e) {
-            for (int i = 0; i < opened.size(); i++) {
-                ChannelState.Open open = opened.get(i);
-                live.set(open.channel().relid(), null);
-                gpadls.markInUse(open.gpadl(), null);
-                offers.get(open.channel().relid()).state = new ChannelState.Offered();
-                try {
-                    handlers.get(i).onClose();
-                } catch (RuntimeException ignored) {
-                    // The device's own cleanup; the restore fails anyway.
-                }
-            }
-            close();
-            throw new IllegalStateException("VMBus state cannot be restored: " + e.getMessage(), e);
-        }
-        for (int i = 0; i < opened.size(); i++) {
-            opened.get(i).channel().start(handlers.get(i));
-        }
+        ServerSnapshots.restore(this, state);
+    }
+
+    // ---- what ServerSnapshots reaches --------------------------------------------------------
+
+    ServerEffects effects() {
+        return effects;
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    GuestErrorLog errors() {
+        return errors;
+    }
+
+    Gpadls gpadls() {
+        return gpadls;
+    }
+
+    ChannelTable channels() {
+        return channels;
+    }
+
+    ControlQueues queues() {
+        return queues;
+    }
+
+    List<VmbusDeviceClass> devices() {
+        return devices;
+    }
+
+    ConnectionState connection() {
+        return connection;
+    }
+
+    void connection(ConnectionState state) {
+        connection = state;
     }
 
     // ---- queries -----------------------------------------------------------------------------
@@ -540,11 +578,11 @@ public final class VmbusServer {
 
     /** The open channel on {@code relid}, if any. */
     public Optional<ServerChannel> channel(int relid) {
-        return relid > 0 && relid < VmbusConstants.MAX_CHANNELS ? Optional.ofNullable(live.get(relid)) : Optional.empty();
+        return channels.channel(relid);
     }
 
     public synchronized List<Integer> offeredRelids() {
-        return List.copyOf(offers.keySet());
+        return List.copyOf(channels.offers().keySet());
     }
 
     public synchronized int gpadlCount() {

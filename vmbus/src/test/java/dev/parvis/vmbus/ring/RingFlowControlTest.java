@@ -122,7 +122,7 @@ class RingFlowControlTest {
     }
 
     @Test
-    void commitSignalsExactlyWhenFreeSpaceCrossesThePendingSendSize() throws Exception {
+    void commitSignalsExactlyWhenFreeSpaceRisesAboveThePendingSendSize() throws Exception {
         RingBuffer ring = new RingBuffer(memory);
         RingWriter writer = ring.writer();
         int payloadSize = 200;
@@ -134,7 +134,7 @@ class RingFlowControlTest {
         long big = RingWriter.packetSize(0, 1000);
         assertFalse(writer.requestSpace((int) big));
         long pending = Integer.toUnsignedLong(TestRings.word(memory, RingControl.PENDING_SEND_SIZE_OFFSET));
-        assertEquals(big + 8, pending, "free space a write of the packet needs");
+        assertEquals(big, pending, "pending_send_size = packet + trailer, as a Linux writer sets it");
 
         long free = writer.freeBytes();
         int signals = 0;
@@ -142,7 +142,7 @@ class RingFlowControlTest {
             assertNotNull(ring.reader().read(buffer));
             boolean signal = ring.reader().commit();
             long newFree = free + total;
-            assertEquals(free < pending && newFree >= pending, signal, "packet " + i);
+            assertEquals(free <= pending && newFree > pending, signal, "packet " + i);
             signals += signal ? 1 : 0;
             free = newFree;
         }
@@ -168,18 +168,41 @@ class RingFlowControlTest {
         assertFalse(ring.reader().commit(), "nothing new to publish");
     }
 
-    @Test
-    void pendingSendSizeIsRoundedDownToEight() throws Exception {
+    /** Fills the ring with 120-byte packets, sets pending_send_size, reads one: did the commit signal? */
+    private boolean signalAfterOneRead(java.util.function.LongUnaryOperator pendingFromFree) throws Exception {
+        memory.control().fill((byte) 0);
+        RingBuffer.initialize(memory);
         RingBuffer ring = new RingBuffer(memory);
         int sent = 0;
-        while (ring.writer().write(PacketType.DATA_INBAND, 0, sent, null, payload(56, 1)) != WriteResult.FULL) {
+        while (ring.writer().write(PacketType.DATA_INBAND, 0, sent, null, payload(96, 1)) != WriteResult.FULL) {
             sent++;
         }
-        // 51 packets of 80 bytes: 16 free. A producer that writes 103 waits for 96, which one read frees.
-        assertEquals(16, ring.writer().freeBytes());
-        TestRings.setWord(memory, RingControl.PENDING_SEND_SIZE_OFFSET, 103);
+        long freeBefore = ring.writer().freeBytes();
+        TestRings.setWord(memory, RingControl.PENDING_SEND_SIZE_OFFSET, (int) pendingFromFree.applyAsLong(freeBefore));
         assertNotNull(ring.reader().read(buffer));
-        assertTrue(ring.reader().commit(), "free 96 >= 103 rounded down");
+        return ring.reader().commit();
+    }
+
+    @Test
+    void linuxEdgesOfTheReadersSignal() throws Exception {
+        long packet = RingWriter.packetSize(0, 96);
+        assertEquals(120, packet);
+        assertTrue(signalAfterOneRead(free -> free), "free == pss before, above it after: signal");
+        assertTrue(signalAfterOneRead(free -> free + packet - 8), "free ends 8 bytes above pss: signal");
+        assertFalse(signalAfterOneRead(free -> free + packet), "free ends exactly at pss: not enough for Linux, no signal");
+        assertFalse(signalAfterOneRead(free -> free - 8), "free was above pss already: no signal");
+        assertTrue(signalAfterOneRead(free -> free + 3), "a pss that is not a multiple of 8 is compared as it is");
+    }
+
+    @Test
+    void aSpaceRequestIsSatisfiedOnlyByFreeSpaceStrictlyAboveIt() throws Exception {
+        long total = RingWriter.packetSize(0, 100);
+        TestRings.setIndices(memory, SIZE - total, 0); // free = total
+        RingWriter writer = new RingBuffer(memory).writer();
+        assertFalse(writer.requestSpace((int) total), "free == packet + trailer: wait");
+        assertEquals(total, TestRings.word(memory, RingControl.PENDING_SEND_SIZE_OFFSET));
+        TestRings.setIndices(memory, SIZE - total - 8, 0);
+        assertTrue(new RingBuffer(memory).writer().requestSpace((int) total), "free == packet + trailer + 8: go");
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** ServerEffects that record everything, with grants from a LoopbackGuestMemory. */
-final class RecordingEffects implements ServerEffects {
+class RecordingEffects implements ServerEffects {
     record Sent(ChannelMessage message, GuestTarget target) {
     }
 
@@ -18,14 +18,53 @@ final class RecordingEffects implements ServerEffects {
     final List<Integer> signalsCreated = new ArrayList<>();
     final List<Integer> signalsReleased = new ArrayList<>();
     final List<String> log = new ArrayList<>();
+    /** Requests the server handed off (grants, opens, releases), run by {@link #runRequests}. */
+    final java.util.ArrayDeque<Runnable> requests = new java.util.ArrayDeque<>();
+    /** While true, the guest's queue is full: sendMessage refuses. */
+    boolean queueFull;
+    int retriesRequested;
 
     RecordingEffects(LoopbackGuestMemory memory) {
         this.memory = memory;
     }
 
     @Override
-    public synchronized void sendMessage(ChannelMessage message, GuestTarget target) {
+    public synchronized boolean sendMessage(ChannelMessage message, GuestTarget target) {
+        if (queueFull) {
+            return false;
+        }
         sent.add(new Sent(message, target));
+        return true;
+    }
+
+    @Override
+    public java.util.concurrent.Executor requestExecutor() {
+        return r -> {
+            synchronized (requests) {
+                requests.add(r);
+            }
+        };
+    }
+
+    /** Runs every handed-off request (and any they hand off in turn); returns how many ran. */
+    int runRequests() {
+        int ran = 0;
+        while (true) {
+            Runnable next;
+            synchronized (requests) {
+                next = requests.poll();
+            }
+            if (next == null) {
+                return ran;
+            }
+            next.run();
+            ran++;
+        }
+    }
+
+    @Override
+    public synchronized void retryLater() {
+        retriesRequested++;
     }
 
     @Override
@@ -39,8 +78,12 @@ final class RecordingEffects implements ServerEffects {
         signalsReleased.add(relid);
     }
 
+    /** Host-to-guest signals as {relid, VP}. */
+    final List<int[]> guestSignals = java.util.Collections.synchronizedList(new ArrayList<>());
+
     @Override
     public void signalGuest(int relid, int targetVp) {
+        guestSignals.add(new int[] {relid, targetVp});
     }
 
     @Override

@@ -28,14 +28,22 @@ final class ServerHarness implements AutoCloseable {
         this(ServerConfig.defaults(4));
     }
 
+    /** Sends {@code m}, lets every request it started complete, returns what the server sent. */
     List<ChannelMessage> send(ChannelMessage m) {
         byte[] bytes = m.toBytes();
-        server.onMessage(MemorySegment.ofArray(bytes), bytes.length);
-        return effects.take();
+        return sendRaw(bytes, bytes.length);
     }
 
     List<ChannelMessage> sendRaw(byte[] bytes, int length) {
         server.onMessage(MemorySegment.ofArray(bytes), length);
+        effects.runRequests();
+        return effects.take();
+    }
+
+    /** Sends {@code m} and leaves the requests it started pending (an in-progress state to look at). */
+    List<ChannelMessage> sendOnly(ChannelMessage m) {
+        byte[] bytes = m.toBytes();
+        server.onMessage(MemorySegment.ofArray(bytes), bytes.length);
         return effects.take();
     }
 
@@ -49,15 +57,25 @@ final class ServerHarness implements AutoCloseable {
         return send(new RequestOffers());
     }
 
-    /** GPADL_HEADER with up to 26 of {@code pfns}. */
-    List<ChannelMessage> gpadlHeader(int relid, int handle, long[] pfns, int byteOffset, int byteCount) {
+    /** GPADL_HEADER with up to 26 of {@code pfns}, leaving the grant it may start pending. */
+    List<ChannelMessage> gpadlHeaderOnly(int relid, int handle, long[] pfns, int byteOffset, int byteCount) {
         GpaRange range = new GpaRange(byteCount, byteOffset);
         byte[] bytes = new byte[VmbusConstants.MAX_MESSAGE_SIZE];
         MemorySegment s = MemorySegment.ofArray(bytes);
         GpadlHeader.forRange(relid, handle, range).write(s);
         int length = GpadlHeader.writeRange(s, range,
                 Arrays.copyOf(pfns, Math.min(pfns.length, VmbusConstants.MAX_GPADL_HEADER_PFNS)));
-        return sendRaw(bytes, length);
+        server.onMessage(s, length);
+        return effects.take();
+    }
+
+    /** GPADL_HEADER with up to 26 of {@code pfns}, and the grant it starts completed. */
+    List<ChannelMessage> gpadlHeader(int relid, int handle, long[] pfns, int byteOffset, int byteCount) {
+        List<ChannelMessage> early = gpadlHeaderOnly(relid, handle, pfns, byteOffset, byteCount);
+        effects.runRequests();
+        List<ChannelMessage> all = new java.util.ArrayList<>(early);
+        all.addAll(effects.take());
+        return all;
     }
 
     List<ChannelMessage> gpadlBody(int handle, long[] pfns) {

@@ -20,11 +20,21 @@ final class UnicornCpu {
     private final UnicornLibrary library;
     private final MemorySegment uc;
     private final MemorySegment scratch = Arena.ofAuto().allocate(UnicornAbi.X86_MMR.byteSize(), 8);
+    /** False when the native shim opened the engine and closes it (under its guard). */
+    private final boolean owned;
     private boolean closed;
 
     UnicornCpu(UnicornLibrary library) {
         this.library = library;
         this.uc = library.open(UnicornAbi.UC_ARCH_X86, UnicornAbi.UC_MODE_64);
+        this.owned = true;
+    }
+
+    /** An engine the shim opened; {@link #close()} leaves it to the shim. */
+    UnicornCpu(UnicornLibrary library, MemorySegment uc) {
+        this.library = library;
+        this.uc = uc;
+        this.owned = false;
     }
 
     UnicornLibrary library() {
@@ -106,7 +116,9 @@ final class UnicornCpu {
     void close() {
         if (!closed) {
             closed = true;
-            library.close(uc);
+            if (owned) {
+                library.close(uc);
+            }
         }
     }
 }

@@ -7,81 +7,161 @@ import dev.parvis.hv.backend.VpEngine;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.backend.VpIntercepts;
 import dev.parvis.hv.backend.X64Register;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
 
 /**
- * One virtual processor on its own unicorn instance, in 64-bit mode.
+ * One virtual processor on its own unicorn instance, in 64-bit mode, driven through the native shim.
  *
  * <p>Initial state (measured on 2.0.1): CR0 = 0x11 (PE, ET; PG clear), CR4 = 0, EFER = 0x500
  * (LME, LMA), CS selector 0 but executing as 64-bit code. Paging is off, so a linear address is the
  * guest-physical address: the GPA map is the guest's whole address space.
  *
- * <p>RIP on exits (2.0.1, each pinned by a test): Hypercall and InvalidOpcode at the instruction;
- * MemoryViolation at the faulting instruction (precise thanks to {@link UnicornTraps#RIP_SYNC_RANGE}),
- * so mapping the page and running again retries exactly that instruction; Exception after
- * {@code int n}/{@code int3} (traps) and at the instruction for faults such as #DE; Halt after the
- * hlt; IoPortWrite at the end of the translation block (imprecise).
+ * <p>One downcall per guest entry ({@code parvis_vp_run}); the exit, RIP and, for a hypercall, RCX,
+ * RDX and R8 come back in the VP's native struct ({@link UnicornVpState}). RIP is kept there between
+ * runs (uc_emu_start takes it as the entry point, so writing it costs no call), a RAX written after
+ * an exit is handed to the next run, and the hypercall registers are served from the struct until
+ * something writes them.
  *
- * <p>Kicks never call uc_emu_stop from another thread: on 2.0.1 that can resume the guest at a
- * stale PC and repeat instructions. A kick raises a flag that a native block hook checks at the next
- * translation-block boundary ({@link UnicornKick}); the flag is sticky, and the pending flag here
- * is still checked before every entry and acknowledged after every return.
+ * <p>RIP on exits (2.0.1, each pinned by a test): Hypercall and InvalidOpcode at the instruction;
+ * MemoryViolation at the faulting instruction; Exception after {@code int n}/{@code int3} and at
+ * the instruction for faults such as #DE; Halt after the hlt; IoPortWrite at the end of the
+ * translation block (imprecise).
+ *
+ * <p>A fatal error inside libunicorn (abort(), a fault in its code) is contained by the shim's guard:
+ * the run returns {@link VpExit.EngineFailure}, the engine is poisoned and never entered again, and
+ * closing it is guarded too (an engine that faults while closing is leaked and counted).
  */
 public final class UnicornEngine implements VpEngine {
-    private static final int RIP = UnicornAbi.UC_X86_REG_RIP;
+    private static final Logger log = LoggerFactory.getLogger(UnicornEngine.class);
+    private static final AtomicLong LEAKED = new AtomicLong();
+    private static final VpExit.Hypercall HYPERCALL = new VpExit.Hypercall(3);
+    private static final VpExit.Cancelled CANCELLED = new VpExit.Cancelled();
+    private static final VpExit.Halt HALT = new VpExit.Halt();
+    /** The struct is 8-byte aligned by construction: unaligned accessors skip a per-access alignment check. */
+    private static final ValueLayout.OfInt JAVA_INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong JAVA_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final UnicornCpu cpu;
     private final UnicornTraps traps;
+    private final MemorySegment state;
     private final UnicornFaultLatch faultLatch;
-    private final UnicornKick kick;
     private final UnicornGpaMap gpaMap = new UnicornGpaMap();
     private final AtomicBoolean kickPending = new AtomicBoolean();
-    /** RIP as last read or written; only uc_emu_start changes it behind our back. Saves two reads per exit. */
-    private long rip;
-    private boolean ripKnown;
-    private volatile boolean closed;
+    private final Object kickLock = new Object();
+    /** RCX, RDX and R8 in the struct are the guest's (captured at a hypercall exit, not written since). */
+    private boolean hypercallRegisters;
+    private String failure;
+    private boolean closed;
 
     UnicornEngine(UnicornLibrary library, VpIntercepts intercepts) {
-        this.cpu = new UnicornCpu(library);
-        this.traps = new UnicornTraps(cpu, intercepts);
-        this.kick = new UnicornKick(library);
+        this.traps = new UnicornTraps(intercepts);
+        this.state = open(traps);
+        this.cpu = new UnicornCpu(library, state.get(ValueLayout.ADDRESS, UnicornVpState.UC));
+        traps.bind(cpu);
         try {
-            traps.install();
-            kick.install(cpu);
             this.faultLatch = new UnicornFaultLatch(cpu);
         } catch (RuntimeException e) {
-            close();
+            closeNative();
+            traps.close();
             throw e;
         }
     }
 
+    private static MemorySegment open(UnicornTraps traps) {
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment error = arena.allocate(JAVA_INT);
+            MemorySegment vp = (MemorySegment) UnicornShim.VP_OPEN.invokeExact(traps.cpuidStub, traps.portInStub,
+                    traps.portOutStub, UnicornTraps.RIP_SYNC_RANGE, UnicornTraps.PRECISE_READ_FAULTS ? 1 : 0,
+                    UnicornShim.EXACT_PREEMPTION ? 1 : 0, error);
+            if (vp.equals(MemorySegment.NULL)) {
+                traps.close();
+                throw new UnicornHostException.CallFailed("parvis_vp_open", error.get(JAVA_INT, 0), "engine not opened");
+            }
+            return UnicornVpState.of(vp);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Engines whose close faulted after a contained failure and were leaked on purpose (JVM-wide). */
+    public static long leakedEngines() {
+        return LEAKED.get();
+    }
+
+    /** True when kicks stop the guest with an exact cross-thread stop, false with the block-hook fallback. */
+    boolean exactPreemption() {
+        return state.get(JAVA_INT, UnicornVpState.EXACT_STOP) != 0;
+    }
+
     @Override
     public void applyMemoryMap(List<GuestMemoryRegion> regions) {
-        gpaMap.apply(cpu, regions);
+        if (failure == null) {
+            gpaMap.apply(cpu, regions);
+        }
     }
 
     @Override
     public VpExit run() {
-        if (kickPending.getAndSet(false)) {
-            kick.withdraw();
-            return new VpExit.Cancelled();
+        if (kickPending.get() && kickPending.getAndSet(false)) {
+            state.set(JAVA_INT, UnicornVpState.KICK_REQUESTED, 0);
+            return CANCELLED;
         }
-        traps.reset();
-        int ucErr = cpu.emuStart(rip());
-        ripKnown = false;
-        // Only a stop made by the block hook is a kick; a late kick (after a hlt, say) stays pending
-        // for the next run instead of disguising this exit.
-        boolean kicked = kick.consumeStopped();
+        if (failure != null) {
+            return new VpExit.EngineFailure(failure);
+        }
+        hypercallRegisters = false;
+        int rc = runNative(state);
+        if (rc != 0) {
+            return failed(rc);
+        }
+        int exit = state.get(JAVA_INT, UnicornVpState.EXIT);
+        if (exit == UnicornVpState.EXIT_INVALID_OPCODE && isHypercallAt(state.get(JAVA_LONG, UnicornVpState.RIP))) {
+            hypercallRegisters = true; // RCX, RDX and R8 were read by the shim at this exit
+            return HYPERCALL;
+        }
+        if (exit == UnicornVpState.EXIT_NONE && state.get(JAVA_INT, UnicornVpState.HALTED) != 0) {
+            return HALT; // exact: unicorn's own halted flag (a pending kick stays pending)
+        }
+        boolean kicked = state.get(JAVA_INT, UnicornVpState.KICKED) != 0;
         if (kicked) {
             kickPending.set(false);
         }
-        RecordedEvent event = traps.event();
+        RecordedEvent event = event(exit);
         if (event instanceof RecordedEvent.Interrupt i && UnicornFaultLatch.latches(i.vector())) {
             faultLatch.clear();
         }
-        return decode(ucErr, event, kicked);
+        return decode(state.get(JAVA_INT, UnicornVpState.UC_ERR), event, kicked);
+    }
+
+    /** The handle is read from its static final field here, so the JIT sees a constant (no lambda-form dispatch). */
+    private static int runNative(MemorySegment state) {
+        try {
+            return (int) UnicornShim.VP_RUN.invokeExact(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private RecordedEvent event(int exit) {
+        int detail = state.get(JAVA_INT, UnicornVpState.DETAIL);
+        long value = state.get(JAVA_LONG, UnicornVpState.VALUE);
+        return switch (exit) {
+            case UnicornVpState.EXIT_INVALID_OPCODE -> RecordedEvent.INVALID_INSTRUCTION;
+            case UnicornVpState.EXIT_INTERRUPT -> new RecordedEvent.Interrupt(detail, state.get(JAVA_LONG, UnicornVpState.EVENT_RIP));
+            case UnicornVpState.EXIT_MEMORY -> UnicornExitDecoder.memoryFault(detail, value);
+            case UnicornVpState.EXIT_PORT_WRITE -> new RecordedEvent.PortWrite(detail, state.get(JAVA_INT, UnicornVpState.SIZE), value);
+            default -> RecordedEvent.NONE;
+        };
     }
 
     /** Fetches only the guest bytes the decoder needs for this outcome, then decodes. */
@@ -93,6 +173,22 @@ public final class UnicornEngine implements VpEngine {
         boolean mayBeHalt = event instanceof RecordedEvent.None && ucErr == UnicornAbi.UC_ERR_OK && !kicked;
         int byteBefore = mayBeHalt ? byteBefore(rip) : UnicornExitDecoder.NO_BYTE;
         return UnicornExitDecoder.decode(ucErr, event, kicked, rip, bytesAtRip, byteBefore, cpu.library()::strerror);
+    }
+
+    /** The engine is poisoned from here on; the reason names the signal and where it was raised. */
+    private VpExit failed(int rc) {
+        if (rc == UnicornVpState.POISONED) {
+            failure = failure != null ? failure : "the CPU emulator failed earlier";
+            return new VpExit.EngineFailure(failure);
+        }
+        failure = UnicornFailureReason.describe(rc, state);
+        log.error("unicorn engine failed and was contained: {}", failure);
+        return new VpExit.EngineFailure(failure);
+    }
+
+    private boolean isHypercallAt(long rip) {
+        Boolean mapped = gpaMap.hypercallAt(rip);
+        return mapped != null ? mapped : UnicornExitDecoder.isHypercall(cpu.readBytes(rip, 3));
     }
 
     /** Guest bytes from the mapped host memory, falling back to uc_mem_read (e.g. across regions). */
@@ -107,18 +203,19 @@ public final class UnicornEngine implements VpEngine {
     }
 
     /**
-     * Safe from any thread. A stop that arrives after run() acknowledged the kick may end the next
-     * run too (a spurious Cancelled). The kernel must stop kicking before it closes the engine: a
-     * kick racing with close() could reach uc_emu_stop on a freed instance.
+     * Safe from any thread: the shim stops the running guest at its next translation-block boundary.
+     * A kick racing with close() is serialised with it, so it never reaches a freed engine.
      */
     @Override
     public void kick() {
         kickPending.set(true);
-        if (!closed) {
-            try {
-                kick.request();
-            } catch (IllegalStateException e) {
-                // Closed concurrently: there is no run left to stop.
+        synchronized (kickLock) {
+            if (!closed) {
+                try {
+                    UnicornShim.VP_KICK.invokeExact(state);
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
             }
         }
     }
@@ -129,18 +226,34 @@ public final class UnicornEngine implements VpEngine {
     }
 
     private long rip() {
-        if (!ripKnown) {
-            rip = cpu.readLong(RIP);
-            ripKnown = true;
+        return state.get(JAVA_LONG, UnicornVpState.RIP);
+    }
+
+    private void requireLive() {
+        if (failure != null) {
+            throw new IllegalStateException("the CPU emulator of this VP failed: " + failure);
         }
-        return rip;
     }
 
     @Override
     public long readRegister(X64Register register) {
-        if (register == X64Register.RIP) {
-            return rip();
+        switch (register) {
+            case RIP -> {
+                return rip();
+            }
+            case RAX -> {
+                if (state.get(JAVA_INT, UnicornVpState.SET_RAX) != 0) {
+                    return state.get(JAVA_LONG, UnicornVpState.RAX);
+                }
+            }
+            case RCX, RDX, R8 -> {
+                if (hypercallRegisters) {
+                    return state.get(JAVA_LONG, cachedOffset(register));
+                }
+            }
+            default -> { }
         }
+        requireLive();
         int id = UnicornAbi.registerId(register);
         if (id >= 0 && !register.isTable()) {
             return cpu.readLong(id);
@@ -152,15 +265,34 @@ public final class UnicornEngine implements VpEngine {
         throw new IllegalArgumentException(register + " is a table register: use readTable");
     }
 
+    private static long cachedOffset(X64Register register) {
+        return switch (register) {
+            case RCX -> UnicornVpState.RCX;
+            case RDX -> UnicornVpState.RDX;
+            default -> UnicornVpState.R8;
+        };
+    }
+
     @Override
     public void writeRegister(X64Register register, long value) {
+        switch (register) {
+            case RIP -> {
+                state.set(JAVA_LONG, UnicornVpState.RIP, value);
+                return;
+            }
+            case RAX -> {
+                // Handed to the next run (one native write there, none here).
+                state.set(JAVA_LONG, UnicornVpState.RAX, value);
+                state.set(JAVA_INT, UnicornVpState.SET_RAX, 1);
+                return;
+            }
+            case RCX, RDX, R8 -> hypercallRegisters = false;
+            default -> { }
+        }
+        requireLive();
         int id = UnicornAbi.registerId(register);
         if (id >= 0 && !register.isTable()) {
             cpu.writeLong(id, value);
-            if (register == X64Register.RIP) {
-                rip = value;
-                ripKnown = true;
-            }
             return;
         }
         int msr = UnicornAbi.msrIndex(register);
@@ -171,7 +303,6 @@ public final class UnicornEngine implements VpEngine {
         throw new IllegalArgumentException(register + " is a table register: use writeTable");
     }
 
-    /** A loop of critical uc_reg_read downcalls (~7 ns each): cheaper than building a batch's pointer arrays. */
     @Override
     public void readRegisters(X64Register[] registers, long[] values) {
         for (int i = 0; i < registers.length; i++) {
@@ -181,17 +312,20 @@ public final class UnicornEngine implements VpEngine {
 
     @Override
     public SegmentRegister readSegment(X64Register segment) {
+        requireLive();
         return UnicornSegments.read(cpu, segment);
     }
 
     @Override
     public void writeSegment(X64Register segment, SegmentRegister value) {
+        requireLive();
         UnicornSegments.write(cpu, segment, value);
     }
 
     @Override
     public TableRegister readTable(X64Register table) {
         requireTable(table);
+        requireLive();
         long[] mmr = cpu.readMmr(UnicornAbi.registerId(table));
         return new TableRegister(mmr[1], (int) mmr[2]);
     }
@@ -199,6 +333,7 @@ public final class UnicornEngine implements VpEngine {
     @Override
     public void writeTable(X64Register table, TableRegister value) {
         requireTable(table);
+        requireLive();
         cpu.writeMmr(UnicornAbi.registerId(table), 0, value.base(), value.limit(), 0);
     }
 
@@ -208,18 +343,31 @@ public final class UnicornEngine implements VpEngine {
         }
     }
 
-    /** uc_close first, then the upcall stubs: unicorn must never call a freed stub. */
+    /** The engine first (guarded, by the shim), then the upcall stubs: unicorn must never call a freed stub. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (kickLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
-        cpu.close();
-        traps.close();
-        kick.close();
         if (faultLatch != null) {
             faultLatch.close();
+        }
+        closeNative();
+        cpu.close();
+        traps.close();
+    }
+
+    private void closeNative() {
+        try {
+            int leaked = (int) UnicornShim.VP_CLOSE.invokeExact(state);
+            if (leaked != 0) {
+                log.warn("a failed unicorn engine faulted again while closing; leaked ({} so far)", LEAKED.incrementAndGet());
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 }

@@ -23,14 +23,25 @@ final class UnicornGpaMap {
     }
 
     private final Map<Long, GuestMemoryRegion> mapped = new HashMap<>();
-    /** The region the last guest-byte read hit: exits cluster on the same code page. */
+    /** The region the last guest-byte read hit. */
     private GuestMemoryRegion lastHit;
 
     /**
-     * Copies guest bytes straight from the backing memory, without a uc_mem_read downcall; null when
-     * the range is not inside one mapped region. Used on every exit to look at the instruction.
+     * True when the three guest bytes at {@code gpa} are VMCALL or VMMCALL; null when they are not all
+     * in one mapped region (the caller then asks unicorn). Allocation-free: it runs on every exit.
      */
-    byte[] read(long gpa, int count) {
+    Boolean hypercallAt(long gpa) {
+        GuestMemoryRegion r = region(gpa, 4);
+        if (r == null) {
+            return null;
+        }
+        // One 4-byte read: 0F 01 C1 (VMCALL) or 0F 01 D9 (VMMCALL) in its low three bytes.
+        int word = r.host().get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, gpa - r.gpa()) & 0xFF_FFFF;
+        return word == 0xC1_010F || word == 0xD9_010F;
+    }
+
+    /** The mapped region holding [gpa, gpa + count), or null; exits cluster on the same code page. */
+    private GuestMemoryRegion region(long gpa, int count) {
         GuestMemoryRegion r = lastHit;
         if (r == null || gpa < r.gpa() || gpa + count > r.end()) {
             r = null;
@@ -40,10 +51,21 @@ final class UnicornGpaMap {
                     break;
                 }
             }
-            if (r == null) {
-                return null;
+            if (r != null) {
+                lastHit = r;
             }
-            lastHit = r;
+        }
+        return r;
+    }
+
+    /**
+     * Copies guest bytes straight from the backing memory, without a uc_mem_read downcall; null when
+     * the range is not inside one mapped region. Used on every exit to look at the instruction.
+     */
+    byte[] read(long gpa, int count) {
+        GuestMemoryRegion r = region(gpa, count);
+        if (r == null) {
+            return null;
         }
         byte[] bytes = new byte[count];
         MemorySegment.copy(r.host(), java.lang.foreign.ValueLayout.JAVA_BYTE, gpa - r.gpa(), bytes, 0, count);

@@ -1,0 +1,343 @@
+package dev.parvis.vmbus.server;
+
+import dev.parvis.abi.vmbus.Guid;
+import dev.parvis.abi.vmbus.OpenChannel;
+import dev.parvis.abi.vmbus.VmbusConstants;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bytes of a {@link VmbusServerState} in a saved VM (the body of saved.state's VMBUS section),
+ * little-endian, and their strict reading: every count, length, phase, relid and page is checked
+ * before anything is allocated from it, so a hostile file gets a clear error, never a huge array.
+ *
+ * <p>Version 2: {@code u32 version (2), u32 phase, u32 protocol version, u32 target VP, u32 target
+ * SINT, u32 offers sent, u32 failure length, failure (UTF-8)}; {@code u32 offer count}, per offer
+ * {@code u32 relid, u32 connection id, interface GUID, instance GUID, u32 flags (1 rescinded, 2
+ * released), u32 channel phase (0xFFFFFFFF none), [open], u32 has reopen, [open]} where an open is
+ * {@code u32 open id, u32 ring GPADL, u32 downstream page offset, u32 target VP, u32 receive bytes,
+ * u32 user data length (120), user data}; {@code u32 GPADL count}, per GPADL {@code u32 handle, u32
+ * relid, u32 phase, u32 byte count, u32 byte offset, u32 user relid, u32 teardown requested, u32
+ * filled, u32 PFN count, u64 PFN...}; {@code u32 pending count}, per message {@code u32 VP, u32
+ * SINT, u32 length, bytes}; {@code u32 held-back count}, per message {@code u32 length, bytes}.
+ * Version 1 (created GPADLs and open channels only) is still read.
+ */
+public final class VmbusStateCodec {
+    public static final int VERSION = 2;
+    private static final int MAX_GPADLS = 4096;
+    private static final int MAX_PFNS = 8190;
+    private static final int MAX_QUEUED = 8192;
+    private static final int MAX_FAILURE = 4096;
+    private static final int MAX_VPS = 64;
+    private static final int NONE = -1;
+
+    private VmbusStateCodec() {
+    }
+
+    public static byte[] encode(VmbusServerState s) {
+        Writer w = new Writer();
+        byte[] failure = s.failure().getBytes(StandardCharsets.UTF_8);
+        w.u32(VERSION).u32(s.phase()).u32(s.version()).u32(s.targetVp()).u32(s.targetSint()).u32(s.offersSent() ? 1 : 0)
+                .u32(failure.length).bytes(failure);
+        w.u32(s.offers().size());
+        for (VmbusServerState.OfferEntry o : s.offers()) {
+            w.u32(o.relid()).u32(o.connectionId()).bytes(o.interfaceType().toBytes()).bytes(o.instance().toBytes())
+                    .u32((o.rescinded() ? 1 : 0) | (o.released() ? 2 : 0));
+            VmbusServerState.ChannelEntry ch = o.channel();
+            w.u32(ch == null ? NONE : ch.phase());
+            if (ch != null) {
+                open(w, ch.open());
+                w.u32(ch.reopen() == null ? 0 : 1);
+                if (ch.reopen() != null) {
+                    open(w, ch.reopen());
+                }
+            }
+        }
+        w.u32(s.gpadls().size());
+        for (VmbusServerState.GpadlEntry g : s.gpadls()) {
+            long[] pfns = g.pfns();
+            w.u32(g.handle()).u32(g.relid()).u32(g.phase()).u32(g.byteCount()).u32(g.byteOffset()).u32(g.user())
+                    .u32(g.teardownRequested() ? 1 : 0).u32(g.filled()).u32(pfns.length);
+            for (long pfn : pfns) {
+                w.u64(pfn);
+            }
+        }
+        w.u32(s.pending().size());
+        for (VmbusServerState.PendingMessage p : s.pending()) {
+            byte[] bytes = p.bytes();
+            w.u32(p.vp()).u32(p.sint()).u32(bytes.length).bytes(bytes);
+        }
+        List<byte[]> deferred = s.deferred();
+        w.u32(deferred.size());
+        for (byte[] m : deferred) {
+            w.u32(m.length).bytes(m);
+        }
+        return w.toArray();
+    }
+
+    private static void open(Writer w, VmbusServerState.Open o) {
+        byte[] userData = o.userData();
+        w.u32(o.openId()).u32(o.ringGpadl()).u32(o.downstreamPageOffset()).u32(o.targetVp()).u32(o.receiveBytes())
+                .u32(userData.length).bytes(userData);
+    }
+
+    /**
+     * Reads a VMBUS section body.
+     *
+     * @param pageCount the saved RAM's pages: every GPADL page must be one of GPN 1..pageCount
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static VmbusServerState decode(byte[] body, int pageCount) {
+        ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            int version = b.getInt();
+            VmbusServerState s = switch (version) {
+                case 1 -> Version1.read(b, pageCount);
+                case VERSION -> new Reader(b, pageCount).state();
+                default -> throw new IllegalArgumentException("VMBUS section version " + version
+                        + " is not supported (this host reads 1 and " + VERSION + ")");
+            };
+            if (b.hasRemaining()) {
+                throw new IllegalArgumentException(b.remaining() + " bytes after the VMBUS state");
+            }
+            return s;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("VMBUS state truncated at byte " + b.position());
+        }
+    }
+
+    /** Version 2 reading. */
+    private record Reader(ByteBuffer b, int pageCount) {
+        VmbusServerState state() {
+            int phase = range(b.getInt(), 0, VmbusServerState.FAILED, "connection phase");
+            int protocol = b.getInt();
+            int vp = range(b.getInt(), 0, MAX_VPS - 1, "target VP");
+            int sint = range(b.getInt(), 0, 15, "target SINT");
+            int offersSent = range(b.getInt(), 0, 1, "offers sent");
+            String failure = new String(bytes(range(b.getInt(), 0, MAX_FAILURE, "failure length")), StandardCharsets.UTF_8);
+            int offerCount = range(b.getInt(), 0, VmbusConstants.MAX_CHANNELS - 1, "offer count");
+            List<VmbusServerState.OfferEntry> offers = new ArrayList<>();
+            for (int i = 0; i < offerCount; i++) {
+                offers.add(offer());
+            }
+            int gpadlCount = range(b.getInt(), 0, MAX_GPADLS, "GPADL count");
+            List<VmbusServerState.GpadlEntry> gpadls = new ArrayList<>();
+            for (int i = 0; i < gpadlCount; i++) {
+                gpadls.add(gpadl());
+            }
+            int pendingCount = range(b.getInt(), 0, MAX_QUEUED, "pending message count");
+            List<VmbusServerState.PendingMessage> pending = new ArrayList<>();
+            for (int i = 0; i < pendingCount; i++) {
+                int mvp = range(b.getInt(), 0, MAX_VPS - 1, "pending message VP");
+                int msint = range(b.getInt(), 0, 15, "pending message SINT");
+                pending.add(new VmbusServerState.PendingMessage(mvp, msint, message()));
+            }
+            int deferredCount = range(b.getInt(), 0, MAX_QUEUED, "held-back message count");
+            List<byte[]> deferred = new ArrayList<>();
+            for (int i = 0; i < deferredCount; i++) {
+                deferred.add(message());
+            }
+            return new VmbusServerState(phase, protocol, vp, sint, offersSent == 1, failure, offers, gpadls, pending,
+                    deferred);
+        }
+
+        private VmbusServerState.OfferEntry offer() {
+            int relid = range(b.getInt(), 1, VmbusConstants.MAX_CHANNELS - 1, "offer relid");
+            int connectionId = b.getInt();
+            Guid type = Guid.read(MemorySegment.ofArray(bytes(16)));
+            Guid instance = Guid.read(MemorySegment.ofArray(bytes(16)));
+            int flags = range(b.getInt(), 0, 3, "offer flags");
+            int phase = b.getInt();
+            VmbusServerState.ChannelEntry channel = null;
+            if (phase != NONE) {
+                range(phase, VmbusServerState.ChannelEntry.OPENING, VmbusServerState.ChannelEntry.CLOSING, "channel phase");
+                VmbusServerState.Open open = open();
+                boolean hasReopen = range(b.getInt(), 0, phase == VmbusServerState.ChannelEntry.CLOSING ? 1 : 0,
+                        "reopen flag") == 1;
+                channel = new VmbusServerState.ChannelEntry(phase, open, hasReopen ? open() : null);
+            }
+            return new VmbusServerState.OfferEntry(relid, type, instance, connectionId, (flags & 1) != 0,
+                    (flags & 2) != 0, channel);
+        }
+
+        private VmbusServerState.Open open() {
+            int openId = b.getInt();
+            int gpadl = b.getInt();
+            int downstream = range(b.getInt(), 0, MAX_PFNS, "downstream page offset");
+            int vp = range(b.getInt(), 0, MAX_VPS - 1, "channel target VP");
+            int receive = range(b.getInt(), 0, 1 << 20, "receive bytes");
+            range(b.getInt(), OpenChannel.USER_DATA_SIZE, OpenChannel.USER_DATA_SIZE, "user data length");
+            return new VmbusServerState.Open(openId, gpadl, downstream, vp, bytes(OpenChannel.USER_DATA_SIZE), receive);
+        }
+
+        private VmbusServerState.GpadlEntry gpadl() {
+            int handle = b.getInt();
+            int relid = range(b.getInt(), 1, VmbusConstants.MAX_CHANNELS - 1, "GPADL relid");
+            int phase = range(b.getInt(), 0, VmbusServerState.GpadlEntry.CREATED, "GPADL phase");
+            int byteCount = range(b.getInt(), 1, Integer.MAX_VALUE, "GPADL byte count");
+            int byteOffset = range(b.getInt(), 0, 4095, "GPADL byte offset");
+            int user = range(b.getInt(), 0, VmbusConstants.MAX_CHANNELS - 1, "GPADL user");
+            int teardown = range(b.getInt(), 0, 1, "GPADL teardown flag");
+            int filled = b.getInt();
+            int count = range(b.getInt(), 1, Math.min(MAX_PFNS, b.remaining() / 8), "GPADL PFN count");
+            range(filled, 0, count, "GPADL filled PFNs");
+            if (Gpadls.pageCount(byteOffset, byteCount) != count) {
+                throw new IllegalArgumentException("GPADL 0x%x: %d pages for byte count %d, offset %d"
+                        .formatted(handle, count, byteCount, byteOffset));
+            }
+            long[] pfns = new long[count];
+            for (int k = 0; k < count; k++) {
+                pfns[k] = b.getLong();
+                if (k < filled && (pfns[k] < 1 || pfns[k] > pageCount)) {
+                    throw new IllegalArgumentException("GPADL 0x%x: GPN 0x%x outside the saved RAM".formatted(handle, pfns[k]));
+                }
+            }
+            return new VmbusServerState.GpadlEntry(handle, relid, phase, pfns, filled, byteCount, byteOffset, user,
+                    teardown == 1);
+        }
+
+        private byte[] message() {
+            return bytes(range(b.getInt(), 0, VmbusConstants.MAX_MESSAGE_SIZE, "message length"));
+        }
+
+        private byte[] bytes(int n) {
+            if (n > b.remaining()) {
+                throw new IllegalArgumentException("VMBUS state truncated: " + n + " bytes needed, " + b.remaining() + " left");
+            }
+            byte[] out = new byte[n];
+            b.get(out);
+            return out;
+        }
+    }
+
+    static int range(int value, int min, int max, String what) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(what + " " + Integer.toUnsignedString(value) + " outside " + min + ".." + max);
+        }
+        return value;
+    }
+
+    /** The first format: a connection with created GPADLs and open channels only. */
+    private static final class Version1 {
+        static VmbusServerState read(ByteBuffer b, int pageCount) {
+            int protocol = b.getInt();
+            int vp = range(b.getInt(), 0, MAX_VPS - 1, "target VP");
+            int sint = range(b.getInt(), 0, 15, "target SINT");
+            int offersSent = range(b.getInt(), 0, 1, "offers sent");
+            int offerCount = range(b.getInt(), 0, VmbusConstants.MAX_CHANNELS - 1, "offer count");
+            int gpadlCount = range(b.getInt(), 0, MAX_GPADLS, "GPADL count");
+            int channelCount = range(b.getInt(), 0, offerCount, "channel count");
+            if (protocol == 0 && (offerCount | gpadlCount | channelCount | offersSent) != 0) {
+                throw new IllegalArgumentException("offers, GPADLs or channels without a connection");
+            }
+            int[][] offerIds = new int[offerCount][2];
+            Guid[][] guids = new Guid[offerCount][2];
+            for (int i = 0; i < offerCount; i++) {
+                offerIds[i][0] = range(b.getInt(), 1, VmbusConstants.MAX_CHANNELS - 1, "offer relid");
+                offerIds[i][1] = b.getInt();
+                guids[i][0] = Guid.read(MemorySegment.ofArray(bytes(b, 16)));
+                guids[i][1] = Guid.read(MemorySegment.ofArray(bytes(b, 16)));
+            }
+            List<long[]> gpns = new ArrayList<>();
+            int[][] gpadlFields = new int[gpadlCount][4];
+            for (int i = 0; i < gpadlCount; i++) {
+                gpadlFields[i] = new int[] {b.getInt(), b.getInt(), b.getInt(), b.getInt()};
+                int count = range(b.getInt(), 1, Math.min(MAX_PFNS, pageCount), "GPADL PFN count");
+                b.getInt();
+                long[] pages = new long[count];
+                for (int k = 0; k < count; k++) {
+                    pages[k] = b.getLong();
+                    if (pages[k] < 1 || pages[k] > pageCount) {
+                        throw new IllegalArgumentException("GPADL GPN 0x%x outside the saved RAM".formatted(pages[k]));
+                    }
+                }
+                gpns.add(pages);
+            }
+            Map<Integer, VmbusServerState.ChannelEntry> channels = new HashMap<>();
+            Map<Integer, Integer> users = new HashMap<>();
+            for (int i = 0; i < channelCount; i++) {
+                int relid = b.getInt();
+                int openId = b.getInt();
+                int gpadl = b.getInt();
+                int downstream = range(b.getInt(), 0, MAX_PFNS, "downstream page offset");
+                int cvp = range(b.getInt(), 0, MAX_VPS - 1, "channel target VP");
+                range(b.getInt(), OpenChannel.USER_DATA_SIZE, OpenChannel.USER_DATA_SIZE, "user data length");
+                channels.put(relid, new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPEN,
+                        new VmbusServerState.Open(openId, gpadl, downstream, cvp, bytes(b, OpenChannel.USER_DATA_SIZE), 0),
+                        null));
+                users.put(gpadl, relid);
+            }
+            List<VmbusServerState.OfferEntry> offers = new ArrayList<>();
+            for (int i = 0; i < offerCount; i++) {
+                offers.add(new VmbusServerState.OfferEntry(offerIds[i][0], guids[i][0], guids[i][1], offerIds[i][1], false,
+                        false, channels.get(offerIds[i][0])));
+            }
+            List<VmbusServerState.GpadlEntry> gpadls = new ArrayList<>();
+            for (int i = 0; i < gpadlCount; i++) {
+                int[] f = gpadlFields[i];
+                long[] pages = gpns.get(i);
+                if (f[2] <= 0 || f[3] < 0 || f[3] >= 4096 || Gpadls.pageCount(f[3], f[2]) != pages.length) {
+                    throw new IllegalArgumentException("GPADL 0x%x: %d pages for byte count %d, offset %d"
+                            .formatted(f[0], pages.length, f[2], f[3]));
+                }
+                gpadls.add(new VmbusServerState.GpadlEntry(f[0], f[1], VmbusServerState.GpadlEntry.CREATED, pages,
+                        pages.length, f[2], f[3], users.getOrDefault(f[0], 0), false));
+            }
+            return new VmbusServerState(protocol == 0 ? VmbusServerState.DISCONNECTED : VmbusServerState.CONNECTED,
+                    protocol, vp, sint, offersSent == 1, "", offers, gpadls, List.of(), List.of());
+        }
+
+        private static byte[] bytes(ByteBuffer b, int n) {
+            byte[] out = new byte[n];
+            b.get(out);
+            return out;
+        }
+    }
+
+    /** A little-endian byte sink that grows. */
+    private static final class Writer {
+        private ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+
+        private void room(int n) {
+            if (b.remaining() < n) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(b.capacity() * 2, b.position() + n)).order(ByteOrder.LITTLE_ENDIAN);
+                b.flip();
+                bigger.put(b);
+                b = bigger;
+            }
+        }
+
+        Writer u32(int v) {
+            room(4);
+            b.putInt(v);
+            return this;
+        }
+
+        Writer u64(long v) {
+            room(8);
+            b.putLong(v);
+            return this;
+        }
+
+        Writer bytes(byte[] v) {
+            room(v.length);
+            b.put(v);
+            return this;
+        }
+
+        byte[] toArray() {
+            byte[] out = new byte[b.position()];
+            b.flip();
+            b.get(out);
+            return out;
+        }
+    }
+}

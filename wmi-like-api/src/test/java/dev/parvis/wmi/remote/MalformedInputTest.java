@@ -1,0 +1,225 @@
+package dev.parvis.wmi.remote;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parvis.root.vm.VmState;
+import dev.parvis.wmi.client.ManagementClient;
+import dev.parvis.wmi.client.ThriftManagementClient;
+import dev.parvis.wmi.security.HostCertificate;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.net.ssl.SSLSocket;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TField;
+import org.apache.thrift.protocol.TList;
+import org.apache.thrift.protocol.TMap;
+import org.apache.thrift.protocol.TMessage;
+import org.apache.thrift.protocol.TMessageType;
+import org.apache.thrift.protocol.TStruct;
+import org.apache.thrift.protocol.TType;
+import org.apache.thrift.transport.TMemoryBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile bytes on authenticated-or-not TLS connections: truncated and garbage frames, frame
+ * lengths past the limit, strings, lists and maps that claim gigabytes, unknown methods, nesting
+ * past the limit. Each gets an error answer or a closed connection; the server keeps serving, and
+ * no allocation follows an unchecked length (twenty connections each claiming a 2 GB string
+ * would exhaust the heap if one did).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MalformedInputTest {
+    @TempDir
+    static Path dir;
+
+    private ServerFixture fx;
+    private String token;
+
+    @BeforeAll
+    void start() throws Exception {
+        fx = new ServerFixture(dir, ServerLimits.defaults());
+        fx.mocked.add("web01", VmState.RUNNING);
+        try (ThriftManagementClient c = ThriftManagementClient.connect(fx.options("admin", ServerFixture.ADMIN_PASSWORD))) {
+            token = c.token();
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+    }
+
+    private SSLSocket raw() throws IOException {
+        SSLSocket s = (SSLSocket) HostCertificate.clientContext(fx.certificate.pemFile()).getSocketFactory()
+                .createSocket("127.0.0.1", fx.server.address().getPort());
+        s.setSoTimeout(20_000);
+        s.startHandshake();
+        return s;
+    }
+
+    /** Sends {@code frame} (with its own 4-byte length unless {@code length} overrides it) and reads until the server closes or answers. */
+    private Outcome send(byte[] payload, Integer length) throws IOException {
+        try (SSLSocket s = raw()) {
+            OutputStream out = s.getOutputStream();
+            out.write(ByteBuffer.allocate(4).putInt(length != null ? length : payload.length).array());
+            out.write(payload);
+            out.flush();
+            if (length != null && length > payload.length) {
+                s.shutdownOutput(); // a truncated frame: the rest never comes
+            }
+            return read(s.getInputStream());
+        }
+    }
+
+    /** What the server did: answered with a frame (an error reply) or closed the connection. */
+    private record Outcome(boolean answered, boolean closed) {
+    }
+
+    private static Outcome read(InputStream in) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        try {
+            int size = data.readInt();
+            assertTrue(size > 0 && size < 1 << 20, "answer frame size " + size);
+            data.readFully(new byte[size]);
+            return new Outcome(true, false);
+        } catch (java.io.EOFException | java.net.SocketException e) {
+            return new Outcome(false, true);
+        }
+    }
+
+    private static byte[] message(String method, Writer body) throws Exception {
+        TMemoryBuffer buf = new TMemoryBuffer(256);
+        TBinaryProtocol p = new TBinaryProtocol(buf, true, true);
+        p.writeMessageBegin(new TMessage(method, TMessageType.CALL, 1));
+        p.writeStructBegin(new TStruct("args"));
+        body.write(p);
+        return java.util.Arrays.copyOf(buf.getArray(), buf.length());
+    }
+
+    private interface Writer {
+        void write(TBinaryProtocol p) throws Exception;
+    }
+
+    /** A new, well-behaved connection is still served (token login: the check is the server, not Argon2). */
+    private void assertServerStillServes() {
+        try (ManagementClient c = ThriftManagementClient.resume(fx.options("admin", ServerFixture.ADMIN_PASSWORD), token)) {
+            assertEquals(2, c.query("SELECT * FROM Msvm_ComputerSystem").size());
+        }
+    }
+
+    @Test
+    void framesThatLieAboutTheirLengthCloseTheConnection() throws Exception {
+        assertTrue(send(new byte[] {1, 2, 3}, 100).closed(), "truncated frame");
+        assertTrue(send(new byte[] {1, 2, 3}, Integer.MAX_VALUE).closed(), "frame past the limit");
+        assertTrue(send(new byte[] {1, 2, 3}, -5).closed(), "negative frame length");
+        assertTrue(send(new byte[] {1, 2, 3}, 256 * 1024 + 1).closed(), "one byte past the frame limit");
+        assertServerStillServes();
+    }
+
+    @Test
+    void garbageFramesGetAnErrorOrAClose() throws Exception {
+        Random random = new Random(11);
+        int answered = 0;
+        for (int i = 0; i < 60; i++) {
+            byte[] junk = new byte[1 + random.nextInt(2000)];
+            random.nextBytes(junk);
+            if (i % 3 == 0) {
+                junk[0] = (byte) 0x80; // a plausible version, then garbage
+                junk[1] = 1;
+            }
+            Outcome o = send(junk, null);
+            answered += o.answered() ? 1 : 0;
+        }
+        System.out.printf("fuzz: 60 garbage frames: %d answered with an error, %d closed%n", answered, 60 - answered);
+        assertServerStillServes();
+    }
+
+    @Test
+    void stringsListsAndMapsClaimingGigabytesAreRefusedWithoutAllocating() throws Exception {
+        byte[] hugeString = message("login", p -> {
+            p.writeFieldBegin(new TField("user", TType.STRING, (short) 1));
+            p.getTransport().write(ByteBuffer.allocate(4).putInt(0x7ff00000).array());
+            p.getTransport().write("abc".getBytes());
+        });
+        byte[] hugeMap = message("invokeMethod", p -> {
+            p.writeFieldBegin(new TField("inParameters", TType.MAP, (short) 3));
+            p.writeMapBegin(new TMap(TType.STRING, TType.STRUCT, Integer.MAX_VALUE));
+        });
+        byte[] hugeList = message("invokeMethod", p -> {
+            p.writeFieldBegin(new TField("inParameters", TType.MAP, (short) 3));
+            p.writeMapBegin(new TMap(TType.STRING, TType.STRUCT, 1));
+            p.writeString("x");
+            p.writeStructBegin(new TStruct("CimValue"));
+            p.writeFieldBegin(new TField("textArray", TType.LIST, (short) 8));
+            p.writeListBegin(new TList(TType.STRING, 2_000_000_000));
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<Outcome>> all = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                byte[] frame = i % 3 == 0 ? hugeString : i % 3 == 1 ? hugeMap : hugeList;
+                all.add(pool.submit(() -> send(frame, null)));
+            }
+            for (Future<Outcome> f : all) {
+                Outcome o = f.get();
+                assertTrue(o.answered() || o.closed());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void unknownMethodsAndDeepNestingAreAnsweredWithErrors() throws Exception {
+        assertTrue(send(message("explode", p -> p.writeFieldStop()), null).answered(), "unknown method: an error reply");
+        byte[] deep = message("invokeMethod", p -> {
+            p.writeFieldBegin(new TField("inParameters", TType.MAP, (short) 3));
+            for (int level = 0; level < 500; level++) {
+                p.writeMapBegin(new TMap(TType.STRING, TType.STRUCT, 1));
+                p.writeString("SettingData");
+                p.writeStructBegin(new TStruct("CimValue"));
+                p.writeFieldBegin(new TField("instances", TType.LIST, (short) 10));
+                p.writeListBegin(new TList(TType.STRUCT, 1));
+                p.writeStructBegin(new TStruct("CimInstance"));
+                p.writeFieldBegin(new TField("className", TType.STRING, (short) 1));
+                p.writeString("X");
+                p.writeFieldBegin(new TField("path", TType.STRING, (short) 2));
+                p.writeString("");
+                p.writeFieldBegin(new TField("properties", TType.MAP, (short) 3));
+            }
+        });
+        Outcome o = send(deep, null);
+        assertTrue(o.answered() || o.closed());
+        assertServerStillServes();
+        List<String> audit = fx.auditLines();
+        assertTrue(audit.stream().anyMatch(l -> l.contains("closed")) || audit.stream().anyMatch(l -> l.contains("refused")), "audited");
+    }
+
+    @Test
+    void wqlSyntaxErrorsAnswerWithoutClosing() {
+        try (ManagementClient c = ThriftManagementClient.resume(fx.options("admin", ServerFixture.ADMIN_PASSWORD), token)) {
+            String[] bad = {"SELECT", "SELECT * FROM", "SELECT * FROM X WHERE (a = 1", "ASSOCIATORS OF {Msvm_X.Name=\"a} WHERE",
+                    "SELECT * FROM X WHERE a LIKE", "DROP TABLE X", "SELECT * FROM X WHERE a = 'x' " + "OR a = 'x' ".repeat(2000)};
+            for (String q : bad) {
+                org.junit.jupiter.api.Assertions.assertThrows(dev.parvis.wmi.cim.CimException.class, () -> c.query(q), q);
+            }
+            assertEquals(2, c.query("SELECT * FROM Msvm_ComputerSystem").size());
+        }
+    }
+}
