@@ -29,6 +29,8 @@ final class KvmEngine implements VpEngine {
     private final KvmKick kick;
     private boolean supervisorSlot;
     private boolean closed;
+    /** Why the engine failed (KVM_RUN refused, an entry failure, an exit it cannot decode); null while usable. */
+    private String failure;
 
     KvmEngine(KvmDevice device, PrivilegeMode mode, VpIntercepts intercepts) {
         this.vcpu = new KvmVcpu(device);
@@ -65,8 +67,16 @@ final class KvmEngine implements VpEngine {
         vcpu.slots().add(missing);
     }
 
+    /**
+     * A VP whose vCPU KVM can no longer run (KVM_RUN fails, the entry fails, an exit the backend
+     * cannot decode) ends in {@link VpExit.EngineFailure}, as a contained unicorn failure does: the
+     * kernel fails the partition with the reason, and every later run returns the same exit.
+     */
     @Override
     public VpExit run() {
+        if (failure != null) {
+            return new VpExit.EngineFailure(failure);
+        }
         while (true) {
             if (kick.consume()) {
                 exits.leaveStub();
@@ -79,9 +89,13 @@ final class KvmEngine implements VpEngine {
                 return new VpExit.Cancelled();
             }
             if (r < 0) {
-                return new VpExit.Exception(8, "KVM_RUN failed: errno " + -r);
+                failure = "KVM_RUN failed: errno " + -r;
+                return new VpExit.EngineFailure(failure);
             }
             VpExit exit = exits.decode();
+            if (exit instanceof VpExit.EngineFailure f) {
+                failure = f.reason();
+            }
             if (exit != null) {
                 return exit;
             }

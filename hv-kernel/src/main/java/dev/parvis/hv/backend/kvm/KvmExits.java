@@ -16,7 +16,9 @@ import java.util.OptionalLong;
  * Turns one KVM exit into the kernel's {@link VpExit}, or handles it and returns null so the engine
  * runs the guest again. The exits that matter: MMIO stores to the doorbell (the hypercall page),
  * the exception stubs' {@code out} (vector from RIP, frame on the backend stack), port I/O and HLT
- * of a privileged guest, and the ones that end a VP (shutdown, internal errors).
+ * of a privileged guest, and the ones that end a VP: a shutdown (triple fault) or an instruction KVM
+ * cannot emulate is the guest's doing (an exception); a failed entry or an exit this backend does not
+ * know is the engine's ({@link VpExit.EngineFailure}).
  */
 final class KvmExits {
     private static final VpExit HALT = new VpExit.Halt();
@@ -59,9 +61,9 @@ final class KvmExits {
             case KvmAbi.EXIT_X86_WRMSR -> writeMsr();
             case KvmAbi.EXIT_SHUTDOWN -> new VpExit.Exception(8, "triple fault (KVM shutdown) at rip 0x%x".formatted(rip()));
             case KvmAbi.EXIT_INTERNAL_ERROR -> internalError();
-            case KvmAbi.EXIT_FAIL_ENTRY -> new VpExit.Exception(8, "KVM could not enter the guest (reason 0x%x)"
+            case KvmAbi.EXIT_FAIL_ENTRY -> new VpExit.EngineFailure("KVM could not enter the guest (reason 0x%x)"
                     .formatted(run().get(JAVA_LONG, KvmAbi.RUN_FAIL_ENTRY_REASON)));
-            default -> new VpExit.Exception(8, "unexpected KVM exit %d at rip 0x%x".formatted(reason, rip()));
+            default -> new VpExit.EngineFailure("unexpected KVM exit %d at rip 0x%x".formatted(reason, rip()));
         };
     }
 
