@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * outside its own pages, cannot make the kernel throw, does not crash itself, and leaves a
  * hypervisor that still runs guests.
  */
+@OnEachBackend
 @Timeout(120)
 class HypercallFuzzTest {
     /**

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * once, on either backend. Where the backend runs a partition's VPs in parallel (KVM) they really
  * ran at the same time on different logical processors; on unicorn they took turns.
  */
+@OnEachBackend
 @Timeout(120)
 class MultiVpAtomicsTest {
     private static final int VPS = 4;

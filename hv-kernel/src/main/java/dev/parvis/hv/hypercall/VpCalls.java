@@ -70,7 +70,7 @@ public final class VpCalls {
             } catch (PageStateException e) {
                 throw new IllegalStateException(p + ": the deposit rule was broken: " + e.getMessage(), e);
             }
-            VpCallbacks callbacks = new VpCallbacks(p, new CpuidPolicy(p.privileges(), Partition.MAX_VPS));
+            VpCallbacks callbacks = new VpCallbacks(p, CpuidPolicy.on(hv.backend(), p.privileges(), Partition.MAX_VPS));
             callbacks.bind(in.vpIndex());
             VpEngine engine = hv.backend().createEngine(callbacks);
             VirtualProcessor vp = new VirtualProcessor(p, in.vpIndex(), engine, hv.pool(), sim, sief);

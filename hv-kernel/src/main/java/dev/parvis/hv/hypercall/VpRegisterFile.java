@@ -189,7 +189,7 @@ final class VpRegisterFile {
     }
 
     private RegisterValue cpuid(int leaf) {
-        CpuidResult r = new CpuidPolicy(partition.privileges(), Partition.MAX_VPS).leaf(leaf, 0, vp.index());
+        CpuidResult r = CpuidPolicy.on(hv.backend(), partition.privileges(), Partition.MAX_VPS).leaf(leaf, 0, vp.index());
         return new RegisterValue((r.eax() & 0xFFFF_FFFFL) | ((long) r.ebx() << 32), (r.ecx() & 0xFFFF_FFFFL) | ((long) r.edx() << 32));
     }
 

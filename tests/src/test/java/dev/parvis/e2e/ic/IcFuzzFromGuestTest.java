@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.parvis.abi.ic.IcConstants;
 import dev.parvis.devices.ic.IcStatus;
 import dev.parvis.devices.ic.IntegrationServices;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
 import dev.parvis.root.config.ConfigStore;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the fuzzing VM's services go Degraded with a reason, the other VM's heartbeat stays Ok and its
  * KVP still round-trips.
  */
+@OnEachBackend
 class IcFuzzFromGuestTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final List<DeviceConfig> ALL_ICS = List.of(new DeviceConfig.IntegrationServices(true, true, true, true, true));

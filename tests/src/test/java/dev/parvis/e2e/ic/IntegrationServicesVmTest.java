@@ -13,6 +13,7 @@ import dev.parvis.devices.ic.IcResult;
 import dev.parvis.devices.ic.IcStatus;
 import dev.parvis.devices.ic.IntegrationServices;
 import dev.parvis.devices.ic.TimeSyncService;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
 import dev.parvis.root.config.ConfigStore;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A managed VM running the icdaemon guest with every integration service on: each test is one
  * acceptance criterion of the services as a VM sees them, on the same VM, the graceful stop last.
  */
+@OnEachBackend
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IntegrationServicesVmTest {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parvis.devices.ic.IcStatus;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
 import dev.parvis.root.config.ConfigStore;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A VM whose guest does not run the integration services (the counter guest) shows them as
  * NoContact / Disabled; Stop-VM cannot shut it down gracefully, turns it off and says why.
  */
+@OnEachBackend
 class StopWithoutGuestServicesTest {
     @TempDir
     Path dataDir;

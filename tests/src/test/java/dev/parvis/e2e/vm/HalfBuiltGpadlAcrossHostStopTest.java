@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.e2e.BackendUnderTest;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.config.AutomaticStartAction;
 import dev.parvis.root.config.AutomaticStopAction;
 import dev.parvis.root.config.ConfigStore;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * saved state holds the GPADL being assembled, and a new host restores it: the guest's GPADL_BODY
  * completes it, the echo channel opens on it and echoes.
  */
+@OnEachBackend
 @Timeout(180)
 class HalfBuiltGpadlAcrossHostStopTest {
     private static final int VMBUS_SECTION = 5;

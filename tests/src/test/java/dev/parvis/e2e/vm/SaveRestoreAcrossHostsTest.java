@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.backend.BackendChoice;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * directory: the guest continues from where it was, on the same backend, and across backends
  * (saved on unicorn, restored on KVM, and the reverse).
  */
+@OnEachBackend
 class SaveRestoreAcrossHostsTest {
     private static final Pattern VALUES = Pattern.compile("(\\w+)=(\\d+)");
 

@@ -5,6 +5,7 @@ import static dev.parvis.e2e.vm.VmFixture.await;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.HypervisorConfig;
 import dev.parvis.root.config.CpuControls;
 import dev.parvis.root.config.VmConfig;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clock, so time the host took from the LP is in neither), the limited VM has 20..30% and the other
  * the rest (at least 65%).
  */
+@OnEachBackend
 class VmCpuLimitTest {
     private static final Duration WINDOW = Duration.ofSeconds(5);
 
