@@ -29,6 +29,32 @@ uint64_t hv_hypercall(uint64_t control, uint64_t in_gpa, uint64_t out_gpa)
     return result;
 }
 
+/* The Parvis entries preserve every register: the call clobbers nothing but memory. */
+void hv_halt(void)
+{
+    uint64_t entry = hypercall_page + PARVIS_HYPERCALL_PAGE_HALT;
+    __asm__ volatile("call *%[entry]" : : [entry] "r"(entry) : "memory");
+}
+
+static void port_out(uint64_t entry, uint16_t port, uint32_t value)
+{
+    __asm__ volatile("call *%[entry]" : : [entry] "r"(entry), "d"(port), "a"(value) : "memory");
+}
+
+void hv_port_outb(uint16_t port, uint8_t value) { port_out(hypercall_page + PARVIS_HYPERCALL_PAGE_OUTB, port, value); }
+void hv_port_outw(uint16_t port, uint16_t value) { port_out(hypercall_page + PARVIS_HYPERCALL_PAGE_OUTW, port, value); }
+void hv_port_outl(uint16_t port, uint32_t value) { port_out(hypercall_page + PARVIS_HYPERCALL_PAGE_OUTL, port, value); }
+
+void hv_power_off_write(uint32_t status)
+{
+    uint64_t entry = hypercall_page + PARVIS_HYPERCALL_PAGE_OUTW;
+    __asm__ volatile("call *%[entry]"
+                     :
+                     : [entry] "r"(entry), "d"((uint16_t)PARVIS_POWER_OFF_PORT), "a"((uint32_t)PARVIS_POWER_OFF_VALUE),
+                       "S"((uint64_t)PARVIS_EXIT_STATUS_MAGIC), "D"((uint64_t)status)
+                     : "memory");
+}
+
 uint64_t hv_hypercall_fast(uint64_t control, uint64_t rdx, uint64_t r8)
 {
     return hv_hypercall(control | HV_HYPERCALL_FAST_BIT, rdx, r8);

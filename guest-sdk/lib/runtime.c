@@ -17,12 +17,9 @@ const struct parvis_boot_info *parvis_boot(void) { return boot_info; }
 
 void parvis_exit(int status)
 {
-    /* The root reads RSI and RDI of the VP its power-off intercept names. */
-    __asm__ volatile("outw %w0, %w1" ::"a"((uint16_t)PARVIS_POWER_OFF_VALUE), "Nd"((uint16_t)PARVIS_POWER_OFF_PORT),
-                     "S"((uint64_t)PARVIS_EXIT_STATUS_MAGIC), "D"((uint64_t)(uint32_t)status)
-                     : "memory");
+    hv_power_off_write((uint32_t)status);
     for (;;)
-        hlt();
+        hv_halt();
 }
 
 void parvis_power_off(void) { parvis_exit(0); }

@@ -18,4 +18,23 @@ _start:
     jmp     1b
     .size _start, . - _start
 
+/*
+ * parvis_vp_entry - where vp_start() starts another VP: RSP points at
+ * {entry, vp index, arg, 0} on the VP's own stack; IF = 0, CPL 0, long mode.
+ */
+    .section .text.vp_entry, "ax", @progbits
+    .globl parvis_vp_entry
+    .type parvis_vp_entry, @function
+parvis_vp_entry:
+    cld
+    xorl    %ebp, %ebp
+    popq    %rax                    /* entry */
+    popq    %rdi                    /* vp index */
+    popq    %rsi                    /* arg */
+    andq    $-16, %rsp
+    call    *%rax
+1:  call    hv_halt                 /* entry returned: this VP has nothing left to do */
+    jmp     1b
+    .size parvis_vp_entry, . - parvis_vp_entry
+
     .section .note.GNU-stack, "", @progbits

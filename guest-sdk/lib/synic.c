@@ -89,7 +89,7 @@ bool synic_poll_message(uint32_t sint, struct hv_message *out)
 void synic_wait_message(uint32_t sint, struct hv_message *out)
 {
     while (!synic_poll_message(sint, out))
-        hlt(); /* returns when SynIC work is pending, or spuriously */
+        hv_halt(); /* returns when SynIC work is pending, or spuriously */
 }
 
 bool synic_test_and_clear_event(uint32_t sint, uint32_t flag)

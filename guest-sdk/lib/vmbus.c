@@ -51,7 +51,7 @@ void vmbus_wait_start(struct vmbus_wait *w, uint64_t ticks)
 bool vmbus_wait_idle(struct vmbus_wait *w)
 {
     if (!w->ticks) {
-        hlt(); /* returns when SynIC work is pending, or spuriously */
+        hv_halt(); /* returns when SynIC work is pending, or spuriously */
         return true;
     }
     /* A halted VP only wakes for SynIC work, so a bounded wait must not halt:

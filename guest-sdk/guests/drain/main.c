@@ -36,7 +36,7 @@ int main(void)
         return 2;
     dbg_puts("drain: ready, holding the slot until event flag 0");
     while (!synic_test_and_clear_event(sint, 0))
-        hlt();
+        hv_halt();
 
     struct drain_report report = {0, 0, {0}};
     struct drain_item item = {0, 0};

@@ -759,7 +759,7 @@ int main(void)
         if (have_root)
             work |= poll_root(root_sint);
         if (!work && !shutdown_requested)
-            hlt(); /* SynIC work (an event flag or a message) wakes us */
+            hv_halt(); /* SynIC work (an event flag or a message) wakes us */
     }
 
     close_all();

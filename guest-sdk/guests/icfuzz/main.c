@@ -105,6 +105,6 @@ int main(void)
         for (int s = 0; s < IC_SERVICE_COUNT; s++)
             if (channels[s].open)
                 drain(&channels[s]);
-        hlt();
+        hv_halt();
     }
 }

@@ -57,7 +57,7 @@ static int await_packet(struct vmbus_packet_info *info)
         cpu_mb();
         if (vmbus_ring_bytes_to_read(&ch.recv) || synic_test_and_clear_event(VMBUS_MESSAGE_SINT, ch.relid))
             continue;
-        hlt(); /* may return for a signal already handled: the wake-up it left pending */
+        hv_halt(); /* may return for a signal already handled: the wake-up it left pending */
     }
 }
 
@@ -115,7 +115,7 @@ static bool idle(void)
             allowance = 1;
             continue;
         }
-        hlt();
+        hv_halt();
         if (synic_message_page()[parvis_boot()->root_message_sint].message_type != 0)
             continue;
         if (allowance)

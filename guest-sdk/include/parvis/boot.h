@@ -18,9 +18,10 @@ const struct parvis_boot_info *parvis_boot(void);
 #define PARVIS_EXIT_BOOT_FAILURE 119
 
 /*
- * Ends the partition reporting `status` to the root: the power-off write
- * outw(PARVIS_POWER_OFF_VALUE, PARVIS_POWER_OFF_PORT) with RSI = PARVIS_EXIT_STATUS_MAGIC and
- * EDI = status (README, "Boot protocol"), then hlt forever. `./parvis run-guest` exits with it.
+ * Ends the partition reporting `status` to the root: the power-off write of
+ * PARVIS_POWER_OFF_VALUE to PARVIS_POWER_OFF_PORT through the hypercall page's OUTW entry with
+ * RSI = PARVIS_EXIT_STATUS_MAGIC and EDI = status (README, "Boot protocol"), then hv_halt
+ * forever. `./parvis run-guest` exits with it.
  */
 __attribute__((noreturn)) void parvis_exit(int status);
 

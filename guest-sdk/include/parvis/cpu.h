@@ -22,7 +22,11 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 }
 
 /* Under Parvis (polling-mode SynIC, IF = 0) hlt returns when SynIC work is
- * pending for this VP, or spuriously: callers always re-check their condition. */
+ * pending for this VP, or spuriously: callers always re-check their condition.
+ * hlt, and the port I/O below, are privileged: where the processor backend runs
+ * the guest deprivileged they fault and are carried out by the backend, at the
+ * cost of a fault. hv_halt() and hv_port_out*() (parvis/hv.h) go through the
+ * hypercall page instead and cost the same everywhere. */
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void cpu_pause(void) { __asm__ volatile("pause" ::: "memory"); }
 

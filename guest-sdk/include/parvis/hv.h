@@ -56,6 +56,18 @@ uint64_t hv_hypercall_rep(uint16_t code, uint16_t rep_count, uint64_t in_gpa, ui
 void *hv_input_page(void);
 void *hv_output_page(void);
 
+/* ---- privileged acts through the hypercall page ---------------------------- */
+
+/* Halts until SynIC work is pending for this VP (or spuriously: callers re-check
+ * their condition), through the page's PARVIS_HYPERCALL_PAGE_HALT entry. Unlike a
+ * raw hlt it needs no privilege, so it costs the same on every processor backend. */
+void hv_halt(void);
+
+/* Writes AL/AX/EAX to an I/O port through the page's OUTB/OUTW/OUTL entries. */
+void hv_port_outb(uint16_t port, uint8_t value);
+void hv_port_outw(uint16_t port, uint16_t value);
+void hv_port_outl(uint16_t port, uint32_t value);
+
 /* ---- synthetic registers ------------------------------------------------ */
 
 uint16_t hv_get_vp_register(uint32_t name, uint64_t *value);

@@ -9,5 +9,6 @@
 #include <parvis/hv.h>
 #include <parvis/mem.h>
 #include <parvis/synic.h>
+#include <parvis/vp.h>
 
 #endif

@@ -1,6 +1,7 @@
 package dev.parvis.hv;
 
 import dev.parvis.abi.hv.HvPartitionPrivilege;
+import dev.parvis.hv.backend.BackendCapability;
 import dev.parvis.hv.backend.ProcessorBackend;
 import dev.parvis.hv.hypercall.DebugCalls;
 import dev.parvis.hv.hypercall.HypercallDispatcher;
@@ -91,7 +92,7 @@ public final class Hypervisor implements HypervisorServices {
 
     /** A new child partition in the CREATED state, with guest privileges. */
     public Partition newChild(long privileges) {
-        PartitionRunner runner = new PartitionRunner(preempter, lps);
+        PartitionRunner runner = new PartitionRunner(preempter, lps, backend.capabilities().contains(BackendCapability.PARALLEL_VPS));
         long id = partitions.allocateId();
         Partition child = new Partition(id, privileges, new GpaMap(pool, gpn -> grants.pageLeaving(id, gpn)), runner);
         runner.attach(child, new ExitHandler(dispatcher::dispatchGuest, interceptReporter));

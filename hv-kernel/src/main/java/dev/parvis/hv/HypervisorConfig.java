@@ -1,5 +1,6 @@
 package dev.parvis.hv;
 
+import dev.parvis.hv.backend.BackendChoice;
 import dev.parvis.hv.backend.ProcessorBackend;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -20,6 +21,11 @@ public record HypervisorConfig(long poolBytes, Supplier<ProcessorBackend> backen
         if (logicalProcessors < 1) {
             throw new IllegalArgumentException("logicalProcessors must be at least 1, not " + logicalProcessors);
         }
+    }
+
+    /** The backend chosen as {@code --backend} says; one logical processor per host core. */
+    public HypervisorConfig(long poolBytes, BackendChoice backend, Duration runSlice) {
+        this(poolBytes, backend::open, runSlice, defaultLogicalProcessors());
     }
 
     /** One logical processor per host core. */

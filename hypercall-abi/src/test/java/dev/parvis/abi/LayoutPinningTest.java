@@ -60,6 +60,12 @@ class LayoutPinningTest {
                 pin("CreateVpInput", CreateVpInput.LAYOUT, 40,
                         "partition_id@0 vp_index@8 subnode_type@15 subnode_id@16 proximity_domain_info@24 flags@32"),
                 pin("DeleteVpInput", DeleteVpInput.LAYOUT, 16, "partition_id@0 vp_index@8"),
+                pin("TableValue", TableValue.LAYOUT, 16, "limit@6 base@8"),
+                pin("InitialVpContext", InitialVpContext.LAYOUT, 224,
+                        "rip@0 rsp@8 rflags@16 cs@24 ds@40 es@56 fs@72 gs@88 ss@104 tr@120 ldtr@136 idtr@152 gdtr@168 "
+                                + "efer@184 cr0@192 cr3@200 cr4@208 msr_cr_pat@216"),
+                pin("StartVirtualProcessorInput", StartVirtualProcessorInput.LAYOUT, 240,
+                        "partition_id@0 vp_index@8 target_vtl@12 vp_context@16"),
                 pin("VpStateHeader", VpStateHeader.LAYOUT, 40,
                         "partition_id@0 vp_index@8 input_vtl@12 reserved0@13 reserved1@14 type@16 reserved2@20 "
                                 + "xsave_flags@24 xsave_states@32"),

@@ -2,7 +2,7 @@ package dev.parvis.bench;
 
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
+import dev.parvis.hv.backend.BackendChoice;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.VmManagementService;
@@ -39,10 +39,10 @@ final class ApiBench implements Benchmark {
     }
 
     @Override
-    public void run(PrintStream out) throws Exception {
+    public void run(PrintStream out, BackendChoice backend) throws Exception {
         Path dataDir = Files.createTempDirectory("parvis-bench-api");
         Path guests = Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests"));
-        try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(32L << 20, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(32L << 20, backend, HypervisorConfig.DEFAULT_RUN_SLICE));
              VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir), guests);
              ManagementHost api = ManagementHost.start(service, ManagementHost.Options.of(dataDir, guests,
                      new InetSocketAddress("127.0.0.1", 0)))) {

@@ -7,7 +7,7 @@ import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
+import dev.parvis.hv.backend.BackendChoice;
 import dev.parvis.hv.vp.VirtualProcessor;
 import dev.parvis.root.loader.ChildChannels;
 import dev.parvis.root.loader.ChildLoader;
@@ -55,9 +55,9 @@ final class GuestSession implements AutoCloseable {
         this.vmbus = vmbus;
     }
 
-    /** Boots a hypervisor and starts guest {@code name} from the built guests directory. */
-    static GuestSession start(String name) throws IOException {
-        return start(name, null, HypervisorConfig.DEFAULT_RUN_SLICE);
+    /** Boots a hypervisor on {@code backend} and starts guest {@code name} from the built guests directory. */
+    static GuestSession start(String name, BackendChoice backend) throws IOException {
+        return start(name, null, HypervisorConfig.DEFAULT_RUN_SLICE, backend);
     }
 
     /**
@@ -65,14 +65,14 @@ final class GuestSession implements AutoCloseable {
      * {@code vmbusDevices} offered to it (null for no VMBus), and the kernel's VP run slice (the
      * preemption period) set to {@code runSlice}.
      */
-    static GuestSession start(String name, List<VmbusDeviceClass> vmbusDevices, Duration runSlice) throws IOException {
+    static GuestSession start(String name, List<VmbusDeviceClass> vmbusDevices, Duration runSlice, BackendChoice backend) throws IOException {
         Path dir = Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests"));
         Path image = dir.resolve(name + ".elf");
         if (!Files.isRegularFile(image)) {
             throw new IOException("no guest image " + image + " (build with ./parvis build)");
         }
         ElfImage elf = ElfImage.parse(Files.readAllBytes(image));
-        Hypervisor hv = Hypervisor.boot(new HypervisorConfig(POOL_BYTES, UnicornBackend::new, runSlice));
+        Hypervisor hv = Hypervisor.boot(new HypervisorConfig(POOL_BYTES, backend, runSlice));
         try {
             RootHypercalls hc = new RootHypercalls(hv.gateway());
             ChildLoader loader = new ChildLoader(hc, hv.rootMemory());
@@ -92,6 +92,11 @@ final class GuestSession implements AutoCloseable {
             hv.close();
             throw e;
         }
+    }
+
+    /** The backend the guest runs on ("kvm", "unicorn"). */
+    String backendName() {
+        return hv.backend().name();
     }
 
     /** Posts {u64 n}, retrying while the guest's message slot is busy. */

@@ -1,5 +1,6 @@
 package dev.parvis.bench;
 
+import dev.parvis.hv.backend.BackendChoice;
 import dev.parvis.hv.backend.unicorn.BareUnicorn;
 
 import java.io.PrintStream;
@@ -9,10 +10,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * {@code hypercall}: the cost of one fast HvCallSignalEvent round trip from the gcc-built
- * {@code hcbench} guest (a register-only VMCALL loop), against an empty invalid-opcode trap into Java on bare unicorn: a counted
+ * {@code hcbench} guest (a register-only loop calling the hypercall page: on unicorn {@code vmcall; ret}), against an empty invalid-opcode trap into Java on bare unicorn: a counted
  * vmcall loop whose only hook is a Java UC_HOOK_INSN_INVALID upcall that returns false, with the
  * Java run loop reading RIP, writing RIP + 3 and re-entering uc_emu_start, the least any
- * hypercall needs. Batches of both alternate; each batch gives a time per call.
+ * hypercall needs. Batches of both alternate; each batch gives a time per call. On KVM the baseline
+ * is the bare KVM exit of a small C program instead ({@link KvmExitBaseline}).
  */
 final class HypercallBench implements Benchmark {
     static final long CALLS = 100_000;
@@ -35,10 +37,20 @@ final class HypercallBench implements Benchmark {
     }
 
     @Override
-    public void run(PrintStream out) throws Exception {
+    public void run(PrintStream out, BackendChoice backend) throws Exception {
+        try (GuestSession hcbench = GuestSession.start("hcbench", backend)) {
+            if (hcbench.backendName().equals("kvm")) {
+                new KvmExitBaseline().compare(out, hcbench);
+                return;
+            }
+            unicorn(out, hcbench);
+        }
+    }
+
+    private static void unicorn(PrintStream out, GuestSession hcbench) throws Exception {
         Samples guest = new Samples();
         Samples bare = new Samples();
-        try (GuestSession hcbench = GuestSession.start("hcbench"); BareUnicorn raw = BareUnicorn.withInvalidOpcodeTrap(TRAP_LOOP, 4 * 4096)) {
+        try (BareUnicorn raw = BareUnicorn.withInvalidOpcodeTrap(TRAP_LOOP, 4 * 4096)) {
             for (int i = 0; i < WARM_UP + REPETITIONS; i++) {
                 double g = (double) hcbench.roundTrip(CALLS, HypercallBench::checkReply) / CALLS;
                 double b = (double) trapRun(raw, CALLS) / CALLS;
@@ -65,7 +77,7 @@ final class HypercallBench implements Benchmark {
         return run.nanos();
     }
 
-    private static void checkReply(long n, MemorySegment reply) {
+    static void checkReply(long n, MemorySegment reply) {
         if (reply.byteSize() < 16 || reply.get(JAVA_LONG_UNALIGNED, 0) != n) {
             throw new IllegalStateException("hcbench replied " + reply.byteSize() + " bytes, not {u64 " + n + ", u64 failures}");
         }

@@ -1,8 +1,8 @@
 package dev.parvis.bench;
 
+import dev.parvis.hv.backend.BackendChoice;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.loader.ChildLoader;
@@ -52,10 +52,10 @@ final class LifecycleBench implements Benchmark {
     }
 
     @Override
-    public void run(PrintStream out) throws Exception {
+    public void run(PrintStream out, BackendChoice backend) throws Exception {
         Path dataDir = Files.createTempDirectory("parvis-bench-lifecycle");
         Path guests = Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests"));
-        try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(1L << 30, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(1L << 30, backend, HypervisorConfig.DEFAULT_RUN_SLICE));
              VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir), guests)) {
             Starts starts = new Starts(new RawLoad(hv, guests), service);
             // Interleaved: a raw load, then a managed create-to-running (the default VM: an echo device on
@@ -64,7 +64,7 @@ final class LifecycleBench implements Benchmark {
             for (int i = -WARM_UP; i < VMS; i++) {
                 starts.round(i, i >= 0);
             }
-            starts.print(out);
+            starts.print(out, hv.backend().name());
             memoryPerVm(out, hv, service);
         } finally {
             deleteTree(dataDir);
@@ -111,8 +111,8 @@ final class LifecycleBench implements Benchmark {
             return new double[] {created, running};
         }
 
-        void print(PrintStream out) {
-            out.printf("lifecycle: create-to-running median %.2f ms over %d VMs (%d MiB, counter guest, echo device; config"
+        void print(PrintStream out, String backend) {
+            out.printf("lifecycle: " + backend + " create-to-running median %.2f ms over %d VMs (%d MiB, counter guest, echo device; config"
                             + " write, admission, load, CPU controls, VMBus attach, events), baseline raw ChildLoader.load median"
                             + " %.2f ms ratio=%.3f%n", managed.median(), VMS, MIB, raw.median(), managed.median() / raw.median());
             out.printf("lifecycle: context: create-to-running min %.2f max %.2f ms; raw load min %.2f max %.2f ms;"
@@ -159,7 +159,7 @@ final class LifecycleBench implements Benchmark {
         }
         long guestBytes = (none.poolFreePages - running.poolFreePages) * 4096;
         double perVmBeyond = (running.rss - none.rss - guestBytes) / (double) RESIDENT / 1024;
-        out.printf("lifecycle: host memory per running VM beyond its guest RAM: %.0f KiB (process RSS delta less %d KiB of pool"
+        out.printf("lifecycle: " + hv.backend().name() + " host memory per running VM beyond its guest RAM: %.0f KiB (process RSS delta less %d KiB of pool"
                         + " pages per VM, %d VMs vs none); of which Java heap %.0f KiB, direct+mapped buffers %.0f KiB%n",
                 perVmBeyond, guestBytes / RESIDENT / 1024, RESIDENT, (running.heap - none.heap) / (double) RESIDENT / 1024,
                 (running.buffers - none.buffers) / (double) RESIDENT / 1024);

@@ -1,5 +1,6 @@
 package dev.parvis.bench;
 
+import dev.parvis.hv.backend.BackendChoice;
 import dev.parvis.bench.vmbus.LoopbackPath;
 import dev.parvis.bench.vmbus.RingBenchmarks;
 import dev.parvis.bench.vmbus.SinkDevice;
@@ -66,10 +67,10 @@ final class VmbusBench implements Benchmark {
     }
 
     @Override
-    public void run(PrintStream out) throws Exception {
+    public void run(PrintStream out, BackendChoice backend) throws Exception {
         javaPath(out);
         out.flush();
-        guestPath(out);
+        guestPath(out, backend);
     }
 
     private static void javaPath(PrintStream out) throws Exception {
@@ -178,14 +179,16 @@ final class VmbusBench implements Benchmark {
         }
     }
 
-    private static void guestPath(PrintStream out) throws Exception {
+    private static void guestPath(PrintStream out, BackendChoice backend) throws Exception {
         Samples rootPps = new Samples();
         Samples guestPps = new Samples();
         Samples privatePps = new Samples();
         long signals = 0;
         long spaceWaits = 0;
         SinkDevice sink = new SinkDevice();
-        try (GuestSession blast = GuestSession.start("vmbus-blast", List.of(sink), GUEST_RUN_SLICE)) {
+        String on;
+        try (GuestSession blast = GuestSession.start("vmbus-blast", List.of(sink), GUEST_RUN_SLICE, backend)) {
+            on = blast.backendName();
             for (int i = 0; i < GUEST_WARM_UP + GUEST_REPETITIONS; i++) {
                 long base = sink.packets();
                 long t0 = System.nanoTime();
@@ -212,9 +215,9 @@ final class VmbusBench implements Benchmark {
             }
         }
         double n = (double) GUEST_REPETITIONS * GUEST_PACKETS;
-        out.printf("vmbus: guest vmbus-blast -> root sink, 64 B packets: %.0f kpps (root: sink count over wall time);"
+        out.printf("vmbus: %s guest vmbus-blast -> root sink, 64 B packets: %.0f kpps (root: sink count over wall time);"
                         + " same vmbus_send loop into a guest-private ring, no reader, no signals: %.0f kpps ratio=%.3f%n",
-                rootPps.median() / 1e3, privatePps.median() / 1e3, rootPps.median() / privatePps.median());
+                on, rootPps.median() / 1e3, privatePps.median() / 1e3, rootPps.median() / privatePps.median());
         out.printf("vmbus: context: guest: %.0f kpps by its own clock (TIME_REF_COUNT around the send loop),"
                         + " %.2f us per packet vs %.2f us per private-ring packet; %.4f signals and %.4f space waits per"
                         + " packet; root %.0f-%.0f kpps over %d requests of %d packets; VP run slice %d ms%n",

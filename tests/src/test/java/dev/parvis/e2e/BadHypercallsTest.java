@@ -20,6 +20,7 @@ import org.junit.jupiter.api.function.Executable;
  * Malformed hypercalls from a real guest get the published status for each malformation, none of
  * them is delivered, and the guest and the kernel keep running.
  */
+@OnEachBackend
 @Timeout(60)
 class BadHypercallsTest {
     private record Case(String what, HvStatus expected) {}

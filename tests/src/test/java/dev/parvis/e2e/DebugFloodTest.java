@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * heap does not grow with the flood, the neighbour keeps counting, and when the root's listener
  * itself fails (out of memory) the flood costs a rate-limited log line, never a stack trace per call.
  */
+@OnEachBackend
 @Timeout(120)
 class DebugFloodTest {
     private static final long FLOOD_MILLIS = 6_000;

@@ -9,7 +9,6 @@ import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.message.IoPortInterceptMessage;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.vp.VirtualProcessor;
 import dev.parvis.root.loader.ChildChannels;
@@ -67,7 +66,7 @@ public final class GuestHarness implements AutoCloseable {
     private volatile boolean closing;
 
     public GuestHarness() {
-        hv = Hypervisor.boot(new HypervisorConfig(POOL_BYTES, UnicornBackend::new, Duration.ofMillis(10)));
+        hv = Hypervisor.boot(BackendUnderTest.config(POOL_BYTES, Duration.ofMillis(10)));
         hc = new RootHypercalls(hv.gateway());
         loader = new ChildLoader(hc, hv.rootMemory());
         hv.setDebugListener((id, bytes) -> {
@@ -129,7 +128,12 @@ public final class GuestHarness implements AutoCloseable {
      * say; see {@link ChildLoader#load(GuestSpec, LongConsumer)}).
      */
     public LoadedChild boot(String guest, long ramBytes, LongConsumer beforeStart) {
-        LoadedChild child = loader.load(new GuestSpec(guest, image(guest), ramBytes), beforeStart);
+        return boot(guest, ramBytes, 1, beforeStart);
+    }
+
+    /** Loads {@code guest} with {@code vpCount} VPs (VP 0 starts, the guest starts the others). */
+    public LoadedChild boot(String guest, long ramBytes, int vpCount, LongConsumer beforeStart) {
+        LoadedChild child = loader.load(new GuestSpec(guest, image(guest), ramBytes, vpCount), beforeStart);
         synchronized (live) {
             live.add(child);
         }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The demo guest end to end: identification, a message each way, power-off. */
+@OnEachBackend
 @Timeout(60)
 class HelloGuestTest {
 

@@ -26,15 +26,24 @@ import org.slf4j.LoggerFactory;
  * outside its own pages, cannot make the kernel throw, does not crash itself, and leaves a
  * hypervisor that still runs guests.
  */
+@OnEachBackend
 @Timeout(120)
 class HypercallFuzzTest {
-    private static final long CALLS = 300_000;
-    private static final Duration FUZZ_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Calls per seed. Unicorn traps a hypercall in well under a microsecond; a KVM exit costs
+     * 100-300 us on a PVM host (nested, shadow paging: see kvm-notes.md), so KVM gets the issue's
+     * 100,000 calls per seed in about the same wall time.
+     */
+    private static long calls() {
+        return BackendUnderTest.choice() == dev.parvis.hv.backend.BackendChoice.KVM ? 100_000 : 300_000;
+    }
+    private static final Duration FUZZ_TIMEOUT = Duration.ofSeconds(90);
 
     @ParameterizedTest(name = "seed 0x{0}")
     @ValueSource(strings = {"5EED0FFA17", "1", "DEADBEEFCAFE"})
     void randomHypercallsFromAChildChangeNothingOutsideItAndTheKernelSurvives(String seedHex) throws Exception {
         long seed = Long.parseUnsignedLong(seedHex, 16);
+        long calls = calls();
         Logger kernelLog = (Logger) LoggerFactory.getLogger("dev.parvis");
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
@@ -47,7 +56,7 @@ class HypercallFuzzTest {
             PoolSnapshot before = PoolSnapshot.take(h.hv.pool(), own);
 
             long start = System.nanoTime();
-            h.send(fuzz, GuestHarness.u64s(seed, CALLS));
+            h.send(fuzz, GuestHarness.u64s(seed, calls));
             ByteBuffer report = GuestHarness.le(h.awaitMessage(fuzz, FUZZ_TIMEOUT));
             long millis = (System.nanoTime() - start) / 1_000_000;
             long count = report.getLong();
@@ -61,7 +70,7 @@ class HypercallFuzzTest {
                     .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
             System.out.printf("fuzz seed 0x%s: %d calls in %d ms, %d succeeded, %d failed%n", seedHex, count, millis, successes, failures);
             assertAll(
-                    () -> assertTrue(count >= CALLS, "calls the guest made: " + count),
+                    () -> assertTrue(count >= calls, "calls the guest made: " + count),
                     () -> assertEquals(count, successes + failures, "every call accounted for: the guest lost a counter update\n" + out),
                     () -> assertEquals(h.hv.pool().pageCount() - own.size(), after.comparedWith(before), "pages compared"),
                     () -> assertEquals(List.of(), after.changedSince(before), "pool pages outside the fuzzing child that changed"),

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * A guest's stray stores reach the root as intercepts and land nowhere else: not in another child,
  * not in root memory, not in its own read-only pages.
  */
+@OnEachBackend
 @Timeout(60)
 class IsolationTest {
     private static final long WILD_GPA = 0x4000_0000L;

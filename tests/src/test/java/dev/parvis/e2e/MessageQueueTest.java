@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * INSUFFICIENT_BUFFERS (never dropped), and once the guest drains with EOM every message arrives
  * exactly once, in order.
  */
+@OnEachBackend
 @Timeout(60)
 class MessageQueueTest {
     private static final int MESSAGES = 20;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * page): every page beneath comes back intact, seen from inside the guest and from the root, and
  * every overlay page goes back to the root with the partition.
  */
+@OnEachBackend
 class OverlayGuestTest {
     @Test
     void overlaysNeverTouchThePagesTheyCoverAndComeBackWithThePartition() throws Exception {

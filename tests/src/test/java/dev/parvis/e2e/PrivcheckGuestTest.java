@@ -26,6 +26,7 @@ import org.junit.jupiter.api.function.Executable;
  * an unused id answers INVALID_PARTITION_ID while another child's id answers ACCESS_DENIED: an
  * unprivileged child can enumerate live partition ids.
  */
+@OnEachBackend
 @Timeout(60)
 class PrivcheckGuestTest {
     /** The calls privcheck/main.c issues, in its order. */

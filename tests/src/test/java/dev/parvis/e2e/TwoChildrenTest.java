@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Two children run at once on the kernel's logical-processor threads and talk only through the ports the root connected. */
+@OnEachBackend
 @Timeout(60)
 class TwoChildrenTest {
     /** Port id each child receives peer messages on (1 is the loader's root port). */

@@ -61,8 +61,11 @@ final class OverlayRegisters {
         return vp.partition().overlays().place(owner, value >>> HvConstants.PAGE_SHIFT, spn, SYNIC_PAGE_ACCESS);
     }
 
-    /** HYPERCALL: the partition's hypercall page, a hypervisor page holding the published code, laid read + execute. */
-    static boolean setHypercall(SpaPool pool, Partition p, long value) throws PageStateException {
+    /**
+     * HYPERCALL: the partition's hypercall page, a hypervisor page holding {@code image} (the
+     * processor backend's code for the published entries), laid read + execute.
+     */
+    static boolean setHypercall(SpaPool pool, byte[] image, Partition p, long value) throws PageStateException {
         if ((value & HYPERCALL_RESERVED) != 0 || (p.hypercallRegister() & HYPERCALL_LOCKED) != 0) {
             return false;
         }
@@ -75,7 +78,6 @@ final class OverlayRegisters {
         boolean fresh = spn < 0;
         if (fresh) {
             spn = pool.takeDeposited(p.id());
-            byte[] image = HvConstants.hypercallPageImage();
             MemorySegment.copy(image, 0, pool.pages(spn, 1), ValueLayout.JAVA_BYTE, 0, image.length);
         }
         if (!p.overlays().place(Overlays.Owner.HYPERCALL, value >>> HvConstants.PAGE_SHIFT, spn, HYPERCALL_PAGE_ACCESS)) {

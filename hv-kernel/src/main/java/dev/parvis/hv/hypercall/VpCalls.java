@@ -36,6 +36,7 @@ public final class VpCalls {
         d.register(HvCallCode.DELETE_VP, HvPartitionPrivilege.CREATE_PARTITIONS, this::deleteVp);
         d.register(HvCallCode.GET_VP_REGISTERS, 0, this::getRegisters);
         d.register(HvCallCode.SET_VP_REGISTERS, 0, this::setRegisters);
+        d.register(HvCallCode.START_VIRTUAL_PROCESSOR, HvPartitionPrivilege.START_VIRTUAL_PROCESSOR, new VpStarter(hv)::start);
     }
 
     private HypercallResult createVp(HypercallContext ctx) {
@@ -69,10 +70,13 @@ public final class VpCalls {
             } catch (PageStateException e) {
                 throw new IllegalStateException(p + ": the deposit rule was broken: " + e.getMessage(), e);
             }
-            VpCallbacks callbacks = new VpCallbacks(p, new CpuidPolicy(p.privileges(), Partition.MAX_VPS));
+            VpCallbacks callbacks = new VpCallbacks(p, CpuidPolicy.on(hv.backend(), p.privileges(), Partition.MAX_VPS));
             callbacks.bind(in.vpIndex());
             VpEngine engine = hv.backend().createEngine(callbacks);
             VirtualProcessor vp = new VirtualProcessor(p, in.vpIndex(), engine, hv.pool(), sim, sief);
+            callbacks.bindMsrs(new SyntheticMsrs(hv, vp));
+            // Only the boot VP starts with the partition; the others wait for HvCallStartVirtualProcessor.
+            vp.setStartupSuspend(in.vpIndex() != 0);
             p.setVp(in.vpIndex(), vp);
             p.runner().adopt(vp);
         }

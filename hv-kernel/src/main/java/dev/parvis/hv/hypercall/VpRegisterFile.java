@@ -43,6 +43,8 @@ final class VpRegisterFile {
             Map.entry(HvRegisterName.LDTR.raw(), X64Register.LDTR), Map.entry(HvRegisterName.TR.raw(), X64Register.TR),
             Map.entry(HvRegisterName.IDTR.raw(), X64Register.IDTR), Map.entry(HvRegisterName.GDTR.raw(), X64Register.GDTR));
 
+    /** InternalActivityState bit 0: the VP waits for HvCallStartVirtualProcessor. */
+    static final long INTERNAL_STARTUP_SUSPEND = 1;
     /** InternalActivityState bit 1: the VP is halted (HLT) until it has work. */
     private static final long HALT_SUSPEND = 2;
     /**
@@ -77,7 +79,7 @@ final class VpRegisterFile {
         return switch (raw) {
             case 0x0000_0000 -> value(vp.explicitSuspended() ? 1 : 0);
             case 0x0000_0001 -> value(vp.interceptSuspended() ? 1 : 0);
-            case 0x0000_0004 -> value(vp.isHalted() ? HALT_SUSPEND : 0);
+            case 0x0000_0004 -> value((vp.startupSuspended() ? INTERNAL_STARTUP_SUSPEND : 0) | (vp.isHalted() ? HALT_SUSPEND : 0));
             case 0x0001_0002 -> value(vp.wakePending() ? SYNIC_WAKE_PENDING : 0);
             case 0x0000_0100 -> cpuid(HvCpuid.LEAF_VERSION);
             case 0x0000_0200 -> cpuid(HvCpuid.LEAF_FEATURES);
@@ -115,8 +117,12 @@ final class VpRegisterFile {
                 return callerIsRoot && low <= 1 && doTrue(() -> vp.setInterceptSuspend(low == 1));
             }
             case 0x0000_0004 -> {
-                // Restore of a saved VP: halted again unless SynIC work is already pending for it.
-                return callerIsRoot && (low & ~HALT_SUSPEND) == 0 && doTrue(() -> vp.restoreHalted((low & HALT_SUSPEND) != 0));
+                // InternalActivityState (restore of a saved VP, or a VP made to wait for its start):
+                // StartupSuspend as given; halted again unless SynIC work is already pending for it.
+                return callerIsRoot && (low & ~(INTERNAL_STARTUP_SUSPEND | HALT_SUSPEND)) == 0 && doTrue(() -> {
+                    vp.setStartupSuspend((low & INTERNAL_STARTUP_SUSPEND) != 0);
+                    vp.restoreHalted((low & HALT_SUSPEND) != 0);
+                });
             }
             case 0x0001_0002 -> {
                 // Restore: SynIC work the VP had not slept through yet is pending again (no lost wake-up).
@@ -152,7 +158,7 @@ final class VpRegisterFile {
 
     private boolean setHypercallPage(long value) {
         try {
-            return OverlayRegisters.setHypercall(hv.pool(), partition, value);
+            return OverlayRegisters.setHypercall(hv.pool(), hv.backend().hypercallPageImage(), partition, value);
         } catch (dev.parvis.hv.memory.PageStateException e) {
             throw new IllegalStateException(partition + ": the deposit rule was broken: " + e.getMessage(), e);
         }
@@ -183,7 +189,7 @@ final class VpRegisterFile {
     }
 
     private RegisterValue cpuid(int leaf) {
-        CpuidResult r = new CpuidPolicy(partition.privileges(), Partition.MAX_VPS).leaf(leaf, 0, vp.index());
+        CpuidResult r = CpuidPolicy.on(hv.backend(), partition.privileges(), Partition.MAX_VPS).leaf(leaf, 0, vp.index());
         return new RegisterValue((r.eax() & 0xFFFF_FFFFL) | ((long) r.ebx() << 32), (r.ecx() & 0xFFFF_FFFFL) | ((long) r.edx() << 32));
     }
 

@@ -11,10 +11,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The logical processors: {@code count} platform threads ({@code parvis-lp-N}) that run partitions.
- * An LP picks a runnable partition with {@link CpuSharePolicy}, takes exclusive ownership of it
- * ({@link PartitionRunner#owner}), runs one slice of it on its own thread ({@link PartitionRunner#runSlice}),
- * releases it, charges the time held and picks again. A partition is owned by at most one thread at
- * a time (an LP, or a root thread running a command inline), so its VPs never run in parallel.
+ * An LP picks a runnable partition with {@link CpuSharePolicy}, takes it ({@link PartitionRunner#acquire}:
+ * exclusive ownership of a serial partition, one VP of a parallel one), runs one slice on its own
+ * thread ({@link PartitionRunner#runSlice}), releases it, charges the time held and picks again. A
+ * serial partition is owned by at most one thread at a time (an LP, or a root thread running a
+ * command inline), so its VPs never run in parallel; a parallel one may be held by several LPs, one
+ * per VP, each slice charged to the same account.
  *
  * <p>The lock is taken only at slice boundaries (pick, release), never per exit. Idle LPs wait on
  * {@link #work}; anything that may make a partition runnable calls {@link #notifyWork()}.
@@ -89,6 +91,21 @@ public final class LogicalProcessors implements AutoCloseable {
         }
     }
 
+    /** Whether some partition (or VP of a parallel one) could be taken by an LP right now. */
+    boolean anyPickable() {
+        lock.lock();
+        try {
+            for (int i = 0; i < runners.size(); i++) {
+                if (runners.get(i).pickable()) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Something may have become runnable: wakes an idle LP. */
     void notifyWork() {
         lock.lock();
@@ -121,6 +138,7 @@ public final class LogicalProcessors implements AutoCloseable {
     /** One turn of the LP; false when the LP must end (closed or interrupted). */
     private boolean pickAndRun(List<CpuSharePolicy.Account> accounts, List<PartitionRunner> candidates) {
         PartitionRunner chosen = null;
+        VirtualProcessor held = null;
         long start = 0;
         long budgetNanos = 0;
         lock.lock();
@@ -134,7 +152,7 @@ public final class LogicalProcessors implements AutoCloseable {
                 candidates.clear();
                 for (int i = 0; i < runners.size(); i++) {
                     PartitionRunner r = runners.get(i);
-                    if (r.owner == null && r.hasWork()) {
+                    if (r.pickable()) {
                         candidates.add(r);
                         accounts.add(r.account);
                     }
@@ -142,8 +160,7 @@ public final class LogicalProcessors implements AutoCloseable {
                 CpuSharePolicy.Account a = policy.pick(accounts, now);
                 if (a != null) {
                     chosen = candidates.get(accounts.indexOf(a));
-                    chosen.owner = Thread.currentThread();
-                    chosen.ownerIsLp = true;
+                    held = chosen.acquire(Thread.currentThread());
                     start = now;
                     budgetNanos = policy.budget(a, now);
                 } else {
@@ -157,31 +174,42 @@ public final class LogicalProcessors implements AutoCloseable {
             lock.unlock();
         }
         try {
-            chosen.runSlice(budgetNanos);
+            chosen.runSlice(budgetNanos, held);
         } catch (Throwable t) {
             chosen.fail(t);
         } finally {
-            release(chosen, start);
+            release(chosen, held, start);
         }
         return true;
     }
 
-    /** Gives up ownership after a slice, draining commands posted meanwhile first, and charges the time held. */
-    private void release(PartitionRunner runner, long start) {
+    /** Gives up the partition or VP after a slice, draining commands posted meanwhile first, and charges the time held. */
+    private void release(PartitionRunner runner, VirtualProcessor held, long start) {
         while (true) {
             lock.lock();
             try {
-                if (runner.commands.isEmpty()) {
-                    runner.owner = null;
-                    runner.ownerIsLp = false;
+                if (runner.release(held)) {
                     policy.charge(runner.account, start, System.nanoTime());
                     released.signalAll();
+                    work.signal();
                     return;
                 }
             } finally {
                 lock.unlock();
             }
             runner.drainCommands();
+        }
+    }
+
+    /** Ends a parallel runner's exclusive ownership; an LP that had a VP of it holds that VP again. */
+    void releaseExclusive(PartitionRunner runner, boolean holdAgain) {
+        lock.lock();
+        try {
+            runner.endExclusive(holdAgain);
+            released.signalAll();
+            work.signal();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -17,10 +17,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A partition as the LP scheduler sees it. The partition owns no thread: a logical processor
- * ({@link LogicalProcessors}) takes exclusive ownership ({@link #owner}) and runs one slice of it;
- * unicorn's guest atomics are not atomic across engines, so a partition's VPs never run in
- * parallel, while different partitions run on different LPs at once.
+ * A partition as the LP scheduler sees it. The partition owns no thread. Two ways to run it, chosen by
+ * the backend ({@link dev.parvis.hv.backend.BackendCapability#PARALLEL_VPS}):
+ * <ul>
+ *   <li><b>Serial</b> (unicorn: guest atomics are not atomic across engines): a logical processor
+ *       ({@link LogicalProcessors}) takes exclusive ownership ({@link #owner}) and runs one slice of
+ *       it, its VPs in turn; different partitions run on different LPs at once.</li>
+ *   <li><b>Parallel</b> (KVM): each LP holds one VP ({@link VirtualProcessor#holder}), so the VPs of
+ *       one partition run on several LPs at once. {@link #holders} counts them; a thread that needs
+ *       the partition exclusively ({@link #execute}, suspend, stop) raises {@link #claims}, which
+ *       stops LPs from taking further VPs, kicks the running ones and waits until none holds one
+ *       (an LP asking from inside an exit it handles does not count itself), then owns the
+ *       partition as a serial command would. Each LP's slice is charged to the partition's account.</li>
+ * </ul>
  *
  * <p>Other threads never touch a VP's engine while it may run. {@link #execute} runs an action on the
  * owner: inline when the caller already owns the partition, or when no LP holds it (the caller then
@@ -52,11 +61,23 @@ public final class PartitionRunner {
     private volatile boolean started;
     private volatile boolean stopping;
     private int nextVp;
+    private final boolean parallel;
+    /** Parallel: LPs holding a VP of this partition; guarded by the LPs' lock. */
+    private int holders;
+    /** Parallel: threads waiting to own the partition exclusively; guarded by the LPs' lock. */
+    private int claims;
+    private volatile int peakHolders;
 
     public PartitionRunner(VpPreempter preempter, LogicalProcessors lps) {
+        this(preempter, lps, false);
+    }
+
+    /** With {@code parallel} the partition's VPs may run on several LPs at once (see the class comment). */
+    public PartitionRunner(VpPreempter preempter, LogicalProcessors lps, boolean parallel) {
         this.preempter = preempter;
         this.lps = lps;
         this.account = lps.newAccount();
+        this.parallel = parallel;
     }
 
     /** Completes construction; the partition and runner refer to each other. */
@@ -67,7 +88,12 @@ public final class PartitionRunner {
 
     /** True while an LP holds the partition (its VPs may be running). */
     public boolean heldByLp() {
-        return ownerIsLp;
+        return parallel ? holders > 0 : ownerIsLp;
+    }
+
+    /** The most VPs of this partition that ran at the same time so far (1 on a serial runner). */
+    public int peakParallelVps() {
+        return parallel ? peakHolders : 1;
     }
 
     public boolean isRunning() {
@@ -111,18 +137,17 @@ public final class PartitionRunner {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS);
+        VirtualProcessor mine = parallel ? heldBy(Thread.currentThread()) : null;
         lps.lock.lock();
         try {
-            while (owner != null && ownerIsLp) {
+            while (parallel ? holders > (mine == null ? 0 : 1) : owner != null && ownerIsLp) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     budget.error(LOG, "{}: still running on an LP after {} s", partition, COMMAND_TIMEOUT_SECONDS);
                     return;
                 }
                 lps.released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)));
-                if (owner != null && ownerIsLp) {
-                    kickAll();
-                }
+                kickAll(mine);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -171,6 +196,9 @@ public final class PartitionRunner {
         if (owner == me) {
             return call(action);
         }
+        if (parallel) {
+            return executeExclusive(action, me);
+        }
         FutureTask<T> task = null;
         lps.lock.lock();
         try {
@@ -210,6 +238,72 @@ public final class PartitionRunner {
         }
     }
 
+    /**
+     * Parallel runners: owns the partition once no LP holds a VP of it. An LP calling from inside an
+     * exit of the VP it holds stops counting itself while it waits and owns (its VP is not running),
+     * so two such LPs never wait for each other; it holds its VP again before it returns.
+     */
+    private <T> T executeExclusive(Callable<T> action, Thread me) {
+        VirtualProcessor mine = heldBy(me);
+        lps.lock.lock();
+        try {
+            claims++;
+            if (mine != null) {
+                holders--;
+            }
+            boolean owned = false;
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS);
+                while (owner != null || holders > 0) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new IllegalStateException(partition + ": command not executed, VPs still running");
+                    }
+                    kickAll(mine);
+                    lps.released.awaitNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+                owner = me;
+                ownerIsLp = false;
+                owned = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(partition + ": interrupted", e);
+            } finally {
+                claims--;
+                if (mine != null && !owned) {
+                    holders++; // did not get the partition: hold the VP again as before
+                }
+            }
+        } finally {
+            lps.lock.unlock();
+        }
+        try {
+            return call(action);
+        } finally {
+            lps.releaseExclusive(this, mine != null);
+        }
+    }
+
+    /** Parallel: the VP {@code thread} holds, or null. */
+    private VirtualProcessor heldBy(Thread thread) {
+        if (partition == null) {
+            return null;
+        }
+        for (VirtualProcessor vp : partition.vps()) {
+            if (vp.holder == thread) {
+                return vp;
+            }
+        }
+        return null;
+    }
+
+    /** Ends an exclusive ownership (LPs' lock held); the caller's own VP, if any, is held again. */
+    void endExclusive(boolean holdAgain) {
+        owner = null;
+        if (holdAgain) {
+            holders++;
+        }
+    }
+
     private static <T> T call(Callable<T> action) {
         try {
             return action.call();
@@ -241,6 +335,10 @@ public final class PartitionRunner {
 
     public void setExplicitSuspend(VirtualProcessor vp, boolean value) {
         setFlags(vp, () -> vp.explicitSuspend = value);
+    }
+
+    public void setStartupSuspend(VirtualProcessor vp, boolean value) {
+        setFlags(vp, () -> vp.startupSuspend = value);
     }
 
     /** Makes a new VP known to the scheduler; it runs once the partition runs. */
@@ -325,13 +423,18 @@ public final class PartitionRunner {
         }
     }
 
-    /** Whether an LP should pick the partition: some VP can run. Lock-free; called under the LPs' lock. */
-    boolean hasWork() {
-        if (!started || stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED) {
+    /**
+     * Whether an LP may take the partition now (called under the LPs' lock): serial, when no one owns
+     * it and some VP can run; parallel, when no one owns or claims it and some VP no LP holds can run.
+     * A failed partition never runs again.
+     */
+    boolean pickable() {
+        if (!started || stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED || owner != null
+                || (parallel && claims > 0)) {
             return false;
         }
         for (VirtualProcessor vp : partition.vps()) {
-            if (vp.runnable()) {
+            if (vp.runnable() && (!parallel || vp.holder == null)) {
                 return true;
             }
         }
@@ -339,54 +442,95 @@ public final class PartitionRunner {
     }
 
     /**
-     * One slice on the calling LP, which owns the partition: runs its VPs in turn until the budget is
-     * spent, a kick arrives, or no VP is runnable. Exits handled on the way (hypercalls, port writes,
-     * ...) stay on this thread with no lock; only a kick or the deadline end the slice.
+     * Whether {@code running}, past its slice deadline, must give its LP back now: the partition is
+     * capped (the cap is enforced whether or not anyone waits), stopping or suspended, another VP of
+     * this serial partition could run, or another partition or VP waits for an LP.
      */
-    void runSlice(long budgetNanos) {
+    boolean mustYield(VirtualProcessor running) {
+        if (stopping || partition.isSuspended() || !commands.isEmpty() || claims > 0 || account.cap() != 0) {
+            return true;
+        }
+        if (!parallel) {
+            for (VirtualProcessor vp : partition.vps()) {
+                if (vp != running && vp.runnable()) {
+                    return true;
+                }
+            }
+        }
+        return lps.anyPickable();
+    }
+
+    /** The LP takes the partition (serial; returns null) or one of its VPs (parallel). Under the LPs' lock. */
+    VirtualProcessor acquire(Thread lp) {
+        if (!parallel) {
+            owner = lp;
+            ownerIsLp = true;
+            return null;
+        }
+        VirtualProcessor vp = nextRunnable(true);
+        if (vp == null) {
+            return null; // went to sleep since pickable(): runSlice returns at once
+        }
+        vp.holder = lp;
+        holders++;
+        if (holders > peakHolders) {
+            peakHolders = holders;
+        }
+        return vp;
+    }
+
+    /**
+     * The LP gives the partition (serial) or its VP (parallel) back; under the LPs' lock. False when a
+     * serial owner must first run commands posted meanwhile.
+     */
+    boolean release(VirtualProcessor vp) {
+        if (!parallel) {
+            if (!commands.isEmpty()) {
+                return false;
+            }
+            owner = null;
+            ownerIsLp = false;
+            return true;
+        }
+        if (vp != null) {
+            vp.holder = null;
+            holders--;
+        }
+        return true;
+    }
+
+    /**
+     * One slice on the calling LP: runs the partition's VPs in turn (serial; {@code held} is null) or
+     * the one VP it holds (parallel) until the budget is spent, a kick arrives, or nothing can run.
+     * Exits handled on the way (hypercalls, port writes, ...) stay on this thread with no lock.
+     */
+    void runSlice(long budgetNanos, VirtualProcessor held) {
         long cpuStart = THREAD_CPU.getCurrentThreadCpuTime();
         try {
-            runSliceTimed(budgetNanos);
+            runSliceTimed(budgetNanos, held);
         } finally {
             partition.cpuNanos().addAndGet(THREAD_CPU.getCurrentThreadCpuTime() - cpuStart);
         }
     }
 
-    private void runSliceTimed(long budgetNanos) {
+    private void runSliceTimed(long budgetNanos, VirtualProcessor held) {
         long start = System.nanoTime();
         long deadline = start + budgetNanos;
         while (true) {
-            if (!commands.isEmpty()) {
+            if (!parallel && !commands.isEmpty()) {
                 drainCommands();
             }
-            if (stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED) {
+            if (stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED || (parallel && claims > 0)) {
                 return;
             }
-            VirtualProcessor vp = nextRunnable();
-            if (vp == null) {
-                return;
-            }
-            GpaMap map = partition.gpaMap();
-            long generation = map.generation();
-            if (vp.appliedMapGeneration != generation) {
-                vp.engine().applyMemoryMap(map.regions());
-                vp.appliedMapGeneration = generation;
-            }
+            VirtualProcessor vp = parallel ? (held != null && held.runnable() ? held : null) : nextRunnable(false);
             // One clock read per exit: the end of a run is the start of the next, so a VP's run time
             // includes the kernel's handling of its exits (its CPU cost), and the deadline check
             // lags by one exit's handling.
-            if (start - deadline >= 0) {
+            if (vp == null || start - deadline >= 0) {
                 return;
             }
-            // The deadline is published only while the engine runs, as the preempter kicks engines
-            // with a deadline: a stop landing between runs (while the exit is handled) is avoided.
-            VpExit exit;
-            vp.startSlice(deadline);
-            try {
-                exit = vp.engine().run();
-            } finally {
-                vp.endSlice();
-            }
+            VpExit exit = runOnce(vp, deadline);
             long end = System.nanoTime();
             vp.countExit(end - start);
             start = end;
@@ -397,7 +541,26 @@ public final class PartitionRunner {
         }
     }
 
-    private VirtualProcessor nextRunnable() {
+    /** One run of {@code vp} on the partition's current memory map. */
+    private VpExit runOnce(VirtualProcessor vp, long deadline) {
+        GpaMap map = partition.gpaMap();
+        long generation = map.generation();
+        if (vp.appliedMapGeneration != generation) {
+            vp.engine().applyMemoryMap(map.regions());
+            vp.appliedMapGeneration = generation;
+        }
+        // The deadline is published only while the engine runs, as the preempter kicks engines
+        // with a deadline: a stop landing between runs (while the exit is handled) is avoided.
+        vp.startSlice(deadline);
+        try {
+            return vp.engine().run();
+        } finally {
+            vp.endSlice();
+        }
+    }
+
+    /** The next runnable VP after the last one taken (with {@code unheld}: one no LP holds), or null. */
+    private VirtualProcessor nextRunnable(boolean unheld) {
         VirtualProcessor[] vps = partition.vps();
         int n = vps.length;
         if (nextVp >= n) {
@@ -409,7 +572,7 @@ public final class PartitionRunner {
                 k -= n;
             }
             VirtualProcessor vp = vps[k];
-            if (vp.runnable()) {
+            if (vp.runnable() && (!unheld || vp.holder == null)) {
                 nextVp = k + 1 >= n ? 0 : k + 1;
                 return vp;
             }
@@ -425,9 +588,16 @@ public final class PartitionRunner {
     }
 
     private void kickAll() {
+        kickAll(null);
+    }
+
+    /** Kicks every VP but {@code except} (the caller's own, which is not running: a kick would only end its next run). */
+    private void kickAll(VirtualProcessor except) {
         if (partition != null) {
             for (VirtualProcessor vp : partition.vps()) {
-                vp.engine().kick();
+                if (vp != except) {
+                    vp.engine().kick();
+                }
             }
         }
     }

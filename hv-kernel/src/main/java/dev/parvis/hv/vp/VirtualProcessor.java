@@ -35,6 +35,13 @@ public final class VirtualProcessor {
     volatile boolean halted;
     volatile boolean wakePending;
     volatile boolean deleted;
+    /**
+     * Created but not started (InternalActivityState.StartupSuspend): every VP but the boot VP waits
+     * here until HvCallStartVirtualProcessor gives it an initial context.
+     */
+    volatile boolean startupSuspend;
+    /** Parallel runners only: the LP thread running (or handling an exit of) this VP; guarded by the LPs' lock. */
+    Thread holder;
     long appliedMapGeneration = -1;
     /**
      * When the current run slice ends (System.nanoTime); 0 while the VP is not inside a run. Written
@@ -139,6 +146,14 @@ public final class VirtualProcessor {
         partition.runner().setExplicitSuspend(this, value);
     }
 
+    public boolean startupSuspended() {
+        return partition.runner().withLock(() -> startupSuspend);
+    }
+
+    public void setStartupSuspend(boolean value) {
+        partition.runner().setStartupSuspend(this, value);
+    }
+
     /** Restore: halts the VP as a HLT would (unless work is pending), or leaves it runnable. */
     public void restoreHalted(boolean haltedNow) {
         if (haltedNow) {
@@ -156,7 +171,7 @@ public final class VirtualProcessor {
     }
 
     boolean runnable() {
-        return !deleted && !explicitSuspend && !interceptSuspend && !halted;
+        return !deleted && !explicitSuspend && !interceptSuspend && !halted && !startupSuspend;
     }
 
     void startSlice(long deadline) {

@@ -9,6 +9,7 @@ import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.HvRegisterName;
 import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.hv.message.PartitionFailedMessage;
+import dev.parvis.hv.backend.BackendChoice;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.partition.PartitionState;
 import dev.parvis.vmcore.HypercallFailedException;
@@ -18,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +37,8 @@ class EmulatorAbortFailsOnlyItsPartitionTest {
 
     @Test
     void anAbortingInstructionFailsItsPartitionAndTheNeighbourKeepsCounting() throws Exception {
+        Assumptions.assumeTrue(KernelRig.backend() == BackendChoice.UNICORN,
+                "the abort is libunicorn's; on KVM the processor raises #UD for a LOCK on a register operand");
         try (KernelRig rig = new KernelRig(2)) {
             long neighbour = rig.childRunning(COUNTER, 1, id -> { });
             long before = awaitCounterAbove(rig, neighbour, 0);

@@ -132,7 +132,8 @@ class OverlayPagesTest {
         long id = child();
         byte[] beneath = ramBytes(id, READ_ONLY_GPN);
         rig.hc.setVpRegister(id, 0, HvRegisterName.HYPERCALL, (READ_ONLY_GPN << 12) | 1);
-        assertArrayEquals(HvConstants.HYPERCALL_PAGE_CODE, rig.hc.readGpa(id, READ_ONLY_GPN << 12, 4));
+        assertArrayEquals(Arrays.copyOf(rig.hv.backend().hypercallPageImage(), 16), rig.hc.readGpa(id, READ_ONLY_GPN << 12, 16),
+                "the backend's hypercall code");
         assertEquals(GpaAccessResult.ILLEGAL_OVERLAY, rig.hc.writeGpa(id, READ_ONLY_GPN << 12, new byte[] {1}));
         assertEquals(GuestMemoryRegion.READ | GuestMemoryRegion.EXECUTE, partition(id).gpaMap().guestAccess(READ_ONLY_GPN));
         assertEquals(PageState.HYPERVISOR, rig.hv.pool().state(partition(id).hypercallPageSpn()));
@@ -141,7 +142,7 @@ class OverlayPagesTest {
 
         rig.hc.setVpRegister(id, 0, HvRegisterName.HYPERCALL, (RAM_GPN << 12) | 1);
         assertArrayEquals(Arrays.copyOf(pattern(READ_ONLY_GPN), 4), rig.hc.readGpa(id, READ_ONLY_GPN << 12, 4), "moved away");
-        assertArrayEquals(HvConstants.HYPERCALL_PAGE_CODE, rig.hc.readGpa(id, RAM_GPN << 12, 4));
+        assertArrayEquals(Arrays.copyOf(rig.hv.backend().hypercallPageImage(), 16), rig.hc.readGpa(id, RAM_GPN << 12, 16));
         long spn = partition(id).hypercallPageSpn();
         rig.hc.setVpRegister(id, 0, HvRegisterName.HYPERCALL, 0);
         assertEquals(PageState.DEPOSITED, rig.hv.pool().state(spn), "disabled: its page is back in the deposit");

@@ -43,12 +43,14 @@ class PartitionFailureTest {
                 Arguments.of("StackOverflowError", (Supplier<Error>) StackOverflowError::new));
     }
 
-    /** mov rcx, NotifyLongSpinWait (fast); xor edx, edx; vmcall; jmp back */
+    /** mov rcx, NotifyLongSpinWait (fast); xor edx, edx; call the hypercall page; jmp back */
     private static byte[] spinWaitLoop() {
         long control = HypercallControl.simple(HvCallCode.NOTIFY_LONG_SPIN_WAIT).withFast().encode();
-        ByteBuffer b = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(19).order(ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {0x48, (byte) 0xB9}).putLong(control);
-        b.put(new byte[] {0x31, (byte) 0xD2, 0x0F, 0x01, (byte) 0xC1, (byte) 0xEB, (byte) 0xEF});
+        b.put(new byte[] {0x31, (byte) 0xD2});
+        KernelRig.callHypercallPage(b);
+        b.put(new byte[] {(byte) 0xEB, (byte) -(b.position() + 2)});
         return b.array();
     }
 

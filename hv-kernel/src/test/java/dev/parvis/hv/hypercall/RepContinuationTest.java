@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 class RepContinuationTest {
     private static final int REPS = 200;
 
-    /** mov rcx, control; mov rdx, 0x101000; mov r8, 0x102000; vmcall; hlt. */
+    /** mov rcx, control; mov rdx, 0x101000; mov r8, 0x102000; call the hypercall page; hlt. */
     private static byte[] code(long control) {
         ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {0x48, (byte) 0xB9}).putLong(control);
         b.put(new byte[] {0x48, (byte) 0xBA}).putLong(0x101000);
         b.put(new byte[] {0x49, (byte) 0xB8}).putLong(0x102000);
-        b.put(new byte[] {0x0F, 0x01, (byte) 0xC1, (byte) 0xF4});
+        KernelRig.callHypercallPage(b);
+        b.put((byte) 0xF4);
         return b.array();
     }
 

@@ -122,12 +122,12 @@ class SchedulingTest {
     /** Loops HvCallGetVpRegisters(self, TIME_REF_COUNT) with its output at {@link #OUT_GPA}. */
     private static byte[] timeReader() {
         long control = HypercallControl.rep(HvCallCode.GET_VP_REGISTERS, 1).encode();
-        ByteBuffer b = ByteBuffer.allocate(35).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(37).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 0x48).put((byte) 0xb9).putLong(control);   // mov rcx, control
         b.put((byte) 0x48).put((byte) 0xba).putLong(IN_GPA);    // mov rdx, input
         b.put((byte) 0x49).put((byte) 0xb8).putLong(OUT_GPA);   // mov r8, output
-        b.put((byte) 0x0f).put((byte) 0x01).put((byte) 0xc1);   // vmcall
-        b.put((byte) 0xeb).put((byte) -35);                     // jmp start
+        KernelRig.callHypercallPage(b);                         // call the hypercall page
+        b.put((byte) 0xeb).put((byte) -37);                     // jmp start
         return b.array();
     }
 

@@ -5,6 +5,7 @@ import dev.parvis.abi.boot.BootProtocol;
 import dev.parvis.abi.hv.HvCallCode;
 import dev.parvis.abi.hv.HvConstants;
 import dev.parvis.abi.hv.HvCpuid;
+import dev.parvis.abi.hv.HvSyntheticMsr;
 import dev.parvis.abi.hv.HvInterceptType;
 import dev.parvis.abi.hv.HvMapGpaFlags;
 import dev.parvis.abi.hv.HvMessage;
@@ -53,6 +54,7 @@ public final class HeaderCatalog {
             new ConstantSource(HvMessage.class, "HV_MESSAGE_"),
             new ConstantSource(HvSynic.class, "HV_SYNIC_"),
             new ConstantSource(HvCpuid.class, "HV_CPUID_"),
+            new ConstantSource(HvSyntheticMsr.class, "HV_X64_MSR_"),
             new ConstantSource(HvPartitionPrivilege.class, "HV_PRIVILEGE_"),
             new ConstantSource(HvPortType.class, "HV_PORT_TYPE_"),
             new ConstantSource(HvMapGpaFlags.class, "HV_MAP_GPA_"),
@@ -98,7 +100,8 @@ public final class HeaderCatalog {
             PortInfo.class, CreatePortInput.class, DeletePortInput.class,
             ConnectionInfo.class, ConnectPortInput.class, DisconnectPortInput.class,
             ReadGpaInput.class, ReadGpaOutput.class, WriteGpaInput.class, WriteGpaOutput.class,
-            SegmentValue.class, InterceptHeader.class, MemoryInterceptMessage.class, IoPortInterceptMessage.class,
+            SegmentValue.class, TableValue.class, InitialVpContext.class, StartVirtualProcessorInput.class,
+            InterceptHeader.class, MemoryInterceptMessage.class, IoPortInterceptMessage.class,
             MsrInterceptMessage.class, CpuidInterceptMessage.class, UnrecoverableExceptionMessage.class,
             BootInfo.class,
             Guid.class, ChannelMessageHeader.class,

@@ -1,5 +1,6 @@
 package dev.parvis.abi.hv;
 
+import dev.parvis.abi.boot.BootProtocol;
 import java.util.Arrays;
 
 /** Special ids, the page size and the hypercall page image, reference sections 1.5 and "Conventions". */
@@ -35,7 +36,10 @@ public final class HvConstants {
     private HvConstants() {
     }
 
-    /** The 4096-byte hypercall page as OpenVMM writes it, using VMCALL. */
+    /**
+     * The 4096-byte hypercall page with instructions: the TLFS part as OpenVMM writes it, using
+     * VMCALL, and the Parvis entries ({@link BootProtocol#HYPERCALL_PAGE_HALT} ...) as HLT and OUT.
+     */
     public static byte[] hypercallPageImage() {
         byte[] page = new byte[PAGE_SIZE];
         Arrays.fill(page, HYPERCALL_PAGE_FILLER);
@@ -44,6 +48,10 @@ public final class HvConstants {
         at = putVtlEntry(page, at, true, 0x11);
         at = putVtlEntry(page, at, false, 0x12);
         putVtlEntry(page, at, true, 0x12);
+        put(page, BootProtocol.HYPERCALL_PAGE_HALT, new byte[] {(byte) 0xF4, (byte) 0xC3});
+        put(page, BootProtocol.HYPERCALL_PAGE_OUTB, new byte[] {(byte) 0xEE, (byte) 0xC3});
+        put(page, BootProtocol.HYPERCALL_PAGE_OUTL, new byte[] {(byte) 0xEF, (byte) 0xC3});
+        put(page, BootProtocol.HYPERCALL_PAGE_OUTW, new byte[] {0x66, (byte) 0xEF, (byte) 0xC3});
         return page;
     }
 

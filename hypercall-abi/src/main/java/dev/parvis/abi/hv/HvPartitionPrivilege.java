@@ -43,7 +43,7 @@ public final class HvPartitionPrivilege {
     public static final long START_VIRTUAL_PROCESSOR = 1L << 53;
     public static final long ISOLATION = 1L << 54;
 
-    /** What a child partition gets: the enlightenments a guest needs, messaging and debug I/O. */
+    /** What a child partition gets: the enlightenments a guest needs, messaging, debug I/O and starting its own VPs. */
     public static final long GUEST_DEFAULT = ACCESS_PARTITION_REFERENCE_COUNTER
             | ACCESS_SYNIC_REGS
             | ACCESS_SYNTHETIC_TIMER_REGS
@@ -51,6 +51,7 @@ public final class HvPartitionPrivilege {
             | ACCESS_VP_INDEX
             | POST_MESSAGES
             | SIGNAL_EVENTS
+            | START_VIRTUAL_PROCESSOR
             | DEBUGGING;
 
     /** The root additionally builds and manages partitions, memory, ports and VPs. */

@@ -68,6 +68,7 @@ public final class HypercallSpecs {
         add(t, rep(HvCallCode.MAP_GPA_PAGES, "HvCallMapGpaPages", true, 24, 8, 0, 0));
         add(t, rep(HvCallCode.UNMAP_GPA_PAGES, "HvCallUnmapGpaPages", true, 24, 0, 0, 0));
         add(t, slow(HvCallCode.CREATE_VP, "HvCallCreateVp", true, 40, 0));
+        add(t, slow(HvCallCode.START_VIRTUAL_PROCESSOR, "HvCallStartVirtualProcessor", false, 240, 0));
         add(t, fast(HvCallCode.DELETE_VP, "HvCallDeleteVp", true, 16));
         add(t, slow(HvCallCode.READ_GPA, "HvCallReadGpa", true, 32, 24));
         add(t, slow(HvCallCode.WRITE_GPA, "HvCallWriteGpa", true, 48, 8));

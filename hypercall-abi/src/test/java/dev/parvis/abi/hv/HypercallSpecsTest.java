@@ -52,7 +52,8 @@ class HypercallSpecsTest {
         assertFalse(spec(HvCallCode.POST_MESSAGE).rootOnly());
         assertTrue(spec(HvCallCode.CREATE_PARTITION).rootOnly());
         assertTrue(spec(HvCallCode.MAP_GPA_PAGES).rootOnly());
-        assertEquals(30, HypercallSpecs.all().size());
+        assertFalse(spec(HvCallCode.START_VIRTUAL_PROCESSOR).rootOnly(), "a guest starts its own VPs");
+        assertEquals(31, HypercallSpecs.all().size());
     }
 
     @Test

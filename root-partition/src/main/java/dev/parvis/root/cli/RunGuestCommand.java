@@ -2,7 +2,6 @@ package dev.parvis.root.cli;
 
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.root.loader.ElfImage;
 import dev.parvis.root.loader.GuestSpec;
 import dev.parvis.root.loader.InvalidImageException;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,6 +40,9 @@ final class RunGuestCommand implements Callable<Integer> {
     @Option(names = "--ram-mib", description = "guest RAM in MiB (default: ${DEFAULT-VALUE})", defaultValue = "4")
     int ramMib;
 
+    @Mixin
+    BackendOption backend;
+
     @Option(names = "--timeout", description = "seconds before the run is abandoned (default: ${DEFAULT-VALUE})", defaultValue = "30")
     int timeoutSeconds;
 
@@ -53,7 +56,7 @@ final class RunGuestCommand implements Callable<Integer> {
             System.err.println("parvis run-guest: " + e.getMessage() + (name.contains("/") ? "" : " (build with ./parvis build, or give a path)"));
             return RunGuestExitCode.IMAGE_REFUSED;
         }
-        HypervisorConfig config = new HypervisorConfig(HypervisorConfig.DEFAULT_POOL_BYTES, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE);
+        HypervisorConfig config = new HypervisorConfig(HypervisorConfig.DEFAULT_POOL_BYTES, backend.backend, HypervisorConfig.DEFAULT_RUN_SLICE);
         try (Hypervisor hv = Hypervisor.boot(config)) {
             GuestConsole console = new GuestConsole(System.out);
             hv.setDebugListener(console);

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class ChildLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ChildLoader.class);
     private static final long PAGE = 4096;
-    private static final int VP_COUNT = 1;
     private static final int R = HvMapGpaFlags.READABLE;
     private static final int W = HvMapGpaFlags.WRITABLE;
     private static final int X = HvMapGpaFlags.EXECUTABLE;
@@ -53,9 +52,9 @@ public final class ChildLoader {
         long id = hc.createPartition(0);
         long[] ram = new long[0];
         try {
-            hc.depositMemory(id, memory.allocate(depositPages(VP_COUNT)));
+            hc.depositMemory(id, memory.allocate(depositPages(spec.vpCount())));
             hc.initializePartition(id);
-            BootInfo boot = bootInfo(id, image, spec.ramBytes());
+            BootInfo boot = bootInfo(id, image, spec.ramBytes(), spec.vpCount());
             ram = memory.allocate((int) (spec.ramBytes() / PAGE) - 1);
             mapMemory(id, image, boot, ram);
             ChildChannels channels = wirePorts(id);
@@ -66,6 +65,9 @@ public final class ChildLoader {
                     new RegisterAssoc(HvRegisterName.RDI, BootProtocol.BOOT_INFO_GPA, 0),
                     new RegisterAssoc(HvRegisterName.RFLAGS, 0x2, 0),
                     new RegisterAssoc(HvRegisterName.HYPERCALL, BootProtocol.HYPERCALL_PAGE_GPA | 1, 0));
+            for (int vp = 1; vp < spec.vpCount(); vp++) {
+                hc.createVp(id, vp); // waits for the guest's HvCallStartVirtualProcessor
+            }
             hc.installIntercept(id, HvInterceptType.ACCESS_WRITE, HvInterceptType.X64_IO_PORT, BootProtocol.POWER_OFF_PORT);
             beforeStart.accept(id);
             hc.finalizePartition(id);
@@ -107,21 +109,6 @@ public final class ChildLoader {
         } catch (RuntimeException e) {
             destroy(id, ram);
             throw e;
-        }
-    }
-
-    /**
-     * Creates VPs 1..{@code vpCount-1} of a child that is not finalized yet, explicitly suspended
-     * (the boot protocol starts only VP 0; a guest SMP start-up protocol does not exist yet).
-     */
-    public void addSuspendedVps(long partitionId, int vpCount) {
-        if (vpCount <= 1) {
-            return;
-        }
-        hc.depositMemory(partitionId, memory.allocate((vpCount - 1) * HvConstants.DEPOSIT_PAGES_PER_VP));
-        for (int vp = 1; vp < vpCount; vp++) {
-            hc.createVp(partitionId, vp);
-            hc.setVpRegister(partitionId, vp, HvRegisterName.EXPLICIT_SUSPEND, 1);
         }
     }
 
@@ -188,10 +175,10 @@ public final class ChildLoader {
         }
     }
 
-    private static BootInfo bootInfo(long id, ElfImage image, long ramBytes) {
+    private static BootInfo bootInfo(long id, ElfImage image, long ramBytes, int vpCount) {
         long imageEnd = alignUp(image.highestAddress());
         long stackBase = ramBytes - BootProtocol.STACK_SIZE;
-        return new BootInfo(id, 0, VP_COUNT, BootProtocol.HYPERCALL_PAGE_GPA, ramBytes, BootProtocol.IMAGE_BASE_GPA, imageEnd,
+        return new BootInfo(id, 0, vpCount, BootProtocol.HYPERCALL_PAGE_GPA, ramBytes, BootProtocol.IMAGE_BASE_GPA, imageEnd,
                 imageEnd, stackBase, ramBytes, ChildChannels.CHILD_MESSAGE_CONNECTION, ChildChannels.CHILD_EVENT_CONNECTION,
                 BootProtocol.ROOT_MESSAGE_SINT);
     }

@@ -2,7 +2,7 @@ package dev.parvis.root.vm;
 
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
+import dev.parvis.hv.backend.BackendChoice;
 import dev.parvis.root.config.AutomaticStopAction;
 import dev.parvis.root.config.ConfigLoad;
 import dev.parvis.root.config.ConfigStore;
@@ -29,10 +29,11 @@ public final class VmHost implements AutoCloseable {
     private static final Duration ACTION_TIMEOUT = Duration.ofSeconds(60);
 
     /** How to run the host. */
-    public record Options(Path dataDirectory, Path guestsDir, long poolBytes) {
+    public record Options(Path dataDirectory, Path guestsDir, long poolBytes, BackendChoice backend) {
         public static Options defaults() {
             return new Options(ConfigStore.defaultDataDirectory(),
-                    Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests")), HypervisorConfig.DEFAULT_POOL_BYTES);
+                    Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests")), HypervisorConfig.DEFAULT_POOL_BYTES,
+                    BackendChoice.AUTO);
         }
     }
 
@@ -43,7 +44,7 @@ public final class VmHost implements AutoCloseable {
     private final Thread shutdownHook;
 
     private VmHost(Options options) {
-        this.hv = Hypervisor.boot(new HypervisorConfig(options.poolBytes(), UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        this.hv = Hypervisor.boot(new HypervisorConfig(options.poolBytes(), options.backend(), HypervisorConfig.DEFAULT_RUN_SLICE));
         this.service = new VmManagementService(hv, new ConfigStore(options.dataDirectory()), options.guestsDir());
         this.shutdownHook = Thread.ofPlatform().name("parvis-host-shutdown").unstarted(this::closeFromHook);
         Runtime.getRuntime().addShutdownHook(shutdownHook);

@@ -251,7 +251,7 @@ final class VmWorker {
         GuestSpec spec;
         try {
             image = env.image(c.image());
-            spec = new GuestSpec(c.name(), image, ramBytes);
+            spec = new GuestSpec(c.name(), image, ramBytes, Math.max(1, c.vcpuCount()));
         } catch (InvalidImageException | IllegalArgumentException e) {
             throw failStart(new VmException("VM '%s' cannot start: %s".formatted(c.name(), e.getMessage()), e));
         }
@@ -263,7 +263,7 @@ final class VmWorker {
             try {
                 child = env.loader().load(spec, pid -> {
                     progress(60);
-                    prepare(pid, c, vps, () -> env.loader().addSuspendedVps(pid, vps), null);
+                    prepare(pid, c, vps, () -> { }, null);
                     progress(90);
                 });
             } catch (RuntimeException e) {
@@ -523,7 +523,8 @@ final class VmWorker {
         List<dev.parvis.abi.hv.HvRegisterName> names = new ArrayList<>(VpRegisters.SAVED);
         names.add(dev.parvis.abi.hv.HvRegisterName.EXPLICIT_SUSPEND);
         // Halted (bit 1): a VP saved in HLT stays halted after the restore, no spurious wake-up; and a
-        // SynIC wake it had not slept through yet stays pending, no lost one.
+        // SynIC wake it had not slept through yet stays pending, no lost one. A VP the guest has not
+        // started yet (startup suspend) stays waiting.
         names.add(dev.parvis.abi.hv.HvRegisterName.INTERNAL_ACTIVITY_STATE);
         names.add(dev.parvis.abi.hv.HvRegisterName.PENDING_INTERRUPTION);
         return names;

@@ -1,5 +1,6 @@
 package dev.parvis.shell.hyperv;
 
+import dev.parvis.hv.backend.BackendChoice;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.storage.VirtualDiskService;
 import dev.parvis.root.vm.VmHost;
@@ -66,7 +67,8 @@ public final class LocalHost {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + storage + ": " + e.getMessage(), e);
         }
-        VmHost host = VmHost.start(new VmHost.Options(o.dataDirectory(), o.guestsDir(), o.poolBytes()));
+        VmHost host = VmHost.start(new VmHost.Options(o.dataDirectory(), o.guestsDir(), o.poolBytes(),
+                BackendChoice.fromSystemProperty(BackendChoice.AUTO)));
         String name = hostName();
         ManagementModel model = new ManagementModel(host.service(),
                 new HostInfo(name, new StorageDirectories(List.of(storage)), o.guestsDir(), o.disks()));

@@ -3,6 +3,8 @@ package dev.parvis.e2e.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.e2e.BackendUnderTest;
+import dev.parvis.e2e.OnEachBackend;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +16,13 @@ import org.junit.jupiter.api.Timeout;
  * {@code parvis run-guest} as a process (the JVM entry point ./parvis runs), on gcc-built guests: the
  * process exit code is the guest's status, or the documented code for a failed, timed-out or refused run.
  */
+@OnEachBackend
 @Timeout(300)
 class RunGuestExitCodeTest {
     private record Run(int exitCode, String output) {}
 
     private static Run runGuest(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("run-guest"));
+        List<String> command = new ArrayList<>(List.of("run-guest", "--backend", BackendUnderTest.choice().toString()));
         command.addAll(List.of(args));
         Process p = ParvisProcess.of(command.toArray(String[]::new)).start();
         String output;

@@ -1,5 +1,6 @@
 package dev.parvis.e2e.ic;
 
+import dev.parvis.e2e.BackendUnderTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.parvis.abi.ic.IcConstants;
 import dev.parvis.devices.ic.IcStatus;
 import dev.parvis.devices.ic.IntegrationServices;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the fuzzing VM's services go Degraded with a reason, the other VM's heartbeat stays Ok and its
  * KVP still round-trips.
  */
+@OnEachBackend
 class IcFuzzFromGuestTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final List<DeviceConfig> ALL_ICS = List.of(new DeviceConfig.IntegrationServices(true, true, true, true, true));
@@ -46,7 +48,7 @@ class IcFuzzFromGuestTest {
 
     @Test
     void tenThousandMalformedIcMessagesFromAGuestLeaveTheRootAndAnotherVmsServicesWorking() throws Exception {
-        try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(96L << 20, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        try (Hypervisor hv = Hypervisor.boot(BackendUnderTest.config(96L << 20, HypervisorConfig.DEFAULT_RUN_SLICE));
              VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir.resolve("data")), guestsDir())) {
             UUID good = start(service, VmConfig.create("ic-good", "icdaemon").withMemoryMiB(16).withDevices(ALL_ICS));
             await(Duration.ofSeconds(10), () -> service.integrationStatus(good).get("heartbeat") instanceof IcStatus.Ok, "good heartbeat Ok");

@@ -1,5 +1,6 @@
 package dev.parvis.e2e.ic;
 
+import dev.parvis.e2e.BackendUnderTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,9 +13,9 @@ import dev.parvis.devices.ic.IcResult;
 import dev.parvis.devices.ic.IcStatus;
 import dev.parvis.devices.ic.IntegrationServices;
 import dev.parvis.devices.ic.TimeSyncService;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A managed VM running the icdaemon guest with every integration service on: each test is one
  * acceptance criterion of the services as a VM sees them, on the same VM, the graceful stop last.
  */
+@OnEachBackend
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IntegrationServicesVmTest {
@@ -66,7 +68,7 @@ class IntegrationServicesVmTest {
 
     @BeforeAll
     void startVm() throws Exception {
-        hv = Hypervisor.boot(new HypervisorConfig(96L << 20, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        hv = Hypervisor.boot(BackendUnderTest.config(96L << 20, HypervisorConfig.DEFAULT_RUN_SLICE));
         service = new VmManagementService(hv, new ConfigStore(dataDir.resolve("data")), guestsDir());
         service.subscribe(events::add);
         VmConfig config = VmConfig.create("ic-vm", "icdaemon").withMemoryMiB(16)

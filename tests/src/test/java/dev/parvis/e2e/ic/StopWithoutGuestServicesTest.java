@@ -1,14 +1,15 @@
 package dev.parvis.e2e.ic;
 
+import dev.parvis.e2e.BackendUnderTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parvis.devices.ic.IcStatus;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A VM whose guest does not run the integration services (the counter guest) shows them as
  * NoContact / Disabled; Stop-VM cannot shut it down gracefully, turns it off and says why.
  */
+@OnEachBackend
 class StopWithoutGuestServicesTest {
     @TempDir
     Path dataDir;
@@ -37,7 +39,7 @@ class StopWithoutGuestServicesTest {
         if (dir == null) {
             fail("system property parvis.guests.dir is not set (run through Maven)");
         }
-        try (Hypervisor hv = Hypervisor.boot(new HypervisorConfig(96L << 20, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        try (Hypervisor hv = Hypervisor.boot(BackendUnderTest.config(96L << 20, HypervisorConfig.DEFAULT_RUN_SLICE));
              VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir), Path.of(dir))) {
             List<VmEvent> events = new CopyOnWriteArrayList<>();
             service.subscribe(events::add);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.e2e.BackendUnderTest;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.config.AutomaticStartAction;
 import dev.parvis.root.config.AutomaticStopAction;
 import dev.parvis.root.config.ConfigStore;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * saved state holds the GPADL being assembled, and a new host restores it: the guest's GPADL_BODY
  * completes it, the echo channel opens on it and echoes.
  */
+@OnEachBackend
 @Timeout(180)
 class HalfBuiltGpadlAcrossHostStopTest {
     private static final int VMBUS_SECTION = 5;
@@ -90,7 +93,7 @@ class HalfBuiltGpadlAcrossHostStopTest {
     }
 
     private VmHost host() {
-        return VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 96L << 20));
+        return VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 96L << 20, BackendUnderTest.choice()));
     }
 
     private Process startHostProcess() throws Exception {
@@ -98,7 +101,8 @@ class HalfBuiltGpadlAcrossHostStopTest {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.parvis.wmi.cli.ManagementCommand", "host", "--data-dir", dataDir.toString(),
-                "--guests-dir", VmFixture.guestsDir().toString(), "--pool-mib", "96", "--listen", "127.0.0.1:0"))
+                "--guests-dir", VmFixture.guestsDir().toString(), "--pool-mib", "96", "--listen", "127.0.0.1:0",
+                "--backend", BackendUnderTest.choice().toString()))
                 .redirectErrorStream(true).start();
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.abi.hv.HvCallCode;
 import dev.parvis.abi.hv.HvPartitionPrivilege;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.vm.VmState;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * When the hypervisor cannot go on running a VM's partition (here: its debug output handling runs
  * out of memory), that VM ends Failed with the hypervisor's reason, and a VM beside it keeps running.
  */
+@OnEachBackend
 class HypervisorFailureFailsOnlyThatVmTest {
     @TempDir
     Path dataDir;

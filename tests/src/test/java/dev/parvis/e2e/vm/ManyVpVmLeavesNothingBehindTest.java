@@ -4,6 +4,7 @@ import static dev.parvis.e2e.vm.VmFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.memory.PoolStatistics;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.root.vm.VmState;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every stop the page pool and the partition table are exactly where they were before the first
  * start (the root withdraws every deposited page, however many the kernel holds for the VPs).
  */
+@OnEachBackend
 class ManyVpVmLeavesNothingBehindTest {
     private static final int ROUNDS = 4;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.vm.VmRequest;
 import dev.parvis.root.vm.VmState;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Start, save and restore report their progress at their real steps: several values strictly
  * between 0 and 100, never decreasing, 100 last; a refused request reports nothing.
  */
+@OnEachBackend
 class RequestProgressTest {
     @TempDir
     Path dataDir;

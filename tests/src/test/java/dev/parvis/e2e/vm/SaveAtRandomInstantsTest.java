@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.VmManagementService;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (GPADL being assembled or granted, channel opening, open or closing, answers undelivered, VP
  * halted).
  */
+@OnEachBackend
 @Timeout(1200)
 class SaveAtRandomInstantsTest {
     private static final int SAVES = 300;

@@ -20,7 +20,8 @@ public final class SaveRestoreHostMain {
 
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(args[1]);
-        try (VmHost host = VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 64L << 20))) {
+        try (VmHost host = VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 64L << 20,
+                dev.parvis.hv.backend.BackendChoice.fromSystemProperty(dev.parvis.hv.backend.BackendChoice.UNICORN)))) {
             VmManagementService s = host.service();
             switch (args[0]) {
                 case "save" -> save(s);

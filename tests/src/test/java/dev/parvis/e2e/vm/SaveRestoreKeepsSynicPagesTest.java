@@ -4,6 +4,7 @@ import static dev.parvis.e2e.vm.VmFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.VmState;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A message the root posted to a paused VM sits in the VP's SIM page (an overlay page, not guest
  * RAM) when the VM is saved; after the restore the guest finds it there and answers it.
  */
+@OnEachBackend
 class SaveRestoreKeepsSynicPagesTest {
     @TempDir
     Path dataDir;

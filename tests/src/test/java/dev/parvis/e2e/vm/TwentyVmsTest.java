@@ -4,6 +4,7 @@ import static dev.parvis.e2e.vm.VmFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.vm.VmState;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Twenty 16 MiB counter VMs started at once on a 2-core machine all run, and all stop cleanly. */
+@OnEachBackend
 class TwentyVmsTest {
     private static final int VMS = 20;
 

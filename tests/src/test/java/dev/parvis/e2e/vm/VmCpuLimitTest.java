@@ -1,11 +1,12 @@
 package dev.parvis.e2e.vm;
 
+import dev.parvis.e2e.BackendUnderTest;
 import static dev.parvis.e2e.vm.VmFixture.await;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.root.config.CpuControls;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.VmManagementService;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clock, so time the host took from the LP is in neither), the limited VM has 20..30% and the other
  * the rest (at least 65%).
  */
+@OnEachBackend
 class VmCpuLimitTest {
     private static final Duration WINDOW = Duration.ofSeconds(5);
 
@@ -31,7 +33,7 @@ class VmCpuLimitTest {
 
     @Test
     void aVmLimitedTo25PercentGetsAQuarterOfTheOnlyLpAndTheUnlimitedVmTheRest() throws Exception {
-        HypervisorConfig oneLp = new HypervisorConfig(96L << 20, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE)
+        HypervisorConfig oneLp = BackendUnderTest.config(96L << 20, HypervisorConfig.DEFAULT_RUN_SLICE)
                 .withLogicalProcessors(1);
         try (VmFixture f = new VmFixture(dataDir, oneLp)) {
             VmManagementService s = f.service;

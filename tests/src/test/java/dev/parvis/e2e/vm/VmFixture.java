@@ -1,10 +1,10 @@
 package dev.parvis.e2e.vm;
 
+import dev.parvis.e2e.BackendUnderTest;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
-import dev.parvis.hv.backend.unicorn.UnicornBackend;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.VmEvent;
@@ -32,7 +32,7 @@ final class VmFixture implements AutoCloseable {
     final List<VmEvent> events = new CopyOnWriteArrayList<>();
 
     VmFixture(Path dataDir, long poolBytes) {
-        this(dataDir, new HypervisorConfig(poolBytes, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
+        this(dataDir, BackendUnderTest.config(poolBytes, HypervisorConfig.DEFAULT_RUN_SLICE));
     }
 
     /** A fixture over a hypervisor booted with {@code config} (e.g. a given number of logical processors). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.config.AutomaticStartAction;
 import dev.parvis.root.config.AutomaticStopAction;
 import dev.parvis.root.config.ConfigStore;
@@ -17,12 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The host honours automatic start and stop actions across host processes, and reports bad configs untouched. */
+@OnEachBackend
 class VmHostTest {
     @TempDir
     Path dataDir;
 
     private VmHost host() {
-        return VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 128L << 20));
+        return VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 128L << 20, dev.parvis.e2e.BackendUnderTest.choice()));
     }
 
     @Test

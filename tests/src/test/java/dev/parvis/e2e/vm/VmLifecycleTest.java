@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.IllegalVmStateException;
 import dev.parvis.root.vm.VmEvent;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * state does not take is refused with an IllegalVmStateException naming the state; an event
  * arrives for each transition.
  */
+@OnEachBackend
 class VmLifecycleTest {
     @TempDir
     Path dataDir;

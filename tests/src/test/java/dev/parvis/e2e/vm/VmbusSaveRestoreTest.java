@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.VmManagementService;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * channel still echoes afterwards: scenario 99 (no hostile action) replies echo_still_works = 1,
  * which the guest reports without reopening the channel when the previous check passed.
  */
+@OnEachBackend
 class VmbusSaveRestoreTest {
     @TempDir
     Path dataDir;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.abi.vmbus.VmbusVersion;
 import dev.parvis.e2e.GuestHarness;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.loader.LoadedChild;
 import dev.parvis.vmbus.device.EchoDevice;
 import dev.parvis.vmbus.host.VmbusHost;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * 10,000 echoed packets of 1..65536 bytes, close, teardown, unload and power-off, checked from both
  * sides.
  */
+@OnEachBackend
 @Timeout(120)
 class VmbusEchoGuestTest {
     private static final long PACKETS = 10_000;

@@ -11,6 +11,7 @@ import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.message.MemoryInterceptMessage;
 import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.e2e.GuestHarness;
+import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.root.loader.LoadedChild;
 import dev.parvis.vmbus.device.EchoDevice;
 import dev.parvis.vmbus.host.VmbusHost;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
  * it), the server holds no leaked GPADL, no pool page outside the child changed and a warning names
  * the failure. Each scenario runs on a fresh guest, which then unloads and powers off (scenario 0).
  */
+@OnEachBackend
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(60)

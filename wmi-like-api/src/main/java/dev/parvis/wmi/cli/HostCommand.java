@@ -1,5 +1,6 @@
 package dev.parvis.wmi.cli;
 
+import dev.parvis.root.cli.BackendOption;
 import dev.parvis.root.config.ConfigStore;
 import dev.parvis.root.vm.VmEvent;
 import dev.parvis.root.vm.VmHost;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -46,6 +48,9 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--storage-dir", description = "a directory remote callers may name files in (repeatable; default: <data>/storage)")
     List<Path> storageDirs = new ArrayList<>();
 
+    @Mixin
+    BackendOption backend;
+
     @Override
     public Integer call() throws InterruptedException {
         Path data = dataDir != null ? dataDir : ConfigStore.defaultDataDirectory();
@@ -54,7 +59,7 @@ final class HostCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         // The stop actions run here, not in a shutdown hook, so their outcome can be the exit code.
         STOP_SIGNALS.forEach(name -> Signal.handle(new Signal(name), signal -> onSignal(stop, signal)));
-        VmHost host = VmHost.start(new VmHost.Options(data, guestsDir, poolMiB << 20));
+        VmHost host = VmHost.start(new VmHost.Options(data, guestsDir, poolMiB << 20, backend.backend));
         host.problems().forEach(p -> System.err.println("parvis host: " + p));
         int startProblems = host.problems().size();
         host.service().subscribe(HostCommand::print);

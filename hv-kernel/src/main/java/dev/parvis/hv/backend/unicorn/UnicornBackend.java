@@ -1,8 +1,11 @@
 package dev.parvis.hv.backend.unicorn;
 
+import dev.parvis.hv.backend.BackendCapability;
 import dev.parvis.hv.backend.ProcessorBackend;
 import dev.parvis.hv.backend.VpEngine;
 import dev.parvis.hv.backend.VpIntercepts;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The {@code unicorn} processor backend: each VP gets its own libunicorn instance.
@@ -26,6 +29,12 @@ public final class UnicornBackend implements ProcessorBackend {
     @Override
     public VpEngine createEngine(VpIntercepts intercepts) {
         return new UnicornEngine(library, intercepts);
+    }
+
+    /** Every CPUID reaches the hook; MSR accesses cannot be hooked; guest atomics are not atomic across instances. */
+    @Override
+    public Set<BackendCapability> capabilities() {
+        return EnumSet.of(BackendCapability.CPUID_INTERCEPT);
     }
 
     /** Engines own their instances and are closed by the kernel; the library stays loaded. */
