@@ -1,6 +1,5 @@
 package dev.parvis.shell;
 
-import dev.parvis.root.config.ConfigStore;
 import dev.parvis.shell.command.CommandTable;
 import dev.parvis.shell.commands.UtilityCommands;
 import dev.parvis.shell.engine.ExecutionBudget;
@@ -47,7 +46,7 @@ public final class SessionBuilder {
 
     /** The default connections: the data directory's host service when it runs, else a host in this process. */
     public static HostConnections defaultHosts() {
-        return new HostConnections(() -> LocalHost.connect(LocalHost.Options.defaults()), ConfigStore.defaultDataDirectory());
+        return new HostConnections(() -> LocalHost.connect(LocalHost.Options.defaults()), LocalHost.Options.defaults().dataDirectory());
     }
 
     public ShellSession build() {

@@ -34,8 +34,9 @@ class LayeringTest {
 
     /** What of hv-kernel a root-side class may name: booting it, configuring it, choosing a backend. */
     private static final DescribedPredicate<JavaClass> KERNEL_BOOT_SURFACE = DescribedPredicate.describe(
-            "the kernel's boot surface (Hypervisor, HypervisorConfig, a ProcessorBackend)",
+            "the kernel's boot surface (Hypervisor, HypervisorConfig, a ProcessorBackend, the BackendChoice that picks one)",
             c -> c.isEquivalentTo(Hypervisor.class) || c.getName().equals("dev.parvis.hv.HypervisorConfig")
+                    || c.getName().equals("dev.parvis.hv.backend.BackendChoice")
                     || (c.getPackageName().startsWith("dev.parvis.hv.backend") && c.getSimpleName().endsWith("Backend")));
 
     /** The Hypervisor's methods a root-side class may call: those of HypervisorServices, boot and close. */

@@ -35,6 +35,11 @@ public final class VmHost implements AutoCloseable {
                     Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests")), HypervisorConfig.DEFAULT_POOL_BYTES,
                     BackendChoice.AUTO);
         }
+
+        /** A host on {@code dataDirectory} on the backend {@code -Dparvis.backend} names (auto when unset). */
+        public static Options of(Path dataDirectory, Path guestsDir, long poolBytes) {
+            return new Options(dataDirectory, guestsDir, poolBytes, BackendChoice.fromSystemProperty(BackendChoice.AUTO));
+        }
     }
 
     private final Hypervisor hv;

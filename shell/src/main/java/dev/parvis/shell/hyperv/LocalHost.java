@@ -1,23 +1,11 @@
 package dev.parvis.shell.hyperv;
 
-import dev.parvis.hv.backend.BackendChoice;
-import dev.parvis.root.config.ConfigStore;
-import dev.parvis.root.storage.VirtualDiskService;
-import dev.parvis.root.vm.VmHost;
 import dev.parvis.wmi.client.ClientOptions;
-import dev.parvis.wmi.client.InProcessClient;
 import dev.parvis.wmi.client.ThriftManagementClient;
-import dev.parvis.wmi.model.Caller;
-import dev.parvis.wmi.model.HostInfo;
-import dev.parvis.wmi.model.ManagementModel;
-import dev.parvis.wmi.storage.StorageDirectories;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
+import dev.parvis.wmi.host.InProcessHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The host the shell manages when no -ComputerName is given: the host service of the data
@@ -30,10 +18,10 @@ public final class LocalHost {
     }
 
     /** Options for {@link #connect}: the data directory, the built guests, the hypervisor's page pool. */
-    public record Options(Path dataDirectory, Path guestsDir, long poolBytes, VirtualDiskService disks) {
+    public record Options(Path dataDirectory, Path guestsDir, long poolBytes) {
         public static Options defaults() {
-            return new Options(ConfigStore.defaultDataDirectory(), Path.of(System.getProperty("parvis.guests.dir", "guest-sdk/target/guests")),
-                    VmHost.Options.defaults().poolBytes(), VirtualDiskService.UNAVAILABLE);
+            InProcessHost.Options d = InProcessHost.Options.defaults();
+            return new Options(d.dataDirectory(), d.guestsDir(), d.poolBytes());
         }
     }
 
@@ -61,30 +49,12 @@ public final class LocalHost {
     }
 
     private static HostConnection inProcess(Options o) {
-        Path storage = o.dataDirectory().resolve("storage");
-        try {
-            Files.createDirectories(storage);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + storage + ": " + e.getMessage(), e);
-        }
-        VmHost host = VmHost.start(new VmHost.Options(o.dataDirectory(), o.guestsDir(), o.poolBytes(),
-                BackendChoice.fromSystemProperty(BackendChoice.AUTO)));
-        String name = hostName();
-        ManagementModel model = new ManagementModel(host.service(),
-                new HostInfo(name, new StorageDirectories(List.of(storage)), o.guestsDir(), o.disks()));
-        InProcessClient client = new InProcessClient(model, new Caller(System.getProperty("user.name", "shell"),
-                dev.parvis.wmi.model.Role.ADMINISTRATOR));
-        return new HostConnection(name, client, () -> {
-            model.close();
-            host.close();
-        });
+        InProcessHost host = InProcessHost.start(new InProcessHost.Options(o.dataDirectory(), o.guestsDir(), o.poolBytes()),
+                System.getProperty("user.name", "shell"));
+        return new HostConnection(host.name(), host.client(), host);
     }
 
     static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
+        return InProcessHost.hostName();
     }
 }

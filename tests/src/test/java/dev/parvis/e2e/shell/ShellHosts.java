@@ -3,7 +3,6 @@ package dev.parvis.e2e.shell;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.parvis.root.storage.VirtualDiskService;
 import dev.parvis.shell.SessionBuilder;
 import dev.parvis.shell.engine.BufferHost;
 import dev.parvis.shell.engine.ShellSession;
@@ -39,7 +38,7 @@ final class ShellHosts {
 
     /** Connections whose local host runs in this process on {@code dataDir}. */
     static HostConnections inProcess(Path dataDir) {
-        LocalHost.Options o = new LocalHost.Options(dataDir, guestsDir(), POOL, VirtualDiskService.UNAVAILABLE);
+        LocalHost.Options o = new LocalHost.Options(dataDir, guestsDir(), POOL);
         return new HostConnections(() -> LocalHost.connect(o), dataDir);
     }
 
