@@ -204,10 +204,20 @@ public final class CpuSharePolicy {
 
     /** Charges the time the account held a processor, from {@code start} to {@code end}, split at period boundaries. */
     public void charge(Account a, long start, long end) {
+        charge(a, start, end, end - start);
+    }
+
+    /**
+     * Charges a slice: the processor was held from {@code start} to {@code end} (what caps and
+     * reserves count, per period), and the guest got {@code ranNanos} of it (what weights share out).
+     * An LP is a host thread: when the host takes its core away mid-slice, the partition holding it
+     * is not charged for time it never ran, so weights hold in the CPU time partitions really get.
+     */
+    public void charge(Account a, long start, long end, long ranNanos) {
         if (end <= start) {
             return;
         }
-        long nanos = end - start;
+        long nanos = Math.max(0, Math.min(ranNanos, end - start));
         a.totalNanos += nanos;
         a.vtime += Math.max(1, nanos * DEFAULT_WEIGHT / a.weight);
         long t = start;

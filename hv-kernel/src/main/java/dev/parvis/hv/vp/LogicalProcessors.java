@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@link #work}; anything that may make a partition runnable calls {@link #notifyWork()}.
  */
 public final class LogicalProcessors implements AutoCloseable {
+    /** Each LP charges the CPU time its thread really got in a slice (see CpuSharePolicy#charge). */
+    private static final java.lang.management.ThreadMXBean THREAD_CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     private static final Logger LOG = LoggerFactory.getLogger(LogicalProcessors.class);
     private static final long IDLE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -173,23 +175,24 @@ public final class LogicalProcessors implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        long cpuStart = THREAD_CPU.getCurrentThreadCpuTime();
         try {
             chosen.runSlice(budgetNanos, held);
         } catch (Throwable t) {
             chosen.fail(t);
         } finally {
-            release(chosen, held, start);
+            release(chosen, held, start, cpuStart);
         }
         return true;
     }
 
     /** Gives up the partition or VP after a slice, draining commands posted meanwhile first, and charges the time held. */
-    private void release(PartitionRunner runner, VirtualProcessor held, long start) {
+    private void release(PartitionRunner runner, VirtualProcessor held, long start, long cpuStart) {
         while (true) {
             lock.lock();
             try {
                 if (runner.release(held)) {
-                    policy.charge(runner.account, start, System.nanoTime());
+                    policy.charge(runner.account, start, System.nanoTime(), THREAD_CPU.getCurrentThreadCpuTime() - cpuStart);
                     released.signalAll();
                     work.signal();
                     return;

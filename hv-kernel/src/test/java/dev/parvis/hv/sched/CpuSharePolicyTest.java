@@ -188,4 +188,25 @@ class CpuSharePolicyTest {
         assertNull(policy.pick(List.of(a), 30_000_000L));
         assertEquals(20_000_000L, policy.budget(a, period), "the next period's cap minus the overrun");
     }
+
+    @Test
+    void weightsShareTheCpuTimeRunNotTheTimeTheHostTookAwayMidSlice() {
+        CpuSharePolicy policy = new CpuSharePolicy(SLICE);
+        Account robbed = policy.newAccount();
+        Account other = policy.newAccount();
+        long now = 0;
+        long[] ran = new long[2];
+        // One LP; every slice "robbed" holds, the host runs something else for nine tenths of it.
+        for (int i = 0; i < 400; i++) {
+            Account a = policy.pick(List.of(robbed, other), now);
+            long budget = policy.budget(a, now);
+            long got = a == robbed ? budget / 10 : budget;
+            policy.charge(a, now, now + budget, got);
+            ran[a == robbed ? 0 : 1] += got;
+            now += budget;
+        }
+        double share = (double) ran[0] / (ran[0] + ran[1]);
+        assertEquals(0.5, share, 0.05, "equal weights get equal CPU time: robbed got " + share);
+        assertEquals(ran[0], robbed.totalNanos(), "the ledger counts what ran");
+    }
 }
