@@ -131,8 +131,14 @@ public final class StorVsp implements VmbusDeviceClass {
         return out;
     }
 
-    /** The other units get REPORTED LUNS DATA HAS CHANGED; ready channels get ENUMERATE_BUS. */
+    /**
+     * With a guest on the bus, the other units get REPORTED LUNS DATA HAS CHANGED and ready channels
+     * ENUMERATE_BUS; before the guest opened the controller there is nothing to tell it.
+     */
     private void announceChange(int changedLun) {
+        if (channels.isEmpty()) {
+            return;
+        }
         luns.forEach((n, a) -> {
             if (n != changedLun) {
                 a.unit().raiseUnitAttention(Sense.REPORTED_LUNS_DATA_CHANGED);
