@@ -40,6 +40,11 @@ final class StorChannel implements ChannelHandler {
         return channel;
     }
 
+    /** Requests of this channel handed to a disk and not yet completed. */
+    int inFlight() {
+        return execution.inFlight();
+    }
+
     @Override
     public void onPacket(IncomingPacket packet) {
         boolean gpaDirect = packet.type().equals(PacketType.DATA_USING_GPA_DIRECT);
