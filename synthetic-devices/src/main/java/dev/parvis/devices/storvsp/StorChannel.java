@@ -134,7 +134,7 @@ final class StorChannel implements ChannelHandler {
         if (state instanceof InitState.Ready r) {
             VstorPacket rescan = new VstorPacket(VstorOperation.ENUMERATE_BUS, 0, NtStatus.SUCCESS, new byte[0]);
             SendResult result = channel.trySendInband(0, rescan.toSegment(r.version().packetSize()), false);
-            if (result != SendResult.SENT) {
+            if (result != SendResult.SENT && result != SendResult.CLOSED) {
                 LOG.warn("storvsp {}: ENUMERATE_BUS not sent: {}", controller.instance(), result);
             }
         }
