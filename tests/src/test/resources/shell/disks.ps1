@@ -1,10 +1,15 @@
-# A data disk attached to a VM that is off, listed, detached (the file stays), through the drive
-# commands. The disk file is made beforehand in the host's storage directory (by the VHDX library:
-# New-VHD needs the host's virtual disk service). Prints only what is the same on every host.
+# A data disk made with New-VHD in the host's storage directory, inspected, grown, attached to a VM
+# that is off, listed, detached (the file stays), through the disk and drive commands. Prints only
+# what is the same on every host.
 param([string]$Prefix = 'e2e', [string]$Disk = 'data1.vhdx')
 $ErrorActionPreference = 'Stop'
 $name = "$Prefix-disk1"
 New-VM -Name $name -MemoryStartupBytes 16MB | Out-Null
+
+$vhd = New-VHD -Path $Disk -SizeBytes 64MB -Dynamic
+"new disk: $($vhd.VhdType), $($vhd.Size / 1MB) MB"
+Resize-VHD -Path $Disk -SizeBytes 128MB
+Get-VHD -Path $Disk | ForEach-Object { "after resize: $($_.VhdType), $($_.Size / 1MB) MB, sector $($_.LogicalSectorSize)" }
 
 Add-VMHardDiskDrive -VMName $name -Path $Disk -WhatIf
 "drives after -WhatIf: $(@(Get-VMHardDiskDrive -VMName $name).Count)"

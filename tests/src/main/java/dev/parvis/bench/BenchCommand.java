@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class BenchCommand {
     private static final List<Benchmark> BENCHMARKS = List.of(new MipsBench(), new StoresBench(), new HypercallBench(),
-            new VmbusBench(), new LifecycleBench(), new ApiBench());
+            new VmbusBench(), new LifecycleBench(), new ApiBench(), new StorageBench());
 
     private BenchCommand() {}
 

@@ -3,8 +3,6 @@ package dev.parvis.e2e.shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parvis.devices.vhdx.CreateRequest;
-import dev.parvis.devices.vhdx.VhdxCreator;
 import dev.parvis.shell.engine.BufferHost;
 import dev.parvis.shell.engine.RunResult;
 import dev.parvis.shell.engine.ShellSession;
@@ -66,7 +64,6 @@ class ShellScriptsOnHostsTest {
         for (Path d : List.of(local, remote)) {
             Path storage = Files.createDirectories(d.resolve("storage"));
             Files.writeString(storage.resolve("shell-e2e.txt"), "copied by the shell's end-to-end test\n");
-            VhdxCreator.create(storage.resolve("data1.vhdx"), CreateRequest.dynamic(64L << 20));
         }
         try (HostConnections hosts = ShellHosts.inProcess(local); ShellJobs jobs = new ShellJobs();
              ShellHosts.HostProcess second = new ShellHosts.HostProcess(remote)) {
@@ -141,13 +138,17 @@ class ShellScriptsOnHostsTest {
     }
 
     @Test
-    void disksWaitForTheHostsVirtualDiskSupport() throws Exception {
+    void aDiskThatExistsIsNotOverwrittenByNewVhd() throws Exception {
         try (HostConnections hosts = ShellHosts.inProcess(temp.resolve("disks")); ShellJobs jobs = new ShellJobs()) {
             BufferHost host = new BufferHost();
             ShellSession session = ShellHosts.session(host, hosts, jobs);
-            session.run(SourceText.interactive("New-VHD -Path d1.vhdx -SizeBytes 64MB"));
-            assertTrue(host.errors().startsWith("New-VHD : virtual hard disks are not supported on this host yet"), host.errors());
-            assertEquals("NotSupported,Parvis.Commands.NewVHD", session.errors().get(0).fullyQualifiedErrorId());
+            session.run(SourceText.interactive("New-VHD -Path d1.vhdx -SizeBytes 64MB | Out-Null"));
+            assertEquals("", host.errors());
+            session.run(SourceText.interactive("New-VHD -Path d1.vhdx -SizeBytes 32MB"));
+            assertTrue(host.errors().startsWith("New-VHD : "), host.errors());
+            host.clear();
+            session.run(SourceText.interactive("(Get-VHD -Path d1.vhdx).Size / 1MB"));
+            assertEquals("64", host.output().strip(), "the first disk is still there, unchanged");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.parvis.wmi.host;
 
 import dev.parvis.root.config.ConfigStore;
+import dev.parvis.root.storage.VhdxDiskService;
 import dev.parvis.root.storage.VirtualDiskService;
 import dev.parvis.root.vm.VmHost;
 import dev.parvis.wmi.client.InProcessClient;
@@ -65,7 +66,7 @@ public final class InProcessHost implements AutoCloseable {
 
     /** The host's virtual disk service, the same one {@code parvis host} offers. */
     private static VirtualDiskService diskService() {
-        return VirtualDiskService.UNAVAILABLE;
+        return new VhdxDiskService();
     }
 
     public ManagementClient client() {
