@@ -57,8 +57,6 @@ public record VhdxBackingDisk(VhdxDisk disk, boolean attachedReadOnly) implement
     /** A write that allocated a block commits the BAT change through the log (rare: once per new block). */
     @Override
     public void settle() throws IOException {
-        if (disk.metadataPending()) {
-            disk.flush();
-        }
+        disk.settle();
     }
 }

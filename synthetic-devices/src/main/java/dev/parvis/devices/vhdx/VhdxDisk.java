@@ -216,6 +216,22 @@ public final class VhdxDisk implements AutoCloseable {
     }
 
     /**
+     * Records in the file every block allocation and sector-bitmap change made so far (waiting for a
+     * commit already under way), without the payload fsync power-loss durability needs: after it,
+     * a process kill loses no completed write. Cheap when nothing is pending.
+     */
+    public void settle() throws IOException {
+        structure.readLock().lock();
+        try {
+            checkOpen();
+            file.checkUsable(false);
+            file.settle();
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    /**
      * Whether a completed write allocated a block (or marked sectors present) that only a
      * {@link #flush} records in the file: until then a process kill would lose that write's data
      * although its bytes are in the file.

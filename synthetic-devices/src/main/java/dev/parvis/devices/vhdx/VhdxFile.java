@@ -179,6 +179,23 @@ final class VhdxFile implements Closeable {
     }
 
     /**
+     * Returns once every BAT and bitmap change made before the call is in the file, so a process
+     * kill after it loses none of the writes completed so far. A commit in progress may already have
+     * taken this caller's allocation off the dirty lists without having written it yet: waiting for
+     * {@link #commitLock} first is what makes an empty dirty list mean "written".
+     */
+    void settle() throws IOException {
+        commitLock.lock();
+        try {
+            if (metadataPending()) {
+                commit();
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /**
      * Makes every completed write durable: payload flushed, then the changed BAT and bitmap sectors
      * logged and applied. Sector bitmap entries go first, then bitmap contents, then payload entries, so
      * a crash between two entries of one commit leaves only states the format allows.
