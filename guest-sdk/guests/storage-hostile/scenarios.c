@@ -142,7 +142,9 @@ const struct scenario buffer_shorter_than_transfer = {
     "READ(16) of 8 blocks with a 1-block buffer",
     "INVALID_REQUEST, DATA_OVERRUN or 5/24/00; nothing past the buffer", run_buffer_shorter};
 
-/* READ of 1 block into a buffer of 2: one block moves, the rest stays as it was. */
+/* READ of 1 block into a buffer of 2: either refused like the shorter buffer
+ * (the transfer length must equal the buffer) or one block moved with the
+ * length reported; never anything written past that block. */
 static bool run_buffer_longer(struct outcome *o)
 {
     static struct storvsc_request r;
@@ -151,17 +153,20 @@ static bool run_buffer_longer(struct outcome *o)
     scsi_read_16(&r, 0, 1, h.data, 2 * h.x.d.block_bytes);
     bool answered = execute(&r, o);
     uint8_t low = o->srb_status & SRB_STATUS_MASK;
-    bool ok = (low == SRB_STATUS_SUCCESS || low == SRB_STATUS_DATA_OVERRUN) && o->status == 0 &&
-              o->transferred == h.x.d.block_bytes;
+    bool refused = low == SRB_STATUS_INVALID_REQUEST ||
+                   check_condition(o, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_IN_CDB);
+    bool one_block = (low == SRB_STATUS_SUCCESS || low == SRB_STATUS_DATA_OVERRUN) && o->status == 0 &&
+                     o->transferred == h.x.d.block_bytes;
     bool untouched = words_are(h.data + h.x.d.block_bytes,
                                HOSTILE_DATA_PAGES * HV_PAGE_SIZE - h.x.d.block_bytes, MARK_WORD);
     if (!untouched)
         fmt_snprintf(o->note, sizeof(o->note), " [bytes past the transfer were written]");
-    return answered && ok && untouched;
+    return answered && (refused || one_block) && untouched;
 }
 const struct scenario buffer_longer_than_transfer = {
     "READ(16) of 1 block with a 2-block buffer",
-    "SUCCESS (or DATA_OVERRUN) with 1 block transferred, nothing past it", run_buffer_longer};
+    "refused (INVALID_REQUEST or 5/24/00), or 1 block moved and reported; nothing past it",
+    run_buffer_longer};
 
 static bool run_unknown_opcode(struct outcome *o)
 {
