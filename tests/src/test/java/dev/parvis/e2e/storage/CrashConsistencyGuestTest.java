@@ -187,8 +187,13 @@ class CrashConsistencyGuestTest {
             long bad = expected.written.get(chunk)
                     ? DiskPattern.firstDifference(qemu, expected.seed[chunk], from, chunkBytes)
                     : Arrays.mismatch(Arrays.copyOfRange(qemu, from, from + chunkBytes), new byte[chunkBytes]);
-            assertEquals(-1, bad, "chunk " + chunk + (expected.written.get(chunk)
-                    ? " (reported written with seed 0x" + Long.toHexString(expected.seed[chunk]) + ")" : " (never written)"));
+            if (bad != -1) {
+                boolean zeros = Arrays.mismatch(Arrays.copyOfRange(qemu, from, from + chunkBytes), new byte[chunkBytes]) == -1;
+                fail("chunk " + chunk + " at byte " + from + (expected.written.get(chunk)
+                        ? ": a write the guest saw completed (seed 0x" + Long.toHexString(expected.seed[chunk]) + ") reads back "
+                                + (zeros ? "as zeros" : "wrong from byte " + bad)
+                        : ": never written, reads back non-zero at byte " + bad));
+            }
             checked++;
         }
         return checked;
