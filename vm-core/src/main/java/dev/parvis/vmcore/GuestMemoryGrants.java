@@ -22,4 +22,13 @@ public interface GuestMemoryGrants {
      * @throws GrantRefusedException when the partition is not suspended or a page is not mapped
      */
     GuestMemoryView openSnapshot(long partitionId, long[] gpns);
+
+    /**
+     * Opens a window onto the RAM of partition {@code partitionId} for a device data path (GPA-direct
+     * buffers): pages are resolved per request without a grant per request, and revoked by epoch
+     * ({@link GuestRamWindow}).
+     *
+     * @throws GrantRefusedException when there is no such child
+     */
+    GuestRamWindow openWindow(long partitionId);
 }

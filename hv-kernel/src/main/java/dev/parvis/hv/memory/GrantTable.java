@@ -4,6 +4,7 @@ import dev.parvis.hv.backend.GuestMemoryRegion;
 import dev.parvis.vmcore.GrantRefusedException;
 import dev.parvis.vmcore.GuestMemoryGrants;
 import dev.parvis.vmcore.GuestMemoryView;
+import dev.parvis.vmcore.GuestRamWindow;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class GrantTable implements GuestMemoryGrants {
     private final SpaPool pool;
     private final LongFunction<GpaMap> maps;
     private final List<Grant> open = new ArrayList<>();
+    private final List<RamWindow> windows = new ArrayList<>();
 
     private final java.util.function.LongPredicate suspended;
 
@@ -45,23 +47,51 @@ public final class GrantTable implements GuestMemoryGrants {
     }
 
     @Override
-    public synchronized GuestMemoryView open(long partitionId, long[] gpns) {
+    public GuestMemoryView open(long partitionId, long[] gpns) {
         return open(partitionId, gpns, NEEDED, false);
     }
 
     @Override
-    public synchronized GuestMemoryView openSnapshot(long partitionId, long[] gpns) {
+    public GuestMemoryView openSnapshot(long partitionId, long[] gpns) {
         if (!suspended.test(partitionId)) {
             throw new GrantRefusedException("partition %d is not suspended".formatted(partitionId));
         }
         return open(partitionId, gpns, 0, true);
     }
 
-    private GuestMemoryView open(long partitionId, long[] gpns, int needed, boolean readOnly) {
+    @Override
+    public GuestRamWindow openWindow(long partitionId) {
+        GpaMap map = liveMap(partitionId);
+        RamWindow window = new RamWindow(pool, partitionId, map, this::forgetWindow);
+        synchronized (this) {
+            windows.add(window);
+        }
+        return window;
+    }
+
+    private GpaMap liveMap(long partitionId) {
         GpaMap map = maps.apply(partitionId);
         if (map == null) {
             throw new GrantRefusedException("no child partition " + partitionId);
         }
+        return map;
+    }
+
+    /**
+     * Checks the pages and registers the grant under the map's lock, the lock every unmap holds
+     * while it reports the leaving page here: so a page can never leave between its check and the
+     * grant's registration (a leaving page always finds the grants that cover it).
+     */
+    private GuestMemoryView open(long partitionId, long[] gpns, int needed, boolean readOnly) {
+        GpaMap map = liveMap(partitionId);
+        synchronized (map) {
+            synchronized (this) {
+                return openLocked(map, partitionId, gpns, needed, readOnly);
+            }
+        }
+    }
+
+    private GuestMemoryView openLocked(GpaMap map, long partitionId, long[] gpns, int needed, boolean readOnly) {
         if (gpns.length == 0 || gpns.length > GpaMap.MAX_GPN) {
             throw new GrantRefusedException("a grant needs 1 or more pages");
         }
@@ -84,14 +114,36 @@ public final class GrantTable implements GuestMemoryGrants {
         return grant;
     }
 
-    /** Called by a GPA map when {@code gpn} of {@code partitionId} is unmapped or remapped. */
-    public synchronized void pageLeaving(long partitionId, long gpn) {
-        for (Grant g : List.copyOf(open)) {
-            if (g.partitionId == partitionId && g.covers(gpn)) {
-                LOG.debug("partition {} GPN 0x{} left the partition: grant revoked", partitionId, Long.toHexString(gpn));
-                g.revoke();
+    /**
+     * Called by a GPA map, holding its lock, when {@code gpn} of {@code partitionId} is unmapped or
+     * remapped: revokes the grants that cover it and ends the epoch of every window onto the partition.
+     */
+    public void pageLeaving(long partitionId, long gpn) {
+        List<Grant> revoke = new ArrayList<>();
+        List<RamWindow> affected = new ArrayList<>();
+        synchronized (this) {
+            for (Grant g : open) {
+                if (g.partitionId == partitionId && g.covers(gpn)) {
+                    revoke.add(g);
+                }
+            }
+            for (RamWindow w : windows) {
+                if (w.partitionId() == partitionId) {
+                    affected.add(w);
+                }
             }
         }
+        for (Grant g : revoke) {
+            LOG.debug("partition {} GPN 0x{} left the partition: grant revoked", partitionId, Long.toHexString(gpn));
+            g.revoke();
+        }
+        for (RamWindow w : affected) {
+            w.endEpoch();
+        }
+    }
+
+    private synchronized void forgetWindow(RamWindow window) {
+        windows.remove(window);
     }
 
     public synchronized int openCount() {

@@ -8,7 +8,12 @@ import dev.parvis.root.loader.GuestSpec;
 import dev.parvis.root.loader.InvalidImageException;
 import dev.parvis.root.run.GuestConsole;
 import dev.parvis.root.run.GuestRun;
+import dev.parvis.root.storage.DiskAttachment;
+import dev.parvis.root.storage.VmStorage;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +28,7 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {
             "0-119:the status the guest reported at power-off (main's return value; 0 if it reported none)",
             "120:the guest reported a status outside 0-119",
-            "121:the image was refused (missing, not a regular file, too large, malformed, does not fit)",
+            "121:the image or a --disk file was refused (missing, not a regular file, too large, malformed, does not fit)",
             "122:usage error",
             "123:the guest failed: its partition ended without powering off",
             "124:the guest did not power off within --timeout",
@@ -43,6 +48,14 @@ final class RunGuestCommand implements Callable<Integer> {
     @Option(names = "--timeout", description = "seconds before the run is abandoned (default: ${DEFAULT-VALUE})", defaultValue = "30")
     int timeoutSeconds;
 
+    @Option(names = "--disk", paramLabel = "PATH.vhdx",
+            description = "attach a VHDX file to SCSI controller 0 (repeatable: LUN 0, 1, ... in order)")
+    List<Path> disks = new ArrayList<>();
+
+    @Option(names = "--disk-read-only", paramLabel = "PATH.vhdx",
+            description = "like --disk, but the guest cannot write it (repeatable; LUNs follow the --disk ones)")
+    List<Path> readOnlyDisks = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Path image = name.contains("/") || name.endsWith(".elf") ? Path.of(name) : guestsDir.resolve(name + ".elf");
@@ -53,13 +66,21 @@ final class RunGuestCommand implements Callable<Integer> {
             System.err.println("parvis run-guest: " + e.getMessage() + (name.contains("/") ? "" : " (build with ./parvis build, or give a path)"));
             return RunGuestExitCode.IMAGE_REFUSED;
         }
+        VmStorage storage;
+        try {
+            storage = VmStorage.open(attachments());
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("parvis run-guest: " + e.getMessage());
+            return RunGuestExitCode.IMAGE_REFUSED;
+        }
         HypervisorConfig config = new HypervisorConfig(HypervisorConfig.DEFAULT_POOL_BYTES, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE);
-        try (Hypervisor hv = Hypervisor.boot(config)) {
+        try (storage; Hypervisor hv = Hypervisor.boot(config)) {
             GuestConsole console = new GuestConsole(System.out);
             hv.setDebugListener(console);
             GuestRun.Outcome outcome;
             try {
-                outcome = new GuestRun(hv, console, System.out).run(spec, Duration.ofSeconds(timeoutSeconds));
+                outcome = new GuestRun(hv, console, System.out).run(spec, Duration.ofSeconds(timeoutSeconds),
+                        disks.isEmpty() && readOnlyDisks.isEmpty() ? List.of() : storage.devices());
             } catch (InvalidImageException e) {
                 System.err.println("parvis run-guest: " + name + ": " + e.getMessage());
                 return RunGuestExitCode.IMAGE_REFUSED;
@@ -67,6 +88,18 @@ final class RunGuestCommand implements Callable<Integer> {
             report(outcome);
             return RunGuestExitCode.of(outcome);
         }
+    }
+
+    /** --disk files on LUN 0, 1, ... of controller 0, then the --disk-read-only ones. */
+    private List<DiskAttachment> attachments() {
+        List<DiskAttachment> out = new ArrayList<>();
+        for (Path p : disks) {
+            out.add(new DiskAttachment(0, out.size(), p, false));
+        }
+        for (Path p : readOnlyDisks) {
+            out.add(new DiskAttachment(0, out.size(), p, true));
+        }
+        return out;
     }
 
     private void report(GuestRun.Outcome outcome) {

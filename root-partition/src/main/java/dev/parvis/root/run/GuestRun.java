@@ -9,6 +9,7 @@ import dev.parvis.root.loader.GuestSpec;
 import dev.parvis.root.loader.LoadedChild;
 import dev.parvis.root.vm.GuestExit;
 import dev.parvis.vmbus.device.EchoDevice;
+import dev.parvis.vmbus.device.VmbusDeviceClass;
 import dev.parvis.vmbus.host.VmbusHost;
 import dev.parvis.vmcore.HypervisorServices;
 import dev.parvis.vmcore.RootHypercalls;
@@ -23,7 +24,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One child from boot to power-off: loads it with VMBus wired (offering the echo device), prints its
+ * One child from boot to power-off: loads it with VMBus wired (offering the echo device and any
+ * devices the caller adds, e.g. storage controllers), prints its
  * debug output, answers each message it posts to the root with an acknowledgement, and ends when
  * the guest writes the power-off port, a fatal intercept arrives, or the time runs out.
  */
@@ -52,10 +54,18 @@ public final class GuestRun {
     }
 
     public Outcome run(GuestSpec spec, Duration timeout) throws InterruptedException {
+        return run(spec, timeout, List.of());
+    }
+
+    /** Runs the guest with {@code devices} offered on VMBus after the echo device (e.g. storage controllers). */
+    public Outcome run(GuestSpec spec, Duration timeout, List<? extends VmbusDeviceClass> devices) throws InterruptedException {
         ChildLoader loader = new ChildLoader(hc, hv.rootMemory());
         EchoDevice echo = new EchoDevice();
+        List<VmbusDeviceClass> offered = new java.util.ArrayList<>();
+        offered.add(echo);
+        offered.addAll(devices);
         try (VmbusHost vmbus = new VmbusHost(hv)) {
-            LoadedChild child = loader.load(spec, id -> vmbus.attach(id, 1, List.of(echo)));
+            LoadedChild child = loader.load(spec, id -> vmbus.attach(id, 1, offered));
             console.name(child.partitionId(), spec.name());
             try {
                 return converse(child, Instant.now().plus(timeout), timeout);

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * One range of a DATA_USING_GPA_DIRECT packet resolved to host memory: {@code pieces} are the
- * byte spans of the range, in order, one per guest page touched (pages need not be contiguous on
- * the host). Read-only segments unless the device asked for write access.
+ * byte spans of the range, in order: one per run of guest pages that are contiguous on the host
+ * (often the whole range). Read-only segments unless the device asked for write access.
  */
 public record GpaDirectRange(int byteCount, List<MemorySegment> pieces) {
     public GpaDirectRange {

@@ -11,6 +11,7 @@ import dev.parvis.vmbus.server.GuestTarget;
 import dev.parvis.vmbus.server.ServerEffects;
 import dev.parvis.vmbus.server.VmbusServer;
 import dev.parvis.vmcore.GuestMemoryView;
+import dev.parvis.vmcore.GuestRamWindow;
 import dev.parvis.vmcore.HypervisorServices;
 import dev.parvis.vmcore.RootHypercalls;
 import dev.parvis.vmcore.log.LogBudget;
@@ -55,6 +56,7 @@ final class HostEffects implements ServerEffects {
     private final LogBudget logBudget = LogBudget.standard();
     private volatile long retryMicros = FIRST_RETRY_MICROS;
     private volatile VmbusServer server;
+    private GuestRamWindow window;
 
     HostEffects(HypervisorServices hv, RootHypercalls hc, VmbusWiring wiring, ChannelSignalFlags flags,
                 RootConnectionIds connectionIds, ScheduledExecutorService retries) {
@@ -192,6 +194,14 @@ final class HostEffects implements ServerEffects {
     }
 
     @Override
+    public synchronized GuestRamWindow guestRam() {
+        if (window == null) {
+            window = hv.grants().openWindow(wiring.partitionId());
+        }
+        return window;
+    }
+
+    @Override
     public void log(String line) {
         LOG.warn("partition {}: {}", wiring.partitionId(), line);
     }
@@ -199,6 +209,14 @@ final class HostEffects implements ServerEffects {
     /** Drops every signal path (the partition is going away; the kernel removes its ports). */
     void releaseAll() {
         server = null;
+        GuestRamWindow ram;
+        synchronized (this) {
+            ram = window;
+            window = null;
+        }
+        if (ram != null) {
+            ram.close();
+        }
         for (Integer relid : List.copyOf(signals.keySet())) {
             releaseChannelSignal(relid);
         }

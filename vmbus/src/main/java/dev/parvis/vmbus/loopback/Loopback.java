@@ -10,6 +10,7 @@ import dev.parvis.vmbus.server.ServerConfig;
 import dev.parvis.vmbus.server.ServerEffects;
 import dev.parvis.vmbus.server.VmbusServer;
 import dev.parvis.vmcore.GuestMemoryView;
+import dev.parvis.vmcore.GuestRamWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,6 +208,11 @@ public final class Loopback implements AutoCloseable {
         @Override
         public GuestMemoryView openGuestPages(long[] gpns) {
             return memory.open(memory.partitionId(), gpns);
+        }
+
+        @Override
+        public GuestRamWindow guestRam() {
+            return memory.sharedWindow();
         }
 
         @Override

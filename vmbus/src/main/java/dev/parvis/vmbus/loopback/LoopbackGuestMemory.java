@@ -5,6 +5,7 @@ import dev.parvis.vmbus.client.GuestPages;
 import dev.parvis.vmcore.GrantRefusedException;
 import dev.parvis.vmcore.GuestMemoryGrants;
 import dev.parvis.vmcore.GuestMemoryView;
+import dev.parvis.vmcore.GuestRamWindow;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,6 +32,8 @@ public final class LoopbackGuestMemory implements GuestMemoryGrants, GuestPageAl
     private final Map<Long, MemorySegment> mapped = new HashMap<>();
     private final Map<Long, Set<LoopbackView>> viewsByPage = new HashMap<>();
     private final List<MemorySegment> guards = new ArrayList<>();
+    private final List<LoopbackWindow> windows = new ArrayList<>();
+    private GuestRamWindow shared;
     private long nextGpn = 0x1000;
     private int openViews;
 
@@ -127,6 +130,33 @@ public final class LoopbackGuestMemory implements GuestMemoryGrants, GuestPageAl
         return view;
     }
 
+    @Override
+    public synchronized GuestRamWindow openWindow(long partitionId) {
+        if (partitionId != this.partitionId) {
+            throw new GrantRefusedException("no partition " + partitionId);
+        }
+        LoopbackWindow window = new LoopbackWindow(this);
+        windows.add(window);
+        return window;
+    }
+
+    /** One window for every caller (the loopback's server effects): opened on first use, closed with this memory. */
+    public synchronized GuestRamWindow sharedWindow() {
+        if (shared == null) {
+            shared = openWindow(partitionId);
+        }
+        return shared;
+    }
+
+    /** The backing page of a GPN, or null; the window calls it holding this object's lock. */
+    MemorySegment backing(long gpn) {
+        return mapped.get(gpn);
+    }
+
+    synchronized void forget(LoopbackWindow window) {
+        windows.remove(window);
+    }
+
     synchronized void forget(LoopbackView view) {
         for (long gpn : view.gpns()) {
             Set<LoopbackView> set = viewsByPage.get(gpn);
@@ -141,6 +171,8 @@ public final class LoopbackGuestMemory implements GuestMemoryGrants, GuestPageAl
     public void unmap(long[] gpns) {
         Set<LoopbackView> revoke = new HashSet<>();
         synchronized (this) {
+            // Under the lock every window resolves under: no page is bound after it left.
+            windows.forEach(LoopbackWindow::endEpoch);
             for (long gpn : gpns) {
                 mapped.remove(gpn);
                 Set<LoopbackView> set = viewsByPage.get(gpn);
@@ -161,6 +193,11 @@ public final class LoopbackGuestMemory implements GuestMemoryGrants, GuestPageAl
             all = List.copyOf(set);
         }
         all.forEach(LoopbackView::revoke);
+        List<LoopbackWindow> open;
+        synchronized (this) {
+            open = List.copyOf(windows);
+        }
+        open.forEach(LoopbackWindow::close);
         arena.close();
     }
 

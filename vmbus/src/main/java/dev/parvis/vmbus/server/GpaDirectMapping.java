@@ -6,7 +6,6 @@ import dev.parvis.vmbus.device.GpaDirectRange;
 import dev.parvis.vmbus.device.GpaDirectRefusedException;
 import dev.parvis.vmbus.ring.IncomingPacket;
 import dev.parvis.vmcore.GrantRefusedException;
-import dev.parvis.vmcore.GuestMemoryView;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,7 +16,8 @@ import java.util.List;
 /**
  * Resolves the range list of a DATA_USING_GPA_DIRECT packet (hyperv-abi-vmbus.md section 7.3:
  * reserved u32, range_cnt u32, then {byte_count u32, byte_offset u32, pfn u64[]} per range, all in
- * the packet's type-specific header) to host memory through the child's grants. Every count,
+ * the packet's type-specific header) to host memory through the child's RAM window (no grant, no
+ * arena per packet). Every count,
  * offset and length is checked against the header bytes actually received.
  */
 final class GpaDirectMapping {
@@ -70,25 +70,16 @@ final class GpaDirectMapping {
             }
             at += 8 + pages * 8;
         }
-        GuestMemoryView view;
+        long[] gpns = pfns.stream().mapToLong(Long::longValue).toArray();
+        MemorySegment[] pages;
         try {
-            view = effects.openGuestPages(pfns.stream().mapToLong(Long::longValue).toArray());
+            pages = effects.guestRam().resolve(gpns, 0, gpns.length);
         } catch (GrantRefusedException e) {
             throw new GpaDirectRefusedException("GPA-direct pages refused: " + e.getMessage(), e);
         }
         List<GpaDirectRange> resolved = new ArrayList<>(rangeCount);
         for (Range r : ranges) {
-            List<MemorySegment> pieces = new ArrayList<>(r.pageCount());
-            long remaining = r.byteCount();
-            int offset = r.byteOffset();
-            for (int p = 0; p < r.pageCount(); p++) {
-                long length = Math.min(PAGE - offset, remaining);
-                MemorySegment piece = view.page(r.firstPage() + p).asSlice(offset, length);
-                pieces.add(writable ? piece : piece.asReadOnly());
-                remaining -= length;
-                offset = 0;
-            }
-            resolved.add(new GpaDirectRange(r.byteCount(), pieces));
+            resolved.add(new GpaDirectRange(r.byteCount(), pieces(pages, r, writable)));
         }
         List<GpaDirectRange> result = List.copyOf(resolved);
         return new GpaDirectBuffers() {
@@ -99,8 +90,31 @@ final class GpaDirectMapping {
 
             @Override
             public void close() {
-                view.close();
+                // nothing per request: the pages live in the window's epoch (GuestRamWindow)
             }
         };
+    }
+
+    /**
+     * The byte spans of one range; pages that follow each other in host memory form one span (the
+     * window's segment for a page extends over its host-contiguous successors), so a device moves a
+     * contiguous buffer with one copy or one file call.
+     */
+    private static List<MemorySegment> pieces(MemorySegment[] pages, Range r, boolean writable) {
+        List<MemorySegment> pieces = new ArrayList<>();
+        long remaining = r.byteCount();
+        long offset = r.byteOffset();
+        int p = 0;
+        while (remaining > 0) {
+            MemorySegment run = pages[r.firstPage() + p];
+            long runPages = Math.min(run.byteSize() / PAGE, r.pageCount() - p);
+            long length = Math.min(runPages * PAGE - offset, remaining);
+            MemorySegment piece = run.asSlice(offset, length);
+            pieces.add(writable ? piece : piece.asReadOnly());
+            remaining -= length;
+            p += (int) runPages;
+            offset = 0;
+        }
+        return pieces;
     }
 }

@@ -3,6 +3,7 @@ package dev.parvis.vmbus.server;
 import dev.parvis.abi.vmbus.ChannelMessage;
 import dev.parvis.vmcore.GrantRefusedException;
 import dev.parvis.vmcore.GuestMemoryView;
+import dev.parvis.vmcore.GuestRamWindow;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.Executor;
@@ -12,7 +13,7 @@ import java.util.concurrent.Executor;
  * the hypervisor (SynIC message port, root event ports, HvCallSignalEvent, GuestMemoryGrants); the
  * loopback implements it in process. {@link #sendMessage}, {@link #retryLater},
  * {@link #createChannelSignal} and {@link #releaseChannelSignal} are called with the server's lock
- * held. {@link #signalGuest}, {@link #openGuestPages} and {@link #log} are also called from channel
+ * held. {@link #signalGuest}, {@link #openGuestPages}, {@link #guestRam} and {@link #log} are also called from channel
  * turns and device threads. Every method must be thread-safe, must not call back into the server
  * and must not block.
  */
@@ -54,6 +55,13 @@ public interface ServerEffects {
      * @throws GrantRefusedException when a page is not mapped read-write in the child
      */
     GuestMemoryView openGuestPages(long[] gpns);
+
+    /**
+     * The child's RAM as device data paths reach it (the buffers of GPA-direct packets): one window
+     * for the connection, resolved per request without a grant per request, opened on first use and
+     * closed by the owner of these effects when the child goes.
+     */
+    GuestRamWindow guestRam();
 
     /**
      * Where channel turns run: each turn handles one channel's ring for a bounded budget and returns,

@@ -144,6 +144,7 @@ class DeviceChannelTest {
                     data.page(p).set(ValueLayout.JAVA_BYTE, i, (byte) (p * 31 + i));
                 }
             }
+            int viewsBefore = s.memory().openViewCount();
             // 6000 bytes starting 100 bytes into the first page: spans pages 0 and 1.
             channel.send(PacketType.DATA_USING_GPA_DIRECT, 0, 77, gpaDirectHeader(
                     new long[] {data.gpns()[0], data.gpns()[1]}, 100, 6000), MemorySegment.ofArray(new byte[8]));
@@ -153,7 +154,7 @@ class DeviceChannelTest {
             MemorySegment expected = MemorySegment.ofArray(new byte[6000]);
             MemorySegment.copy(data.contiguous(), 100, expected, 0, 6000);
             assertEquals(-1, expected.mismatch(answer.payload().asSlice(0, 6000)));
-            assertTrue(s.memory().openViewCount() >= 1);
+            assertEquals(viewsBefore, s.memory().openViewCount(), "GPA-direct buffers open no grant");
 
             channel.send(PacketType.DATA_USING_GPA_DIRECT, 0, 78, gpaDirectHeader(
                     new long[] {s.memory().unmappedGpn()}, 0, 10), MemorySegment.ofArray(new byte[8]));

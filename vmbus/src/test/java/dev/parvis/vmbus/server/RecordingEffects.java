@@ -4,6 +4,7 @@ import dev.parvis.abi.vmbus.ChannelMessage;
 import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.vmbus.loopback.LoopbackGuestMemory;
 import dev.parvis.vmcore.GuestMemoryView;
+import dev.parvis.vmcore.GuestRamWindow;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,11 @@ class RecordingEffects implements ServerEffects {
 
     RecordingEffects(LoopbackGuestMemory memory) {
         this.memory = memory;
+    }
+
+    @Override
+    public GuestRamWindow guestRam() {
+        return memory.sharedWindow();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.parvis.vmbus.device.EchoDevice;
 import dev.parvis.vmbus.loopback.LoopbackGuestMemory;
 import dev.parvis.vmbus.ring.IncomingPacket;
 import dev.parvis.vmcore.GuestMemoryView;
+import dev.parvis.vmcore.GuestRamWindow;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -96,6 +97,11 @@ class ServerSnapshotTest {
         }
 
         private final class Effects implements ServerEffects {
+            @Override
+            public GuestRamWindow guestRam() {
+                return memory.sharedWindow();
+            }
+
             @Override
             public boolean sendMessage(ChannelMessage message, GuestTarget target) {
                 toGuest.add(message.toBytes());

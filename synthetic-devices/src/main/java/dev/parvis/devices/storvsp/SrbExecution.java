@@ -1,0 +1,174 @@
+package dev.parvis.devices.storvsp;
+
+import dev.parvis.abi.vmbus.PacketType;
+import dev.parvis.devices.storvsp.protocol.NtStatus;
+import dev.parvis.devices.storvsp.protocol.ProtocolVersion;
+import dev.parvis.devices.storvsp.protocol.ScsiRequest;
+import dev.parvis.devices.storvsp.protocol.SrbStatus;
+import dev.parvis.devices.storvsp.protocol.VstorOperation;
+import dev.parvis.devices.storvsp.protocol.VstorPacket;
+import dev.parvis.devices.storvsp.scsi.CdbDecoder;
+import dev.parvis.devices.storvsp.scsi.LogicalUnit;
+import dev.parvis.devices.storvsp.scsi.ScsiCommand;
+import dev.parvis.devices.storvsp.scsi.ScsiData;
+import dev.parvis.devices.storvsp.scsi.ScsiResult;
+import dev.parvis.devices.storvsp.scsi.ScsiStatus;
+import dev.parvis.vmbus.device.GpaDirectBuffers;
+import dev.parvis.vmbus.device.GpaDirectRange;
+import dev.parvis.vmbus.device.GpaDirectRefusedException;
+import dev.parvis.vmbus.ring.IncomingPacket;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * EXECUTE_SRB on one channel: checks the request against what the guest actually sent (the SRB's
+ * addressing, CDB length, data direction and transfer length against its GPA-direct buffer), then
+ * runs the command, on the disk's threads when it touches the file. Requests complete in whatever
+ * order they finish; at most {@link StorVsp#maxInFlightPerChannel} are in flight, and one past that
+ * is answered BUSY at once, so a flood costs the host a bounded amount.
+ *
+ * <p>Errors the guest caused are SRB statuses: INVALID_REQUEST for a malformed SRB or buffer,
+ * INVALID_LUN for a unit that is not there, BUSY past the in-flight bound; a command that reaches a
+ * unit ends GOOD or in CHECK CONDITION with autosense (ERROR | AUTOSENSE_VALID).
+ */
+final class SrbExecution {
+    private static final int DISABLE_AUTOSENSE = 0x20;
+
+    private final StorVsp controller;
+    private final StorChannel channel;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    SrbExecution(StorVsp controller, StorChannel channel) {
+        this.controller = controller;
+        this.channel = channel;
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** One EXECUTE_SRB packet, during the channel's turn. */
+    void start(IncomingPacket packet, VstorPacket vstor, ProtocolVersion version, long payloadBytes) {
+        ScsiRequest srb = ScsiRequest.read(vstor.bodySegment());
+        long tx = packet.transactionId();
+        if (payloadBytes < version.packetSize() || srb.cdbLength() == 0 || srb.cdbLength() > ScsiRequest.MAX_CDB) {
+            reject(tx, srb, version, SrbStatus.INVALID_REQUEST, "SRB of " + payloadBytes + " bytes, CDB length " + srb.cdbLength());
+            return;
+        }
+        ScsiCommand command = CdbDecoder.decode(srb.cdb());
+        if (command instanceof ScsiCommand.ReportLuns && srb.pathId() == 0 && srb.targetId() == 0) {
+            runWithBuffer(packet, srb, version, command, null);
+            return;
+        }
+        StorVsp.Attached unit = srb.pathId() == 0 && srb.targetId() == 0 ? controller.lun(srb.lun()).orElse(null) : null;
+        if (unit == null) {
+            reject(tx, srb, version, SrbStatus.INVALID_LUN, null);
+            return;
+        }
+        runWithBuffer(packet, srb, version, command, unit);
+    }
+
+    private void runWithBuffer(IncomingPacket packet, ScsiRequest srb, ProtocolVersion version, ScsiCommand command,
+                               StorVsp.Attached unit) {
+        long tx = packet.transactionId();
+        GpaDirectBuffers buffers = null;
+        ScsiData data = ScsiData.NONE;
+        long declared = Integer.toUnsignedLong(srb.dataTransferLength());
+        if (packet.type().equals(PacketType.DATA_USING_GPA_DIRECT)) {
+            try {
+                buffers = channel.channel().mapGpaDirect(packet, true);
+            } catch (GpaDirectRefusedException e) {
+                reject(tx, srb, version, SrbStatus.INVALID_REQUEST, e.getMessage());
+                return;
+            }
+            if (buffers.ranges().size() != 1 || buffers.ranges().getFirst().byteCount() != declared) {
+                reject(tx, srb, version, SrbStatus.INVALID_REQUEST, "data_transfer_length " + declared
+                        + " does not match the buffer of " + buffers.ranges().size() + " range(s)");
+                return;
+            }
+            GpaDirectRange range = buffers.ranges().getFirst();
+            data = new ScsiData(range.pieces(), range.byteCount());
+        } else if (declared != 0) {
+            reject(tx, srb, version, SrbStatus.INVALID_REQUEST, "data_transfer_length " + declared + " without a buffer");
+            return;
+        }
+        if (declared > StorVsp.MAX_TRANSFER_BYTES || !directionMatches(srb, command, declared)) {
+            reject(tx, srb, version, SrbStatus.INVALID_REQUEST, "transfer of " + declared + " bytes, data_in " + srb.dataIn());
+            return;
+        }
+        if (inFlight.incrementAndGet() > controller.maxInFlightPerChannel()) {
+            inFlight.decrementAndGet();
+            channel.complete(tx, completion(srb, version, SrbStatus.BUSY, ScsiStatus.BUSY.raw(), 0, null));
+            return;
+        }
+        dispatch(tx, srb, version, command, unit, data, buffers);
+    }
+
+    private void dispatch(long tx, ScsiRequest srb, ProtocolVersion version, ScsiCommand command, StorVsp.Attached unit,
+                          ScsiData data, GpaDirectBuffers buffers) {
+        Runnable work = () -> {
+            try {
+                finish(tx, srb, version, run(command, unit, data));
+            } catch (IllegalStateException gone) {
+                // A page of the buffer left the guest (or the guest is going away) while the request was queued.
+                channel.guestError("buffer of transaction " + tx + " no longer accessible: " + gone.getMessage());
+                channel.complete(tx, completion(srb, version, SrbStatus.INVALID_REQUEST, 0, 0, null));
+            } finally {
+                if (buffers != null) {
+                    buffers.close();
+                }
+                inFlight.decrementAndGet();
+            }
+        };
+        if (unit != null && LogicalUnit.touchesDisk(command)) {
+            if (!unit.queue().submit(work)) {
+                inFlight.decrementAndGet();
+                channel.complete(tx, completion(srb, version, SrbStatus.INVALID_LUN, 0, 0, null));
+            }
+        } else {
+            work.run();
+        }
+    }
+
+    private ScsiResult run(ScsiCommand command, StorVsp.Attached unit, ScsiData data) {
+        if (command instanceof ScsiCommand.ReportLuns r) {
+            return ReportLuns.answer(r, controller, data);
+        }
+        return unit.unit().execute(command, data);
+    }
+
+    /** A command with data must say the direction it has; one without data may say anything. */
+    private static boolean directionMatches(ScsiRequest srb, ScsiCommand command, long declared) {
+        if (declared == 0 || command instanceof ScsiCommand.Refused) {
+            return true;
+        }
+        return srb.dataIn() == (command.dataIn() ? ScsiRequest.DATA_IN : ScsiRequest.DATA_OUT);
+    }
+
+    private void finish(long tx, ScsiRequest srb, ProtocolVersion version, ScsiResult result) {
+        if (result.good()) {
+            channel.complete(tx, completion(srb, version, SrbStatus.SUCCESS, 0, result.transferred(), null));
+            return;
+        }
+        boolean autosense = (srb.srbFlags() & DISABLE_AUTOSENSE) == 0 && result.sense() != null;
+        SrbStatus status = autosense ? SrbStatus.ERROR.withAutosense() : SrbStatus.ERROR;
+        channel.complete(tx, completion(srb, version, status, result.status().raw(), result.transferred(),
+                autosense ? result.sense().fixedFormat(version.senseSize()) : null));
+    }
+
+    private void reject(long tx, ScsiRequest srb, ProtocolVersion version, SrbStatus status, String why) {
+        if (why != null) {
+            channel.guestError("transaction " + tx + ": " + status + ": " + why);
+        }
+        channel.complete(tx, completion(srb, version, status, 0, 0, null));
+    }
+
+    /** The COMPLETE_IO packet for {@code srb}: the request echoed with status, length and sense. */
+    static VstorPacket completion(ScsiRequest srb, ProtocolVersion version, SrbStatus status, int scsiStatus,
+                                  int transferred, byte[] sense) {
+        ScsiRequest done = srb.completed(status, scsiStatus, transferred, sense == null ? new byte[0] : sense,
+                sense == null ? 0 : sense.length);
+        VstorPacket reply = VstorPacket.completion(NtStatus.SUCCESS);
+        done.write(reply.bodySegment());
+        return new VstorPacket(VstorOperation.COMPLETE_IO, 0, NtStatus.SUCCESS, reply.body());
+    }
+}

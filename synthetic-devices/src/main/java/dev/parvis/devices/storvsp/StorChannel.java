@@ -1,0 +1,150 @@
+package dev.parvis.devices.storvsp;
+
+import dev.parvis.abi.vmbus.PacketType;
+import dev.parvis.devices.storvsp.protocol.ChannelProperties;
+import dev.parvis.devices.storvsp.protocol.NtStatus;
+import dev.parvis.devices.storvsp.protocol.ProtocolVersion;
+import dev.parvis.devices.storvsp.protocol.VersionBody;
+import dev.parvis.devices.storvsp.protocol.VstorOperation;
+import dev.parvis.devices.storvsp.protocol.VstorPacket;
+import dev.parvis.vmbus.device.ChannelHandler;
+import dev.parvis.vmbus.device.SendResult;
+import dev.parvis.vmbus.device.VmbusChannel;
+import dev.parvis.vmbus.ring.IncomingPacket;
+import dev.parvis.vmcore.log.LogBudget;
+import java.lang.foreign.MemorySegment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open storvsc channel: the initialization handshake, then EXECUTE_SRB requests handed to
+ * {@link SrbExecution}. Runs in the channel's turns; only completions of disk requests come from the
+ * disks' threads. Every request the guest sends gets exactly one completion with its transaction id.
+ */
+final class StorChannel implements ChannelHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(StorChannel.class);
+
+    private final StorVsp controller;
+    private final VmbusChannel channel;
+    private final SrbExecution execution;
+    private final LogBudget guestErrors = LogBudget.standard();
+    private volatile InitState state = InitState.AWAITING_BEGIN;
+
+    StorChannel(StorVsp controller, VmbusChannel channel) {
+        this.controller = controller;
+        this.channel = channel;
+        this.execution = new SrbExecution(controller, this);
+    }
+
+    VmbusChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public void onPacket(IncomingPacket packet) {
+        boolean gpaDirect = packet.type().equals(PacketType.DATA_USING_GPA_DIRECT);
+        if (!gpaDirect && !packet.type().equals(PacketType.DATA_INBAND)) {
+            guestError("packet type " + packet.type() + " ignored");
+            return;
+        }
+        MemorySegment payload = packet.payload();
+        if (payload.byteSize() < VstorPacket.MIN_SIZE) {
+            guestError("vstor packet of " + payload.byteSize() + " bytes");
+            complete(packet.transactionId(), VstorPacket.completion(NtStatus.INVALID_PARAMETER));
+            return;
+        }
+        VstorPacket request = VstorPacket.read(payload);
+        InitState now = state;
+        if (now instanceof InitState.Ready ready && request.operation().equals(VstorOperation.EXECUTE_SRB)) {
+            execution.start(packet, request, ready.version(), payload.byteSize());
+            return;
+        }
+        if (gpaDirect) {
+            guestError(request.operation() + " in a GPA-direct packet");
+            complete(packet.transactionId(), VstorPacket.completion(NtStatus.INVALID_PARAMETER));
+            return;
+        }
+        complete(packet.transactionId(), handshake(now, request, (int) Math.min(payload.byteSize(), VstorPacket.SIZE)));
+    }
+
+    /** Answers one control operation and moves the handshake on. */
+    private VstorPacket handshake(InitState now, VstorPacket request, int size) {
+        VstorOperation op = request.operation();
+        return switch (now) {
+            case InitState.AwaitingBegin a when op.equals(VstorOperation.BEGIN_INITIALIZATION) -> {
+                state = new InitState.Negotiating(null);
+                yield VstorPacket.completion(NtStatus.SUCCESS);
+            }
+            case InitState.Negotiating n when op.equals(VstorOperation.QUERY_PROTOCOL_VERSION) -> queryVersion(request);
+            case InitState.Negotiating n when op.equals(VstorOperation.QUERY_PROPERTIES) && n.version() != null ->
+                    properties();
+            case InitState.Negotiating n when op.equals(VstorOperation.END_INITIALIZATION) && n.version() != null -> {
+                state = new InitState.Ready(n.version());
+                yield VstorPacket.completion(NtStatus.SUCCESS);
+            }
+            case InitState.Ready r when isReset(op) -> VstorPacket.completion(NtStatus.SUCCESS);
+            case InitState.Ready r when op.equals(VstorOperation.CREATE_SUB_CHANNELS) ->
+                    VstorPacket.completion(NtStatus.INVALID_DEVICE_REQUEST); // max_channel_count is 0
+            default -> {
+                guestError(op + " in state " + now.getClass().getSimpleName());
+                yield VstorPacket.completion(NtStatus.INVALID_DEVICE_STATE);
+            }
+        };
+    }
+
+    private static boolean isReset(VstorOperation op) {
+        return op.equals(VstorOperation.RESET_BUS) || op.equals(VstorOperation.RESET_LUN)
+                || op.equals(VstorOperation.RESET_ADAPTER);
+    }
+
+    /** Accepts a version storvsp speaks (the reply echoes it) or answers REVISION_MISMATCH. */
+    private VstorPacket queryVersion(VstorPacket request) {
+        VersionBody asked = VersionBody.read(request.bodySegment());
+        if (!asked.version().accepted()) {
+            return VstorPacket.completion(NtStatus.REVISION_MISMATCH);
+        }
+        state = new InitState.Negotiating(asked.version());
+        VstorPacket reply = VstorPacket.completion(NtStatus.SUCCESS);
+        new VersionBody(asked.version(), 0).write(reply.bodySegment());
+        return reply;
+    }
+
+    private static VstorPacket properties() {
+        VstorPacket reply = VstorPacket.completion(NtStatus.SUCCESS);
+        new ChannelProperties(0, 0, StorVsp.MAX_TRANSFER_BYTES).write(reply.bodySegment());
+        return reply;
+    }
+
+    /** Sends {@code reply} as the completion of {@code transactionId}, sized for the negotiated version. */
+    void complete(long transactionId, VstorPacket reply) {
+        int size = state instanceof InitState.Ready r ? r.version().packetSize() : VstorPacket.SIZE;
+        SendResult result = channel.sendCompletion(transactionId, reply.toSegment(size));
+        if (result != SendResult.SENT && result != SendResult.CLOSED) {
+            guestError("completion of transaction " + transactionId + " not sent: " + result);
+        }
+    }
+
+    /** Tells a ready guest to rescan the bus (a LUN came or went); never waits for ring space. */
+    void sendEnumerateBus() {
+        if (state instanceof InitState.Ready r) {
+            VstorPacket rescan = new VstorPacket(VstorOperation.ENUMERATE_BUS, 0, NtStatus.SUCCESS, new byte[0]);
+            SendResult result = channel.trySendInband(0, rescan.toSegment(r.version().packetSize()), false);
+            if (result != SendResult.SENT) {
+                LOG.warn("storvsp {}: ENUMERATE_BUS not sent: {}", controller.instance(), result);
+            }
+        }
+    }
+
+    void guestError(String what) {
+        long suppressed = guestErrors.acquire();
+        if (suppressed >= 0) {
+            LOG.warn("storvsp {} channel {}: {}{}", controller.instance(), channel.relid(), what,
+                    suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
+        }
+    }
+
+    @Override
+    public void onClose() {
+        controller.closed(this);
+    }
+}

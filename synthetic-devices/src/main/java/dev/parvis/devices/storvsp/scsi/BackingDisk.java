@@ -1,0 +1,32 @@
+package dev.parvis.devices.storvsp.scsi;
+
+import dev.parvis.abi.vmbus.Guid;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * What a logical unit needs of a virtual disk. Calls block on file I/O and may come from several
+ * threads at once; offsets and lengths are whole logical sectors inside the disk (the unit checks
+ * guest requests first).
+ */
+public interface BackingDisk {
+
+    String name();
+
+    long sizeBytes();
+
+    int logicalSectorSize();
+
+    int physicalSectorSize();
+
+    boolean readOnly();
+
+    /** A stable identity for VPD page 0x83 and the serial number. */
+    Guid identity();
+
+    void read(long offset, ByteBuffer dst) throws IOException;
+
+    void write(long offset, ByteBuffer src) throws IOException;
+
+    void flush() throws IOException;
+}
