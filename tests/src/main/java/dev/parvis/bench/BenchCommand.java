@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public final class BenchCommand {
     private static final List<Benchmark> BENCHMARKS = List.of(new MipsBench(), new HypercallBench(), new VmbusBench(),
-            new LifecycleBench(), new ApiBench());
+            new LifecycleBench(), new ApiBench(), new StorageBench());
 
     private BenchCommand() {}
 

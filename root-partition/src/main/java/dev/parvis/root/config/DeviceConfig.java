@@ -41,13 +41,36 @@ public sealed interface DeviceConfig {
         public static final IntegrationServices DEFAULT = new IntegrationServices(true, true, true, true, false);
     }
 
-    /** A virtual disk backed by the image file at {@code path}. */
+    /**
+     * A virtual disk: the VHDX file at {@code path} on SCSI controller {@code controller}, LUN
+     * {@code lun} ({@link #NEXT_FREE_LUN}, -1: the next free LUN of that controller, in config order), writable unless
+     * {@code readOnly}. The path is hostile input: the file is opened only if it is a regular file,
+     * never through a symbolic link, and refused with the reason if it is not a valid VHDX.
+     */
     @JsonTypeName("disk")
-    record Disk(@JsonProperty("path") String path) implements DeviceConfig {
+    @JsonPropertyOrder({"path", "controller", "lun", "readOnly"})
+    record Disk(@JsonProperty("path") String path,
+                @JsonProperty("controller") int controller,
+                @JsonProperty("lun") int lun,
+                @JsonProperty("readOnly") boolean readOnly) implements DeviceConfig {
         public Disk {
             if (path == null || path.isBlank()) {
                 throw new IllegalArgumentException("disk path must not be blank");
             }
+            if (controller < 0 || controller > 3) {
+                throw new IllegalArgumentException("disk controller must be 0-3: " + controller);
+            }
+            if (lun < NEXT_FREE_LUN || lun > 63) {
+                throw new IllegalArgumentException("disk LUN must be 0-63, or -1 for the next free one: " + lun);
+            }
+        }
+
+        /** {@code lun} value: the lowest LUN of the controller that no other disk of the VM names. */
+        public static final int NEXT_FREE_LUN = -1;
+
+        /** A writable disk on controller 0 at the next free LUN. */
+        public Disk(String path) {
+            this(path, 0, NEXT_FREE_LUN, false);
         }
     }
 

@@ -95,15 +95,35 @@ public final class VmStorage implements AutoCloseable {
         return gone.isPresent();
     }
 
+    /**
+     * Before the suspended VM's VMBus state and RAM are saved: every request the disks hold completes
+     * into the guest's ring, and later ones complete within the channel turn that reads them.
+     *
+     * @throws IOException when requests were still in flight after {@code timeout}
+     */
+    public void quiesce(java.time.Duration timeout) throws IOException, InterruptedException {
+        for (StorVsp c : controllers()) {
+            if (!c.quiesce(timeout)) {
+                throw new IOException("disk requests of controller " + c.instance()
+                        + " still in flight after " + timeout.toSeconds() + " s (the guest does not read its ring)");
+            }
+        }
+    }
+
+    /** Ends {@link #quiesce}: the save did not happen and the VM runs on. */
+    public void unquiesce() {
+        controllers().forEach(StorVsp::unquiesce);
+    }
+
+    private synchronized List<StorVsp> controllers() {
+        return new ArrayList<>(controllers.values());
+    }
+
     /** Waits for every disk's requests, then flushes and closes the files. */
     @Override
     public void close() throws IOException {
-        List<StorVsp> all;
-        synchronized (this) {
-            all = new ArrayList<>(controllers.values());
-        }
         IOException first = null;
-        for (StorVsp c : all) {
+        for (StorVsp c : controllers()) {
             for (BackingDisk d : c.detachAll()) {
                 try {
                     closeDisk(d);

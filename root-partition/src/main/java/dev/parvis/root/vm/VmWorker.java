@@ -8,6 +8,8 @@ import dev.parvis.devices.ic.IcResult;
 import dev.parvis.devices.ic.IcStatus;
 import dev.parvis.devices.ic.IntegrationServices;
 import dev.parvis.root.config.DeviceConfig;
+import dev.parvis.root.storage.DiskAttachment;
+import dev.parvis.root.storage.VmStorage;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.vmcore.hostfile.HostFile;
 import dev.parvis.vmcore.hostfile.HostFileException;
@@ -76,10 +78,15 @@ final class VmWorker {
     private volatile byte[] lastGuestMessage;
     private volatile GuestMessage lastGuestRecord;
     private long guestMessageCount;
+    /** The running partition's disks and SCSI controllers (null without disks or when no partition exists). */
+    private volatile VmStorage storage;
     /** The running partition's integration services (null without the device or when no partition exists). */
     private volatile IntegrationServices ics;
     /** Completed from the router thread when the running partition powers off (a graceful stop waits on it). */
     private volatile CompletableFuture<Void> poweredOff = new CompletableFuture<>();
+
+    /** How long a save waits for the disk requests in flight to complete into the guest's rings. */
+    static final Duration SAVE_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     /** How long a graceful Stop-VM waits for the guest to power off after it accepted the request. */
     static final Duration GRACEFUL_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -361,6 +368,7 @@ final class VmWorker {
             env.router().unregister(pid);
             env.vmbus().detach(pid);
             closeIntegrationServices();
+            closeStorage();
             throw e;
         }
     }
@@ -368,6 +376,7 @@ final class VmWorker {
     private List<VmbusDeviceClass> devices(long pid, VmConfig c) {
         echoes.clear();
         closeIntegrationServices();
+        closeStorage();
         List<VmbusDeviceClass> devices = new ArrayList<>();
         for (DeviceConfig d : c.devices()) {
             switch (d) {
@@ -387,12 +396,47 @@ final class VmWorker {
                     ics = services;
                     devices.addAll(services.offered());
                 }
-                case DeviceConfig.Disk disk -> LOG.info("VM '{}': disk {} not attached (no storage device yet)", c.name(), disk.path());
+                case DeviceConfig.Disk disk -> {
+                    // all disks at once, below
+                }
                 case DeviceConfig.NetworkAdapter nic -> LOG.info("VM '{}': network adapter on '{}' not attached (no network device yet)",
                         c.name(), nic.switchName());
             }
         }
+        devices.addAll(openStorage(c));
         return devices;
+    }
+
+    /** Opens every disk of the config (or none) and returns its SCSI controllers to offer. */
+    private List<VmbusDeviceClass> openStorage(VmConfig c) {
+        List<DiskAttachment> disks;
+        try {
+            disks = DiskAttachment.of(c.devices());
+        } catch (IllegalArgumentException e) {
+            throw new VmException("VM '%s': %s".formatted(c.name(), e.getMessage()), e);
+        }
+        if (disks.isEmpty()) {
+            return List.of();
+        }
+        try {
+            storage = VmStorage.open(disks);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new VmException("VM '%s' cannot open its disks: %s".formatted(c.name(), e.getMessage()), e);
+        }
+        return storage.devices();
+    }
+
+    /** Flushes and closes the disks once their requests finished (the partition is gone or going). */
+    private void closeStorage() {
+        VmStorage s = storage;
+        storage = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("VM '{}': closing its disks: {}", config.name(), e.getMessage());
+            }
+        }
     }
 
     private VmException failStart(VmException e) {
@@ -489,6 +533,7 @@ final class VmWorker {
             env.controls().suspend(pid);
             progress(10);
             long referenceTime = env.controls().freezeTime(pid);
+            quiesceStorage();
             // VMBus first: what the suspended guest posted reaches its server, then the server freezes
             // (it posts and signals nothing more), so the VPs and RAM read next stay as saved.
             env.vmbus().settle();
@@ -529,7 +574,24 @@ final class VmWorker {
         return names;
     }
 
+    /** Disk requests in flight complete into the guest's rings before the rings and RAM are saved. */
+    private void quiesceStorage() throws IOException {
+        VmStorage s = storage;
+        if (s != null) {
+            try {
+                s.quiesce(SAVE_DRAIN_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while disk requests drained", e);
+            }
+        }
+    }
+
     private void rollBackSave(long pid, VmState from) {
+        VmStorage s = storage;
+        if (s != null) {
+            s.unquiesce();
+        }
         try {
             env.vmbus().server(pid).ifPresent(VmbusServer::resume);
             env.controls().thawTime(pid);
@@ -671,6 +733,7 @@ final class VmWorker {
         accumulateUptime();
         env.vmbus().detach(pid);
         closeIntegrationServices();
+        closeStorage();
         env.loader().destroy(c);
         child = null;
     }

@@ -119,7 +119,7 @@ final class SrbExecution {
                 inFlight.decrementAndGet();
             }
         };
-        if (unit != null && LogicalUnit.touchesDisk(command)) {
+        if (unit != null && LogicalUnit.touchesDisk(command) && !controller.quiescing()) {
             if (!unit.queue().submit(work)) {
                 inFlight.decrementAndGet();
                 channel.complete(tx, completion(srb, version, SrbStatus.INVALID_LUN, 0, 0, null));

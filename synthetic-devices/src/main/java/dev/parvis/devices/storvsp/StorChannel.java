@@ -40,6 +40,11 @@ final class StorChannel implements ChannelHandler {
         return channel;
     }
 
+    /** Requests of this channel handed to a disk and not yet completed. */
+    int inFlight() {
+        return execution.inFlight();
+    }
+
     @Override
     public void onPacket(IncomingPacket packet) {
         boolean gpaDirect = packet.type().equals(PacketType.DATA_USING_GPA_DIRECT);
@@ -129,7 +134,7 @@ final class StorChannel implements ChannelHandler {
         if (state instanceof InitState.Ready r) {
             VstorPacket rescan = new VstorPacket(VstorOperation.ENUMERATE_BUS, 0, NtStatus.SUCCESS, new byte[0]);
             SendResult result = channel.trySendInband(0, rescan.toSegment(r.version().packetSize()), false);
-            if (result != SendResult.SENT) {
+            if (result != SendResult.SENT && result != SendResult.CLOSED) {
                 LOG.warn("storvsp {}: ENUMERATE_BUS not sent: {}", controller.instance(), result);
             }
         }

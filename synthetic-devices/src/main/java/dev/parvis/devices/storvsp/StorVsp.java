@@ -33,6 +33,7 @@ public final class StorVsp implements VmbusDeviceClass {
     private final int maxInFlight;
     private final Map<Integer, Attached> luns = new ConcurrentHashMap<>();
     private final Set<StorChannel> channels = ConcurrentHashMap.newKeySet();
+    private volatile boolean quiescing;
 
     /** A disk on a LUN: its SCSI unit and its threads. */
     record Attached(LogicalUnit unit, DiskQueue queue) {}
@@ -76,6 +77,35 @@ public final class StorVsp implements VmbusDeviceClass {
         StorChannel handler = new StorChannel(this, channel);
         channels.add(handler);
         return handler;
+    }
+
+    /**
+     * Prepares a save of the suspended guest: from now on a request runs to completion inside the
+     * channel turn that reads it (so a save that pauses the channel finds it either answered or
+     * still unread in the ring, as VMBus guarantees), and this waits until the requests already
+     * handed to the disks have completed into the guest's ring.
+     *
+     * @return false if some were still in flight at the deadline (the guest stopped reading its ring)
+     */
+    public boolean quiesce(java.time.Duration timeout) throws InterruptedException {
+        quiescing = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (channels.stream().anyMatch(c -> c.inFlight() > 0)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
+    /** Ends {@link #quiesce} (the save was rolled back): disk requests go to the disk threads again. */
+    public void unquiesce() {
+        quiescing = false;
+    }
+
+    boolean quiescing() {
+        return quiescing;
     }
 
     void closed(StorChannel channel) {

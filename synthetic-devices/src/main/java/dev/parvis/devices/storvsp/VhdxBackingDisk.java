@@ -53,4 +53,12 @@ public record VhdxBackingDisk(VhdxDisk disk, boolean attachedReadOnly) implement
     public void flush() throws IOException {
         disk.flush();
     }
+
+    /** A write that allocated a block commits the BAT change through the log (rare: once per new block). */
+    @Override
+    public void settle() throws IOException {
+        if (disk.metadataPending()) {
+            disk.flush();
+        }
+    }
 }

@@ -215,6 +215,15 @@ public final class VhdxDisk implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a completed write allocated a block (or marked sectors present) that only a
+     * {@link #flush} records in the file: until then a process kill would lose that write's data
+     * although its bytes are in the file.
+     */
+    public boolean metadataPending() {
+        return file.metadataPending();
+    }
+
     /** Grows the disk to {@code newSize} bytes (a multiple of the logical sector size); shrinking is refused. */
     public void resize(long newSize) throws IOException {
         structure.writeLock().lock();

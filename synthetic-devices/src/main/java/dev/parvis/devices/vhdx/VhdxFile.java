@@ -168,6 +168,16 @@ final class VhdxFile implements Closeable {
         return offset;
     }
 
+    /** Whether writes changed BAT or bitmap entries that no commit has written to the file yet. */
+    boolean metadataPending() {
+        allocationLock.lock();
+        try {
+            return bat.hasDirty() || bitmaps.hasDirty();
+        } finally {
+            allocationLock.unlock();
+        }
+    }
+
     /**
      * Makes every completed write durable: payload flushed, then the changed BAT and bitmap sectors
      * logged and applied. Sector bitmap entries go first, then bitmap contents, then payload entries, so

@@ -83,4 +83,8 @@ final class GatedDisk implements BackingDisk {
     @Override
     public void flush() {
     }
+
+    @Override
+    public void settle() {
+    }
 }

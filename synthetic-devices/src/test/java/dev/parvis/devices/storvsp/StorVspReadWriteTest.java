@@ -63,4 +63,23 @@ class StorVspReadWriteTest {
             assertEquals(-1, out.contiguous().mismatch(in.contiguous()));
         }
     }
+
+    @Test
+    void aCompletedWriteToANewBlockIsInTheFileAsAProcessKillWouldLeaveIt() throws Exception {
+        try (StorageLoopback s = new StorageLoopback(new StorVsp(StorVsp.controllerInstance(0)))) {
+            VhdxDisk disk = s.attach(dir, 0, 8 << 20, false);
+            s.ready();
+            GuestPages out = s.memory.allocate(2);
+            pattern(out, 5);
+            long lba = (3 << 20) / 512 + 16; // inside the fourth 1 MiB block, not allocated yet
+            assertTrue(s.run(0, Cdb.write16(lba, 16), ScsiRequest.DATA_OUT, out, 0, 8192).ok());
+            assertTrue(!disk.metadataPending(), "the allocation was committed before the write completed");
+            // A second reader of the file sees what a restarted host would: the log replayed, no flush.
+            try (VhdxDisk after = VhdxDisk.open(disk.path(), dev.parvis.devices.vhdx.OpenOptions.readOnly())) {
+                ByteBuffer b = ByteBuffer.allocate(8192);
+                after.read(lba * 512, b);
+                assertEquals(-1, MemorySegment.ofArray(b.array()).mismatch(out.contiguous().asSlice(0, 8192)));
+            }
+        }
+    }
 }

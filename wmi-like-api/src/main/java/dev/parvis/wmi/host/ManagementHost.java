@@ -1,5 +1,6 @@
 package dev.parvis.wmi.host;
 
+import dev.parvis.root.storage.VhdxDiskService;
 import dev.parvis.root.storage.VirtualDiskService;
 import dev.parvis.root.vm.VmManagementService;
 import dev.parvis.wmi.client.ClientOptions;
@@ -31,12 +32,12 @@ import java.util.Optional;
 public final class ManagementHost implements AutoCloseable {
     /**
      * How to run it. Storage directories default to {@code <data>/storage}; {@code disks} is the
-     * host's virtual disk service ({@link VirtualDiskService#UNAVAILABLE} until VHDX support lands).
+     * host's virtual disk service (VHDX unless a caller passes another).
      */
     public record Options(Path dataDir, InetSocketAddress listen, List<Path> storageDirs, Path guestsDir, ServerLimits limits,
                           VirtualDiskService disks) {
         public Options(Path dataDir, InetSocketAddress listen, List<Path> storageDirs, Path guestsDir, ServerLimits limits) {
-            this(dataDir, listen, storageDirs, guestsDir, limits, VirtualDiskService.UNAVAILABLE);
+            this(dataDir, listen, storageDirs, guestsDir, limits, new VhdxDiskService());
         }
 
         public static Options of(Path dataDir, Path guestsDir, InetSocketAddress listen) {

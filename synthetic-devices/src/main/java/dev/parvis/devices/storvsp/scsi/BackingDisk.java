@@ -29,4 +29,12 @@ public interface BackingDisk {
     void write(long offset, ByteBuffer src) throws IOException;
 
     void flush() throws IOException;
+
+    /**
+     * After a write and before it completes: records in the file whatever a process kill would
+     * otherwise lose of the writes completed so far (a VHDX's new block allocations), so every
+     * completed write survives the host process. Durability against power loss still waits for
+     * {@link #flush} (SYNCHRONIZE CACHE, FUA: the write cache is on).
+     */
+    void settle() throws IOException;
 }

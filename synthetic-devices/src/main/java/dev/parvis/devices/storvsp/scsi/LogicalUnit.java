@@ -164,6 +164,8 @@ public final class LogicalUnit {
             }
             if (w.forceUnitAccess()) {
                 disk.flush();
+            } else {
+                disk.settle();
             }
         } catch (IOException | IllegalArgumentException e) {
             return ioFailed("write", e, Sense.WRITE_ERROR);
@@ -215,6 +217,7 @@ public final class LogicalUnit {
                 zero(list.getLong(UNMAP_HEADER + i * UNMAP_DESCRIPTOR),
                         Integer.toUnsignedLong(list.getInt(UNMAP_HEADER + i * UNMAP_DESCRIPTOR + 8)));
             }
+            disk.settle();
         } catch (IOException | IllegalArgumentException e) {
             return ioFailed("unmap", e, Sense.WRITE_ERROR);
         }
