@@ -82,7 +82,9 @@ class CrashConsistencyGuestTest {
     void everyReportedWriteSurvivesSigkillAndTheFileStaysConsistent() throws Exception {
         Path image = dir.resolve("crash.vhdx");
         VhdxCreator.create(image, CreateRequest.dynamic(SIZE).withBlockSize(1L << 20));
-        Random random = new Random(Long.getLong("parvis.storage.crash.seed", System.nanoTime()));
+        long seed = Long.getLong("parvis.storage.crash.seed", System.nanoTime());
+        System.out.printf("crash consistency: kill times from seed %d (-Dparvis.storage.crash.seed to repeat)%n", seed);
+        Random random = new Random(seed);
         Expected expected = null;
         int killsDuringWrites = 0;
         long reported = 0;
