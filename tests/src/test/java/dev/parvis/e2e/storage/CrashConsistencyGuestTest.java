@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash consistency end to end: the host process running the disk-writeloop guest on a dynamic VHDX is
- * killed with SIGKILL at random instants (some during boot, most while writes are in flight). After
+ * killed with SIGKILL at random instants (some during boot, most while writes are in flight; a fresh
+ * disk every five kills, so kills land while blocks are being allocated). After
  * every kill the file reopens in Parvis (its log replayed), {@code qemu-img check} passes, Parvis and
  * qemu read the same bytes, and every write whose completion the guest reported holds exactly what the
  * guest wrote. Writes in flight at the kill (never reported, so at most the loop's depth past the last
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashConsistencyGuestTest {
     private static final int KILLS = Integer.getInteger("parvis.storage.kills", 20);
     private static final long SIZE = 32L << 20;
+    private static final int FRESH_DISK_EVERY = 5;
     private static final Pattern SEED = Pattern.compile(
             "disk-writeloop: seed 0x([0-9a-f]+) chunk (\\d+) blocks of (\\d+) bytes depth (\\d+) chunks (\\d+) start (\\d+)");
     private static final Pattern ACK = Pattern.compile("disk-writeloop: ack (\\d+) lba (\\d+) blocks (\\d+)");
@@ -81,7 +84,6 @@ class CrashConsistencyGuestTest {
     @Test
     void everyReportedWriteSurvivesSigkillAndTheFileStaysConsistent() throws Exception {
         Path image = dir.resolve("crash.vhdx");
-        VhdxCreator.create(image, CreateRequest.dynamic(SIZE).withBlockSize(1L << 20));
         long seed = Long.getLong("parvis.storage.crash.seed", System.nanoTime());
         System.out.printf("crash consistency: kill times from seed %d (-Dparvis.storage.crash.seed to repeat)%n", seed);
         Random random = new Random(seed);
@@ -89,6 +91,11 @@ class CrashConsistencyGuestTest {
         int killsDuringWrites = 0;
         long reported = 0;
         for (int kill = 0; kill < KILLS; kill++) {
+            if (kill % FRESH_DISK_EVERY == 0) { // a fresh disk, so kills keep landing while blocks are allocated
+                Files.deleteIfExists(image);
+                VhdxCreator.create(image, CreateRequest.dynamic(SIZE).withBlockSize(1L << 20));
+                expected = null;
+            }
             List<String> lines = new ArrayList<>();
             long atMs = runAndKill(image, random, kill, lines);
             Loop loop = parseLoop(lines);
