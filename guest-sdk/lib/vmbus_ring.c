@@ -160,23 +160,34 @@ static int wait_for_space(struct vmbus_channel *ch, uint32_t total)
 int vmbus_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t txid,
                const void *payload, uint32_t len)
 {
+    return vmbus_send_with_header(ch, type, flags, txid, 0, 0, payload, len);
+}
+
+int vmbus_send_with_header(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t txid,
+                           const void *header, uint32_t header_len, const void *payload,
+                           uint32_t len)
+{
     struct vmbus_ring *r = &ch->send;
     if (!ch->open)
         return VMBUS_ERR_NOT_OPEN;
-    uint64_t packet = (uint64_t)DESC_BYTES + align8(len); /* len8 * 8 */
+    if (header_len & 7u)
+        return VMBUS_ERR_INVALID;
+    uint64_t offset = (uint64_t)DESC_BYTES + header_len;     /* offset8 * 8 */
+    uint64_t packet = offset + align8(len);                   /* len8 * 8 */
     uint64_t total = packet + TRAILER_BYTES;
     /* Largest packet: free is at most size and must stay > total. */
-    if (len > r->size || total > r->size - 8 || packet / 8 > 0xffff)
+    if (len > r->size || header_len > r->size || total > r->size - 8 || packet / 8 > 0xffff)
         return VMBUS_ERR_TOO_BIG;
     int rc = wait_for_space(ch, (uint32_t)total);
     if (rc)
         return rc;
 
     uint32_t start = r->index;
-    uint64_t desc = (uint64_t)type | (uint64_t)(DESC_BYTES / 8) << 16 |
+    uint64_t desc = (uint64_t)type | (uint64_t)(offset / 8) << 16 |
                     (uint64_t)(packet / 8) << 32 | (uint64_t)flags << 48;
     uint32_t off = put_u64(r, start, desc);
     off = put_u64(r, off, txid);
+    off = copy_in(r, off, header, header_len);
     off = copy_in(r, off, payload, len & ~7u);
     if (len & 7u)
         off = put_u64(r, off, tail_word((const uint8_t *)payload + (len & ~7u), len & 7u));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "check.h"
 #include <parvis/vmbus.h>
 
 extern uint64_t stub_signals;
@@ -16,17 +17,6 @@ extern uint32_t stub_watched;
 static _Alignas(4096) uint8_t memory[2 * (4096 + DATA)];
 static struct vmbus_connection conn = {.wait_ticks = 1};
 static struct vmbus_channel ch;
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static void reset(void)
 {

@@ -177,6 +177,13 @@ uint64_t vmbus_now(void);
  * with pending_send_size when the ring is full (does not drain the recv ring). */
 int vmbus_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t txid,
                const void *payload, uint32_t len);
+/* vmbus_send with a type-specific header between the descriptor and the
+ * payload (offset8 = (16 + header_len) / 8): the GPA-direct range list of a
+ * DATA_USING_GPA_DIRECT packet, say. header_len is a multiple of 8; the header
+ * bytes are sent as given (a test guest may send malformed ones). */
+int vmbus_send_with_header(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t txid,
+                           const void *header, uint32_t header_len, const void *payload,
+                           uint32_t len);
 /* Takes the next packet if there is one: payload (from offset8 * 8, padded to
  * 8 bytes) into buf. VMBUS_ERR_EMPTY when the ring is empty. */
 int vmbus_recv(struct vmbus_channel *ch, struct vmbus_packet_info *info, void *buf, uint32_t cap);

@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The command line of a fresh JVM running the entry point ./parvis runs (ParvisCommand), on this test's classpath. */
-final class ParvisProcess {
+public final class ParvisProcess {
     private ParvisProcess() {
     }
 
-    static ProcessBuilder of(String... args) {
+    public static ProcessBuilder of(String... args) {
         return java("dev.parvis.root.cli.ParvisCommand", args);
     }
 
