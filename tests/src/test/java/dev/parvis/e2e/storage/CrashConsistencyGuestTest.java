@@ -1,5 +1,6 @@
 package dev.parvis.e2e.storage;
 
+import dev.parvis.e2e.OnEachBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reported one) may hold old or new bytes and are not judged; every other chunk keeps its last state.
  */
 @Timeout(1800)
+@OnEachBackend
 class CrashConsistencyGuestTest {
     private static final int KILLS = Integer.getInteger("parvis.storage.kills", 20);
     private static final long SIZE = 32L << 20;

@@ -1,5 +1,6 @@
 package dev.parvis.e2e.storage;
 
+import dev.parvis.e2e.OnEachBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.parvis.devices.vhdx.CreateRequest;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * parent, and the parent then passes {@code qemu-img check} and holds exactly what the guest saw.
  */
 @Timeout(900)
+@OnEachBackend
 class DifferencingMergeGuestTest {
     private static final long SIZE = 16L << 20;
 

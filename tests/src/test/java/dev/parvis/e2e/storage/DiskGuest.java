@@ -1,5 +1,6 @@
 package dev.parvis.e2e.storage;
 
+import dev.parvis.e2e.BackendUnderTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -22,7 +23,8 @@ record DiskGuest(String guest, int exitCode, String output) {
     static final int RUN_SECONDS = 240;
 
     static List<String> command(String guest, Path... disks) {
-        List<String> args = new ArrayList<>(List.of("run-guest", guest, "--timeout", Integer.toString(RUN_SECONDS)));
+        List<String> args = new ArrayList<>(List.of("run-guest", guest, "--timeout", Integer.toString(RUN_SECONDS),
+                "--backend", BackendUnderTest.choice().toString()));
         for (Path disk : disks) {
             args.add("--disk");
             args.add(disk.toString());

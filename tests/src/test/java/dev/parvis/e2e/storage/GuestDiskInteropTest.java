@@ -1,5 +1,6 @@
 package dev.parvis.e2e.storage;
 
+import dev.parvis.e2e.OnEachBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * guest (disk-digest) unchanged.
  */
 @Timeout(900)
+@OnEachBackend
 class GuestDiskInteropTest {
     private static final long SIZE = 16L << 20;
 

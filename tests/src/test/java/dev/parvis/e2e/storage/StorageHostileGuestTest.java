@@ -1,5 +1,6 @@
 package dev.parvis.e2e.storage;
 
+import dev.parvis.e2e.OnEachBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * neighbour's echoes keep advancing, intact, in every half second of the attack.
  */
 @Timeout(600)
+@OnEachBackend
 class StorageHostileGuestTest {
     private static final int SCENARIOS = 14;
     private static final int RUNS = 2;
