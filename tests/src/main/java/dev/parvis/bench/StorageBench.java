@@ -1,5 +1,6 @@
 package dev.parvis.bench;
 
+import dev.parvis.bench.storage.GuestDiskBench;
 import dev.parvis.bench.storage.StoragePath;
 import dev.parvis.devices.vhdx.CreateRequest;
 import dev.parvis.devices.vhdx.OpenOptions;
@@ -28,7 +29,9 @@ import java.util.stream.Stream;
  *     offsets of a raw file holding the same payload (both files in the page cache: this measures the
  *     software path, not the device).</li>
  * </ul>
- * Repetitions alternate ours and baseline; lines report medians after warm-up.
+ * Repetitions alternate ours and baseline; lines report medians after warm-up. Then the guest-driven
+ * figures: the {@code disk-bench} guest on the chosen backend against a fresh dynamic VHDX, its IOPS and
+ * MiB/s against the same guest loop with the I/O removed ({@link GuestDiskBench}, one run).
  */
 final class StorageBench implements Benchmark {
     private static final long DISK_BYTES = 256L << 20;
@@ -45,7 +48,7 @@ final class StorageBench implements Benchmark {
     }
 
     @Override
-    public void run(PrintStream out, BackendChoice backend) throws Exception { // no guest: the Java client drives storvsp over the loopback
+    public void run(PrintStream out, BackendChoice backend) throws Exception {
         Path dir = Files.createTempDirectory("parvis-bench-storage");
         try {
             Path vhdx = dir.resolve("bench.vhdx");
@@ -59,6 +62,10 @@ final class StorageBench implements Benchmark {
             compare(out, "4 KiB random reads, QD32", vhdx, raw, random, SMALL, true);
             compare(out, "1 MiB sequential reads, QD32", vhdx, raw, sequential, BIG, true);
             compare(out, "1 MiB sequential writes, QD32", vhdx, raw, sequential, BIG, false);
+            for (GuestDiskBench.Figure f : GuestDiskBench.run(dir, backend)) {
+                out.printf("storage: guest disk-bench %s: %d IOPS (%.2f MiB/s), same loop without I/O %d IOPS (%.2f MiB/s) ratio=%.4f%n",
+                        f.workload(), f.iops(), f.mibps(), f.noIoIops(), f.noIoMibps(), f.ratio());
+            }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
