@@ -3,6 +3,8 @@ package dev.parvis.e2e.shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.devices.vhdx.CreateRequest;
+import dev.parvis.devices.vhdx.VhdxCreator;
 import dev.parvis.shell.command.HelpExample;
 import dev.parvis.shell.engine.BufferHost;
 import dev.parvis.shell.engine.RunResult;
@@ -23,11 +25,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every example in the Hyper-V commands' help runs as written against a live host with a VM named
  * demo (the icdaemon guest), after putting demo in the state the example needs. The disk examples
- * need the host's virtual disk support, which this host does not have yet: they must fail with the
- * host's "not supported" (or, for a disk that could not be created, "no such file") error.
+ * run against the host's VHDX disk service with demo off: the files they name are laid out first
+ * (none for New-VHD, data1.vhdx for the others, a parent and a differencing child.vhdx for
+ * Merge-VHD) and every drive is detached after each.
  */
 class HyperVHelpExamplesTest {
-    private static final Set<String> WAIT_FOR_STORAGE = Set.of("New-VHD", "Resize-VHD", "Merge-VHD", "Add-VMHardDiskDrive");
+    private static final Set<String> DISK_COMMANDS = Set.of("New-VHD", "Resize-VHD", "Merge-VHD", "Get-VHD",
+            "Add-VMHardDiskDrive", "Get-VMHardDiskDrive", "Remove-VMHardDiskDrive");
     private static final Map<String, String> STATE_NEEDED = Map.ofEntries(
             Map.entry("Start-VM", "Off"), Map.entry("Stop-VM", "Running"), Map.entry("Save-VM", "Running"),
             Map.entry("Suspend-VM", "Running"), Map.entry("Resume-VM", "Paused"), Map.entry("Restart-VM", "Running"),
@@ -79,20 +83,42 @@ class HyperVHelpExamplesTest {
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("examples")
-    void everyHyperVExampleRuns(String command, HelpExample example) {
-        String state = STATE_NEEDED.get(command);
+    void everyHyperVExampleRuns(String command, HelpExample example) throws Exception {
+        String state = DISK_COMMANDS.contains(command) ? "Off" : STATE_NEEDED.get(command);
         if (state != null) {
             run(state.equals("Off") ? TO_OFF : state.equals("Paused") ? TO_RUNNING + "\nSuspend-VM demo" : TO_RUNNING);
         }
+        if (DISK_COMMANDS.contains(command)) {
+            layOutDisks(command);
+        }
         host.clear();
         RunResult r = session.run(SourceText.interactive(example.code()));
-        if (WAIT_FOR_STORAGE.contains(command)) {
-            assertTrue(host.errors().contains("virtual hard disks are not supported on this host yet")
-                    || host.errors().contains("no such file in the storage directories"), command + ": " + host.errors());
-        } else {
-            assertEquals("", host.errors(), command + " example failed: " + example.code());
-            assertTrue(r.success(), example.code());
+        assertEquals("", host.errors(), command + " example failed: " + example.code());
+        assertTrue(r.success(), example.code());
+        if (DISK_COMMANDS.contains(command)) {
+            run("Get-VMHardDiskDrive -VMName demo | Remove-VMHardDiskDrive");
         }
         run("Get-Job | Wait-Job -Timeout 120 | Out-Null; Get-Job | Remove-Job -Force; Get-VM -Name demo2 -ErrorAction SilentlyContinue | Remove-VM -Force");
+    }
+
+    /** The files a disk example names, as the example expects to find them (demo is off, no drive attached). */
+    private static void layOutDisks(String command) throws java.io.IOException {
+        Path storage = dir.resolve("storage");
+        Path data1 = storage.resolve("data1.vhdx");
+        Files.deleteIfExists(data1);
+        if (!command.equals("New-VHD")) {
+            VhdxCreator.create(data1, CreateRequest.dynamic(64L << 20));
+        }
+        if (command.equals("Get-VHD") || command.equals("Get-VMHardDiskDrive") || command.equals("Remove-VMHardDiskDrive")) {
+            run("Add-VMHardDiskDrive -VMName demo -Path data1.vhdx");
+        }
+        if (command.equals("Merge-VHD")) {
+            Path parent = storage.resolve("parent.vhdx");
+            Path child = storage.resolve("child.vhdx");
+            Files.deleteIfExists(child);
+            Files.deleteIfExists(parent);
+            VhdxCreator.create(parent, CreateRequest.dynamic(64L << 20));
+            VhdxCreator.create(child, CreateRequest.differencing(parent));
+        }
     }
 }
