@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,10 +13,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -63,6 +67,42 @@ class CrashKillTest {
         assertTrue(replays > 0, "at least one kill left a log to replay (rounds with a replay: " + replays + ")");
     }
 
+    /**
+     * The harness itself: acknowledgements a process wrote before its SIGKILL are all read, even when
+     * the reader only starts reading after the process is dead (the extreme of a reader lagging under
+     * load). Reading fewer would make acknowledged writes look unacknowledged and fail the crash test
+     * for data that is in fact on disk.
+     */
+    @Test
+    void acknowledgementsWrittenBeforeTheKillAreAllRead() throws Exception {
+        int lines = 2000;
+        Path marker = dir.resolve("printed");
+        Process process = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt " + lines + " ]; do echo \"ACK 0 $i\"; "
+                + "i=$((i+1)); done; : > '" + marker + "'; exec sleep 600").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        AtomicReference<IOException> readFailure = new AtomicReference<>();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                return;
+            }
+            drain(process.getInputStream(), output, new CountDownLatch(1), readFailure);
+        });
+        try {
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); !Files.exists(marker); ) {
+                assertTrue(System.nanoTime() < deadline && process.isAlive(), "the printer finished printing");
+                Thread.sleep(10);
+            }
+        } finally {
+            killAndDrain(process, reader);
+        }
+        assertNull(readFailure.get(), "the output was readable after the kill");
+        String text = output.toString(StandardCharsets.US_ASCII);
+        assertEquals(lines, text.lines().filter(l -> l.startsWith("ACK ")).count(), "every line printed before the kill");
+        assertTrue(text.endsWith("ACK 0 " + (lines - 1) + "\n"), "the last line printed was read");
+    }
+
     /** Runs the writer, kills it after {@code millis} of writing, returns each thread's last acknowledged write. */
     private long[] runAndKill(Path image, int round, long millis) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -71,17 +111,17 @@ class CrashKillTest {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = Thread.ofPlatform().start(() -> drain(process.getInputStream(), output, ready));
+        AtomicReference<IOException> readFailure = new AtomicReference<>();
+        Thread reader = Thread.ofPlatform().start(() -> drain(process.getInputStream(), output, ready, readFailure));
         try {
             assertTrue(ready.await(60, TimeUnit.SECONDS), "the writer did not start");
             Thread.sleep(millis);
             assertTrue(process.isAlive(), "the writer was still writing when killed (exit " + exitOf(process) + ")");
         } finally {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-            reader.join(30_000);
+            killAndDrain(process, reader);
         }
         assertEquals(137, process.exitValue(), "killed by SIGKILL");
+        assertNull(readFailure.get(), "the writer's acknowledgements were read to the end");
         long[] last = new long[THREADS];
         Arrays.fill(last, -1);
         String text = output.toString(StandardCharsets.US_ASCII);
@@ -96,11 +136,25 @@ class CrashKillTest {
         return last;
     }
 
+    /**
+     * SIGKILLs the process, then lets {@code reader} read its output to the end. The kill goes through
+     * the process handle: {@link Process#destroyForcibly()} also closes our end of the output pipe, so
+     * acknowledgements already in the pipe but not yet read (the reader lags under load) would be lost,
+     * and writes the process did acknowledge would look unacknowledged, their sectors stale.
+     */
+    static void killAndDrain(Process process, Thread reader) throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the process died after SIGKILL");
+        reader.join(30_000);
+        assertFalse(reader.isAlive(), "the process's output was read to its end");
+    }
+
     private static String exitOf(Process process) {
         return process.isAlive() ? "none" : Integer.toString(process.exitValue());
     }
 
-    private static void drain(InputStream in, ByteArrayOutputStream out, CountDownLatch ready) {
+    private static void drain(InputStream in, ByteArrayOutputStream out, CountDownLatch ready,
+                              AtomicReference<IOException> failure) {
         byte[] buffer = new byte[8192];
         try {
             for (int n; (n = in.read(buffer)) > 0; ) {
@@ -111,8 +165,8 @@ class CrashKillTest {
                     }
                 }
             }
-        } catch (IOException closed) {
-            // the process is gone
+        } catch (IOException e) {
+            failure.set(e);
         }
     }
 
