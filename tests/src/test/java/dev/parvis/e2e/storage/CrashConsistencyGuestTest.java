@@ -148,7 +148,9 @@ class CrashConsistencyGuestTest {
             reader.join();
             fail("disk-writeloop ended before it was killed (exit " + p.exitValue() + "):\n" + String.join("\n", lines));
         }
-        p.destroyForcibly(); // SIGKILL
+        // SIGKILL through the handle: Process.destroyForcibly() also closes our end of the pipe, and
+        // acknowledgements already in it but not yet read would be lost (a weaker check, silently).
+        p.toHandle().destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "killed process ended");
         reader.join(30_000);
         return atMs;
