@@ -41,9 +41,10 @@ import java.util.stream.Stream;
  *     device), on as many threads as storvsp gives the disk, so both sides have the same file I/O
  *     concurrency (a blocking FileChannel has one request in flight per thread).</li>
  * </ul>
- * Repetitions alternate ours and baseline; the ratio is the median of the per-repetition ratios after
- * warm-up, and a context line gives the spread, the one-thread FileChannel figure and the CPU each stage
- * of our path spends per request. Then the guest-driven
+ * Each workload prints two lines: against that baseline and against FileChannel on one thread (the
+ * issue's baseline as first measured). Repetitions alternate ours and the baselines; each ratio is the
+ * median of the per-repetition ratios after warm-up, and a context line gives the spreads and the CPU
+ * each stage of our path spends per request. Then the guest-driven
  * figures: the {@code disk-bench} guest on the chosen backend against a fresh dynamic VHDX, its IOPS and
  * MiB/s against the same guest loop with the I/O removed ({@link GuestDiskBench}, one run).
  */
@@ -55,6 +56,7 @@ final class StorageBench implements Benchmark {
     private static final int RANDOM_READS = 50_000;
     private static final int WARM_UP = 1;
     private static final int REPETITIONS = 7;
+    private static final String BASELINE_STAGE = "FileChannel on its threads";
 
     @Override
     public String name() {
@@ -122,6 +124,7 @@ final class StorageBench implements Benchmark {
         Samples baseline = new Samples();
         Samples oneThread = new Samples();
         Samples ratios = new Samples();
+        Samples oneThreadRatios = new Samples();
         Map<String, Long> cpu = new TreeMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads,
                 Thread.ofPlatform().daemon().name("bench-filechannel-", 1).factory());
@@ -129,29 +132,40 @@ final class StorageBench implements Benchmark {
             for (int i = 0; i < WARM_UP + REPETITIONS; i++) {
                 ThreadCpu counted = ThreadCpu.start(StorageBench::stage);
                 double p = path.run(offsets, bytes, read);
+                Map<String, Long> oursCpu = counted.since();
+                counted = ThreadCpu.start(StorageBench::stage);
                 double b = fileChannel(raw, offsets, bytes, read, threads, pool);
+                Map<String, Long> baselineCpu = counted.since();
                 double one = fileChannel(raw, offsets, bytes, read, 1, pool);
                 if (i >= WARM_UP) {
-                    counted.since().forEach((k, v) -> cpu.merge(k, v, Long::sum));
+                    oursCpu.forEach((k, v) -> cpu.merge(k, v, Long::sum));
+                    cpu.merge(BASELINE_STAGE, baselineCpu.getOrDefault(BASELINE_STAGE, 0L), Long::sum);
                     ours.add(offsets.length / p);
                     baseline.add(offsets.length / b);
                     oneThread.add(offsets.length / one);
                     ratios.add(b / p);
+                    oneThreadRatios.add(one / p);
                 }
             }
         } finally {
             pool.shutdownNow();
         }
         double mib = bytes / (double) (1 << 20);
-        out.printf("storage: %s: storvsp %.0f ops/s (%.1f MiB/s), FileChannel %.0f ops/s (%.1f MiB/s) ratio=%.2f%n",
-                what, ours.median(), ours.median() * mib, baseline.median(), baseline.median() * mib, ratios.median());
+        out.printf("storage: %s: storvsp %.0f ops/s (%.1f MiB/s), FileChannel on %d threads %.0f ops/s (%.1f MiB/s)"
+                        + " ratio=%.2f%n", what, ours.median(), ours.median() * mib, threads, baseline.median(),
+                baseline.median() * mib, ratios.median());
+        out.printf("storage: %s: storvsp %.0f ops/s (%.1f MiB/s), FileChannel on one thread %.0f ops/s (%.1f MiB/s)"
+                        + " ratio=%.2f%n", what, ours.median(), ours.median() * mib, oneThread.median(),
+                oneThread.median() * mib, oneThreadRatios.median());
         double ops = (double) offsets.length * REPETITIONS;
-        out.printf("storage: context: %s: %d interleaved repetitions of %d ops after %d warm-up, medians; ratio is the"
-                        + " median per-repetition ratio (range %.2f-%.2f); storvsp %.0f-%.0f ops/s with %d requests in"
-                        + " flight; FileChannel on %d threads (as many as storvsp's disk threads) %.0f-%.0f ops/s, on one"
-                        + " thread %.0f ops/s; CPU per op (thread CPU time): %s%n",
-                what, REPETITIONS, offsets.length, WARM_UP, ratios.min(), ratios.max(), ours.min(), ours.max(), DEPTH,
-                threads, baseline.min(), baseline.max(), oneThread.median(), perOp(cpu, ops));
+        out.printf("storage: context: %s: %d interleaved repetitions of %d ops after %d warm-up; each ratio is the"
+                        + " median of the per-repetition ratios (ranges %.2f-%.2f and %.2f-%.2f); storvsp %.0f-%.0f"
+                        + " ops/s with %d requests in flight; FileChannel on %d threads (storvsp's disk threads, so the"
+                        + " same file I/O concurrency) %.0f-%.0f ops/s, on one thread %.0f-%.0f; CPU per op (thread CPU"
+                        + " time) %s%n",
+                what, REPETITIONS, offsets.length, WARM_UP, ratios.min(), ratios.max(), oneThreadRatios.min(),
+                oneThreadRatios.max(), ours.min(), ours.max(), DEPTH, threads, baseline.min(), baseline.max(),
+                oneThread.min(), oneThread.max(), perOp(cpu, ops));
     }
 
     /** The stage of the storage path a thread works for, by its name. */
@@ -169,16 +183,23 @@ final class StorageBench implements Benchmark {
             return "disk threads (read/write, complete into the ring)";
         }
         if (thread.startsWith("bench-filechannel-")) {
-            return "FileChannel baselines";
+            return BASELINE_STAGE;
         }
-        return "other";
+        return "other threads";
     }
 
+    /** "storvsp: stage x us, ... (total t us); FileChannel f us", each per request. */
     private static String perOp(Map<String, Long> cpu, double ops) {
-        StringBuilder b = new StringBuilder();
-        cpu.forEach((stage, nanos) -> b.append(b.isEmpty() ? "" : ", ").append(stage).append(' ')
-                .append(String.format("%.2f us", nanos / ops / 1000)));
-        return b.toString();
+        StringBuilder b = new StringBuilder("storvsp: ");
+        long total = 0;
+        for (Map.Entry<String, Long> e : cpu.entrySet()) {
+            if (!e.getKey().equals(BASELINE_STAGE)) {
+                b.append(e.getKey()).append(String.format(" %.2f us, ", e.getValue() / ops / 1000));
+                total += e.getValue();
+            }
+        }
+        return b.append(String.format("total %.2f us; FileChannel %.2f us", total / ops / 1000,
+                cpu.getOrDefault(BASELINE_STAGE, 0L) / ops / 1000)).toString();
     }
 
     /**
