@@ -3,9 +3,10 @@
  * reads with 32 in flight. Each loop runs twice: with its I/O, and with the I/O
  * removed (every request completes at once, nothing is sent), so the guest's
  * own ceiling shows beside the measured figure. That loop takes microseconds,
- * too short to time against a 100 ns clock and a host that may preempt the
- * guest, so it repeats until it has run for NOIO_MIN_TICKS and reports the
- * total: its figure then varies as little as the measured one.
+ * too short to time against a 100 ns clock, and a busy host preempts the guest
+ * now and then: so it repeats in batches of at least NOIO_BATCH_TICKS until it
+ * has run NOIO_MIN_TICKS, and reports the median batch (a batch the host
+ * preempted is an outlier the median drops).
  *
  * One line per workload:
  *   disk-bench: <name> iops=<n> mibps=<x.xx> noio_iops=<n> noio_mibps=<x.xx> ratio=<io/noio>
@@ -21,6 +22,8 @@
 #define RANDOM_COUNT 4096u
 #define MAX_SEQ_BYTES (64ull << 20)
 #define NOIO_MIN_TICKS 2000000ull /* 200 ms in 100 ns units */
+#define NOIO_BATCH_TICKS 10000ull /* 1 ms */
+#define NOIO_BATCHES 255u
 #define NOIO_MAX_ROUNDS 100000u
 
 struct figure {
@@ -53,20 +56,48 @@ static int measure(struct disk_sweep w, struct figure *f)
     return rc ? 3 : w.failed ? 2 : 0;
 }
 
-/* The same loop with the I/O removed, repeated until it has run NOIO_MIN_TICKS. */
-static void measure_noio(struct disk_sweep w, struct figure *f)
+struct noio_batch {
+    uint64_t completed, bytes, ticks;
+};
+
+/* One batch: rounds of the loop without I/O until it has run NOIO_BATCH_TICKS. */
+static struct noio_batch noio_batch(const struct disk_sweep *w, uint32_t *rounds)
 {
-    uint64_t completed = 0, bytes = 0, ticks = 0;
-    for (uint32_t round = 0; round < NOIO_MAX_ROUNDS && ticks < NOIO_MIN_TICKS; round++) {
-        struct disk_sweep once = w;
+    struct noio_batch b = {0, 0, 0};
+    while (b.ticks < NOIO_BATCH_TICKS && *rounds < NOIO_MAX_ROUNDS) {
+        struct disk_sweep once = *w;
         once.null_io = true;
         uint64_t t0 = vmbus_now();
         disk_sweep_run(&once);
-        ticks += vmbus_now() - t0;
-        completed += once.completed;
-        bytes += once.bytes;
+        b.ticks += vmbus_now() - t0;
+        b.completed += once.completed;
+        b.bytes += once.bytes;
+        (*rounds)++;
     }
-    set_figure(f, completed, bytes, ticks);
+    if (b.ticks == 0)
+        b.ticks = 1;
+    return b;
+}
+
+/* The same loop with the I/O removed: the median of its batches by request rate. */
+static void measure_noio(struct disk_sweep w, struct figure *f)
+{
+    static struct noio_batch batches[NOIO_BATCHES];
+    uint32_t n = 0, rounds = 0;
+    uint64_t total = 0;
+    while (n < NOIO_BATCHES && total < NOIO_MIN_TICKS && rounds < NOIO_MAX_ROUNDS) {
+        struct noio_batch b = noio_batch(&w, &rounds);
+        total += b.ticks;
+        uint32_t i = n++;
+        /* insertion by completed/ticks, compared as cross products (no division) */
+        while (i > 0 && batches[i - 1].completed * b.ticks > b.completed * batches[i - 1].ticks) {
+            batches[i] = batches[i - 1];
+            i--;
+        }
+        batches[i] = b;
+    }
+    struct noio_batch m = batches[n / 2];
+    set_figure(f, m.completed, m.bytes, m.ticks);
 }
 
 static int workload(const char *name, const struct disk_sweep *w)
