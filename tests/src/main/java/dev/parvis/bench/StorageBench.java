@@ -2,6 +2,8 @@ package dev.parvis.bench;
 
 import dev.parvis.bench.storage.GuestDiskBench;
 import dev.parvis.bench.storage.StoragePath;
+import dev.parvis.bench.storage.ThreadCpu;
+import dev.parvis.devices.storvsp.StorVsp;
 import dev.parvis.devices.vhdx.CreateRequest;
 import dev.parvis.devices.vhdx.OpenOptions;
 import dev.parvis.devices.vhdx.VhdxCreator;
@@ -13,8 +15,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -24,12 +34,17 @@ import java.util.stream.Stream;
  * way").
  * <ul>
  * <li>ours: {@link StoragePath}, a fixed VHDX behind storvsp on the VMBus loopback, the Java storvsc
- *     keeping 32 requests in flight (each with its own GPA-direct buffer);</li>
- * <li>baseline: one thread doing FileChannel positional reads/writes of the same sizes at the same
- *     offsets of a raw file holding the same payload (both files in the page cache: this measures the
- *     software path, not the device).</li>
+ *     keeping 32 requests in flight (each with its own GPA-direct buffer) and reaping completions on the
+ *     thread that submits;</li>
+ * <li>baseline: FileChannel positional reads/writes of the same sizes at the same offsets of a raw file
+ *     holding the same payload (both files in the page cache: this measures the software path, not the
+ *     device), on as many threads as storvsp gives the disk, so both sides have the same file I/O
+ *     concurrency (a blocking FileChannel has one request in flight per thread).</li>
  * </ul>
- * Repetitions alternate ours and baseline; lines report medians after warm-up. Then the guest-driven
+ * Each workload prints two lines: against that baseline and against FileChannel on one thread (the
+ * issue's baseline as first measured). Repetitions alternate ours and the baselines; each ratio is the
+ * median of the per-repetition ratios after warm-up, and a context line gives the spreads and the CPU
+ * each stage of our path spends per request. Then the guest-driven
  * figures: the {@code disk-bench} guest on the chosen backend against a fresh dynamic VHDX, its IOPS and
  * MiB/s against the same guest loop with the I/O removed ({@link GuestDiskBench}, one run).
  */
@@ -40,7 +55,8 @@ final class StorageBench implements Benchmark {
     private static final int BIG = 1 << 20;
     private static final int RANDOM_READS = 50_000;
     private static final int WARM_UP = 1;
-    private static final int REPETITIONS = 5;
+    private static final int REPETITIONS = 7;
+    private static final String BASELINE_STAGE = "FileChannel on its threads";
 
     @Override
     public String name() {
@@ -103,39 +119,127 @@ final class StorageBench implements Benchmark {
 
     private static void compare(PrintStream out, String what, Path vhdx, Path raw, long[] offsets, int bytes,
                                 boolean read) throws Exception {
+        int threads = StorVsp.diskThreads();
         Samples ours = new Samples();
         Samples baseline = new Samples();
+        Samples oneThread = new Samples();
+        Samples ratios = new Samples();
+        Samples oneThreadRatios = new Samples();
+        Map<String, Long> cpu = new TreeMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads,
+                Thread.ofPlatform().daemon().name("bench-filechannel-", 1).factory());
         try (StoragePath path = new StoragePath(vhdx, DEPTH, bytes)) {
             for (int i = 0; i < WARM_UP + REPETITIONS; i++) {
+                ThreadCpu counted = ThreadCpu.start(StorageBench::stage);
                 double p = path.run(offsets, bytes, read);
-                double b = fileChannel(raw, offsets, bytes, read);
+                Map<String, Long> oursCpu = counted.since();
+                counted = ThreadCpu.start(StorageBench::stage);
+                double b = fileChannel(raw, offsets, bytes, read, threads, pool);
+                Map<String, Long> baselineCpu = counted.since();
+                double one = fileChannel(raw, offsets, bytes, read, 1, pool);
                 if (i >= WARM_UP) {
+                    oursCpu.forEach((k, v) -> cpu.merge(k, v, Long::sum));
+                    cpu.merge(BASELINE_STAGE, baselineCpu.getOrDefault(BASELINE_STAGE, 0L), Long::sum);
                     ours.add(offsets.length / p);
                     baseline.add(offsets.length / b);
+                    oneThread.add(offsets.length / one);
+                    ratios.add(b / p);
+                    oneThreadRatios.add(one / p);
                 }
             }
+        } finally {
+            pool.shutdownNow();
         }
         double mib = bytes / (double) (1 << 20);
-        out.printf("storage: %s: storvsp %.0f ops/s (%.1f MiB/s), FileChannel %.0f ops/s (%.1f MiB/s) ratio=%.2f%n",
-                what, ours.median(), ours.median() * mib, baseline.median(), baseline.median() * mib,
-                ours.median() / baseline.median());
+        out.printf("storage: %s: storvsp %.0f ops/s (%.1f MiB/s), FileChannel on %d threads %.0f ops/s (%.1f MiB/s)"
+                        + " ratio=%.2f%n", what, ours.median(), ours.median() * mib, threads, baseline.median(),
+                baseline.median() * mib, ratios.median());
+        out.printf("storage: %s: storvsp %.0f ops/s (%.1f MiB/s), FileChannel on one thread %.0f ops/s (%.1f MiB/s)"
+                        + " ratio=%.2f%n", what, ours.median(), ours.median() * mib, oneThread.median(),
+                oneThread.median() * mib, oneThreadRatios.median());
+        double ops = (double) offsets.length * REPETITIONS;
+        out.printf("storage: context: %s: %d interleaved repetitions of %d ops after %d warm-up; each ratio is the"
+                        + " median of the per-repetition ratios (ranges %.2f-%.2f and %.2f-%.2f); storvsp %.0f-%.0f"
+                        + " ops/s with %d requests in flight; FileChannel on %d threads (storvsp's disk threads, so the"
+                        + " same file I/O concurrency) %.0f-%.0f ops/s, on one thread %.0f-%.0f; CPU per op (thread CPU"
+                        + " time) %s%n",
+                what, REPETITIONS, offsets.length, WARM_UP, ratios.min(), ratios.max(), oneThreadRatios.min(),
+                oneThreadRatios.max(), ours.min(), ours.max(), DEPTH, threads, baseline.min(), baseline.max(),
+                oneThread.min(), oneThread.max(), perOp(cpu, ops));
     }
 
-    /** Seconds for one thread to read or write {@code bytes} at each offset of the raw file. */
-    private static double fileChannel(Path raw, long[] offsets, int bytes, boolean read) throws Exception {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes);
+    /** The stage of the storage path a thread works for, by its name. */
+    private static String stage(String thread) {
+        if (thread == null) {
+            return null;
+        }
+        if (thread.equals(Thread.currentThread().getName())) {
+            return "client (submit and reap)";
+        }
+        if (thread.startsWith("ForkJoinPool")) {
+            return "channel turns";
+        }
+        if (thread.startsWith("parvis-disk-")) {
+            return "disk threads (read/write, complete into the ring)";
+        }
+        if (thread.startsWith("bench-filechannel-")) {
+            return BASELINE_STAGE;
+        }
+        return "other threads";
+    }
+
+    /** "storvsp: stage x us, ... (total t us); FileChannel f us", each per request. */
+    private static String perOp(Map<String, Long> cpu, double ops) {
+        StringBuilder b = new StringBuilder("storvsp: ");
+        long total = 0;
+        for (Map.Entry<String, Long> e : cpu.entrySet()) {
+            if (!e.getKey().equals(BASELINE_STAGE)) {
+                b.append(e.getKey()).append(String.format(" %.2f us, ", e.getValue() / ops / 1000));
+                total += e.getValue();
+            }
+        }
+        return b.append(String.format("total %.2f us; FileChannel %.2f us", total / ops / 1000,
+                cpu.getOrDefault(BASELINE_STAGE, 0L) / ops / 1000)).toString();
+    }
+
+    /**
+     * Seconds for {@code threads} threads to read or write {@code bytes} at each offset of the raw file
+     * between them (thread t takes every threads-th offset from t: one request in flight per thread).
+     */
+    private static double fileChannel(Path raw, long[] offsets, int bytes, boolean read, int threads,
+                                      ExecutorService pool) throws Exception {
         try (FileChannel file = FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    moveEvery(file, offsets, first, threads, bytes, read);
+                    return null;
+                }));
+            }
             long t0 = System.nanoTime();
-            for (long offset : offsets) {
-                buffer.clear();
-                while (buffer.hasRemaining()) {
-                    int n = read ? file.read(buffer, offset + buffer.position()) : file.write(buffer, offset + buffer.position());
-                    if (n < 0) {
-                        throw new IllegalStateException("end of file at " + offset);
-                    }
-                }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
             }
             return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    private static void moveEvery(FileChannel file, long[] offsets, int first, int step, int bytes, boolean read)
+            throws Exception {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes);
+        for (int i = first; i < offsets.length; i += step) {
+            long offset = offsets[i];
+            buffer.clear();
+            while (buffer.hasRemaining()) {
+                int n = read ? file.read(buffer, offset + buffer.position()) : file.write(buffer, offset + buffer.position());
+                if (n < 0) {
+                    throw new IllegalStateException("end of file at " + offset);
+                }
+            }
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.parvis.devices.storvsp.protocol.NtStatus;
 import dev.parvis.devices.storvsp.protocol.ProtocolVersion;
 import dev.parvis.devices.storvsp.protocol.ScsiRequest;
 import dev.parvis.devices.storvsp.protocol.SrbStatus;
-import dev.parvis.devices.storvsp.protocol.VstorOperation;
 import dev.parvis.devices.storvsp.protocol.VstorPacket;
 import dev.parvis.devices.storvsp.scsi.CdbDecoder;
 import dev.parvis.devices.storvsp.scsi.LogicalUnit;
@@ -17,6 +16,7 @@ import dev.parvis.vmbus.device.GpaDirectBuffers;
 import dev.parvis.vmbus.device.GpaDirectRange;
 import dev.parvis.vmbus.device.GpaDirectRefusedException;
 import dev.parvis.vmbus.ring.IncomingPacket;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SrbExecution {
     private static final int DISABLE_AUTOSENSE = 0x20;
+    private static final VstorPacket COMPLETE_IO = VstorPacket.completion(NtStatus.SUCCESS);
 
     private final StorVsp controller;
     private final StorChannel channel;
@@ -97,7 +98,7 @@ final class SrbExecution {
         }
         if (inFlight.incrementAndGet() > controller.maxInFlightPerChannel()) {
             inFlight.decrementAndGet();
-            channel.complete(tx, completion(srb, version, SrbStatus.BUSY, ScsiStatus.BUSY.raw(), 0, null));
+            channel.completeWith(tx, completion(srb, version, SrbStatus.BUSY, ScsiStatus.BUSY.raw(), 0, null));
             return;
         }
         dispatch(tx, srb, version, command, unit, data, buffers);
@@ -111,7 +112,7 @@ final class SrbExecution {
             } catch (IllegalStateException gone) {
                 // A page of the buffer left the guest (or the guest is going away) while the request was queued.
                 channel.guestError("buffer of transaction " + tx + " no longer accessible: " + gone.getMessage());
-                channel.complete(tx, completion(srb, version, SrbStatus.INVALID_REQUEST, 0, 0, null));
+                channel.completeWith(tx, completion(srb, version, SrbStatus.INVALID_REQUEST, 0, 0, null));
             } finally {
                 if (buffers != null) {
                     buffers.close();
@@ -122,7 +123,7 @@ final class SrbExecution {
         if (unit != null && LogicalUnit.touchesDisk(command) && !controller.quiescing()) {
             if (!unit.queue().submit(work)) {
                 inFlight.decrementAndGet();
-                channel.complete(tx, completion(srb, version, SrbStatus.INVALID_LUN, 0, 0, null));
+                channel.completeWith(tx, completion(srb, version, SrbStatus.INVALID_LUN, 0, 0, null));
             }
         } else {
             work.run();
@@ -146,12 +147,12 @@ final class SrbExecution {
 
     private void finish(long tx, ScsiRequest srb, ProtocolVersion version, ScsiResult result) {
         if (result.good()) {
-            channel.complete(tx, completion(srb, version, SrbStatus.SUCCESS, 0, result.transferred(), null));
+            channel.completeWith(tx, completion(srb, version, SrbStatus.SUCCESS, 0, result.transferred(), null));
             return;
         }
         boolean autosense = (srb.srbFlags() & DISABLE_AUTOSENSE) == 0 && result.sense() != null;
         SrbStatus status = autosense ? SrbStatus.ERROR.withAutosense() : SrbStatus.ERROR;
-        channel.complete(tx, completion(srb, version, status, result.status().raw(), result.transferred(),
+        channel.completeWith(tx, completion(srb, version, status, result.status().raw(), result.transferred(),
                 autosense ? result.sense().fixedFormat(version.senseSize()) : null));
     }
 
@@ -159,16 +160,18 @@ final class SrbExecution {
         if (why != null) {
             channel.guestError("transaction " + tx + ": " + status + ": " + why);
         }
-        channel.complete(tx, completion(srb, version, status, 0, 0, null));
+        channel.completeWith(tx, completion(srb, version, status, 0, 0, null));
     }
 
-    /** The COMPLETE_IO packet for {@code srb}: the request echoed with status, length and sense. */
-    static VstorPacket completion(ScsiRequest srb, ProtocolVersion version, SrbStatus status, int scsiStatus,
-                                  int transferred, byte[] sense) {
-        ScsiRequest done = srb.completed(status, scsiStatus, transferred, sense == null ? new byte[0] : sense,
-                sense == null ? 0 : sense.length);
-        VstorPacket reply = VstorPacket.completion(NtStatus.SUCCESS);
-        done.write(reply.bodySegment());
-        return new VstorPacket(VstorOperation.COMPLETE_IO, 0, NtStatus.SUCCESS, reply.body());
+    /**
+     * The COMPLETE_IO packet for {@code srb} as the negotiated version's wire bytes: the request echoed
+     * with status, length and sense (one allocation: a completion is sent on every request's path).
+     */
+    static MemorySegment completion(ScsiRequest srb, ProtocolVersion version, SrbStatus status, int scsiStatus,
+                                    int transferred, byte[] sense) {
+        MemorySegment packet = MemorySegment.ofArray(new byte[VstorPacket.SIZE]);
+        COMPLETE_IO.write(packet, VstorPacket.HEADER_SIZE);
+        srb.writeCompleted(packet.asSlice(VstorPacket.HEADER_SIZE), status, scsiStatus, transferred, sense);
+        return packet.asSlice(0, version.packetSize());
     }
 }

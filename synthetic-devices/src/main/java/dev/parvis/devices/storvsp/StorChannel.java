@@ -123,7 +123,12 @@ final class StorChannel implements ChannelHandler {
     /** Sends {@code reply} as the completion of {@code transactionId}, sized for the negotiated version. */
     void complete(long transactionId, VstorPacket reply) {
         int size = state instanceof InitState.Ready r ? r.version().packetSize() : VstorPacket.SIZE;
-        SendResult result = channel.sendCompletion(transactionId, reply.toSegment(size));
+        completeWith(transactionId, reply.toSegment(size));
+    }
+
+    /** Sends {@code packet}, already the wire bytes of a vstor_packet, as the completion of {@code transactionId}. */
+    void completeWith(long transactionId, MemorySegment packet) {
+        SendResult result = channel.sendCompletion(transactionId, packet);
         if (result != SendResult.SENT && result != SendResult.CLOSED) {
             guestError("completion of transaction " + transactionId + " not sent: " + result);
         }

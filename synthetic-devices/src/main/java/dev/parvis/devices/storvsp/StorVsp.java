@@ -68,6 +68,11 @@ public final class StorVsp implements VmbusDeviceClass {
         return 8192;
     }
 
+    /** Threads each attached disk runs its file I/O on (sized to the machine's processors). */
+    public static int diskThreads() {
+        return DiskQueue.THREADS;
+    }
+
     int maxInFlightPerChannel() {
         return maxInFlight;
     }

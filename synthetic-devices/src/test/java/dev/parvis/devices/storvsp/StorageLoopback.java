@@ -50,12 +50,16 @@ final class StorageLoopback implements AutoCloseable {
 
     /** Connects VMBus, opens the SCSI offer and returns the raw channel (no storvsc handshake yet). */
     ClientChannel open() throws Exception {
+        return open(false);
+    }
+
+    private ClientChannel open(boolean polled) throws Exception {
         VmbusClient client = loopback.client();
         client.connect();
         OfferChannel offer = client.requestOffers().stream()
                 .filter(o -> o.interfaceType().equals(DeviceClass.SCSI)).findFirst().orElseThrow();
         channel = client.open(offer, 16, 16);
-        storvsc = new StorVsc(channel);
+        storvsc = polled ? StorVsc.polled(channel) : new StorVsc(channel);
         return channel;
     }
 
@@ -63,6 +67,13 @@ final class StorageLoopback implements AutoCloseable {
     StorVsc ready() throws Exception {
         open();
         storvsc.initialize(List.of(ProtocolVersion.WIN10, ProtocolVersion.WIN8_1, ProtocolVersion.WIN8));
+        return storvsc;
+    }
+
+    /** Like {@link #ready} with a client that reads completions on the caller's thread ({@link StorVsc#reap}). */
+    StorVsc readyPolled() throws Exception {
+        open(true);
+        storvsc.initialize(List.of(ProtocolVersion.WIN10));
         return storvsc;
     }
 

@@ -5,9 +5,10 @@ import dev.parvis.abi.vmbus.OfferChannel;
 import dev.parvis.devices.storvsp.StorVsp;
 import dev.parvis.devices.storvsp.VhdxBackingDisk;
 import dev.parvis.devices.storvsp.client.StorVsc;
-import dev.parvis.devices.storvsp.client.StorVscCompletion;
 import dev.parvis.devices.storvsp.protocol.ProtocolVersion;
 import dev.parvis.devices.storvsp.protocol.ScsiRequest;
+import dev.parvis.devices.storvsp.protocol.SrbStatus;
+import dev.parvis.devices.storvsp.protocol.VstorPacket;
 import dev.parvis.devices.vhdx.OpenOptions;
 import dev.parvis.devices.vhdx.VhdxDisk;
 import dev.parvis.vmbus.client.ClientChannel;
@@ -16,16 +17,12 @@ import dev.parvis.vmbus.client.VmbusClient;
 import dev.parvis.vmbus.loopback.Loopback;
 import dev.parvis.vmbus.loopback.LoopbackGuestMemory;
 import dev.parvis.vmbus.server.ServerConfig;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The whole Java storage path: the {@link StorVsc} client sends EXECUTE_SRB packets with GPA-direct
@@ -42,6 +39,8 @@ public final class StoragePath implements AutoCloseable {
     private final Loopback loopback;
     private final StorVsc storvsc;
     private final GuestPages[] slots;
+    /** Each slot's GPA-direct header: its pages never change, only the LBA does. */
+    private final MemorySegment[] headers;
 
     public StoragePath(Path vhdx, int depth, int bytesPerRequest) throws Exception {
         disk = VhdxDisk.open(vhdx, OpenOptions.readWrite());
@@ -52,51 +51,90 @@ public final class StoragePath implements AutoCloseable {
         OfferChannel offer = client.requestOffers().stream()
                 .filter(o -> o.interfaceType().equals(DeviceClass.SCSI)).findFirst().orElseThrow();
         ClientChannel channel = client.open(offer, RING_PAGES, RING_PAGES);
-        storvsc = new StorVsc(channel);
+        storvsc = StorVsc.polled(channel);
         storvsc.initialize(List.of(ProtocolVersion.WIN10));
         slots = new GuestPages[depth];
+        headers = new MemorySegment[depth];
+        int pages = Math.max(1, bytesPerRequest / 4096);
         for (int i = 0; i < depth; i++) {
-            slots[i] = memory.allocate(Math.max(1, bytesPerRequest / 4096));
+            slots[i] = memory.allocate(pages);
+            headers[i] = StorVsc.rangeHeader(Arrays.copyOf(slots[i].gpns(), pages), 0, bytesPerRequest);
         }
     }
 
     /**
      * Seconds to move {@code bytes} at each of {@code offsets} (reads when {@code read}), with every
-     * slot's request in flight at once.
+     * slot's request in flight at once. One thread submits and reaps, as a storvsc whose completion
+     * interrupt lands on the submitting processor: it fills every free slot, then reads the
+     * completions waiting in the ring (sleeping until the host's signal when there are none).
      */
     public double run(long[] offsets, int bytes, boolean read) throws Exception {
-        BlockingQueue<Integer> free = new ArrayBlockingQueue<>(slots.length);
-        for (int i = 0; i < slots.length; i++) {
-            free.add(i);
+        int depth = slots.length;
+        int[] free = new int[depth];
+        long[] slotOfTx = new long[depth];
+        for (int i = 0; i < depth; i++) {
+            free[i] = i;
         }
-        AtomicReference<String> failure = new AtomicReference<>();
+        int freeCount = depth;
+        int direction = read ? ScsiRequest.DATA_IN : ScsiRequest.DATA_OUT;
         int blocks = bytes / 512;
+        Reaped reaped = new Reaped(slotOfTx, free);
         long t0 = System.nanoTime();
-        for (long offset : offsets) {
-            int slot = free.take();
-            long lba = offset / 512;
-            byte[] cdb = ByteBuffer.allocate(16).put((byte) (read ? 0x88 : 0x8A)).put((byte) 0).putLong(lba)
-                    .putInt(blocks).put((byte) 0).put((byte) 0).array();
-            int direction = read ? ScsiRequest.DATA_IN : ScsiRequest.DATA_OUT;
-            long[] pfns = Arrays.copyOf(slots[slot].gpns(), Math.max(1, bytes / 4096));
-            CompletableFuture<StorVscCompletion> done = storvsc.execute(storvsc.srb(0, cdb, direction, bytes), pfns, 0, bytes);
-            done.whenComplete((c, e) -> {
-                if (e != null || !c.ok()) {
-                    failure.compareAndSet(null, e != null ? e.toString() : c.toString());
-                }
-                free.add(slot);
-            });
-        }
-        for (int i = 0; i < slots.length; i++) {
-            if (free.poll(60, TimeUnit.SECONDS) == null) {
+        int next = 0;
+        int done = 0;
+        while (done < offsets.length) {
+            while (freeCount > 0 && next < offsets.length) {
+                int slot = free[--freeCount];
+                byte[] cdb = ByteBuffer.allocate(16).put((byte) (read ? 0x88 : 0x8A)).put((byte) 0)
+                        .putLong(offsets[next++] / 512).putInt(blocks).put((byte) 0).put((byte) 0).array();
+                slotOfTx[slot] = storvsc.submit(storvsc.srb(0, cdb, direction, bytes), headers[slot]);
+            }
+            reaped.freed = freeCount;
+            if (storvsc.reap(reaped) == 0) {
                 throw new IllegalStateException("requests never completed");
             }
+            done += reaped.freed - freeCount;
+            freeCount = reaped.freed;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        if (failure.get() != null) {
-            throw new IllegalStateException("a request failed: " + failure.get());
+        if (reaped.failure != null) {
+            throw new IllegalStateException("a request failed: " + reaped.failure);
         }
         return seconds;
+    }
+
+    /** Completions read by one {@link StorVsc#reap}: each frees its request's slot. */
+    private static final class Reaped implements StorVsc.CompletionSink {
+        private final long[] slotOfTx;
+        private final int[] free;
+        int freed;
+        String failure;
+
+        Reaped(long[] slotOfTx, int[] free) {
+            this.slotOfTx = slotOfTx;
+            this.free = free;
+        }
+
+        @Override
+        public void completed(long transactionId, MemorySegment packet) {
+            int slot = slotOf(transactionId);
+            ScsiRequest srb = ScsiRequest.read(packet.asSlice(VstorPacket.HEADER_SIZE));
+            int status = VstorPacket.read(packet).status().raw();
+            if ((status != 0 || srb.srbStatus() != SrbStatus.SUCCESS.raw()) && failure == null) {
+                failure = "transaction " + transactionId + ": status 0x" + Integer.toHexString(status) + ", " + srb;
+            }
+            free[freed++] = slot;
+        }
+
+        private int slotOf(long tx) {
+            for (int i = 0; i < slotOfTx.length; i++) {
+                if (slotOfTx[i] == tx) {
+                    slotOfTx[i] = 0;
+                    return i;
+                }
+            }
+            throw new IllegalStateException("a completion for transaction " + tx + ", which is not in flight");
+        }
     }
 
     @Override

@@ -208,6 +208,29 @@ public final class ClientChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * Receives the next packet into {@code buffer} if one is waiting, without waiting for one.
+     *
+     * @return the packet (slices of {@code buffer}), or null when the ring is empty
+     */
+    public IncomingPacket poll(MemorySegment buffer) throws VmbusClientException {
+        receiveLock.lock();
+        try {
+            if (closed) {
+                throw new VmbusClientException("channel " + relid() + " is closed");
+            }
+            IncomingPacket packet = reader.read(buffer);
+            if (packet != null && reader.commit()) {
+                transport.signalHost(offer.connectionId());
+            }
+            return packet;
+        } catch (RingCorruptException e) {
+            throw new VmbusClientException("channel " + relid() + ": host corrupted the ring", e);
+        } finally {
+            receiveLock.unlock();
+        }
+    }
+
     /** Signals the host without writing (hostile tests that edit the ring by hand). */
     public void signalHost() {
         transport.signalHost(offer.connectionId());

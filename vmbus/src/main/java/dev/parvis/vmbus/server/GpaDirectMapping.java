@@ -48,7 +48,8 @@ final class GpaDirectMapping {
             throw new GpaDirectRefusedException("range count " + Integer.toUnsignedString(rangeCount));
         }
         List<Range> ranges = new ArrayList<>(rangeCount);
-        List<Long> pfns = new ArrayList<>();
+        long[] gpns = new long[Math.min(MAX_PAGES, (int) Math.max(0, (size - 16) / 8))];
+        int pageTotal = 0;
         long at = 8;
         for (int i = 0; i < rangeCount; i++) {
             if (at + 8 > size) {
@@ -61,19 +62,18 @@ final class GpaDirectMapping {
                         + ", byte_offset " + Integer.toUnsignedString(byteOffset));
             }
             long pages = ((long) byteOffset + byteCount + PAGE - 1) / PAGE;
-            if (pfns.size() + pages > MAX_PAGES || at + 8 + pages * 8 > size) {
+            if (pageTotal + pages > MAX_PAGES || at + 8 + pages * 8 > size) {
                 throw new GpaDirectRefusedException("range " + i + " needs " + pages + " PFNs beyond the header or limit");
             }
-            ranges.add(new Range(byteCount, byteOffset, pfns.size(), (int) pages));
+            ranges.add(new Range(byteCount, byteOffset, pageTotal, (int) pages));
             for (int p = 0; p < pages; p++) {
-                pfns.add(header.get(U64, at + 8 + 8L * p));
+                gpns[pageTotal++] = header.get(U64, at + 8 + 8L * p);
             }
             at += 8 + pages * 8;
         }
-        long[] gpns = pfns.stream().mapToLong(Long::longValue).toArray();
         MemorySegment[] pages;
         try {
-            pages = effects.guestRam().resolve(gpns, 0, gpns.length);
+            pages = effects.guestRam().resolve(gpns, 0, pageTotal);
         } catch (GrantRefusedException e) {
             throw new GpaDirectRefusedException("GPA-direct pages refused: " + e.getMessage(), e);
         }

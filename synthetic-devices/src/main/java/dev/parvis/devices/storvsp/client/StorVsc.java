@@ -25,23 +25,50 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The guest side of a storvsc channel: the initialization handshake, then SRBs sent with as many in
- * flight as the caller wants. A reader thread matches completions to requests by transaction id (they
- * may come back in any order) and counts the host's ENUMERATE_BUS notifications.
+ * flight as the caller wants. Completions are matched to requests by transaction id (they may come
+ * back in any order) and the host's ENUMERATE_BUS notifications are counted.
+ *
+ * <p>Two ways to read completions. {@link #StorVsc(ClientChannel)} starts a reader thread that
+ * completes each request's future. {@link #polled} starts none: the caller reads completions on its
+ * own thread with {@link #reap}, between its submissions, as an interrupt-driven storvsc does on a
+ * one-processor guest (the completion runs on the CPU that submits); its control operations read
+ * inline too.
  */
 public final class StorVsc implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 30;
+    private static final VstorPacket EXECUTE_SRB_HEADER = new VstorPacket(VstorOperation.EXECUTE_SRB,
+            VstorPacket.REQUEST_COMPLETION_FLAG, NtStatus.SUCCESS, new byte[0]);
 
     private final ClientChannel channel;
     private final Map<Long, CompletableFuture<VstorPacket>> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextTransaction = new AtomicLong(1);
     private final AtomicLong rescans = new AtomicLong();
     private final Thread reader;
+    private final MemorySegment receiveBuffer = MemorySegment.ofArray(new byte[16384]);
     private volatile boolean closing;
     private volatile ProtocolVersion version = ProtocolVersion.WIN8;
 
+    /** What {@link #reap} hands over: a completion no future waits for (the packet is valid during the call). */
+    @FunctionalInterface
+    public interface CompletionSink {
+        void completed(long transactionId, MemorySegment vstorPacket);
+    }
+
+    /** A client with a reader thread that completes the futures {@link #execute} returns. */
     public StorVsc(ClientChannel channel) {
+        this(channel, true);
+    }
+
+    private StorVsc(ClientChannel channel, boolean readerThread) {
         this.channel = channel;
-        this.reader = Thread.ofPlatform().daemon().name("storvsc-" + channel.relid()).start(this::readLoop);
+        this.reader = readerThread
+                ? Thread.ofPlatform().daemon().name("storvsc-" + channel.relid()).start(this::readLoop)
+                : null;
+    }
+
+    /** A client without a reader thread: the caller reads completions with {@link #reap}. */
+    public static StorVsc polled(ClientChannel channel) {
+        return new StorVsc(channel, false);
     }
 
     /** BEGIN, QUERY_PROTOCOL_VERSION (newest of {@code versions} first), QUERY_PROPERTIES, END. */
@@ -75,6 +102,12 @@ public final class StorVsc implements AutoCloseable {
         CompletableFuture<VstorPacket> reply = register(tx);
         VstorPacket request = new VstorPacket(operation, VstorPacket.REQUEST_COMPLETION_FLAG, NtStatus.SUCCESS, body);
         channel.sendInband(tx, request.toSegment(version.packetSize()), true);
+        if (reader == null) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (!reply.isDone() && System.nanoTime() - deadline < 0) {
+                reap((t, p) -> { });
+            }
+        }
         return await(reply);
     }
 
@@ -92,18 +125,57 @@ public final class StorVsc implements AutoCloseable {
             throws VmbusClientException {
         long tx = nextTransaction.getAndIncrement();
         CompletableFuture<VstorPacket> reply = register(tx);
-        byte[] body = new byte[VstorPacket.BODY_SIZE];
-        srb.write(MemorySegment.ofArray(body));
-        VstorPacket request = new VstorPacket(VstorOperation.EXECUTE_SRB, VstorPacket.REQUEST_COMPLETION_FLAG,
-                NtStatus.SUCCESS, body);
-        MemorySegment payload = request.toSegment(version.packetSize());
-        if (length == 0) {
+        send(tx, srb, length == 0 ? null : rangeHeader(pfns, offset, length));
+        return reply.thenApply(p -> new StorVscCompletion(p.status(), ScsiRequest.read(p.bodySegment())));
+    }
+
+    /**
+     * Sends an EXECUTE_SRB whose completion {@link #reap} hands to its sink (no future waits for it);
+     * {@code rangeHeader} is the GPA-direct header ({@link #rangeHeader}), or null for no data.
+     *
+     * @return the request's transaction id
+     */
+    public long submit(ScsiRequest srb, MemorySegment rangeHeader) throws VmbusClientException {
+        long tx = nextTransaction.getAndIncrement();
+        send(tx, srb, rangeHeader);
+        return tx;
+    }
+
+    private void send(long tx, ScsiRequest srb, MemorySegment rangeHeader) throws VmbusClientException {
+        MemorySegment packet = MemorySegment.ofArray(new byte[VstorPacket.SIZE]);
+        EXECUTE_SRB_HEADER.write(packet, VstorPacket.HEADER_SIZE);
+        srb.write(packet.asSlice(VstorPacket.HEADER_SIZE));
+        MemorySegment payload = packet.asSlice(0, version.packetSize());
+        if (rangeHeader == null) {
             channel.sendInband(tx, payload, true);
         } else {
             channel.send(PacketType.DATA_USING_GPA_DIRECT, VmbusConstants.PACKET_FLAG_COMPLETION_REQUESTED, tx,
-                    rangeHeader(pfns, offset, length), payload);
+                    rangeHeader, payload);
         }
-        return reply.thenApply(p -> new StorVscCompletion(p.status(), ScsiRequest.read(p.bodySegment())));
+    }
+
+    /**
+     * Reads the completions waiting in the ring on the calling thread, at least one (waiting up to the
+     * channel's timeout for it): those of {@link #control} and {@link #execute} complete their futures,
+     * the others go to {@code sink}. Only for a {@link #polled} client.
+     *
+     * @return the packets read (0 when none came in time)
+     */
+    public int reap(CompletionSink sink) throws VmbusClientException {
+        if (reader != null) {
+            throw new IllegalStateException("this client's reader thread reads the completions");
+        }
+        int n = 0;
+        IncomingPacket p = channel.receive(receiveBuffer);
+        while (p != null) {
+            n++;
+            if (p.payload().byteSize() >= VstorPacket.MIN_SIZE && !deliverToFuture(p)
+                    && p.type().equals(PacketType.COMPLETION)) {
+                sink.completed(p.transactionId(), p.payload());
+            }
+            p = channel.poll(receiveBuffer);
+        }
+        return n;
     }
 
     /** An SRB for {@code cdb} on {@code lun} of target 0 with this channel's sense size. */
@@ -145,12 +217,11 @@ public final class StorVsc implements AutoCloseable {
     }
 
     private void readLoop() {
-        MemorySegment buffer = MemorySegment.ofArray(new byte[16384]);
         try {
             while (!closing) {
-                IncomingPacket p = channel.receive(buffer);
+                IncomingPacket p = channel.receive(receiveBuffer);
                 if (p != null && p.payload().byteSize() >= VstorPacket.MIN_SIZE) {
-                    deliver(p);
+                    deliverToFuture(p);
                 }
             }
         } catch (VmbusClientException e) {
@@ -158,16 +229,19 @@ public final class StorVsc implements AutoCloseable {
         }
     }
 
-    private void deliver(IncomingPacket p) {
-        VstorPacket packet = VstorPacket.read(p.payload());
+    /** Completes the future waiting for {@code p}, or counts a rescan; false when nothing waited for it. */
+    private boolean deliverToFuture(IncomingPacket p) {
         if (p.type().equals(PacketType.COMPLETION)) {
             CompletableFuture<VstorPacket> f = pending.remove(p.transactionId());
             if (f != null) {
-                f.complete(packet);
+                f.complete(VstorPacket.read(p.payload()));
             }
-        } else if (packet.operation().equals(VstorOperation.ENUMERATE_BUS)) {
+            return f != null;
+        }
+        if (VstorPacket.read(p.payload()).operation().equals(VstorOperation.ENUMERATE_BUS)) {
             rescans.incrementAndGet();
         }
+        return true;
     }
 
     /** Closes the channel (CLOSE_CHANNEL) and stops the reader; the ring GPADL stays the caller's to tear down. */
@@ -175,6 +249,8 @@ public final class StorVsc implements AutoCloseable {
     public void close() throws InterruptedException {
         closing = true;
         channel.closeChannel();
-        reader.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS + 5));
+        if (reader != null) {
+            reader.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS + 5));
+        }
     }
 }

@@ -124,11 +124,21 @@ public record ScsiRequest(int length, int srbStatus, int scsiStatus, int portNum
         return Arrays.copyOf(cdbOrSense, Math.min(cdbLength, MAX_CDB));
     }
 
-    /** The completion the host returns for this request. */
-    public ScsiRequest completed(SrbStatus srb, int scsi, int transferred, byte[] sense, int senseLength) {
-        return new ScsiRequest(length, srb.raw() & 0xFF, scsi, portNumber, pathId, targetId, lun, cdbLength,
-                senseLength, dataIn, properties, transferred, sense, queueTag, queueAction, srbFlags,
-                timeOutValue, queueSortKey);
+    /**
+     * Writes the completion the host returns for this request into a 52-byte body: the request echoed
+     * with the host's srb_status, scsi_status, sense_info_length, data_transfer_length and the sense
+     * data (or zeros) in the CDB area.
+     */
+    public void writeCompleted(MemorySegment s, SrbStatus srb, int scsi, int transferred, byte[] sense) {
+        write(s);
+        u8(s, SRB_STATUS, (byte) srb.raw());
+        u8(s, SCSI_STATUS, (byte) scsi);
+        u8(s, SENSE_INFO_LENGTH, (byte) (sense == null ? 0 : sense.length));
+        u32(s, DATA_TRANSFER_LENGTH, transferred);
+        s.asSlice(CDB, CDB_AREA).fill((byte) 0);
+        if (sense != null) {
+            MemorySegment.copy(MemorySegment.ofArray(sense), 0, s, CDB, Math.min(sense.length, CDB_AREA));
+        }
     }
 
     @Override

@@ -60,7 +60,8 @@ public final class LogicalUnit {
     public ScsiResult execute(ScsiCommand command, ScsiData data) {
         if (!(command instanceof ScsiCommand.Inquiry || command instanceof ScsiCommand.RequestSense
                 || command instanceof ScsiCommand.ReportLuns || command instanceof ScsiCommand.Refused)) {
-            Sense attention = unitAttention.getAndSet(null);
+            // Read before taking: a write on every command would bounce the line between the disk's threads.
+            Sense attention = unitAttention.get() == null ? null : unitAttention.getAndSet(null);
             if (attention != null) {
                 return ScsiResult.check(attention);
             }
