@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -95,6 +96,17 @@ public final class GuestHarness implements AutoCloseable {
 
     private static BlockingQueue<HvMessage> queue(Map<Long, BlockingQueue<HvMessage>> byKey, long key) {
         return byKey.computeIfAbsent(key, k -> new LinkedBlockingQueue<>());
+    }
+
+    /** Polls {@code done} every 10 ms; fails the test naming {@code what} when {@code timeout} passes first. */
+    public static void await(Duration timeout, BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail(what + " not reached within " + timeout.toMillis() + " ms");
+            }
+            Thread.sleep(10);
+        }
     }
 
     public static Path guestsDir() {

@@ -7,12 +7,11 @@ import dev.parvis.shell.command.CommandProcessor;
 import dev.parvis.shell.command.CommandSpec;
 import dev.parvis.shell.command.ParameterKind;
 import dev.parvis.shell.command.ParameterSpec;
-import dev.parvis.shell.command.Pipe;
 import dev.parvis.shell.command.PipelineInput;
+import dev.parvis.shell.command.WholeInput;
 import dev.parvis.shell.runtime.ErrorCategory;
 import dev.parvis.shell.runtime.Limits;
 import dev.parvis.shell.runtime.RuntimeError;
-import dev.parvis.shell.runtime.ShellArray;
 import java.io.IOException;
 import java.io.StringWriter;
 
@@ -44,31 +43,21 @@ public final class ConvertToJson implements CommandDefinition {
         if (depth < 0 || depth > JsonValues.MAX_PARSE_DEPTH) {
             throw new RuntimeError("-Depth must be between 0 and " + JsonValues.MAX_PARSE_DEPTH + ".", ErrorCategory.INVALID_ARGUMENT, "BadDepth");
         }
-        return new CommandProcessor() {
-            private final ShellArray items = new ShellArray();
-
-            @Override
-            public void process(Object input, BoundParameters record, Pipe out) {
-                items.add(record.get("InputObject"));
+        return new WholeInput((items, out) -> {
+            if (items.isEmpty()) {
+                return;
             }
-
-            @Override
-            public void end(Pipe out) {
-                if (items.isEmpty()) {
-                    return;
+            Object value = items.size() == 1 && !p.flag("AsArray") ? items.get(0) : items;
+            StringWriter w = new StringWriter();
+            try {
+                if (JsonValues.write(value, depth, p.flag("Compress"), p.flag("EnumsAsStrings"), w)) {
+                    ctx.writeWarning("Resulting JSON is truncated as serialization has exceeded the set depth of " + depth + ".");
                 }
-                Object value = items.size() == 1 && !p.flag("AsArray") ? items.get(0) : items;
-                StringWriter w = new StringWriter();
-                try {
-                    if (JsonValues.write(value, depth, p.flag("Compress"), p.flag("EnumsAsStrings"), w)) {
-                        ctx.writeWarning("Resulting JSON is truncated as serialization has exceeded the set depth of " + depth + ".");
-                    }
-                } catch (IOException e) {
-                    throw new RuntimeError("Could not write JSON: " + e.getMessage(), ErrorCategory.WRITE_ERROR, "JsonWriteError");
-                }
-                Limits.checkString(w.getBuffer().length());
-                out.write(w.toString());
+            } catch (IOException e) {
+                throw new RuntimeError("Could not write JSON: " + e.getMessage(), ErrorCategory.WRITE_ERROR, "JsonWriteError");
             }
-        };
+            Limits.checkString(w.getBuffer().length());
+            out.write(w.toString());
+        });
     }
 }

@@ -7,8 +7,8 @@ import dev.parvis.shell.command.CommandProcessor;
 import dev.parvis.shell.command.CommandSpec;
 import dev.parvis.shell.command.ParameterKind;
 import dev.parvis.shell.command.ParameterSpec;
-import dev.parvis.shell.command.Pipe;
 import dev.parvis.shell.command.PipelineInput;
+import dev.parvis.shell.command.WholeInput;
 import dev.parvis.shell.runtime.ErrorCategory;
 import dev.parvis.shell.runtime.Members;
 import dev.parvis.shell.runtime.PSObject;
@@ -56,23 +56,12 @@ public final class ExportCsv implements CommandDefinition {
     public CommandProcessor create(BoundParameters p, CommandContext ctx) {
         Path path = FileText.path(p.string("Path"));
         char delimiter = CsvDelimiter.of(p);
-        return new CommandProcessor() {
-            private final List<Object> rows = new ArrayList<>();
-
-            @Override
-            public void process(Object input, BoundParameters record, Pipe out) {
-                rows.add(record.get("InputObject"));
-                dev.parvis.shell.runtime.Limits.checkElements(rows.size());
+        return new WholeInput((rows, out) -> {
+            if (rows.isEmpty() || !ctx.shouldProcess(path.toString(), "Export-Csv")) {
+                return;
             }
-
-            @Override
-            public void end(Pipe out) {
-                if (rows.isEmpty() || !ctx.shouldProcess(path.toString(), "Export-Csv")) {
-                    return;
-                }
-                write(path, rows, delimiter, p.flag("Append"), p.flag("IncludeTypeInformation") && !p.flag("NoTypeInformation"));
-            }
-        };
+            write(path, rows, delimiter, p.flag("Append"), p.flag("IncludeTypeInformation") && !p.flag("NoTypeInformation"));
+        });
     }
 
     private static void write(Path path, List<Object> rows, char delimiter, boolean append, boolean typeLine) {

@@ -7,10 +7,9 @@ import dev.parvis.shell.command.CommandProcessor;
 import dev.parvis.shell.command.CommandSpec;
 import dev.parvis.shell.command.ParameterKind;
 import dev.parvis.shell.command.ParameterSpec;
-import dev.parvis.shell.command.Pipe;
 import dev.parvis.shell.command.PipelineInput;
+import dev.parvis.shell.command.WholeInput;
 import dev.parvis.shell.runtime.Comparison;
-import dev.parvis.shell.runtime.Limits;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,39 +44,28 @@ public final class SortObject implements CommandDefinition {
         boolean descending = p.flag("Descending");
         boolean cs = p.flag("CaseSensitive");
         boolean unique = p.flag("Unique");
-        return new CommandProcessor() {
-            private final List<Object> items = new ArrayList<>();
-
-            @Override
-            public void process(Object input, BoundParameters record, Pipe out) {
-                Limits.checkElements(items.size() + 1L);
-                items.add(record.get("InputObject"));
-            }
-
-            @Override
-            public void end(Pipe out) {
-                List<Object[]> rows = new ArrayList<>();
-                for (Object o : items) {
-                    ctx.checkpoint();
-                    Object[] row = new Object[keys.size() + 1];
-                    row[0] = o;
-                    for (int i = 0; i < keys.size(); i++) {
-                        row[i + 1] = keys.get(i).value().apply(o);
-                    }
-                    rows.add(row);
+        return new WholeInput((items, out) -> {
+            List<Object[]> rows = new ArrayList<>();
+            for (Object o : items) {
+                ctx.checkpoint();
+                Object[] row = new Object[keys.size() + 1];
+                row[0] = o;
+                for (int i = 0; i < keys.size(); i++) {
+                    row[i + 1] = keys.get(i).value().apply(o);
                 }
-                Comparator<Object[]> order = comparator(keys, descending, cs);
-                rows.sort(order);
-                Object[] previous = null;
-                for (Object[] row : rows) {
-                    if (unique && previous != null && order.compare(previous, row) == 0) {
-                        continue;
-                    }
-                    out.write(row[0]);
-                    previous = row;
-                }
+                rows.add(row);
             }
-        };
+            Comparator<Object[]> order = comparator(keys, descending, cs);
+            rows.sort(order);
+            Object[] previous = null;
+            for (Object[] row : rows) {
+                if (unique && previous != null && order.compare(previous, row) == 0) {
+                    continue;
+                }
+                out.write(row[0]);
+                previous = row;
+            }
+        });
     }
 
     private static Comparator<Object[]> comparator(List<PropertySelector.Selected> keys, boolean descending, boolean cs) {

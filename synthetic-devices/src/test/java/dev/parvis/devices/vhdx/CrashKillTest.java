@@ -48,18 +48,32 @@ class CrashKillTest {
         Random random = new Random(20240101);
         long acknowledged = 0;
         int replays = 0;
-        for (int round = 0; round < ROUNDS; round++) {
-            long[] lastAck = runAndKill(image, round, 100 + random.nextInt(500));
-            acknowledged += Arrays.stream(lastAck).map(n -> n + 1).sum();
-            try (VhdxDisk disk = VhdxDisk.open(image, OpenOptions.readOnly())) {
-                replays += disk.inspect().logEntriesReplayed() > 0 ? 1 : 0;
-                verify(disk, round, lastAck, false);
+        // Each round's writer JVM is started while the previous round's file is checked; it opens the
+        // disk only when its round begins.
+        Process next = startWriter(image, 0);
+        try {
+            for (int round = 0; round < ROUNDS; round++) {
+                Process writer = next;
+                next = null;
+                long[] lastAck = runAndKill(writer, 100 + random.nextInt(500));
+                if (round + 1 < ROUNDS) {
+                    next = startWriter(image, round + 1);
+                }
+                acknowledged += Arrays.stream(lastAck).map(n -> n + 1).sum();
+                try (VhdxDisk disk = VhdxDisk.open(image, OpenOptions.readOnly())) {
+                    replays += disk.inspect().logEntriesReplayed() > 0 ? 1 : 0;
+                    verify(disk, round, lastAck, false);
+                }
+                try (VhdxDisk disk = VhdxDisk.open(image, OpenOptions.readWrite())) {
+                    verify(disk, round, lastAck, true);
+                }
+                String check = QemuImg.check(image);
+                assertTrue(check.contains("No errors were found on the image."), "round " + round + ":\n" + check);
             }
-            try (VhdxDisk disk = VhdxDisk.open(image, OpenOptions.readWrite())) {
-                verify(disk, round, lastAck, true);
+        } finally {
+            if (next != null) {
+                next.destroyForcibly();
             }
-            String check = QemuImg.check(image);
-            assertTrue(check.contains("No errors were found on the image."), "round " + round + ":\n" + check);
         }
         System.out.printf("SIGKILL crash test: %d kills, %d acknowledged writes verified, %d reopens replayed a log%n",
                 ROUNDS, acknowledged, replays);
@@ -103,12 +117,18 @@ class CrashKillTest {
         assertTrue(text.endsWith("ACK 0 " + (lines - 1) + "\n"), "the last line printed was read");
     }
 
-    /** Runs the writer, kills it after {@code millis} of writing, returns each thread's last acknowledged write. */
-    private long[] runAndKill(Path image, int round, long millis) throws Exception {
+    /** A writer for {@code round}: its JVM starts now, it opens the disk when {@link #runAndKill} says so. */
+    private static Process startWriter(Path image, int round) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 CrashWriter.class.getName(), image.toString(), Integer.toString(round), Integer.toString(THREADS))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** Lets the writer begin, kills it after {@code millis} of writing, returns each thread's last acknowledged write. */
+    private long[] runAndKill(Process process, long millis) throws Exception {
+        process.getOutputStream().write('\n');
+        process.getOutputStream().flush();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         CountDownLatch ready = new CountDownLatch(1);
         AtomicReference<IOException> readFailure = new AtomicReference<>();

@@ -1,13 +1,16 @@
 package dev.parvis.devices.vhdx;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * The process {@link CrashKillTest} kills: opens a disk read-write and, on several threads, writes
- * then flushes then prints {@code ACK thread n}, forever. Each thread owns every {@code threads}-th
+ * The process {@link CrashKillTest} kills: at a line on standard input, opens a disk read-write and,
+ * on several threads, writes then flushes then prints {@code ACK thread n}, forever. Each thread owns every {@code threads}-th
  * 64 KiB slot, so threads share blocks (and allocation) but never sectors; what write {@code n} of a
  * thread does is a pure function of (round, thread, n), so the test can recompute it.
  */
@@ -37,6 +40,11 @@ final class CrashWriter {
         long round = Long.parseLong(args[1]);
         int threads = Integer.parseInt(args[2]);
         PrintStream out = new PrintStream(System.out, false);
+        // Started ahead of its round (while the last round's file is checked): the disk is opened only
+        // when a line arrives on standard input; at end of input the writer exits untouched.
+        if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine() == null) {
+            return;
+        }
         VhdxDisk disk = VhdxDisk.open(path, OpenOptions.readWrite());
         synchronized (out) {
             out.println("READY");

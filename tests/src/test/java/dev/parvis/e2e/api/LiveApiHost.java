@@ -1,6 +1,6 @@
 package dev.parvis.e2e.api;
 
-import static org.junit.jupiter.api.Assertions.fail;
+import dev.parvis.e2e.GuestHarness;
 
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
@@ -31,19 +31,11 @@ final class LiveApiHost implements AutoCloseable {
     LiveApiHost(Path dataDir, long poolBytes) {
         this.dataDir = dataDir;
         hv = Hypervisor.boot(new HypervisorConfig(poolBytes, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
-        service = new VmManagementService(hv, new ConfigStore(dataDir), guestsDir());
+        service = new VmManagementService(hv, new ConfigStore(dataDir), GuestHarness.guestsDir());
         api = ManagementHost.start(service, new ManagementHost.Options(dataDir, new InetSocketAddress("127.0.0.1", 0),
-                List.of(dataDir.resolve("storage")), guestsDir(), dev.parvis.wmi.remote.ServerLimits.defaults()));
+                List.of(dataDir.resolve("storage")), GuestHarness.guestsDir(), dev.parvis.wmi.remote.ServerLimits.defaults()));
         Properties admin = ClientOptions.credential(api.createdCredential().orElseThrow());
         adminOptions = api.clientOptions(admin.getProperty("user"), admin.getProperty("password"));
-    }
-
-    static Path guestsDir() {
-        String dir = System.getProperty("parvis.guests.dir");
-        if (dir == null) {
-            fail("system property parvis.guests.dir is not set (run through Maven)");
-        }
-        return Path.of(dir);
     }
 
     ThriftManagementClient admin() {

@@ -1,10 +1,10 @@
 package dev.parvis.e2e.ic;
 
 import dev.parvis.e2e.BackendUnderTest;
+import dev.parvis.e2e.GuestHarness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parvis.abi.ic.IcConstants;
 import dev.parvis.devices.ic.IcStatus;
@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,9 +48,9 @@ class IcFuzzFromGuestTest {
     @Test
     void tenThousandMalformedIcMessagesFromAGuestLeaveTheRootAndAnotherVmsServicesWorking() throws Exception {
         try (Hypervisor hv = Hypervisor.boot(BackendUnderTest.config(96L << 20, HypervisorConfig.DEFAULT_RUN_SLICE));
-             VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir.resolve("data")), guestsDir())) {
+             VmManagementService service = new VmManagementService(hv, new ConfigStore(dataDir.resolve("data")), GuestHarness.guestsDir())) {
             UUID good = start(service, VmConfig.create("ic-good", "icdaemon").withMemoryMiB(16).withDevices(ALL_ICS));
-            await(Duration.ofSeconds(10), () -> service.integrationStatus(good).get("heartbeat") instanceof IcStatus.Ok, "good heartbeat Ok");
+            GuestHarness.await(Duration.ofSeconds(10), () -> service.integrationStatus(good).get("heartbeat") instanceof IcStatus.Ok, "good heartbeat Ok");
 
             UUID fuzz = start(service, VmConfig.create("ic-fuzz", "icfuzz").withMemoryMiB(16).withDevices(ALL_ICS));
             GuestMessage report = awaitMessage(service, fuzz);
@@ -89,23 +88,5 @@ class IcFuzzFromGuestTest {
             Thread.sleep(10);
         }
         throw new AssertionError("no report from the fuzzing guest within " + TIMEOUT);
-    }
-
-    private static void await(Duration timeout, BooleanSupplier done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what + " not reached within " + timeout.toMillis() + " ms");
-            }
-            Thread.sleep(10);
-        }
-    }
-
-    private static Path guestsDir() {
-        String dir = System.getProperty("parvis.guests.dir");
-        if (dir == null) {
-            fail("system property parvis.guests.dir is not set (run through Maven)");
-        }
-        return Path.of(dir);
     }
 }

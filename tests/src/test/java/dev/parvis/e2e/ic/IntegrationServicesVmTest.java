@@ -1,11 +1,11 @@
 package dev.parvis.e2e.ic;
 
 import dev.parvis.e2e.BackendUnderTest;
+import dev.parvis.e2e.GuestHarness;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parvis.abi.hv.HvStatus;
 import dev.parvis.abi.ic.IcConstants;
@@ -37,7 +37,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,7 +68,7 @@ class IntegrationServicesVmTest {
     @BeforeAll
     void startVm() throws Exception {
         hv = Hypervisor.boot(BackendUnderTest.config(96L << 20, HypervisorConfig.DEFAULT_RUN_SLICE));
-        service = new VmManagementService(hv, new ConfigStore(dataDir.resolve("data")), guestsDir());
+        service = new VmManagementService(hv, new ConfigStore(dataDir.resolve("data")), GuestHarness.guestsDir());
         service.subscribe(events::add);
         VmConfig config = VmConfig.create("ic-vm", "icdaemon").withMemoryMiB(16)
                 .withDevices(List.of(new DeviceConfig.IntegrationServices(true, true, true, true, true)));
@@ -93,7 +92,7 @@ class IntegrationServicesVmTest {
     void heartbeatIsOkAfterStart() throws Exception {
         // The bound only guards against a hang (a loaded machine may take longer than a quiet one);
         // the time it took is printed, not asserted.
-        await(TIMEOUT, () -> heartbeat() instanceof IcStatus.Ok, "heartbeat Ok");
+        GuestHarness.await(TIMEOUT, () -> heartbeat() instanceof IcStatus.Ok, "heartbeat Ok");
         System.out.printf("ic: heartbeat Ok %d ms after start; statuses %s%n",
                 (System.nanoTime() - startedNanos) / 1_000_000, service.integrationStatus(id));
     }
@@ -101,15 +100,15 @@ class IntegrationServicesVmTest {
     @Test
     @Order(2)
     void aHungDaemonIsLostCommunicationAndRecovers() throws Exception {
-        await(TIMEOUT, () -> heartbeat() instanceof IcStatus.Ok, "heartbeat Ok");
+        GuestHarness.await(TIMEOUT, () -> heartbeat() instanceof IcStatus.Ok, "heartbeat Ok");
         long t0 = System.nanoTime();
         command(1, 0, 0);
-        await(Duration.ofSeconds(5), () -> heartbeat() instanceof IcStatus.LostCommunication, "heartbeat LostCommunication");
+        GuestHarness.await(Duration.ofSeconds(5), () -> heartbeat() instanceof IcStatus.LostCommunication, "heartbeat LostCommunication");
         long lost = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(lost <= 4_500, "LostCommunication after " + lost + " ms");
         long t1 = System.nanoTime();
         command(2, 0, 0);
-        await(Duration.ofSeconds(4), () -> heartbeat() instanceof IcStatus.Ok, "heartbeat Ok again");
+        GuestHarness.await(Duration.ofSeconds(4), () -> heartbeat() instanceof IcStatus.Ok, "heartbeat Ok again");
         System.out.printf("ic: heartbeat lost %d ms after command 1, Ok %d ms after command 2%n", lost,
                 (System.nanoTime() - t1) / 1_000_000);
     }
@@ -118,7 +117,7 @@ class IntegrationServicesVmTest {
     @Order(3)
     void kvpExternalItemRoundTripsAndGuestIntrinsicItemsNameTheOs() throws Exception {
         IntegrationServices ics = ics();
-        await(TIMEOUT, () -> ics.kvp().status() instanceof IcStatus.Ok || ics.kvp().channel() != null, "KVP channel");
+        GuestHarness.await(TIMEOUT, () -> ics.kvp().status() instanceof IcStatus.Ok || ics.kvp().channel() != null, "KVP channel");
         IcResult set = ics.kvp().set(IcConstants.KVP_POOL_EXTERNAL, "parvis-test", "hello guest");
         assertTrue(set.succeeded(), "set: " + set);
         assertEquals(Optional.of("hello guest"), ics.kvp().get(IcConstants.KVP_POOL_EXTERNAL, "parvis-test"));
@@ -131,12 +130,12 @@ class IntegrationServicesVmTest {
     @Order(4)
     void timeSyncCorrectsASkewedGuestClockToWithinTenMilliseconds() throws Exception {
         IntegrationServices ics = ics();
-        await(TIMEOUT, () -> ics.timeSync().samplesAnswered() > 0, "a time sample answered");
+        GuestHarness.await(TIMEOUT, () -> ics.timeSync().samplesAnswered() > 0, "a time sample answered");
         long before = clockError();
         command(3, 0, 5L * 10_000_000);
         long skewed = clockError();
         long samples = ics.timeSync().samplesAnswered();
-        await(TIMEOUT, () -> ics.timeSync().samplesAnswered() >= samples + 3, "3 more time samples");
+        GuestHarness.await(TIMEOUT, () -> ics.timeSync().samplesAnswered() >= samples + 3, "3 more time samples");
         long after = clockError();
         System.out.printf("ic: guest clock error %.3f ms before, %.3f ms after +5 s skew, %.3f ms after 3 samples%n",
                 before / 1e4, skewed / 1e4, after / 1e4);
@@ -153,7 +152,7 @@ class IntegrationServicesVmTest {
         Files.write(file, data);
         byte[] expected = MessageDigest.getInstance("SHA-256").digest(data);
         IntegrationServices ics = ics();
-        await(TIMEOUT, () -> ics.fileCopy().status() instanceof IcStatus.Ok || ics.fileCopy().channel() != null, "fcopy channel");
+        GuestHarness.await(TIMEOUT, () -> ics.fileCopy().status() instanceof IcStatus.Ok || ics.fileCopy().channel() != null, "fcopy channel");
         long t0 = System.nanoTime();
         assertEquals(data.length, service.copyFileToGuest(id, file, "random.bin"));
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -170,11 +169,11 @@ class IntegrationServicesVmTest {
     @Test
     @Order(6)
     void stopShutsTheGuestDownGracefully() throws Exception {
-        await(TIMEOUT, () -> ics().shutdown().status() instanceof IcStatus.Ok, "shutdown service Ok");
+        GuestHarness.await(TIMEOUT, () -> ics().shutdown().status() instanceof IcStatus.Ok, "shutdown service Ok");
         long t0 = System.nanoTime();
         assertInstanceOf(VmState.Off.class, service.stop(id).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        await(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e instanceof VmEvent.StateChanged s && s.id().equals(id)
+        GuestHarness.await(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e instanceof VmEvent.StateChanged s && s.id().equals(id)
                 && s.to() instanceof VmState.Off), "StateChanged to Off");
         // The worker publishes a turn-off notice before its Off transition and events arrive in order,
         // so with the Off event delivered any notice would be here already: no waiting needed.
@@ -232,23 +231,5 @@ class IntegrationServicesVmTest {
             Thread.sleep(1);
         }
         throw new AssertionError("no reply to root command " + command);
-    }
-
-    private static void await(Duration timeout, BooleanSupplier done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what + " not reached within " + timeout.toMillis() + " ms");
-            }
-            Thread.sleep(10);
-        }
-    }
-
-    private static Path guestsDir() {
-        String dir = System.getProperty("parvis.guests.dir");
-        if (dir == null) {
-            fail("system property parvis.guests.dir is not set (run through Maven)");
-        }
-        return Path.of(dir);
     }
 }

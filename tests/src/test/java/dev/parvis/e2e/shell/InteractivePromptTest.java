@@ -1,5 +1,6 @@
 package dev.parvis.e2e.shell;
 
+import dev.parvis.e2e.GuestHarness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -57,7 +58,7 @@ class InteractivePromptTest {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Path script = dataDir.resolve("shell.sh");
         Files.writeString(script, "#!/bin/sh\nexport PARVIS_DATA_DIR='" + dataDir + "'\nexec '" + java + "' --enable-native-access=ALL-UNNAMED -cp '"
-                + System.getProperty("java.class.path") + "' -Dparvis.guests.dir='" + ShellHosts.guestsDir()
+                + System.getProperty("java.class.path") + "' -Dparvis.guests.dir='" + GuestHarness.guestsDir()
                 + "' dev.parvis.shell.console.ShellMain\n");
         script.toFile().setExecutable(true);
         assertEquals(0, tmux("new-session", "-d", "-s", target, "-x", "160", "-y", "50", script.toString()));

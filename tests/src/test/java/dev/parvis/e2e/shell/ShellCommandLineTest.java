@@ -1,5 +1,6 @@
 package dev.parvis.e2e.shell;
 
+import dev.parvis.e2e.GuestHarness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -34,7 +35,7 @@ class ShellCommandLineTest {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // env --default-signal: SIGINT reaches the JVM even when the test runner was started with it ignored (a background job).
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "-Dparvis.guests.dir=" + ShellHosts.guestsDir(),
+                "-cp", System.getProperty("java.class.path"), "-Dparvis.guests.dir=" + GuestHarness.guestsDir(),
                 "dev.parvis.shell.console.ShellMain"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());

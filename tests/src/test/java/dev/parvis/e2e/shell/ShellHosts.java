@@ -1,5 +1,6 @@
 package dev.parvis.e2e.shell;
 
+import dev.parvis.e2e.GuestHarness;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -28,17 +29,9 @@ final class ShellHosts {
     private ShellHosts() {
     }
 
-    static Path guestsDir() {
-        String dir = System.getProperty("parvis.guests.dir");
-        if (dir == null) {
-            fail("system property parvis.guests.dir is not set (run through Maven)");
-        }
-        return Path.of(dir);
-    }
-
     /** Connections whose local host runs in this process on {@code dataDir}. */
     static HostConnections inProcess(Path dataDir) {
-        LocalHost.Options o = new LocalHost.Options(dataDir, guestsDir(), POOL);
+        LocalHost.Options o = new LocalHost.Options(dataDir, GuestHarness.guestsDir(), POOL);
         return new HostConnections(() -> LocalHost.connect(o), dataDir);
     }
 
@@ -55,7 +48,7 @@ final class ShellHosts {
             this.dataDir = dataDir;
             String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    "dev.parvis.wmi.cli.ManagementCommand", "host", "--data-dir", dataDir.toString(), "--guests-dir", guestsDir().toString(),
+                    "dev.parvis.wmi.cli.ManagementCommand", "host", "--data-dir", dataDir.toString(), "--guests-dir", GuestHarness.guestsDir().toString(),
                     "--pool-mib", "256", "--listen", "127.0.0.1:0"));
             Files.createDirectories(dataDir);
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dataDir.resolve("host.log").toFile()).start();

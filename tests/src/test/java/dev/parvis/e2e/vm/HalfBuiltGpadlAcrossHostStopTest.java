@@ -1,5 +1,6 @@
 package dev.parvis.e2e.vm;
 
+import dev.parvis.e2e.GuestHarness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,7 +94,7 @@ class HalfBuiltGpadlAcrossHostStopTest {
     }
 
     private VmHost host() {
-        return VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 96L << 20, BackendUnderTest.choice()));
+        return VmHost.start(new VmHost.Options(dataDir, GuestHarness.guestsDir(), 96L << 20, BackendUnderTest.choice()));
     }
 
     private Process startHostProcess() throws Exception {
@@ -101,7 +102,7 @@ class HalfBuiltGpadlAcrossHostStopTest {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.parvis.wmi.cli.ManagementCommand", "host", "--data-dir", dataDir.toString(),
-                "--guests-dir", VmFixture.guestsDir().toString(), "--pool-mib", "96", "--listen", "127.0.0.1:0",
+                "--guests-dir", GuestHarness.guestsDir().toString(), "--pool-mib", "96", "--listen", "127.0.0.1:0",
                 "--backend", BackendUnderTest.choice().toString()))
                 .redirectErrorStream(true).start();
     }

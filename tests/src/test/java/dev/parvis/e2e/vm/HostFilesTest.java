@@ -1,5 +1,6 @@
 package dev.parvis.e2e.vm;
 
+import dev.parvis.e2e.GuestHarness;
 import static dev.parvis.e2e.vm.VmFixture.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +46,7 @@ class HostFilesTest {
 
     /** The counter image with e_phoff patched so that e_phoff + e_phnum * e_phentsize wraps. */
     private Path wrappingElf() throws Exception {
-        byte[] elf = Files.readAllBytes(VmFixture.guestsDir().resolve("counter.elf"));
+        byte[] elf = Files.readAllBytes(GuestHarness.guestsDir().resolve("counter.elf"));
         ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN).putLong(32, 0x7FFF_FFFF_FFFF_FFF0L);
         return Files.write(files.resolve("wrapping.elf"), elf);
     }
@@ -53,7 +54,7 @@ class HostFilesTest {
     private Path oversizedElf() throws Exception {
         Path big = files.resolve("big.elf");
         try (FileChannel ch = FileChannel.open(big, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(Files.readAllBytes(VmFixture.guestsDir().resolve("counter.elf"))));
+            ch.write(ByteBuffer.wrap(Files.readAllBytes(GuestHarness.guestsDir().resolve("counter.elf"))));
             ch.write(ByteBuffer.wrap(new byte[1]), 16L << 20); // sparse: 16 MiB + 1 byte
         }
         return big;

@@ -1,5 +1,6 @@
 package dev.parvis.e2e.vm;
 
+import dev.parvis.e2e.GuestHarness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,7 +64,7 @@ class SaveRestoreAcrossHostsTest {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
-                "-Dparvis.guests.dir=" + VmFixture.guestsDir(), "-Dparvis.backend=" + backend,
+                "-Dparvis.guests.dir=" + GuestHarness.guestsDir(), "-Dparvis.backend=" + backend,
                 SaveRestoreHostMain.class.getName(), phase, dataDir.toString()));
         command.addAll(List.of(extra));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

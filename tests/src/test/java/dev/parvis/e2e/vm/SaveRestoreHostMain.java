@@ -1,5 +1,6 @@
 package dev.parvis.e2e.vm;
 
+import dev.parvis.e2e.GuestHarness;
 import dev.parvis.root.config.AutomaticStopAction;
 import dev.parvis.root.vm.VmHost;
 import dev.parvis.root.vm.VmManagementService;
@@ -20,7 +21,7 @@ public final class SaveRestoreHostMain {
 
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(args[1]);
-        try (VmHost host = VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 64L << 20,
+        try (VmHost host = VmHost.start(new VmHost.Options(dataDir, GuestHarness.guestsDir(), 64L << 20,
                 dev.parvis.hv.backend.BackendChoice.fromSystemProperty(dev.parvis.hv.backend.BackendChoice.UNICORN)))) {
             VmManagementService s = host.service();
             switch (args[0]) {

@@ -1,7 +1,7 @@
 package dev.parvis.e2e.vm;
 
 import dev.parvis.e2e.BackendUnderTest;
-import static org.junit.jupiter.api.Assertions.fail;
+import dev.parvis.e2e.GuestHarness;
 
 import dev.parvis.hv.Hypervisor;
 import dev.parvis.hv.HypervisorConfig;
@@ -39,16 +39,8 @@ final class VmFixture implements AutoCloseable {
     VmFixture(Path dataDir, HypervisorConfig config) {
         hv = Hypervisor.boot(config);
         store = new ConfigStore(dataDir);
-        service = new VmManagementService(hv, store, guestsDir());
+        service = new VmManagementService(hv, store, GuestHarness.guestsDir());
         service.subscribe(events::add);
-    }
-
-    static Path guestsDir() {
-        String dir = System.getProperty("parvis.guests.dir");
-        if (dir == null) {
-            fail("system property parvis.guests.dir is not set (run through Maven)");
-        }
-        return Path.of(dir);
     }
 
     static VmConfig counterVm(String name, long memoryMiB) {

@@ -1,5 +1,6 @@
 package dev.parvis.e2e.vm;
 
+import dev.parvis.e2e.GuestHarness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,7 @@ class VmHostTest {
     Path dataDir;
 
     private VmHost host() {
-        return VmHost.start(new VmHost.Options(dataDir, VmFixture.guestsDir(), 128L << 20, dev.parvis.e2e.BackendUnderTest.choice()));
+        return VmHost.start(new VmHost.Options(dataDir, GuestHarness.guestsDir(), 128L << 20, dev.parvis.e2e.BackendUnderTest.choice()));
     }
 
     @Test
