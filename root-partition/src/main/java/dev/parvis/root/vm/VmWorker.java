@@ -16,7 +16,6 @@ import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.PartitionStatistics;
 import dev.parvis.vmcore.log.LogBudget;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -198,6 +197,8 @@ final class VmWorker {
                 case VmRequest.Save s -> save();
                 case VmRequest.Delete d -> delete();
                 case VmRequest.Configure c -> configure(c.config());
+                case VmRequest.AttachDisk a -> keep(HardDiskDrives.attach(config, a.disk(), devices.storage(), child != null));
+                case VmRequest.DetachDisk d -> keep(HardDiskDrives.detach(config, d.controller(), d.lun(), devices.storage()));
             };
             progress(100);
             done.complete(after);
@@ -410,6 +411,19 @@ final class VmWorker {
         return state;
     }
 
+    /** Keeps a disk change in the configuration (undoing its live part if the configuration cannot be written). */
+    private VmState keep(HardDiskDrives.Change change) {
+        try {
+            env.store().save(change.config());
+        } catch (RuntimeException e) {
+            change.undo().run();
+            throw e;
+        }
+        config = change.config();
+        publish(new VmEvent.ConfigChanged(id, Instant.now()));
+        return state;
+    }
+
     // ---- guest-initiated ---------------------------------------------------------------------
 
     private void onIntercept(long pid, HvMessage m) {
@@ -473,19 +487,10 @@ final class VmWorker {
         VmState from = state;
         state = to;
         publish(new VmEvent.StateChanged(id, config.name(), from, to, Instant.now()));
-        if (!env.hostStopping().getAsBoolean() && isStable(to)) {
+        if (!env.hostStopping().getAsBoolean() && (VmTransitions.isLive(to) || VmTransitions.isAtRest(to))) {
             HostStateMarker.write(env.store().vmDirectory(id), config.name(), to);
         }
         return to;
-    }
-
-    private static boolean isStable(VmState s) {
-        return VmTransitions.isLive(s) || VmTransitions.isAtRest(s);
-    }
-
-    /** The state recorded for the next host start: "Running", "Paused", "Saved", "Off", "Failed", or empty. */
-    static Optional<String> lastHostState(Path vmDirectory) {
-        return HostStateMarker.read(vmDirectory);
     }
 
     private void publish(VmEvent event) {
