@@ -258,7 +258,7 @@ final class VmWorker {
             try {
                 child = env.loader().restore(saved, pid -> {
                     progress(70);
-                    prepare(pid, c, saved.vpCount(), () -> path.restoreVps(pid, saved), saved.vmbus());
+                    prepare(pid, c, saved.vpCount(), () -> path.restoreVps(pid, saved), saved);
                     progress(90);
                 });
             } catch (RuntimeException e) {
@@ -283,16 +283,21 @@ final class VmWorker {
 
     /**
      * Wires what the partition needs before its first instruction: routing, VPs, CPU controls,
-     * VMBus; on restore, {@code vmbus} (else null) is the saved VMBus server state, rebuilt on the
-     * new attachment before the partition is finalized.
+     * VMBus; on restore, {@code saved} (else null) holds the VMBus server state, rebuilt on the new
+     * attachment before the partition is finalized, and the state its disks' channels resume in.
      */
-    private void prepare(long pid, VmConfig c, int vps, Runnable vpSetup, VmbusServerState vmbus) {
+    private void prepare(long pid, VmConfig c, int vps, Runnable vpSetup, SavedState saved) {
+        VmbusServerState vmbus = saved == null ? null : saved.vmbus();
         poweredOff = new CompletableFuture<>();
         env.router().register(pid, m -> onIntercept(pid, m), mailbox::accept);
         try {
             vpSetup.run();
             env.controls().applyCpu(pid, c.cpu());
             List<VmbusDeviceClass> offered = devices.build(pid, c);
+            if (saved != null && !saved.diskChannels().isEmpty()) {
+                devices.storage().orElseThrow(() -> new VmException("the saved state has disk channels but the VM has no disks"))
+                        .restoreChannels(saved.diskChannels());
+            }
             if (!offered.isEmpty()) {
                 VmbusServer server = env.vmbus().attach(pid, vps, offered);
                 if (vmbus != null) {
