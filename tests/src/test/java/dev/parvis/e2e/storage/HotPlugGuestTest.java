@@ -15,10 +15,24 @@ import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.VmManagementService;
 import dev.parvis.root.vm.VmState;
+import dev.parvis.root.storage.VirtualDiskService;
+import dev.parvis.wmi.cim.CimInstance;
+import dev.parvis.wmi.cim.CimValue;
+import dev.parvis.wmi.cim.ObjectPath;
+import dev.parvis.wmi.client.InProcessClient;
+import dev.parvis.wmi.client.ManagementClient;
+import dev.parvis.wmi.model.Caller;
+import dev.parvis.wmi.model.HostInfo;
+import dev.parvis.wmi.model.ManagementModel;
+import dev.parvis.wmi.model.ObjectPaths;
+import dev.parvis.wmi.model.Role;
+import dev.parvis.wmi.storage.StorageDirectories;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -26,9 +40,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gcc-built disk-hotplug guest on a running VM: a disk added through the management service is
- * listed by REPORT LUNS, sized, written and read back by the guest (and holds the guest's bytes on
- * the host); once it is removed, the guest's next read of that LUN fails as SCSI says a missing
+ * The gcc-built disk-hotplug guest on a running VM: a disk added with AddResourceSettings on
+ * Msvm_VirtualSystemManagementService (the WMI-like API that the shell's Add-VMHardDiskDrive and the
+ * Thrift server call) is listed by REPORT LUNS, sized, written and read back by the guest (and holds the guest's bytes on
+ * the host); once RemoveResourceSettings removes it, the guest's next read of that LUN fails as SCSI says a missing
  * unit fails (SRB status INVALID_LUN).
  */
 @OnEachBackend
@@ -79,13 +94,26 @@ class HotPlugGuestTest {
             assertInstanceOf(VmState.Running.class, await(s.start(id)));
             assertEquals(1, awaitPhase(s, id, 1).phase(), "the guest opened LUN 0 and asks for LUN 1");
 
-            await(s.attachDisk(id, new DeviceConfig.Disk(data.toString())));
+            ManagementModel model = new ManagementModel(s, new HostInfo("e2e", new StorageDirectories(List.of(disks)),
+                    VmFixture.guestsDir(), VirtualDiskService.UNAVAILABLE));
+            ManagementClient api = new InProcessClient(model, new Caller("e2e", Role.ADMINISTRATOR));
+            ObjectPath vsms = api.query("SELECT * FROM Msvm_VirtualSystemManagementService").getFirst().path();
+            ObjectPath vssd = api.query("ASSOCIATORS OF {" + ObjectPaths.computerSystem(id)
+                    + "} WHERE ResultClass = Msvm_VirtualSystemSettingData").getFirst().path();
+            CimInstance sasd = CimInstance.builder("Msvm_StorageAllocationSettingData")
+                    .set("HostResource", new CimValue.TextArray(List.of("data.vhdx"))).build();
+            api.awaitJob(api.invoke(vsms, "AddResourceSettings", Map.of("AffectedConfiguration", new CimValue.Ref(vssd),
+                    "ResourceSettings", new CimValue.Instances(List.of(sasd)))), Duration.ofSeconds(30));
             Report written = awaitPhase(s, id, 2);
             assertEquals(1, written.ok(), "the guest wrote and read back the hot-added disk: " + written);
             assertEquals(0, written.wrong());
             assertEquals((16L << 20) / 512, written.blocks(), "READ CAPACITY of the new LUN");
 
-            await(s.detachDisk(id, 0, 1));
+            ObjectPath drive = api.query("SELECT * FROM Msvm_StorageAllocationSettingData WHERE AddressOnParent = '1'")
+                    .getFirst().path();
+            api.awaitJob(api.invoke(vsms, "RemoveResourceSettings", Map.of("ResourceSettings",
+                    new CimValue.TextArray(List.of(drive.toString())))), Duration.ofSeconds(30));
+            model.close();
             Report gone = awaitPhase(s, id, 3);
             assertEquals(SRB_STATUS_INVALID_LUN, gone.srb(), "a read of the removed LUN: " + gone);
             System.out.printf("hotplug: guest wrote %d bytes to the hot-added LUN 1 (seed 0x%x, %d blocks), after the removal "

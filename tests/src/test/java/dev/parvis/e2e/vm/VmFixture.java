@@ -43,7 +43,7 @@ public final class VmFixture implements AutoCloseable {
         service.subscribe(events::add);
     }
 
-    static Path guestsDir() {
+    public static Path guestsDir() {
         String dir = System.getProperty("parvis.guests.dir");
         if (dir == null) {
             fail("system property parvis.guests.dir is not set (run through Maven)");
