@@ -14,7 +14,10 @@ Get-VHD -Path $Disk | ForEach-Object { "after resize: $($_.VhdType), $($_.Size /
 Add-VMHardDiskDrive -VMName $name -Path $Disk -WhatIf
 "drives after -WhatIf: $(@(Get-VMHardDiskDrive -VMName $name).Count)"
 Add-VMHardDiskDrive -VMName $name -Path $Disk
-$drive = Add-VMHardDiskDrive -VMName $name -Path $Disk -Passthru
+# a file is attached once (a second writer would be refused by its lock): the second drive gets its own disk
+$Second = $Disk -replace '\.vhdx$', '-b.vhdx'
+New-VHD -Path $Second -SizeBytes 64MB -Dynamic | Out-Null
+$drive = Add-VMHardDiskDrive -VMName $name -Path $Second -Passthru
 "second drive at location $($drive.ControllerLocation)"
 Get-VMHardDiskDrive -VMName $name |
     Select-Object VMName, ControllerType, ControllerNumber, ControllerLocation, @{ n = 'File'; e = { $_.Path -replace '^.*/', '' } } |

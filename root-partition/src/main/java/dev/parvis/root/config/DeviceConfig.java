@@ -1,10 +1,12 @@
 package dev.parvis.root.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A synthetic device attached to a VM. In {@code vm.json} each device is an object whose {@code "type"}
@@ -71,6 +73,44 @@ public sealed interface DeviceConfig {
         /** A writable disk on controller 0 at the next free LUN. */
         public Disk(String path) {
             this(path, 0, NEXT_FREE_LUN, false);
+        }
+
+        /**
+         * A disk entry of {@code vm.json}: {@code path} is required; {@code controller} (default 0),
+         * {@code lun} (default: the next free one) and {@code readOnly} (default false) may be left
+         * out, as Add-VMHardDiskDrive leaves them to Hyper-V. A field that is there must have its
+         * type: no string for a number, no null.
+         */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static Disk fromJson(JsonNode entry) {
+            JsonNode path = entry.get("path");
+            if (path == null || !path.isTextual()) {
+                throw new IllegalArgumentException("disk 'path' must be a string" + (path == null ? " (it is missing)" : ""));
+            }
+            return new Disk(path.textValue(), optionalInt(entry, "controller", 0), optionalInt(entry, "lun", NEXT_FREE_LUN),
+                    optionalBoolean(entry, "readOnly"));
+        }
+
+        private static int optionalInt(JsonNode entry, String field, int otherwise) {
+            JsonNode v = entry.get(field);
+            if (v == null) {
+                return otherwise;
+            }
+            if (!v.isInt()) {
+                throw new IllegalArgumentException("disk '" + field + "' must be an integer: " + v);
+            }
+            return v.intValue();
+        }
+
+        private static boolean optionalBoolean(JsonNode entry, String field) {
+            JsonNode v = entry.get(field);
+            if (v == null) {
+                return false;
+            }
+            if (!v.isBoolean()) {
+                throw new IllegalArgumentException("disk '" + field + "' must be true or false: " + v);
+            }
+            return v.booleanValue();
         }
     }
 

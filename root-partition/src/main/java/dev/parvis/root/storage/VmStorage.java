@@ -115,6 +115,30 @@ public final class VmStorage implements AutoCloseable {
         controllers().forEach(StorVsp::unquiesce);
     }
 
+    /** Every open storvsc channel's initialization state, for a save (after {@link #quiesce}). */
+    public synchronized List<DiskChannelState> saveChannels() {
+        List<DiskChannelState> out = new ArrayList<>();
+        controllers.forEach((index, c) -> c.saveChannels().forEach(ch -> out.add(new DiskChannelState(index, ch))));
+        return out;
+    }
+
+    /**
+     * Before the restored VM's VMBus channels re-open: each saved channel resumes its initialization
+     * state on its controller.
+     *
+     * @throws IllegalArgumentException when the saved state names a controller this VM does not have
+     */
+    public synchronized void restoreChannels(List<DiskChannelState> saved) {
+        for (DiskChannelState s : saved) {
+            StorVsp c = controllers.get(s.controller());
+            if (c == null) {
+                throw new IllegalArgumentException("the saved state has a channel of SCSI controller " + s.controller()
+                        + ", which the VM's disks no longer name");
+            }
+            c.restoreChannels(List.of(s.channel()));
+        }
+    }
+
     private synchronized List<StorVsp> controllers() {
         return new ArrayList<>(controllers.values());
     }

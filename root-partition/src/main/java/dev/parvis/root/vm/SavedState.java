@@ -3,6 +3,7 @@ package dev.parvis.root.vm;
 import dev.parvis.abi.boot.BootInfo;
 import dev.parvis.abi.hv.HvRegisterName;
 import dev.parvis.root.loader.RestoredImage;
+import dev.parvis.root.storage.DiskChannelState;
 import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.RootPageView;
 import java.lang.foreign.MemorySegment;
@@ -14,12 +15,13 @@ import java.util.UUID;
  * A saved VM: the reference time, each VP's registers, the guest RAM from GPN 1 with each page's
  * map rights, the root-side VMBus server state ({@code vmbus}, null when the VM had no VMBus
  * attachment; the rings themselves are in the RAM), and each VP's SIM and SIEF pages ({@code synic},
- * one per VP, or empty for a file written before they were saved). {@code memory} holds page
+ * one per VP, or empty for a file written before they were saved), and where each open storvsc
+ * channel's initialization stood ({@code diskChannels}, empty without disks or in an older file). {@code memory} holds page
  * {@code i} (GPN {@code i + 1}) at offset {@code i * 4096}; it is the guest's RAM only, never an
  * overlay page.
  */
 record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegisters.Value>> vps, int[] rights, byte[] memory,
-                  VmbusServerState vmbus, List<VpSynicPages> synic)
+                  VmbusServerState vmbus, List<VpSynicPages> synic, List<DiskChannelState> diskChannels)
         implements RestoredImage {
     static final int PAGE = 4096;
 
@@ -32,12 +34,18 @@ record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegist
         this(vmId, name, referenceTime, vps, rights, memory, vmbus, List.of());
     }
 
+    SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegisters.Value>> vps, int[] rights, byte[] memory,
+               VmbusServerState vmbus, List<VpSynicPages> synic) {
+        this(vmId, name, referenceTime, vps, rights, memory, vmbus, synic, List.of());
+    }
+
     SavedState {
         if (memory.length % PAGE != 0 || rights.length != memory.length / PAGE + 1) {
             throw new IllegalArgumentException("rights for %d GPNs do not match %d bytes of RAM".formatted(rights.length, memory.length));
         }
         vps = List.copyOf(vps);
         synic = List.copyOf(synic);
+        diskChannels = List.copyOf(diskChannels);
         if (!synic.isEmpty() && synic.size() != vps.size()) {
             throw new IllegalArgumentException("SIM/SIEF pages of %d VPs for %d VPs".formatted(synic.size(), vps.size()));
         }

@@ -38,8 +38,11 @@ import java.lang.foreign.MemorySegment;
  */
 final class SavedStateFile {
     static final long MAGIC = 0x4556_4153_5356_5250L; // "PRVSSAVE"
-    /** Version 2 added the VMBUS section, version 3 the SYNIC section, version 4 each VP's held messages in it. */
-    static final int VERSION = 4;
+    /**
+     * Version 2 added the VMBUS section, version 3 the SYNIC section, version 4 each VP's held messages
+     * in it, version 5 the STORAGE section ({@link SavedDiskChannels}).
+     */
+    static final int VERSION = 5;
     static final int OLDEST_READ_VERSION = 1;
     private static final int META = 1;
     private static final int VP = 2;
@@ -53,6 +56,7 @@ final class SavedStateFile {
      * held messages (VP state TYPE_PARVIS_PENDING_MESSAGES, checked by {@link PendingMessages#read}).
      */
     private static final int SYNIC = 6;
+    private static final int STORAGE = 7;
     private static final int SYNIC_SIM_ZERO = 1;
     private static final int SYNIC_SIEF_ZERO = 2;
     private static final int SYNIC_PENDING = 4;
@@ -109,11 +113,14 @@ final class SavedStateFile {
         size += vmbus == null ? 0 : 16 + vmbus.length;
         long synicLength = s.synic().isEmpty() ? 0 : synicLength(s.synic());
         size += s.synic().isEmpty() ? 0 : 16 + synicLength;
+        byte[] disks = s.diskChannels().isEmpty() ? null : SavedDiskChannels.encode(s.diskChannels());
+        size += disks == null ? 0 : 16 + disks.length;
         if (size > Integer.MAX_VALUE - 8) {
             throw new SavedStateException("saved state of %d pages is larger than this format's 2 GiB".formatted(s.pageCount()));
         }
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(MAGIC).putInt(VERSION).putInt(2 + s.vpCount() + 1 + (s.vmbus() == null ? 0 : 1) + (s.synic().isEmpty() ? 0 : 1));
+        b.putLong(MAGIC).putInt(VERSION).putInt(2 + s.vpCount() + 1 + (s.vmbus() == null ? 0 : 1) + (s.synic().isEmpty() ? 0 : 1)
+                + (disks == null ? 0 : 1));
         section(b, META, 40 + name.length);
         b.putLong(s.vmId().getMostSignificantBits()).putLong(s.vmId().getLeastSignificantBits()).putLong(s.referenceTime())
                 .putInt(s.vpCount()).putInt(s.pageCount()).putInt(name.length).putInt(0).put(name);
@@ -141,6 +148,10 @@ final class SavedStateFile {
         if (!s.synic().isEmpty()) {
             section(b, SYNIC, synicLength);
             putSynic(b, s.synic());
+        }
+        if (disks != null) {
+            section(b, STORAGE, disks.length);
+            b.put(disks);
         }
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
@@ -201,7 +212,7 @@ final class SavedStateFile {
                     OLDEST_READ_VERSION, VERSION));
         }
         int sections = r.b.getInt();
-        if (sections < 3 || sections > MAX_VPS + 5) {
+        if (sections < 3 || sections > MAX_VPS + 6) {
             throw r.corrupt("bad section count " + sections);
         }
         UUID id = null;
@@ -214,6 +225,7 @@ final class SavedStateFile {
         byte[] memory = null;
         VmbusServerState vmbus = null;
         List<VpSynicPages> synic = List.of();
+        List<dev.parvis.root.storage.DiskChannelState> diskChannels = List.of();
         boolean ended = false;
         for (int i = 0; i < sections; i++) {
             r.need(16, "section header");
@@ -312,6 +324,16 @@ final class SavedStateFile {
                     }
                     synic = getSynic(r, vpCount, version);
                 }
+                case STORAGE -> {
+                    if (version < 5 || !diskChannels.isEmpty()) {
+                        throw r.corrupt("STORAGE section in a version %d file, or twice".formatted(version));
+                    }
+                    try {
+                        diskChannels = SavedDiskChannels.decode(r.b, length);
+                    } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+                        throw r.corrupt(e.getMessage() == null ? "STORAGE section truncated" : e.getMessage());
+                    }
+                }
                 case END -> {
                     r.need(4, "END");
                     CRC32C crc = new CRC32C();
@@ -332,7 +354,7 @@ final class SavedStateFile {
             throw r.corrupt("incomplete: META %s, %d of %d VP sections, PAGES %s, END %s".formatted(id != null, vps.size(),
                     vpCount, memory != null, ended));
         }
-        return new SavedState(id, name, refTime, vps, rights, memory, vmbus, synic);
+        return new SavedState(id, name, refTime, vps, rights, memory, vmbus, synic, diskChannels);
     }
 
     private static long synicLength(List<VpSynicPages> synic) {

@@ -102,7 +102,7 @@ public final class VmHost implements AutoCloseable {
         return switch (vm.config().automaticStartAction()) {
             case NOTHING -> false;
             case START -> true;
-            case START_IF_RUNNING -> VmWorker.lastHostState(service.store().vmDirectory(vm.id()))
+            case START_IF_RUNNING -> HostStateMarker.read(service.store().vmDirectory(vm.id()))
                     .map(s -> s.equals("Running") || s.equals("Paused") || s.equals("Saved")).orElse(false);
         };
     }

@@ -177,6 +177,16 @@ public final class VmManagementService implements AutoCloseable {
         return request(id, new VmRequest.Save());
     }
 
+    /** Add-VMHardDiskDrive: hot on a running or paused VM, in its configuration when it is Off or Failed. */
+    public CompletableFuture<VmState> attachDisk(UUID id, DeviceConfig.Disk disk) {
+        return request(id, new VmRequest.AttachDisk(disk));
+    }
+
+    /** Remove-VMHardDiskDrive of the disk at {@code controller}/{@code lun}. */
+    public CompletableFuture<VmState> detachDisk(UUID id, int controller, int lun) {
+        return request(id, new VmRequest.DetachDisk(controller, lun));
+    }
+
     public CompletableFuture<VmState> delete(UUID id) {
         return request(id, new VmRequest.Delete());
     }

@@ -1,5 +1,6 @@
 package dev.parvis.root.vm;
 
+import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
 
 /**
@@ -68,6 +69,30 @@ public sealed interface VmRequest {
         @Override
         public String operation() {
             return "Set-VM";
+        }
+    }
+
+    /**
+     * Add-VMHardDiskDrive: puts {@code disk} on its controller and LUN (the next free one when it
+     * names none) and keeps it in the configuration; a running or paused guest sees it at once
+     * (unit attention, bus rescan), an Off or Failed VM at its next start.
+     */
+    record AttachDisk(DeviceConfig.Disk disk) implements VmRequest {
+        public AttachDisk {
+            java.util.Objects.requireNonNull(disk, "disk");
+        }
+
+        @Override
+        public String operation() {
+            return "Add-VMHardDiskDrive";
+        }
+    }
+
+    /** Remove-VMHardDiskDrive: takes the disk off {@code controller}/{@code lun} (hot on a live VM); the file stays. */
+    record DetachDisk(int controller, int lun) implements VmRequest {
+        @Override
+        public String operation() {
+            return "Remove-VMHardDiskDrive";
         }
     }
 }

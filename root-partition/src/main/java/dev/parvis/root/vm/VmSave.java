@@ -1,6 +1,8 @@
 package dev.parvis.root.vm;
 
 import dev.parvis.abi.hv.HvRegisterName;
+import dev.parvis.root.storage.DiskChannelState;
+import dev.parvis.root.storage.VmStorage;
 import dev.parvis.vmbus.server.VmbusServer;
 import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.GuestMemoryView;
@@ -48,6 +50,8 @@ final class VmSave {
         // (it posts and signals nothing more), so the VPs and RAM read next stay as saved.
         env.vmbus().settle();
         VmbusServerState vmbus = env.vmbus().server(pid).map(VmbusServer::snapshot).orElse(null);
+        // After the drain no request is with a disk: the rest are answered in the rings or unread in them.
+        List<DiskChannelState> disks = devices.storage().map(VmStorage::saveChannels).orElse(List.of());
         List<List<VpRegisters.Value>> vps = new ArrayList<>();
         VpRegisters registers = new VpRegisters(env.hc().gateway());
         for (int vp = 0; vp < vpCount; vp++) {
@@ -59,7 +63,7 @@ final class VmSave {
             synic.add(statePages.read(pid, vp));
         }
         progress.accept(20);
-        SavedState saved = new SavedState(id, name, referenceTime, vps, rights, snapshot(pid, rights.length - 1), vmbus, synic);
+        SavedState saved = new SavedState(id, name, referenceTime, vps, rights, snapshot(pid, rights.length - 1), vmbus, synic, disks);
         progress.accept(70);
         SavedStateFile.write(file, saved);
         progress.accept(95);

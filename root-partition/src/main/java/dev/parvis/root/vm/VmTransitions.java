@@ -12,8 +12,11 @@ package dev.parvis.root.vm;
  * Save         -    -        yes     yes    -      -     -        -
  * Delete       yes  -        -       -      -      yes   -        yes
  * Configure    yes  -        yes*    yes*   -      yes*  -        yes
+ * Attach/Detach
+ *   disk       yes  -        yes     yes    -      -     -        yes
  * </pre>
- * (* name, notes, automatic actions and CPU controls only; hardware changes need Off.)
+ * (* name, notes, automatic actions and CPU controls only; hardware changes need Off.) A saved VM
+ * takes no disk change: its guest's saved view of the bus would no longer match (Hyper-V refuses it too).
  */
 final class VmTransitions {
     private VmTransitions() {}
@@ -28,6 +31,8 @@ final class VmTransitions {
             case VmRequest.Save s -> isLive(state);
             case VmRequest.Delete d -> isAtRest(state);
             case VmRequest.Configure c -> isAtRest(state) || isLive(state);
+            case VmRequest.AttachDisk a -> isLive(state) || state instanceof VmState.Off || state instanceof VmState.Failed;
+            case VmRequest.DetachDisk d -> isLive(state) || state instanceof VmState.Off || state instanceof VmState.Failed;
         };
     }
 

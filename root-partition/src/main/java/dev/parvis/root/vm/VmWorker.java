@@ -16,7 +16,6 @@ import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.PartitionStatistics;
 import dev.parvis.vmcore.log.LogBudget;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -198,6 +197,8 @@ final class VmWorker {
                 case VmRequest.Save s -> save();
                 case VmRequest.Delete d -> delete();
                 case VmRequest.Configure c -> configure(c.config());
+                case VmRequest.AttachDisk a -> keep(HardDiskDrives.attach(config, a.disk(), devices.storage(), child != null));
+                case VmRequest.DetachDisk d -> keep(HardDiskDrives.detach(config, d.controller(), d.lun(), devices.storage()));
             };
             progress(100);
             done.complete(after);
@@ -257,7 +258,7 @@ final class VmWorker {
             try {
                 child = env.loader().restore(saved, pid -> {
                     progress(70);
-                    prepare(pid, c, saved.vpCount(), () -> path.restoreVps(pid, saved), saved.vmbus());
+                    prepare(pid, c, saved.vpCount(), () -> path.restoreVps(pid, saved), saved);
                     progress(90);
                 });
             } catch (RuntimeException e) {
@@ -282,16 +283,21 @@ final class VmWorker {
 
     /**
      * Wires what the partition needs before its first instruction: routing, VPs, CPU controls,
-     * VMBus; on restore, {@code vmbus} (else null) is the saved VMBus server state, rebuilt on the
-     * new attachment before the partition is finalized.
+     * VMBus; on restore, {@code saved} (else null) holds the VMBus server state, rebuilt on the new
+     * attachment before the partition is finalized, and the state its disks' channels resume in.
      */
-    private void prepare(long pid, VmConfig c, int vps, Runnable vpSetup, VmbusServerState vmbus) {
+    private void prepare(long pid, VmConfig c, int vps, Runnable vpSetup, SavedState saved) {
+        VmbusServerState vmbus = saved == null ? null : saved.vmbus();
         poweredOff = new CompletableFuture<>();
         env.router().register(pid, m -> onIntercept(pid, m), mailbox::accept);
         try {
             vpSetup.run();
             env.controls().applyCpu(pid, c.cpu());
             List<VmbusDeviceClass> offered = devices.build(pid, c);
+            if (saved != null && !saved.diskChannels().isEmpty()) {
+                devices.storage().orElseThrow(() -> new VmException("the saved state has disk channels but the VM has no disks"))
+                        .restoreChannels(saved.diskChannels());
+            }
             if (!offered.isEmpty()) {
                 VmbusServer server = env.vmbus().attach(pid, vps, offered);
                 if (vmbus != null) {
@@ -410,6 +416,19 @@ final class VmWorker {
         return state;
     }
 
+    /** Keeps a disk change in the configuration (undoing its live part if the configuration cannot be written). */
+    private VmState keep(HardDiskDrives.Change change) {
+        try {
+            env.store().save(change.config());
+        } catch (RuntimeException e) {
+            change.undo().run();
+            throw e;
+        }
+        config = change.config();
+        publish(new VmEvent.ConfigChanged(id, Instant.now()));
+        return state;
+    }
+
     // ---- guest-initiated ---------------------------------------------------------------------
 
     private void onIntercept(long pid, HvMessage m) {
@@ -473,19 +492,10 @@ final class VmWorker {
         VmState from = state;
         state = to;
         publish(new VmEvent.StateChanged(id, config.name(), from, to, Instant.now()));
-        if (!env.hostStopping().getAsBoolean() && isStable(to)) {
+        if (!env.hostStopping().getAsBoolean() && (VmTransitions.isLive(to) || VmTransitions.isAtRest(to))) {
             HostStateMarker.write(env.store().vmDirectory(id), config.name(), to);
         }
         return to;
-    }
-
-    private static boolean isStable(VmState s) {
-        return VmTransitions.isLive(s) || VmTransitions.isAtRest(s);
-    }
-
-    /** The state recorded for the next host start: "Running", "Paused", "Saved", "Off", "Failed", or empty. */
-    static Optional<String> lastHostState(Path vmDirectory) {
-        return HostStateMarker.read(vmDirectory);
     }
 
     private void publish(VmEvent event) {

@@ -50,6 +50,23 @@ class ConfigStoreTest {
     }
 
     @Test
+    void aDiskEntryNeedsOnlyItsPathTheRestTakesHyperVDefaults() throws IOException {
+        VmConfig config = fullConfig();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(validJson(config));
+        com.fasterxml.jackson.databind.node.ObjectNode disk = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("devices").get(2);
+        disk.remove(List.of("controller", "lun", "readOnly"));
+        com.fasterxml.jackson.databind.node.ObjectNode second = disk.deepCopy().put("path", "/disks/data.img").put("controller", 2);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) tree.get("devices")).add(second);
+        writeRaw(config.id(), json.writeValueAsBytes(tree));
+
+        VmConfig loaded = assertInstanceOf(ConfigLoad.Loaded.class, store().load(config.id())).config();
+        assertEquals(new DeviceConfig.Disk("/disks/web01.img", 0, DeviceConfig.Disk.NEXT_FREE_LUN, false), loaded.devices().get(2),
+                "controller 0, the next free LUN, writable");
+        assertEquals(new DeviceConfig.Disk("/disks/data.img", 2, DeviceConfig.Disk.NEXT_FREE_LUN, false), loaded.devices().get(4));
+    }
+
+    @Test
     void aFullConfigSurvivesSaveAndLoad() {
         VmConfig config = fullConfig();
         store().save(config);
@@ -138,7 +155,11 @@ class ConfigStoreTest {
                 args("invalid id", valid.replace("6f1c2a3b-", "zz1c2a3b-"), "id"),
                 args("duplicate field", valid.replace("\"vcpuCount\": 4,", "\"vcpuCount\": 4, \"vcpuCount\": 5,"),
                         "vcpuCount"),
-                args("id of another VM", valid.replace("6f1c2a3b-", "00000000-"), "does not match"));
+                args("id of another VM", valid.replace("6f1c2a3b-", "00000000-"), "does not match"),
+                args("string for a disk's LUN", valid.replace("\"lun\": -1", "\"lun\": \"1\""), "lun"),
+                args("null disk read-only", valid.replace("\"readOnly\": false", "\"readOnly\": null"), "readOnly"),
+                args("disk without a path", valid.replace("\"path\": \"/disks/web01.img\",", ""), "path"),
+                args("disk LUN out of range", valid.replace("\"lun\": -1", "\"lun\": 64"), "LUN must be 0-63"));
     }
 
     private static org.junit.jupiter.params.provider.Arguments args(String what, String content, String reasonPart) {

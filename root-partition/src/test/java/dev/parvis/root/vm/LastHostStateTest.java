@@ -19,22 +19,22 @@ class LastHostStateTest {
     @Test
     void theMarkerIsReadWhenItIsASmallRegularFile() throws Exception {
         Files.writeString(dir.resolve("host-last-state"), "Running\n");
-        assertEquals(Optional.of("Running"), VmWorker.lastHostState(dir));
-        assertEquals(Optional.empty(), VmWorker.lastHostState(dir.resolve("absent")));
+        assertEquals(Optional.of("Running"), HostStateMarker.read(dir));
+        assertEquals(Optional.empty(), HostStateMarker.read(dir.resolve("absent")));
     }
 
     @Test
     void aMarkerThatIsAFifoOrHugeOrALinkCountsAsNoneWithoutBlocking() throws Exception {
         Path fifo = Files.createDirectories(dir.resolve("fifo"));
         Fifo.create(fifo.resolve("host-last-state"));
-        assertEquals(Optional.empty(), assertTimeoutPreemptively(Duration.ofSeconds(10), () -> VmWorker.lastHostState(fifo)));
+        assertEquals(Optional.empty(), assertTimeoutPreemptively(Duration.ofSeconds(10), () -> HostStateMarker.read(fifo)));
 
         Path huge = Files.createDirectories(dir.resolve("huge"));
         Files.write(huge.resolve("host-last-state"), new byte[1 << 20]);
-        assertEquals(Optional.empty(), VmWorker.lastHostState(huge));
+        assertEquals(Optional.empty(), HostStateMarker.read(huge));
 
         Path link = Files.createDirectories(dir.resolve("link"));
         Files.createSymbolicLink(link.resolve("host-last-state"), Path.of("/dev/zero"));
-        assertEquals(Optional.empty(), assertTimeoutPreemptively(Duration.ofSeconds(10), () -> VmWorker.lastHostState(link)));
+        assertEquals(Optional.empty(), assertTimeoutPreemptively(Duration.ofSeconds(10), () -> HostStateMarker.read(link)));
     }
 }

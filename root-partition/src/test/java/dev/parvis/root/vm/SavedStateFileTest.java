@@ -10,6 +10,8 @@ import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.input.PendingMessages;
 import dev.parvis.abi.vmbus.Guid;
+import dev.parvis.devices.storvsp.SavedChannel;
+import dev.parvis.root.storage.DiskChannelState;
 import dev.parvis.vmbus.server.VmbusServerState;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -58,6 +60,47 @@ class SavedStateFileTest {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "no temporary file is left");
         }
+    }
+
+    @Test
+    void theStateOfEachDiskChannelReadsBackAndABadOneIsRefusedByName() {
+        SavedState s = sample();
+        List<DiskChannelState> disks = List.of(new DiskChannelState(0, new SavedChannel(1, SavedChannel.READY, 0x0602)),
+                new DiskChannelState(3, new SavedChannel(4, SavedChannel.NEGOTIATING, 0)));
+        SavedState withDisks = new SavedState(s.vmId(), s.name(), s.referenceTime(), s.vps(), s.rights(), s.memory(), null, List.of(), disks);
+        byte[] full = bytes(SavedStateFile.encode(withDisks));
+        assertEquals(disks, SavedStateFile.decode("disks", full, EXPECTED).diskChannels());
+        assertEquals(List.of(), SavedStateFile.decode("none", bytes(SavedStateFile.encode(s)), EXPECTED).diskChannels(),
+                "a VM without disks saves no STORAGE section");
+
+        // phase 2 (ready) with version 0: refused by name even with a valid checksum
+        byte[] bad = full.clone();
+        int phase = indexOf(bad, new byte[] {1, 0, 0, 0, 2, 0, 0, 0, 2, 6, 0, 0}) + 4;
+        bad[phase + 4] = 0;
+        bad[phase + 5] = 0;
+        fixChecksum(bad);
+        SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad, EXPECTED));
+        assertTrue(e.getMessage().contains("protocol version 0x0 in phase 2"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (haystack[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("pattern not found");
+    }
+
+    /** Recomputes the END section's CRC-32C (its last 4 bytes cover everything before its header). */
+    private static void fixChecksum(byte[] file) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(file, 0, file.length - 4 - 16);
+        java.nio.ByteBuffer.wrap(file, file.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
     }
 
     @Test

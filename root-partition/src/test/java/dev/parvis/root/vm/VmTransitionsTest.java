@@ -2,6 +2,7 @@ package dev.parvis.root.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,17 @@ import org.junit.jupiter.api.Test;
 class VmTransitionsTest {
     private static final List<VmState> STATES = List.of(VmState.OFF, VmState.STARTING, VmState.RUNNING, VmState.PAUSED,
             VmState.SAVING, VmState.SAVED, VmState.STOPPING, new VmState.Failed("triple fault"));
-    private static final Map<String, VmRequest> REQUESTS = Map.of("Start", new VmRequest.Start(), "Stop", new VmRequest.Stop(),
-            "TurnOff", new VmRequest.TurnOff(), "Pause", new VmRequest.Pause(), "Resume", new VmRequest.Resume(),
-            "Save", new VmRequest.Save(), "Delete", new VmRequest.Delete(),
-            "Configure", new VmRequest.Configure(VmConfig.create("t", "counter")));
+    private static final Map<String, VmRequest> REQUESTS = Map.ofEntries(Map.entry("AttachDisk",
+                    new VmRequest.AttachDisk(new DeviceConfig.Disk("/srv/d.vhdx"))), Map.entry("DetachDisk", new VmRequest.DetachDisk(0, 1)),
+            Map.entry("Start", new VmRequest.Start()), Map.entry("Stop", new VmRequest.Stop()),
+            Map.entry("TurnOff", new VmRequest.TurnOff()), Map.entry("Pause", new VmRequest.Pause()), Map.entry("Resume", new VmRequest.Resume()),
+            Map.entry("Save", new VmRequest.Save()), Map.entry("Delete", new VmRequest.Delete()),
+            Map.entry("Configure", new VmRequest.Configure(VmConfig.create("t", "counter"))));
 
     /** The table of the management model's §3.7, plus delete and configure. */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
+            "AttachDisk", Set.of("Off", "Failed", "Running", "Paused"),
+            "DetachDisk", Set.of("Off", "Failed", "Running", "Paused"),
             "Start", Set.of("Off", "Saved"),
             "Stop", Set.of("Running", "Paused"),
             "TurnOff", Set.of("Running", "Paused", "Failed"),

@@ -143,12 +143,13 @@ final class VmObjects {
     static PSObject hardDiskDrive(String computerName, String vmName, UUID vmId, CimInstance sasd) {
         String path = sasd.value("HostResource").filter(v -> v instanceof CimValue.TextArray a && !a.value().isEmpty())
                 .map(v -> ((CimValue.TextArray) v).value().get(0)).orElse("");
-        int location = sasd.text("Address").map(Integer::parseInt).orElse(0);
-        return PSObject.of(DRIVE_TYPE, "HardDiskDrive (Name = 'Hard Drive on SCSI controller number 0 at location " + location + "') [VMName = '"
-                        + vmName + "']")
+        int controller = sasd.text("Address").map(Integer::parseInt).orElse(0);
+        int location = sasd.text("AddressOnParent").map(Integer::parseInt).orElse(0);
+        return PSObject.of(DRIVE_TYPE, "HardDiskDrive (Name = 'Hard Drive on SCSI controller number " + controller + " at location "
+                        + location + "') [VMName = '" + vmName + "']")
                 .add("VMName", vmName)
                 .add("ControllerType", "SCSI")
-                .add("ControllerNumber", 0)
+                .add("ControllerNumber", controller)
                 .add("ControllerLocation", location)
                 .add("DiskNumber", null)
                 .add("Path", path)

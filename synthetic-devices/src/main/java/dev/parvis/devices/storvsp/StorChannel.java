@@ -31,9 +31,39 @@ final class StorChannel implements ChannelHandler {
     private volatile InitState state = InitState.AWAITING_BEGIN;
 
     StorChannel(StorVsp controller, VmbusChannel channel) {
+        this(controller, channel, InitState.AWAITING_BEGIN);
+    }
+
+    /** A channel restored from a saved VM, its initialization where it was saved. */
+    StorChannel(StorVsp controller, VmbusChannel channel, InitState restored) {
         this.controller = controller;
         this.channel = channel;
         this.execution = new SrbExecution(controller, this);
+        this.state = restored;
+    }
+
+    /** Where this channel's initialization stands, for a save of the (quiesced) VM. */
+    SavedChannel save() {
+        return switch (state) {
+            case InitState.AwaitingBegin a -> new SavedChannel(channel.relid(), SavedChannel.AWAITING_BEGIN, 0);
+            case InitState.Negotiating n -> new SavedChannel(channel.relid(), SavedChannel.NEGOTIATING,
+                    n.version() == null ? 0 : n.version().majorMinor());
+            case InitState.Ready r -> new SavedChannel(channel.relid(), SavedChannel.READY, r.version().majorMinor());
+        };
+    }
+
+    /** The state a saved channel resumes in; a version storvsp does not speak is refused. */
+    static InitState restoredState(SavedChannel saved) {
+        ProtocolVersion v = saved.version() == 0 ? null : new ProtocolVersion(saved.version());
+        if (v != null && !v.accepted()) {
+            throw new IllegalArgumentException("channel %d: saved protocol version 0x%x is not one storvsp speaks"
+                    .formatted(saved.relid(), saved.version()));
+        }
+        return switch (saved.phase()) {
+            case SavedChannel.AWAITING_BEGIN -> InitState.AWAITING_BEGIN;
+            case SavedChannel.NEGOTIATING -> new InitState.Negotiating(v);
+            default -> new InitState.Ready(v);
+        };
     }
 
     VmbusChannel channel() {

@@ -33,6 +33,8 @@ public final class StorVsp implements VmbusDeviceClass {
     private final int maxInFlight;
     private final Map<Integer, Attached> luns = new ConcurrentHashMap<>();
     private final Set<StorChannel> channels = ConcurrentHashMap.newKeySet();
+    /** Saved channels of a VM being restored, by relid, until the server re-opens them. */
+    private final java.util.Map<Integer, SavedChannel> restoring = new ConcurrentHashMap<>();
     private volatile boolean quiescing;
 
     /** A disk on a LUN: its SCSI unit and its threads. */
@@ -79,9 +81,28 @@ public final class StorVsp implements VmbusDeviceClass {
 
     @Override
     public ChannelHandler open(VmbusChannel channel) {
-        StorChannel handler = new StorChannel(this, channel);
+        SavedChannel saved = restoring.remove(channel.relid());
+        StorChannel handler = saved == null ? new StorChannel(this, channel)
+                : new StorChannel(this, channel, StorChannel.restoredState(saved));
         channels.add(handler);
         return handler;
+    }
+
+    /** Each open channel's initialization state, for a save of the VM (after {@link #quiesce}). */
+    public java.util.List<SavedChannel> saveChannels() {
+        return channels.stream().map(StorChannel::save).toList();
+    }
+
+    /**
+     * Before the VMBus server re-opens the saved channels of a restored VM: each channel named here
+     * resumes its initialization where it was saved (a re-opened storvsc channel is not
+     * re-initialized by its guest, which goes on sending requests).
+     */
+    public void restoreChannels(java.util.List<SavedChannel> saved) {
+        for (SavedChannel c : saved) {
+            StorChannel.restoredState(c); // refuse a bad one now, not when the channel opens
+            restoring.put(c.relid(), c);
+        }
     }
 
     /**

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.devices.vhdx.CreateRequest;
-import dev.parvis.devices.vhdx.OpenOptions;
 import dev.parvis.devices.vhdx.VhdxCreator;
-import dev.parvis.devices.vhdx.VhdxDisk;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.VmException;
@@ -28,13 +26,8 @@ class VmDisksTest {
     @TempDir
     Path disks;
 
-    /** True when the file is held by a writer (the VM): a second writable open is refused by its lock. */
     private static boolean heldByTheVm(Path file) throws IOException {
-        try (VhdxDisk ignored = VhdxDisk.open(file, OpenOptions.readWrite())) {
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
+        return VmFixture.heldByAWriter(file);
     }
 
     @Test

@@ -23,15 +23,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** A booted hypervisor with a management service over a temporary data directory, and an event log. */
-final class VmFixture implements AutoCloseable {
+public final class VmFixture implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    final Hypervisor hv;
-    final ConfigStore store;
-    final VmManagementService service;
+    public final Hypervisor hv;
+    public final ConfigStore store;
+    public final VmManagementService service;
     final List<VmEvent> events = new CopyOnWriteArrayList<>();
 
-    VmFixture(Path dataDir, long poolBytes) {
+    public VmFixture(Path dataDir, long poolBytes) {
         this(dataDir, BackendUnderTest.config(poolBytes, HypervisorConfig.DEFAULT_RUN_SLICE));
     }
 
@@ -43,11 +43,21 @@ final class VmFixture implements AutoCloseable {
         service.subscribe(events::add);
     }
 
-    static VmConfig counterVm(String name, long memoryMiB) {
+    /** True when a VHDX file is held by a writer (a VM): a second writable open is refused by its lock. */
+    public static boolean heldByAWriter(Path file) throws java.io.IOException {
+        try (dev.parvis.devices.vhdx.VhdxDisk ignored = dev.parvis.devices.vhdx.VhdxDisk.open(file,
+                dev.parvis.devices.vhdx.OpenOptions.readWrite())) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    public static VmConfig counterVm(String name, long memoryMiB) {
         return VmConfig.create(name, "counter").withMemoryMiB(memoryMiB);
     }
 
-    static <T> T await(CompletableFuture<T> future) throws Exception {
+    public static <T> T await(CompletableFuture<T> future) throws Exception {
         try {
             return future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {

@@ -72,7 +72,7 @@ final class Associations implements InstanceSource {
             ObjectPath system = vssd(vm);
             p.add(system, SettingData.processor(vm.config()).path());
             p.add(system, SettingData.memory(vm.config()).path());
-            for (CimInstance disk : SettingData.disks(vm.config())) {
+            for (CimInstance disk : DriveSettings.render(vm.config())) {
                 p.add(system, disk.path());
             }
             if (v.integration(vm).get("kvp") instanceof IcStatus s && !(s instanceof IcStatus.Disabled)) {

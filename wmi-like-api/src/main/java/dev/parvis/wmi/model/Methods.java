@@ -13,6 +13,7 @@ import dev.parvis.wmi.job.JobTable;
 import dev.parvis.wmi.job.JobWork;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +71,15 @@ final class Methods {
     MethodResult vmJob(Invocation call, UUID vm, int type, String what, VmRequest request) {
         return job(call, type, what, ObjectPaths.computerSystem(vm), false,
                 control -> service.request(vm, request, control::progress).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    /** One job that executes {@code requests} on the VM in order; the first failure fails the job. */
+    MethodResult vmJobs(Invocation call, UUID vm, int type, String what, List<VmRequest> requests) {
+        return job(call, type, what, ObjectPaths.computerSystem(vm), false, control -> {
+            for (VmRequest r : requests) {
+                service.request(vm, r).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        });
     }
 
     MethodResult job(Invocation call, int type, String what, ObjectPath affected, boolean cancellable, JobWork work) {

@@ -33,7 +33,8 @@ final class SettingData implements InstanceSource {
             List.of("InstanceID", "ElementName", "ResourceType", "ResourceSubType", "VirtualQuantity", "AllocationUnits",
                     "Reservation", "Limit", "DynamicMemoryEnabled"), List.of());
     static final CimClass STORAGE_SCHEMA = new CimClass(STORAGE, List.of("InstanceID"),
-            List.of("InstanceID", "ElementName", "ResourceType", "ResourceSubType", "HostResource", "Address"), List.of());
+            List.of("InstanceID", "ElementName", "ResourceType", "ResourceSubType", "HostResource", "Address", "AddressOnParent",
+                    "Access"), List.of());
 
     private final CimClass schema;
     private final BiFunction<ModelView, VmInfo, List<CimInstance>> render;
@@ -47,7 +48,7 @@ final class SettingData implements InstanceSource {
         return List.of(new SettingData(VSSD_SCHEMA, (v, vm) -> List.of(system(v, vm.config()))),
                 new SettingData(PROCESSOR_SCHEMA, (v, vm) -> List.of(processor(vm.config()))),
                 new SettingData(MEMORY_SCHEMA, (v, vm) -> List.of(memory(vm.config()))),
-                new SettingData(STORAGE_SCHEMA, (v, vm) -> disks(vm.config())));
+                new SettingData(STORAGE_SCHEMA, (v, vm) -> DriveSettings.render(vm.config())));
     }
 
     @Override
@@ -109,23 +110,6 @@ final class SettingData implements InstanceSource {
                 .set("ElementName", "Memory").set("ResourceType", 4).set("ResourceSubType", "Microsoft:Hyper-V:Memory")
                 .set("VirtualQuantity", c.memoryMiB()).set("AllocationUnits", "byte * 2^20")
                 .set("Reservation", c.memoryMiB()).set("Limit", c.memoryMiB()).set("DynamicMemoryEnabled", false).build();
-    }
-
-    static List<CimInstance> disks(VmConfig c) {
-        List<CimInstance> out = new ArrayList<>();
-        int index = 0;
-        for (DeviceConfig d : c.devices()) {
-            if (d instanceof DeviceConfig.Disk disk) {
-                out.add(CimInstance.builder(STORAGE)
-                        .key("InstanceID", ObjectPaths.setting(STORAGE, c.id(), "Disk\\" + index).key("InstanceID"))
-                        .set("ElementName", "Hard Disk Image").set("ResourceType", 31)
-                        .set("ResourceSubType", "Microsoft:Hyper-V:Virtual Hard Disk")
-                        .set("HostResource", new CimValue.TextArray(List.of(disk.path()))).set("Address", Integer.toString(index))
-                        .build());
-                index++;
-            }
-        }
-        return out;
     }
 
     /** AutomaticStartupAction: 2 None, 3 Restart if previously active, 4 Always startup. */

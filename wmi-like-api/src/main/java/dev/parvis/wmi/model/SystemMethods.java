@@ -144,9 +144,8 @@ final class SystemMethods {
             return c.withMemoryMiB(p.integer("VirtualQuantity").orElse(c.memoryMiB()));
         }
         if (cls.equalsIgnoreCase(SettingData.STORAGE) && adding) {
-            String file = p.requiredText("HostResource");
             List<DeviceConfig> devices = new ArrayList<>(c.devices());
-            devices.add(new DeviceConfig.Disk(m.host.storage().existingFile(file).toString()));
+            devices.add(DriveSettings.disk(r, file -> m.host.storage().existingFile(file).toString()));
             return c.withDevices(devices);
         }
         throw new InvalidParameterException("cannot " + (adding ? "add" : "modify") + " resource settings of class " + cls);
@@ -197,47 +196,42 @@ final class SystemMethods {
         return ObjectPath.of(r.className(), "InstanceID", Params.of("resource settings", r).requiredText("InstanceID"));
     }
 
+    /**
+     * Adds disks (Msvm_StorageAllocationSettingData) to a VM: hot while it runs or is paused, in its
+     * configuration while it is off; one job attaches them in order and stops at the first refusal.
+     */
     private static MethodResult addResources(Methods m, Invocation call) {
         VmInfo vm = VmMethods.vm(call, ObjectPaths.vmOf(call.in().requiredPath("AffectedConfiguration")));
-        VmConfig next = vm.config();
+        List<VmRequest> requests = new ArrayList<>();
         try {
             for (CimInstance r : call.in().instances("ResourceSettings")) {
                 if (!r.className().equalsIgnoreCase(SettingData.STORAGE)) {
                     throw new InvalidParameterException("AddResourceSettings adds Msvm_StorageAllocationSettingData only, not "
                             + r.className());
                 }
-                next = resource(m, next, r, true);
+                requests.add(new VmRequest.AttachDisk(DriveSettings.disk(r, file -> m.host.storage().existingFile(file).toString())));
             }
         } catch (IllegalArgumentException e) {
             throw new InvalidParameterException("AddResourceSettings: " + e.getMessage());
         }
-        return configureJob(m, call, vm, JobType.ADD_RESOURCES, "Add resources to '" + vm.name() + "'", next);
+        if (requests.isEmpty()) {
+            throw new InvalidParameterException("AddResourceSettings: ResourceSettings is required");
+        }
+        return m.vmJobs(call, vm.id(), JobType.ADD_RESOURCES, "Add resources to '" + vm.name() + "'", requests);
     }
 
+    /** Removes disks (references to their Msvm_StorageAllocationSettingData) from one VM, hot while it runs. */
     private static MethodResult removeResources(Methods m, Invocation call) {
         List<ObjectPath> refs = call.in().paths("ResourceSettings");
         if (refs.isEmpty()) {
             throw new InvalidParameterException("RemoveResourceSettings: ResourceSettings is required");
         }
         VmInfo vm = VmMethods.vm(call, ObjectPaths.vmOf(refs.getFirst()));
-        List<DeviceConfig> devices = new ArrayList<>(vm.config().devices());
-        List<DeviceConfig> disks = devices.stream().filter(d -> d instanceof DeviceConfig.Disk).toList();
-        List<DeviceConfig> removed = new ArrayList<>();
+        List<VmRequest> requests = new ArrayList<>();
         for (ObjectPath ref : refs) {
-            String part = ObjectPaths.partOf(ref);
-            if (!ref.className().equalsIgnoreCase(SettingData.STORAGE) || !part.startsWith("Disk\\")
-                    || !ObjectPaths.vmOf(ref).equals(vm.id())) {
-                throw new InvalidParameterException("RemoveResourceSettings removes disks of one VM only: " + ref);
-            }
-            int index = Integer.parseInt(part.substring(5));
-            if (index < 0 || index >= disks.size()) {
-                throw new InvalidParameterException("no disk " + ref);
-            }
-            removed.add(disks.get(index));
+            requests.add(DriveSettings.detach(ref, vm.id()));
         }
-        removed.forEach(devices::remove);
-        return configureJob(m, call, vm, JobType.REMOVE_RESOURCES, "Remove resources from '" + vm.name() + "'",
-                vm.config().withDevices(devices));
+        return m.vmJobs(call, vm.id(), JobType.REMOVE_RESOURCES, "Remove resources from '" + vm.name() + "'", requests);
     }
 
     /** GetSummaryInformation(SettingData[]): the summaries of those VMs (all VMs when none are named). */

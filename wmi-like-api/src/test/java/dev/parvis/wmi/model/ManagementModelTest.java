@@ -196,6 +196,32 @@ class ManagementModelTest {
     }
 
     @Test
+    void addAndRemoveResourceSettingsAttachAndDetachDisksByControllerAndLun() throws Exception {
+        Path file = java.nio.file.Files.createDirectories(tmp.resolve("storage")).resolve("data.vhdx");
+        java.nio.file.Files.writeString(file, "a disk, as far as the model can tell");
+        when(mocked.service.request(any(), any())).thenReturn(CompletableFuture.completedFuture(VmState.RUNNING));
+        CimInstance vssd = admin.query("ASSOCIATORS OF {" + ObjectPaths.computerSystem(web.id()) + "} WHERE ResultClass = "
+                + "Msvm_VirtualSystemSettingData").getFirst();
+        CimInstance sasd = CimInstance.builder("Msvm_StorageAllocationSettingData").set("HostResource",
+                new CimValue.TextArray(List.of("data.vhdx"))).set("Address", "1").set("AddressOnParent", "5").set("Access", 1).build();
+        admin.awaitJob(admin.invoke(vsms(), "AddResourceSettings", Map.of("AffectedConfiguration", new CimValue.Ref(vssd.path()),
+                "ResourceSettings", new CimValue.Instances(List.of(sasd)))), Duration.ofSeconds(5));
+        verify(mocked.service).request(web.id(), new VmRequest.AttachDisk(
+                new dev.parvis.root.config.DeviceConfig.Disk(file.toRealPath().toString(), 1, 5, true)));
+
+        ObjectPath drive = ObjectPaths.setting("Msvm_StorageAllocationSettingData", web.id(), "Disk\\1\\5");
+        admin.awaitJob(admin.invoke(vsms(), "RemoveResourceSettings", Map.of("ResourceSettings",
+                new CimValue.TextArray(List.of(drive.toString())))), Duration.ofSeconds(5));
+        verify(mocked.service).request(web.id(), new VmRequest.DetachDisk(1, 5));
+
+        CimInstance badLun = CimInstance.builder("Msvm_StorageAllocationSettingData").set("HostResource",
+                new CimValue.TextArray(List.of("data.vhdx"))).set("AddressOnParent", "64").build();
+        InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> admin.invoke(vsms(), "AddResourceSettings",
+                Map.of("AffectedConfiguration", new CimValue.Ref(vssd.path()), "ResourceSettings", new CimValue.Instances(List.of(badLun)))));
+        assertTrue(e.getMessage().contains("AddressOnParent (LUN) 64 is outside 0-63"), e.getMessage());
+    }
+
+    @Test
     void namesOfFilesFromCallersStayInsideTheStorageDirectories() throws Exception {
         CimInstance escape = CimInstance.builder("Msvm_VirtualSystemSettingData").set("ElementName", "x").set("GuestImage", "/dev/zero").build();
         assertThrows(AccessDeniedException.class, () -> admin.invoke(vsms(), "DefineSystem",
