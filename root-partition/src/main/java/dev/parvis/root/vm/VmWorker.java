@@ -722,7 +722,7 @@ final class VmWorker {
         }
         long pid = c.partitionId();
         env.router().unregister(pid);
-        env.hv().statistics(pid).ifPresent(s -> {
+        env.stats().release(pid).ifPresent(s -> {
             cpuNanosBefore += s.cpuNanos();
             hypercallsBefore += s.hypercalls();
         });
@@ -765,7 +765,7 @@ final class VmWorker {
         long hypercalls = hypercallsBefore;
         long memory = 0;
         if (c != null) {
-            Optional<PartitionStatistics> s = env.hv().statistics(c.partitionId());
+            Optional<PartitionStatistics> s = env.stats().read(c.partitionId());
             if (s.isPresent()) {
                 cpu += s.get().cpuNanos();
                 hypercalls += s.get().hypercalls();
