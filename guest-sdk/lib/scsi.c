@@ -9,22 +9,11 @@ uint32_t be32(const uint8_t *p) { return (uint32_t)be16(p) << 16 | be16(p + 2); 
 
 uint64_t be64(const uint8_t *p) { return (uint64_t)be32(p) << 32 | be32(p + 4); }
 
-static void put_be16(uint8_t *p, uint16_t v)
+/* Big-endian store of the low `bytes` bytes of v. */
+static void put_be(uint8_t *p, uint64_t v, uint32_t bytes)
 {
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    put_be16(p, (uint16_t)(v >> 16));
-    put_be16(p + 2, (uint16_t)v);
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    put_be32(p, (uint32_t)(v >> 32));
-    put_be32(p + 4, (uint32_t)v);
+    for (uint32_t i = bytes; i-- > 0; v >>= 8)
+        p[i] = (uint8_t)v;
 }
 
 static void set(struct storvsc_request *r, uint8_t opcode, uint8_t cdb_length, uint8_t direction,
@@ -48,7 +37,7 @@ void scsi_inquiry(struct storvsc_request *r, bool evpd, uint8_t page, void *buf,
     set(r, SCSI_INQUIRY, 6, VSTOR_DATA_IN, buf, len);
     r->cdb[1] = evpd ? 1 : 0;
     r->cdb[2] = page;
-    put_be16(r->cdb + 3, len);
+    put_be(r->cdb + 3, len, 2);
 }
 
 void scsi_read_capacity_10(struct storvsc_request *r, void *buf8)
@@ -60,45 +49,48 @@ void scsi_read_capacity_16(struct storvsc_request *r, void *buf32)
 {
     set(r, SCSI_SERVICE_ACTION_IN_16, 16, VSTOR_DATA_IN, buf32, 32);
     r->cdb[1] = SCSI_SAI_READ_CAPACITY_16;
-    put_be32(r->cdb + 10, 32);
+    put_be(r->cdb + 10, 32, 4);
 }
 
-static void rw16(struct storvsc_request *r, uint8_t opcode, uint8_t direction, uint64_t lba,
-                 uint32_t blocks, const void *buf, uint32_t len)
+/* READ/WRITE (10) and (16) differ only in the CDB's length and where and how wide
+ * the LBA and the transfer length are (SBC-3). */
+struct rw_cdb {
+    uint8_t read, write;   /* opcodes */
+    uint8_t length;        /* CDB bytes */
+    uint8_t lba_bytes;     /* at byte 2 */
+    uint8_t blocks_at, blocks_bytes;
+};
+static const struct rw_cdb RW10 = {SCSI_READ_10, SCSI_WRITE_10, 10, 4, 7, 2};
+static const struct rw_cdb RW16 = {SCSI_READ_16, SCSI_WRITE_16, 16, 8, 10, 4};
+
+static void rw(struct storvsc_request *r, const struct rw_cdb *c, bool write, uint64_t lba,
+               uint32_t blocks, const void *buf, uint32_t len)
 {
-    set(r, opcode, 16, direction, buf, len);
-    put_be64(r->cdb + 2, lba);
-    put_be32(r->cdb + 10, blocks);
+    set(r, write ? c->write : c->read, c->length, write ? VSTOR_DATA_OUT : VSTOR_DATA_IN, buf, len);
+    put_be(r->cdb + 2, lba, c->lba_bytes);
+    put_be(r->cdb + c->blocks_at, blocks, c->blocks_bytes);
 }
 
 void scsi_read_16(struct storvsc_request *r, uint64_t lba, uint32_t blocks, void *buf, uint32_t len)
 {
-    rw16(r, SCSI_READ_16, VSTOR_DATA_IN, lba, blocks, buf, len);
+    rw(r, &RW16, false, lba, blocks, buf, len);
 }
 
 void scsi_write_16(struct storvsc_request *r, uint64_t lba, uint32_t blocks, const void *buf,
                    uint32_t len)
 {
-    rw16(r, SCSI_WRITE_16, VSTOR_DATA_OUT, lba, blocks, buf, len);
-}
-
-static void rw10(struct storvsc_request *r, uint8_t opcode, uint8_t direction, uint32_t lba,
-                 uint16_t blocks, const void *buf, uint32_t len)
-{
-    set(r, opcode, 10, direction, buf, len);
-    put_be32(r->cdb + 2, lba);
-    put_be16(r->cdb + 7, blocks);
+    rw(r, &RW16, true, lba, blocks, buf, len);
 }
 
 void scsi_read_10(struct storvsc_request *r, uint32_t lba, uint16_t blocks, void *buf, uint32_t len)
 {
-    rw10(r, SCSI_READ_10, VSTOR_DATA_IN, lba, blocks, buf, len);
+    rw(r, &RW10, false, lba, blocks, buf, len);
 }
 
 void scsi_write_10(struct storvsc_request *r, uint32_t lba, uint16_t blocks, const void *buf,
                    uint32_t len)
 {
-    rw10(r, SCSI_WRITE_10, VSTOR_DATA_OUT, lba, blocks, buf, len);
+    rw(r, &RW10, true, lba, blocks, buf, len);
 }
 
 void scsi_synchronize_cache_10(struct storvsc_request *r)
@@ -115,7 +107,7 @@ void scsi_request_sense(struct storvsc_request *r, void *buf, uint8_t len)
 void scsi_report_luns(struct storvsc_request *r, void *buf, uint32_t len)
 {
     set(r, SCSI_REPORT_LUNS, 12, VSTOR_DATA_IN, buf, len);
-    put_be32(r->cdb + 6, len);
+    put_be(r->cdb + 6, len, 4);
 }
 
 void scsi_mode_sense_6(struct storvsc_request *r, uint8_t page, void *buf, uint8_t len)

@@ -117,6 +117,12 @@ static void helpers(void)
     scsi_write_10(&r, 0x11223344, 0x55, buffer, 0x55 * 512);
     CHECK(r.cdb[0] == 0x2A && r.cdb[2] == 0x11 && r.cdb[5] == 0x44 && r.cdb[8] == 0x55 &&
               r.direction == VSTOR_DATA_OUT, "WRITE(10) CDB");
+    scsi_read_16(&r, 0x0102030405060708ull, 0x090A0B0C, buffer, 512);
+    CHECK(r.cdb[0] == 0x88 && r.cdb[2] == 0x01 && r.cdb[9] == 0x08 && r.cdb[10] == 0x09 &&
+              r.cdb[13] == 0x0C && r.cdb_length == 16 && r.direction == VSTOR_DATA_IN, "READ(16) CDB");
+    scsi_inquiry(&r, true, 0x83, buffer, 0x0123);
+    CHECK(r.cdb[0] == 0x12 && r.cdb[1] == 1 && r.cdb[2] == 0x83 && r.cdb[3] == 0x01 && r.cdb[4] == 0x23 &&
+              r.cdb_length == 6, "INQUIRY CDB");
     uint8_t desc_sense[8] = {0x72, 0x06, 0x29, 0x01};
     struct scsi_sense sense;
     CHECK(scsi_sense_decode(desc_sense, 8, &sense) && sense.key == 6 && sense.asc == 0x29 && sense.ascq == 1,

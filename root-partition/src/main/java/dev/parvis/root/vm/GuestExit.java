@@ -25,6 +25,16 @@ public sealed interface GuestExit {
             long[] registers = hc.getVpRegisters(partitionId, vpIndex, HvRegisterName.RSI, HvRegisterName.RDI);
             return registers[0] == BootProtocol.EXIT_STATUS_MAGIC ? OptionalInt.of((int) registers[1]) : OptionalInt.empty();
         }
+
+        /** ", status 3" when the guest reported an exit status with its power-off, else "" (for the log). */
+        public String describeStatus(RootHypercalls hc, long partitionId) {
+            try {
+                OptionalInt status = status(hc, partitionId);
+                return status.isPresent() ? ", status " + status.getAsInt() : "";
+            } catch (RuntimeException e) {
+                return " (its status could not be read: " + e.getMessage() + ")";
+            }
+        }
     }
 
     /** The guest cannot go on (unrecoverable exception, unresolved memory access, unknown port). */
