@@ -147,6 +147,19 @@ static uint16_t set_rip_of(uint64_t partition_id)
     return hv_status(hv_hypercall(hv_control(HVCALL_SET_VP_REGISTERS, 1, 0), in_gpa(), 0));
 }
 
+/*
+ * HvCallMapStatsPage / HvCallUnmapStatsPage on a partition (Linux hvhdk_mini.h: hv_input_map_stats_page
+ * is a u32 object type, 4 bytes of padding, then the identity; HV_STATS_OBJECT_PARTITION is
+ * 0x00010001 and the partition identity starts with the u64 partition id, SELF area 0 in its last byte).
+ */
+static uint16_t stats_page(uint16_t code, uint64_t partition_id)
+{
+    uint32_t *in = fresh_input();
+    in[0] = 0x00010001u;
+    *(uint64_t *)(in + 2) = partition_id;
+    return hv_status(hv_hypercall(code, in_gpa(), code == HVCALL_MAP_STATS_PAGE ? out_gpa() : 0));
+}
+
 int main(void)
 {
     const struct parvis_boot_info *boot = parvis_boot();
@@ -193,6 +206,9 @@ int main(void)
         get_vp_index_of(other),
         get_vp_index_of(0x7FFFFFFFull), /* no such partition */
         set_rip_of(other),
+        stats_page(HVCALL_MAP_STATS_PAGE, other),
+        stats_page(HVCALL_MAP_STATS_PAGE, self),
+        stats_page(HVCALL_UNMAP_STATS_PAGE, other),
     };
     unsigned n = sizeof(statuses) / sizeof(statuses[0]);
     for (unsigned i = 0; i < n; i++)

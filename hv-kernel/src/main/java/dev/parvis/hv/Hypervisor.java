@@ -7,6 +7,7 @@ import dev.parvis.hv.hypercall.DebugCalls;
 import dev.parvis.hv.hypercall.HypercallDispatcher;
 import dev.parvis.hv.hypercall.MemoryCalls;
 import dev.parvis.hv.hypercall.PartitionCalls;
+import dev.parvis.hv.hypercall.StatsCalls;
 import dev.parvis.hv.hypercall.SynicCalls;
 import dev.parvis.hv.hypercall.VpCalls;
 import dev.parvis.hv.hypercall.VpStateCalls;
@@ -88,6 +89,7 @@ public final class Hypervisor implements HypervisorServices {
         new SynicCalls(this).register(dispatcher);
         new DebugCalls(this).register(dispatcher);
         new VpStateCalls(this).register(dispatcher);
+        new StatsCalls(this).register(dispatcher);
     }
 
     /** A new child partition in the CREATED state, with guest privileges. */
@@ -160,7 +162,10 @@ public final class Hypervisor implements HypervisorServices {
         return grants;
     }
 
-    @Override
+    /**
+     * The partition's counters, or empty if there is no such child: the kernel's own view, for its
+     * tests. The root reads the same counters from the stats page HvCallMapStatsPage maps for it.
+     */
     public java.util.Optional<dev.parvis.vmcore.PartitionStatistics> statistics(long partitionId) {
         Partition p = partitions.get(partitionId);
         if (p == null || p.isRoot()) {

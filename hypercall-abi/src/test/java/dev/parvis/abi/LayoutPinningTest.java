@@ -46,6 +46,10 @@ class LayoutPinningTest {
                                 + "disabled_processor_features1@32 disabled_xsave_features@40 isolation_properties@48"),
                 pin("PartitionIdValue", PartitionIdValue.LAYOUT, 8, "partition_id@0"),
                 pin("GetPartitionPropertyInput", GetPartitionPropertyInput.LAYOUT, 16, "partition_id@0 property_code@8"),
+                // hv_input_map_stats_page / hv_output_map_stats_page, Linux include/hyperv/hvhdk_mini.h.
+                pin("StatsPageInput", dev.parvis.abi.hv.input.StatsPageInput.LAYOUT, 24,
+                        "type@0 identity_partition_id@8 identity_high@16"),
+                pin("StatsPageLocation", dev.parvis.abi.hv.input.StatsPageLocation.LAYOUT, 8, "map_location@0"),
                 pin("PartitionPropertyValue", PartitionPropertyValue.LAYOUT, 8, "value@0"),
                 pin("SetPartitionPropertyInput", SetPartitionPropertyInput.LAYOUT, 24,
                         "partition_id@0 property_code@8 value@16"),

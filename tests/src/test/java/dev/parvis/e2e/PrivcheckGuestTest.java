@@ -53,6 +53,9 @@ class PrivcheckGuestTest {
         "GetVpRegisters(other, VP_INDEX)",
         "GetVpRegisters(no such partition, VP_INDEX)",
         "SetVpRegisters(other, RIP)",
+        "MapStatsPage(other)",
+        "MapStatsPage(self)",
+        "UnmapStatsPage(other)",
     };
 
     @Test

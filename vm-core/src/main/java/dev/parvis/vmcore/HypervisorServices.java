@@ -14,9 +14,6 @@ public interface HypervisorServices extends AutoCloseable {
 
     GuestMemoryGrants grants();
 
-    /** The partition's counters, or empty if there is no such child. */
-    java.util.Optional<PartitionStatistics> statistics(long partitionId);
-
     /** Routes every child's debug output to {@code listener} (replacing the previous one). */
     void setDebugListener(ChildDebugListener listener);
 

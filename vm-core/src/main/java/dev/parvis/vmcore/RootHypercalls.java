@@ -1,6 +1,9 @@
 package dev.parvis.vmcore;
 
 import dev.parvis.abi.hv.HvCallCode;
+import dev.parvis.abi.hv.HvStats;
+import dev.parvis.abi.hv.input.StatsPageInput;
+import dev.parvis.abi.hv.input.StatsPageLocation;
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.HvRegisterName;
@@ -307,6 +310,22 @@ public final class RootHypercalls {
         HypercallResult r = gateway.call(HypercallControl.simple(HvCallCode.WRITE_GPA), p[0], p[1]);
         check(HvCallCode.WRITE_GPA, r.status());
         return WriteGpaOutput.read(p[1]).accessResult();
+    }
+
+    /**
+     * HvCallMapStatsPage for a child's partition counters (HV_STATS_OBJECT_PARTITION, SELF area):
+     * the root PFN of the page the hypervisor keeps them in (indices in {@code HvStats}).
+     */
+    public long mapStatsPage(long partitionId) {
+        return simpleWithOutput(HvCallCode.MAP_STATS_PAGE,
+                in -> StatsPageInput.partition(HvStats.OBJECT_PARTITION, partitionId, HvStats.AREA_SELF).write(in),
+                out -> StatsPageLocation.read(out).mapLocation());
+    }
+
+    /** HvCallUnmapStatsPage: the page {@link #mapStatsPage} returned goes back to the hypervisor. */
+    public void unmapStatsPage(long partitionId) {
+        simple(HvCallCode.UNMAP_STATS_PAGE,
+                in -> StatsPageInput.partition(HvStats.OBJECT_PARTITION, partitionId, HvStats.AREA_SELF).write(in));
     }
 
     private interface InputWriter {

@@ -110,6 +110,7 @@ public final class PartitionCalls {
             p.setState(PartitionState.DELETED);
         }
         p.runner().stop();
+        StatsCalls.release(hv, p);
         for (VirtualProcessor vp : p.vps()) {
             VpCalls.release(hv.pool(), p, vp);
         }

@@ -88,9 +88,25 @@ public final class SpaPool implements AutoCloseable {
         }
         for (long spn : spns) {
             move(spn, PageState.ROOT_ALLOCATED, NO_OWNER);
-            pages(spn, 1).fill((byte) 0);
         }
+        zero(spns);
         return spns;
+    }
+
+    /**
+     * Hands the pages over zeroed by giving them back to the OS, one madvise per contiguous run:
+     * they read as zero and are committed again only when written. Filling them instead faulted in
+     * and wrote every page of a new VM's RAM before its first instruction (two thirds of a 16 MiB
+     * load) and made all of it resident whether the guest ever touched it or not.
+     */
+    private void zero(long[] spns) {
+        int runStart = 0;
+        for (int i = 1; i <= spns.length; i++) {
+            if (i == spns.length || spns[i] != spns[i - 1] + 1) {
+                OsMemory.discard(pages(spns[runStart], i - runStart));
+                runStart = i;
+            }
+        }
     }
 
     public synchronized void freeRoot(long[] spns) throws PageStateException {

@@ -53,6 +53,8 @@ public final class Partition {
     private volatile String failureReason;
     /** CPU time (the LP threads' own CPU clock) spent running this partition's slices: guest code and exit handling. */
     private final AtomicLong cpuNanos = new AtomicLong();
+    /** The root's mapped statistics page (HvCallMapStatsPage), or null. */
+    private volatile StatsPage statsPage;
 
     public Partition(long id, long privileges, GpaMap gpaMap, PartitionRunner runner) {
         this.id = id;
@@ -261,5 +263,13 @@ public final class Partition {
     @Override
     public String toString() {
         return "partition " + id;
+    }
+
+    public StatsPage statsPage() {
+        return statsPage;
+    }
+
+    public void setStatsPage(StatsPage page) {
+        this.statsPage = page;
     }
 }

@@ -4,6 +4,7 @@ import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.partition.PartitionState;
+import dev.parvis.hv.partition.StatsPage;
 import dev.parvis.hv.sched.CpuSharePolicy;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -510,6 +511,10 @@ public final class PartitionRunner {
             runSliceTimed(budgetNanos, held);
         } finally {
             partition.cpuNanos().addAndGet(THREAD_CPU.getCurrentThreadCpuTime() - cpuStart);
+            StatsPage stats = partition.statsPage();
+            if (stats != null) {
+                stats.refresh(partition);
+            }
         }
     }
 

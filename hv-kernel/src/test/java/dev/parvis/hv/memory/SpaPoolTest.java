@@ -29,6 +29,28 @@ class SpaPoolTest {
     }
 
     @Test
+    void pagesTheRootWroteAndFreedAreZeroWhenAllocatedAgainContiguousOrScattered() throws Exception {
+        long[] all = pool.allocateRoot(64);
+        pool.pages(0, 64).fill((byte) 0x5A);
+        // Free every other page, then all: the next allocations get a scattered set and a contiguous run.
+        long[] odd = java.util.stream.LongStream.range(0, 64).filter(p -> p % 2 == 1).toArray();
+        long[] even = java.util.stream.LongStream.range(0, 64).filter(p -> p % 2 == 0).toArray();
+        pool.freeRoot(odd);
+        long[] scattered = pool.allocateRoot(32);
+        for (long spn : scattered) {
+            assertEquals(-1, pool.pages(spn, 1).asByteBuffer().mismatch(java.nio.ByteBuffer.allocate(4096)), "page " + spn);
+        }
+        pool.freeRoot(scattered);
+        pool.freeRoot(even);
+        long[] run = pool.allocateRoot(64);
+        assertEquals(64, run.length);
+        for (long spn : run) {
+            assertEquals(-1, pool.pages(spn, 1).asByteBuffer().mismatch(java.nio.ByteBuffer.allocate(4096)), "page " + spn);
+        }
+        assertEquals(64, all.length);
+    }
+
+    @Test
     void exhaustionIsAnErrorNotAPartialAllocation() {
         pool.allocateRoot(60);
         assertThrows(InsufficientMemoryException.class, () -> pool.allocateRoot(5));

@@ -60,6 +60,7 @@ public record HvCallCode(short raw) {
     public static final HvCallCode POST_DEBUG_DATA = new HvCallCode((short) 0x0069);
     public static final HvCallCode RETRIEVE_DEBUG_DATA = new HvCallCode((short) 0x006A);
     public static final HvCallCode RESET_DEBUG_SESSION = new HvCallCode((short) 0x006B);
+    /** HVCALL_MAP_STATS_PAGE 0x006c and HVCALL_UNMAP_STATS_PAGE 0x006d in Linux include/hyperv/hvgdk_mini.h. */
     public static final HvCallCode MAP_STATS_PAGE = new HvCallCode((short) 0x006C);
     public static final HvCallCode UNMAP_STATS_PAGE = new HvCallCode((short) 0x006D);
     public static final HvCallCode MAP_SPARSE_GPA_PAGES = new HvCallCode((short) 0x006E);

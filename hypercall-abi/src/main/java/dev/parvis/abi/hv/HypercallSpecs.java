@@ -60,6 +60,9 @@ public final class HypercallSpecs {
         add(t, slow(HvCallCode.GET_PARTITION_PROPERTY, "HvCallGetPartitionProperty", true, 16, 8));
         add(t, slow(HvCallCode.SET_PARTITION_PROPERTY, "HvCallSetPartitionProperty", true, 24, 0));
         add(t, slow(HvCallCode.INSTALL_INTERCEPT, "HvCallInstallIntercept", true, 24, 0));
+        // hv_input_map_stats_page / hv_input_unmap_stats_page and hv_output_map_stats_page (hvhdk_mini.h).
+        add(t, slow(HvCallCode.MAP_STATS_PAGE, "HvCallMapStatsPage", true, 24, 8));
+        add(t, slow(HvCallCode.UNMAP_STATS_PAGE, "HvCallUnmapStatsPage", true, 24, 0));
     }
 
     private static void memoryAndVpCalls(Map<HvCallCode, HypercallSpec> t) {

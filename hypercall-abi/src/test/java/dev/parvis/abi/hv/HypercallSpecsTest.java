@@ -53,7 +53,9 @@ class HypercallSpecsTest {
         assertTrue(spec(HvCallCode.CREATE_PARTITION).rootOnly());
         assertTrue(spec(HvCallCode.MAP_GPA_PAGES).rootOnly());
         assertFalse(spec(HvCallCode.START_VIRTUAL_PROCESSOR).rootOnly(), "a guest starts its own VPs");
-        assertEquals(31, HypercallSpecs.all().size());
+        assertTrue(spec(HvCallCode.MAP_STATS_PAGE).rootOnly(), "a child has no stats pages to map");
+        assertTrue(spec(HvCallCode.UNMAP_STATS_PAGE).rootOnly());
+        assertEquals(33, HypercallSpecs.all().size());
     }
 
     @Test

@@ -153,11 +153,12 @@ public final class ConfigStore {
         Path dir = vmDirectory(config.id());
         Path file = dir.resolve(CONFIG_FILE);
         try {
+            ParentSync parent = ParentSync.NONE;
             if (Files.isDirectory(dir)) {
                 removeStaleTempFiles(dir);
                 refuseToOverwriteUnreadable(config.id(), file);
             } else {
-                createVmDirectory(dir);
+                parent = createVmDirectory(dir);
             }
             byte[] bytes = ConfigJson.write(config);
             if (bytes.length > MAX_CONFIG_BYTES) {
@@ -177,6 +178,7 @@ public final class ConfigStore {
                 throw e;
             }
             fsyncDirectory(dir);
+            parent.await();
             log.debug("Saved {} ({} bytes)", file, bytes.length);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save " + file, e);
@@ -282,13 +284,48 @@ public final class ConfigStore {
         }
     }
 
-    private void createVmDirectory(Path dir) throws IOException {
+    /**
+     * Makes the new VM's directory; the fsync that makes its entry in {@code vms/} durable runs
+     * beside the writing and fsync of {@code vm.json} and is awaited before {@link #save} returns.
+     * Each fsync costs a journal commit (about 2 ms on an idle ext4 disk): done one after the other,
+     * the three of a first save were most of a VM's create-to-running beyond the load itself. The
+     * guarantees are unchanged: nothing is acknowledged before all three are durable, and a crash
+     * before that leaves no directory, an empty one (removed at the next load) or one whose
+     * {@code vm.json} is complete.
+     */
+    private ParentSync createVmDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(vmsDirectory)) {
             Files.createDirectories(vmsDirectory);
             fsyncDirectory(dataDirectory);
         }
         Files.createDirectory(dir);
-        fsyncDirectory(vmsDirectory);
+        return ParentSync.start(vmsDirectory);
+    }
+
+    /** An fsync of a directory running on its own (virtual) thread, awaited before a save returns. */
+    private record ParentSync(java.util.concurrent.CompletableFuture<Void> done) {
+        static final ParentSync NONE = new ParentSync(java.util.concurrent.CompletableFuture.completedFuture(null));
+
+        static ParentSync start(Path directory) {
+            var done = new java.util.concurrent.CompletableFuture<Void>();
+            Thread.ofVirtual().name("parvis-config-fsync").start(() -> {
+                try {
+                    fsyncDirectory(directory);
+                    done.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+            return new ParentSync(done);
+        }
+
+        void await() throws IOException {
+            try {
+                done.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+        }
     }
 
     private static void writeDurably(Path file, byte[] bytes) throws IOException {

@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-/** What every VM worker of one service shares: the hypervisor, the loader, VMBus, the router, the store. */
+/** What every VM worker of one service shares: the hypervisor, the loader, VMBus, the router, the store, the stats pages. */
 record VmEnvironment(HypervisorServices hv, RootHypercalls hc, ChildLoader loader, VmbusHost vmbus, RootMessageRouter router,
                      ConfigStore store, MemoryAdmission admission, Path guestsDir, Consumer<VmEvent> events,
-                     BooleanSupplier hostStopping) {
+                     BooleanSupplier hostStopping, PartitionStatsPages stats) {
 
     PartitionControls controls() {
         return new PartitionControls(hc);

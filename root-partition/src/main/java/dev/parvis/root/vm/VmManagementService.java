@@ -76,7 +76,7 @@ public final class VmManagementService implements AutoCloseable {
         this.router = new RootMessageRouter(hv.rootSynic());
         MemoryAdmission admission = new MemoryAdmission(hv.rootMemory());
         this.env = new VmEnvironment(hv, hc, new ChildLoader(hc, admission.memory()), vmbus, router, store, admission, guestsDir,
-                this::publish, () -> hostStopping);
+                this::publish, () -> hostStopping, new PartitionStatsPages(hc, hv.rootMemory()));
         hv.setDebugListener(new DebugLines(this::consoleLine));
     }
 

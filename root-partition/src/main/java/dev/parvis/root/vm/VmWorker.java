@@ -471,7 +471,7 @@ final class VmWorker {
         }
         long pid = c.partitionId();
         env.router().unregister(pid);
-        usage.partitionEnded(env.hv().statistics(pid), devices.echoBytesIn(), devices.echoBytesOut());
+        usage.partitionEnded(env.stats().release(pid), devices.echoBytesIn(), devices.echoBytesOut());
         devices.forgetEchoes();
         usage.notRunning();
         env.vmbus().detach(pid);
@@ -482,7 +482,7 @@ final class VmWorker {
 
     VmMetrics metrics() {
         LoadedChild c = child;
-        Optional<PartitionStatistics> live = c == null ? Optional.empty() : env.hv().statistics(c.partitionId());
+        Optional<PartitionStatistics> live = c == null ? Optional.empty() : env.stats().read(c.partitionId());
         return usage.metrics(live, devices.echoBytesIn(), devices.echoBytesOut());
     }
 

@@ -16,8 +16,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Full ring, and when producer and consumer must signal each other (reference 7.4 and 7.5). */
+/**
+ * Full ring, and when producer and consumer must signal each other (reference 7.4 and 7.5). Every
+ * fill is bounded by what the ring can hold, so a writer that never reports FULL fails the test
+ * instead of looping forever; the class timeout is the backstop for anything else that could spin.
+ */
+@Timeout(30)
 class RingFlowControlTest {
     private static final long SIZE = 4096;
     private final MemorySegment buffer = MemorySegment.ofArray(new byte[8192]);
@@ -40,6 +46,21 @@ class RingFlowControlTest {
         MemorySegment segment = MemorySegment.ofArray(new byte[bytes]);
         segment.fill((byte) fill);
         return segment;
+    }
+
+    /**
+     * Writes {@code payloadSize}-byte packets until the writer reports FULL and returns how many it
+     * took; fails if the writer accepts more packets than the ring's bytes can hold.
+     */
+    private static int fill(RingWriter writer, int payloadSize) throws RingCorruptException {
+        long most = SIZE / RingWriter.packetSize(0, payloadSize);
+        for (int sent = 0; sent <= most; sent++) {
+            if (writer.write(PacketType.DATA_INBAND, 0, sent, null, payload(payloadSize, sent)) == WriteResult.FULL) {
+                return sent;
+            }
+        }
+        throw new AssertionError("the writer accepted more than " + most + " packets of " + payloadSize
+                + " bytes into a " + SIZE + "-byte ring without reporting FULL");
     }
 
     private byte[] dataImage() {
@@ -127,10 +148,7 @@ class RingFlowControlTest {
         RingWriter writer = ring.writer();
         int payloadSize = 200;
         long total = RingWriter.packetSize(0, payloadSize);
-        int sent = 0;
-        while (writer.write(PacketType.DATA_INBAND, 0, sent, null, payload(payloadSize, sent)) != WriteResult.FULL) {
-            sent++;
-        }
+        int sent = fill(writer, payloadSize);
         long big = RingWriter.packetSize(0, 1000);
         assertFalse(writer.requestSpace((int) big));
         long pending = Integer.toUnsignedLong(TestRings.word(memory, RingControl.PENDING_SEND_SIZE_OFFSET));
@@ -156,10 +174,7 @@ class RingFlowControlTest {
     @Test
     void commitCountsABatchOfReadsAsOneCrossing() throws Exception {
         RingBuffer ring = new RingBuffer(memory);
-        int sent = 0;
-        while (ring.writer().write(PacketType.DATA_INBAND, 0, sent, null, payload(100, 1)) != WriteResult.FULL) {
-            sent++;
-        }
+        int sent = fill(ring.writer(), 100);
         assertFalse(ring.writer().requestSpace(2048));
         for (int i = 0; i < sent; i++) {
             assertNotNull(ring.reader().read(buffer));
@@ -173,10 +188,7 @@ class RingFlowControlTest {
         memory.control().fill((byte) 0);
         RingBuffer.initialize(memory);
         RingBuffer ring = new RingBuffer(memory);
-        int sent = 0;
-        while (ring.writer().write(PacketType.DATA_INBAND, 0, sent, null, payload(96, 1)) != WriteResult.FULL) {
-            sent++;
-        }
+        fill(ring.writer(), 96);
         long freeBefore = ring.writer().freeBytes();
         TestRings.setWord(memory, RingControl.PENDING_SEND_SIZE_OFFSET, (int) pendingFromFree.applyAsLong(freeBefore));
         assertNotNull(ring.reader().read(buffer));
