@@ -32,6 +32,35 @@ class KvmKickTest {
         }
     }
 
+    /**
+     * The fuzz guest's pattern with real threads: the VP kicks itself (HvCallNotifyLongSpinWait) and
+     * runs again, while another thread re-kicks every pending kick it sees (as the preempter does).
+     * After each self-kick the guest must reach its next exit within a few runs.
+     */
+    @ParameterizedTest
+    @EnumSource(PrivilegeMode.class)
+    void aPendingKickRepeatedByAnotherThreadNeverLeavesTheGuestStopped(PrivilegeMode mode) throws Exception {
+        try (KvmTestGuest g = new KvmTestGuest(mode, PORT_LOOP)) {
+            java.util.concurrent.atomic.AtomicBoolean on = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread preempter = Thread.ofPlatform().start(() -> {
+                while (on.get()) {
+                    if (g.engine.kickPending()) {
+                        g.engine.kick();
+                    }
+                }
+            });
+            try {
+                for (int i = 0; i < 3_000; i++) {
+                    g.engine.kick();
+                    assertEquals(PORT_WRITE, firstNonCancelled(g, 50), "pass " + i + ": the guest ran again");
+                }
+            } finally {
+                on.set(false);
+                preempter.join();
+            }
+        }
+    }
+
     /** The first exit other than Cancelled within {@code runs} runs (a kick still pending ends one run). */
     private static VpExit firstNonCancelled(KvmTestGuest g, int runs) {
         VpExit exit = null;
