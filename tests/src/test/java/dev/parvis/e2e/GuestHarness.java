@@ -185,6 +185,30 @@ public final class GuestHarness implements AutoCloseable {
         return awaitMessage(child, TIMEOUT);
     }
 
+    /**
+     * Like {@link #awaitMessage(LoadedChild, Duration)}, for a child that must keep running until it
+     * answers: fails at once, with the kernel's view of it, when its partition failed or it took an
+     * intercept (either stops it for good without the root's help), instead of waiting out the timeout.
+     */
+    public HvMessage awaitMessageWhileRunning(LoadedChild child, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        BlockingQueue<HvMessage> queue = queue(messages, child.channels().rootMessagePortId());
+        while (System.nanoTime() - deadline < 0) {
+            HvMessage m = queue.poll(200, TimeUnit.MILLISECONDS);
+            if (m != null) {
+                return m;
+            }
+            Partition p = partition(child);
+            HvMessage intercept = queue(intercepts, child.partitionId()).peek();
+            if (p == null || p.state() == dev.parvis.hv.partition.PartitionState.FAILED || intercept != null) {
+                fail("%s stopped before it answered (intercept: %s)%n%s".formatted(child.name(),
+                        intercept == null ? "none" : intercept.type(), describe(child)));
+            }
+        }
+        fail("no message from %s within %s%n%s".formatted(child.name(), timeout, describe(child)));
+        return null;
+    }
+
     /** A message from {@code child} if one arrives within {@code wait}. */
     public Optional<HvMessage> pollMessage(LoadedChild child, Duration wait) throws InterruptedException {
         return Optional.ofNullable(queue(messages, child.channels().rootMessagePortId())
@@ -251,7 +275,55 @@ public final class GuestHarness implements AutoCloseable {
     }
 
     public String describe(LoadedChild child) {
-        return "--- debug output of %s (partition %d) ---%n%s--- end ---".formatted(child.name(), child.partitionId(), output(child));
+        return "--- debug output of %s (partition %d) ---%n%s--- end ---%n%s".formatted(child.name(), child.partitionId(), output(child),
+                kernelView(child));
+    }
+
+    /**
+     * The kernel's view of the child's VPs, twice half a second apart (so a stalled VP shows whether it
+     * still exits): its flags, exit and hypercall counts, and RIP/RSP/RAX/RCX read by its owner.
+     */
+    public String kernelView(LoadedChild child) {
+        Partition p = partition(child);
+        if (p == null) {
+            return "(partition gone)";
+        }
+        StringBuilder out = new StringBuilder();
+        for (int round = 0; round < 2; round++) {
+            out.append("partition ").append(p.id()).append(' ').append(p.state()).append(p.state() == dev.parvis.hv.partition.PartitionState.FAILED
+                    ? " (" + p.failureReason() + ")" : "").append(" intercepts=").append(p.intercepts().get()).append(" suspended=").append(p.isSuspended())
+                    .append(" held=").append(p.runner().heldByLp()).append('\n');
+            for (VirtualProcessor vp : p.vps()) {
+                if (vp == null) {
+                    continue;
+                }
+                out.append("  ").append(vp).append(" halted=").append(vp.isHalted()).append(" wakePending=").append(vp.wakePending())
+                        .append(" explicit=").append(vp.explicitSuspended()).append(" intercept=").append(vp.interceptSuspended())
+                        .append(" startup=").append(vp.startupSuspended()).append(" exits=").append(vp.exitCount())
+                        .append(" hypercalls=").append(vp.hypercallCount()).append(" registers: ").append(registers(vp)).append('\n');
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return out.toString();
+    }
+
+    private static String registers(VirtualProcessor vp) {
+        try {
+            return vp.partition().runner().execute(() -> {
+                var e = vp.engine();
+                return "rip=%x rsp=%x rax=%x rcx=%x rdx=%x r8=%x rflags=%x".formatted(
+                        e.readRegister(dev.parvis.hv.backend.X64Register.RIP), e.readRegister(dev.parvis.hv.backend.X64Register.RSP),
+                        e.readRegister(dev.parvis.hv.backend.X64Register.RAX), e.readRegister(dev.parvis.hv.backend.X64Register.RCX),
+                        e.readRegister(dev.parvis.hv.backend.X64Register.RDX), e.readRegister(dev.parvis.hv.backend.X64Register.R8),
+                        e.readRegister(dev.parvis.hv.backend.X64Register.RFLAGS));
+            });
+        } catch (RuntimeException e) {
+            return "(not read: " + e + ")";
+        }
     }
 
     /** Little-endian view of a message payload. */

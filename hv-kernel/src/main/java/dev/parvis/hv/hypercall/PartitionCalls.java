@@ -165,9 +165,9 @@ public final class PartitionCalls {
                 value = switch (in.propertyCode()) {
                     case HvPartitionProperty.TIME_FREEZE -> p.isTimeFrozen() ? 1 : 0;
                     case HvPartitionProperty.SUSPEND -> p.isSuspended() ? 1 : 0;
-                    case HvPartitionProperty.CPU_WEIGHT -> p.runner().weight();
-                    case HvPartitionProperty.CPU_RESERVE -> p.runner().reserve();
-                    default -> p.runner().cap();
+                    case HvPartitionProperty.CPU_WEIGHT -> p.runner().cpu().weight();
+                    case HvPartitionProperty.CPU_RESERVE -> p.runner().cpu().reserve();
+                    default -> p.runner().cpu().cap();
                 };
             }
             default -> {
@@ -216,19 +216,19 @@ public final class PartitionCalls {
                 if (!CpuSharePolicy.validWeight(v)) {
                     return HypercallContext.fail(HvStatus.PROPERTY_VALUE_OUT_OF_RANGE);
                 }
-                p.runner().setWeight(v);
+                p.runner().cpu().setWeight(v);
             }
             case HvPartitionProperty.CPU_RESERVE -> {
                 if (!CpuSharePolicy.validReserve(v)) {
                     return HypercallContext.fail(HvStatus.PROPERTY_VALUE_OUT_OF_RANGE);
                 }
-                p.runner().setReserve(v);
+                p.runner().cpu().setReserve(v);
             }
             case HvPartitionProperty.CPU_CAP -> {
                 if (!CpuSharePolicy.validCap(v)) {
                     return HypercallContext.fail(HvStatus.PROPERTY_VALUE_OUT_OF_RANGE);
                 }
-                p.runner().setCap(v);
+                p.runner().cpu().setCap(v);
             }
             default -> {
                 return HypercallContext.fail(HvStatus.UNKNOWN_PROPERTY);

@@ -29,7 +29,7 @@ public final class ExitHandler {
                 vp.countHypercall();
                 hypercalls.dispatch(vp, h.instructionLength());
             }
-            case VpExit.Halt h -> vp.partition().runner().halt(vp);
+            case VpExit.Halt h -> vp.partition().runner().activity.halt(vp);
             case VpExit.IoPortWrite io -> intercepts.ioPortWrite(vp, io);
             case VpExit.MemoryViolation mv -> intercepts.memoryViolation(vp, mv);
             case VpExit.InvalidOpcode op -> intercepts.unrecoverable(vp, 6, "invalid opcode at 0x%x".formatted(op.rip()));

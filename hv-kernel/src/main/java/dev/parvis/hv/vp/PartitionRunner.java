@@ -1,10 +1,7 @@
 package dev.parvis.hv.vp;
 
-import dev.parvis.hv.backend.VpExit;
-import dev.parvis.hv.memory.GpaMap;
 import dev.parvis.hv.partition.Partition;
 import dev.parvis.hv.partition.PartitionState;
-import dev.parvis.hv.partition.StatsPage;
 import dev.parvis.hv.sched.CpuSharePolicy;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,8 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,22 +32,23 @@ import org.slf4j.LoggerFactory;
  * owns it for the duration, so no LP picks it concurrently); otherwise it queues a command, kicks the
  * VPs and waits, and the owning LP runs it before it releases the partition.
  *
- * <p>VP flags (halted, suspended, ...) are written under {@link #lock} and read lock-free (volatile)
- * by the slice loop, so an exit handled inside a slice costs no lock.
+ * <p>VP flags (halted, suspended, ...) are {@link VpActivity}'s: written under its lock and read
+ * lock-free (volatile) by the slice loop, so an exit handled inside a slice costs no lock.
  */
 public final class PartitionRunner {
-    /** The LP thread's own CPU clock, for the partition's CPU time (once per slice, not per exit). */
-    private static final java.lang.management.ThreadMXBean THREAD_CPU = java.lang.management.ManagementFactory.getThreadMXBean();
-
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRunner.class);
     private static final long COMMAND_TIMEOUT_SECONDS = 30;
 
-    private final ReentrantLock lock = new ReentrantLock();
     private final dev.parvis.vmcore.log.LogBudget budget = dev.parvis.vmcore.log.LogBudget.standard();
     final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
     private final VpPreempter preempter;
     private final LogicalProcessors lps;
     final CpuSharePolicy.Account account;
+    /** The VPs' halt and suspend flags. */
+    final VpActivity activity;
+    /** CPU_WEIGHT, CPU_RESERVE and CPU_CAP of the partition. */
+    private final CpuControls cpu;
+    private final PartitionSlice slice;
     /** The thread that owns the partition (an LP, or a thread running a command inline); guarded by the LPs' lock for writes. */
     volatile Thread owner;
     /** True while {@link #owner} is an LP (it drains commands); written under the LPs' lock at slice boundaries. */
@@ -79,6 +75,14 @@ public final class PartitionRunner {
         this.lps = lps;
         this.account = lps.newAccount();
         this.parallel = parallel;
+        this.activity = new VpActivity(lps, () -> started);
+        this.cpu = new CpuControls(lps, account);
+        this.slice = new PartitionSlice(this);
+    }
+
+    /** CPU_WEIGHT, CPU_RESERVE and CPU_CAP; each validated by the policy (IllegalArgumentException). */
+    public CpuControls cpu() {
+        return cpu;
     }
 
     /** Completes construction; the partition and runner refer to each other. */
@@ -157,40 +161,6 @@ public final class PartitionRunner {
         }
     }
 
-    /** CPU_WEIGHT, CPU_RESERVE and CPU_CAP; each validated by the policy (IllegalArgumentException). */
-    public void setWeight(long value) {
-        lps.withPolicy(p -> {
-            p.setWeight(account, value);
-            return null;
-        });
-    }
-
-    public void setReserve(long value) {
-        lps.withPolicy(p -> {
-            p.setReserve(account, value);
-            return null;
-        });
-    }
-
-    public void setCap(long value) {
-        lps.withPolicy(p -> {
-            p.setCap(account, value);
-            return null;
-        });
-    }
-
-    public int weight() {
-        return lps.withPolicy(p -> account.weight());
-    }
-
-    public int reserve() {
-        return lps.withPolicy(p -> account.reserve());
-    }
-
-    public int cap() {
-        return lps.withPolicy(p -> account.cap());
-    }
-
     /** Runs {@code action} where it may touch VP engines, and returns its result. */
     public <T> T execute(Callable<T> action) {
         Thread me = Thread.currentThread();
@@ -200,28 +170,15 @@ public final class PartitionRunner {
         if (parallel) {
             return executeExclusive(action, me);
         }
-        FutureTask<T> task = null;
-        lps.lock.lock();
-        try {
-            while (true) {
-                if (owner == null) {
-                    owner = me;
-                    ownerIsLp = false;
-                    break;
-                }
-                if (ownerIsLp) {
-                    task = new FutureTask<>(action);
-                    commands.add(task);
-                    break;
-                }
-                lps.released.await(); // another thread runs a command inline
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(partition + ": interrupted", e);
-        } finally {
-            lps.lock.unlock();
-        }
+        return executeSerial(action, me);
+    }
+
+    /**
+     * Serial runners: owns the partition inline when no one holds it, or hands the action to the LP
+     * that owns it (it runs commands before it releases the partition) and waits for the result.
+     */
+    private <T> T executeSerial(Callable<T> action, Thread me) {
+        FutureTask<T> task = queueOrOwn(action, me);
         if (task == null) {
             try {
                 return call(action);
@@ -236,6 +193,31 @@ public final class PartitionRunner {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (InterruptedException | TimeoutException e) {
             throw new IllegalStateException(partition + ": command not executed", e);
+        }
+    }
+
+    /** Null once {@code me} owns the partition; else the command queued for the owning LP. */
+    private <T> FutureTask<T> queueOrOwn(Callable<T> action, Thread me) {
+        lps.lock.lock();
+        try {
+            while (true) {
+                if (owner == null) {
+                    owner = me;
+                    ownerIsLp = false;
+                    return null;
+                }
+                if (ownerIsLp) {
+                    FutureTask<T> task = new FutureTask<>(action);
+                    commands.add(task);
+                    return task;
+                }
+                lps.released.await(); // another thread runs a command inline
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(partition + ": interrupted", e);
+        } finally {
+            lps.lock.unlock();
         }
     }
 
@@ -254,20 +236,10 @@ public final class PartitionRunner {
             }
             boolean owned = false;
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS);
-                while (owner != null || holders > 0) {
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new IllegalStateException(partition + ": command not executed, VPs still running");
-                    }
-                    kickAll(mine);
-                    lps.released.awaitNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                }
+                awaitNoHolders(mine);
                 owner = me;
                 ownerIsLp = false;
                 owned = true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(partition + ": interrupted", e);
             } finally {
                 claims--;
                 if (mine != null && !owned) {
@@ -281,6 +253,23 @@ public final class PartitionRunner {
             return call(action);
         } finally {
             lps.releaseExclusive(this, mine != null);
+        }
+    }
+
+    /** Under the LPs' lock: kicks the VPs (but {@code mine}) until no one owns or holds the partition. */
+    private void awaitNoHolders(VirtualProcessor mine) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS);
+        try {
+            while (owner != null || holders > 0) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException(partition + ": command not executed, VPs still running");
+                }
+                kickAll(mine);
+                lps.released.awaitNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(partition + ": interrupted", e);
         }
     }
 
@@ -315,33 +304,6 @@ public final class PartitionRunner {
         }
     }
 
-    public void wake(VirtualProcessor vp) {
-        boolean woke;
-        lock.lock();
-        try {
-            vp.wakePending = true;
-            woke = vp.halted;
-            vp.halted = false;
-        } finally {
-            lock.unlock();
-        }
-        if (woke && started) {
-            lps.notifyWork();
-        }
-    }
-
-    public void setInterceptSuspend(VirtualProcessor vp, boolean value) {
-        setFlags(vp, () -> vp.interceptSuspend = value);
-    }
-
-    public void setExplicitSuspend(VirtualProcessor vp, boolean value) {
-        setFlags(vp, () -> vp.explicitSuspend = value);
-    }
-
-    public void setStartupSuspend(VirtualProcessor vp, boolean value) {
-        setFlags(vp, () -> vp.startupSuspend = value);
-    }
-
     /** Makes a new VP known to the scheduler; it runs once the partition runs. */
     public void adopt(VirtualProcessor vp) {
         preempter.register(vp);
@@ -352,45 +314,8 @@ public final class PartitionRunner {
 
     /** Marks a VP deleted so it never runs again, and stops preempting it. */
     public void retire(VirtualProcessor vp) {
-        setFlags(vp, () -> vp.deleted = true);
+        activity.retire(vp);
         preempter.unregister(vp);
-    }
-
-    <T> T withLock(Supplier<T> read) {
-        lock.lock();
-        try {
-            return read.get();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The VP executed HLT: it sleeps unless SynIC work arrived since its last wake-up. */
-    void halt(VirtualProcessor vp) {
-        vp.synic().flushAll();
-        lock.lock();
-        try {
-            if (vp.wakePending) {
-                vp.wakePending = false;
-            } else {
-                vp.halted = true;
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void setFlags(VirtualProcessor vp, Runnable change) {
-        lock.lock();
-        try {
-            change.run();
-        } finally {
-            lock.unlock();
-        }
-        vp.engine().kick();
-        if (started) {
-            lps.notifyWork();
-        }
     }
 
     /** Why {@link #fail(Throwable)} fails a partition, before the error itself. */
@@ -500,68 +425,30 @@ public final class PartitionRunner {
         return true;
     }
 
-    /**
-     * One slice on the calling LP: runs the partition's VPs in turn (serial; {@code held} is null) or
-     * the one VP it holds (parallel) until the budget is spent, a kick arrives, or nothing can run.
-     * Exits handled on the way (hypercalls, port writes, ...) stay on this thread with no lock.
-     */
+    /** One slice on the calling LP (see {@link PartitionSlice}). */
     void runSlice(long budgetNanos, VirtualProcessor held) {
-        long cpuStart = THREAD_CPU.getCurrentThreadCpuTime();
-        try {
-            runSliceTimed(budgetNanos, held);
-        } finally {
-            partition.cpuNanos().addAndGet(THREAD_CPU.getCurrentThreadCpuTime() - cpuStart);
-            StatsPage stats = partition.statsPage();
-            if (stats != null) {
-                stats.refresh(partition);
-            }
-        }
+        slice.run(budgetNanos, held);
     }
 
-    private void runSliceTimed(long budgetNanos, VirtualProcessor held) {
-        long start = System.nanoTime();
-        long deadline = start + budgetNanos;
-        while (true) {
-            if (!parallel && !commands.isEmpty()) {
-                drainCommands();
-            }
-            if (stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED || (parallel && claims > 0)) {
-                return;
-            }
-            VirtualProcessor vp = parallel ? (held != null && held.runnable() ? held : null) : nextRunnable(false);
-            // One clock read per exit: the end of a run is the start of the next, so a VP's run time
-            // includes the kernel's handling of its exits (its CPU cost), and the deadline check
-            // lags by one exit's handling.
-            if (vp == null || start - deadline >= 0) {
-                return;
-            }
-            VpExit exit = runOnce(vp, deadline);
-            long end = System.nanoTime();
-            vp.countExit(end - start);
-            start = end;
-            exitHandler.handle(vp, exit);
-            if (exit instanceof VpExit.Cancelled) {
-                return;
-            }
+    /** Whether the slice under way must end before its next run: the partition stops, is suspended, failed or claimed. */
+    boolean sliceMustEnd() {
+        if (!parallel && !commands.isEmpty()) {
+            drainCommands();
         }
+        return stopping || partition.isSuspended() || partition.state() == PartitionState.FAILED || (parallel && claims > 0);
     }
 
-    /** One run of {@code vp} on the partition's current memory map. */
-    private VpExit runOnce(VirtualProcessor vp, long deadline) {
-        GpaMap map = partition.gpaMap();
-        long generation = map.generation();
-        if (vp.appliedMapGeneration != generation) {
-            vp.engine().applyMemoryMap(map.regions());
-            vp.appliedMapGeneration = generation;
-        }
-        // The deadline is published only while the engine runs, as the preempter kicks engines
-        // with a deadline: a stop landing between runs (while the exit is handled) is avoided.
-        vp.startSlice(deadline);
-        try {
-            return vp.engine().run();
-        } finally {
-            vp.endSlice();
-        }
+    /** The VP the slice runs next: the one the LP holds (parallel) or the next in turn (serial); null if none can run. */
+    VirtualProcessor nextInSlice(VirtualProcessor held) {
+        return parallel ? (held != null && held.runnable() ? held : null) : nextRunnable(false);
+    }
+
+    Partition partition() {
+        return partition;
+    }
+
+    ExitHandler exitHandler() {
+        return exitHandler;
     }
 
     /** The next runnable VP after the last one taken (with {@code unheld}: one no LP holds), or null. */

@@ -127,47 +127,47 @@ public final class VirtualProcessor {
 
     /** Makes a halted VP runnable because it has SynIC work; never lost, even against a concurrent halt. */
     public void wake() {
-        partition.runner().wake(this);
+        partition.runner().activity.wake(this);
     }
 
     public boolean interceptSuspended() {
-        return partition.runner().withLock(() -> interceptSuspend);
+        return partition.runner().activity.read(() -> interceptSuspend);
     }
 
     public void setInterceptSuspend(boolean value) {
-        partition.runner().setInterceptSuspend(this, value);
+        partition.runner().activity.setInterceptSuspend(this, value);
     }
 
     public boolean explicitSuspended() {
-        return partition.runner().withLock(() -> explicitSuspend);
+        return partition.runner().activity.read(() -> explicitSuspend);
     }
 
     public void setExplicitSuspend(boolean value) {
-        partition.runner().setExplicitSuspend(this, value);
+        partition.runner().activity.setExplicitSuspend(this, value);
     }
 
     public boolean startupSuspended() {
-        return partition.runner().withLock(() -> startupSuspend);
+        return partition.runner().activity.read(() -> startupSuspend);
     }
 
     public void setStartupSuspend(boolean value) {
-        partition.runner().setStartupSuspend(this, value);
+        partition.runner().activity.setStartupSuspend(this, value);
     }
 
     /** Restore: halts the VP as a HLT would (unless work is pending), or leaves it runnable. */
     public void restoreHalted(boolean haltedNow) {
         if (haltedNow) {
-            partition.runner().halt(this);
+            partition.runner().activity.halt(this);
         }
     }
 
     /** Whether SynIC work arrived that the VP has not yet slept through (its next HLT returns at once). */
     public boolean wakePending() {
-        return partition.runner().withLock(() -> wakePending);
+        return partition.runner().activity.read(() -> wakePending);
     }
 
     public boolean isHalted() {
-        return partition.runner().withLock(() -> halted);
+        return partition.runner().activity.read(() -> halted);
     }
 
     boolean runnable() {

@@ -74,9 +74,23 @@ final class KvmEngine implements VpEngine {
      */
     @Override
     public VpExit run() {
-        if (failure != null) {
-            return new VpExit.EngineFailure(failure);
+        if (failure == null) {
+            try {
+                VpExit exit = runUntilExit();
+                if (!(exit instanceof VpExit.EngineFailure f)) {
+                    return exit;
+                }
+                failure = f.reason();
+            } catch (KvmHostException.CallFailed e) {
+                // KVM refused the state it was handed (KVM_SET_SREGS/REGS before the entry, the
+                // completion of an exit): the vCPU is as unusable as after a failed KVM_RUN.
+                failure = e.getMessage();
+            }
         }
+        return new VpExit.EngineFailure(failure);
+    }
+
+    private VpExit runUntilExit() {
         while (true) {
             if (kick.consume()) {
                 exits.leaveStub();
@@ -89,17 +103,18 @@ final class KvmEngine implements VpEngine {
                 return new VpExit.Cancelled();
             }
             if (r < 0) {
-                failure = "KVM_RUN failed: errno " + -r;
-                return new VpExit.EngineFailure(failure);
+                return new VpExit.EngineFailure("KVM_RUN failed: errno " + -r);
             }
             VpExit exit = exits.decode();
-            if (exit instanceof VpExit.EngineFailure f) {
-                failure = f.reason();
-            }
             if (exit != null) {
                 return exit;
             }
         }
+    }
+
+    /** Test seam: the vCPU, so a test can hand KVM a state it refuses. */
+    KvmVcpu vcpu() {
+        return vcpu;
     }
 
     @Override

@@ -51,6 +51,8 @@ final class KvmKick {
     /** Kernel id of the thread inside KVM_RUN, 0 outside. */
     private volatile int runningTid;
     private volatile boolean closed;
+    /** The VP's thread only: the next KVM_RUN only completes an exit (immediate_exit is meant to be set). */
+    private boolean completing;
     private final AtomicInteger kicking = new AtomicInteger();
 
     KvmKick(MemorySegment run) {
@@ -92,6 +94,7 @@ final class KvmKick {
 
     /** Sets immediate_exit for a KVM_RUN that only completes a pending I/O or MMIO exit. */
     void forCompletion(boolean on) {
+        completing = on;
         if (on) {
             BYTE.setVolatile(run, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 1);
         } else if (!pending.get()) {
@@ -99,8 +102,23 @@ final class KvmKick {
         }
     }
 
+    /**
+     * The VP's thread, just before KVM_RUN. A kick stores the pending flag, then immediate_exit; a
+     * run that consumed the flag between the two stores leaves immediate_exit set with nothing
+     * pending, and every later KVM_RUN would return at once without a kick to consume: the guest
+     * would never run again. So immediate_exit is cleared here unless a kick is pending, and set
+     * again if one arrived meanwhile. A kick racing with this still stops the run: the thread id is
+     * published before the flag is read, so a kicker that stored the flag too late to be seen here
+     * sees the id and signals (and repeats while its kick is pending, see VpPreempter).
+     */
     void enter() {
         runningTid = TID.get();
+        if (!completing && !pending.get()) {
+            BYTE.setVolatile(run, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 0);
+            if (pending.get()) {
+                BYTE.setVolatile(run, KvmAbi.RUN_IMMEDIATE_EXIT, (byte) 1);
+            }
+        }
     }
 
     void leave() {
