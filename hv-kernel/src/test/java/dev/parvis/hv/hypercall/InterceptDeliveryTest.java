@@ -64,6 +64,19 @@ class InterceptDeliveryTest {
         fillShare(saved);
         assertEquals(saved, poweringOff());
         KernelRig.await(() -> rig.hv.interceptReporter().undeliveredCount(saved) == 1, "the report to be held");
+        saveDeleteAndRestore(saved);
+    }
+
+    /** The root's queue goes with a deleted partition: a report the root had not taken is saved too. */
+    @Test
+    void aReportTheRootHasNotTakenIsSavedWithItsVpAndRestoredToTheRootOnce() throws Exception {
+        long saved = poweringOff();
+        KernelRig.await(() -> rig.hv.rootInbox().queued(RootSynic.INTERCEPT_SINT, saved) == 1, "the report in the root's queue");
+        saveDeleteAndRestore(saved);
+    }
+
+    /** Gets the VP's pending messages, deletes the partition, sets them on a fresh child: the root gets the report once. */
+    private void saveDeleteAndRestore(long saved) throws InterruptedException {
 
         long[] page = rig.hv.rootMemory().allocate(1);
         rig.hc.getVpState(saved, 0, VpStateHeader.TYPE_PARVIS_PENDING_MESSAGES, page);
@@ -72,7 +85,7 @@ class InterceptDeliveryTest {
             MemorySegment.copy(view.page(0), 0, MemorySegment.ofArray(state), 0, state.length);
         }
         List<PendingMessages.Entry> entries = PendingMessages.read(MemorySegment.ofArray(state)).entries();
-        assertEquals(1, entries.size(), "the held report, and nothing else");
+        assertEquals(1, entries.size(), "the VP's untaken report, and nothing else");
         assertEquals(PendingMessages.KIND_INTERCEPT, entries.get(0).kind());
         assertEquals(HvMessageType.X64_IO_PORT_INTERCEPT, entries.get(0).message().type());
         rig.hc.deletePartition(saved); // its fillers and its own held report go with it

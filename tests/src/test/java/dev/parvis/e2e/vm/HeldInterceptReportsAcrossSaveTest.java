@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * page of the guest and in no queue of the root: the VP is suspended on it. A Save-VM through the
  * management service (the VM worker's save: VP state TYPE_PARVIS_PENDING_MESSAGES) and a start from
  * the saved state must give the root that report once, as if nothing had happened, so the guest's
- * power-off still turns the VM off. The root's router is stalled ({@link StalledInterceptRouting})
- * and the child's share of the intercept queue filled before the guest powers off.
+ * power-off still turns the VM off. So must one still in the root's queue, untaken: that queue goes
+ * with the saved partition. The root's router is stalled ({@link StalledInterceptRouting}), and for
+ * a held report the child's share of the intercept queue filled before the guest powers off.
  */
 @OnEachBackend
 @Timeout(90)
@@ -44,6 +45,16 @@ class HeldInterceptReportsAcrossSaveTest {
 
     @Test
     void aPowerOffReportHeldForAFullRootQueueAtSaveReachesTheRootOnceAfterRestoreAndTurnsTheVmOff() throws Exception {
+        powerOffAcrossSave(true);
+    }
+
+    /** The same report in the root's queue, not yet taken by the stalled router: the partition's queue goes at the save. */
+    @Test
+    void aPowerOffReportTheRootHadNotTakenAtSaveReachesTheRootOnceAfterRestoreAndTurnsTheVmOff() throws Exception {
+        powerOffAcrossSave(false);
+    }
+
+    private void powerOffAcrossSave(boolean shareFull) throws Exception {
         AtomicReference<StalledInterceptRouting> routing = new AtomicReference<>();
         HypervisorConfig config = BackendUnderTest.config(64L << 20, HypervisorConfig.DEFAULT_RUN_SLICE);
         try (VmFixture f = new VmFixture(dataDir, config, hv -> {
@@ -54,15 +65,19 @@ class HeldInterceptReportsAcrossSaveTest {
             assertInstanceOf(VmState.Running.class, await(f.service.start(id)));
             awaitMessage(f, id, 4, "the guest's ready message");
             long saved = liveChild(f);
-            fillInterceptShare(f, saved);
+            if (shareFull) {
+                fillInterceptShare(f, saved);
+            }
 
             // The guest drains one message (the last), replies, and powers off: its report is held.
             assertEquals(HvStatus.SUCCESS, f.service.postToGuest(id, lastItem()));
             RootHypercalls hc = new RootHypercalls(f.hv.gateway());
             assertEquals(HvStatus.SUCCESS, hc.signalEvent(eventConnection(f, hc, saved), 0), "start the drain");
             awaitMessage(f, id, 12, "the guest's report of what it drained");
-            VmFixture.until(() -> f.hv.interceptReporter().undeliveredCount(saved) == 1, "the power-off report to be held");
-            List<HvMessage> held = f.hv.interceptReporter().held(f.hv.partitions().get(saved).vp(0));
+            VmFixture.until(() -> (shareFull ? f.hv.interceptReporter().undeliveredCount(saved)
+                    : f.hv.rootInbox().queued(RootSynic.INTERCEPT_SINT, saved)) == 1, "the power-off report, held or queued");
+            List<HvMessage> held = f.hv.interceptReporter().untaken(f.hv.partitions().get(saved).vp(0));
+            assertEquals(1, held.size(), "reports about the VP the root has not taken");
             assertEquals(HvMessageType.X64_IO_PORT_INTERCEPT, held.get(0).type());
 
             assertInstanceOf(VmState.Saved.class, await(f.service.save(id)));
