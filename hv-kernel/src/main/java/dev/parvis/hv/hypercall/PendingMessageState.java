@@ -15,8 +15,9 @@ import java.util.List;
  * VP state type {@code TYPE_PARVIS_PENDING_MESSAGES}: the messages the hypervisor holds for or about
  * one VP that are in none of its pages, so that a save taken during a burst loses none of them.
  * Two kinds: messages queued behind the VP's busy SIM slots (the root's VMBus answers, say, which
- * the sender counts as delivered), and the VP's intercept reports kept while the root's queue was
- * full (the VP is suspended on them). Get copies both out in delivery order; Set, on a VP whose
+ * the sender counts as delivered), and the VP's intercept reports the root has not taken yet, in its
+ * queue or kept while that was full (the VP is suspended on them; the queue goes with the saved
+ * partition). Get copies both out in delivery order; Set, on a VP whose
  * queues are still empty (after its SIM page was restored), queues the first kind again and makes
  * the second again: the VP suspended on them, the reports posted to the root from this partition.
  * The caller's pages are one buffer in PFN-list order ({@link PendingMessages}).
@@ -35,7 +36,7 @@ final class PendingMessageState {
         for (VpSynic.Queued q : vp.synic().queued()) {
             entries.add(new PendingMessages.Entry(PendingMessages.KIND_QUEUED, q.sint(), q.sender(), q.message()));
         }
-        for (HvMessage report : intercepts.held(vp)) {
+        for (HvMessage report : intercepts.untaken(vp)) {
             entries.add(new PendingMessages.Entry(PendingMessages.KIND_INTERCEPT, RootSynic.INTERCEPT_SINT, vp.partition().id(), report));
         }
         PendingMessages state = new PendingMessages(entries);

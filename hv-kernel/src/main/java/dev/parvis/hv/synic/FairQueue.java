@@ -108,6 +108,12 @@ final class FairQueue<T> {
         return q == null ? 0 : q.size();
     }
 
+    /** A copy of what {@code sender} has queued, oldest first. */
+    java.util.List<T> itemsOf(long sender) {
+        ArrayDeque<T> q = bySender.get(sender);
+        return q == null ? java.util.List.of() : java.util.List.copyOf(q);
+    }
+
     boolean isEmpty() {
         return size == 0;
     }

@@ -101,6 +101,17 @@ public final class RootInbox implements SynicTarget, RootSynic {
         }
     }
 
+    /** A copy of the messages {@code child} has queued on {@code sint} that the root has not taken yet, oldest first. */
+    public java.util.List<HvMessage> queuedMessages(int sint, long child) {
+        Sint s = sints[checkSint(sint)];
+        s.lock.lock();
+        try {
+            return s.queue.itemsOf(child);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
     /** Drops everything a deleted child still had queued on any root SINT. */
     public void forgetChild(long child) {
         for (Sint s : sints) {

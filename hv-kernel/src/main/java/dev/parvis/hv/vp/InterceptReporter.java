@@ -14,7 +14,7 @@ import dev.parvis.hv.backend.VpEngine;
 import dev.parvis.hv.backend.VpExit;
 import dev.parvis.hv.backend.X64Register;
 import dev.parvis.hv.partition.Partition;
-import dev.parvis.hv.synic.SynicTarget;
+import dev.parvis.hv.synic.RootInbox;
 import dev.parvis.vmcore.RootSynic;
 import dev.parvis.vmcore.log.LogBudgets;
 import java.lang.foreign.MemorySegment;
@@ -41,12 +41,12 @@ public final class InterceptReporter {
     private static final Logger LOG = LoggerFactory.getLogger(InterceptReporter.class);
     private static final X64Register[] HEADER_REGISTERS = {X64Register.RIP, X64Register.RFLAGS, X64Register.RAX};
 
-    private final SynicTarget root;
+    private final RootInbox root;
     /** Reports the root's queue could not take yet, per child, oldest first. */
     private final Map<Long, ArrayDeque<HvMessage>> undelivered = new ConcurrentHashMap<>();
     private final LogBudgets budgets = LogBudgets.standard();
 
-    public InterceptReporter(SynicTarget root) {
+    public InterceptReporter(RootInbox root) {
         this.root = root;
     }
 
@@ -94,7 +94,7 @@ public final class InterceptReporter {
         }
     }
 
-    /** The reports about {@code vp} waiting for room in the root's queue, oldest first (HvCallGetVpState). */
+    /** The reports about {@code vp} waiting for room in the root's queue, oldest first. */
     public List<HvMessage> held(VirtualProcessor vp) {
         ArrayDeque<HvMessage> kept = undelivered.get(vp.partition().id());
         if (kept == null) {
@@ -103,6 +103,30 @@ public final class InterceptReporter {
         synchronized (kept) {
             return kept.stream().filter(m -> vpOf(m) == vp.index()).toList();
         }
+    }
+
+    /**
+     * The reports about {@code vp} the root has not taken yet, oldest first (HvCallGetVpState): those
+     * in its queue, then those held for room in it. A save must carry both: the VP is suspended on
+     * each, and the queue goes with the partition when the saved one is deleted.
+     */
+    public List<HvMessage> untaken(VirtualProcessor vp) {
+        long child = vp.partition().id();
+        ArrayDeque<HvMessage> kept = undelivered.computeIfAbsent(child, c -> new ArrayDeque<>());
+        synchronized (kept) { // no retry moves a report from held to queued meanwhile
+            List<HvMessage> out = new java.util.ArrayList<>(root.queuedMessages(RootSynic.INTERCEPT_SINT, child).stream()
+                    .filter(m -> isReport(m) && vpOf(m) == vp.index()).toList());
+            out.addAll(held(vp));
+            return out;
+        }
+    }
+
+    /** Whether {@code m} is one of the reports this class makes (what else sits in the queue is not the VP's). */
+    private static boolean isReport(HvMessage m) {
+        HvMessageType t = m.type();
+        return t.equals(HvMessageType.X64_IO_PORT_INTERCEPT) || t.equals(HvMessageType.UNMAPPED_GPA)
+                || t.equals(HvMessageType.GPA_INTERCEPT) || t.equals(HvMessageType.UNRECOVERABLE_EXCEPTION)
+                || t.equals(HvMessageType.PARVIS_PARTITION_FAILED);
     }
 
     /**

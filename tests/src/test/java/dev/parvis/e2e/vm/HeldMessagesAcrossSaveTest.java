@@ -77,7 +77,7 @@ class HeldMessagesAcrossSaveTest {
     }
 
     /** The restored partition (a new one: restore builds the child afresh). */
-    private static long liveChild(VmFixture f) {
+    static long liveChild(VmFixture f) {
         List<Partition> live = f.hv.partitions().all().stream()
                 .filter(p -> !p.isRoot() && p.state() != PartitionState.DELETED).toList();
         assertEquals(1, live.size(), "one live child after the restore");
@@ -85,7 +85,7 @@ class HeldMessagesAcrossSaveTest {
     }
 
     /** An event port on the child's message SINT, flag 0, and the root's connection to it. */
-    private static int eventConnection(VmFixture f, RootHypercalls hc, long child) {
+    static int eventConnection(VmFixture f, RootHypercalls hc, long child) {
         int connection = 1000 + (int) child;
         long root = f.hv.root().id();
         hc.createPort(child, EVENT_PORT, root, new PortInfo(HvPortType.EVENT, BootProtocol.ROOT_MESSAGE_SINT, 0, (short) 0, (short) 1));
@@ -94,7 +94,7 @@ class HeldMessagesAcrossSaveTest {
     }
 
     /** The guest's next message of at least {@code bytes} (the VM's last message changes when a new one comes). */
-    private static ByteBuffer awaitMessage(VmFixture f, UUID id, int bytes, String what) throws InterruptedException {
+    static ByteBuffer awaitMessage(VmFixture f, UUID id, int bytes, String what) throws InterruptedException {
         long deadline = System.nanoTime() + VmFixture.TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<byte[]> m = f.service.lastGuestMessage(id);

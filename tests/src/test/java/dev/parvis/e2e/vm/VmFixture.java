@@ -37,9 +37,14 @@ public final class VmFixture implements AutoCloseable {
 
     /** A fixture over a hypervisor booted with {@code config} (e.g. a given number of logical processors). */
     VmFixture(Path dataDir, HypervisorConfig config) {
+        this(dataDir, config, hv -> hv);
+    }
+
+    /** A fixture whose management service sees the hypervisor through {@code view} (a stalled root SINT, say). */
+    VmFixture(Path dataDir, HypervisorConfig config, java.util.function.UnaryOperator<dev.parvis.vmcore.HypervisorServices> view) {
         hv = Hypervisor.boot(config);
         store = new ConfigStore(dataDir);
-        service = new VmManagementService(hv, store, GuestHarness.guestsDir());
+        service = new VmManagementService(view.apply(hv), store, GuestHarness.guestsDir());
         service.subscribe(events::add);
     }
 
@@ -96,6 +101,17 @@ public final class VmFixture implements AutoCloseable {
             Thread.sleep(2);
         }
         throw new TimeoutException("the counter stayed at or below " + value);
+    }
+
+    /** Waits until {@code condition} holds; fails naming {@code what} after {@link #TIMEOUT}. */
+    static void until(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(2);
+        }
     }
 
     /** The (from, to) state pairs published for {@code id}, as "From->To" strings. */
