@@ -16,6 +16,7 @@ import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.PartitionStatistics;
 import dev.parvis.vmcore.log.LogBudget;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +41,8 @@ final class VmWorker {
     private final VmEnvironment env;
     private final UUID id;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    /** Intercepts the router handed over that this thread has not handled yet (see refuseIfTheGuestExited). */
+    private final java.util.Queue<HvMessage> exitsInHand = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Thread thread;
     /** Lines the guest can cause (its power-off, its failure, what its intercepts make go wrong). */
     private final LogBudget guestLines = LogBudget.standard();
@@ -369,6 +372,7 @@ final class VmWorker {
         VmSave path = new VmSave(env, devices, this::progress);
         try {
             path.save(id, config.name(), pid, vpCount, rights, env.store().savedStatePath(id));
+            refuseIfTheGuestExited(pid);
         } catch (IOException | RuntimeException e) {
             path.rollBack(config.name(), pid, from instanceof VmState.Running);
             transition(from);
@@ -379,6 +383,18 @@ final class VmWorker {
         usage.notRunning();
         destroyPartition();
         return transition(VmState.SAVED);
+    }
+
+    /**
+     * An exit the router took from the kernel before the save's snapshot of the VP, and handed to this
+     * thread behind the save, is in neither the kernel's saved state nor the VM's: saving would lose
+     * it (a guest that powered off would halt forever after the restore). The save gives way to it.
+     */
+    private void refuseIfTheGuestExited(long pid) throws IOException {
+        if (exitsInHand.stream().anyMatch(m -> m.sender() == pid)) {
+            Files.deleteIfExists(env.store().savedStatePath(id));
+            throw new IOException("the guest exited (powered off or failed) while it was being saved; its exit is handled instead");
+        }
     }
 
     // ---- at rest -----------------------------------------------------------------------------
@@ -436,10 +452,12 @@ final class VmWorker {
         if (m.sender() == pid && GuestExit.decode(m) instanceof GuestExit.PowerOff) {
             poweredOff.complete(null);
         }
+        exitsInHand.add(m);
         queue.add(() -> handleIntercept(m));
     }
 
     private void handleIntercept(HvMessage m) {
+        exitsInHand.remove(m);
         LoadedChild c = child;
         if (c == null || m.sender() != c.partitionId()) {
             return;

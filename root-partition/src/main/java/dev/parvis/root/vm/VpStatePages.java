@@ -14,7 +14,8 @@ import java.lang.foreign.ValueLayout;
  * Reads and writes a VP's SynIC state with HvCallGetVpState/HvCallSetVpState, through pages of the
  * root's own memory (the call's PFN list names them), for save and restore: the SIM and SIEF pages,
  * and the messages the hypervisor holds for the VP outside them (queued behind busy SIM slots, or
- * intercept reports waiting for room in the root's queue), which a save would otherwise lose.
+ * intercept reports about the VP that the root has not taken: in its queue, or held for room in it),
+ * which a save would otherwise lose.
  */
 final class VpStatePages {
     private static final int PAGE = 4096;

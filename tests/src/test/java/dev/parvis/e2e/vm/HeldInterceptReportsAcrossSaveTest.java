@@ -6,7 +6,10 @@ import static dev.parvis.e2e.vm.HeldMessagesAcrossSaveTest.liveChild;
 import static dev.parvis.e2e.vm.VmFixture.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.HvMessageType;
@@ -15,14 +18,19 @@ import dev.parvis.e2e.BackendUnderTest;
 import dev.parvis.e2e.OnEachBackend;
 import dev.parvis.hv.HypervisorConfig;
 import dev.parvis.root.config.VmConfig;
+import dev.parvis.root.vm.VmRequest;
 import dev.parvis.root.vm.VmState;
 import dev.parvis.vmcore.RootHypercalls;
 import dev.parvis.vmcore.RootSynic;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +60,48 @@ class HeldInterceptReportsAcrossSaveTest {
     @Test
     void aPowerOffReportTheRootHadNotTakenAtSaveReachesTheRootOnceAfterRestoreAndTurnsTheVmOff() throws Exception {
         powerOffAcrossSave(false);
+    }
+
+    /**
+     * The router takes the power-off report once the save has suspended the partition, and hands it to
+     * the VM's worker behind the save: the kernel's snapshot no longer has it and the worker has not
+     * acted on it yet. The save must give way to the exit (the VM turns Off, no saved state is left)
+     * rather than save a guest whose power-off no one would ever act on.
+     */
+    @Test
+    void aPowerOffTheRouterTookDuringTheSaveWinsOverTheSave() throws Exception {
+        AtomicReference<StalledInterceptRouting> routing = new AtomicReference<>();
+        HypervisorConfig config = BackendUnderTest.config(64L << 20, HypervisorConfig.DEFAULT_RUN_SLICE);
+        try (VmFixture f = new VmFixture(dataDir, config, hv -> {
+            routing.set(new StalledInterceptRouting(hv));
+            return routing.get();
+        })) {
+            UUID id = f.service.create(VmConfig.create("drain", "drain").withMemoryMiB(8).withDevices(List.of())).id();
+            assertInstanceOf(VmState.Running.class, await(f.service.start(id)));
+            awaitMessage(f, id, 4, "the guest's ready message");
+            long pid = liveChild(f);
+            assertEquals(HvStatus.SUCCESS, f.service.postToGuest(id, lastItem()));
+            RootHypercalls hc = new RootHypercalls(f.hv.gateway());
+            assertEquals(HvStatus.SUCCESS, hc.signalEvent(eventConnection(f, hc, pid), 0), "start the drain");
+            awaitMessage(f, id, 12, "the guest's report of what it drained");
+            VmFixture.until(() -> f.hv.rootInbox().queued(RootSynic.INTERCEPT_SINT, pid) == 1, "the power-off report in the root's queue");
+
+            // Progress 10: the partition is suspended, its state not yet read. The router takes the report now.
+            CompletableFuture<VmState> save = f.service.request(id, new VmRequest.Save(), percent -> {
+                if (percent == 10) {
+                    routing.get().open();
+                    try {
+                        VmFixture.until(() -> routing.get().taken().stream().anyMatch(m -> m.sender() == pid), "the router to take the report");
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> save.get(60, TimeUnit.SECONDS));
+            assertTrue(refused.getCause().getMessage().contains("exited"), refused.getCause().getMessage());
+            VmFixture.until(() -> f.service.get(id).orElseThrow().state() instanceof VmState.Off, "the VM to act on the power-off");
+            assertFalse(Files.exists(f.service.savedStatePath(id)), "no saved state left behind");
+        }
     }
 
     private void powerOffAcrossSave(boolean shareFull) throws Exception {
