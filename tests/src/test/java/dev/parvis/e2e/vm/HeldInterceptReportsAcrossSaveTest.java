@@ -71,19 +71,10 @@ class HeldInterceptReportsAcrossSaveTest {
     @Test
     void aPowerOffTheRouterTookDuringTheSaveWinsOverTheSave() throws Exception {
         AtomicReference<StalledInterceptRouting> routing = new AtomicReference<>();
-        HypervisorConfig config = BackendUnderTest.config(64L << 20, HypervisorConfig.DEFAULT_RUN_SLICE);
-        try (VmFixture f = new VmFixture(dataDir, config, hv -> {
-            routing.set(new StalledInterceptRouting(hv));
-            return routing.get();
-        })) {
-            UUID id = f.service.create(VmConfig.create("drain", "drain").withMemoryMiB(8).withDevices(List.of())).id();
-            assertInstanceOf(VmState.Running.class, await(f.service.start(id)));
-            awaitMessage(f, id, 4, "the guest's ready message");
+        try (VmFixture f = stalledFixture(routing)) {
+            UUID id = startDrainVm(f);
             long pid = liveChild(f);
-            assertEquals(HvStatus.SUCCESS, f.service.postToGuest(id, lastItem()));
-            RootHypercalls hc = new RootHypercalls(f.hv.gateway());
-            assertEquals(HvStatus.SUCCESS, hc.signalEvent(eventConnection(f, hc, pid), 0), "start the drain");
-            awaitMessage(f, id, 12, "the guest's report of what it drained");
+            drainLastAndPowerOff(f, id, pid);
             VmFixture.until(() -> f.hv.rootInbox().queued(RootSynic.INTERCEPT_SINT, pid) == 1, "the power-off report in the root's queue");
 
             // Progress 10: the partition is suspended, its state not yet read. The router takes the report now.
@@ -106,24 +97,15 @@ class HeldInterceptReportsAcrossSaveTest {
 
     private void powerOffAcrossSave(boolean shareFull) throws Exception {
         AtomicReference<StalledInterceptRouting> routing = new AtomicReference<>();
-        HypervisorConfig config = BackendUnderTest.config(64L << 20, HypervisorConfig.DEFAULT_RUN_SLICE);
-        try (VmFixture f = new VmFixture(dataDir, config, hv -> {
-            routing.set(new StalledInterceptRouting(hv));
-            return routing.get();
-        })) {
-            UUID id = f.service.create(VmConfig.create("drain", "drain").withMemoryMiB(8).withDevices(List.of())).id();
-            assertInstanceOf(VmState.Running.class, await(f.service.start(id)));
-            awaitMessage(f, id, 4, "the guest's ready message");
+        try (VmFixture f = stalledFixture(routing)) {
+            UUID id = startDrainVm(f);
             long saved = liveChild(f);
             if (shareFull) {
                 fillInterceptShare(f, saved);
             }
 
-            // The guest drains one message (the last), replies, and powers off: its report is held.
-            assertEquals(HvStatus.SUCCESS, f.service.postToGuest(id, lastItem()));
-            RootHypercalls hc = new RootHypercalls(f.hv.gateway());
-            assertEquals(HvStatus.SUCCESS, hc.signalEvent(eventConnection(f, hc, saved), 0), "start the drain");
-            awaitMessage(f, id, 12, "the guest's report of what it drained");
+            // Its power-off report is held (share full) or queued untaken.
+            drainLastAndPowerOff(f, id, saved);
             VmFixture.until(() -> (shareFull ? f.hv.interceptReporter().undeliveredCount(saved)
                     : f.hv.rootInbox().queued(RootSynic.INTERCEPT_SINT, saved)) == 1, "the power-off report, held or queued");
             List<HvMessage> held = f.hv.interceptReporter().untaken(f.hv.partitions().get(saved).vp(0));
@@ -144,6 +126,30 @@ class HeldInterceptReportsAcrossSaveTest {
             assertEquals(held.get(0).type(), delivered.get(0).type());
             assertArrayEquals(held.get(0).payload(), delivered.get(0).payload(), "the report as it was held: same VP, RIP, port, value");
         }
+    }
+
+    private VmFixture stalledFixture(AtomicReference<StalledInterceptRouting> routing) throws Exception {
+        HypervisorConfig config = BackendUnderTest.config(64L << 20, HypervisorConfig.DEFAULT_RUN_SLICE);
+        return new VmFixture(dataDir, config, hv -> {
+            routing.set(new StalledInterceptRouting(hv));
+            return routing.get();
+        });
+    }
+
+    /** Creates and starts the drain VM, and waits for its ready message. */
+    private static UUID startDrainVm(VmFixture f) throws Exception {
+        UUID id = f.service.create(VmConfig.create("drain", "drain").withMemoryMiB(8).withDevices(List.of())).id();
+        assertInstanceOf(VmState.Running.class, await(f.service.start(id)));
+        awaitMessage(f, id, 4, "the guest's ready message");
+        return id;
+    }
+
+    /** The guest drains one message (the last), replies, and powers off. */
+    private static void drainLastAndPowerOff(VmFixture f, UUID id, long pid) throws Exception {
+        assertEquals(HvStatus.SUCCESS, f.service.postToGuest(id, lastItem()));
+        RootHypercalls hc = new RootHypercalls(f.hv.gateway());
+        assertEquals(HvStatus.SUCCESS, hc.signalEvent(eventConnection(f, hc, pid), 0), "start the drain");
+        awaitMessage(f, id, 12, "the guest's report of what it drained");
     }
 
     /** Fills the child's whole share of the root's intercept queue, and proves it is full. */
