@@ -3,6 +3,7 @@ package dev.parvis.vmcore;
 import dev.parvis.abi.hv.HvMessage;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The root partition's synthetic interrupt controller: messages posted to root ports, hypervisor
@@ -17,6 +18,15 @@ public interface RootSynic {
 
     /** Waits up to {@code timeout} for a message on {@code sint}. */
     Optional<HvMessage> take(int sint, Duration timeout) throws InterruptedException;
+
+    /**
+     * Waits up to {@code timeout} for a message on {@code sint} and hands it to {@code handOff} before
+     * it stops counting as untaken: whatever reads what the root has not taken yet (a save's snapshot
+     * of a child's intercept reports) sees the message either still queued or already handed over,
+     * never in between. {@code handOff} runs under the SINT's lock, so it must only queue the message.
+     * Returns whether a message was handed over.
+     */
+    boolean takeInto(int sint, Duration timeout, Consumer<HvMessage> handOff) throws InterruptedException;
 
     /** Atomically clears and returns event flag {@code flag} of {@code sint}. */
     boolean testAndClearEvent(int sint, int flag);

@@ -202,25 +202,30 @@ public final class RootInbox implements SynicTarget, RootSynic {
 
     @Override
     public Optional<HvMessage> take(int sint, Duration timeout) throws InterruptedException {
+        HvMessage[] taken = new HvMessage[1];
+        return takeInto(sint, timeout, m -> taken[0] = m) ? Optional.of(taken[0]) : Optional.empty();
+    }
+
+    @Override
+    public boolean takeInto(int sint, Duration timeout, java.util.function.Consumer<HvMessage> handOff) throws InterruptedException {
         Sint s = sints[checkSint(sint)];
         long nanos = timeout.toNanos();
-        HvMessage m;
         long sender;
         s.lock.lock();
         try {
             while (s.queue.isEmpty()) {
                 if (nanos <= 0) {
-                    return Optional.empty();
+                    return false;
                 }
                 nanos = s.nonEmpty.awaitNanos(nanos);
             }
             sender = s.queue.peekSender();
-            m = s.queue.poll();
+            handOff.accept(s.queue.poll());
         } finally {
             s.lock.unlock();
         }
         spaceListener.spaceFreed(sint, sender);
-        return Optional.of(m);
+        return true;
     }
 
     @Override

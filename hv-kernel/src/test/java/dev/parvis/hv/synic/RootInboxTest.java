@@ -64,4 +64,35 @@ class RootInboxTest {
         assertTrue(inbox.poll(SINT).isEmpty(), "the deleted child's message is gone");
         assertEquals(0, inbox.queued(SINT, 12));
     }
+
+    /**
+     * A save reads what the root has not taken yet and then what the root's workers hold: a message
+     * taken from the queue but not yet in a worker's hands would be in neither, and lost.
+     */
+    @Test
+    void aMessageBeingTakenIsAlwaysEitherStillQueuedOrAlreadyHandedOver() throws Exception {
+        inbox.postMessage(10, SINT, message(10, 7));
+        java.util.Queue<HvMessage> hands = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread[] looker = new Thread[1];
+        boolean took = inbox.takeInto(SINT, Duration.ZERO, m -> {
+            looker[0] = Thread.ofPlatform().start(() -> {
+                boolean queued = !inbox.queuedMessages(SINT, 10).isEmpty();
+                seen.set(queued ? "still queued" : hands.isEmpty() ? "nowhere" : "handed over");
+            });
+            awaitWaitingOrDone(looker[0]);
+            hands.add(m);
+        });
+        looker[0].join();
+        assertTrue(took);
+        assertEquals("handed over", seen.get(), "a snapshot taken during the hand-off must not miss the message");
+    }
+
+    /** The looker either waits for the SINT's lock (the hand-off holds it) or has already looked. */
+    private static void awaitWaitingOrDone(Thread t) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TERMINATED && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
 }

@@ -53,7 +53,8 @@ public final class RootMessageRouter implements AutoCloseable {
         return Thread.ofPlatform().daemon(true).name("parvis-root-sint-" + sint).start(() -> {
             while (!closed) {
                 try {
-                    synic.take(sint, POLL).ifPresent(m -> deliver(sint, handlers, m));
+                    // Handed over inside the take, so a save never sees a report neither queued nor in a worker's hands.
+                    synic.takeInto(sint, POLL, m -> deliver(sint, handlers, m));
                 } catch (InterruptedException e) {
                     return;
                 } catch (Throwable t) {

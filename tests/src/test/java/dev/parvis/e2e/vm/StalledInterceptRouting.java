@@ -108,6 +108,18 @@ final class StalledInterceptRouting implements HypervisorServices {
         }
 
         @Override
+        public boolean takeInto(int sint, Duration timeout, java.util.function.Consumer<HvMessage> handOff) throws InterruptedException {
+            if (shut(sint)) {
+                Thread.sleep(timeout);
+                return false;
+            }
+            return root.takeInto(sint, timeout, m -> {
+                recorded(sint, Optional.of(m));
+                handOff.accept(m);
+            });
+        }
+
+        @Override
         public boolean testAndClearEvent(int sint, int flag) {
             return root.testAndClearEvent(sint, flag);
         }
