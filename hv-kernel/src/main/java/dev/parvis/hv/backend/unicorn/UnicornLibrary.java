@@ -70,6 +70,17 @@ public final class UnicornLibrary {
 
     private static final UnicornLibrary INSTANCE = new UnicornLibrary();
 
+    /** Initialized on the first {@link #load()}: the process opts out of huge pages before any engine exists. */
+    private static final class HugePagesOff {
+        static {
+            CodeBufferHugePages.optOut();
+        }
+
+        static void ensure() {
+            // the class's initialization is the work
+        }
+    }
+
     private UnicornLibrary() {}
 
     /** The loaded library, or LibraryUnavailable explaining why it cannot be used. */
@@ -77,6 +88,7 @@ public final class UnicornLibrary {
         if (LOAD_FAILURE != null) {
             throw new UnicornHostException.LibraryUnavailable(LIBRARY, String.valueOf(LOAD_FAILURE.getMessage()), LOAD_FAILURE);
         }
+        HugePagesOff.ensure();
         return INSTANCE;
     }
 
