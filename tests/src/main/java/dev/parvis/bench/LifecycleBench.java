@@ -125,13 +125,12 @@ final class LifecycleBench implements Benchmark {
 
         void print(PrintStream out, String backend) {
             out.printf("lifecycle: " + backend + " create-to-running median %.2f ms over %d VMs (%d MiB, counter guest, echo device; New-VM"
-                            + " then Start-VM, two requests: durable config record, admission, load, CPU controls, VMBus attach,"
+                            + " then Start-VM, two requests: durable config write, admission, load, CPU controls, VMBus attach,"
                             + " events), baseline raw ChildLoader.load median"
                             + " %.2f ms ratio=%.3f%n", managed.median(), VMS, MIB, raw.median(), managed.median() / raw.median());
             out.printf("lifecycle: context: create-to-running min %.2f max %.2f ms; raw load min %.2f max %.2f ms;"
                             + " per-round ratio median %.3f (%.3f-%.3f), rounds interleaved; of create-to-running, create"
-                            + " (New-VM returned: its config durable as one creation-journal record, fdatasync'd; the VM's directory"
-                            + " and vm.json are written after, off the path) median %.2f ms (%.2f-%.2f); the same VM without VMBus"
+                            + " (New-VM returned: its directory and vm.json written and fsync'd) median %.2f ms (%.2f-%.2f); the same VM without VMBus"
                             + " devices median %.2f ms (%.2f-%.2f, ratio %.3f to the raw load)%n",
                     managed.min(), managed.max(), raw.min(), raw.max(), ratios.median(), ratios.min(), ratios.max(),
                     creates.median(), creates.min(), creates.max(), bare.median(), bare.min(), bare.max(),

@@ -15,7 +15,7 @@ final class StartPhases {
     /** Percent at which each phase ends, in order; the phase before the first report is the hand-off. */
     private static final int[] MARKS = {5, 20, 60, 90, 100};
     private static final String[] NAMES = {
-        "create (config record durable, worker made)", "hand-off to the worker + image", "admission + Starting event",
+        "create (config written and fsync'd, worker made)", "hand-off to the worker + image", "admission + Starting event",
         "partition built (ChildLoader up to connections)", "routing + CPU controls + VMBus attach",
         "finalize + Running event", "future completion seen"};
 
