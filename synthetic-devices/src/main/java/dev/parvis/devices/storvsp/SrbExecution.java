@@ -133,8 +133,8 @@ final class SrbExecution {
     private static ScsiResult readIfCached(ScsiCommand command, StorVsp.Attached unit, ScsiData data) {
         try {
             return unit.unit().executeIfCached(command, data);
-        } catch (IllegalStateException gone) {
-            return null; // the buffer left the guest: the disk thread's run reports it
+        } catch (IllegalStateException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            return null; // e.g. the buffer left the guest: the disk thread's run reports it as the guest's error
         }
     }
 

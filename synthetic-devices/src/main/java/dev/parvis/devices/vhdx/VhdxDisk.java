@@ -198,13 +198,12 @@ public final class VhdxDisk implements AutoCloseable {
     /**
      * Reads {@code dst.byteSize()} bytes at {@code offset} if that needs no waiting: not for the
      * device (only page-cache hits of allocated payload, and blocks that read as zeros) and not for a
-     * lock (a resize, inspection or close in progress). False otherwise, and {@code dst} may then hold
-     * part of the bytes: the caller uses {@link #read}, which also reports any error. For a thread that
-     * must not block, such as a VMBus channel's turn.
+     * lock (a resize, inspection or close in progress). False otherwise (a request {@link #read} would
+     * refuse included), and {@code dst} may then hold part of the bytes: the caller uses {@link #read},
+     * which also reports any error. For a thread that must not block, such as a VMBus channel's turn.
      */
     public boolean readCached(long offset, MemorySegment dst) {
-        checkRequest(offset, dst.byteSize());
-        if (!structure.readLock().tryLock()) {
+        if (!validRequest(offset, dst.byteSize()) || !structure.readLock().tryLock()) {
             return false;
         }
         try {
@@ -304,9 +303,13 @@ public final class VhdxDisk implements AutoCloseable {
         }
     }
 
-    private void checkRequest(long offset, long length) {
+    private boolean validRequest(long offset, long length) {
         int sector = logicalSectorSize();
-        if (offset < 0 || length < 0 || offset % sector != 0 || length % sector != 0 || offset > size() - length) {
+        return offset >= 0 && length >= 0 && offset % sector == 0 && length % sector == 0 && offset <= size() - length;
+    }
+
+    private void checkRequest(long offset, long length) {
+        if (!validRequest(offset, length)) {
             throw new IllegalArgumentException(name() + ": request [" + offset + ", +" + length
                     + ") is not sector-aligned inside a " + size() + "-byte disk");
         }

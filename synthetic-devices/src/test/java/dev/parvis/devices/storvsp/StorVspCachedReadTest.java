@@ -49,6 +49,25 @@ class StorVspCachedReadTest {
         }
     }
 
+    /**
+     * A buffer whose pieces are not whole sectors (PFNs out of order, a byte offset of 256) is answered
+     * as the disk's threads answer it, and the channel serves the next request: the turn's attempt
+     * never ends the channel with an exception.
+     */
+    @Test
+    void aBufferTheTurnCannotReadIntoIsLeftToTheDiskThreads() throws Exception {
+        try (StorageLoopback s = new StorageLoopback(new StorVsp(StorVsp.controllerInstance(0)))) {
+            s.attach(dir, 0, 8 * MIB, false);
+            s.ready();
+            GuestPages pages = s.memory.allocate(3);
+            long[] apart = {pages.gpns()[0], pages.gpns()[2]};
+            StorVscCompletion odd = s.storvsc.execute(s.storvsc.srb(0, Cdb.read10(0, 8), ScsiRequest.DATA_IN, 4096),
+                    apart, 256, 4096).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(SrbStatus.ERROR.withAutosense(), odd.srbStatus(), odd.toString());
+            assertEquals(SrbStatus.SUCCESS, s.run(0, Cdb.read10(8, 8), ScsiRequest.DATA_IN, pages, 0, 4096).srbStatus());
+        }
+    }
+
     private static byte[] read(StorageLoopback s, GuestPages buffer, long lba) throws Exception {
         StorVscCompletion c = s.run(0, Cdb.read10(lba, 8), ScsiRequest.DATA_IN, buffer, 0, 4096);
         assertEquals(SrbStatus.SUCCESS, c.srbStatus(), c.toString());

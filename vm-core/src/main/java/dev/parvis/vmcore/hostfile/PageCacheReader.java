@@ -90,7 +90,9 @@ public final class PageCacheReader implements AutoCloseable {
             if (n <= 0) {
                 if (n < 0) {
                     int errno = (int) ERRNO.get(state, 0L);
-                    supported = errno != EOPNOTSUPP && errno != EINVAL;
+                    if (errno == EOPNOTSUPP || errno == EINVAL) {
+                        supported = false;
+                    }
                 }
                 return false; // EAGAIN (not cached), end of file, or an error the ordinary read will report
             }
