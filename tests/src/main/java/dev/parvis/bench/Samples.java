@@ -35,6 +35,16 @@ final class Samples {
         return count == 0 ? Double.NaN : sorted()[count - 1];
     }
 
+    /** The {@code q}-quantile (0..1) by the nearest rank. */
+    double quantile(double q) {
+        return count == 0 ? Double.NaN : sorted()[(int) Math.min(count - 1, Math.round(q * (count - 1)))];
+    }
+
+    /** "q1-q3 (min-max)": the middle half and the whole range, for a context line. */
+    String spread(String format) {
+        return (format + "-" + format + " (" + format + "-" + format + ")").formatted(quantile(0.25), quantile(0.75), min(), max());
+    }
+
     private double[] sorted() {
         double[] s = Arrays.copyOf(values, count);
         Arrays.sort(s);

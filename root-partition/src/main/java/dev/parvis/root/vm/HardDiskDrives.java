@@ -31,7 +31,7 @@ final class HardDiskDrives {
      * Puts {@code disk} on its controller and LUN (the next free one when it names none).
      *
      * @param live the running partition's storage, empty when the VM has no partition
-     * @param running whether the VM has a partition (a live VM without storage started with no disk)
+     * @param running whether the VM has a partition (every live VM has storage, controller 0 at least)
      * @throws VmException naming the disk and why: LUN taken, file already attached, not a VHDX, ...
      */
     static Change attach(VmConfig c, DeviceConfig.Disk disk, Optional<VmStorage> live, boolean running) {
@@ -49,7 +49,7 @@ final class HardDiskDrives {
         Runnable undo = () -> { };
         if (running) {
             VmStorage storage = live.orElseThrow(() -> refused(c, disk,
-                    "the VM started without disks, so it has no SCSI controller until it restarts (add the disk while it is off)"));
+                    "the VM has no SCSI controller until it restarts (add the disk while it is off)"));
             attachLive(c, disk, storage, added);
             undo = () -> detachQuietly(storage, added.controller(), added.lun());
         } else {

@@ -97,16 +97,17 @@ final class PartitionDevices {
         return services.offered();
     }
 
-    /** Opens every disk of the config (or none) and returns its SCSI controllers to offer. */
+    /**
+     * Opens every disk of the config (or none) and returns its SCSI controllers to offer: controller
+     * 0 always, as Hyper-V gives every (generation 2) VM one, so a disk can be hot-added to a VM that
+     * started without any.
+     */
     private List<VmbusDeviceClass> openStorage(VmConfig c) {
         List<DiskAttachment> disks;
         try {
             disks = DiskAttachment.of(c.devices());
         } catch (IllegalArgumentException e) {
             throw new VmException("VM '%s': %s".formatted(c.name(), e.getMessage()), e);
-        }
-        if (disks.isEmpty()) {
-            return List.of();
         }
         try {
             storage = VmStorage.open(disks);

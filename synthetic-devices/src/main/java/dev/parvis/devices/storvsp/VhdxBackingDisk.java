@@ -4,6 +4,7 @@ import dev.parvis.abi.vmbus.Guid;
 import dev.parvis.devices.storvsp.scsi.BackingDisk;
 import dev.parvis.devices.vhdx.VhdxDisk;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /** A VHDX disk as a logical unit's backing; read-only when the disk is or when attached read-only. */
@@ -42,6 +43,11 @@ public record VhdxBackingDisk(VhdxDisk disk, boolean attachedReadOnly) implement
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         disk.read(offset, dst);
+    }
+
+    @Override
+    public boolean readCached(long offset, MemorySegment dst) {
+        return disk.readCached(offset, dst);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.parvis.devices.vhdx.format.PayloadBlockState;
 import dev.parvis.devices.vhdx.format.SectorBitmapState;
 import dev.parvis.devices.vhdx.format.VhdxLayout;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
@@ -57,6 +58,38 @@ final class BlockIo {
         BlockAllocationTable bat = file.bat();
         eachBlock(bat.geometry().blockSize(), offset, dst,
                 (block, inBlock, at, part) -> readBlock(bat, block, inBlock, at, part));
+    }
+
+    /**
+     * Reads without waiting for the device, or returns false (then {@code dst} may hold part of the
+     * bytes). Only what needs no metadata I/O is tried: payload of fully present blocks, through
+     * {@link dev.parvis.devices.vhdx.storage.VhdxStorage#readCached}, and blocks that read as zeros;
+     * a partially present block or one read from the parent is left to {@link #read}.
+     */
+    boolean readCached(long offset, MemorySegment dst) {
+        BlockAllocationTable bat = file.bat();
+        long blockSize = bat.geometry().blockSize();
+        long done = 0;
+        while (done < dst.byteSize()) {
+            long at = offset + done;
+            long inBlock = at % blockSize;
+            long n = Math.min(dst.byteSize() - done, blockSize - inBlock);
+            BatEntry e = bat.payload(at / blockSize);
+            PayloadBlockState state = e.payloadState();
+            MemorySegment part = dst.asSlice(done, n);
+            if (state.equals(PayloadBlockState.FULLY_PRESENT)) {
+                if (!file.storage().readCached(e.fileOffset() + inBlock, part)) {
+                    return false;
+                }
+            } else if (state.equals(PayloadBlockState.PARTIALLY_PRESENT)
+                    || (state.equals(PayloadBlockState.NOT_PRESENT) && parent != null)) {
+                return false;
+            } else {
+                part.fill((byte) 0);
+            }
+            done += n;
+        }
+        return true;
     }
 
     private void readBlock(BlockAllocationTable bat, long block, long inBlock, long at, ByteBuffer part) throws IOException {

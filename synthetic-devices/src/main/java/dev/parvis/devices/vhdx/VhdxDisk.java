@@ -7,6 +7,7 @@ import dev.parvis.devices.vhdx.format.VhdxStructure;
 import dev.parvis.devices.vhdx.storage.FileStorage;
 import dev.parvis.devices.vhdx.storage.VhdxStorage;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -65,9 +66,15 @@ public final class VhdxDisk implements AutoCloseable {
 
     static VhdxDisk openChain(Path path, OpenOptions options, boolean writable, int depth, Set<Object> visited)
             throws IOException {
-        BasicFileAttributes attributes = FileStorage.inspect(path);
-        if (!visited.add(attributes.fileKey() != null ? attributes.fileKey() : path.toAbsolutePath().normalize())) {
-            throw new VhdxFormatException(VhdxStructure.PARENT, "path", path + " appears twice in its own chain");
+        FileStorage storage = FileStorage.open(path, writable); // the checked open: refuses FIFOs, devices, links
+        try {
+            BasicFileAttributes attributes = FileStorage.inspect(path);
+            if (!visited.add(attributes.fileKey() != null ? attributes.fileKey() : path.toAbsolutePath().normalize())) {
+                throw new VhdxFormatException(VhdxStructure.PARENT, "path", path + " appears twice in its own chain");
+            }
+        } catch (IOException | RuntimeException e) {
+            storage.close();
+            throw e;
         }
         ParentResolver parents = (locator, parentDepth) -> {
             if (parentDepth > options.maxChainDepth()) {
@@ -77,7 +84,7 @@ public final class VhdxDisk implements AutoCloseable {
             Path parentPath = ParentLocation.resolve(path, locator, options.parentRoots());
             return openChain(parentPath, options.forParent(), false, parentDepth, visited);
         };
-        return openStorage(path, FileStorage.open(path, writable), parents, depth);
+        return openStorage(path, storage, parents, depth);
     }
 
     private static VhdxDisk openStorage(Path path, VhdxStorage storage, ParentResolver parents, int depth)
@@ -188,6 +195,24 @@ public final class VhdxDisk implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code dst.byteSize()} bytes at {@code offset} if that needs no waiting: not for the
+     * device (only page-cache hits of allocated payload, and blocks that read as zeros) and not for a
+     * lock (a resize, inspection or close in progress). False otherwise (a request {@link #read} would
+     * refuse included), and {@code dst} may then hold part of the bytes: the caller uses {@link #read},
+     * which also reports any error. For a thread that must not block, such as a VMBus channel's turn.
+     */
+    public boolean readCached(long offset, MemorySegment dst) {
+        if (!validRequest(offset, dst.byteSize()) || !structure.readLock().tryLock()) {
+            return false;
+        }
+        try {
+            return !closed && file.usable() && io.readCached(offset, dst);
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
     /** Writes all of {@code src} at {@code offset}; {@code src}'s position advances. */
     public void write(long offset, ByteBuffer src) throws IOException {
         checkRequest(offset, src.remaining());
@@ -278,9 +303,13 @@ public final class VhdxDisk implements AutoCloseable {
         }
     }
 
-    private void checkRequest(long offset, long length) {
+    private boolean validRequest(long offset, long length) {
         int sector = logicalSectorSize();
-        if (offset < 0 || length < 0 || offset % sector != 0 || length % sector != 0 || offset > size() - length) {
+        return offset >= 0 && length >= 0 && offset % sector == 0 && length % sector == 0 && offset <= size() - length;
+    }
+
+    private void checkRequest(long offset, long length) {
+        if (!validRequest(offset, length)) {
             throw new IllegalArgumentException(name() + ": request [" + offset + ", +" + length
                     + ") is not sector-aligned inside a " + size() + "-byte disk");
         }

@@ -116,6 +116,11 @@ final class VhdxFile implements Closeable {
         return log;
     }
 
+    /** Whether no earlier failure has made the file unusable until reopened. */
+    boolean usable() {
+        return failure == null;
+    }
+
     /** Fails fast after an earlier commit failure, and refuses writes to a read-only file. */
     void checkUsable(boolean forWrite) throws IOException {
         IOException f = failure;

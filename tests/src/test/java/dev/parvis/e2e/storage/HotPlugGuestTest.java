@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gcc-built disk-hotplug guest on a running VM: a disk added with AddResourceSettings on
+ * The gcc-built disk-hotplug guest on a running VM, started with a boot disk or with none: a disk added with AddResourceSettings on
  * Msvm_VirtualSystemManagementService (the WMI-like API that the shell's Add-VMHardDiskDrive and the
  * Thrift server call) is listed by REPORT LUNS, sized, written and read back by the guest (and holds the guest's bytes on
  * the host); once RemoveResourceSettings removes it, the guest's next read of that LUN fails as SCSI says a missing
@@ -84,16 +84,25 @@ class HotPlugGuestTest {
     @Test
     void aDiskHotAddedToARunningVmIsWrittenByItsGuestAndAHotRemovedOneFailsItsReads() throws Exception {
         Path boot = disks.resolve("boot.vhdx");
-        Path data = disks.resolve("data.vhdx");
         VhdxCreator.create(boot, CreateRequest.dynamic(16 << 20));
+        hotPlug(List.of(new DeviceConfig.Disk(boot.toString())), 1);
+    }
+
+    /** Every VM has SCSI controller 0, as in Hyper-V: the first disk can arrive while the VM runs. */
+    @Test
+    void aVmStartedWithoutDisksSeesItsFirstDiskHotAddedOnLunZero() throws Exception {
+        hotPlug(List.of(), 0);
+    }
+
+    /** Starts disk-hotplug with {@code initial} devices, hot-adds data.vhdx (it lands on {@code hotLun}), removes it. */
+    private void hotPlug(List<DeviceConfig> initial, int hotLun) throws Exception {
+        Path data = disks.resolve("data.vhdx");
         VhdxCreator.create(data, CreateRequest.dynamic(16 << 20));
         try (VmFixture f = new VmFixture(dataDir, 128L << 20)) {
             VmManagementService s = f.service;
-            VmConfig config = VmConfig.create("hotplug", "disk-hotplug").withMemoryMiB(32)
-                    .withDevices(List.of(new DeviceConfig.Disk(boot.toString())));
-            UUID id = s.create(config).config().id();
+            UUID id = s.create(VmConfig.create("hotplug", "disk-hotplug").withMemoryMiB(32).withDevices(initial)).config().id();
             assertInstanceOf(VmState.Running.class, await(s.start(id)));
-            assertEquals(1, awaitPhase(s, id, 1).phase(), "the guest opened LUN 0 and asks for LUN 1");
+            assertEquals(1, awaitPhase(s, id, 1).phase(), "the guest opened the SCSI controller and waits for a new LUN");
 
             ManagementModel model = new ManagementModel(s, new HostInfo("e2e", new StorageDirectories(List.of(disks)),
                     GuestHarness.guestsDir(), VirtualDiskService.UNAVAILABLE));
@@ -110,16 +119,16 @@ class HotPlugGuestTest {
             assertEquals(0, written.wrong());
             assertEquals((16L << 20) / 512, written.blocks(), "READ CAPACITY of the new LUN");
 
-            ObjectPath drive = api.query("SELECT * FROM Msvm_StorageAllocationSettingData WHERE AddressOnParent = '1'")
-                    .getFirst().path();
+            ObjectPath drive = api.query("SELECT * FROM Msvm_StorageAllocationSettingData WHERE AddressOnParent = '"
+                    + hotLun + "'").getFirst().path();
             api.awaitJob(api.invoke(vsms, "RemoveResourceSettings", Map.of("ResourceSettings",
                     new CimValue.TextArray(List.of(drive.toString())))), Duration.ofSeconds(30));
             model.close();
             Report gone = awaitPhase(s, id, 3);
             assertEquals(SRB_STATUS_INVALID_LUN, gone.srb(), "a read of the removed LUN: " + gone);
-            System.out.printf("hotplug: guest wrote %d bytes to the hot-added LUN 1 (seed 0x%x, %d blocks), after the removal "
-                    + "its read got SRB 0x%x, SCSI status 0x%x, sense %x/%x%n", WRITE_BYTES, written.seed(), written.blocks(),
-                    gone.srb(), gone.scsi(), gone.senseKey(), gone.asc());
+            System.out.printf("hotplug: guest wrote %d bytes to the hot-added LUN %d (seed 0x%x, %d blocks), after the removal "
+                    + "its read got SRB 0x%x, SCSI status 0x%x, sense %x/%x%n", WRITE_BYTES, hotLun, written.seed(),
+                    written.blocks(), gone.srb(), gone.scsi(), gone.senseKey(), gone.asc());
 
             byte[] onHost = new byte[WRITE_BYTES];
             try (VhdxDisk d = VhdxDisk.open(data, OpenOptions.readOnly())) {

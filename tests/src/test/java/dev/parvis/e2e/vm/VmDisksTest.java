@@ -1,6 +1,7 @@
 package dev.parvis.e2e.vm;
 
 import static dev.parvis.e2e.vm.VmFixture.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import dev.parvis.root.vm.VmException;
 import dev.parvis.root.vm.VmManagementService;
 import dev.parvis.root.vm.VmState;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -74,6 +76,39 @@ class VmDisksTest {
             VmException notFile = assertThrows(VmException.class, () -> await(s.start(dir)));
             System.out.println("refused: " + notFile.getMessage());
             assertInstanceOf(VmState.Off.class, s.get(dir).orElseThrow().state());
+        }
+    }
+
+    /**
+     * Disk paths are hostile input like every file a configuration names: vm-core's HostFile opens
+     * them, so a device, a FIFO (which would block an ordinary open), a link or a directory fails that
+     * VM's start with the reason, and a running VM next to it carries on.
+     */
+    @Test
+    void hostileDiskPathsFailTheirVmsStartWithTheReasonAndNothingElse() throws Exception {
+        Path fifo = disks.resolve("pipe.vhdx");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
+        Path link = Files.createSymbolicLink(disks.resolve("link.vhdx"), fifo);
+        try (VmFixture f = new VmFixture(dataDir, 96L << 20)) {
+            VmManagementService s = f.service;
+            UUID good = s.create(VmFixture.counterVm("bystander", 16)).id();
+            assertInstanceOf(VmState.Running.class, await(s.start(good)));
+            long gpa = f.counterGpa(good);
+            long counter = f.awaitCounterAbove(good, gpa, 0);
+            List<List<String>> hostile = List.of(
+                    List.of("/dev/zero", "a character device, not a regular file"),
+                    List.of(fifo.toString(), "a FIFO, not a regular file"),
+                    List.of(link.toString(), "a symbolic link, not a regular file"),
+                    List.of(disks.toString(), "a directory, not a regular file"));
+            for (List<String> disk : hostile) {
+                UUID id = s.create(VmFixture.counterVm("hostile-" + hostile.indexOf(disk), 16)
+                        .withDevices(List.of(new DeviceConfig.Disk(disk.get(0))))).config().id();
+                VmException e = assertThrows(VmException.class, () -> await(s.start(id)));
+                System.out.println("refused: " + e.getMessage());
+                assertTrue(e.getMessage().contains(disk.get(0)) && e.getMessage().contains(disk.get(1)), e.getMessage());
+                assertInstanceOf(VmState.Off.class, s.get(id).orElseThrow().state());
+                counter = f.awaitCounterAbove(good, gpa, counter);
+            }
         }
     }
 }

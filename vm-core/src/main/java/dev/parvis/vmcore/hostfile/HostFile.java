@@ -25,6 +25,12 @@ public final class HostFile {
         REFUSE
     }
 
+    /** What {@link #open} opens a file for. */
+    public enum Access {
+        READ,
+        READ_WRITE
+    }
+
     /** Buffers never exceed this, whatever the bound: Java arrays stop just short of 2 GiB. */
     public static final long MAX_BOUND = Integer.MAX_VALUE - 16;
     private static final int FIRST_CHUNK = 64 * 1024;
@@ -51,16 +57,47 @@ public final class HostFile {
 
     /**
      * Opens {@code path} for reading once it is proven a regular file of at most {@code maxBytes}, for
-     * callers that stream it (a file copied into a guest, a virtual disk). The caller still stops at
+     * callers that stream it (a file copied into a guest). The caller still stops at
      * the size it was told: the file may grow after the check.
      *
      * @throws HostFileException if the file is missing, unreadable, not a regular file or larger than {@code maxBytes}
      */
     public static FileChannel openForReading(Path path, long maxBytes, Links links) {
+        try (PathHandle handle = checked(path, maxBytes, links)) {
+            return handle.openForReading();
+        } catch (IOException e) {
+            throw cannotRead(path, e);
+        }
+    }
+
+    /**
+     * Opens {@code path}, once proven a regular file of at most {@code maxBytes}, for reading or for
+     * reading and writing, with a {@link PageCacheReader} on the same object (a virtual disk, whose
+     * data path serves cached reads where it must not wait).
+     *
+     * @throws HostFileException if the file is missing, cannot be opened so, is not a regular file or is larger than {@code maxBytes}
+     */
+    public static OpenedHostFile open(Path path, long maxBytes, Links links, Access access) {
+        try (PathHandle handle = checked(path, maxBytes, links)) {
+            FileChannel channel = access == Access.READ ? handle.openForReading() : handle.openForUpdate();
+            try {
+                return new OpenedHostFile(channel, new PageCacheReader(handle.openDescriptor()));
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new HostFileException(path, "cannot open: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+        }
+    }
+
+    /** A handle on {@code path} once its object is proven a regular file of at most {@code maxBytes}. */
+    private static PathHandle checked(Path path, long maxBytes, Links links) throws IOException {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("bound " + maxBytes);
         }
-        try (PathHandle handle = PathHandle.open(path, links == Links.FOLLOW)) {
+        PathHandle handle = PathHandle.open(path, links == Links.FOLLOW);
+        try {
             PathHandle.Status status = handle.status();
             if (status.kind() != FileKind.REGULAR) {
                 throw new HostFileException(path, status.kind().description() + ", not a regular file");
@@ -68,9 +105,10 @@ public final class HostFile {
             if (status.size() > maxBytes) {
                 throw tooLarge(path, status.size() + " bytes", maxBytes);
             }
-            return handle.openForReading();
-        } catch (IOException e) {
-            throw cannotRead(path, e);
+            return handle;
+        } catch (IOException | RuntimeException e) {
+            handle.close();
+            throw e;
         }
     }
 

@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
  * {@code /proc/self/fd}), never whatever the path names by then.
  */
 final class PathHandle implements AutoCloseable {
+    private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final int O_PATH = 0x200000;
     /** O_NOFOLLOW differs between architectures (asm-generic vs. arm64). */
@@ -99,17 +100,45 @@ final class PathHandle implements AutoCloseable {
         return FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ);
     }
 
-    @Override
-    public void close() {
+    /** Opens the object this handle holds for reading and writing; only once {@link #status} said it is a regular file. */
+    FileChannel openForUpdate() throws IOException {
+        return FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * A plain read-only descriptor of the object this handle holds (for calls NIO does not offer);
+     * the caller closes it with {@link #closeDescriptor}.
+     */
+    int openDescriptor() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int opened = (int) OPEN.invokeExact(state, arena.allocateFrom("/proc/self/fd/" + fd), O_RDONLY | O_CLOEXEC, 0);
+            if (opened < 0) {
+                throw new IOException(describe((int) ERRNO.get(state, 0L)));
+            }
+            return opened;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("open(2) through java.lang.foreign", t);
+        }
+    }
+
+    static void closeDescriptor(int descriptor) {
         try {
-            int rc = (int) CLOSE.invokeExact(fd);
-            assert rc == 0 : "close(" + fd + ")";
+            int rc = (int) CLOSE.invokeExact(descriptor);
+            assert rc == 0 : "close(" + descriptor + ")";
         } catch (Throwable t) {
             throw new IllegalStateException("close(2) through java.lang.foreign", t);
         }
     }
 
-    private static String describe(int errno) {
+    @Override
+    public void close() {
+        closeDescriptor(fd);
+    }
+
+    static String describe(int errno) {
         try {
             MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
             return text.reinterpret(256).getString(0).toLowerCase(java.util.Locale.ROOT);
@@ -118,7 +147,7 @@ final class PathHandle implements AutoCloseable {
         }
     }
 
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+    static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name + "() (Linux is required)"));
         return LINKER.downcallHandle(symbol, descriptor, options);

@@ -37,6 +37,15 @@ public interface VmbusChannel {
      */
     GpaDirectBuffers mapGpaDirect(IncomingPacket packet, boolean writable) throws GpaDirectRefusedException;
 
+    /**
+     * Whether more guest packets wait in the inbound ring behind the one being handled (asked during
+     * {@link ChannelHandler#onPacket}; false elsewhere): a device tells a burst, whose requests it can
+     * overlap, from a lone request that is best finished at once.
+     */
+    default boolean morePacketsWaiting() {
+        return false;
+    }
+
     ChannelCounters counters();
 
     boolean isOpen();

@@ -418,6 +418,11 @@ public final class ServerChannel implements VmbusChannel {
     }
 
     @Override
+    public boolean morePacketsWaiting() {
+        return Thread.currentThread() == turnThread && reader.bytesToRead() > 0;
+    }
+
+    @Override
     public ChannelCounters counters() {
         return new ChannelCounters(packetsIn.get(), bytesIn.get(), outbound.packets(), outbound.bytes());
     }

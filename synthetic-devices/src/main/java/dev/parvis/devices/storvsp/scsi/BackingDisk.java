@@ -2,6 +2,7 @@ package dev.parvis.devices.storvsp.scsi;
 
 import dev.parvis.abi.vmbus.Guid;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
@@ -25,6 +26,15 @@ public interface BackingDisk {
     Guid identity();
 
     void read(long offset, ByteBuffer dst) throws IOException;
+
+    /**
+     * Reads {@code dst.byteSize()} bytes at {@code offset} only if that needs no waiting (the bytes
+     * are in memory, no lock is held against it); false otherwise, and {@code dst} may then hold part
+     * of the bytes. Never throws for an I/O problem: {@link #read} reports it. Safe on a VMBus turn.
+     */
+    default boolean readCached(long offset, MemorySegment dst) {
+        return false;
+    }
 
     void write(long offset, ByteBuffer src) throws IOException;
 

@@ -82,6 +82,26 @@ public final class LogicalUnit {
         };
     }
 
+    /**
+     * Runs {@code command} now if it can complete without waiting (a READ whose bytes are all in
+     * memory), for the thread that received it; null when it must go to the disk's threads through
+     * {@link #execute} (which then also reports any error or pending unit attention).
+     */
+    public ScsiResult executeIfCached(ScsiCommand command, ScsiData data) {
+        if (!(command instanceof ScsiCommand.Read r) || unitAttention.get() != null
+                || checkTransfer(r.lba(), r.blocks(), data) != null) {
+            return null;
+        }
+        long offset = r.lba() * sector;
+        for (MemorySegment piece : data.pieces()) {
+            if (!disk.readCached(offset, piece)) {
+                return null;
+            }
+            offset += piece.byteSize();
+        }
+        return ScsiResult.good((int) data.length());
+    }
+
     /** Copies up to {@code allocation} bytes of {@code bytes} into the guest's buffer. */
     static ScsiResult reply(byte[] bytes, ScsiData data, int allocation) {
         return ScsiResult.good(data.fill(bytes, Math.min(bytes.length, allocation)));

@@ -3,27 +3,30 @@ package dev.parvis.devices.vhdx.storage;
 import dev.parvis.devices.vhdx.format.VhdxFormatException;
 import dev.parvis.devices.vhdx.format.VhdxLayout;
 import dev.parvis.devices.vhdx.format.VhdxStructure;
+import dev.parvis.vmcore.hostfile.HostFile;
+import dev.parvis.vmcore.hostfile.HostFileException;
+import dev.parvis.vmcore.hostfile.OpenedHostFile;
+import dev.parvis.vmcore.hostfile.PageCacheReader;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Objects;
-import java.util.Set;
 
 /**
- * A VHDX file on disk, reached only through FileChannel positional reads and writes (safe from many
- * threads at once). Opening refuses anything but a regular file of bounded size, never follows a
- * symbolic link in the last path component, and checks that the inode opened is the one inspected.
- * A writable open holds an exclusive advisory lock, so two writers (this JVM or another process,
- * QEMU included) never share a file.
+ * A VHDX file on disk, reached through FileChannel positional reads and writes (safe from many
+ * threads at once) and, for reads that must not wait, a {@link PageCacheReader}. The file is hostile
+ * input named by a configuration: {@link HostFile} opens it only as a regular file of bounded size,
+ * never through a symbolic link in the last path component, and checks the very object it opens (a
+ * path swapped for a FIFO or a device between check and open is still refused). A writable open holds
+ * an exclusive advisory lock, so two writers (this JVM or another process, QEMU included) never share a file.
  *
  * <p>Threads that use a FileStorage must not be interrupted while inside it: the JDK closes an
  * interrupted FileChannel, after which every request fails with {@link java.nio.channels.ClosedChannelException}.
@@ -33,29 +36,31 @@ public final class FileStorage implements VhdxStorage {
     private final FileChannel channel;
     private final FileLock lock;
     private final boolean writable;
+    /** Null for a file this process created (it serves no guest until reopened). */
+    private final PageCacheReader pageCache;
 
-    private FileStorage(Path path, FileChannel channel, FileLock lock, boolean writable) {
+    private FileStorage(Path path, FileChannel channel, FileLock lock, boolean writable, PageCacheReader pageCache) {
         this.path = path;
         this.channel = channel;
         this.lock = lock;
         this.writable = writable;
+        this.pageCache = pageCache;
     }
 
     /** Opens an existing VHDX file after checking what it is; refusals are {@link VhdxFormatException}s. */
     public static FileStorage open(Path path, boolean writable) throws IOException {
-        BasicFileAttributes before = inspect(path);
-        Set<OpenOption> options = writable
-                ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
-                : Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        FileChannel channel = FileChannel.open(path, options);
+        OpenedHostFile opened;
         try {
-            BasicFileAttributes after = inspect(path);
-            if (!Objects.equals(before.fileKey(), after.fileKey())) {
-                throw refusal(path, "was replaced while it was being opened");
-            }
-            return new FileStorage(path, channel, writable ? exclusiveLock(path, channel) : null, writable);
+            opened = HostFile.open(path, VhdxLayout.MAX_FILE_SIZE, HostFile.Links.REFUSE,
+                    writable ? HostFile.Access.READ_WRITE : HostFile.Access.READ);
+        } catch (HostFileException e) {
+            throw new VhdxFormatException(VhdxStructure.FILE, "path", e.getMessage());
+        }
+        try {
+            return new FileStorage(path, opened.channel(), writable ? exclusiveLock(path, opened.channel()) : null,
+                    writable, opened.pageCache());
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            opened.close();
             throw e;
         }
     }
@@ -65,14 +70,17 @@ public final class FileStorage implements VhdxStorage {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         try {
-            return new FileStorage(path, channel, exclusiveLock(path, channel), true);
+            return new FileStorage(path, channel, exclusiveLock(path, channel), true, null);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
-    /** The file's attributes, refusing links, devices, FIFOs, directories and oversized files. */
+    /**
+     * The attributes of what {@code path} names now, refusing links, devices, FIFOs, directories and
+     * oversized files (a stat: it opens nothing). Only {@link #open} decides what is opened.
+     */
     public static BasicFileAttributes inspect(Path path) throws IOException {
         BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (a.isSymbolicLink()) {
@@ -135,6 +143,11 @@ public final class FileStorage implements VhdxStorage {
     }
 
     @Override
+    public boolean readCached(long position, MemorySegment dst) {
+        return pageCache != null && pageCache.readCached(position, dst);
+    }
+
+    @Override
     public void write(long position, ByteBuffer src) throws IOException {
         if (!writable) {
             throw new IOException(path + " is open read-only");
@@ -159,6 +172,9 @@ public final class FileStorage implements VhdxStorage {
                 lock.release();
             }
         } finally {
+            if (pageCache != null) {
+                pageCache.close();
+            }
             channel.close();
         }
     }

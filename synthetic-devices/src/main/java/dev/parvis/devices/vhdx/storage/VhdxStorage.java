@@ -2,6 +2,7 @@ package dev.parvis.devices.vhdx.storage;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
@@ -19,6 +20,15 @@ public interface VhdxStorage extends Closeable {
 
     /** Fills {@code dst} from {@code position} on. */
     void read(long position, ByteBuffer dst) throws IOException;
+
+    /**
+     * Fills {@code dst} from {@code position} on without waiting for the device (for a thread that must
+     * not block), or returns false: the bytes are not all at hand, or this storage cannot tell. After
+     * false {@code dst} may hold part of the bytes and the caller {@link #read}s them instead.
+     */
+    default boolean readCached(long position, MemorySegment dst) {
+        return false;
+    }
 
     /** Writes all of {@code src} at {@code position}, growing the file when it writes past the end. */
     void write(long position, ByteBuffer src) throws IOException;

@@ -1,0 +1,125 @@
+package dev.parvis.vmcore.hostfile;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads of an open host file that never wait for the disk, for a thread that must not block (a VMBus
+ * channel's turn): Linux {@code preadv2(2)} with {@code RWF_NOWAIT} copies what the page cache holds
+ * and fails with {@code EAGAIN} where it would have to wait for the device (it may start readahead,
+ * but does not wait for it). A read that is not entirely cached is reported as not done, so the
+ * caller hands it to a thread that may wait.
+ *
+ * <p>The bytes land in a per-thread bounce buffer and are then copied into the destination with
+ * {@link MemorySegment#copy}, never written by the kernel straight through the destination's address:
+ * a destination in guest RAM may be revoked (its arena closed) at any moment, and the checked copy is
+ * what guarantees nothing is written to memory the guest no longer owns. Hence the {@link #MAX_BYTES}
+ * bound: for larger requests the copy is a small share of the cost anyway.
+ */
+public final class PageCacheReader implements AutoCloseable {
+    /** The largest read served; larger ones are reported as not done. */
+    public static final int MAX_BYTES = 64 * 1024;
+    private static final int RWF_NOWAIT = 0x8;
+    /** The errno values (the same on x86-64 and arm64) after which the file is never asked again. */
+    private static final int EOPNOTSUPP = 95;
+    private static final int EINVAL = 22;
+    private static final long CLOSED = Long.MIN_VALUE;
+
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final long IOVEC_AT = MAX_BYTES;
+    private static final long STATE_AT = MAX_BYTES + 64;
+    private static final MethodHandle PREADV2 = Linker.nativeLinker().defaultLookup().find("preadv2")
+            .map(symbol -> Linker.nativeLinker().downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT), Linker.Option.captureCallState("errno")))
+            .orElse(null);
+    /** Bounce buffer, then one iovec, then the captured errno: per thread, freed with it. */
+    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(
+            () -> Arena.ofAuto().allocate(STATE_AT + CALL_STATE.byteSize(), 4096));
+
+    private final int descriptor;
+    /** Reads in progress, plus {@link #CLOSED} once closing: the descriptor is closed when no read uses it. */
+    private final AtomicLong users = new AtomicLong();
+    private volatile boolean supported = PREADV2 != null;
+
+    PageCacheReader(int descriptor) {
+        this.descriptor = descriptor;
+    }
+
+    /**
+     * Fills {@code dst} with the file's bytes from {@code position} when the page cache holds all of
+     * them, without waiting for the disk. False when it did not: part of the range is not cached, the
+     * range passes the end of the file, {@code dst} is larger than {@link #MAX_BYTES}, the file system
+     * cannot read without waiting, the read failed, or the reader is closed; {@code dst} may then hold
+     * some of the bytes, and the caller reads the range the ordinary way (which reports any error).
+     *
+     * @throws IllegalStateException when {@code dst} is no longer accessible (its arena closed)
+     */
+    public boolean readCached(long position, MemorySegment dst) {
+        if (!supported || dst.byteSize() > MAX_BYTES || dst.isReadOnly()) {
+            return false;
+        }
+        if (users.incrementAndGet() < 0) {
+            users.decrementAndGet();
+            return false;
+        }
+        try {
+            return readInto(position, dst, SCRATCH.get());
+        } finally {
+            users.decrementAndGet();
+        }
+    }
+
+    private boolean readInto(long position, MemorySegment dst, MemorySegment scratch) {
+        MemorySegment state = scratch.asSlice(STATE_AT, CALL_STATE.byteSize());
+        long done = 0;
+        while (done < dst.byteSize()) {
+            long want = dst.byteSize() - done;
+            scratch.set(ValueLayout.JAVA_LONG, IOVEC_AT, scratch.address());
+            scratch.set(ValueLayout.JAVA_LONG, IOVEC_AT + 8, want);
+            long n = preadv2(state, scratch.asSlice(IOVEC_AT, 16), position + done);
+            if (n <= 0) {
+                if (n < 0) {
+                    int errno = (int) ERRNO.get(state, 0L);
+                    if (errno == EOPNOTSUPP || errno == EINVAL) {
+                        supported = false;
+                    }
+                }
+                return false; // EAGAIN (not cached), end of file, or an error the ordinary read will report
+            }
+            MemorySegment.copy(scratch, 0, dst, done, n);
+            done += n;
+        }
+        return true;
+    }
+
+    private long preadv2(MemorySegment state, MemorySegment iovec, long position) {
+        try {
+            return (long) PREADV2.invokeExact(state, descriptor, iovec, 1, position, RWF_NOWAIT);
+        } catch (Throwable t) {
+            throw new IllegalStateException("preadv2(2) through java.lang.foreign", t);
+        }
+    }
+
+    /** Refuses new reads, waits for those in progress (they never wait for the disk), closes the descriptor. */
+    @Override
+    public void close() {
+        long before = users.getAndUpdate(u -> u < 0 ? u : u + CLOSED);
+        if (before < 0) {
+            return;
+        }
+        while (users.get() != CLOSED) {
+            Thread.onSpinWait();
+        }
+        PathHandle.closeDescriptor(descriptor);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.parvis.vmcore.hostfile;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PageCacheReaderTest {
+    private static final int FILE_BYTES = 4 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCachedRangeIsReadAndAnUncachedOneIsReportedNotWaitedFor() throws Exception {
+        byte[] content = content();
+        Path file = durableFile(content);
+        dropFromPageCache(file);
+        try (OpenedHostFile opened = HostFile.open(file, FILE_BYTES, HostFile.Links.REFUSE, HostFile.Access.READ);
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment dst = arena.allocate(8192);
+            long at = 3L << 20;
+            // A read that waited for the disk would have succeeded: false is EAGAIN, the disk untouched by this thread.
+            assertFalse(opened.pageCache().readCached(at, dst), "the range was dropped from the page cache");
+            opened.channel().read(ByteBuffer.allocate(8192), at); // the ordinary read brings it in
+            assertTrue(opened.pageCache().readCached(at, dst));
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, (int) at, (int) at + 8192), dst.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    @Test
+    void aRangePastTheEndTooLargeOrIntoReadOnlyMemoryIsNotRead() throws Exception {
+        Path file = durableFile(content());
+        try (OpenedHostFile opened = HostFile.open(file, FILE_BYTES, HostFile.Links.REFUSE, HostFile.Access.READ_WRITE);
+             Arena arena = Arena.ofConfined()) {
+            opened.channel().read(ByteBuffer.allocate(FILE_BYTES), 0);
+            assertFalse(opened.pageCache().readCached(FILE_BYTES - 4096, arena.allocate(8192)), "past the end");
+            assertFalse(opened.pageCache().readCached(0, arena.allocate(PageCacheReader.MAX_BYTES + 4096)), "too large");
+            assertFalse(opened.pageCache().readCached(0, arena.allocate(4096).asReadOnly()), "read-only destination");
+            assertTrue(opened.pageCache().readCached(0, arena.allocate(PageCacheReader.MAX_BYTES)));
+            opened.pageCache().close();
+            assertFalse(opened.pageCache().readCached(0, arena.allocate(4096)), "closed");
+        }
+    }
+
+    @Test
+    void readWriteOpenWritesTheCheckedFile() throws Exception {
+        Path file = durableFile(new byte[8192]);
+        try (OpenedHostFile opened = HostFile.open(file, FILE_BYTES, HostFile.Links.REFUSE, HostFile.Access.READ_WRITE)) {
+            assertEquals(4, opened.channel().write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), 100));
+        }
+        assertEquals(3, Files.readAllBytes(file)[102]);
+    }
+
+    private static byte[] content() {
+        byte[] content = new byte[FILE_BYTES];
+        new Random(5).nextBytes(content);
+        return content;
+    }
+
+    private Path durableFile(byte[] content) throws IOException {
+        Path file = dir.resolve("disk.bin");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(content));
+            ch.force(true); // clean pages: the page cache may drop them
+        }
+        return file;
+    }
+
+    /** GNU dd's iflag=nocache with count=0 asks the kernel to drop the whole file's cached pages (POSIX_FADV_DONTNEED). */
+    private static void dropFromPageCache(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("dd", "if=" + file, "iflag=nocache", "count=0", "status=none").inheritIO().start();
+        assertEquals(0, p.waitFor(), "dd iflag=nocache");
+    }
+}
