@@ -57,7 +57,7 @@ class BadHypercallsTest {
             h.send(bad, "start".getBytes(StandardCharsets.US_ASCII));
             HvMessage report = h.awaitMessage(bad);
             // Any refused PostMessage carries "stray"; the report is the first message that arrives.
-            assertEquals((CASES.length + 2) * 2, report.payloadSize(), "report size (a stray message got through?)\n" + h.describe(bad));
+            assertEquals((CASES.length + 2) * 2, report.payloadSize(), () -> "report size (a stray message got through?)\n" + h.describe(bad));
 
             ByteBuffer b = GuestHarness.le(report);
             List<Executable> checks = new ArrayList<>();

@@ -23,7 +23,7 @@ class HelloGuestTest {
             HvMessage greeting = h.awaitMessage(hello);
             assertEquals(1, greeting.type().raw(), "message type of the greeting");
             assertEquals("hello from guest", new String(greeting.payload(), StandardCharsets.US_ASCII),
-                    "greeting text\n" + h.describe(hello));
+                    () -> "greeting text\n" + h.describe(hello));
 
             h.send(hello, "hello from root".getBytes(StandardCharsets.US_ASCII));
             h.awaitPowerOff(hello);

@@ -75,7 +75,7 @@ class HypercallFuzzTest {
                     () -> assertEquals(h.hv.pool().pageCount() - own.size(), after.comparedWith(before), "pages compared"),
                     () -> assertEquals(List.of(), after.changedSince(before), "pool pages outside the fuzzing child that changed"),
                     () -> assertEquals(List.of(), errors, "kernel errors logged (a handler threw, or an intercept was lost)"),
-                    () -> assertTrue(out.contains("boot info unchanged, guard page intact"), "the guest's own checks\n" + h.describe(fuzz)),
+                    () -> assertTrue(out.contains("boot info unchanged, guard page intact"), () -> "the guest's own checks\n" + h.describe(fuzz)),
                     () -> assertEquals(PartitionState.FINALIZED, h.partition(fuzz).state(), "the fuzzing partition is alive"),
                     () -> assertEquals(1, h.partition(fuzz).intercepts().get(), "its only intercept was the power-off"));
             h.destroy(fuzz);

@@ -54,14 +54,14 @@ class IsolationTest {
 
             h.send(wild, GuestHarness.u64s(WILD_GPA, VALUE));
             HvMessage intercept = h.awaitIntercept(wild, GuestHarness.TIMEOUT);
-            assertEquals(HvMessageType.UNMAPPED_GPA, intercept.type(), "intercept type\n" + h.describe(wild));
+            assertEquals(HvMessageType.UNMAPPED_GPA, intercept.type(), () -> "intercept type\n" + h.describe(wild));
             MemoryInterceptMessage mem = MemoryInterceptMessage.read(MemorySegment.ofArray(intercept.payload()));
             assertAll(
                     () -> assertEquals(WILD_GPA, mem.guestPhysicalAddress(), "faulting GPA"),
                     () -> assertEquals(ACCESS_WRITE, mem.header().accessType(), "access type (1 = write)"),
                     () -> assertTrue(h.vp0(wild).interceptSuspended(), "the VP is intercept-suspended"));
             assertFalse(h.pollMessage(wild, Duration.ofMillis(300)).isPresent(), "a suspended guest makes no progress");
-            assertFalse(h.output(wild).contains("store returned"), "the store did not complete\n" + h.describe(wild));
+            assertFalse(h.output(wild).contains("store returned"), () -> "the store did not complete\n" + h.describe(wild));
 
             h.hc.mapGpaPages(wild.partitionId(), WILD_GPA >>> 12, HvMapGpaFlags.READABLE | HvMapGpaFlags.WRITABLE, rootPage);
             h.hc.setVpRegister(wild.partitionId(), 0, HvRegisterName.INTERCEPT_SUSPEND, 0);
@@ -102,7 +102,8 @@ class IsolationTest {
             h.send(wild, GuestHarness.u64s(0x2000, VALUE));
             for (int attempt = 1; attempt <= 2; attempt++) {
                 HvMessage intercept = h.awaitIntercept(wild, GuestHarness.TIMEOUT);
-                assertEquals(HvMessageType.GPA_INTERCEPT, intercept.type(), "attempt " + attempt + ": a mapped page without the right\n" + h.describe(wild));
+                int n = attempt;
+                assertEquals(HvMessageType.GPA_INTERCEPT, intercept.type(), () -> "attempt " + n + ": a mapped page without the right\n" + h.describe(wild));
                 MemoryInterceptMessage mem = MemoryInterceptMessage.read(MemorySegment.ofArray(intercept.payload()));
                 assertEquals(0x2000, mem.guestPhysicalAddress(), "faulting GPA");
                 assertEquals(ACCESS_WRITE, mem.header().accessType(), "access type (1 = write)");

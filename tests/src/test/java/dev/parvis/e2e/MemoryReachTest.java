@@ -135,7 +135,7 @@ class MemoryReachTest {
         h.send(guest, GuestHarness.u64s(kind, gpa));
         HvMessage m = h.awaitIntercept(guest, GuestHarness.TIMEOUT);
         String what = "kind %d at 0x%x".formatted(kind, gpa);
-        assertTrue(m.type().equals(HvMessageType.UNMAPPED_GPA), what + ": " + m.type() + "\n" + h.describe(guest));
+        assertTrue(m.type().equals(HvMessageType.UNMAPPED_GPA), () -> what + ": " + m.type() + "\n" + h.describe(guest));
         MemoryInterceptMessage mem = MemoryInterceptMessage.read(MemorySegment.ofArray(m.payload()));
         assertEquals(faultGpa, mem.guestPhysicalAddress(), what + ": faulting GPA");
         assertEquals(access, mem.header().accessType(), what + ": access type");

@@ -33,7 +33,7 @@ class MessageQueueTest {
     void postsBeyondTheQueueDepthAreRefusedNotLostAndQueuedMessagesArriveInOrderAfterEom() throws Exception {
         try (GuestHarness h = new GuestHarness()) {
             LoadedChild drain = h.boot("drain");
-            assertEquals(0, GuestHarness.le(h.awaitMessage(drain)).getInt(), "ready message\n" + h.describe(drain));
+            assertEquals(0, GuestHarness.le(h.awaitMessage(drain)).getInt(), () -> "ready message\n" + h.describe(drain));
             int startConnection = eventConnection(h, drain);
 
             List<HvStatus> first = new ArrayList<>();
@@ -67,7 +67,9 @@ class MessageQueueTest {
             while (report.remaining() >= 4) {
                 seqs.add(report.getInt());
             }
-            assertEquals(IntStream.range(0, MESSAGES).boxed().toList(), seqs, "sequence numbers the guest drained (retries " + retries + ")\n" + h.describe(drain));
+            int retried = retries;
+            assertEquals(IntStream.range(0, MESSAGES).boxed().toList(), seqs,
+                    () -> "sequence numbers the guest drained (retries " + retried + ")\n" + h.describe(drain));
             assertEquals(MESSAGES, count, "messages drained");
             assertTrue(pendingSeen >= 1, "the held slot carried the pending flag, so the guest had to EOM (saw " + pendingSeen + ")");
             h.awaitPowerOff(drain);

@@ -41,8 +41,8 @@ class OverlayGuestTest {
             String out = h.output(guest);
             byte[] bootAfter = h.hv.pool().pages(map.spn(BootProtocol.BOOT_INFO_GPA >>> 12), 1).toArray(ValueLayout.JAVA_BYTE);
             assertAll(
-                    () -> assertTrue(out.contains("overlay: 32 checks, 0 failed"), h.describe(guest)),
-                    () -> assertFalse(out.contains("FAIL"), h.describe(guest)),
+                    () -> assertTrue(out.contains("overlay: 32 checks, 0 failed"), () -> h.describe(guest)),
+                    () -> assertFalse(out.contains("FAIL"), () -> h.describe(guest)),
                     () -> assertArrayEquals(bootPage, bootAfter, "the read-only boot page, seen from the root"),
                     () -> assertEquals(1, map.overlaidGpns().length, "only the hypercall page is still laid"));
             h.destroy(guest);

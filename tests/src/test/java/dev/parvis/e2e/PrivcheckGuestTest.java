@@ -74,7 +74,7 @@ class PrivcheckGuestTest {
 
             h.send(privcheck, GuestHarness.u64s(other.partitionId()));
             HvMessage report = h.awaitMessage(privcheck);
-            assertEquals(CALLS.length * 2, report.payloadSize(), "one u16 status per call\n" + h.describe(privcheck));
+            assertEquals(CALLS.length * 2, report.payloadSize(), () -> "one u16 status per call\n" + h.describe(privcheck));
 
             ByteBuffer b = GuestHarness.le(report);
             List<Executable> checks = new ArrayList<>();

@@ -43,15 +43,15 @@ class TwoChildrenTest {
             Set<String> threadsA = h.vpThreads(a);
             Set<String> threadsB = h.vpThreads(b);
             assertAll(
-                    () -> assertEquals(1, ra.getInt(0), "initiator got pong\n" + h.describe(a)),
-                    () -> assertEquals(1, rb.getInt(0), "responder got ping\n" + h.describe(b)),
+                    () -> assertEquals(1, ra.getInt(0), () -> "initiator got pong\n" + h.describe(a)),
+                    () -> assertEquals(1, rb.getInt(0), () -> "responder got ping\n" + h.describe(b)),
                     () -> assertEquals(HvStatus.INVALID_CONNECTION_ID.raw(), (short) ra.getInt(4), "A's post on an unmade connection"),
                     () -> assertEquals(HvStatus.INVALID_CONNECTION_ID.raw(), (short) rb.getInt(4), "B's post on an unmade connection"),
                     // Partitions own no threads: the kernel's logical processors (parvis-lp-N) run both children.
                     () -> assertTrue(!threadsA.isEmpty() && threadsA.stream().allMatch(t -> t.startsWith("parvis-lp-")), "host thread(s) that ran A: " + threadsA),
                     () -> assertTrue(!threadsB.isEmpty() && threadsB.stream().allMatch(t -> t.startsWith("parvis-lp-")), "host thread(s) that ran B: " + threadsB),
                     () -> assertEquals(true, h.output(a).contains("got pong") && h.output(b).contains("got ping"),
-                            "both sides saw the peer's word\n" + h.describe(a) + "\n" + h.describe(b)));
+                            () -> "both sides saw the peer's word\n" + h.describe(a) + "\n" + h.describe(b)));
         }
     }
 

@@ -11,8 +11,8 @@ import java.util.UUID;
 /**
  * The child process of {@link ConfigStoreCrashSafetyTest}. It loads and links the JSON machinery without
  * touching the disk, prints {@value #READY}, waits for a line on standard input (end of input: exit),
- * prints {@value #STARTED} and then saves {@link #configA} and {@link #configB} alternately, as fast as
- * it can, until it is killed.
+ * saves {@link #configB} once, prints {@value #STARTED} and then saves {@link #configA} and
+ * {@link #configB} alternately, as fast as it can, until it is killed.
  *
  * <p>Arguments: the data directory and the VM's id.
  */
@@ -53,6 +53,9 @@ public final class CrashingWriter {
         if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) {
             return;
         }
+        // The first save loads the file machinery (a cold path of tens of ms on a busy host): only once
+        // it is done does the test's random delay start, so the kill lands inside the save loop.
+        store.save(b);
         System.out.println(STARTED);
         System.out.flush();
         for (long i = 0; ; i++) {

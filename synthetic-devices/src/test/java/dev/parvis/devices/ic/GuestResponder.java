@@ -139,6 +139,8 @@ final class GuestResponder implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        // Wakes a receive waiting for a packet (up to the client's timeout, 2 s): it ends with "interrupted".
+        thread.interrupt();
         thread.join(15_000);
     }
 }

@@ -85,7 +85,7 @@ class StorageHostileGuestTest {
         Steady previous = steadyNow(h, steady);
         int windows = 0;
         while (!h.output(hostile).contains("verdict ")) {
-            assertTrue(System.nanoTime() < deadline, "storage-hostile gave no verdict within " + RUN_LIMIT + "\n" + h.describe(hostile));
+            assertTrue(System.nanoTime() < deadline, () -> "storage-hostile gave no verdict within " + RUN_LIMIT + "\n" + h.describe(hostile));
             Thread.sleep(WINDOW.toMillis());
             Steady now = steadyNow(h, steady);
             assertTrue(now.echoes() > previous.echoes(), "the neighbour echoed in window " + windows + ": " + previous + " -> " + now);

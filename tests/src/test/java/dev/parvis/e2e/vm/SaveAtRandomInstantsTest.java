@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 @OnEachBackend
 @Timeout(1200)
 class SaveAtRandomInstantsTest {
-    private static final int SAVES = 300;
+    /** Issue 9's floor: at least 200 save points on each backend. */
+    private static final int SAVES = 200;
     private static final int REPORT_EVERY = 25;
     private static final int VMBUS_SECTION = 5;
     private static final int VP_SECTION = 2;
@@ -66,7 +67,7 @@ class SaveAtRandomInstantsTest {
     }
 
     @Test
-    void threeHundredSavesAtRandomInstantsAreInvisibleToTheGuest() throws Exception {
+    void twoHundredSavesAtRandomInstantsAreInvisibleToTheGuest() throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         Map<String, Integer> phases = new TreeMap<>();

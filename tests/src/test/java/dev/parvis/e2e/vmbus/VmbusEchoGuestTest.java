@@ -64,7 +64,7 @@ class VmbusEchoGuestTest {
             System.out.printf("vmbus-echo: %d/%d packets, %d/%d bytes, %d mismatches (%d ms after open); "
                             + "root echo device: %s%n", sent, received, bytesSent, bytesReceived, mismatches, millis, root);
             assertAll(
-                    () -> assertTrue(out.contains("connect: status 0x0, version 0x50003"), "negotiated 5.3\n" + h.describe(child)),
+                    () -> assertTrue(out.contains("connect: status 0x0, version 0x50003"), () -> "negotiated 5.3\n" + h.describe(child)),
                     () -> assertEquals(Optional.of(VmbusVersion.WIN10_V5_3), version, "the server's agreed version"),
                     () -> assertTrue(out.contains("vmbus-echo: 1 offers"), "the guest saw exactly one offer\n" + out),
                     () -> assertTrue(out.contains("type " + "7a0c6d1e"), "the offer is the echo device class\n" + out),

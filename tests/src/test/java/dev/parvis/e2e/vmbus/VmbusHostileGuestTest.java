@@ -92,7 +92,7 @@ class VmbusHostileGuestTest {
             // A guest whose connection failed (the flood) gets no UNLOAD_RESPONSE: the server ignores it.
             boolean failed = server.failure().isPresent();
             assertAll(
-                    () -> assertTrue(failed || h.output(hostile).contains("vmbus-hostile: unload: status 0x0"), "unload answered\n" + h.describe(hostile)),
+                    () -> assertTrue(failed || h.output(hostile).contains("vmbus-hostile: unload: status 0x0"), () -> "unload answered\n" + h.describe(hostile)),
                     () -> assertEquals(Optional.empty(), server.version(), "no connection after unload"),
                     () -> assertEquals(List.of(), server.offeredRelids(), "no offers after unload"),
                     () -> assertEquals(0, server.gpadlCount(), "no GPADLs after unload"),
@@ -124,7 +124,7 @@ class VmbusHostileGuestTest {
     void gpadlNamingAPfnBeyondRamIsRefusedWithStatusUnsuccessful() throws Exception {
         Outcome o = run(1);
         assertAll(
-                () -> assertEquals(STATUS_UNSUCCESSFUL, o.reply().observed(), "GPADL_CREATED.creation_status\n" + h.describe(hostile)),
+                () -> assertEquals(STATUS_UNSUCCESSFUL, o.reply().observed(), () -> "GPADL_CREATED.creation_status\n" + h.describe(hostile)),
                 () -> assertEchoWorksAndNothingLeaked(o),
                 () -> assertWarned(o, "refused: pages refused"));
     }
@@ -134,7 +134,7 @@ class VmbusHostileGuestTest {
     void gpadlBodyWithoutAHeaderIsAnsweredWithAFailedGpadlCreated() throws Exception {
         Outcome o = run(2);
         assertAll(
-                () -> assertEquals(STATUS_UNSUCCESSFUL, o.reply().observed(), "GPADL_CREATED.creation_status (never success)\n" + h.describe(hostile)),
+                () -> assertEquals(STATUS_UNSUCCESSFUL, o.reply().observed(), () -> "GPADL_CREATED.creation_status (never success)\n" + h.describe(hostile)),
                 () -> assertEchoWorksAndNothingLeaked(o),
                 () -> assertWarned(o, "GPADL_BODY without a GPADL_HEADER"));
     }
@@ -144,7 +144,7 @@ class VmbusHostileGuestTest {
     void openChannelOfAnUnknownRelidIsAnsweredWithStatusUnsuccessful() throws Exception {
         Outcome o = run(3);
         assertAll(
-                () -> assertEquals(STATUS_UNSUCCESSFUL, o.reply().observed(), "OPENCHANNEL_RESULT.status for relid 1999\n" + h.describe(hostile)),
+                () -> assertEquals(STATUS_UNSUCCESSFUL, o.reply().observed(), () -> "OPENCHANNEL_RESULT.status for relid 1999\n" + h.describe(hostile)),
                 () -> assertEquals(List.of(ECHO_RELID), server.offeredRelids(), "offers unchanged"),
                 () -> assertEchoWorksAndNothingLeaked(o),
                 () -> assertWarned(o, "OPEN_CHANNEL of relid 1999 refused: unknown relid"));
@@ -156,7 +156,7 @@ class VmbusHostileGuestTest {
         ServerChannel before = server.channel(ECHO_RELID).orElseThrow();
         Outcome o = run(4);
         assertAll(
-                () -> assertEquals(0, o.reply().observed(), "GPADL_TORNDOWN arrived while the channel was open\n" + h.describe(hostile)),
+                () -> assertEquals(0, o.reply().observed(), () -> "GPADL_TORNDOWN arrived while the channel was open\n" + h.describe(hostile)),
                 () -> assertEquals(Optional.of(before), server.channel(ECHO_RELID), "the same channel is still the open one"),
                 () -> assertTrue(before.isOpen(), "the channel is open"),
                 () -> assertEchoWorksAndNothingLeaked(o),
@@ -186,7 +186,7 @@ class VmbusHostileGuestTest {
         Outcome o = run(scenario);
         Optional<ServerChannel> after = server.channel(ECHO_RELID);
         assertAll(
-                () -> assertEquals(1, o.reply().observed(), "the host closed the corrupt channel\n" + h.describe(hostile)),
+                () -> assertEquals(1, o.reply().observed(), () -> "the host closed the corrupt channel\n" + h.describe(hostile)),
                 () -> assertTrue(before.isTerminated(), "the corrupt channel's worker stopped"),
                 () -> assertTrue(after.isPresent() && after.get().isOpen(), "a reopened channel on relid 1"),
                 () -> assertNotSame(before, after.orElse(null), "the open channel is a new one"),
@@ -238,13 +238,13 @@ class VmbusHostileGuestTest {
         assertAll(
                 () -> assertTrue(failure.contains("control-message flood"),
                         "the flooder, which never read its answers, lost its connection with the reason: " + failure),
-                () -> assertEquals(0, reply.echoStillWorks(), "so its echo no longer works\n" + h.describe(hostile)),
+                () -> assertEquals(0, reply.echoStillWorks(), () -> "so its echo no longer works\n" + h.describe(hostile)),
                 () -> assertTrue(Integer.toUnsignedLong(reply.observed()) <= FLOOD_MESSAGES, "insufficient-buffer count " + reply),
                 () -> assertEquals(STATUS_UNSUCCESSFUL, bystanderReply.observed(),
-                        "the bystander got its OPENCHANNEL_RESULT during the flood\n" + h.describe(bystander)),
+                        () -> "the bystander got its OPENCHANNEL_RESULT during the flood\n" + h.describe(bystander)),
                 () -> assertEquals(1, bystanderReply.echoStillWorks(), "the bystander's echo works during the flood"),
                 () -> assertEquals(STATUS_UNSUCCESSFUL, bystanderAfter.observed(),
-                        "the bystander got its OPENCHANNEL_RESULT after the flood (0xffffffff = no answer within 2 s)\n" + h.describe(bystander)),
+                        () -> "the bystander got its OPENCHANNEL_RESULT after the flood (0xffffffff = no answer within 2 s)\n" + h.describe(bystander)),
                 () -> assertTrue(bystanderAfterMillis < 3000, "bystander round trip after the flood: " + bystanderAfterMillis + " ms"),
                 () -> assertEquals(0, server.gpadlCount(), "the failed connection holds no GPADL"),
                 () -> assertEquals(0, server.pendingPfnSlots(), "PFN slots held by half-assembled GPADLs"),
@@ -296,7 +296,7 @@ class VmbusHostileGuestTest {
 
     private void assertEchoWorksAndNothingLeaked(Outcome o) {
         assertAll(
-                () -> assertEquals(1, o.reply().echoStillWorks(), "echo_still_works\n" + h.describe(hostile)),
+                () -> assertEquals(1, o.reply().echoStillWorks(), () -> "echo_still_works\n" + h.describe(hostile)),
                 () -> assertEquals(1, server.gpadlCount(), "GPADLs on the server (only the open ring)"),
                 () -> assertEquals(0, server.pendingPfnSlots(), "PFN slots of half-assembled GPADLs"),
                 () -> assertTrue(server.channel(ECHO_RELID).map(ServerChannel::isOpen).orElse(false), "echo channel open"),

@@ -242,7 +242,7 @@ class VmbusHostileNeighboursTest {
             assertTrue(now.echoes() > previous.echoes(), "bystander echoes advanced in window %d of %s: %s -> %s"
                     .formatted(w, attack, previous, now));
             assertEquals(0, now.mismatches(), "bystander mismatches during " + attack);
-            assertEquals(0, now.failures(), "bystander failures during " + attack + "\n" + h.describe(steady));
+            assertEquals(0, now.failures(), () -> "bystander failures during " + attack + "\n" + h.describe(steady));
             previous = now;
         }
         return previous.ratePerSecond(first);
