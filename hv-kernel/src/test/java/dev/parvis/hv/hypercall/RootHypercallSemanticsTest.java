@@ -115,4 +115,19 @@ class RootHypercallSemanticsTest {
                 gateway.call(dev.parvis.abi.hv.HypercallControl.rep(HvCallCode.CREATE_PARTITION, 1), in, out).status(),
                 "a simple call with a rep count");
     }
+
+    /** The fuzz cannot tell this check from a later layer's refusal (INVALID_PARAMETER); this pins which one answers. */
+    @Test
+    void aCallWhoseInputOrOutputExceedsAPageIsInvalidInput() {
+        var in = java.lang.foreign.Arena.ofAuto().allocate(4096);
+        var out = java.lang.foreign.Arena.ofAuto().allocate(4096);
+        var gateway = rig.hv.gateway();
+        // TLFS: a call's input and output each fit in one page; GetVpRegisters takes 4 bytes and gives 16 per rep.
+        assertEquals(HvStatus.INVALID_HYPERCALL_INPUT,
+                gateway.call(dev.parvis.abi.hv.HypercallControl.rep(HvCallCode.GET_VP_REGISTERS, 300), in, out).status(),
+                "300 reps: 4,800 bytes of output");
+        assertEquals(HvStatus.INVALID_HYPERCALL_INPUT,
+                gateway.call(dev.parvis.abi.hv.HypercallControl.rep(HvCallCode.GET_VP_REGISTERS, 1100), in, out).status(),
+                "1,100 reps: 4,416 bytes of input");
+    }
 }
