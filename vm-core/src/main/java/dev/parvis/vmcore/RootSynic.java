@@ -28,6 +28,12 @@ public interface RootSynic {
      */
     boolean takeInto(int sint, Duration timeout, Consumer<HvMessage> handOff) throws InterruptedException;
 
+    /**
+     * How many messages {@code child} has posted on {@code sint} that the root has not taken yet. A
+     * message being handed over by {@link #takeInto} is already not counted.
+     */
+    int queued(int sint, long child);
+
     /** Atomically clears and returns event flag {@code flag} of {@code sint}. */
     boolean testAndClearEvent(int sint, int flag);
 

@@ -90,7 +90,7 @@ public final class RootInbox implements SynicTarget, RootSynic {
         }
     }
 
-    /** How many messages {@code child} has queued on {@code sint}. */
+    @Override
     public int queued(int sint, long child) {
         Sint s = sints[checkSint(sint)];
         s.lock.lock();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class RootMessageRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RootMessageRouter.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** Long enough for the router to take a child's whole share of the SINT; bounded, as a wedged router must not hold up a teardown. */
+    private static final Duration LAST_MESSAGES = Duration.ofSeconds(1);
 
     private final RootSynic synic;
     private final Map<Long, Consumer<HvMessage>> intercepts = new ConcurrentHashMap<>();
@@ -42,6 +45,19 @@ public final class RootMessageRouter implements AutoCloseable {
     public void register(long partitionId, Consumer<HvMessage> onIntercept, Consumer<HvMessage> onMessage) {
         intercepts.put(partitionId, onIntercept);
         messages.put((long) ChildChannels.of(partitionId).rootMessagePortId(), onMessage);
+    }
+
+    /**
+     * Waits (at most {@link #LAST_MESSAGES}) until the router has handed over every message the
+     * partition posted to its root port, so that a guest's last report, posted just before it powered
+     * off, is not dropped: its power-off intercept travels on another SINT, whose router thread may
+     * reach the worker first. Call before {@link #unregister} when the partition has stopped running.
+     */
+    public void awaitLastMessages(long partitionId) {
+        long deadline = System.nanoTime() + LAST_MESSAGES.toNanos();
+        while (!closed && synic.queued(ChildChannels.ROOT_MESSAGE_SINT, partitionId) > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000);
+        }
     }
 
     public void unregister(long partitionId) {

@@ -488,6 +488,7 @@ final class VmWorker {
             return;
         }
         long pid = c.partitionId();
+        env.router().awaitLastMessages(pid);
         env.router().unregister(pid);
         usage.partitionEnded(env.stats().release(pid), devices.echoBytesIn(), devices.echoBytesOut());
         devices.forgetEchoes();

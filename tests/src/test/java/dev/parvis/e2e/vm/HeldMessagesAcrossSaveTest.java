@@ -104,6 +104,24 @@ class HeldMessagesAcrossSaveTest {
             Thread.sleep(5);
         }
         throw new AssertionError("timed out waiting for " + what + "; last message "
-                + f.service.lastGuestMessage(id).map(b -> b.length + " bytes").orElse("none"));
+                + f.service.lastGuestMessage(id).map(b -> b.length + " bytes").orElse("none") + "; " + vpFlags(f, id));
+    }
+
+    /** What a timed-out wait saw: the VM's state and each live child VP's halt, wake and SynIC queue, to tell a lost wake-up from a lost message. */
+    private static String vpFlags(VmFixture f, UUID id) {
+        StringBuilder s = new StringBuilder("VM ").append(f.service.get(id).map(i -> i.state().toString()).orElse("gone"));
+        for (Partition p : f.hv.partitions().all()) {
+            if (p.isRoot() || p.state() == PartitionState.DELETED) {
+                continue;
+            }
+            s.append("; partition ").append(p.id()).append(' ').append(p.state());
+            for (var vp : p.vps()) {
+                if (vp != null) {
+                    s.append(", VP halted=").append(vp.isHalted()).append(" wakePending=").append(vp.wakePending())
+                            .append(" queued=").append(vp.synic().queued().size()).append(" delivered=").append(vp.synic().deliveredCount());
+                }
+            }
+        }
+        return s.toString();
     }
 }

@@ -120,6 +120,11 @@ final class StalledInterceptRouting implements HypervisorServices {
         }
 
         @Override
+        public int queued(int sint, long child) {
+            return root.queued(sint, child);
+        }
+
+        @Override
         public boolean testAndClearEvent(int sint, int flag) {
             return root.testAndClearEvent(sint, flag);
         }
