@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -249,7 +250,7 @@ public final class VmManagementService implements AutoCloseable {
         if (live.isPresent()) {
             return live.get().statuses();
         }
-        Map<String, IcStatus> out = new java.util.LinkedHashMap<>();
+        Map<String, IcStatus> out = new LinkedHashMap<>();
         for (DeviceConfig d : w.config().devices()) {
             if (d instanceof DeviceConfig.IntegrationServices is) {
                 out.put("heartbeat", is.heartbeat() ? IcStatus.NO_CONTACT : IcStatus.DISABLED);
@@ -342,19 +343,24 @@ public final class VmManagementService implements AutoCloseable {
     @Override
     public void close() {
         hostStopping = true;
-        List<CompletableFuture<VmState>> offs = new ArrayList<>();
+        Map<VmWorker, CompletableFuture<VmState>> offs = new LinkedHashMap<>();
         for (VmWorker w : workers.values()) {
             if (VmTransitions.isLive(w.state())) {
-                offs.add(w.submit(new VmRequest.TurnOff()));
+                offs.put(w, w.submit(new VmRequest.TurnOff()));
             }
         }
-        for (CompletableFuture<VmState> f : offs) {
+        offs.forEach((w, f) -> {
             try {
                 f.get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (Exception e) {
-                LOG.warn("turning off a VM at service close: {}", e.toString());
+                // A guest that powered itself off in the meantime refuses the turn-off, and is off: nothing to say.
+                if (!(e.getCause() instanceof IllegalVmStateException && !VmTransitions.isLive(w.state()))) {
+                    LOG.warn("turning off a VM at service close: {}", e.toString());
+                }
             }
-        }
+        });
         for (VmWorker w : workers.values()) {
             w.retire();
         }
