@@ -10,6 +10,7 @@ import dev.parvis.devices.storvsp.protocol.ScsiRequest;
 import dev.parvis.devices.storvsp.protocol.SrbStatus;
 import dev.parvis.devices.vhdx.VhdxDisk;
 import dev.parvis.vmbus.client.GuestPages;
+import dev.parvis.vmcore.hostfile.PageCacheFiles;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class StorVspCachedReadTest {
     @Test
     void aLoneCachedReadNeedsNoDiskThreadAndAnUncachedOneIsHandedToOne() throws Exception {
         try (StorageLoopback s = new StorageLoopback(new StorVsp(StorVsp.controllerInstance(0)))) {
-            VhdxDisk disk = s.attach(dir, 0, 8 * MIB, false);
+            VhdxDisk disk = s.attach(PageCacheFiles.evictableDirectory(dir), 0, 8 * MIB, false);
             byte[] content = new byte[2 * MIB];
             new Random(3).nextBytes(content);
             disk.write(0, ByteBuffer.wrap(content)); // straight into the file: the page cache holds it
@@ -43,7 +44,7 @@ class StorVspCachedReadTest {
             assertArrayEquals(Arrays.copyOfRange(content, 8192, 12288), read(s, buffer, 16));
             assertFalse(diskThreadsOf(disk), "a lone cached read ran in the turn, no disk thread started");
 
-            dropFromPageCache(disk.path());
+            PageCacheFiles.drop(disk.path());
             assertArrayEquals(Arrays.copyOfRange(content, MIB + 4096, MIB + 8192), read(s, buffer, (MIB + 4096) / 512));
             assertTrue(diskThreadsOf(disk), "the uncached read went to a disk thread (the turn does not wait for the device)");
         }
@@ -77,11 +78,5 @@ class StorVspCachedReadTest {
     private static boolean diskThreadsOf(VhdxDisk disk) {
         String prefix = "parvis-disk-" + disk.name() + "-";
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith(prefix));
-    }
-
-    /** GNU dd's iflag=nocache with count=0 asks the kernel to drop the file's cached pages (POSIX_FADV_DONTNEED). */
-    private static void dropFromPageCache(Path file) throws Exception {
-        Process p = new ProcessBuilder("dd", "if=" + file, "iflag=nocache", "count=0", "status=none").inheritIO().start();
-        assertEquals(0, p.waitFor(), "dd iflag=nocache");
     }
 }

@@ -14,11 +14,15 @@ class CodeBufferHugePagesTest {
     void anEngineThatRanGuestCodeHoldsNoHugePage() throws IOException {
         assumeTrue(UnicornLibrary.isAvailable());
         assumeTrue(Files.isReadable(Path.of("/proc/self/smaps")));
+        // Measured after the opt-out (made when the library is loaded): where THP is "always", the JVM's
+        // own heap may hold huge pages from before it, but no mapping gains one after it.
+        UnicornLibrary.load();
+        long before = anonHugePagesKib();
         // mov rcx, 1000; dec rcx; jnz -5; hlt: the engine generates code, so its buffer is touched.
         try (BareUnicorn bare = BareUnicorn.withoutHooks(UnicornEngineTest.code("48 C7 C1 E8 03 00 00 48 FF C9 75 FB F4"), 0x4000)) {
             bare.run();
             assertEquals("0", statusField("THP_enabled"), "the process opted out of THP when unicorn was loaded");
-            assertEquals(0, anonHugePagesKib(), "no mapping of the process holds a transparent huge page");
+            assertEquals(before, anonHugePagesKib(), "KiB of transparent huge pages in the process's mappings (the code buffer gained one)");
         }
     }
 
