@@ -118,7 +118,7 @@ final class SrbExecution {
      * (up to {@link #TURN_READ_BYTES}: copying it costs less than handing it over). The turn owes the
      * guest one signal for all the answers it wrote ({@code VmbusChannel.sendCompletion} from a turn),
      * so a burst of 32 cached 4 KiB reads costs one guest wake-up and no disk-thread wake-up
-     * ({@code ./parvis bench storage}: 4-5 us of CPU per read instead of 6-8 on two cores).
+     * ({@code ./parvis bench storage}: 4.6-5.5 us of CPU per read instead of 5.9-7.0 on two cores).
      * After a read the cache could not serve, the next {@link #SKIP_AFTER_MISS} small reads go
      * straight to the disk's threads: a miss costs the turn tens of microseconds, which a burst of
      * uncached reads must not pay one after another on the channel's only turn.
