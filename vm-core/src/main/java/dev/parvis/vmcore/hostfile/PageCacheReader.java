@@ -9,6 +9,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * but does not wait for it). A read that is not entirely cached is reported as not done, so the
  * caller hands it to a thread that may wait.
  *
- * <p>The bytes land in a per-thread bounce buffer and are then copied into the destination with
+ * <p>The bytes land in a bounce buffer and are then copied into the destination with
  * {@link MemorySegment#copy}, never written by the kernel straight through the destination's address:
  * a destination in guest RAM may be revoked (its arena closed) at any moment, and the checked copy is
  * what guarantees nothing is written to memory the guest no longer owns. Hence the {@link #MAX_BYTES}
@@ -42,9 +43,16 @@ public final class PageCacheReader implements AutoCloseable {
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_INT), Linker.Option.captureCallState("errno")))
             .orElse(null);
-    /** Bounce buffer, then one iovec, then the captured errno: per thread, freed with it. */
-    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(
-            () -> Arena.ofAuto().allocate(STATE_AT + CALL_STATE.byteSize(), 4096));
+    /**
+     * Scratch buffers (bounce buffer, then one iovec, then the captured errno) that reads borrow and
+     * return. Not per thread: a VMBus channel's turn is a new virtual thread each time, so a
+     * thread-local buffer was allocated, zeroed and faulted in (64 KiB) on every turn, which cost a
+     * turn serving one cached 4 KiB read more than the read. A buffer beyond {@link #SPARES} waiting
+     * is dropped (its automatic arena frees it).
+     */
+    private static final int SPARES = 16;
+    private static final ArrayBlockingQueue<MemorySegment> SCRATCH = new ArrayBlockingQueue<>(SPARES);
+    private static final AtomicLong SCRATCH_MADE = new AtomicLong();
 
     private final int descriptor;
     /** Reads in progress, plus {@link #CLOSED} once closing: the descriptor is closed when no read uses it. */
@@ -72,11 +80,22 @@ public final class PageCacheReader implements AutoCloseable {
             users.decrementAndGet();
             return false;
         }
+        MemorySegment scratch = SCRATCH.poll();
+        if (scratch == null) {
+            SCRATCH_MADE.incrementAndGet();
+            scratch = Arena.ofAuto().allocate(STATE_AT + CALL_STATE.byteSize(), 4096);
+        }
         try {
-            return readInto(position, dst, SCRATCH.get());
+            return readInto(position, dst, scratch);
         } finally {
+            SCRATCH.offer(scratch); // never shared: a buffer is back in the queue only once this read is done with it
             users.decrementAndGet();
         }
+    }
+
+    /** Scratch buffers made so far in this JVM (tests: reads on ever new threads reuse them). */
+    static long scratchBuffersMade() {
+        return SCRATCH_MADE.get();
     }
 
     private boolean readInto(long position, MemorySegment dst, MemorySegment scratch) {

@@ -55,6 +55,29 @@ class PageCacheReaderTest {
         }
     }
 
+    /** A VMBus channel's turns are a new virtual thread each time: their reads reuse the bounce buffers. */
+    @Test
+    void readsOnEverNewVirtualThreadsReuseTheirBounceBuffers() throws Exception {
+        byte[] content = content();
+        Path file = durableFile(content);
+        try (OpenedHostFile opened = HostFile.open(file, FILE_BYTES, HostFile.Links.REFUSE, HostFile.Access.READ);
+             Arena arena = Arena.ofShared()) {
+            opened.channel().read(ByteBuffer.allocate(FILE_BYTES), 0);
+            MemorySegment dst = arena.allocate(4096);
+            long before = PageCacheReader.scratchBuffersMade();
+            for (int i = 0; i < 50; i++) {
+                long at = i * 65536L;
+                boolean[] read = new boolean[1];
+                Thread.ofVirtual().start(() -> read[0] = opened.pageCache().readCached(at, dst)).join();
+                assertTrue(read[0], "read " + i);
+                assertArrayEquals(java.util.Arrays.copyOfRange(content, (int) at, (int) at + 4096),
+                        dst.toArray(ValueLayout.JAVA_BYTE), "read " + i);
+            }
+            long made = PageCacheReader.scratchBuffersMade() - before;
+            assertTrue(made <= 1, "50 reads on 50 threads, one after another, made " + made + " bounce buffers");
+        }
+    }
+
     @Test
     void readWriteOpenWritesTheCheckedFile() throws Exception {
         Path file = durableFile(new byte[8192]);

@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
  * An open channel as a device sees it: send packets, complete transactions, map the guest buffers
  * a GPA-direct packet names. Devices never see ring internals or guest page numbers that did not
  * come from a packet. Sends may come from any thread; they are serialized per channel. A send on a
- * full ring waits (bounded, parked, never spinning) for the guest to free space.
+ * full ring waits (bounded, parked, never spinning) for the guest to free space. The packet is in
+ * the ring when a send returns; the guest signal it may owe (ring rules) goes out at once from other
+ * threads, and from {@link ChannelHandler#onPacket} once the turn has read every packet waiting.
  */
 public interface VmbusChannel {
 

@@ -6,6 +6,7 @@ import dev.parvis.vmbus.ring.RingCorruptException;
 import dev.parvis.vmbus.ring.RingWriter;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,6 +18,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * from other threads wait outside the lock while the channel has not started or is paused for a
  * save; the channel's own turn may still write, and a full ring then interrupts its packet (the
  * guest is suspended and frees nothing), which is delivered again after the resume.
+ *
+ * <p>The ring rules decide whether a write owes the guest a signal (the ring was empty and
+ * interrupt_mask clear); a send from the channel's own turn owes it until the turn has read every
+ * packet waiting, or ends ({@link #sendOwedSignal}), instead of sending it at once, so a turn that
+ * answers a batch of requests wakes the guest once with all the answers, not once per answer while
+ * the guest keeps catching up. A turn that must wait for ring space signals first (the guest must
+ * see what it has to read).
  */
 final class OutboundRing {
     private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]);
@@ -30,6 +38,11 @@ final class OutboundRing {
     private final AtomicLong spaceEpoch = new AtomicLong();
     private final AtomicLong packetsOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
+    /**
+     * A signal a write of the channel's turn owes the guest, sent when the turn ends. Only the turn sets
+     * it (holding sendLock); whoever signals first clears it, so the guest gets one signal, never none.
+     */
+    private final AtomicBoolean signalOwed = new AtomicBoolean();
 
     OutboundRing(ServerChannel channel, RingWriter writer, long sendTimeoutNanos) {
         this.channel = channel;
@@ -111,10 +124,17 @@ final class OutboundRing {
                         return sent(payload);
                     }
                     case WRITTEN_SIGNAL -> {
-                        channel.signalGuest();
+                        if (channel.isTurnThread()) {
+                            signalOwed.set(true);
+                        } else {
+                            signalNow();
+                        }
                         return sent(payload);
                     }
                     case FULL -> {
+                        if (signalOwed.getAndSet(false)) {
+                            channel.signalGuest(); // the guest frees space only once it knows there is something to read
+                        }
                         if (!channel.running()) {
                             channel.interruptPacket(); // our own turn while pausing: the guest frees nothing now
                             return SendResult.RING_FULL;
@@ -147,6 +167,23 @@ final class OutboundRing {
             }
             sendLock.unlock();
         }
+    }
+
+    /**
+     * Sends the signal the channel's turn owes the guest, if it owes one; the turn calls it once it
+     * has caught up with the inbound ring, and as it ends.
+     * Without sendLock: a send from another thread may hold it for as long as the ring stays full.
+     */
+    void sendOwedSignal() {
+        if (signalOwed.getAndSet(false) && !channel.closing()) {
+            channel.signalGuest();
+        }
+    }
+
+    /** Signals the guest, which settles any signal the turn owes. */
+    private void signalNow() {
+        signalOwed.set(false);
+        channel.signalGuest();
     }
 
     /** Waits for a guest signal or a mode change after {@code epoch}; false at the deadline. */

@@ -181,6 +181,11 @@ public final class ServerChannel implements VmbusChannel {
         return mode == RUNNING;
     }
 
+    /** The calling thread runs the channel's turn (whose sends owe their signals to the turn's end). */
+    boolean isTurnThread() {
+        return Thread.currentThread() == turnThread;
+    }
+
     /** A send in the channel's own turn that a pause refused: the packet is delivered again. */
     void interruptPacket() {
         packetInterrupted = true;
@@ -295,6 +300,9 @@ public final class ServerChannel implements VmbusChannel {
                 }
                 IncomingPacket packet = reader.read(receiveBuffer);
                 if (packet == null) {
+                    // Caught up: the guest hears of this batch's answers now, and its next request may
+                    // still find this turn running (a lone request then needs no new turn).
+                    outbound.sendOwedSignal();
                     reader.setInterruptMask(false);
                     if (!reader.hasData()) {
                         return false;
@@ -320,6 +328,7 @@ public final class ServerChannel implements VmbusChannel {
             }
             return false;
         } finally {
+            outbound.sendOwedSignal();
             turnThread = null;
         }
     }
