@@ -69,7 +69,7 @@ class StorVspCachedReadTest {
     @Test
     void aBurstOfSmallCachedReadsStaysInTheTurnAndAfterAMissTheBurstGoesToTheDiskThreads() throws Exception {
         try (StorageLoopback s = new StorageLoopback(new StorVsp(StorVsp.controllerInstance(0)))) {
-            Path file = dir.resolve("counted.vhdx");
+            Path file = PageCacheFiles.evictableDirectory(dir).resolve("counted.vhdx");
             VhdxCreator.create(file, CreateRequest.dynamic(8 * MIB).withBlockSize(MIB));
             VhdxDisk disk = VhdxDisk.open(file, OpenOptions.readWrite());
             s.disks.add(disk); // closed with the loopback
@@ -85,7 +85,7 @@ class StorVspCachedReadTest {
             assertEquals(32, tries.get(), "each read of the burst was tried in the turn");
             assertFalse(diskThreadsOf(disk), "the page cache served the whole burst in the turn");
 
-            dropFromPageCache(disk.path());
+            PageCacheFiles.drop(disk.path());
             readBurst(s, content, 2 * MIB, 16);
             int triedAfterDrop = tries.get() - 32;
             assertTrue(triedAfterDrop >= 1 && triedAfterDrop <= 2,
