@@ -13,11 +13,12 @@ import java.util.function.Consumer;
 
 /**
  * What every VM worker of one service shares: the hypervisor, the loader, VMBus, the router, the store, the stats pages,
- * the guest images read so far.
+ * the guest images read so far and the threads workers run on.
  */
 record VmEnvironment(HypervisorServices hv, RootHypercalls hc, ChildLoader loader, VmbusHost vmbus, RootMessageRouter router,
                      ConfigStore store, MemoryAdmission admission, Path guestsDir, Consumer<VmEvent> events,
-                     BooleanSupplier hostStopping, PartitionStatsPages stats, ParsedHostFiles<ElfImage> images) {
+                     BooleanSupplier hostStopping, PartitionStatsPages stats, ParsedHostFiles<ElfImage> images,
+                     WorkerThreads threads) {
 
     PartitionControls controls() {
         return new PartitionControls(hc);

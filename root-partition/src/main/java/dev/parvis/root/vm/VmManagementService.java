@@ -70,6 +70,7 @@ public final class VmManagementService implements AutoCloseable {
     private final ExecutorService eventThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
             .name("parvis-vm-events").daemon(true).unstarted(r));
     private volatile boolean hostStopping;
+    private final WorkerThreads threads = new WorkerThreads();
 
     public VmManagementService(HypervisorServices hv, ConfigStore store, Path guestsDir) {
         this.hv = hv;
@@ -79,7 +80,8 @@ public final class VmManagementService implements AutoCloseable {
         this.router = new RootMessageRouter(hv.rootSynic());
         MemoryAdmission admission = new MemoryAdmission(hv.rootMemory());
         this.env = new VmEnvironment(hv, hc, new ChildLoader(hc, admission.memory()), vmbus, router, store, admission, guestsDir,
-                this::publish, () -> hostStopping, new PartitionStatsPages(hc, hv.rootMemory()), ElfImage.cachingReader());
+                this::publish, () -> hostStopping, new PartitionStatsPages(hc, hv.rootMemory()), ElfImage.cachingReader(), threads);
+        threads.prepareNext();
         hv.setDebugListener(new DebugLines(this::consoleLine));
     }
 
@@ -417,6 +419,7 @@ public final class VmManagementService implements AutoCloseable {
                 break;
             }
         }
+        threads.close();
         router.close();
         vmbus.close();
         eventThread.shutdown();

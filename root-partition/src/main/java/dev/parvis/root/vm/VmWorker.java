@@ -68,7 +68,7 @@ final class VmWorker {
         this.config = config;
         this.devices = new PartitionDevices(env.hc(), () -> this.config.name());
         this.state = env.store().hasSavedState(id) ? VmState.SAVED : VmState.OFF;
-        this.thread = Thread.ofPlatform().name("parvis-vm-" + config.name()).daemon(true).start(this::loop);
+        this.thread = env.threads().start("parvis-vm-" + config.name(), this::loop);
     }
 
     UUID id() {
@@ -196,6 +196,8 @@ final class VmWorker {
         while (!(retired && queue.isEmpty())) {
             try {
                 queue.take().run();
+                // The next VM's worker thread, made now that this request is answered (a no-op when one is ready).
+                env.threads().prepareNext();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
