@@ -26,13 +26,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code lifecycle}: the median create-to-running time of 50 VMs (16 MiB, counter guest) created
- * and started one after another through the management service, each turned off and deleted after,
+ * and started one after another through the management service with New-VM -Start (one request,
+ * {@link VmManagementService#createAndStart}: what the shell's New-VM -Start and the API's
+ * DefineSystem with Start call), each turned off and deleted after,
  * against the raw {@link ChildLoader#load} of the same image (no config, worker, admission,
  * events or CPU controls), with the median of each phase from the worker's progress reports
  * ({@link StartPhases}); and the host memory a running VM costs beyond its guest RAM, from 20 VMs
  * running against none: process RSS less what of the hypervisor's page pool is resident (mincore),
  * split into the partition itself (20 raw loads: the kernel's partition and VP with its engine) and
  * the root stack on top (the rest), with the Java heap and the direct/mapped buffers shown apart.
+ * New-VM then Start-VM, two requests, is measured beside it for comparison.
  * The raw loads and the managed starts are interleaved pair by pair (after a warm-up pair), so the
  * JIT and a neighbour's load on the shared cores land on both alike: run in two blocks, raw first,
  * the raw loads paid the cold start and the ratio came out near 1.0 for that reason alone.

@@ -20,7 +20,7 @@ final class StartPhases {
     private static final int[] MARKS = {5, 20, 60, 90, 95, 100};
     /** Each timestamp's phase, named by the interval that ends at it: start, created, the marks, running. */
     private static final String[] NAMES = {
-        null, "create (config written and fsync'd, worker made)", "hand-off to the worker + image", "admission",
+        null, "create (config written and fsync'd, worker made)", "hand-off to the worker + image", "admission (+ Starting event, two requests)",
         "partition built (ChildLoader up to connections)", "routing + CPU controls + VMBus attach",
         "wait for the durable config + Starting event", "finalize + Running event", "future completion seen"};
     private static final int CREATED = 1;
