@@ -37,7 +37,10 @@ final class VmCreation {
         durable.complete(null);
     }
 
-    /** The configuration could not be written: the VM does not exist, its start is abandoned. */
+    /**
+     * The start is abandoned before the guest runs: the configuration could not be written (the VM
+     * does not exist), or the service closed while it was being written.
+     */
     void failed(Throwable cause) {
         durable.completeExceptionally(cause);
     }
@@ -45,18 +48,18 @@ final class VmCreation {
     /**
      * Waits until the configuration is durable.
      *
-     * @throws VmException naming why the VM was never created
+     * @throws VmException naming why the start was abandoned
      */
     void await() {
         try {
             durable.join();
         } catch (CompletionException | CancellationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new VmException("the VM was not created: " + cause.getMessage(), cause);
+            throw new VmException("the new VM's start was abandoned: " + cause.getMessage(), cause);
         }
     }
 
-    /** Waits for the creation's outcome: whether the VM now exists. */
+    /** Waits for the creation's outcome: whether the start may go on (the VM exists and the service is open). */
     boolean awaitQuietly() {
         try {
             await();

@@ -66,6 +66,8 @@ public final class VmManagementService implements AutoCloseable {
     private final Map<UUID, VmWorker> workers = new ConcurrentHashMap<>();
     /** Workers of VMs createAndStart is still making durable: not listed, but their ids and names are taken. */
     private final Map<UUID, VmWorker> defining = new java.util.HashMap<>();
+    /** Set by {@link #close} (under the workers' lock): a creation still being written then never starts. */
+    private boolean closed;
     private final List<Consumer<VmEvent>> subscribers = new CopyOnWriteArrayList<>();
     private final ExecutorService eventThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
             .name("parvis-vm-events").daemon(true).unstarted(r));
@@ -115,11 +117,15 @@ public final class VmManagementService implements AutoCloseable {
      * Starting and Running, only once the configuration is on disk ({@link VmCreation}). Until then
      * the VM is not listed. If the configuration cannot be written this throws as {@link #create}
      * does, the half-built partition is taken down and the VM never existed; if the start fails
-     * the VM exists, Off, and {@code running} fails as Start-VM would.
+     * the VM exists, Off, and {@code running} fails as Start-VM would. If the service closes while the
+     * configuration is being written, the VM stays defined on disk but never runs here.
      */
     public Created createAndStart(VmConfig config, RequestProgress progress) {
         VmWorker w;
         synchronized (workers) {
+            if (closed) {
+                throw new VmException("the host is stopping: no VM is created");
+            }
             refuseDuplicate(config);
             w = new VmWorker(env, config);
             defining.put(config.id(), w);
@@ -138,6 +144,12 @@ public final class VmManagementService implements AutoCloseable {
         }
         synchronized (workers) {
             defining.remove(config.id());
+            if (closed) {
+                // Defined on disk (the next host start lists it, Off), but never run on a service already closed.
+                creation.failed(new VmException("the host stopped before the new VM could start"));
+                w.retire();
+                return new Created(new VmInfo(config, VmState.OFF), running);
+            }
             workers.put(config.id(), w);
         }
         // Published before the worker may announce Starting: subscribers hear of the VM first.
@@ -395,6 +407,9 @@ public final class VmManagementService implements AutoCloseable {
     @Override
     public void close() {
         hostStopping = true;
+        synchronized (workers) {
+            closed = true;
+        }
         List<CompletableFuture<VmState>> offs = new ArrayList<>();
         for (VmWorker w : workers.values()) {
             if (VmTransitions.isLive(w.state())) {

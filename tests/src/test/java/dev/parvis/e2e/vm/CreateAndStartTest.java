@@ -95,6 +95,22 @@ class CreateAndStartTest {
         }
     }
 
+    @Test
+    void aServiceClosedWhileTheConfigurationIsWrittenKeepsTheVmDefinedButNeverRunsIt() throws Exception {
+        try (VmFixture f = new VmFixture(dataDir, 96L << 20)) {
+            int partitionsBefore = f.hv.partitions().all().size();
+            VmConfig config = VmFixture.counterVm("late", 16);
+            CompletableFuture<VmManagementService.Created> created = whileTheWriteIsHeld(f, config, new AtomicInteger(),
+                    f.service::close);
+            VmManagementService.Created vm = await(created);
+            assertInstanceOf(ConfigLoad.Loaded.class, f.store.load(config.id()), "New-VM's part is done and durable");
+            VmException e = assertThrows(VmException.class, () -> await(vm.running()));
+            assertTrue(e.getMessage().contains("host stopped"), e.getMessage());
+            VmFixture.until(() -> f.hv.partitions().all().size() == partitionsBefore, "the half-built partition deleted");
+            assertTrue(f.events.stream().noneMatch(ev -> ev instanceof VmEvent.StateChanged), "it never showed Starting: " + f.events);
+        }
+    }
+
     /** Something a test does while it holds the configuration write back. */
     private interface WhileHeld {
         void run() throws Exception;
