@@ -2,6 +2,7 @@ package dev.parvis.root.loader;
 
 import dev.parvis.vmcore.hostfile.HostFile;
 import dev.parvis.vmcore.hostfile.HostFileException;
+import dev.parvis.vmcore.hostfile.ParsedHostFiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ public record ElfImage(long entry, List<Segment> segments, byte[] bytes) {
     private static final int PF_X = 1;
     private static final int PF_W = 2;
     private static final int PF_R = 4;
+    private static final ParsedHostFiles<ElfImage> UNCACHED = new ParsedHostFiles<>(MAX_FILE_BYTES, HostFile.Links.FOLLOW,
+            ElfImage::parse, 0, 0);
 
     /** One PT_LOAD segment: file bytes {@code [offset, offset+fileSize)} at {@code vaddr}, zero-filled to {@code memSize}. */
     public record Segment(long vaddr, long memSize, long offset, long fileSize, boolean read, boolean write, boolean execute) {
@@ -42,14 +45,28 @@ public record ElfImage(long entry, List<Segment> segments, byte[] bytes) {
      * @throws InvalidImageException naming the file and what is wrong with it
      */
     public static ElfImage read(Path path) {
-        byte[] bytes;
+        return read(path, UNCACHED);
+    }
+
+    /**
+     * A reader of guest images for a host that boots the same images again and again: each version
+     * of a file is read and parsed once ({@link ParsedHostFiles}; at most 16 images of up to 1 MiB kept).
+     */
+    public static ParsedHostFiles<ElfImage> cachingReader() {
+        return new ParsedHostFiles<>(MAX_FILE_BYTES, HostFile.Links.FOLLOW, ElfImage::parse, 16, 1 << 20);
+    }
+
+    /**
+     * {@link #read(Path)} through {@code reader}, which may hand back the image it parsed from the
+     * same file in the same version.
+     *
+     * @throws InvalidImageException naming the file and what is wrong with it
+     */
+    public static ElfImage read(Path path, ParsedHostFiles<ElfImage> reader) {
         try {
-            bytes = HostFile.read(path, MAX_FILE_BYTES, HostFile.Links.FOLLOW);
+            return reader.read(path);
         } catch (HostFileException e) {
             throw new InvalidImageException("guest image " + e.getMessage(), e);
-        }
-        try {
-            return parse(bytes);
         } catch (InvalidImageException e) {
             throw new InvalidImageException("guest image " + path + ": " + e.getMessage(), e);
         }

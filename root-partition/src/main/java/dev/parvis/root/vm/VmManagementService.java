@@ -8,6 +8,7 @@ import dev.parvis.devices.ic.IcStatus;
 import dev.parvis.devices.ic.IntegrationServices;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.loader.ChildLoader;
+import dev.parvis.root.loader.ElfImage;
 import dev.parvis.vmbus.host.VmbusHost;
 import dev.parvis.vmcore.DebugLines;
 import dev.parvis.vmcore.HypervisorServices;
@@ -64,10 +65,15 @@ public final class VmManagementService implements AutoCloseable {
     private final RootMessageRouter router;
     private final VmEnvironment env;
     private final Map<UUID, VmWorker> workers = new ConcurrentHashMap<>();
+    /** Workers of VMs createAndStart is still making durable: not listed, but their ids and names are taken. */
+    private final Map<UUID, VmWorker> defining = new java.util.HashMap<>();
+    /** Set by {@link #close} (under the workers' lock): a creation still being written then never starts. */
+    private boolean closed;
     private final List<Consumer<VmEvent>> subscribers = new CopyOnWriteArrayList<>();
     private final ExecutorService eventThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
             .name("parvis-vm-events").daemon(true).unstarted(r));
     private volatile boolean hostStopping;
+    private final WorkerThreads threads = new WorkerThreads();
 
     public VmManagementService(HypervisorServices hv, ConfigStore store, Path guestsDir) {
         this.hv = hv;
@@ -77,7 +83,8 @@ public final class VmManagementService implements AutoCloseable {
         this.router = new RootMessageRouter(hv.rootSynic());
         MemoryAdmission admission = new MemoryAdmission(hv.rootMemory());
         this.env = new VmEnvironment(hv, hc, new ChildLoader(hc, admission.memory()), vmbus, router, store, admission, guestsDir,
-                this::publish, () -> hostStopping, new PartitionStatsPages(hc, hv.rootMemory()));
+                this::publish, () -> hostStopping, new PartitionStatsPages(hc, hv.rootMemory()), ElfImage.cachingReader(), threads);
+        threads.prepareNext();
         hv.setDebugListener(new DebugLines(this::consoleLine));
     }
 
@@ -91,17 +98,75 @@ public final class VmManagementService implements AutoCloseable {
     /** Defines a new VM (New-VM): saves its configuration; it starts Off. */
     public VmInfo create(VmConfig config) {
         synchronized (workers) {
-            if (workers.containsKey(config.id())) {
-                throw new VmException("a VM with id " + config.id() + " already exists");
-            }
-            if (find(config.name()).isPresent()) {
-                throw new VmException("a VM named '" + config.name() + "' already exists");
-            }
+            refuseDuplicate(config);
             store.save(config);
             VmWorker w = new VmWorker(env, config);
             workers.put(config.id(), w);
             publish(new VmEvent.ConfigChanged(config.id(), java.time.Instant.now()));
             return new VmInfo(config, w.state());
+        }
+    }
+
+    /** A VM {@link #createAndStart} defined: the VM (durable, as New-VM returns it) and its start, still under way. */
+    public record Created(VmInfo vm, CompletableFuture<VmState> running) {
+    }
+
+    /**
+     * New-VM and Start-VM as one request: returns once the configuration is durable, as
+     * {@link #create} does, with the start's future. The VM's worker builds the partition while this
+     * thread writes and fsyncs the configuration; the guest runs, and the VM shows and reports
+     * Starting and Running, only once the configuration is on disk ({@link VmCreation}). Until then
+     * the VM is not listed. If the configuration cannot be written this throws as {@link #create}
+     * does, the half-built partition is taken down and the VM never existed; if the start fails
+     * the VM exists, Off, and {@code running} fails as Start-VM would. If the service closes while the
+     * configuration is being written, the VM stays defined on disk but never runs here.
+     */
+    public Created createAndStart(VmConfig config, RequestProgress progress) {
+        VmWorker w;
+        synchronized (workers) {
+            if (closed) {
+                throw new VmException("the host is stopping: no VM is created");
+            }
+            refuseDuplicate(config);
+            w = new VmWorker(env, config);
+            defining.put(config.id(), w);
+        }
+        VmCreation creation = VmCreation.pending();
+        CompletableFuture<VmState> running = w.startOnCreation(creation, progress);
+        try {
+            store.save(config);
+        } catch (RuntimeException e) {
+            synchronized (workers) {
+                defining.remove(config.id());
+            }
+            creation.failed(e);
+            w.retire();
+            throw e;
+        }
+        synchronized (workers) {
+            defining.remove(config.id());
+            if (closed) {
+                // Defined on disk (the next host start lists it, Off), but never run on a service already closed.
+                creation.failed(new VmException("the host stopped before the new VM could start"));
+                w.retire();
+                return new Created(new VmInfo(config, VmState.OFF), running);
+            }
+            workers.put(config.id(), w);
+        }
+        // Published before the worker may announce Starting: subscribers hear of the VM first.
+        publish(new VmEvent.ConfigChanged(config.id(), java.time.Instant.now()));
+        creation.durable();
+        return new Created(new VmInfo(config, w.state()), running);
+    }
+
+    /** Refuses a VM whose id or name a defined VM, or one being defined, already has (caller holds the lock). */
+    private void refuseDuplicate(VmConfig config) {
+        if (workers.containsKey(config.id()) || defining.containsKey(config.id())) {
+            throw new VmException("a VM with id " + config.id() + " already exists");
+        }
+        if (find(config.name()).isPresent()
+                || defining.values().stream().anyMatch(w -> w.config().name().equals(config.name()))) {
+            throw new VmException("a VM named '" + config.name() + "' already exists");
         }
     }
 
@@ -343,6 +408,9 @@ public final class VmManagementService implements AutoCloseable {
     @Override
     public void close() {
         hostStopping = true;
+        synchronized (workers) {
+            closed = true;
+        }
         Map<VmWorker, CompletableFuture<VmState>> offs = new LinkedHashMap<>();
         for (VmWorker w : workers.values()) {
             if (VmTransitions.isLive(w.state())) {
@@ -372,6 +440,7 @@ public final class VmManagementService implements AutoCloseable {
                 break;
             }
         }
+        threads.close();
         router.close();
         vmbus.close();
         eventThread.shutdown();

@@ -68,7 +68,7 @@ final class VmWorker {
         this.config = config;
         this.devices = new PartitionDevices(env.hc(), () -> this.config.name());
         this.state = env.store().hasSavedState(id) ? VmState.SAVED : VmState.OFF;
-        this.thread = Thread.ofPlatform().name("parvis-vm-" + config.name()).daemon(true).start(this::loop);
+        this.thread = env.threads().start("parvis-vm-" + config.name(), this::loop);
     }
 
     UUID id() {
@@ -136,6 +136,23 @@ final class VmWorker {
     }
 
     CompletableFuture<VmState> submit(VmRequest request, RequestProgress listener) {
+        return enqueue(listener, () -> {
+            if (!VmTransitions.allowed(state, request)) {
+                throw new IllegalVmStateException(config.name(), state, request.operation());
+            }
+            return perform(request);
+        });
+    }
+
+    /**
+     * The first start of a VM still being created ({@link VmManagementService#createAndStart}): the
+     * partition is built now, the guest runs and the start shows only once {@code creation} is durable.
+     */
+    CompletableFuture<VmState> startOnCreation(VmCreation creation, RequestProgress listener) {
+        return enqueue(listener, () -> boot(creation));
+    }
+
+    private CompletableFuture<VmState> enqueue(RequestProgress listener, java.util.function.Supplier<VmState> action) {
         CompletableFuture<VmState> done = new CompletableFuture<>();
         if (retired) {
             done.completeExceptionally(new VmException("VM '%s' was deleted".formatted(config.name())));
@@ -144,7 +161,11 @@ final class VmWorker {
         queue.add(() -> {
             progress = listener;
             try {
-                execute(request, done);
+                VmState after = action.get();
+                progress(100);
+                done.complete(after);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
             } finally {
                 progress = RequestProgress.NONE;
             }
@@ -175,6 +196,8 @@ final class VmWorker {
         while (!(retired && queue.isEmpty())) {
             try {
                 queue.take().run();
+                // The next VM's worker thread, made now that this request is answered (a no-op when one is ready).
+                env.threads().prepareNext();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -186,33 +209,25 @@ final class VmWorker {
         }
     }
 
-    private void execute(VmRequest request, CompletableFuture<VmState> done) {
-        try {
-            if (!VmTransitions.allowed(state, request)) {
-                throw new IllegalVmStateException(config.name(), state, request.operation());
-            }
-            VmState after = switch (request) {
-                case VmRequest.Start s -> state instanceof VmState.Saved ? restore() : boot();
-                case VmRequest.Stop s -> stop();
-                case VmRequest.TurnOff t -> turnOff();
-                case VmRequest.Pause p -> pause();
-                case VmRequest.Resume r -> resume();
-                case VmRequest.Save s -> save();
-                case VmRequest.Delete d -> delete();
-                case VmRequest.Configure c -> configure(c.config());
-                case VmRequest.AttachDisk a -> keep(HardDiskDrives.attach(config, a.disk(), devices.storage(), child != null));
-                case VmRequest.DetachDisk d -> keep(HardDiskDrives.detach(config, d.controller(), d.lun(), devices.storage()));
-            };
-            progress(100);
-            done.complete(after);
-        } catch (Throwable e) {
-            done.completeExceptionally(e);
-        }
+    private VmState perform(VmRequest request) {
+        return switch (request) {
+            case VmRequest.Start s -> state instanceof VmState.Saved ? restore() : boot(VmCreation.NONE);
+            case VmRequest.Stop s -> stop();
+            case VmRequest.TurnOff t -> turnOff();
+            case VmRequest.Pause p -> pause();
+            case VmRequest.Resume r -> resume();
+            case VmRequest.Save s -> save();
+            case VmRequest.Delete d -> delete();
+            case VmRequest.Configure c -> configure(c.config());
+            case VmRequest.AttachDisk a -> keep(HardDiskDrives.attach(config, a.disk(), devices.storage(), child != null));
+            case VmRequest.DetachDisk d -> keep(HardDiskDrives.detach(config, d.controller(), d.lun(), devices.storage()));
+        };
     }
 
     // ---- start -------------------------------------------------------------------------------
 
-    private VmState boot() {
+    /** Boots from Off; a VM being created ({@code creation} pending) announces Starting only once it is durable. */
+    private VmState boot(VmCreation creation) {
         VmConfig c = config;
         long ramBytes = c.memoryMiB() << 20;
         ElfImage image;
@@ -221,28 +236,52 @@ final class VmWorker {
             image = env.image(c.image());
             spec = new GuestSpec(c.name(), image, ramBytes, Math.max(1, c.vcpuCount()));
         } catch (InvalidImageException | IllegalArgumentException e) {
-            throw failStart(new VmException("VM '%s' cannot start: %s".formatted(c.name(), e.getMessage()), e));
+            throw failStart(creation, new VmException("VM '%s' cannot start: %s".formatted(c.name(), e.getMessage()), e));
         }
         int vps = Math.max(1, c.vcpuCount());
         progress(5);
-        try (MemoryAdmission.Ticket t = admit(ramBytes / PAGE + ChildLoader.depositPages(vps))) {
-            transition(VmState.STARTING);
+        try (MemoryAdmission.Ticket t = admit(creation, ramBytes / PAGE + ChildLoader.depositPages(vps))) {
+            if (creation.isNone()) {
+                transition(VmState.STARTING);
+            }
             progress(20);
             try {
                 child = env.loader().load(spec, pid -> {
                     progress(60);
                     prepare(pid, c, vps, () -> { }, null);
                     progress(90);
+                    awaitCreation(creation, pid);
                 });
             } catch (RuntimeException e) {
-                transition(VmState.OFF);
-                throw failStart(new VmException("VM '%s' failed to start: %s".formatted(c.name(), e.getMessage()), e));
+                if (state instanceof VmState.Starting) {
+                    transition(VmState.OFF);
+                }
+                throw failStart(creation, new VmException("VM '%s' failed to start: %s".formatted(c.name(), e.getMessage()), e));
             }
         }
         rights = ChildLoader.pageRights(image, ramBytes);
         vpCount = vps;
         usage.running();
         return transition(VmState.RUNNING);
+    }
+
+    /**
+     * The last step before the guest's first instruction, for a VM being created: its configuration
+     * must be durable first; if it never will be, what was wired for the partition is taken down
+     * (the loader deletes the partition itself).
+     */
+    private void awaitCreation(VmCreation creation, long pid) {
+        if (creation.isNone()) {
+            return;
+        }
+        try {
+            creation.await();
+        } catch (VmException e) {
+            unwire(pid);
+            throw e;
+        }
+        progress(95);
+        transition(VmState.STARTING);
     }
 
     private VmState restore() {
@@ -277,10 +316,14 @@ final class VmWorker {
     }
 
     private MemoryAdmission.Ticket admit(long pages) {
+        return admit(VmCreation.NONE, pages);
+    }
+
+    private MemoryAdmission.Ticket admit(VmCreation creation, long pages) {
         try {
             return env.admission().admit(config.name(), pages);
         } catch (InsufficientHostMemoryException e) {
-            throw failStart(e);
+            throw failStart(creation, e);
         }
     }
 
@@ -310,15 +353,27 @@ final class VmWorker {
                 throw new VmException("the saved state has a VMBus connection but the VM has no VMBus devices");
             }
         } catch (RuntimeException e) {
-            env.router().unregister(pid);
-            env.vmbus().detach(pid);
-            devices.close();
+            unwire(pid);
             throw e;
         }
     }
 
-    private VmException failStart(VmException e) {
-        publish(new VmEvent.Failed(id, config.name(), e.getMessage(), Instant.now()));
+    /** Undoes {@link #prepare} for a partition that will not run. */
+    private void unwire(long pid) {
+        env.router().unregister(pid);
+        env.vmbus().detach(pid);
+        devices.close();
+    }
+
+    private <E extends VmException> E failStart(E e) {
+        return failStart(VmCreation.NONE, e);
+    }
+
+    /** A start that failed is announced, once the VM is known to exist (a failed creation leaves nothing to announce). */
+    private <E extends VmException> E failStart(VmCreation creation, E e) {
+        if (creation.awaitQuietly()) {
+            publish(new VmEvent.Failed(id, config.name(), e.getMessage(), Instant.now()));
+        }
         return e;
     }
 

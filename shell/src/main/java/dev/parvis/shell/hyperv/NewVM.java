@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * New-VM: defines a VM with DefineSystem (its system settings and its memory), optionally with a
- * new or existing virtual hard disk attached, and outputs it (Off).
+ * new or existing virtual hard disk attached, and outputs it (Off; Running with -Start, a Parvis switch).
  */
 final class NewVM implements CommandDefinition {
     private static final CommandSpec SPEC = CommandSpec.named("New-VM")
@@ -34,9 +34,13 @@ final class NewVM implements CommandDefinition {
             .parameter(ParameterSpec.of("NewVHDPath", ParameterKind.STRING, "A virtual hard disk to create and attach.").completes(ParameterSpec.COMPLETE_PATH))
             .parameter(ParameterSpec.of("NewVHDSizeBytes", ParameterKind.LONG, "The size of the disk -NewVHDPath creates."))
             .parameter(ParameterSpec.of("NoVHD", ParameterKind.SWITCH, "Creates the VM without a disk (the default)."))
+            .parameter(ParameterSpec.of("Start", ParameterKind.SWITCH, "Parvis: also starts the VM, in the same request (its partition is "
+                    + "built while its configuration is written; it runs once the configuration is on disk); outputs it Running."))
             .parameter(HyperVParameters.COMPUTER)
             .parameter(HyperVParameters.CREDENTIAL)
             .example("New-VM -Name demo2 -MemoryStartupBytes 32MB", "Defines a VM named demo2 with 32 MiB that boots the icdaemon guest.")
+            .example("New-VM -Name web -Start | Out-Null; Stop-VM -Name web -TurnOff; Remove-VM -Name web -Force",
+                    "Defines a VM named web and starts it in one request (as New-VM | Start-VM would in two), then turns it off and removes it.")
             .changesState()
             .module(HyperVParameters.MODULE)
             .outputs(VmObjects.VM_TYPE)
@@ -61,18 +65,24 @@ final class NewVM implements CommandDefinition {
                 if (p.has("NewVHDPath")) {
                     VhdCommands.create(host, p.string("NewVHDPath"), 3, p.longValue("NewVHDSizeBytes", 0), null, ctx);
                 }
-                ObjectPath vm = define(host, name, p);
                 String disk = p.has("NewVHDPath") ? p.string("NewVHDPath") : p.string("VHDPath");
+                // With a disk the start waits for its attachment: define, attach, then start.
+                boolean startWithDefinition = p.flag("Start") && disk == null;
+                ObjectPath vm = define(host, name, p, startWithDefinition);
                 VmTarget t = new VmTarget(host, host.get(vm));
                 if (disk != null) {
                     DriveCommands.attach(t, disk, ctx);
                 }
-                out.write(VmReader.one(t));
+                if (p.flag("Start") && !startWithDefinition) {
+                    host.await(host.invoke(vm, "RequestStateChange", Map.of("RequestedState", CimValue.of(2))), x -> { }, () -> { });
+                }
+                out.write(VmReader.one(new VmTarget(host, host.get(vm))));
             }
         };
     }
 
-    private static ObjectPath define(VirtualizationHost host, String name, BoundParameters p) {
+    /** DefineSystem; with {@code start}, DefineSystem's Start, and the wait for the start's job. */
+    private static ObjectPath define(VirtualizationHost host, String name, BoundParameters p, boolean start) {
         CimInstance system = CimInstance.builder("Msvm_VirtualSystemSettingData").set("ElementName", name)
                 .set("GuestImage", p.string("GuestImage", "icdaemon")).build();
         List<CimInstance> resources = new ArrayList<>();
@@ -80,8 +90,12 @@ final class NewVM implements CommandDefinition {
             resources.add(CimInstance.builder("Msvm_MemorySettingData").set("VirtualQuantity", megabytes(p.longValue("MemoryStartupBytes", 0)))
                     .build());
         }
-        MethodResult r = host.invoke(host.managementService(), "DefineSystem", Map.of(
+        Map<String, CimValue> in = new java.util.HashMap<>(Map.of(
                 "SystemSettings", new CimValue.Instances(List.of(system)), "ResourceSettings", new CimValue.Instances(resources)));
+        if (start) {
+            in.put("Start", new CimValue.Bool(true));
+        }
+        MethodResult r = host.invoke(host.managementService(), "DefineSystem", in);
         host.await(r, x -> { }, () -> { });
         CimValue resulting = r.outParameters().get("ResultingSystem");
         if (!(resulting instanceof CimValue.Ref ref)) {

@@ -92,7 +92,7 @@ public final class HostFile {
     }
 
     /** A handle on {@code path} once its object is proven a regular file of at most {@code maxBytes}. */
-    private static PathHandle checked(Path path, long maxBytes, Links links) throws IOException {
+    static PathHandle checked(Path path, long maxBytes, Links links) throws IOException {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("bound " + maxBytes);
         }
@@ -112,11 +112,11 @@ public final class HostFile {
         }
     }
 
-    private static HostFileException cannotRead(Path path, IOException e) {
+    static HostFileException cannotRead(Path path, IOException e) {
         return new HostFileException(path, "cannot read: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
     }
 
-    private static byte[] readBounded(Path path, FileChannel channel, long expected, long maxBytes) throws IOException {
+    static byte[] readBounded(Path path, FileChannel channel, long expected, long maxBytes) throws IOException {
         // One byte past the expected size, so growth is seen without a second stat.
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(maxBytes + 1, Math.max(expected + 1, FIRST_CHUNK)));
         while (channel.read(buffer) >= 0) {

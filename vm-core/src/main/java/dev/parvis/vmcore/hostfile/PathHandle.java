@@ -29,11 +29,20 @@ final class PathHandle implements AutoCloseable {
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int STATX_TYPE = 0x1;
     private static final int STATX_SIZE = 0x200;
-    /** struct statx: 256 bytes, the same on every architecture; stx_mode u16 at 28, stx_size u64 at 40. */
+    private static final int STATX_CTIME = 0x80;
+    private static final int STATX_INO = 0x100;
+    /**
+     * struct statx: 256 bytes, the same on every architecture; stx_mode u16 at 28, stx_ino u64 at 32,
+     * stx_size u64 at 40, stx_ctime at 96 (i64 seconds, u32 nanoseconds), stx_dev_major/minor u32 at 136/140.
+     */
     private static final long STATX_BYTES = 256;
     private static final long STX_MASK = 0;
     private static final long STX_MODE = 28;
+    private static final long STX_INO = 32;
     private static final long STX_SIZE = 40;
+    private static final long STX_CTIME = 96;
+    private static final long STX_DEV_MAJOR = 136;
+    private static final long STX_DEV_MINOR = 140;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -45,8 +54,11 @@ final class PathHandle implements AutoCloseable {
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
-    /** What the descriptor holds: its file type (the {@code S_IFMT} bits of the mode) and size in bytes. */
-    record Status(FileKind kind, long size) {}
+    /**
+     * What the descriptor holds: its file type (the {@code S_IFMT} bits of the mode) and size in
+     * bytes, and which file it is in which version ({@link HostFileVersion}).
+     */
+    record Status(FileKind kind, long size, HostFileVersion version) {}
 
     private final int fd;
 
@@ -78,7 +90,8 @@ final class PathHandle implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment statx = arena.allocate(STATX_BYTES, 8);
-            int rc = (int) STATX.invokeExact(state, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_TYPE | STATX_SIZE, statx);
+            int wanted = STATX_TYPE | STATX_SIZE | STATX_INO | STATX_CTIME;
+            int rc = (int) STATX.invokeExact(state, fd, arena.allocateFrom(""), AT_EMPTY_PATH, wanted, statx);
             if (rc != 0) {
                 throw new IOException("statx: " + describe((int) ERRNO.get(state, 0L)));
             }
@@ -87,7 +100,12 @@ final class PathHandle implements AutoCloseable {
                 throw new IOException("statx reported no type or size (mask 0x%x)".formatted(mask));
             }
             int mode = statx.get(ValueLayout.JAVA_SHORT, STX_MODE) & 0xFFFF;
-            return new Status(FileKind.ofMode(mode), statx.get(ValueLayout.JAVA_LONG, STX_SIZE));
+            long size = statx.get(ValueLayout.JAVA_LONG, STX_SIZE);
+            return new Status(FileKind.ofMode(mode), size, (mask & (STATX_INO | STATX_CTIME)) != (STATX_INO | STATX_CTIME)
+                    ? HostFileVersion.UNKNOWN
+                    : new HostFileVersion(statx.get(ValueLayout.JAVA_INT, STX_DEV_MAJOR), statx.get(ValueLayout.JAVA_INT, STX_DEV_MINOR),
+                            statx.get(ValueLayout.JAVA_LONG, STX_INO), size, statx.get(ValueLayout.JAVA_LONG, STX_CTIME),
+                            statx.get(ValueLayout.JAVA_INT, STX_CTIME + 8)));
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

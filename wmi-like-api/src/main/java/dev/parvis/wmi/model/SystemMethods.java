@@ -6,6 +6,7 @@ import dev.parvis.root.config.CpuControls;
 import dev.parvis.root.config.DeviceConfig;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.root.vm.VmException;
+import dev.parvis.root.vm.VmManagementService;
 import dev.parvis.root.vm.VmManagementService.VmInfo;
 import dev.parvis.root.vm.VmRequest;
 import dev.parvis.wmi.cim.CimInstance;
@@ -14,12 +15,16 @@ import dev.parvis.wmi.cim.InvalidParameterException;
 import dev.parvis.wmi.cim.MethodResult;
 import dev.parvis.wmi.cim.ObjectPath;
 import dev.parvis.wmi.cim.ReturnCode;
+import dev.parvis.wmi.job.JobControl;
 import dev.parvis.wmi.job.JobType;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Msvm_VirtualSystemManagementService's methods over VM configurations: DefineSystem,
@@ -58,11 +63,42 @@ final class SystemMethods {
             throw new InvalidParameterException("DefineSystem: " + e.getMessage());
         }
         try {
+            if (call.in().bool("Start").orElse(false)) {
+                return defineAndStart(m, call, config);
+            }
             VmInfo vm = m.service.create(config);
             return MethodResult.completed(Map.of("ResultingSystem", new CimValue.Ref(ObjectPaths.computerSystem(vm.id()))));
         } catch (VmException e) {
             return Methods.error(ReturnCode.INVALID_PARAMETER, e.getMessage());
         }
+    }
+
+    /**
+     * DefineSystem with Start = true (a Parvis parameter; New-VM -Start): the VM is defined and started
+     * in one request, its partition built while its configuration is written
+     * ({@link dev.parvis.root.vm.VmManagementService#createAndStart}). Returns as DefineSystem does,
+     * once the VM exists durably: 4096 with the ResultingSystem and the Job of its start, which reports
+     * the start's real steps and ends when the VM is Running (or fails as RequestStateChange's would).
+     */
+    private static MethodResult defineAndStart(Methods m, Invocation call, VmConfig config) {
+        AtomicInteger reached = new AtomicInteger();
+        AtomicReference<JobControl> job = new AtomicReference<>();
+        VmManagementService.Created created = m.service.createAndStart(config, percent -> {
+            reached.accumulateAndGet(percent, Math::max);
+            JobControl control = job.get();
+            if (control != null) {
+                control.progress(percent);
+            }
+        });
+        ObjectPath vm = ObjectPaths.computerSystem(created.vm().id());
+        MethodResult started = m.job(call, JobType.START, "Start '" + config.name() + "'", vm, false, control -> {
+            job.set(control);
+            control.progress(reached.get());
+            created.running().get(Methods.REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        });
+        Map<String, CimValue> out = new java.util.HashMap<>(started.outParameters());
+        out.put("ResultingSystem", new CimValue.Ref(vm));
+        return new MethodResult(started.returnValue(), started.job(), out);
     }
 
     /** A guest name under the guests directory, or a file inside the storage directories (as its real path). */

@@ -128,6 +128,30 @@ class ManagementModelTest {
         assertEquals(List.of(ObjectPaths.computerSystem(db.id())), affected.stream().map(CimInstance::path).toList());
     }
 
+    @Test
+    void defineSystemWithStartDefinesAndStartsInOneRequestAndReturnsTheStartsJob() throws Exception {
+        CompletableFuture<VmState> running = new CompletableFuture<>();
+        ArgumentCaptor<VmConfig> defined = ArgumentCaptor.forClass(VmConfig.class);
+        ArgumentCaptor<RequestProgress> progress = ArgumentCaptor.forClass(RequestProgress.class);
+        when(mocked.service.createAndStart(defined.capture(), progress.capture()))
+                .thenAnswer(i -> new dev.parvis.root.vm.VmManagementService.Created(new VmInfo(i.getArgument(0), VmState.OFF), running));
+        CimInstance vssd = CimInstance.builder("Msvm_VirtualSystemSettingData").set("ElementName", "app02").set("GuestImage", "icdaemon").build();
+        MethodResult r = admin.invoke(vsms(), "DefineSystem", Map.of("SystemSettings", new CimValue.Instances(List.of(vssd)),
+                "Start", new CimValue.Bool(true)));
+        assertEquals(ReturnCode.JOB_STARTED, r.returnValue());
+        assertEquals(new CimValue.Ref(ObjectPaths.computerSystem(defined.getValue().id())), r.outParameters().get("ResultingSystem"));
+        verify(mocked.service, never()).create(any());
+        assertEquals(12L, admin.get(r.job().orElseThrow()).integer("JobType").orElseThrow(), "the job is the start");
+        progress.getValue().report(60);
+        for (int i = 0; i < 500 && admin.get(r.job().get()).integer("PercentComplete").orElseThrow() < 60; i++) {
+            Thread.sleep(5);
+        }
+        assertEquals(60L, admin.get(r.job().get()).integer("PercentComplete").orElseThrow(), "the start's steps reach its job");
+        assertEquals(4L, admin.get(r.job().get()).integer("JobState").orElseThrow(), "running until the VM is");
+        running.complete(VmState.RUNNING);
+        assertEquals(7L, admin.awaitJob(r, Duration.ofSeconds(5)).integer("JobState").orElseThrow());
+    }
+
     private static void awaitCaptured(ArgumentCaptor<?> captor) throws InterruptedException {
         for (int i = 0; i < 500 && captor.getAllValues().isEmpty(); i++) {
             Thread.sleep(5);
