@@ -10,16 +10,12 @@ import dev.parvis.root.loader.ElfImage;
 import dev.parvis.root.loader.GuestSpec;
 import dev.parvis.root.loader.InvalidImageException;
 import dev.parvis.root.loader.LoadedChild;
-import dev.parvis.vmbus.device.VmbusDeviceClass;
-import dev.parvis.vmbus.server.VmbusServer;
-import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmcore.PartitionStatistics;
 import dev.parvis.vmcore.log.LogBudget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,6 +53,7 @@ final class VmWorker {
     private int[] rights;
     private int vpCount;
     private final PartitionDevices devices;
+    private final PartitionWiring wiring;
     private final VmUsage usage = new VmUsage();
     private final GuestMailbox mailbox = new GuestMailbox();
     /** Completed from the router thread when the running partition powers off (a graceful stop waits on it). */
@@ -67,6 +64,7 @@ final class VmWorker {
         this.id = config.id();
         this.config = config;
         this.devices = new PartitionDevices(env.hc(), () -> this.config.name());
+        this.wiring = new PartitionWiring(env, devices);
         this.state = env.store().hasSavedState(id) ? VmState.SAVED : VmState.OFF;
         this.thread = env.threads().start("parvis-vm-" + config.name(), this::loop);
     }
@@ -277,7 +275,7 @@ final class VmWorker {
         try {
             creation.await();
         } catch (VmException e) {
-            unwire(pid);
+            wiring.unwire(pid);
             throw e;
         }
         progress(95);
@@ -327,42 +325,10 @@ final class VmWorker {
         }
     }
 
-    /**
-     * Wires what the partition needs before its first instruction: routing, VPs, CPU controls,
-     * VMBus; on restore, {@code saved} (else null) holds the VMBus server state, rebuilt on the new
-     * attachment before the partition is finalized, and the state its disks' channels resume in.
-     */
+    /** Wires the partition before its first instruction (see {@link PartitionWiring#wire}); a graceful stop waits on its power-off. */
     private void prepare(long pid, VmConfig c, int vps, Runnable vpSetup, SavedState saved) {
-        VmbusServerState vmbus = saved == null ? null : saved.vmbus();
         poweredOff = new CompletableFuture<>();
-        env.router().register(pid, m -> onIntercept(pid, m), mailbox::accept);
-        try {
-            vpSetup.run();
-            env.controls().applyCpu(pid, c.cpu());
-            List<VmbusDeviceClass> offered = devices.build(pid, c);
-            if (saved != null && !saved.diskChannels().isEmpty()) {
-                devices.storage().orElseThrow(() -> new VmException("the saved state has disk channels but the VM has no disks"))
-                        .restoreChannels(saved.diskChannels());
-            }
-            if (!offered.isEmpty()) {
-                VmbusServer server = env.vmbus().attach(pid, vps, offered);
-                if (vmbus != null) {
-                    server.restore(vmbus);
-                }
-            } else if (vmbus != null && vmbus.connected()) {
-                throw new VmException("the saved state has a VMBus connection but the VM has no VMBus devices");
-            }
-        } catch (RuntimeException e) {
-            unwire(pid);
-            throw e;
-        }
-    }
-
-    /** Undoes {@link #prepare} for a partition that will not run. */
-    private void unwire(long pid) {
-        env.router().unregister(pid);
-        env.vmbus().detach(pid);
-        devices.close();
+        wiring.wire(pid, c, vps, vpSetup, saved, m -> onIntercept(pid, m), mailbox::accept);
     }
 
     private <E extends VmException> E failStart(E e) {
@@ -543,13 +509,10 @@ final class VmWorker {
             return;
         }
         long pid = c.partitionId();
-        env.router().awaitLastMessages(pid);
-        env.router().unregister(pid);
         usage.partitionEnded(env.stats().release(pid), devices.echoBytesIn(), devices.echoBytesOut());
         devices.forgetEchoes();
         usage.notRunning();
-        env.vmbus().detach(pid);
-        devices.close();
+        wiring.unwireAfterRun(pid);
         env.loader().destroy(c);
         child = null;
     }
