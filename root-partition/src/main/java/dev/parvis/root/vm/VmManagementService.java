@@ -100,7 +100,7 @@ public final class VmManagementService implements AutoCloseable {
         synchronized (workers) {
             refuseDuplicate(config);
             store.save(config);
-            VmWorker w = new VmWorker(env, config);
+            VmWorker w = new VmWorker(env, config).begin();
             workers.put(config.id(), w);
             publish(new VmEvent.ConfigChanged(config.id(), java.time.Instant.now()));
             return new VmInfo(config, w.state());
@@ -133,6 +133,7 @@ public final class VmManagementService implements AutoCloseable {
         }
         VmCreation creation = VmCreation.pending();
         CompletableFuture<VmState> running = w.startOnCreation(creation, progress);
+        w.begin();
         try {
             store.save(config);
         } catch (RuntimeException e) {
@@ -181,7 +182,7 @@ public final class VmManagementService implements AutoCloseable {
             switch (load) {
                 case ConfigLoad.Loaded loaded -> {
                     synchronized (workers) {
-                        workers.computeIfAbsent(loaded.config().id(), k -> new VmWorker(env, loaded.config()));
+                        workers.computeIfAbsent(loaded.config().id(), k -> new VmWorker(env, loaded.config()).begin());
                     }
                 }
                 case ConfigLoad.Corrupt corrupt -> problems.add(corrupt);

@@ -39,7 +39,7 @@ final class VmWorker {
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     /** Intercepts the router handed over that this thread has not handled yet (see refuseIfTheGuestExited). */
     private final java.util.Queue<HvMessage> exitsInHand = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final Thread thread;
+    private volatile Thread thread;
     /** Lines the guest can cause (its power-off, its failure, what its intercepts make go wrong). */
     private final LogBudget guestLines = LogBudget.standard();
     private volatile VmConfig config;
@@ -56,6 +56,7 @@ final class VmWorker {
     private final PartitionWiring wiring;
     private final VmUsage usage = new VmUsage();
     private final GuestMailbox mailbox = new GuestMailbox();
+    private final VmAnnouncements announcements;
     /** Completed from the router thread when the running partition powers off (a graceful stop waits on it). */
     private volatile CompletableFuture<Void> poweredOff = new CompletableFuture<>();
 
@@ -66,7 +67,16 @@ final class VmWorker {
         this.devices = new PartitionDevices(env.hc(), () -> this.config.name());
         this.wiring = new PartitionWiring(env, devices);
         this.state = env.store().hasSavedState(id) ? VmState.SAVED : VmState.OFF;
-        this.thread = env.threads().start("parvis-vm-" + config.name(), this::loop);
+        this.announcements = new VmAnnouncements(env.events());
+    }
+
+    /**
+     * Starts the worker's thread. A new VM's first request may be queued before (New-VM -Start): the
+     * thread then finds it waiting, rather than parking on an empty queue and being woken again.
+     */
+    VmWorker begin() {
+        thread = env.threads().start("parvis-vm-" + config.name(), this::loop);
+        return this;
     }
 
     UUID id() {
@@ -187,13 +197,21 @@ final class VmWorker {
     }
 
     void awaitRetired(Duration timeout) throws InterruptedException {
-        thread.join(timeout);
+        Thread t = thread;
+        if (t != null) {
+            t.join(timeout);
+        }
     }
 
     private void loop() {
+        announcements.heldOn(Thread.currentThread());
         while (!(retired && queue.isEmpty())) {
             try {
-                queue.take().run();
+                try {
+                    queue.take().run();
+                } finally {
+                    announcements.release();
+                }
                 // The next VM's worker thread, made now that this request is answered (a no-op when one is ready).
                 env.threads().prepareNext();
             } catch (InterruptedException e) {
@@ -529,13 +547,19 @@ final class VmWorker {
         VmState from = state;
         state = to;
         publish(new VmEvent.StateChanged(id, config.name(), from, to, Instant.now()));
-        if (!env.hostStopping().getAsBoolean() && (VmTransitions.isLive(to) || VmTransitions.isAtRest(to))) {
-            HostStateMarker.write(env.store().vmDirectory(id), config.name(), to);
+        boolean stable = VmTransitions.isLive(to) || VmTransitions.isAtRest(to);
+        if (stable && !env.hostStopping().getAsBoolean()) {
+            announcements.marker(env.store().vmDirectory(id), config.name(), to);
+        }
+        if (!stable) {
+            // Starting, Stopping, Saving: work in progress (a graceful stop, a save) is heard while it goes on.
+            announcements.release();
         }
         return to;
     }
 
+    /** Announced once the request in hand is answered ({@link VmAnnouncements}). */
     private void publish(VmEvent event) {
-        env.events().accept(event);
+        announcements.event(event);
     }
 }
