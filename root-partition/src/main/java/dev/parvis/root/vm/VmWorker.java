@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,17 +35,12 @@ final class VmWorker {
 
     private final VmEnvironment env;
     private final UUID id;
-    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     /** Intercepts the router handed over that this thread has not handled yet (see refuseIfTheGuestExited). */
     private final java.util.Queue<HvMessage> exitsInHand = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private volatile Thread thread;
     /** Lines the guest can cause (its power-off, its failure, what its intercepts make go wrong). */
     private final LogBudget guestLines = LogBudget.standard();
     private volatile VmConfig config;
     private volatile VmState state;
-    private volatile boolean retired;
-    /** The listener of the request being executed (worker thread only). */
-    private RequestProgress progress = RequestProgress.NONE;
 
     // The partition and what was built for it: touched only on the worker thread (volatile for metrics).
     private volatile LoadedChild child;
@@ -57,6 +51,7 @@ final class VmWorker {
     private final VmUsage usage = new VmUsage();
     private final GuestMailbox mailbox = new GuestMailbox();
     private final VmAnnouncements announcements;
+    private final WorkerQueue work;
     /** Completed from the router thread when the running partition powers off (a graceful stop waits on it). */
     private volatile CompletableFuture<Void> poweredOff = new CompletableFuture<>();
 
@@ -68,14 +63,12 @@ final class VmWorker {
         this.wiring = new PartitionWiring(env, devices);
         this.state = env.store().hasSavedState(id) ? VmState.SAVED : VmState.OFF;
         this.announcements = new VmAnnouncements(env.events());
+        this.work = new WorkerQueue(() -> this.config.name(), env.threads(), announcements, guestLines);
     }
 
-    /**
-     * Starts the worker's thread. A new VM's first request may be queued before (New-VM -Start): the
-     * thread then finds it waiting, rather than parking on an empty queue and being woken again.
-     */
+    /** Starts the worker's thread ({@link WorkerQueue#begin}: a first request may already be queued). */
     VmWorker begin() {
-        thread = env.threads().start("parvis-vm-" + config.name(), this::loop);
+        work.begin();
         return this;
     }
 
@@ -144,7 +137,7 @@ final class VmWorker {
     }
 
     CompletableFuture<VmState> submit(VmRequest request, RequestProgress listener) {
-        return enqueue(listener, () -> {
+        return work.request(listener, () -> {
             if (!VmTransitions.allowed(state, request)) {
                 throw new IllegalVmStateException(config.name(), state, request.operation());
             }
@@ -157,72 +150,16 @@ final class VmWorker {
      * partition is built now, the guest runs and the start shows only once {@code creation} is durable.
      */
     CompletableFuture<VmState> startOnCreation(VmCreation creation, RequestProgress listener) {
-        return enqueue(listener, () -> boot(creation));
-    }
-
-    private CompletableFuture<VmState> enqueue(RequestProgress listener, java.util.function.Supplier<VmState> action) {
-        CompletableFuture<VmState> done = new CompletableFuture<>();
-        if (retired) {
-            done.completeExceptionally(new VmException("VM '%s' was deleted".formatted(config.name())));
-            return done;
-        }
-        queue.add(() -> {
-            progress = listener;
-            try {
-                VmState after = action.get();
-                progress(100);
-                done.complete(after);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            } finally {
-                progress = RequestProgress.NONE;
-            }
-        });
-        return done;
-    }
-
-    /** Tells the current request's listener how far it has got (a listener's failure never fails the request). */
-    private void progress(int percent) {
-        try {
-            progress.report(percent);
-        } catch (RuntimeException e) {
-            LOG.warn("VM '{}': a progress listener failed: {}", config.name(), e.toString());
-        }
+        return work.request(listener, () -> boot(creation));
     }
 
     /** Stops the thread after the queued work (the partition, if any, is left to the caller). */
     void retire() {
-        retired = true;
-        queue.add(() -> { });
+        work.retire();
     }
 
     void awaitRetired(Duration timeout) throws InterruptedException {
-        Thread t = thread;
-        if (t != null) {
-            t.join(timeout);
-        }
-    }
-
-    private void loop() {
-        announcements.heldOn(Thread.currentThread());
-        while (!(retired && queue.isEmpty())) {
-            try {
-                try {
-                    queue.take().run();
-                } finally {
-                    announcements.release();
-                }
-                // The next VM's worker thread, made now that this request is answered (a no-op when one is ready).
-                env.threads().prepareNext();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // Queued work includes the guest's intercepts: traces within the VM's line budget.
-                if (guestLines.acquire() >= 0) {
-                    LOG.error("VM '{}': unexpected failure on its worker thread", config.name(), e);
-                }
-            }
-        }
+        work.awaitRetired(timeout);
     }
 
     private VmState perform(VmRequest request) {
@@ -255,17 +192,17 @@ final class VmWorker {
             throw failStart(creation, new VmException("VM '%s' cannot start: %s".formatted(c.name(), e.getMessage()), e));
         }
         int vps = Math.max(1, c.vcpuCount());
-        progress(5);
+        work.progress(5);
         try (MemoryAdmission.Ticket t = admit(creation, ramBytes / PAGE + ChildLoader.depositPages(vps))) {
             if (creation.isNone()) {
                 transition(VmState.STARTING);
             }
-            progress(20);
+            work.progress(20);
             try {
                 child = env.loader().load(spec, pid -> {
-                    progress(60);
+                    work.progress(60);
                     prepare(pid, c, vps, () -> { }, null);
-                    progress(90);
+                    work.progress(90);
                     awaitCreation(creation, pid);
                 });
             } catch (RuntimeException e) {
@@ -296,7 +233,7 @@ final class VmWorker {
             wiring.unwire(pid);
             throw e;
         }
-        progress(95);
+        work.progress(95);
         transition(VmState.STARTING);
     }
 
@@ -304,10 +241,10 @@ final class VmWorker {
         VmConfig c = config;
         VmRestore path = new VmRestore(env);
         SavedState saved;
-        progress(5);
+        work.progress(5);
         try {
             saved = path.read(id, c);
-            progress(35);
+            work.progress(35);
         } catch (SavedStateException e) {
             throw failStart(e);
         }
@@ -315,9 +252,9 @@ final class VmWorker {
             transition(VmState.STARTING);
             try {
                 child = env.loader().restore(saved, pid -> {
-                    progress(70);
+                    work.progress(70);
                     prepare(pid, c, saved.vpCount(), () -> path.restoreVps(pid, saved), saved);
-                    progress(90);
+                    work.progress(90);
                 });
             } catch (RuntimeException e) {
                 transition(VmState.SAVED);
@@ -408,7 +345,7 @@ final class VmWorker {
         VmState from = state;
         long pid = child.partitionId();
         transition(VmState.SAVING);
-        VmSave path = new VmSave(env, devices, this::progress);
+        VmSave path = new VmSave(env, devices, work::progress);
         try {
             path.save(id, config.name(), pid, vpCount, rights, env.store().savedStatePath(id));
             refuseIfTheGuestExited(pid);
@@ -446,7 +383,7 @@ final class VmWorker {
             throw new VmException("VM '%s' cannot be deleted: %s".formatted(config.name(), e.getMessage()), e);
         }
         env.store().delete(id);
-        retired = true;
+        work.retireAfterThis();
         publish(new VmEvent.Removed(id, config.name(), Instant.now()));
         return last;
     }
@@ -492,7 +429,7 @@ final class VmWorker {
             poweredOff.complete(null);
         }
         exitsInHand.add(m);
-        queue.add(() -> handleIntercept(m));
+        work.post(() -> handleIntercept(m));
     }
 
     private void handleIntercept(HvMessage m) {
