@@ -8,8 +8,7 @@ import java.util.function.Consumer;
 /**
  * What a VM's worker tells the world about a request it executes, held until the request is
  * answered: its events (state changes, failures, notices) and the host-state marker in the VM's
- * directory. The worker releases them early when it enters a state of work in progress (Starting,
- * Stopping, Saving), so that a graceful stop or a save is heard while it goes on. A caller waiting for Start-VM is told Running first, and the event thread's wake-up
+ * directory (except that a state of work in progress goes out at once, see {@link #stateChanged}). A caller waiting for Start-VM is told Running first, and the event thread's wake-up
  * and the marker's file writes (open, write, rename: tens to hundreds of microseconds, more on a
  * busy disk) follow on the worker before it takes the next request, so they cost the next request
  * nothing either. Order is kept: announcements go out in the order the worker made them, and all
@@ -35,9 +34,21 @@ final class VmAnnouncements {
         announce(() -> events.accept(event));
     }
 
-    /** The VM's last stable state for the next host start (see {@link HostStateMarker}). */
-    void marker(Path vmDirectory, String vmName, VmState state) {
-        announce(() -> HostStateMarker.write(vmDirectory, vmName, state));
+    /**
+     * A state change: its event, and for a stable state the host-state marker in {@code vmDirectory}
+     * (not while the host is stopping: the marker keeps the state the user left the VM in). Entering
+     * Starting, Stopping or Saving releases what is held at once: work in progress (a graceful stop,
+     * a save) is heard while it goes on.
+     */
+    void stateChanged(VmEvent.StateChanged change, Path vmDirectory, boolean hostStopping) {
+        event(change);
+        boolean stable = VmTransitions.isLive(change.to()) || VmTransitions.isAtRest(change.to());
+        if (stable && !hostStopping) {
+            announce(() -> HostStateMarker.write(vmDirectory, change.name(), change.to()));
+        }
+        if (!stable) {
+            release();
+        }
     }
 
     /** Sends what the worker held, in order (worker thread, once the request in hand is answered). */

@@ -483,15 +483,8 @@ final class VmWorker {
     private VmState transition(VmState to) {
         VmState from = state;
         state = to;
-        publish(new VmEvent.StateChanged(id, config.name(), from, to, Instant.now()));
-        boolean stable = VmTransitions.isLive(to) || VmTransitions.isAtRest(to);
-        if (stable && !env.hostStopping().getAsBoolean()) {
-            announcements.marker(env.store().vmDirectory(id), config.name(), to);
-        }
-        if (!stable) {
-            // Starting, Stopping, Saving: work in progress (a graceful stop, a save) is heard while it goes on.
-            announcements.release();
-        }
+        announcements.stateChanged(new VmEvent.StateChanged(id, config.name(), from, to, Instant.now()),
+                env.store().vmDirectory(id), env.hostStopping().getAsBoolean());
         return to;
     }
 

@@ -21,21 +21,33 @@ class VmAnnouncementsTest {
     @Test
     void theWorkersAnnouncementsWaitForTheAnswerAndThenGoOutInTheOrderTheyWereMade(@TempDir Path vmDir) {
         announcements.heldOn(Thread.currentThread());
-        VmEvent starting = changed(VmState.OFF, VmState.STARTING);
-        VmEvent running = changed(VmState.STARTING, VmState.RUNNING);
-        announcements.event(starting);
-        announcements.event(running);
-        announcements.marker(vmDir, "vm", VmState.RUNNING);
+        VmEvent.StateChanged starting = changed(VmState.OFF, VmState.STARTING);
+        VmEvent.StateChanged running = changed(VmState.STARTING, VmState.RUNNING);
+        VmEvent failed = new VmEvent.Failed(id, "vm", "a later failure", Instant.now());
+        announcements.stateChanged(starting, vmDir, false);
+        assertEquals(List.of(starting), sent, "work in progress is heard at once");
+        announcements.stateChanged(running, vmDir, false);
+        announcements.event(failed);
 
-        assertTrue(sent.isEmpty(), "nothing is announced before the request is answered");
-        assertFalse(Files.exists(vmDir.resolve(HostStateMarker.MARKER)), "nor is the marker written");
+        assertEquals(List.of(starting), sent, "a stable state waits for the answer");
+        assertFalse(Files.exists(vmDir.resolve(HostStateMarker.MARKER)), "and so does its marker");
 
         announcements.release();
-        assertEquals(List.of(starting, running), sent);
+        assertEquals(List.of(starting, running, failed), sent);
         assertEquals(java.util.Optional.of("Running"), HostStateMarker.read(vmDir));
 
         announcements.release();
-        assertEquals(2, sent.size(), "what went out is not sent again");
+        assertEquals(3, sent.size(), "what went out is not sent again");
+    }
+
+    @Test
+    void whileTheHostStopsAStableStateLeavesTheMarkerAsTheUserLeftIt(@TempDir Path vmDir) throws Exception {
+        announcements.heldOn(Thread.currentThread());
+        announcements.stateChanged(changed(VmState.OFF, VmState.RUNNING), vmDir, false);
+        announcements.release();
+        announcements.stateChanged(changed(VmState.RUNNING, VmState.SAVED), vmDir, true);
+        announcements.release();
+        assertEquals(java.util.Optional.of("Running"), HostStateMarker.read(vmDir));
     }
 
     @Test
@@ -47,7 +59,7 @@ class VmAnnouncementsTest {
         assertEquals(List.of(notice), sent);
     }
 
-    private VmEvent changed(VmState from, VmState to) {
+    private VmEvent.StateChanged changed(VmState from, VmState to) {
         return new VmEvent.StateChanged(id, "vm", from, to, Instant.now());
     }
 }
