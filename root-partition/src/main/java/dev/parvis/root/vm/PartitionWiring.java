@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 final class PartitionWiring {
     private final VmEnvironment env;
     private final PartitionDevices devices;
+    /** The partition {@link #wire} wired and nothing has unwired yet, or -1. */
+    private long wired = -1;
 
     PartitionWiring(VmEnvironment env, PartitionDevices devices) {
         this.env = env;
@@ -48,6 +50,7 @@ final class PartitionWiring {
             } else if (vmbus != null && vmbus.connected()) {
                 throw new VmException("the saved state has a VMBus connection but the VM has no VMBus devices");
             }
+            wired = pid;
         } catch (RuntimeException e) {
             unwire(pid);
             throw e;
@@ -56,9 +59,20 @@ final class PartitionWiring {
 
     /** Undoes {@link #wire} for a partition that never ran a guest instruction. */
     void unwire(long pid) {
+        wired = -1;
         env.router().unregister(pid);
         env.vmbus().detach(pid);
         devices.close();
+    }
+
+    /**
+     * Undoes {@link #wire} if a start wired a partition and then failed without undoing it (the
+     * partition could not be finalized): its routes, its VMBus attachment and its open disks go.
+     */
+    void unwireIfWired() {
+        if (wired != -1) {
+            unwire(wired);
+        }
     }
 
     /**

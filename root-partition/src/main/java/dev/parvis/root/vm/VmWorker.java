@@ -206,6 +206,7 @@ final class VmWorker {
                     awaitCreation(creation, pid);
                 });
             } catch (RuntimeException e) {
+                wiring.unwireIfWired();
                 if (state instanceof VmState.Starting) {
                     transition(VmState.OFF);
                 }
@@ -257,6 +258,7 @@ final class VmWorker {
                     work.progress(90);
                 });
             } catch (RuntimeException e) {
+                wiring.unwireIfWired();
                 transition(VmState.SAVED);
                 throw failStart(new VmException("VM '%s' failed to restore: %s".formatted(c.name(), e.getMessage()), e));
             }
