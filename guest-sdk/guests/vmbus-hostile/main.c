@@ -26,7 +26,10 @@
 #define RING_BYTES (16u * 1024u)
 #define ECHO_BYTES 64u
 #define UNKNOWN_RELID 1999u
-#define FLOOD_MESSAGES 10000u
+#define FLOOD_MESSAGES 10000u /* delivered: more than the host's bounded queues hold */
+/* Posts the hypervisor refuses for a full queue do not count towards FLOOD_MESSAGES (how many it
+ * refuses depends on how fast the root drains, i.e. on the host's load), but are bounded all the same. */
+#define FLOOD_ATTEMPTS 4000000u
 #define NO_ANSWER 0xFFFFFFFFu
 #define UNKNOWN_SCENARIO 0xFFFFFFFEu
 #define REPLY_TYPE 1u
@@ -281,14 +284,15 @@ static uint16_t post_raw(uint32_t type, const void *payload, uint32_t len)
 }
 
 /* 8: REQUESTOFFERS and garbage (unknown type, runt, oversized claims) as fast
- * as the hypercall allows; then drop whatever the host answered. */
+ * as the hypercall allows until FLOOD_MESSAGES were delivered; then drop whatever
+ * the host answered. Returns how many posts were refused for a full queue. */
 static uint32_t flood(void)
 {
-    uint32_t insufficient = 0, other = 0;
+    uint32_t insufficient = 0, other = 0, delivered = 0;
     uint64_t garbage[HV_MESSAGE_MAX_PAYLOAD / 8];
     for (uint32_t i = 0; i < HV_MESSAGE_MAX_PAYLOAD / 8; i++)
         garbage[i] = 0xdeadbeef00000000ull | i;
-    for (uint32_t i = 0; i < FLOOD_MESSAGES; i++) {
+    for (uint32_t i = 0; delivered < FLOOD_MESSAGES && i < FLOOD_ATTEMPTS; i++) {
         uint16_t status;
         switch (i % 4) {
         case 0: {
@@ -312,13 +316,15 @@ static uint32_t flood(void)
             break;
         }
         }
-        if (status == HV_STATUS_INSUFFICIENT_BUFFERS)
+        if (status == HV_STATUS_SUCCESS)
+            delivered++;
+        else if (status == HV_STATUS_INSUFFICIENT_BUFFERS)
             insufficient++;
-        else if (status != HV_STATUS_SUCCESS)
+        else
             other++;
     }
-    dbg_printf("vmbus-hostile: flood: %u insufficient buffers, %u other failures\n", insufficient,
-               other);
+    dbg_printf("vmbus-hostile: flood: %u delivered, %u insufficient buffers, %u other failures\n",
+               delivered, insufficient, other);
     /* Offers and error answers pile up: take them all, keep none. */
     struct vmbus_control_message m;
     wait_control_for(SHORT_TICKS, 0xFFFFFFFFu, 0, 0, &m);

@@ -48,7 +48,9 @@ import org.junit.jupiter.api.Timeout;
 class VmbusHostileGuestTest {
     private static final int STATUS_UNSUCCESSFUL = VmbusConstants.STATUS_UNSUCCESSFUL;
     private static final int ECHO_RELID = 1;
+    /** The guest posts until this many were delivered, at most {@link #FLOOD_ATTEMPTS} times (vmbus-hostile's flood). */
     private static final int FLOOD_MESSAGES = 10_000;
+    private static final long FLOOD_ATTEMPTS = 4_000_000;
 
     private final EchoDevice echo = new EchoDevice();
     private VmbusWarnings warnings;
@@ -195,7 +197,8 @@ class VmbusHostileGuestTest {
     }
 
     /**
-     * 10,000 control messages as fast as the guest can post them, never reading the answers, while a
+     * 10,000 control messages delivered as fast as the guest can post them (posts the hypervisor
+     * refuses for a full queue, more of them on a loaded host, do not count), never reading the answers, while a
      * second VMBus child (a bystander) runs a scenario that needs a control-message answer from the
      * same root pump. The flooder overflows its own bounded queue and loses its connection, with the
      * reason; the bystander is answered during and after the flood.
@@ -219,7 +222,7 @@ class VmbusHostileGuestTest {
         long bystanderMillis = (System.nanoTime() - start) / 1_000_000;
         HostileReply reply = HostileReply.read(h.awaitMessage(hostile, Duration.ofSeconds(40)));
         long floodMillis = (System.nanoTime() - start) / 1_000_000;
-        long delivered = FLOOD_MESSAGES - Integer.toUnsignedLong(reply.observed());
+        long refused = Integer.toUnsignedLong(reply.observed());
         // After the flood: the shared root pump must still answer the bystander's control messages promptly.
         long afterStart = System.nanoTime();
         h.send(bystander, GuestHarness.u32s(3));
@@ -229,8 +232,8 @@ class VmbusHostileGuestTest {
         List<String> lines = warnings.since(mark);
         long newErrors = server.guestErrorCount() - errorsBefore;
         System.out.printf("after the flood: bystander %s after %d ms%n", bystanderAfter, bystanderAfterMillis);
-        System.out.printf("flood: %s in %d ms, %d delivered, %d guest errors counted, %d warning lines; "
-                + "bystander %s after %d ms%n", reply, floodMillis, delivered, newErrors, lines.size(), bystanderReply, bystanderMillis);
+        System.out.printf("flood: %s in %d ms, %d posts refused for a full queue, %d guest errors counted, %d warning lines; "
+                + "bystander %s after %d ms%n", reply, floodMillis, refused, newErrors, lines.size(), bystanderReply, bystanderMillis);
 
         h.send(bystander, GuestHarness.u32s(0));
         h.awaitPowerOff(bystander);
@@ -239,7 +242,7 @@ class VmbusHostileGuestTest {
                 () -> assertTrue(failure.contains("control-message flood"),
                         "the flooder, which never read its answers, lost its connection with the reason: " + failure),
                 () -> assertEquals(0, reply.echoStillWorks(), () -> "so its echo no longer works\n" + h.describe(hostile)),
-                () -> assertTrue(Integer.toUnsignedLong(reply.observed()) <= FLOOD_MESSAGES, "insufficient-buffer count " + reply),
+                () -> assertTrue(refused <= FLOOD_ATTEMPTS - FLOOD_MESSAGES, "insufficient-buffer count " + reply),
                 () -> assertEquals(STATUS_UNSUCCESSFUL, bystanderReply.observed(),
                         () -> "the bystander got its OPENCHANNEL_RESULT during the flood\n" + h.describe(bystander)),
                 () -> assertEquals(1, bystanderReply.echoStillWorks(), "the bystander's echo works during the flood"),
