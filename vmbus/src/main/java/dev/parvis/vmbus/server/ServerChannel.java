@@ -21,13 +21,15 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The data path of one open channel. Threads and ownership:
  * <ul>
  * <li>the inbound (guest-to-host) ring's reader belongs to the channel's turn ({@link ChannelTurns}):
  *     a turn drains at most the per-turn budget of packets and bytes, running the device handler
- *     on each, then yields the thread to other channels;</li>
+ *     on each, then yields the thread to other channels; a turn that has caught up looks a little
+ *     longer for the guest's next packet before it ends ({@link ArrivalPoll});</li>
  * <li>the outbound (host-to-guest) ring belongs to {@link OutboundRing}: device sends from any
  *     thread are serialized by its lock, and a send on a full ring waits (bounded by the server's
  *     send timeout) for the guest's signal;</li>
@@ -61,6 +63,9 @@ public final class ServerChannel implements VmbusChannel {
     private final SignalBudget signals;
     private final ChannelTurns turns;
     private final OutboundRing outbound;
+    private final ArrivalPoll arrivals;
+    /** Whether a caught-up turn must stop looking for the guest's next packet. */
+    private final BooleanSupplier stopPolling = () -> this.closing || this.mode != RUNNING;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final List<GuestMemoryView> viewsToClose = new ArrayList<>();
     private final AtomicLong packetsIn = new AtomicLong();
@@ -95,7 +100,8 @@ public final class ServerChannel implements VmbusChannel {
         this.targetVp = targetVp;
         this.limits = config.limits();
         this.signals = new SignalBudget(limits.signalBurst(), limits.signalPerSecond());
-        this.turns = new ChannelTurns(effects.channelExecutor(), this::turn);
+        this.arrivals = new ArrivalPoll(limits.turnPollNanos());
+        this.turns = new ChannelTurns(effects.channelExecutor(), this::turn, limits.turnSliceNanos());
         this.outbound = new OutboundRing(this, outbound.writer(), config.sendTimeout().toNanos());
     }
 
@@ -290,6 +296,7 @@ public final class ServerChannel implements VmbusChannel {
     /** Reads packets until the ring is empty or the turn's budget is spent; true when work is left. */
     private boolean drain() throws RingCorruptException {
         turnThread = Thread.currentThread();
+        arrivals.turnStarted();
         try {
             int packets = 0;
             long bytes = 0;
@@ -303,6 +310,9 @@ public final class ServerChannel implements VmbusChannel {
                     // Caught up: the guest hears of this batch's answers now, and its next request may
                     // still find this turn running (a lone request then needs no new turn).
                     outbound.sendOwedSignal();
+                    if (arrivals.awaitPacket(reader, stopPolling)) {
+                        continue;
+                    }
                     reader.setInterruptMask(false);
                     if (!reader.hasData()) {
                         return false;

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A ring whose in and out directions are the same memory (what an aliased GPADL would build if the
  * open check let it through) makes every echo the next packet: endless work from one guest packet.
  * With every channel's turns on ONE thread, the bystander channel still gets its echo, because a
- * turn ends after its budget and the next one queues behind the other channel's.
+ * turn ends after its budget and the next one queues behind the other channel's. Alone, the looping
+ * channel goes on with fresh budgets without queueing a new turn for each.
  */
 class ChannelTurnBudgetTest {
     private static final int PAGE = 4096;
@@ -63,8 +64,9 @@ class ChannelTurnBudgetTest {
 
     @Test
     void anAliasedRingThatFeedsItselfYieldsTheOnlyThreadToAnotherChannelEveryTurn() throws Exception {
-        ServerConfig config = ServerConfig.defaults(1)
-                .withLimits(ServerConfig.Limits.DEFAULTS.withTurn(TURN_PACKETS, 1L << 20));
+        // A slice longer than the test: the turn yields because the bystander's turn waits, not because time ran out.
+        ServerConfig config = ServerConfig.defaults(1).withLimits(ServerConfig.Limits.DEFAULTS
+                .withTurn(TURN_PACKETS, 1L << 20).withTurnSlice(TimeUnit.SECONDS.toNanos(60)));
         try (LoopbackGuestMemory memory = new LoopbackGuestMemory(9); Arena arena = Arena.ofShared()) {
             OneThread effects = new OneThread(memory);
             VmbusServer server = new VmbusServer(effects, config);
@@ -97,6 +99,44 @@ class ChannelTurnBudgetTest {
             assertTrue(hostile.awaitTerminated(5, TimeUnit.SECONDS), "the looping channel closes on request");
             bystander.requestClose("test done");
             assertTrue(bystander.awaitTerminated(5, TimeUnit.SECONDS));
+            effects.executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLoopingChannelThatNoOtherTurnWaitsBehindKeepsItsThreadAcrossBudgets() throws Exception {
+        ServerConfig config = ServerConfig.defaults(1).withLimits(ServerConfig.Limits.DEFAULTS
+                .withTurn(TURN_PACKETS, 1L << 20).withTurnSlice(TimeUnit.SECONDS.toNanos(60)));
+        try (LoopbackGuestMemory memory = new LoopbackGuestMemory(9); Arena arena = Arena.ofShared()) {
+            OneThread effects = new OneThread(memory);
+            java.util.concurrent.atomic.AtomicLong submitted = new java.util.concurrent.atomic.AtomicLong();
+            RecordingEffects counting = new RecordingEffects(memory) {
+                @Override
+                public java.util.concurrent.Executor channelExecutor() {
+                    return turn -> {
+                        submitted.incrementAndGet();
+                        effects.executor.execute(turn);
+                    };
+                }
+            };
+            VmbusServer server = new VmbusServer(counting, config);
+            RingMemory aliased = ring(arena);
+            ServerChannel hostile = new ServerChannel(server, counting, new GuestErrorLog(counting, "test: ", 10, 1),
+                    config, 1, Guid.parse("7a0c6d1e-0000-4000-8000-000000000001"), EchoDevice.DEFAULT_INSTANCE,
+                    new RingBuffer(aliased), new RingBuffer(aliased), 8 * 1024, 0);
+            new RingBuffer(aliased).writer().write(PacketType.DATA_INBAND, 0, 1, null, MemorySegment.ofArray(new byte[64]));
+            hostile.start(echo(hostile));
+            waitFor(() -> hostile.turnCount() > 400, "the aliased ring loops through many budgets");
+
+            long packets = hostile.counters().packetsIn(); // first: the loop goes on while we look
+            long turns = hostile.turnCount();
+            long handOffs = submitted.get();
+            System.out.printf("aliased ring alone: %d budgets, %d turns queued on the executor%n", turns, handOffs);
+            assertTrue(handOffs * 4 < turns, "budgets went on in place: %d budgets, %d hand-offs".formatted(turns, handOffs));
+            assertTrue(packets <= (turns + 1) * TURN_PACKETS, "each budget still bounded: %d packets".formatted(packets));
+
+            hostile.requestClose("test done");
+            assertTrue(hostile.awaitTerminated(5, TimeUnit.SECONDS));
             effects.executor.shutdownNow();
         }
     }

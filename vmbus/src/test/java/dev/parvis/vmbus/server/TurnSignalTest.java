@@ -58,7 +58,11 @@ class TurnSignalTest {
     }
 
     private static Fixture fixture(Arena arena, int outPages) {
-        ServerConfig config = ServerConfig.defaults(1).withSendTimeout(Duration.ofSeconds(10));
+        return fixture(arena, outPages, ServerConfig.Limits.DEFAULTS);
+    }
+
+    private static Fixture fixture(Arena arena, int outPages, ServerConfig.Limits limits) {
+        ServerConfig config = ServerConfig.defaults(1).withSendTimeout(Duration.ofSeconds(10)).withLimits(limits);
         RecordingEffects effects = new RecordingEffects(null) {
             @Override
             public java.util.concurrent.Executor channelExecutor() {
@@ -135,6 +139,26 @@ class TurnSignalTest {
             waitFor(() -> results.size() == 3, "the send that waited");
             assertEquals(List.of(SendResult.SENT, SendResult.SENT, SendResult.SENT), results);
             assertTrue(read >= 2, "the guest found the answers written before the wait: " + read);
+            close(f);
+        }
+    }
+
+    @Test
+    void aRequestTheGuestWritesWithoutSignallingWhileTheCaughtUpTurnPollsIsAnsweredByThatTurn() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            Fixture f = fixture(arena, 4, ServerConfig.Limits.DEFAULTS.withTurnPoll(TimeUnit.SECONDS.toNanos(10)));
+            List<Integer> guestRead = new CopyOnWriteArrayList<>();
+            guestSends(f, 1);
+            f.channel().start(new Answering(f.channel(), () -> { }));
+            waitFor(() -> f.signals() == 1, "the first answer's signal");
+            guestRead.add(f.guestReads());
+            long turns = f.channel().turnCount();
+            // The turn is looking (interrupt_mask set), so a guest following the ring rules does not signal.
+            guestSends(f, 1);
+            waitFor(() -> f.signals() == 2, "the second answer's signal, with no guest signal");
+            guestRead.add(f.guestReads());
+            assertEquals(List.of(1, 1), guestRead);
+            assertEquals(turns, f.channel().turnCount(), "the turn that answered the first request answered the second");
             close(f);
         }
     }
