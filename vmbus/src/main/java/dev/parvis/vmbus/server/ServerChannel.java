@@ -297,9 +297,11 @@ public final class ServerChannel implements VmbusChannel {
     private boolean drain() throws RingCorruptException {
         turnThread = Thread.currentThread();
         arrivals.turnStarted();
+        int packets = 0;
+        long bytes = 0;
+        int counted = 0;
+        long countedBytes = 0;
         try {
-            int packets = 0;
-            long bytes = 0;
             reader.setInterruptMask(true);
             while (!closing && mode == RUNNING) {
                 if (packets >= limits.turnPackets() || bytes >= limits.turnBytes()) {
@@ -309,6 +311,9 @@ public final class ServerChannel implements VmbusChannel {
                 if (packet == null) {
                     // Caught up: the guest hears of this batch's answers now, and its next request may
                     // still find this turn running (a lone request then needs no new turn).
+                    countIn(packets - counted, bytes - countedBytes); // before the signal the guest may act on
+                    counted = packets;
+                    countedBytes = bytes;
                     outbound.sendOwedSignal();
                     if (arrivals.awaitPacket(reader, stopPolling)) {
                         continue;
@@ -329,17 +334,26 @@ public final class ServerChannel implements VmbusChannel {
                 if (reader.commit()) {
                     effects.signalGuest(relid, targetVp);
                 }
-                long size = packet.payload().byteSize();
-                packetsIn.incrementAndGet();
-                bytesIn.addAndGet(size);
-                signals.earn(1);
                 packets++;
-                bytes += size;
+                bytes += packet.payload().byteSize();
             }
             return false;
         } finally {
+            countIn(packets - counted, bytes - countedBytes);
             outbound.sendOwedSignal();
             turnThread = null;
+        }
+    }
+
+    /**
+     * Adds packets the turn handled to the counters and the signal allowance: once per batch (when the
+     * turn catches up or ends), not per packet, as each is an atomic update and earn takes a lock.
+     */
+    private void countIn(int packets, long bytes) {
+        if (packets > 0) {
+            packetsIn.addAndGet(packets);
+            bytesIn.addAndGet(bytes);
+            signals.earn(packets);
         }
     }
 
