@@ -102,7 +102,7 @@ public final class ServerChannel implements VmbusChannel {
         this.signals = new SignalBudget(limits.signalBurst(), limits.signalPerSecond());
         this.arrivals = new ArrivalPoll(limits.turnPollNanos());
         this.turns = new ChannelTurns(effects.channelExecutor(), this::turn, limits.turnSliceNanos());
-        this.outbound = new OutboundRing(this, outbound.writer(), config.sendTimeout().toNanos());
+        this.outbound = new OutboundRing(this, outbound.writer(), config.sendTimeout().toNanos(), limits.signalBatch());
     }
 
     /** Starts the data path with the device's handler; called once by the server after OPEN_CHANNEL_RESULT. */

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * When the host signals the guest about its answers: a turn owes the guest one signal for all the
- * packets it wrote and sends it as the turn ends; a send from any other thread signals at once; a
+ * packets it wrote and sends it as the turn ends, or once it has written a batch of answers; a send
+ * from any other thread signals at once; a
  * turn that has to wait for ring space signals before it waits. Which write owes a signal is the
  * ring's rule (RingFlowControlTest); these tests pin only when it is sent.
  */
@@ -106,6 +107,23 @@ class TurnSignalTest {
             assertEquals(List.of(0, 0, 0, 0, 0, 0, 0, 0), signalsSeenInTurn, "no signal while the turn ran");
             close(f);
             assertEquals(1, f.signals(), "one signal for the whole burst, once no turn runs any more");
+        }
+    }
+
+    @Test
+    void aTurnAnsweringALongBurstSignalsTheGuestOnceItHasWrittenABatchOfAnswersNotOnlyAtItsEnd() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            List<Integer> signalsSeenInTurn = new CopyOnWriteArrayList<>();
+            Fixture f = fixture(arena, 4, ServerConfig.Limits.DEFAULTS.withSignalBatch(4));
+            guestSends(f, 10);
+            // A guest that reads nothing yet: only the first answer finds the ring empty and owes a signal.
+            f.channel().start(new Answering(f.channel(), () -> signalsSeenInTurn.add(f.signals())));
+            waitFor(() -> signalsSeenInTurn.size() == 10, "every answer");
+            assertEquals(List.of(0, 0, 0, 1, 1, 1, 1, 1, 1, 1), signalsSeenInTurn,
+                    "the signal went out with the fourth answer, while the turn still had six to write");
+            close(f);
+            assertEquals(1, f.signals(), "and no other: the later answers found the ring not empty");
+            assertEquals(10, f.guestReads());
         }
     }
 
