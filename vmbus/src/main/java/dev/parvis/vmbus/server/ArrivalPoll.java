@@ -11,6 +11,10 @@ import java.util.function.BooleanSupplier;
  * starting another for them costs the guest a signal and the host a thread wake-up each time, and
  * leaves the guest's processor and ours taking turns instead of working at once.
  *
+ * <p>Only a turn that answered requests itself polls (the channel decides): when a device answers
+ * from its own threads (storvsp's file I/O), the guest's next requests wait on those, and a poll
+ * would take a core from them.
+ *
  * <p>The poll keeps interrupt_mask set (the guest need not signal a turn that is looking) and the
  * caller clears it and looks once more after a poll that found nothing, so no packet is missed
  * (Linux's hv_end_read rule). It stops at once when another channel's turn waits for a thread or

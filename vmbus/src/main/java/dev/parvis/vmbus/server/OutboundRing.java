@@ -49,6 +49,8 @@ final class OutboundRing {
     private final int signalBatch;
     /** Packets written since the signal became owed (under sendLock). */
     private int writtenWhileOwed;
+    /** Packets the channel's turn wrote since it last asked ({@link #takeTurnSends}); the turn's thread only. */
+    private int turnSends;
 
     OutboundRing(ServerChannel channel, RingWriter writer, long sendTimeoutNanos, int signalBatch) {
         this.channel = channel;
@@ -211,7 +213,17 @@ final class OutboundRing {
         return true;
     }
 
+    /** Packets the channel's own turn wrote since the last call; for the turn's thread. */
+    int takeTurnSends() {
+        int n = turnSends;
+        turnSends = 0;
+        return n;
+    }
+
     private SendResult sent(MemorySegment payload) {
+        if (channel.isTurnThread()) {
+            turnSends++;
+        }
         packetsOut.incrementAndGet();
         bytesOut.addAndGet(payload.byteSize());
         channel.sentOne();

@@ -315,7 +315,9 @@ public final class ServerChannel implements VmbusChannel {
                     counted = packets;
                     countedBytes = bytes;
                     outbound.sendOwedSignal();
-                    if (arrivals.awaitPacket(reader, stopPolling)) {
+                    // Only a turn that answered requests itself waits for the guest's next ones: answers
+                    // from a device's own threads (file I/O) come later, and a poll would take a core from them.
+                    if (outbound.takeTurnSends() > 0 && arrivals.awaitPacket(reader, stopPolling)) {
                         continue;
                     }
                     reader.setInterruptMask(false);

@@ -181,6 +181,37 @@ class TurnSignalTest {
         }
     }
 
+    @Test
+    void aTurnWhoseRequestsAreAnsweredFromAnotherThreadEndsWithoutPollingForTheNext() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            Fixture f = fixture(arena, 4, ServerConfig.Limits.DEFAULTS.withTurnPoll(TimeUnit.SECONDS.toNanos(10)));
+            java.util.concurrent.ExecutorService device = java.util.concurrent.Executors.newSingleThreadExecutor();
+            guestSends(f, 1);
+            // As storvsp hands a large read to its disk threads: the answer comes later, from elsewhere.
+            f.channel().start(new ChannelHandler() {
+                @Override
+                public void onPacket(IncomingPacket packet) {
+                    long tx = packet.transactionId();
+                    device.execute(() -> f.channel().sendCompletion(tx, MemorySegment.ofArray(new byte[8])));
+                }
+
+                @Override
+                public void onClose() {
+                }
+            });
+            waitFor(() -> f.guestReads() == 1, "the answer from the device's thread");
+            // A turn that polled would keep interrupt_mask set for its whole 10 s window.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (f.in().memory().control().get(java.lang.foreign.ValueLayout.JAVA_INT,
+                    dev.parvis.abi.vmbus.RingControl.INTERRUPT_MASK_OFFSET) != 0) {
+                assertTrue(System.nanoTime() < deadline, "the turn still looks for packets (interrupt_mask set)");
+                Thread.sleep(1);
+            }
+            close(f);
+            device.shutdownNow();
+        }
+    }
+
     /** Answers each packet with a completion, then runs {@code afterAnswer} (still in the turn). */
     private record Answering(ServerChannel channel, Runnable afterAnswer) implements ChannelHandler {
         @Override
