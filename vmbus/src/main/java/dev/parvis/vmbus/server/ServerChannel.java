@@ -80,6 +80,9 @@ public final class ServerChannel implements VmbusChannel {
     private volatile Thread turnThread;
     /** Set by a send in the current turn that a pause refused: the packet is delivered again. */
     private boolean packetInterrupted;
+    /** Packets (and their bytes) the turns handled and {@link #countIn} has not counted yet; turns only. */
+    private int uncountedPackets;
+    private long uncountedBytes;
     private volatile boolean closing;
     /** The guest broke the channel (a flood, a corrupt ring): its close is worth a line in the guest-error log. */
     private volatile boolean guestFault;
@@ -299,8 +302,6 @@ public final class ServerChannel implements VmbusChannel {
         arrivals.turnStarted();
         int packets = 0;
         long bytes = 0;
-        int counted = 0;
-        long countedBytes = 0;
         try {
             reader.setInterruptMask(true);
             while (!closing && mode == RUNNING) {
@@ -309,23 +310,10 @@ public final class ServerChannel implements VmbusChannel {
                 }
                 IncomingPacket packet = reader.read(receiveBuffer);
                 if (packet == null) {
-                    // Caught up: the guest hears of this batch's answers now, and its next request may
-                    // still find this turn running (a lone request then needs no new turn).
-                    countIn(packets - counted, bytes - countedBytes); // before the signal the guest may act on
-                    counted = packets;
-                    countedBytes = bytes;
-                    outbound.sendOwedSignal();
-                    // Only a turn that answered requests itself waits for the guest's next ones: answers
-                    // from a device's own threads (file I/O) come later, and a poll would take a core from them.
-                    if (outbound.takeTurnSends() > 0 && arrivals.awaitPacket(reader, stopPolling)) {
+                    if (caughtUp()) {
                         continue;
                     }
-                    reader.setInterruptMask(false);
-                    if (!reader.hasData()) {
-                        return false;
-                    }
-                    reader.setInterruptMask(true);
-                    continue;
+                    return false;
                 }
                 packetInterrupted = false;
                 deliver(packet);
@@ -336,26 +324,52 @@ public final class ServerChannel implements VmbusChannel {
                 if (reader.commit()) {
                     effects.signalGuest(relid, targetVp);
                 }
+                long size = packet.payload().byteSize();
                 packets++;
-                bytes += packet.payload().byteSize();
+                bytes += size;
+                uncountedPackets++;
+                uncountedBytes += size;
             }
             return false;
         } finally {
-            countIn(packets - counted, bytes - countedBytes);
+            countIn();
             outbound.sendOwedSignal();
             turnThread = null;
         }
     }
 
     /**
-     * Adds packets the turn handled to the counters and the signal allowance: once per batch (when the
-     * turn catches up or ends), not per packet, as each is an atomic update and earn takes a lock.
+     * The turn has read every packet waiting. The guest hears of this batch's answers now, and its next
+     * request may still find this turn running (it then needs no signal and no new turn): a turn that
+     * answered requests itself looks for it briefly; answers from a device's own threads (file I/O)
+     * come later, and a poll would take a core from them. Then interrupt_mask is cleared and the ring
+     * looked at once more (Linux's hv_end_read). True when a packet came (the mask is set again).
      */
-    private void countIn(int packets, long bytes) {
-        if (packets > 0) {
-            packetsIn.addAndGet(packets);
-            bytesIn.addAndGet(bytes);
-            signals.earn(packets);
+    private boolean caughtUp() throws RingCorruptException {
+        countIn(); // before the signal the guest may act on
+        outbound.sendOwedSignal();
+        if (outbound.takeTurnSends() > 0 && arrivals.awaitPacket(reader, stopPolling)) {
+            return true;
+        }
+        reader.setInterruptMask(false);
+        if (!reader.hasData()) {
+            return false;
+        }
+        reader.setInterruptMask(true);
+        return true;
+    }
+
+    /**
+     * Adds the packets the turn handled to the counters and the signal allowance: once per batch (when
+     * the turn catches up or ends), not per packet, as each is an atomic update and earn takes a lock.
+     */
+    private void countIn() {
+        if (uncountedPackets > 0) {
+            packetsIn.addAndGet(uncountedPackets);
+            bytesIn.addAndGet(uncountedBytes);
+            signals.earn(uncountedPackets);
+            uncountedPackets = 0;
+            uncountedBytes = 0;
         }
     }
 
