@@ -5,6 +5,7 @@ import dev.parvis.devices.storvsp.protocol.NtStatus;
 import dev.parvis.devices.storvsp.protocol.ProtocolVersion;
 import dev.parvis.devices.storvsp.protocol.ScsiRequest;
 import dev.parvis.devices.storvsp.protocol.SrbStatus;
+import dev.parvis.devices.storvsp.protocol.VstorOperation;
 import dev.parvis.devices.storvsp.protocol.VstorPacket;
 import dev.parvis.devices.storvsp.scsi.CdbDecoder;
 import dev.parvis.devices.storvsp.scsi.LogicalUnit;
@@ -228,7 +229,7 @@ final class SrbExecution {
     static MemorySegment completion(ScsiRequest srb, ProtocolVersion version, SrbStatus status, int scsiStatus,
                                     int transferred, byte[] sense) {
         MemorySegment packet = MemorySegment.ofArray(new byte[VstorPacket.SIZE]);
-        VstorPacket.writeCompletionHeader(packet, NtStatus.SUCCESS);
+        VstorPacket.writeHeader(packet, VstorOperation.COMPLETE_IO, 0, NtStatus.SUCCESS);
         srb.writeCompleted(packet.asSlice(VstorPacket.HEADER_SIZE), status, scsiStatus, transferred, sense);
         return packet.asSlice(0, version.packetSize());
     }

@@ -56,6 +56,11 @@ public record VstorPacket(VstorOperation operation, int flags, NtStatus status, 
                 Arrays.copyOf(bytes(s, UNION, bodyBytes), BODY_SIZE));
     }
 
+    /** The status of the packet in {@code s} (at least {@link #MIN_SIZE} bytes), without copying its body. */
+    public static NtStatus statusOf(MemorySegment s) {
+        return new NtStatus(u32(s, STATUS));
+    }
+
     /** The operation of the packet in {@code s} (at least {@link #MIN_SIZE} bytes), without copying its body. */
     public static VstorOperation operationOf(MemorySegment s) {
         return new VstorOperation(u32(s, OPERATION));
@@ -69,10 +74,10 @@ public record VstorPacket(VstorOperation operation, int flags, NtStatus status, 
         return s.byteSize() >= SIZE ? s.asSlice(UNION, BODY_SIZE) : read(s).bodySegment();
     }
 
-    /** Writes a COMPLETE_IO header (operation, no flags, {@code status}) at the start of {@code s}. */
-    public static void writeCompletionHeader(MemorySegment s, NtStatus status) {
-        u32(s, OPERATION, VstorOperation.COMPLETE_IO.raw());
-        u32(s, FLAGS, 0);
+    /** Writes the 12-byte header (operation, flags, status) at the start of {@code s}, leaving the body as it is. */
+    public static void writeHeader(MemorySegment s, VstorOperation operation, int flags, NtStatus status) {
+        u32(s, OPERATION, operation.raw());
+        u32(s, FLAGS, flags);
         u32(s, STATUS, status.raw());
     }
 
