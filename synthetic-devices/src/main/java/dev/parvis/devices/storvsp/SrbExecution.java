@@ -5,6 +5,7 @@ import dev.parvis.devices.storvsp.protocol.NtStatus;
 import dev.parvis.devices.storvsp.protocol.ProtocolVersion;
 import dev.parvis.devices.storvsp.protocol.ScsiRequest;
 import dev.parvis.devices.storvsp.protocol.SrbStatus;
+import dev.parvis.devices.storvsp.protocol.VstorOperation;
 import dev.parvis.devices.storvsp.protocol.VstorPacket;
 import dev.parvis.devices.storvsp.scsi.CdbDecoder;
 import dev.parvis.devices.storvsp.scsi.LogicalUnit;
@@ -32,7 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SrbExecution {
     private static final int DISABLE_AUTOSENSE = 0x20;
-    private static final VstorPacket COMPLETE_IO = VstorPacket.completion(NtStatus.SUCCESS);
     /** The largest READ a turn serves from the page cache while other requests are in flight. */
     static final int TURN_READ_BYTES = 16 * 1024;
     /** Small reads sent to the disk's threads untried after one the page cache could not serve. */
@@ -53,9 +53,9 @@ final class SrbExecution {
         return inFlight.get();
     }
 
-    /** One EXECUTE_SRB packet, during the channel's turn. */
-    void start(IncomingPacket packet, VstorPacket vstor, ProtocolVersion version, long payloadBytes) {
-        ScsiRequest srb = ScsiRequest.read(vstor.bodySegment());
+    /** One EXECUTE_SRB packet whose 52-byte vstor_packet body is {@code body}, during the channel's turn. */
+    void start(IncomingPacket packet, MemorySegment body, ProtocolVersion version, long payloadBytes) {
+        ScsiRequest srb = ScsiRequest.read(body);
         long tx = packet.transactionId();
         if (payloadBytes < version.packetSize() || srb.cdbLength() == 0 || srb.cdbLength() > ScsiRequest.MAX_CDB) {
             reject(tx, srb, version, SrbStatus.INVALID_REQUEST, "SRB of " + payloadBytes + " bytes, CDB length " + srb.cdbLength());
@@ -229,7 +229,7 @@ final class SrbExecution {
     static MemorySegment completion(ScsiRequest srb, ProtocolVersion version, SrbStatus status, int scsiStatus,
                                     int transferred, byte[] sense) {
         MemorySegment packet = MemorySegment.ofArray(new byte[VstorPacket.SIZE]);
-        COMPLETE_IO.write(packet, VstorPacket.HEADER_SIZE);
+        VstorPacket.writeHeader(packet, VstorOperation.COMPLETE_IO, 0, NtStatus.SUCCESS);
         srb.writeCompleted(packet.asSlice(VstorPacket.HEADER_SIZE), status, scsiStatus, transferred, sense);
         return packet.asSlice(0, version.packetSize());
     }

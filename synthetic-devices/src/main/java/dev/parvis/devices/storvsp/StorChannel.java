@@ -88,12 +88,13 @@ final class StorChannel implements ChannelHandler {
             complete(packet.transactionId(), VstorPacket.completion(NtStatus.INVALID_PARAMETER));
             return;
         }
-        VstorPacket request = VstorPacket.read(payload);
         InitState now = state;
-        if (now instanceof InitState.Ready ready && request.operation().equals(VstorOperation.EXECUTE_SRB)) {
-            execution.start(packet, request, ready.version(), payload.byteSize());
+        if (now instanceof InitState.Ready ready && VstorPacket.operationOf(payload).equals(VstorOperation.EXECUTE_SRB)) {
+            // The data path: the SRB is read straight from the packet, no copy of the vstor_packet.
+            execution.start(packet, VstorPacket.bodyOf(payload), ready.version(), payload.byteSize());
             return;
         }
+        VstorPacket request = VstorPacket.read(payload);
         if (gpaDirect) {
             guestError(request.operation() + " in a GPA-direct packet");
             complete(packet.transactionId(), VstorPacket.completion(NtStatus.INVALID_PARAMETER));

@@ -118,10 +118,11 @@ public final class StoragePath implements AutoCloseable {
         @Override
         public void completed(long transactionId, MemorySegment packet) {
             int slot = slotOf(transactionId);
-            ScsiRequest srb = ScsiRequest.read(packet.asSlice(VstorPacket.HEADER_SIZE));
-            int status = VstorPacket.read(packet).status().raw();
-            if ((status != 0 || srb.srbStatus() != SrbStatus.SUCCESS.raw()) && failure == null) {
-                failure = "transaction " + transactionId + ": status 0x" + Integer.toHexString(status) + ", " + srb;
+            // The two status fields in place, as Linux's storvsc reads a completion; the whole SRB only to report one that failed.
+            int status = VstorPacket.statusOf(packet).raw();
+            MemorySegment srb = packet.asSlice(VstorPacket.HEADER_SIZE);
+            if ((status != 0 || ScsiRequest.srbStatusOf(srb) != SrbStatus.SUCCESS.raw()) && failure == null) {
+                failure = "transaction " + transactionId + ": status 0x" + Integer.toHexString(status) + ", " + ScsiRequest.read(srb);
             }
             free[freed++] = slot;
         }

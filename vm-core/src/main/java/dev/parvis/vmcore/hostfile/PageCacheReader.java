@@ -9,8 +9,8 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Reads of an open host file that never wait for the disk, for a thread that must not block (a VMBus
@@ -48,10 +48,11 @@ public final class PageCacheReader implements AutoCloseable {
      * return. Not per thread: a VMBus channel's turn is a new virtual thread each time, so a
      * thread-local buffer was allocated, zeroed and faulted in (64 KiB) on every turn, which cost a
      * turn serving one cached 4 KiB read more than the read. A buffer beyond {@link #SPARES} waiting
-     * is dropped (its automatic arena frees it).
+     * is dropped (its automatic arena frees it). Slots taken and given back with one atomic exchange
+     * each, not a queue's lock: a borrow happens on every cached read.
      */
     private static final int SPARES = 16;
-    private static final ArrayBlockingQueue<MemorySegment> SCRATCH = new ArrayBlockingQueue<>(SPARES);
+    private static final AtomicReferenceArray<MemorySegment> SCRATCH = new AtomicReferenceArray<>(SPARES);
     private static final AtomicLong SCRATCH_MADE = new AtomicLong();
 
     private final int descriptor;
@@ -80,16 +81,35 @@ public final class PageCacheReader implements AutoCloseable {
             users.decrementAndGet();
             return false;
         }
-        MemorySegment scratch = SCRATCH.poll();
-        if (scratch == null) {
-            SCRATCH_MADE.incrementAndGet();
-            scratch = Arena.ofAuto().allocate(STATE_AT + CALL_STATE.byteSize(), 4096);
-        }
+        MemorySegment scratch = borrowScratch();
         try {
             return readInto(position, dst, scratch);
         } finally {
-            SCRATCH.offer(scratch); // never shared: a buffer is back in the queue only once this read is done with it
+            returnScratch(scratch); // never shared: a buffer is back in a slot only once this read is done with it
             users.decrementAndGet();
+        }
+    }
+
+    /** A spare scratch buffer (the first non-empty slot, taken by exchange), or a new one. */
+    private static MemorySegment borrowScratch() {
+        for (int i = 0; i < SPARES; i++) {
+            if (SCRATCH.getPlain(i) != null) {
+                MemorySegment taken = SCRATCH.getAndSet(i, null);
+                if (taken != null) {
+                    return taken;
+                }
+            }
+        }
+        SCRATCH_MADE.incrementAndGet();
+        return Arena.ofAuto().allocate(STATE_AT + CALL_STATE.byteSize(), 4096);
+    }
+
+    /** Puts {@code scratch} in the first empty slot; dropped when all are full. */
+    private static void returnScratch(MemorySegment scratch) {
+        for (int i = 0; i < SPARES; i++) {
+            if (SCRATCH.getPlain(i) == null && SCRATCH.compareAndSet(i, null, scratch)) {
+                return;
+            }
         }
     }
 

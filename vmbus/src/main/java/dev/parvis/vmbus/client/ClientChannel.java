@@ -36,7 +36,8 @@ public final class ClientChannel implements AutoCloseable {
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ReentrantLock signalLock = new ReentrantLock();
     private final Condition signalled = signalLock.newCondition();
-    private long signals;
+    /** Host signals so far; written under signalLock, read without it (every send and receive reads it). */
+    private volatile long signals;
     private volatile boolean closed;
 
     ClientChannel(VmbusClient client, ClientTransport transport, OfferChannel offer, int gpadl, GuestPages pages,
@@ -94,12 +95,7 @@ public final class ClientChannel implements AutoCloseable {
     }
 
     private long signalCount() {
-        signalLock.lock();
-        try {
-            return signals;
-        } finally {
-            signalLock.unlock();
-        }
+        return signals;
     }
 
     /** Parks until a signal after {@code seen} arrives or {@code deadline}; false on timeout. */

@@ -32,15 +32,29 @@ final class ChannelTurns {
     private static final int RERUN = 3;
     private static final int ENDED = 4;
     private static final long QUIET_POLL_NANOS = 50_000;
+    /**
+     * How long a turn keeps its thread across budgets while no other turn waits for one, by default:
+     * short enough that other virtual threads (which the count below does not see) wait at most this
+     * long for a carrier behind busy channels, long enough that the hand-off (tens of microseconds)
+     * costs a few percent.
+     */
+    static final long DEFAULT_SLICE_NANOS = 500_000;
+    /**
+     * Turns queued and not yet running, of every channel in this JVM: they all share the virtual
+     * thread scheduler's carriers, so any of them waiting means a busy turn must yield.
+     */
+    private static final AtomicInteger WAITING = new AtomicInteger();
 
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final Executor executor;
     private final java.util.function.Supplier<Outcome> body;
+    private final long sliceNanos;
     private long count;
 
-    ChannelTurns(Executor executor, java.util.function.Supplier<Outcome> body) {
+    ChannelTurns(Executor executor, java.util.function.Supplier<Outcome> body, long sliceNanos) {
         this.executor = executor;
         this.body = body;
+        this.sliceNanos = sliceNanos;
     }
 
     /** Something changed (a signal, a close): make sure a turn looks at it. Any thread; never blocks. */
@@ -80,26 +94,38 @@ final class ChannelTurns {
         }
     }
 
-    /** Turns run so far (tests use it to see that a busy channel yields). */
+    /** Whether some channel's turn is queued for a thread (a turn waiting on its own for packets stops). */
+    static boolean othersWaiting() {
+        return WAITING.get() > 0;
+    }
+
+    /** Turns run so far, each budget counted as one (tests use it to see that a busy channel yields). */
     synchronized long count() {
         return count;
     }
 
     private void submit() {
+        WAITING.incrementAndGet();
         try {
             executor.execute(this::run);
         } catch (RuntimeException | Error e) {
+            WAITING.decrementAndGet();
             state.set(IDLE); // the next request tries again
             throw e;
         }
     }
 
     private void run() {
+        WAITING.decrementAndGet();
         state.set(RUNNING);
-        synchronized (this) {
-            count++;
-        }
-        Outcome outcome = body.get();
+        long start = System.nanoTime();
+        Outcome outcome;
+        do {
+            synchronized (this) {
+                count++;
+            }
+            outcome = body.get();
+        } while (outcome == Outcome.MORE && !othersWaiting() && System.nanoTime() - start < sliceNanos);
         switch (outcome) {
             case ENDED -> state.set(ENDED);
             case MORE -> {

@@ -24,7 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * packet waiting, or ends ({@link #sendOwedSignal}), instead of sending it at once, so a turn that
  * answers a batch of requests wakes the guest once with all the answers, not once per answer while
  * the guest keeps catching up. A turn that must wait for ring space signals first (the guest must
- * see what it has to read).
+ * see what it has to read). Nor does the signal wait for more than {@code signalBatch} answers: a
+ * guest with many requests in flight then wakes while the turn still serves the rest, and its
+ * next requests arrive before the turn has caught up, instead of the guest's wake-up and the
+ * turn's work taking turns (like a NIC's interrupt moderation by frame count).
  */
 final class OutboundRing {
     private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]);
@@ -43,11 +46,17 @@ final class OutboundRing {
      * it (holding sendLock); whoever signals first clears it, so the guest gets one signal, never none.
      */
     private final AtomicBoolean signalOwed = new AtomicBoolean();
+    private final int signalBatch;
+    /** Packets written since the signal became owed (under sendLock). */
+    private int writtenWhileOwed;
+    /** Packets the channel's turn wrote since it last asked ({@link #takeTurnSends}); the turn's thread only. */
+    private int turnSends;
 
-    OutboundRing(ServerChannel channel, RingWriter writer, long sendTimeoutNanos) {
+    OutboundRing(ServerChannel channel, RingWriter writer, long sendTimeoutNanos, int signalBatch) {
         this.channel = channel;
         this.writer = writer;
         this.sendTimeoutNanos = sendTimeoutNanos;
+        this.signalBatch = signalBatch;
     }
 
     int maxPayload() {
@@ -121,10 +130,14 @@ final class OutboundRing {
                 long epoch = spaceEpoch.get();
                 switch (writer.write(type, flags, transactionId, EMPTY, payload)) {
                     case WRITTEN -> {
+                        if (signalOwed.get() && ++writtenWhileOwed >= signalBatch) {
+                            sendOwedSignal();
+                        }
                         return sent(payload);
                     }
                     case WRITTEN_SIGNAL -> {
                         if (channel.isTurnThread()) {
+                            writtenWhileOwed = 1;
                             signalOwed.set(true);
                         } else {
                             signalNow();
@@ -200,7 +213,17 @@ final class OutboundRing {
         return true;
     }
 
+    /** Packets the channel's own turn wrote since the last call; for the turn's thread. */
+    int takeTurnSends() {
+        int n = turnSends;
+        turnSends = 0;
+        return n;
+    }
+
     private SendResult sent(MemorySegment payload) {
+        if (channel.isTurnThread()) {
+            turnSends++;
+        }
         packetsOut.incrementAndGet();
         bytesOut.addAndGet(payload.byteSize());
         channel.sentOne();

@@ -21,13 +21,15 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The data path of one open channel. Threads and ownership:
  * <ul>
  * <li>the inbound (guest-to-host) ring's reader belongs to the channel's turn ({@link ChannelTurns}):
  *     a turn drains at most the per-turn budget of packets and bytes, running the device handler
- *     on each, then yields the thread to other channels;</li>
+ *     on each, then yields the thread to other channels; a turn that has caught up looks a little
+ *     longer for the guest's next packet before it ends ({@link ArrivalPoll});</li>
  * <li>the outbound (host-to-guest) ring belongs to {@link OutboundRing}: device sends from any
  *     thread are serialized by its lock, and a send on a full ring waits (bounded by the server's
  *     send timeout) for the guest's signal;</li>
@@ -61,6 +63,9 @@ public final class ServerChannel implements VmbusChannel {
     private final SignalBudget signals;
     private final ChannelTurns turns;
     private final OutboundRing outbound;
+    private final ArrivalPoll arrivals;
+    /** Whether a caught-up turn must stop looking for the guest's next packet. */
+    private final BooleanSupplier stopPolling = () -> this.closing || this.mode != RUNNING;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final List<GuestMemoryView> viewsToClose = new ArrayList<>();
     private final AtomicLong packetsIn = new AtomicLong();
@@ -75,6 +80,9 @@ public final class ServerChannel implements VmbusChannel {
     private volatile Thread turnThread;
     /** Set by a send in the current turn that a pause refused: the packet is delivered again. */
     private boolean packetInterrupted;
+    /** Packets (and their bytes) the turns handled and {@link #countIn} has not counted yet; turns only. */
+    private int uncountedPackets;
+    private long uncountedBytes;
     private volatile boolean closing;
     /** The guest broke the channel (a flood, a corrupt ring): its close is worth a line in the guest-error log. */
     private volatile boolean guestFault;
@@ -95,8 +103,9 @@ public final class ServerChannel implements VmbusChannel {
         this.targetVp = targetVp;
         this.limits = config.limits();
         this.signals = new SignalBudget(limits.signalBurst(), limits.signalPerSecond());
-        this.turns = new ChannelTurns(effects.channelExecutor(), this::turn);
-        this.outbound = new OutboundRing(this, outbound.writer(), config.sendTimeout().toNanos());
+        this.arrivals = new ArrivalPoll(limits.turnPollNanos());
+        this.turns = new ChannelTurns(effects.channelExecutor(), this::turn, limits.turnSliceNanos());
+        this.outbound = new OutboundRing(this, outbound.writer(), config.sendTimeout().toNanos(), limits.signalBatch());
     }
 
     /** Starts the data path with the device's handler; called once by the server after OPEN_CHANNEL_RESULT. */
@@ -290,9 +299,10 @@ public final class ServerChannel implements VmbusChannel {
     /** Reads packets until the ring is empty or the turn's budget is spent; true when work is left. */
     private boolean drain() throws RingCorruptException {
         turnThread = Thread.currentThread();
+        arrivals.turnStarted();
+        int packets = 0;
+        long bytes = 0;
         try {
-            int packets = 0;
-            long bytes = 0;
             reader.setInterruptMask(true);
             while (!closing && mode == RUNNING) {
                 if (packets >= limits.turnPackets() || bytes >= limits.turnBytes()) {
@@ -300,15 +310,10 @@ public final class ServerChannel implements VmbusChannel {
                 }
                 IncomingPacket packet = reader.read(receiveBuffer);
                 if (packet == null) {
-                    // Caught up: the guest hears of this batch's answers now, and its next request may
-                    // still find this turn running (a lone request then needs no new turn).
-                    outbound.sendOwedSignal();
-                    reader.setInterruptMask(false);
-                    if (!reader.hasData()) {
-                        return false;
+                    if (caughtUp()) {
+                        continue;
                     }
-                    reader.setInterruptMask(true);
-                    continue;
+                    return false;
                 }
                 packetInterrupted = false;
                 deliver(packet);
@@ -320,16 +325,51 @@ public final class ServerChannel implements VmbusChannel {
                     effects.signalGuest(relid, targetVp);
                 }
                 long size = packet.payload().byteSize();
-                packetsIn.incrementAndGet();
-                bytesIn.addAndGet(size);
-                signals.earn(1);
                 packets++;
                 bytes += size;
+                uncountedPackets++;
+                uncountedBytes += size;
             }
             return false;
         } finally {
+            countIn();
             outbound.sendOwedSignal();
             turnThread = null;
+        }
+    }
+
+    /**
+     * The turn has read every packet waiting. The guest hears of this batch's answers now, and its next
+     * request may still find this turn running (it then needs no signal and no new turn): a turn that
+     * answered requests itself looks for it briefly; answers from a device's own threads (file I/O)
+     * come later, and a poll would take a core from them. Then interrupt_mask is cleared and the ring
+     * looked at once more (Linux's hv_end_read). True when a packet came (the mask is set again).
+     */
+    private boolean caughtUp() throws RingCorruptException {
+        countIn(); // before the signal the guest may act on
+        outbound.sendOwedSignal();
+        if (outbound.takeTurnSends() > 0 && arrivals.awaitPacket(reader, stopPolling)) {
+            return true;
+        }
+        reader.setInterruptMask(false);
+        if (!reader.hasData()) {
+            return false;
+        }
+        reader.setInterruptMask(true);
+        return true;
+    }
+
+    /**
+     * Adds the packets the turn handled to the counters and the signal allowance: once per batch (when
+     * the turn catches up or ends), not per packet, as each is an atomic update and earn takes a lock.
+     */
+    private void countIn() {
+        if (uncountedPackets > 0) {
+            packetsIn.addAndGet(uncountedPackets);
+            bytesIn.addAndGet(uncountedBytes);
+            signals.earn(uncountedPackets);
+            uncountedPackets = 0;
+            uncountedBytes = 0;
         }
     }
 

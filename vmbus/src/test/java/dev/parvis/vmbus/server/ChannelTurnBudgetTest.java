@@ -24,15 +24,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A ring whose in and out directions are the same memory (what an aliased GPADL would build if the
  * open check let it through) makes every echo the next packet: endless work from one guest packet.
  * With every channel's turns on ONE thread, the bystander channel still gets its echo, because a
- * turn ends after its budget and the next one queues behind the other channel's.
+ * turn ends after its budget and the next one queues behind the other channel's. Alone, the looping
+ * channel goes on with fresh budgets without queueing a new turn for each.
  */
 class ChannelTurnBudgetTest {
     private static final int PAGE = 4096;
     private static final int TURN_PACKETS = 16;
 
-    /** Effects whose channel turns all run on one thread; nothing else is used by a lone channel. */
+    /** Effects whose channel turns all run on one thread, counted as they are queued. */
     private static final class OneThread extends RecordingEffects {
         final ExecutorService executor = Executors.newSingleThreadExecutor();
+        final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
 
         OneThread(LoopbackGuestMemory memory) {
             super(memory);
@@ -40,8 +42,20 @@ class ChannelTurnBudgetTest {
 
         @Override
         public java.util.concurrent.Executor channelExecutor() {
-            return executor;
+            return turn -> {
+                queued.incrementAndGet();
+                executor.execute(turn);
+            };
         }
+    }
+
+    /**
+     * Small turn budgets, and a slice longer than the test: a turn that yields does so because
+     * another turn waits, not because its time ran out.
+     */
+    private static ServerConfig config() {
+        return ServerConfig.defaults(1).withLimits(ServerConfig.Limits.DEFAULTS
+                .withTurn(TURN_PACKETS, 1L << 20).withTurnSlice(TimeUnit.SECONDS.toNanos(60)));
     }
 
     private static ServerChannel channel(VmbusServer server, OneThread effects, ServerConfig config, int relid,
@@ -61,23 +75,34 @@ class ChannelTurnBudgetTest {
         return m;
     }
 
-    @Test
-    void anAliasedRingThatFeedsItselfYieldsTheOnlyThreadToAnotherChannelEveryTurn() throws Exception {
-        ServerConfig config = ServerConfig.defaults(1)
-                .withLimits(ServerConfig.Limits.DEFAULTS.withTurn(TURN_PACKETS, 1L << 20));
-        try (LoopbackGuestMemory memory = new LoopbackGuestMemory(9); Arena arena = Arena.ofShared()) {
+    /** One thread for every channel's turns, and on it a channel whose in and out rings are one ring. */
+    private record Looping(OneThread effects, ServerConfig config, VmbusServer server, ServerChannel hostile) {
+        /**
+         * Starts the looping channel with one guest packet (from then on every echo is read back as new
+         * input) and returns once it has looped through ten budgets.
+         */
+        static Looping start(LoopbackGuestMemory memory, Arena arena) throws Exception {
+            ServerConfig config = ChannelTurnBudgetTest.config();
             OneThread effects = new OneThread(memory);
             VmbusServer server = new VmbusServer(effects, config);
             RingMemory aliased = ring(arena);
             ServerChannel hostile = channel(server, effects, config, 1, aliased, aliased);
-            RingMemory bystanderIn = ring(arena);
-            RingMemory bystanderOut = ring(arena);
-            ServerChannel bystander = channel(server, effects, config, 2, bystanderIn, bystanderOut);
-
-            // One guest packet into the aliased ring; from then on every echo is read back as new input.
             new RingBuffer(aliased).writer().write(PacketType.DATA_INBAND, 0, 1, null, MemorySegment.ofArray(new byte[64]));
             hostile.start(echo(hostile));
             waitFor(() -> hostile.counters().packetsIn() > 10 * TURN_PACKETS, "the aliased ring loops");
+            return new Looping(effects, config, server, hostile);
+        }
+    }
+
+    @Test
+    void anAliasedRingThatFeedsItselfYieldsTheOnlyThreadToAnotherChannelEveryTurn() throws Exception {
+        try (LoopbackGuestMemory memory = new LoopbackGuestMemory(9); Arena arena = Arena.ofShared()) {
+            Looping looping = Looping.start(memory, arena);
+            OneThread effects = looping.effects();
+            ServerChannel hostile = looping.hostile();
+            RingMemory bystanderIn = ring(arena);
+            RingMemory bystanderOut = ring(arena);
+            ServerChannel bystander = channel(looping.server(), effects, looping.config(), 2, bystanderIn, bystanderOut);
 
             bystander.start(echo(bystander));
             new RingBuffer(bystanderIn).writer().write(PacketType.DATA_INBAND, 0, 42, null,
@@ -98,6 +123,26 @@ class ChannelTurnBudgetTest {
             bystander.requestClose("test done");
             assertTrue(bystander.awaitTerminated(5, TimeUnit.SECONDS));
             effects.executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLoopingChannelThatNoOtherTurnWaitsBehindKeepsItsThreadAcrossBudgets() throws Exception {
+        try (LoopbackGuestMemory memory = new LoopbackGuestMemory(9); Arena arena = Arena.ofShared()) {
+            Looping looping = Looping.start(memory, arena);
+            ServerChannel hostile = looping.hostile();
+            waitFor(() -> hostile.turnCount() > 400, "the aliased ring loops through many budgets");
+
+            long packets = hostile.counters().packetsIn(); // first: the loop goes on while we look
+            long turns = hostile.turnCount();
+            long handOffs = looping.effects().queued.get();
+            System.out.printf("aliased ring alone: %d budgets, %d turns queued on the executor%n", turns, handOffs);
+            assertTrue(handOffs * 4 < turns, "budgets went on in place: %d budgets, %d hand-offs".formatted(turns, handOffs));
+            assertTrue(packets <= (turns + 1) * TURN_PACKETS, "each budget still bounded: %d packets".formatted(packets));
+
+            hostile.requestClose("test done");
+            assertTrue(hostile.awaitTerminated(5, TimeUnit.SECONDS));
+            looping.effects().executor.shutdownNow();
         }
     }
 

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * When the host signals the guest about its answers: a turn owes the guest one signal for all the
- * packets it wrote and sends it as the turn ends; a send from any other thread signals at once; a
+ * packets it wrote and sends it as the turn ends, or once it has written a batch of answers; a send
+ * from any other thread signals at once; a
  * turn that has to wait for ring space signals before it waits. Which write owes a signal is the
  * ring's rule (RingFlowControlTest); these tests pin only when it is sent.
  */
@@ -58,7 +59,11 @@ class TurnSignalTest {
     }
 
     private static Fixture fixture(Arena arena, int outPages) {
-        ServerConfig config = ServerConfig.defaults(1).withSendTimeout(Duration.ofSeconds(10));
+        return fixture(arena, outPages, ServerConfig.Limits.DEFAULTS);
+    }
+
+    private static Fixture fixture(Arena arena, int outPages, ServerConfig.Limits limits) {
+        ServerConfig config = ServerConfig.defaults(1).withSendTimeout(Duration.ofSeconds(10)).withLimits(limits);
         RecordingEffects effects = new RecordingEffects(null) {
             @Override
             public java.util.concurrent.Executor channelExecutor() {
@@ -106,6 +111,23 @@ class TurnSignalTest {
     }
 
     @Test
+    void aTurnAnsweringALongBurstSignalsTheGuestOnceItHasWrittenABatchOfAnswersNotOnlyAtItsEnd() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            List<Integer> signalsSeenInTurn = new CopyOnWriteArrayList<>();
+            Fixture f = fixture(arena, 4, ServerConfig.Limits.DEFAULTS.withSignalBatch(4));
+            guestSends(f, 10);
+            // A guest that reads nothing yet: only the first answer finds the ring empty and owes a signal.
+            f.channel().start(new Answering(f.channel(), () -> signalsSeenInTurn.add(f.signals())));
+            waitFor(() -> signalsSeenInTurn.size() == 10, "every answer");
+            assertEquals(List.of(0, 0, 0, 1, 1, 1, 1, 1, 1, 1), signalsSeenInTurn,
+                    "the signal went out with the fourth answer, while the turn still had six to write");
+            close(f);
+            assertEquals(1, f.signals(), "and no other: the later answers found the ring not empty");
+            assertEquals(10, f.guestReads());
+        }
+    }
+
+    @Test
     void aSendFromAnotherThreadSignalsTheGuestBeforeItReturns() throws Exception {
         try (Arena arena = Arena.ofShared()) {
             Fixture f = fixture(arena, 4);
@@ -136,6 +158,57 @@ class TurnSignalTest {
             assertEquals(List.of(SendResult.SENT, SendResult.SENT, SendResult.SENT), results);
             assertTrue(read >= 2, "the guest found the answers written before the wait: " + read);
             close(f);
+        }
+    }
+
+    @Test
+    void aRequestTheGuestWritesWithoutSignallingWhileTheCaughtUpTurnPollsIsAnsweredByThatTurn() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            Fixture f = fixture(arena, 4, ServerConfig.Limits.DEFAULTS.withTurnPoll(TimeUnit.SECONDS.toNanos(10)));
+            List<Integer> guestRead = new CopyOnWriteArrayList<>();
+            guestSends(f, 1);
+            f.channel().start(new Answering(f.channel(), () -> { }));
+            waitFor(() -> f.signals() == 1, "the first answer's signal");
+            guestRead.add(f.guestReads());
+            long turns = f.channel().turnCount();
+            // The turn is looking (interrupt_mask set), so a guest following the ring rules does not signal.
+            guestSends(f, 1);
+            waitFor(() -> f.signals() == 2, "the second answer's signal, with no guest signal");
+            guestRead.add(f.guestReads());
+            assertEquals(List.of(1, 1), guestRead);
+            assertEquals(turns, f.channel().turnCount(), "the turn that answered the first request answered the second");
+            close(f);
+        }
+    }
+
+    @Test
+    void aTurnWhoseRequestsAreAnsweredFromAnotherThreadEndsWithoutPollingForTheNext() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            Fixture f = fixture(arena, 4, ServerConfig.Limits.DEFAULTS.withTurnPoll(TimeUnit.SECONDS.toNanos(10)));
+            java.util.concurrent.ExecutorService device = java.util.concurrent.Executors.newSingleThreadExecutor();
+            guestSends(f, 1);
+            // As storvsp hands a large read to its disk threads: the answer comes later, from elsewhere.
+            f.channel().start(new ChannelHandler() {
+                @Override
+                public void onPacket(IncomingPacket packet) {
+                    long tx = packet.transactionId();
+                    device.execute(() -> f.channel().sendCompletion(tx, MemorySegment.ofArray(new byte[8])));
+                }
+
+                @Override
+                public void onClose() {
+                }
+            });
+            waitFor(() -> f.guestReads() == 1, "the answer from the device's thread");
+            // A turn that polled would keep interrupt_mask set for its whole 10 s window.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (f.in().memory().control().get(java.lang.foreign.ValueLayout.JAVA_INT,
+                    dev.parvis.abi.vmbus.RingControl.INTERRUPT_MASK_OFFSET) != 0) {
+                assertTrue(System.nanoTime() < deadline, "the turn still looks for packets (interrupt_mask set)");
+                Thread.sleep(1);
+            }
+            close(f);
+            device.shutdownNow();
         }
     }
 

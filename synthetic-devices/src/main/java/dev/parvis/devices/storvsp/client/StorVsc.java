@@ -36,8 +36,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StorVsc implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 30;
-    private static final VstorPacket EXECUTE_SRB_HEADER = new VstorPacket(VstorOperation.EXECUTE_SRB,
-            VstorPacket.REQUEST_COMPLETION_FLAG, NtStatus.SUCCESS, new byte[0]);
 
     private final ClientChannel channel;
     private final Map<Long, CompletableFuture<VstorPacket>> pending = new ConcurrentHashMap<>();
@@ -143,7 +141,7 @@ public final class StorVsc implements AutoCloseable {
 
     private void send(long tx, ScsiRequest srb, MemorySegment rangeHeader) throws VmbusClientException {
         MemorySegment packet = MemorySegment.ofArray(new byte[VstorPacket.SIZE]);
-        EXECUTE_SRB_HEADER.write(packet, VstorPacket.HEADER_SIZE);
+        VstorPacket.writeHeader(packet, VstorOperation.EXECUTE_SRB, VstorPacket.REQUEST_COMPLETION_FLAG, NtStatus.SUCCESS);
         srb.write(packet.asSlice(VstorPacket.HEADER_SIZE));
         MemorySegment payload = packet.asSlice(0, version.packetSize());
         if (rangeHeader == null) {
@@ -232,7 +230,8 @@ public final class StorVsc implements AutoCloseable {
     /** Completes the future waiting for {@code p}, or counts a rescan; false when nothing waited for it. */
     private boolean deliverToFuture(IncomingPacket p) {
         if (p.type().equals(PacketType.COMPLETION)) {
-            CompletableFuture<VstorPacket> f = pending.remove(p.transactionId());
+            // A future is registered before its request is sent, so none waits when the map is empty.
+            CompletableFuture<VstorPacket> f = pending.isEmpty() ? null : pending.remove(p.transactionId());
             if (f != null) {
                 f.complete(VstorPacket.read(p.payload()));
             }

@@ -93,6 +93,11 @@ public record ScsiRequest(int length, int srbStatus, int scsiStatus, int portNum
                 u32(s, TIME_OUT_VALUE), u32(s, QUEUE_SORT_KEY));
     }
 
+    /** srb_status of the request in {@code s}, without reading the rest (a completion's outcome). */
+    public static int srbStatusOf(MemorySegment s) {
+        return b(s, SRB_STATUS);
+    }
+
     private static int b(MemorySegment s, long at) {
         return Byte.toUnsignedInt(u8(s, at));
     }

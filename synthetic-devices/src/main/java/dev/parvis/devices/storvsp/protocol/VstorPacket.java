@@ -56,6 +56,31 @@ public record VstorPacket(VstorOperation operation, int flags, NtStatus status, 
                 Arrays.copyOf(bytes(s, UNION, bodyBytes), BODY_SIZE));
     }
 
+    /** The status of the packet in {@code s} (at least {@link #MIN_SIZE} bytes), without copying its body. */
+    public static NtStatus statusOf(MemorySegment s) {
+        return new NtStatus(u32(s, STATUS));
+    }
+
+    /** The operation of the packet in {@code s} (at least {@link #MIN_SIZE} bytes), without copying its body. */
+    public static VstorOperation operationOf(MemorySegment s) {
+        return new VstorOperation(u32(s, OPERATION));
+    }
+
+    /**
+     * The 52-byte body of the packet in {@code s} (at least {@link #MIN_SIZE} bytes): a slice of
+     * {@code s} when the guest sent all of it, else a zero-extended copy.
+     */
+    public static MemorySegment bodyOf(MemorySegment s) {
+        return s.byteSize() >= SIZE ? s.asSlice(UNION, BODY_SIZE) : read(s).bodySegment();
+    }
+
+    /** Writes the 12-byte header (operation, flags, status) at the start of {@code s}, leaving the body as it is. */
+    public static void writeHeader(MemorySegment s, VstorOperation operation, int flags, NtStatus status) {
+        u32(s, OPERATION, operation.raw());
+        u32(s, FLAGS, flags);
+        u32(s, STATUS, status.raw());
+    }
+
     /** Writes the first {@code size} bytes of the packet (12 + the negotiated request size) to {@code s}. */
     public void write(MemorySegment s, int size) {
         u32(s, OPERATION, operation.raw());
