@@ -63,8 +63,8 @@ public final class HostFile {
      * @throws HostFileException if the file is missing, unreadable, not a regular file or larger than {@code maxBytes}
      */
     public static FileChannel openForReading(Path path, long maxBytes, Links links) {
-        try (PathHandle handle = checked(path, maxBytes, links)) {
-            return handle.openForReading();
+        try (Checked checked = checked(path, maxBytes, links)) {
+            return checked.handle().openForReading();
         } catch (IOException e) {
             throw cannotRead(path, e);
         }
@@ -78,7 +78,8 @@ public final class HostFile {
      * @throws HostFileException if the file is missing, cannot be opened so, is not a regular file or is larger than {@code maxBytes}
      */
     public static OpenedHostFile open(Path path, long maxBytes, Links links, Access access) {
-        try (PathHandle handle = checked(path, maxBytes, links)) {
+        try (Checked checked = checked(path, maxBytes, links)) {
+            PathHandle handle = checked.handle();
             FileChannel channel = access == Access.READ ? handle.openForReading() : handle.openForUpdate();
             try {
                 return new OpenedHostFile(channel, new PageCacheReader(handle.openDescriptor()));
@@ -91,8 +92,16 @@ public final class HostFile {
         }
     }
 
+    /** A handle on a file proven a regular file within the bound, with the status that proved it. */
+    record Checked(PathHandle handle, PathHandle.Status status) implements AutoCloseable {
+        @Override
+        public void close() {
+            handle.close();
+        }
+    }
+
     /** A handle on {@code path} once its object is proven a regular file of at most {@code maxBytes}. */
-    static PathHandle checked(Path path, long maxBytes, Links links) throws IOException {
+    static Checked checked(Path path, long maxBytes, Links links) throws IOException {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("bound " + maxBytes);
         }
@@ -105,7 +114,7 @@ public final class HostFile {
             if (status.size() > maxBytes) {
                 throw tooLarge(path, status.size() + " bytes", maxBytes);
             }
-            return handle;
+            return new Checked(handle, status);
         } catch (IOException | RuntimeException e) {
             handle.close();
             throw e;

@@ -61,8 +61,9 @@ public final class ParsedHostFiles<T> {
      */
     public T read(Path path) {
         long began = clock.getAsLong();
-        try (PathHandle handle = HostFile.checked(path, maxBytes, links)) {
-            PathHandle.Status status = handle.status();
+        try (HostFile.Checked checked = HostFile.checked(path, maxBytes, links)) {
+            PathHandle handle = checked.handle();
+            PathHandle.Status status = checked.status();
             T reused = reusable(path, status.version());
             if (reused != null) {
                 return reused;
