@@ -51,6 +51,8 @@ import java.util.concurrent.TimeUnit;
 final class LifecycleBench implements Benchmark {
     private static final int VMS = 50;
     private static final int RESIDENT = 20;
+    /** Passes of the memory measurement reported (their median), after one that is not. */
+    private static final int MEMORY_PASSES = 3;
     private static final int WARM_UP = 3;
     private static final long MIB = 16;
     /** A VM of a more usual size, for the context line: the root stack's part is fixed, the load grows with RAM. */
@@ -254,23 +256,29 @@ final class LifecycleBench implements Benchmark {
      * touched (not committed) is not counted as ours either way.
      */
     private static void memoryPerVm(PrintStream out, Hypervisor hv, VmManagementService service, RawLoad rawLoad) throws Exception {
-        // Two passes, the second reported: the first grows what the process keeps once grown (heap
-        // committed, malloc arenas, code cache), which would land on whichever batch ran first.
-        double raw = 0;
-        double managed = 0;
+        // A first pass grows what the process keeps once grown (heap committed, malloc arenas, code
+        // cache), which would land on whichever batch ran first; it is not counted. Of the passes
+        // after it the median is reported: one pass alone swung by several hundred KiB per VM on KVM
+        // (-243 to 473 KiB in four runs), where a VM costs the host about 200 KiB.
+        Samples raw = new Samples();
+        Samples managed = new Samples();
         Footprint[] m = null;
-        for (int pass = 0; pass < 2; pass++) {
-            raw = rawFootprint(hv, rawLoad);
+        for (int pass = 0; pass <= MEMORY_PASSES; pass++) {
+            double r = rawFootprint(hv, rawLoad);
             m = managedFootprint(hv, service);
-            managed = m[1].beyondGuestRam(m[0]) / RESIDENT / 1024;
+            if (pass > 0) {
+                raw.add(r);
+                managed.add(m[1].beyondGuestRam(m[0]) / RESIDENT / 1024);
+            }
         }
         out.printf("lifecycle: %s host memory per running VM beyond its guest RAM: %.0f KiB (process RSS delta less the resident"
                         + " guest RAM, %d VMs vs none); of which the partition itself (kernel partition + VP + engine, as a raw"
                         + " ChildLoader.load) %.0f KiB, the root stack (worker, VMBus, devices, events) %.0f KiB; Java heap %.0f KiB,"
-                        + " direct+mapped buffers %.0f KiB; guest RAM resident %.0f of %d KiB%n",
-                hv.backend().name(), managed, RESIDENT, raw, managed - raw,
+                        + " direct+mapped buffers %.0f KiB; guest RAM resident %.0f of %d KiB (median of %d passes, range %.0f-%.0f KiB;"
+                        + " heap, buffers and RAM from the last)%n",
+                hv.backend().name(), managed.median(), RESIDENT, raw.median(), managed.median() - raw.median(),
                 (m[1].heap - m[0].heap) / (double) RESIDENT / 1024, (m[1].buffers - m[0].buffers) / (double) RESIDENT / 1024,
-                (m[1].poolRss - m[0].poolRss) / (double) RESIDENT / 1024, MIB << 10);
+                (m[1].poolRss - m[0].poolRss) / (double) RESIDENT / 1024, MIB << 10, MEMORY_PASSES, managed.min(), managed.max());
     }
 
     /** KiB per partition beyond its resident RAM, of {@link #RESIDENT} raw loads running against none. */
