@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -167,7 +168,13 @@ class TurnSignalTest {
             Fixture f = fixture(arena, 4, ServerConfig.Limits.DEFAULTS.withTurnPoll(TimeUnit.SECONDS.toNanos(10)));
             List<Integer> guestRead = new CopyOnWriteArrayList<>();
             guestSends(f, 1);
-            f.channel().start(new Answering(f.channel(), () -> { }));
+            AtomicInteger answered = new AtomicInteger();
+            // The first request keeps the turn busy for 2 s: a turn polls no longer than it worked.
+            f.channel().start(new Answering(f.channel(), () -> {
+                if (answered.getAndIncrement() == 0) {
+                    sleep(2_000);
+                }
+            }));
             waitFor(() -> f.signals() == 1, "the first answer's signal");
             guestRead.add(f.guestReads());
             long turns = f.channel().turnCount();
@@ -222,6 +229,14 @@ class TurnSignalTest {
 
         @Override
         public void onClose() {
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
