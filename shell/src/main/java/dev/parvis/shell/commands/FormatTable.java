@@ -49,45 +49,62 @@ public final class FormatTable implements CommandDefinition {
         List<PropertySelector.Selected> selected = PropertySelector.parse(specs, ctx);
         FormatViews views = ctx.service(FormatViews.class);
         int width = ctx.service(ShellHost.class).width();
-        boolean hideHeaders = p.flag("HideTableHeaders");
-        return new CommandProcessor() {
-            private TableWriter table;
+        return new Table(specs, selected, views, width, p.flag("AutoSize"), p.flag("HideTableHeaders"));
+    }
 
-            @Override
-            public void process(Object input, BoundParameters record, Pipe out) {
-                Object item = record.get("InputObject");
-                if (item instanceof ShellHashtable h && specs.isEmpty()) {
-                    h.entries().forEach(e -> row(e, nameValue(), out));
-                    return;
-                }
-                row(item, null, out);
+    /** One run of Format-Table: the columns come from the first row, then every row is one line. */
+    private static final class Table implements CommandProcessor {
+        private final List<Object> specs;
+        private final List<PropertySelector.Selected> selected;
+        private final FormatViews views;
+        private final int width;
+        private final boolean autoSize;
+        private final boolean hideHeaders;
+        private TableWriter table;
+        private int lines;
+
+        Table(List<Object> specs, List<PropertySelector.Selected> selected, FormatViews views, int width, boolean autoSize,
+                boolean hideHeaders) {
+            this.specs = specs;
+            this.selected = selected;
+            this.views = views;
+            this.width = width;
+            this.autoSize = autoSize;
+            this.hideHeaders = hideHeaders;
+        }
+
+        @Override
+        public void process(Object input, BoundParameters record, Pipe out) {
+            Object item = record.get("InputObject");
+            if (item instanceof ShellHashtable h && specs.isEmpty()) {
+                h.entries().forEach(e -> row(e, nameValue(), out));
+                return;
             }
+            row(item, null, out);
+        }
 
-            private void row(Object item, List<Column> fixed, Pipe out) {
-                if (table == null) {
-                    List<Column> columns = fixed != null ? fixed : specs.isEmpty() ? views.defaultColumns(item)
-                            : columns(PropertySelector.expandWildcards(selected, specs, item));
-                    table = new TableWriter(columns, width, p.flag("AutoSize"), line -> emit(line, out));
-                }
-                table.add(item);
+        private void row(Object item, List<Column> fixed, Pipe out) {
+            if (table == null) {
+                List<Column> columns = fixed != null ? fixed : specs.isEmpty() ? views.defaultColumns(item)
+                        : columns(PropertySelector.expandWildcards(selected, specs, item));
+                table = new TableWriter(columns, width, autoSize, line -> emit(line, out));
             }
+            table.add(item);
+        }
 
-            private int lines;
-
-            private void emit(String line, Pipe out) {
-                lines++;
-                if (!hideHeaders || lines > 3) {
-                    out.write(line);
-                }
+        private void emit(String line, Pipe out) {
+            lines++;
+            if (!hideHeaders || lines > 3) {
+                out.write(line);
             }
+        }
 
-            @Override
-            public void end(Pipe out) {
-                if (table != null) {
-                    table.end();
-                }
+        @Override
+        public void end(Pipe out) {
+            if (table != null) {
+                table.end();
             }
-        };
+        }
     }
 
     static List<Column> columns(List<PropertySelector.Selected> selected) {

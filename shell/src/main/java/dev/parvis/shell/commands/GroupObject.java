@@ -45,47 +45,60 @@ public final class GroupObject implements CommandDefinition {
     @Override
     public CommandProcessor create(BoundParameters p, CommandContext ctx) {
         List<PropertySelector.Selected> keys = PropertySelector.parse(p.objects("Property"), ctx);
-        boolean cs = p.flag("CaseSensitive");
-        return new CommandProcessor() {
-            private final Map<String, List<Object>> groups = new LinkedHashMap<>();
-            private final Map<String, String> names = new LinkedHashMap<>();
-            private int count;
+        return new Grouping(keys, p.flag("CaseSensitive"), p.flag("AsHashTable"), p.flag("NoElement"));
+    }
 
-            @Override
-            public void process(Object input, BoundParameters record, Pipe out) {
-                Limits.checkElements(++count);
-                Object item = record.get("InputObject");
-                String name = name(item);
-                String key = cs ? name : name.toLowerCase(Locale.ROOT);
-                names.putIfAbsent(key, name);
-                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(item);
+    /** One run of Group-Object: collects the input by group name, outputs the groups at the end. */
+    private static final class Grouping implements CommandProcessor {
+        private final List<PropertySelector.Selected> keys;
+        private final boolean cs;
+        private final boolean asHashTable;
+        private final boolean noElement;
+        private final Map<String, List<Object>> groups = new LinkedHashMap<>();
+        private final Map<String, String> names = new LinkedHashMap<>();
+        private int count;
+
+        Grouping(List<PropertySelector.Selected> keys, boolean cs, boolean asHashTable, boolean noElement) {
+            this.keys = keys;
+            this.cs = cs;
+            this.asHashTable = asHashTable;
+            this.noElement = noElement;
+        }
+
+        @Override
+        public void process(Object input, BoundParameters record, Pipe out) {
+            Limits.checkElements(++count);
+            Object item = record.get("InputObject");
+            String name = name(item);
+            String key = cs ? name : name.toLowerCase(Locale.ROOT);
+            names.putIfAbsent(key, name);
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(item);
+        }
+
+        private String name(Object item) {
+            if (keys.isEmpty()) {
+                return Conversions.toShortString(item);
             }
+            List<String> parts = new ArrayList<>();
+            keys.forEach(k -> parts.add(Conversions.toDisplayString(k.value().apply(item))));
+            return String.join(", ", parts);
+        }
 
-            private String name(Object item) {
-                if (keys.isEmpty()) {
-                    return Conversions.toShortString(item);
+        @Override
+        public void end(Pipe out) {
+            if (asHashTable) {
+                ShellHashtable h = new ShellHashtable();
+                groups.forEach((k, v) -> h.put(names.get(k), new ShellArray(v)));
+                out.write(h);
+                return;
+            }
+            groups.forEach((k, v) -> {
+                PSObject g = PSObject.of(GROUP_TYPE, null).add("Count", v.size()).add("Name", names.get(k));
+                if (!noElement) {
+                    g.add("Group", new ShellArray(v));
                 }
-                List<String> parts = new ArrayList<>();
-                keys.forEach(k -> parts.add(Conversions.toDisplayString(k.value().apply(item))));
-                return String.join(", ", parts);
-            }
-
-            @Override
-            public void end(Pipe out) {
-                if (p.flag("AsHashTable")) {
-                    ShellHashtable h = new ShellHashtable();
-                    groups.forEach((k, v) -> h.put(names.get(k), new ShellArray(v)));
-                    out.write(h);
-                    return;
-                }
-                groups.forEach((k, v) -> {
-                    PSObject g = PSObject.of(GROUP_TYPE, null).add("Count", v.size()).add("Name", names.get(k));
-                    if (!p.flag("NoElement")) {
-                        g.add("Group", new ShellArray(v));
-                    }
-                    out.write(g);
-                });
-            }
-        };
+                out.write(g);
+            });
+        }
     }
 }

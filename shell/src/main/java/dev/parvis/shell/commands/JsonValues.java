@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.time.LocalDateTime;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,67 +39,83 @@ final class JsonValues {
 
     /** Writes {@code value}; returns whether some value was cut at {@code depth}. */
     static boolean write(Object value, int depth, boolean compress, boolean enumsAsStrings, StringWriter out) throws IOException {
-        boolean[] truncated = new boolean[1];
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             if (!compress) {
-                DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
-                        .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                        .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                        .withArrayIndenter(new DefaultIndenter("  ", "\n"));
-                g.setPrettyPrinter(pp);
+                g.setPrettyPrinter(prettyPrinter());
             }
-            write(g, value, 0, depth, enumsAsStrings, truncated);
+            ValueWriter w = new ValueWriter(g, depth, enumsAsStrings);
+            w.write(value, 0);
+            return w.truncated;
         }
-        return truncated[0];
     }
 
-    private static void write(JsonGenerator g, Object v, int level, int depth, boolean enumsAsStrings, boolean[] cut) throws IOException {
-        if (v instanceof Collection<?> || v instanceof ShellHashtable || v instanceof PSObject) {
-            if (level > depth) {
-                cut[0] = true;
+    /** Two-space indents and "name": value, as PowerShell 7 lays JSON out. */
+    private static DefaultPrettyPrinter prettyPrinter() {
+        return new DefaultPrettyPrinter()
+                .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    }
+
+    /** Writes one value tree to a generator, containers deeper than {@code depth} as their text. */
+    private static final class ValueWriter {
+        private final JsonGenerator g;
+        private final int depth;
+        private final boolean enumsAsStrings;
+        private boolean truncated;
+
+        ValueWriter(JsonGenerator g, int depth, boolean enumsAsStrings) {
+            this.g = g;
+            this.depth = depth;
+            this.enumsAsStrings = enumsAsStrings;
+        }
+
+        void write(Object v, int level) throws IOException {
+            if ((v instanceof Collection<?> || v instanceof ShellHashtable || v instanceof PSObject) && level > depth) {
+                truncated = true;
                 g.writeString(Conversions.toDisplayString(v));
                 return;
             }
+            switch (v) {
+                case null -> g.writeNull();
+                case Boolean b -> g.writeBoolean(b);
+                case Integer i -> g.writeNumber(i);
+                case Long l -> g.writeNumber(l);
+                case Double d when d.isNaN() || d.isInfinite() -> g.writeString(Conversions.formatDouble(d));
+                case Double d -> g.writeNumber(d);
+                case EnumValue e -> writeEnum(e);
+                case LocalDateTime t -> g.writeString(t.toString());
+                case Collection<?> c -> writeArray(c, level);
+                case ShellHashtable h -> writeObject(h.entries(), level);
+                case PSObject o -> writeObject(o.entries(), level);
+                default -> g.writeString(Conversions.toShortString(v));
+            }
         }
-        switch (v) {
-            case null -> g.writeNull();
-            case Boolean b -> g.writeBoolean(b);
-            case Integer i -> g.writeNumber(i);
-            case Long l -> g.writeNumber(l);
-            case Double d when d.isNaN() || d.isInfinite() -> g.writeString(Conversions.formatDouble(d));
-            case Double d -> g.writeNumber(d);
-            case EnumValue e -> {
-                if (enumsAsStrings) {
-                    g.writeString(e.name());
-                } else {
-                    g.writeNumber(e.value());
-                }
+
+        private void writeEnum(EnumValue e) throws IOException {
+            if (enumsAsStrings) {
+                g.writeString(e.name());
+            } else {
+                g.writeNumber(e.value());
             }
-            case LocalDateTime t -> g.writeString(t.toString());
-            case Collection<?> c -> {
-                g.writeStartArray();
-                for (Object o : c) {
-                    write(g, o, level + 1, depth, enumsAsStrings, cut);
-                }
-                g.writeEndArray();
+        }
+
+        private void writeArray(Collection<?> c, int level) throws IOException {
+            g.writeStartArray();
+            for (Object o : c) {
+                write(o, level + 1);
             }
-            case ShellHashtable h -> {
-                g.writeStartObject();
-                for (Map.Entry<Object, Object> e : h.entries()) {
-                    g.writeFieldName(Conversions.toShortString(e.getKey()));
-                    write(g, e.getValue(), level + 1, depth, enumsAsStrings, cut);
-                }
-                g.writeEndObject();
+            g.writeEndArray();
+        }
+
+        /** A hashtable's or an object's entries as one JSON object (property names are strings already). */
+        private void writeObject(List<? extends Map.Entry<?, Object>> entries, int level) throws IOException {
+            g.writeStartObject();
+            for (Map.Entry<?, Object> e : entries) {
+                g.writeFieldName(Conversions.toShortString(e.getKey()));
+                write(e.getValue(), level + 1);
             }
-            case PSObject o -> {
-                g.writeStartObject();
-                for (Map.Entry<String, Object> e : o.entries()) {
-                    g.writeFieldName(e.getKey());
-                    write(g, e.getValue(), level + 1, depth, enumsAsStrings, cut);
-                }
-                g.writeEndObject();
-            }
-            default -> g.writeString(Conversions.toShortString(v));
+            g.writeEndObject();
         }
     }
 

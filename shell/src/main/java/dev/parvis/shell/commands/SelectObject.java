@@ -62,55 +62,72 @@ public final class SelectObject implements CommandDefinition {
             throw new RuntimeError("-First, -Last and -Skip must not be negative.", ErrorCategory.INVALID_ARGUMENT, "NegativeCount");
         }
         Projection projection = new Projection(p.objects("Property"), p.strings("ExcludeProperty"), p.string("ExpandProperty"), ctx);
-        boolean unique = p.flag("Unique");
-        return new CommandProcessor() {
-            private int seen;
-            private int taken;
-            private final Deque<Object> tail = new ArrayDeque<>();
-            private final List<Object> uniques = new ArrayList<>();
+        return new Selection(first, last, skip, p.flag("Unique"), projection, ctx);
+    }
 
-            @Override
-            public void process(Object input, BoundParameters record, Pipe out) {
-                Object item = record.get("InputObject");
-                if (seen++ < skip) {
-                    return;
-                }
-                if (first >= 0 && taken >= first) {
-                    if (last < 0) {
-                        ctx.stopUpstream();
-                    }
-                } else if (first >= 0 || last < 0) {
-                    taken++;
-                    emit(item, out);
-                    if (first >= 0 && taken >= first && last < 0) {
-                        ctx.stopUpstream();
-                    }
-                    return;
-                }
-                tail.addLast(item);
-                if (tail.size() > last) {
-                    tail.removeFirst();
-                }
-            }
+    /** One run of Select-Object: skips, takes the first objects, keeps the last ones, drops repeats. */
+    private static final class Selection implements CommandProcessor {
+        private final int first;
+        private final int last;
+        private final int skip;
+        private final boolean unique;
+        private final Projection projection;
+        private final CommandContext ctx;
+        private int seen;
+        private int taken;
+        private final Deque<Object> tail = new ArrayDeque<>();
+        private final List<Object> uniques = new ArrayList<>();
 
-            @Override
-            public void end(Pipe out) {
-                tail.forEach(i -> emit(i, out));
-                tail.clear();
-            }
+        Selection(int first, int last, int skip, boolean unique, Projection projection, CommandContext ctx) {
+            this.first = first;
+            this.last = last;
+            this.skip = skip;
+            this.unique = unique;
+            this.projection = projection;
+            this.ctx = ctx;
+        }
 
-            private void emit(Object item, Pipe out) {
-                for (Object o : projection.apply(item)) {
-                    if (unique) {
-                        if (uniques.stream().anyMatch(u -> same(u, o))) {
-                            continue;
-                        }
-                        uniques.add(o);
-                    }
-                    out.write(o);
-                }
+        @Override
+        public void process(Object input, BoundParameters record, Pipe out) {
+            Object item = record.get("InputObject");
+            if (seen++ < skip) {
+                return;
             }
-        };
+            if (first >= 0 && taken >= first) {
+                if (last < 0) {
+                    ctx.stopUpstream();
+                }
+            } else if (first >= 0 || last < 0) {
+                taken++;
+                emit(item, out);
+                if (first >= 0 && taken >= first && last < 0) {
+                    ctx.stopUpstream();
+                }
+                return;
+            }
+            tail.addLast(item);
+            if (tail.size() > last) {
+                tail.removeFirst();
+            }
+        }
+
+        @Override
+        public void end(Pipe out) {
+            tail.forEach(i -> emit(i, out));
+            tail.clear();
+        }
+
+        private void emit(Object item, Pipe out) {
+            for (Object o : projection.apply(item)) {
+                if (unique) {
+                    if (uniques.stream().anyMatch(u -> same(u, o))) {
+                        continue;
+                    }
+                    uniques.add(o);
+                }
+                out.write(o);
+            }
+        }
     }
 
     private static boolean same(Object a, Object b) {

@@ -70,6 +70,21 @@ public final class WhereObject implements CommandDefinition {
         if (property == null) {
             throw new RuntimeError("Where-Object needs a script block or a property name.", ErrorCategory.INVALID_ARGUMENT, "NoCondition");
         }
+        BinaryOperator op = comparison(p);
+        Object value = p.get("Value");
+        OperatorContext oc = operatorContext(ctx);
+        return (input, record, out) -> {
+            Object item = record.get("InputObject");
+            Object actual = Members.get(item, property);
+            boolean pass = op == null ? Conversions.toBool(actual) : Conversions.toBool(Operators.binary(op, actual, value, oc));
+            if (pass) {
+                out.write(item);
+            }
+        };
+    }
+
+    /** The simplified syntax's operator switch (-EQ, -Like, ...): at most one; null for a bare property test. */
+    private static BinaryOperator comparison(BoundParameters p) {
         List<String> ops = new ArrayList<>();
         for (String op : OPERATORS) {
             if (p.flag(op)) {
@@ -84,9 +99,11 @@ public final class WhereObject implements CommandDefinition {
             throw new RuntimeError("Where-Object has a value to compare with but no operator (-EQ, -Like, ...).",
                     ErrorCategory.INVALID_ARGUMENT, "NoOperator");
         }
-        BinaryOperator op = ops.isEmpty() ? null : BinaryOperator.fromDashName(ops.get(0));
-        Object value = p.get("Value");
-        OperatorContext oc = new OperatorContext() {
+        return ops.isEmpty() ? null : BinaryOperator.fromDashName(ops.get(0));
+    }
+
+    private static OperatorContext operatorContext(CommandContext ctx) {
+        return new OperatorContext() {
             @Override
             public void checkpoint() {
                 ctx.checkpoint();
@@ -95,14 +112,6 @@ public final class WhereObject implements CommandDefinition {
             @Override
             public void setMatches(ShellHashtable matches) {
                 // simplified syntax does not set $Matches
-            }
-        };
-        return (input, record, out) -> {
-            Object item = record.get("InputObject");
-            Object actual = Members.get(item, property);
-            boolean pass = op == null ? Conversions.toBool(actual) : Conversions.toBool(Operators.binary(op, actual, value, oc));
-            if (pass) {
-                out.write(item);
             }
         };
     }

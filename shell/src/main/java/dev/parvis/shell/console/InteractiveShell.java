@@ -35,15 +35,7 @@ final class InteractiveShell {
     int run(Function<TerminalHost, ShellSession> sessions) {
         TerminalHost host = new TerminalHost(terminal);
         ShellSession session = sessions.apply(host);
-        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("parvis")
-                .completer(new ShellCompleter(session)).parser(new ShellLineParser())
-                .variable(LineReader.HISTORY_FILE, historyFile)
-                .variable(LineReader.HISTORY_SIZE, 5000)
-                .variable(LineReader.HISTORY_FILE_SIZE, 5000)
-                .variable(LineReader.SECONDARY_PROMPT_PATTERN, ">> ")
-                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
-                .build();
+        LineReader reader = lineReader(session);
         host.attach(reader);
         AtomicInteger interrupts = new AtomicInteger();
         try (EvaluationThread eval = new EvaluationThread()) {
@@ -58,23 +50,40 @@ final class InteractiveShell {
             }
             terminal.writer().println(banner);
             terminal.writer().flush();
-            while (true) {
-                String line;
-                try {
-                    line = reader.readLine(session.prompt());
-                } catch (UserInterruptException e) {
-                    continue;
-                } catch (EndOfFileException e) {
-                    return 0;
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                interrupts.set(0);
-                RunResult r = eval.run(() -> session.run(SourceText.interactive(line)));
-                if (r.exited()) {
-                    return r.exitCode();
-                }
+            return readEvalLoop(reader, session, eval, interrupts);
+        }
+    }
+
+    private LineReader lineReader(ShellSession session) {
+        return LineReaderBuilder.builder().terminal(terminal).appName("parvis")
+                .completer(new ShellCompleter(session)).parser(new ShellLineParser())
+                .variable(LineReader.HISTORY_FILE, historyFile)
+                .variable(LineReader.HISTORY_SIZE, 5000)
+                .variable(LineReader.HISTORY_FILE_SIZE, 5000)
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, ">> ")
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
+                .build();
+    }
+
+    /** Reads and runs lines until {@code exit} (its code) or Ctrl-D (0); Ctrl-C at the prompt just prompts again. */
+    private static int readEvalLoop(LineReader reader, ShellSession session, EvaluationThread eval, AtomicInteger interrupts) {
+        while (true) {
+            String line;
+            try {
+                line = reader.readLine(session.prompt());
+            } catch (UserInterruptException e) {
+                continue;
+            } catch (EndOfFileException e) {
+                return 0;
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            interrupts.set(0);
+            RunResult r = eval.run(() -> session.run(SourceText.interactive(line)));
+            if (r.exited()) {
+                return r.exitCode();
             }
         }
     }

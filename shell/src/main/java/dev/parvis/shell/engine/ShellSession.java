@@ -94,28 +94,16 @@ public final class ShellSession {
             new PipelineRun(List.of(new ScriptStage(interpreter, f, ast, ScriptArguments.parse(args, source), !scriptScope, scriptScope,
                     Map.of())), out, budget).run();
             return new RunResult(0, lastSuccess, false);
-        } catch (ParseException e) {
-            report(parseError(e).record());
-            return failed();
-        } catch (RuntimeError e) {
-            report(e.record());
-            return failed();
         } catch (ControlFlow.Exit e) {
             lastSuccess = e.code() == 0;
             return new RunResult(e.code(), e.code() == 0, true);
         } catch (ControlFlow e) {
             return new RunResult(0, lastSuccess, false);
-        } catch (PipelineStoppedException e) {
-            out.flush();
-            host.writeError(e.getMessage() + "\n");
+        } catch (RuntimeException e) {
+            reportFailure(e, source, out);
             return failed();
         } catch (StackOverflowError e) {
             host.writeError("The script is nested too deeply to run (the shell's stack is exhausted).\n");
-            return failed();
-        } catch (RuntimeException e) {
-            internalErrors++;
-            LOG.error("internal error running {}", source.name().isEmpty() ? "typed input" : source.name(), e);
-            host.writeError("Internal error in the shell (" + e + "); the session goes on.\n");
             return failed();
         } catch (OutOfMemoryError e) {
             host.writeError("The script ran out of memory; its data has been released.\n");
@@ -126,6 +114,23 @@ public final class ShellSession {
                 out.end();
             } catch (RuntimeException | StackOverflowError e) {
                 host.writeError("Could not format the output: " + e + "\n");
+            }
+        }
+    }
+
+    /** Tells the host why a run failed: the error's record, the reason the pipeline was stopped, or an internal error. */
+    private void reportFailure(RuntimeException failure, SourceText source, OutDefault out) {
+        switch (failure) {
+            case ParseException e -> report(parseError(e).record());
+            case RuntimeError e -> report(e.record());
+            case PipelineStoppedException e -> {
+                out.flush();
+                host.writeError(e.getMessage() + "\n");
+            }
+            default -> {
+                internalErrors++;
+                LOG.error("internal error running {}", source.name().isEmpty() ? "typed input" : source.name(), failure);
+                host.writeError("Internal error in the shell (" + failure + "); the session goes on.\n");
             }
         }
     }

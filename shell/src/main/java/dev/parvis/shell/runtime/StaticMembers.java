@@ -56,53 +56,92 @@ public final class StaticMembers {
     }
 
     private static Object call(ShellType type, String name, List<Object> a, MemberContext ctx) {
-        String key = type.fullName() + "::" + name.toLowerCase(Locale.ROOT);
-        return switch (key) {
-            case "System.Math::round" -> round(a);
-            case "System.Math::floor" -> Math.floor(d(a, 0));
-            case "System.Math::ceiling" -> Math.ceil(d(a, 0));
-            case "System.Math::truncate" -> (double) (long) d(a, 0);
-            case "System.Math::abs" -> a.size() == 1 && !(a.get(0) instanceof Double) ? absInteger(a.get(0)) : Math.abs(d(a, 0));
-            case "System.Math::max" -> Comparison.compare(arg(a, 1), arg(a, 0), false) > 0 ? a.get(1) : a.get(0);
-            case "System.Math::min" -> Comparison.compare(arg(a, 1), arg(a, 0), false) < 0 ? a.get(1) : a.get(0);
-            case "System.Math::pow" -> Math.pow(d(a, 0), d(a, 1));
-            case "System.Math::sqrt" -> Math.sqrt(d(a, 0));
-            case "System.Math::log" -> a.size() > 1 ? Math.log(d(a, 0)) / Math.log(d(a, 1)) : Math.log(d(a, 0));
-            case "System.Math::log10" -> Math.log10(d(a, 0));
-            case "System.Math::exp" -> Math.exp(d(a, 0));
-            case "System.Math::sign" -> (int) Math.signum(d(a, 0));
+        String method = name.toLowerCase(Locale.ROOT);
+        return switch (type.fullName()) {
+            case "System.Math" -> math(type, name, method, a);
+            case "System.TimeSpan" -> timeSpan(type, name, method, a);
+            case "System.String" -> string(type, name, method, a);
+            case "System.IO.Path" -> path(type, name, method, a);
+            default -> other(type, name, method, a, ctx);
+        };
+    }
+
+    private static Object math(ShellType type, String name, String method, List<Object> a) {
+        return switch (method) {
+            case "round" -> round(a);
+            case "floor" -> Math.floor(d(a, 0));
+            case "ceiling" -> Math.ceil(d(a, 0));
+            case "truncate" -> (double) (long) d(a, 0);
+            case "abs" -> a.size() == 1 && !(a.get(0) instanceof Double) ? absInteger(a.get(0)) : Math.abs(d(a, 0));
+            case "max" -> Comparison.compare(arg(a, 1), arg(a, 0), false) > 0 ? a.get(1) : a.get(0);
+            case "min" -> Comparison.compare(arg(a, 1), arg(a, 0), false) < 0 ? a.get(1) : a.get(0);
+            case "pow" -> Math.pow(d(a, 0), d(a, 1));
+            case "sqrt" -> Math.sqrt(d(a, 0));
+            case "log" -> a.size() > 1 ? Math.log(d(a, 0)) / Math.log(d(a, 1)) : Math.log(d(a, 0));
+            case "log10" -> Math.log10(d(a, 0));
+            case "exp" -> Math.exp(d(a, 0));
+            case "sign" -> (int) Math.signum(d(a, 0));
+            default -> throw methodNotFound(type, name);
+        };
+    }
+
+    private static Object timeSpan(ShellType type, String name, String method, List<Object> a) {
+        return switch (method) {
+            case "fromseconds" -> Duration.ofNanos((long) (d(a, 0) * 1e9));
+            case "fromminutes" -> Duration.ofNanos((long) (d(a, 0) * 60e9));
+            case "fromhours" -> Duration.ofNanos((long) (d(a, 0) * 3_600e9));
+            case "fromdays" -> Duration.ofNanos((long) (d(a, 0) * 86_400e9));
+            case "frommilliseconds" -> Duration.ofNanos((long) (d(a, 0) * 1e6));
+            case "parse" -> TypeConversion.convert(text(a, 0), "System.TimeSpan");
+            default -> throw methodNotFound(type, name);
+        };
+    }
+
+    private static Object string(ShellType type, String name, String method, List<Object> a) {
+        return switch (method) {
+            case "isnullorempty" -> arg(a, 0) == null || text(a, 0).isEmpty();
+            case "isnullorwhitespace" -> arg(a, 0) == null || text(a, 0).isBlank();
+            case "join" -> Operators.join(a.size() == 2 ? a.get(1) : new ShellArray(a.subList(1, a.size())), text(a, 0));
+            case "concat" -> Operators.join(new ShellArray(a), "");
+            case "format" -> FormatOperator.format(text(a, 0), a.size() == 2 ? Operators.asList(a.get(1)) : a.subList(1, a.size()));
+            default -> throw methodNotFound(type, name);
+        };
+    }
+
+    private static Object path(ShellType type, String name, String method, List<Object> a) {
+        return switch (method) {
+            case "combine" -> combine(a);
+            case "getfilename" -> fileName(text(a, 0));
+            case "getextension" -> extension(text(a, 0));
+            case "getfilenamewithoutextension" -> stripExtension(fileName(text(a, 0)));
+            case "getdirectoryname" -> parent(text(a, 0));
+            case "gettemppath" -> System.getProperty("java.io.tmpdir") + "/";
+            case "getfullpath" -> Path.of(text(a, 0)).toAbsolutePath().normalize().toString();
+            default -> throw methodNotFound(type, name);
+        };
+    }
+
+    /** The types with one or two methods each: parsing numbers, dates and GUIDs, regexes, the environment, script blocks. */
+    private static Object other(ShellType type, String name, String method, List<Object> a, MemberContext ctx) {
+        return switch (type.fullName() + "::" + method) {
             case "System.Int32::parse" -> Conversions.toInt(text(a, 0));
             case "System.Int64::parse" -> Conversions.toLong(text(a, 0));
             case "System.Double::parse" -> Conversions.toDouble(text(a, 0));
             case "System.DateTime::parse" -> TypeConversion.convert(text(a, 0), "System.DateTime");
-            case "System.TimeSpan::fromseconds" -> Duration.ofNanos((long) (d(a, 0) * 1e9));
-            case "System.TimeSpan::fromminutes" -> Duration.ofNanos((long) (d(a, 0) * 60e9));
-            case "System.TimeSpan::fromhours" -> Duration.ofNanos((long) (d(a, 0) * 3_600e9));
-            case "System.TimeSpan::fromdays" -> Duration.ofNanos((long) (d(a, 0) * 86_400e9));
-            case "System.TimeSpan::frommilliseconds" -> Duration.ofNanos((long) (d(a, 0) * 1e6));
-            case "System.TimeSpan::parse" -> TypeConversion.convert(text(a, 0), "System.TimeSpan");
             case "System.Guid::newguid" -> UUID.randomUUID();
             case "System.Guid::parse" -> TypeConversion.convert(text(a, 0), "System.Guid");
-            case "System.String::isnullorempty" -> arg(a, 0) == null || text(a, 0).isEmpty();
-            case "System.String::isnullorwhitespace" -> arg(a, 0) == null || text(a, 0).isBlank();
-            case "System.String::join" -> Operators.join(a.size() == 2 ? a.get(1) : new ShellArray(a.subList(1, a.size())), text(a, 0));
-            case "System.String::concat" -> Operators.join(new ShellArray(a), "");
-            case "System.String::format" -> FormatOperator.format(text(a, 0), a.size() == 2 ? Operators.asList(a.get(1)) : a.subList(1, a.size()));
             case "System.Text.RegularExpressions.Regex::escape" -> text(a, 0).replaceAll("([\\\\.\\[\\]{}()*+?^$|#\\s-])", "\\\\$1");
             case "System.Text.RegularExpressions.Regex::ismatch" -> Regexes.guarded(() ->
                     Regexes.matcher(Regexes.compile(text(a, 1), true), text(a, 0), ctx).find());
-            case "System.IO.Path::combine" -> combine(a);
-            case "System.IO.Path::getfilename" -> fileName(text(a, 0));
-            case "System.IO.Path::getextension" -> extension(text(a, 0));
-            case "System.IO.Path::getfilenamewithoutextension" -> stripExtension(fileName(text(a, 0)));
-            case "System.IO.Path::getdirectoryname" -> parent(text(a, 0));
-            case "System.IO.Path::gettemppath" -> System.getProperty("java.io.tmpdir") + "/";
-            case "System.IO.Path::getfullpath" -> Path.of(text(a, 0)).toAbsolutePath().normalize().toString();
             case "System.Environment::getenvironmentvariable" -> System.getenv(text(a, 0));
             case "System.Management.Automation.ScriptBlock::create" -> ctx.parse(text(a, 0));
-            default -> throw new RuntimeError("Method invocation failed because [" + type + "] does not contain a method named '"
-                    + name + "' in Parvis.", ErrorCategory.INVALID_OPERATION, "MethodNotFound");
+            default -> throw methodNotFound(type, name);
         };
+    }
+
+    private static RuntimeError methodNotFound(ShellType type, String name) {
+        return new RuntimeError("Method invocation failed because [" + type + "] does not contain a method named '"
+                + name + "' in Parvis.", ErrorCategory.INVALID_OPERATION, "MethodNotFound");
     }
 
     /** Math.Round rounds half to even, like .NET; with digits, to that many decimals. */
