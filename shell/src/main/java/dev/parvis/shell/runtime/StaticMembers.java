@@ -101,11 +101,17 @@ public final class StaticMembers {
         return switch (method) {
             case "isnullorempty" -> arg(a, 0) == null || text(a, 0).isEmpty();
             case "isnullorwhitespace" -> arg(a, 0) == null || text(a, 0).isBlank();
-            case "join" -> Operators.join(a.size() == 2 ? a.get(1) : new ShellArray(a.subList(1, a.size())), text(a, 0));
+            case "join" -> join(a);
             case "concat" -> Operators.join(new ShellArray(a), "");
             case "format" -> FormatOperator.format(text(a, 0), a.size() == 2 ? Operators.asList(a.get(1)) : a.subList(1, a.size()));
             default -> throw methodNotFound(type, name);
         };
+    }
+
+    /** [string]::Join(separator, values...) or (separator, array); the separator is checked first, as for every method. */
+    private static Object join(List<Object> a) {
+        String separator = text(a, 0);
+        return Operators.join(a.size() == 2 ? a.get(1) : new ShellArray(a.subList(1, a.size())), separator);
     }
 
     private static Object path(ShellType type, String name, String method, List<Object> a) {

@@ -74,6 +74,8 @@ class ObjectCommandsTest {
                 Arguments.of("1 | Where-Object a 1", "Where-Object has a value to compare with but no operator (-EQ, -Like, ...)."),
                 Arguments.of("[math]::Nope(1)", "Method invocation failed because [System.Math] does not contain a method named 'Nope' in Parvis."),
                 Arguments.of("[math]::Pow(2)", "Cannot find an overload with 1 arguments."),
+                Arguments.of("[string]::Join()", "Cannot find an overload with 0 arguments."),
+                Arguments.of("[string]::Format()", "Cannot find an overload with 0 arguments."),
                 Arguments.of("[System.IO.Path]::GetFullPath(\"a`0b\")", "The path is not valid: "));
     }
 
