@@ -48,20 +48,46 @@ final class ShellCompleter implements Completer {
         }
     }
 
-    /** The words of the command the cursor is in: after the last '|', ';', '{' or '('. */
+    /**
+     * The words of the command the cursor is in: after the last '|', ';', '{' or '(' outside quotes,
+     * split at whitespace outside quotes (a quoted argument is one word, quotes kept). Quotes follow
+     * the shell's rules: '' inside single quotes and a backtick escape inside double quotes do not end
+     * the string.
+     */
     static List<String> commandTokens(String before) {
-        int cut = -1;
-        for (char c : new char[] {'|', ';', '{', '('}) {
-            cut = Math.max(cut, before.lastIndexOf(c));
-        }
-        String segment = before.substring(cut + 1).trim();
         List<String> out = new ArrayList<>();
-        for (String t : segment.split("\\s+")) {
-            if (!t.isEmpty()) {
-                out.add(t);
+        StringBuilder word = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < before.length(); i++) {
+            char c = before.charAt(i);
+            if (quote != 0) {
+                word.append(c);
+                if (quote == '"' && c == '`' && i + 1 < before.length()) {
+                    word.append(before.charAt(++i));
+                } else if (c == quote && !(quote == '\'' && i + 1 < before.length() && before.charAt(i + 1) == '\'')) {
+                    quote = 0;
+                } else if (c == quote) {
+                    word.append(before.charAt(++i)); // '' inside single quotes: a quote, the string goes on
+                }
+            } else if (c == '|' || c == ';' || c == '{' || c == '(') {
+                out.clear();
+                word.setLength(0);
+            } else if (Character.isWhitespace(c)) {
+                endWord(word, out);
+            } else {
+                quote = c == '\'' || c == '"' ? c : 0;
+                word.append(c);
             }
         }
+        endWord(word, out);
         return out;
+    }
+
+    private static void endWord(StringBuilder word, List<String> out) {
+        if (!word.isEmpty()) {
+            out.add(word.toString());
+            word.setLength(0);
+        }
     }
 
     private void commands(String word, List<Candidate> out) {
