@@ -95,32 +95,78 @@ final class SavedStateFile {
         }
     }
 
+    /** The whole file's bytes for {@code s}, ready to write. */
     static ByteBuffer encode(SavedState s) {
-        int nonZero = 0;
-        for (int i = 0; i < s.pageCount(); i++) {
-            nonZero += isZero(s.memory(), i) ? 0 : 1;
-        }
-        byte[] name = s.name().getBytes(StandardCharsets.UTF_8);
-        long size = 16 + 16 + 40L + name.length;
-        for (List<VpRegisters.Value> vp : s.vps()) {
-            size += 16 + 8 + (long) REGISTER_BYTES * vp.size();
-        }
-        size += 16 + 4 + 16L * s.pageCount() + (long) PAGE * nonZero + 16 + 4;
-        byte[] vmbus = s.vmbus() == null ? null : VmbusStateCodec.encode(s.vmbus());
-        size += vmbus == null ? 0 : 16 + vmbus.length;
-        long synicLength = s.synic().isEmpty() ? 0 : synicLength(s.synic());
-        size += s.synic().isEmpty() ? 0 : 16 + synicLength;
-        byte[] disks = s.diskChannels().isEmpty() ? null : SavedDiskChannels.encode(s.diskChannels());
-        size += disks == null ? 0 : 16 + disks.length;
+        Bodies bodies = Bodies.of(s);
+        long size = bodies.fileSize(s);
         if (size > Integer.MAX_VALUE - 8) {
             throw new SavedStateException("saved state of %d pages is larger than this format's 2 GiB".formatted(s.pageCount()));
         }
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(MAGIC).putInt(VERSION).putInt(2 + s.vpCount() + 1 + (s.vmbus() == null ? 0 : 1) + (s.synic().isEmpty() ? 0 : 1)
-                + (disks == null ? 0 : 1));
+        b.putLong(MAGIC).putInt(VERSION).putInt(bodies.sectionCount(s));
+        putMeta(b, s, bodies.name());
+        putVps(b, s);
+        putPages(b, s, bodies.nonZeroPages());
+        if (bodies.vmbus() != null) {
+            section(b, VMBUS, bodies.vmbus().length);
+            b.put(bodies.vmbus());
+        }
+        if (!s.synic().isEmpty()) {
+            section(b, SYNIC, bodies.synicLength());
+            putSynic(b, s.synic());
+        }
+        if (bodies.disks() != null) {
+            section(b, STORAGE, bodies.disks().length);
+            b.put(bodies.disks());
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, b.position());
+        section(b, END, 4);
+        b.putInt((int) crc.getValue());
+        return b.flip();
+    }
+
+    /**
+     * What the file's size and section count depend on beside {@code s} itself: the encoded name, how
+     * many pages are stored (not all zero), the VMBUS body (null if none), the SYNIC body's length (0
+     * if none) and the STORAGE body (null if none).
+     */
+    private record Bodies(byte[] name, int nonZeroPages, byte[] vmbus, long synicLength, byte[] disks) {
+        static Bodies of(SavedState s) {
+            int nonZero = 0;
+            for (int i = 0; i < s.pageCount(); i++) {
+                nonZero += isZero(s.memory(), i) ? 0 : 1;
+            }
+            byte[] name = s.name().getBytes(StandardCharsets.UTF_8);
+            byte[] vmbus = s.vmbus() == null ? null : VmbusStateCodec.encode(s.vmbus());
+            long synicLength = s.synic().isEmpty() ? 0 : SavedStateFile.synicLength(s.synic());
+            byte[] disks = s.diskChannels().isEmpty() ? null : SavedDiskChannels.encode(s.diskChannels());
+            return new Bodies(name, nonZero, vmbus, synicLength, disks);
+        }
+
+        long fileSize(SavedState s) {
+            long size = 16 + 16 + 40L + name.length;
+            for (List<VpRegisters.Value> vp : s.vps()) {
+                size += 16 + 8 + (long) REGISTER_BYTES * vp.size();
+            }
+            size += 16 + 4 + 16L * s.pageCount() + (long) PAGE * nonZeroPages + 16 + 4;
+            size += vmbus == null ? 0 : 16 + vmbus.length;
+            size += s.synic().isEmpty() ? 0 : 16 + synicLength;
+            return size + (disks == null ? 0 : 16 + disks.length);
+        }
+
+        int sectionCount(SavedState s) {
+            return 2 + s.vpCount() + 1 + (vmbus == null ? 0 : 1) + (s.synic().isEmpty() ? 0 : 1) + (disks == null ? 0 : 1);
+        }
+    }
+
+    private static void putMeta(ByteBuffer b, SavedState s, byte[] name) {
         section(b, META, 40 + name.length);
         b.putLong(s.vmId().getMostSignificantBits()).putLong(s.vmId().getLeastSignificantBits()).putLong(s.referenceTime())
                 .putInt(s.vpCount()).putInt(s.pageCount()).putInt(name.length).putInt(0).put(name);
+    }
+
+    private static void putVps(ByteBuffer b, SavedState s) {
         for (int v = 0; v < s.vpCount(); v++) {
             List<VpRegisters.Value> regs = s.vps().get(v);
             section(b, VP, 8 + (long) REGISTER_BYTES * regs.size());
@@ -129,6 +175,9 @@ final class SavedStateFile {
                 b.putInt(r.name()).putInt(0).putLong(r.low()).putLong(r.high());
             }
         }
+    }
+
+    private static void putPages(ByteBuffer b, SavedState s, int nonZero) {
         section(b, PAGES, 4 + 16L * s.pageCount() + (long) PAGE * nonZero);
         b.putInt(s.pageCount());
         for (int i = 0; i < s.pageCount(); i++) {
@@ -138,23 +187,6 @@ final class SavedStateFile {
                 b.put(s.memory(), i * PAGE, PAGE);
             }
         }
-        if (vmbus != null) {
-            section(b, VMBUS, vmbus.length);
-            b.put(vmbus);
-        }
-        if (!s.synic().isEmpty()) {
-            section(b, SYNIC, synicLength);
-            putSynic(b, s.synic());
-        }
-        if (disks != null) {
-            section(b, STORAGE, disks.length);
-            b.put(disks);
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, b.position());
-        section(b, END, 4);
-        b.putInt((int) crc.getValue());
-        return b.flip();
     }
 
     /**
