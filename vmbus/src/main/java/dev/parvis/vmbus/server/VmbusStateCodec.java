@@ -123,16 +123,34 @@ public final class VmbusStateCodec {
             int sint = range(b.getInt(), 0, 15, "target SINT");
             int offersSent = range(b.getInt(), 0, 1, "offers sent");
             String failure = new String(bytes(range(b.getInt(), 0, MAX_FAILURE, "failure length")), StandardCharsets.UTF_8);
+            List<VmbusServerState.OfferEntry> offers = offers();
+            List<VmbusServerState.GpadlEntry> gpadls = gpadls();
+            List<VmbusServerState.PendingMessage> pending = pending();
+            List<byte[]> deferred = deferred();
+            return new VmbusServerState(phase, protocol, vp, sint, offersSent == 1, failure, offers, gpadls, pending,
+                    deferred);
+        }
+
+        private List<VmbusServerState.OfferEntry> offers() {
             int offerCount = range(b.getInt(), 0, VmbusConstants.MAX_CHANNELS - 1, "offer count");
             List<VmbusServerState.OfferEntry> offers = new ArrayList<>();
             for (int i = 0; i < offerCount; i++) {
                 offers.add(offer());
             }
+            return offers;
+        }
+
+        private List<VmbusServerState.GpadlEntry> gpadls() {
             int gpadlCount = range(b.getInt(), 0, MAX_GPADLS, "GPADL count");
             List<VmbusServerState.GpadlEntry> gpadls = new ArrayList<>();
             for (int i = 0; i < gpadlCount; i++) {
                 gpadls.add(gpadl());
             }
+            return gpadls;
+        }
+
+        /** Messages waiting for a full message slot: each names the VP and SINT it is bound for. */
+        private List<VmbusServerState.PendingMessage> pending() {
             int pendingCount = range(b.getInt(), 0, MAX_QUEUED, "pending message count");
             List<VmbusServerState.PendingMessage> pending = new ArrayList<>();
             for (int i = 0; i < pendingCount; i++) {
@@ -140,13 +158,16 @@ public final class VmbusStateCodec {
                 int msint = range(b.getInt(), 0, 15, "pending message SINT");
                 pending.add(new VmbusServerState.PendingMessage(mvp, msint, message()));
             }
+            return pending;
+        }
+
+        private List<byte[]> deferred() {
             int deferredCount = range(b.getInt(), 0, MAX_QUEUED, "held-back message count");
             List<byte[]> deferred = new ArrayList<>();
             for (int i = 0; i < deferredCount; i++) {
                 deferred.add(message());
             }
-            return new VmbusServerState(phase, protocol, vp, sint, offersSent == 1, failure, offers, gpadls, pending,
-                    deferred);
+            return deferred;
         }
 
         private VmbusServerState.OfferEntry offer() {
@@ -225,9 +246,27 @@ public final class VmbusStateCodec {
         return value;
     }
 
-    /** The first format: a connection with created GPADLs and open channels only. */
+    /**
+     * The first format: a connection with created GPADLs and open channels only. Offers, GPADLs and
+     * channels come as three lists; a channel is joined to its offer by relid and names its ring's
+     * GPADL, which so gets its user.
+     */
     private static final class Version1 {
+        private final ByteBuffer b;
+        private final int pageCount;
+        private final Map<Integer, VmbusServerState.ChannelEntry> channels = new HashMap<>();
+        private final Map<Integer, Integer> users = new HashMap<>();
+
+        private Version1(ByteBuffer b, int pageCount) {
+            this.b = b;
+            this.pageCount = pageCount;
+        }
+
         static VmbusServerState read(ByteBuffer b, int pageCount) {
+            return new Version1(b, pageCount).state();
+        }
+
+        private VmbusServerState state() {
             int protocol = b.getInt();
             int vp = range(b.getInt(), 0, MAX_VPS - 1, "target VP");
             int sint = range(b.getInt(), 0, 15, "target SINT");
@@ -238,64 +277,83 @@ public final class VmbusStateCodec {
             if (protocol == 0 && (offerCount | gpadlCount | channelCount | offersSent) != 0) {
                 throw new IllegalArgumentException("offers, GPADLs or channels without a connection");
             }
-            int[][] offerIds = new int[offerCount][2];
-            Guid[][] guids = new Guid[offerCount][2];
+            List<Offer> offers = new ArrayList<>();
             for (int i = 0; i < offerCount; i++) {
-                offerIds[i][0] = range(b.getInt(), 1, VmbusConstants.MAX_CHANNELS - 1, "offer relid");
-                offerIds[i][1] = b.getInt();
-                guids[i][0] = Guid.read(MemorySegment.ofArray(bytes(b, 16)));
-                guids[i][1] = Guid.read(MemorySegment.ofArray(bytes(b, 16)));
+                offers.add(new Offer(range(b.getInt(), 1, VmbusConstants.MAX_CHANNELS - 1, "offer relid"), b.getInt(),
+                        Guid.read(MemorySegment.ofArray(bytes(16))), Guid.read(MemorySegment.ofArray(bytes(16)))));
             }
-            List<long[]> gpns = new ArrayList<>();
-            int[][] gpadlFields = new int[gpadlCount][4];
+            List<Gpadl> gpadls = new ArrayList<>();
             for (int i = 0; i < gpadlCount; i++) {
-                gpadlFields[i] = new int[] {b.getInt(), b.getInt(), b.getInt(), b.getInt()};
-                int count = range(b.getInt(), 1, Math.min(MAX_PFNS, pageCount), "GPADL PFN count");
-                b.getInt();
-                long[] pages = new long[count];
-                for (int k = 0; k < count; k++) {
-                    pages[k] = b.getLong();
-                    if (pages[k] < 1 || pages[k] > pageCount) {
-                        throw new IllegalArgumentException("GPADL GPN 0x%x outside the saved RAM".formatted(pages[k]));
-                    }
-                }
-                gpns.add(pages);
+                gpadls.add(gpadl());
             }
-            Map<Integer, VmbusServerState.ChannelEntry> channels = new HashMap<>();
-            Map<Integer, Integer> users = new HashMap<>();
             for (int i = 0; i < channelCount; i++) {
-                int relid = b.getInt();
-                int openId = b.getInt();
-                int gpadl = b.getInt();
-                int downstream = range(b.getInt(), 0, MAX_PFNS, "downstream page offset");
-                int cvp = range(b.getInt(), 0, MAX_VPS - 1, "channel target VP");
-                range(b.getInt(), OpenChannel.USER_DATA_SIZE, OpenChannel.USER_DATA_SIZE, "user data length");
-                channels.put(relid, new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPEN,
-                        new VmbusServerState.Open(openId, gpadl, downstream, cvp, bytes(b, OpenChannel.USER_DATA_SIZE), 0),
-                        null));
-                users.put(gpadl, relid);
-            }
-            List<VmbusServerState.OfferEntry> offers = new ArrayList<>();
-            for (int i = 0; i < offerCount; i++) {
-                offers.add(new VmbusServerState.OfferEntry(offerIds[i][0], guids[i][0], guids[i][1], offerIds[i][1], false,
-                        false, channels.get(offerIds[i][0])));
-            }
-            List<VmbusServerState.GpadlEntry> gpadls = new ArrayList<>();
-            for (int i = 0; i < gpadlCount; i++) {
-                int[] f = gpadlFields[i];
-                long[] pages = gpns.get(i);
-                if (f[2] <= 0 || f[3] < 0 || f[3] >= 4096 || Gpadls.pageCount(f[3], f[2]) != pages.length) {
-                    throw new IllegalArgumentException("GPADL 0x%x: %d pages for byte count %d, offset %d"
-                            .formatted(f[0], pages.length, f[2], f[3]));
-                }
-                gpadls.add(new VmbusServerState.GpadlEntry(f[0], f[1], VmbusServerState.GpadlEntry.CREATED, pages,
-                        pages.length, f[2], f[3], users.getOrDefault(f[0], 0), false));
+                channel();
             }
             return new VmbusServerState(protocol == 0 ? VmbusServerState.DISCONNECTED : VmbusServerState.CONNECTED,
-                    protocol, vp, sint, offersSent == 1, "", offers, gpadls, List.of(), List.of());
+                    protocol, vp, sint, offersSent == 1, "", offerEntries(offers), gpadlEntries(gpadls), List.of(), List.of());
         }
 
-        private static byte[] bytes(ByteBuffer b, int n) {
+        /** A version 1 offer, before its channel (if open) is known. */
+        private record Offer(int relid, int connectionId, Guid type, Guid instance) {
+        }
+
+        /** A version 1 GPADL (always created), before its user is known and its page count checked. */
+        private record Gpadl(int handle, int relid, int byteCount, int byteOffset, long[] pages) {
+        }
+
+        private Gpadl gpadl() {
+            int[] f = new int[] {b.getInt(), b.getInt(), b.getInt(), b.getInt()};
+            int count = range(b.getInt(), 1, Math.min(MAX_PFNS, pageCount), "GPADL PFN count");
+            b.getInt();
+            long[] pages = new long[count];
+            for (int k = 0; k < count; k++) {
+                pages[k] = b.getLong();
+                if (pages[k] < 1 || pages[k] > pageCount) {
+                    throw new IllegalArgumentException("GPADL GPN 0x%x outside the saved RAM".formatted(pages[k]));
+                }
+            }
+            return new Gpadl(f[0], f[1], f[2], f[3], pages);
+        }
+
+        /** An open channel: recorded by its relid, and as the user of its ring GPADL. */
+        private void channel() {
+            int relid = b.getInt();
+            int openId = b.getInt();
+            int gpadl = b.getInt();
+            int downstream = range(b.getInt(), 0, MAX_PFNS, "downstream page offset");
+            int cvp = range(b.getInt(), 0, MAX_VPS - 1, "channel target VP");
+            range(b.getInt(), OpenChannel.USER_DATA_SIZE, OpenChannel.USER_DATA_SIZE, "user data length");
+            channels.put(relid, new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPEN,
+                    new VmbusServerState.Open(openId, gpadl, downstream, cvp, bytes(OpenChannel.USER_DATA_SIZE), 0),
+                    null));
+            users.put(gpadl, relid);
+        }
+
+        private List<VmbusServerState.OfferEntry> offerEntries(List<Offer> offers) {
+            List<VmbusServerState.OfferEntry> out = new ArrayList<>();
+            for (Offer o : offers) {
+                out.add(new VmbusServerState.OfferEntry(o.relid(), o.type(), o.instance(), o.connectionId(), false, false,
+                        channels.get(o.relid())));
+            }
+            return out;
+        }
+
+        private List<VmbusServerState.GpadlEntry> gpadlEntries(List<Gpadl> gpadls) {
+            List<VmbusServerState.GpadlEntry> out = new ArrayList<>();
+            for (Gpadl g : gpadls) {
+                long[] pages = g.pages();
+                if (g.byteCount() <= 0 || g.byteOffset() < 0 || g.byteOffset() >= 4096
+                        || Gpadls.pageCount(g.byteOffset(), g.byteCount()) != pages.length) {
+                    throw new IllegalArgumentException("GPADL 0x%x: %d pages for byte count %d, offset %d"
+                            .formatted(g.handle(), pages.length, g.byteCount(), g.byteOffset()));
+                }
+                out.add(new VmbusServerState.GpadlEntry(g.handle(), g.relid(), VmbusServerState.GpadlEntry.CREATED, pages,
+                        pages.length, g.byteCount(), g.byteOffset(), users.getOrDefault(g.handle(), 0), false));
+            }
+            return out;
+        }
+
+        private byte[] bytes(int n) {
             byte[] out = new byte[n];
             b.get(out);
             return out;
