@@ -3,6 +3,8 @@ package dev.parvis.hv.memory;
 import dev.parvis.vmcore.InsufficientMemoryException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * All system-physical memory: one anonymous mapping from the OS, 4 KiB pages numbered from 0 (the
@@ -23,6 +25,11 @@ public final class SpaPool implements AutoCloseable {
     private final long[] counts = new long[PageState.values().length];
     private long nextFit;
     private final RootViews rootViews = new RootViews();
+    /** Each partition's deposit: kept beside states/holders so no question about one partition scans the pool. */
+    private final Map<Long, Deposit> deposits = new HashMap<>();
+    /** requireAll's duplicate check: a page whose stamp is the current check's was named twice. */
+    private final int[] seenStamp;
+    private int stamp;
 
     public SpaPool(long bytes) {
         if (bytes <= 0 || bytes % PAGE_SIZE != 0 || bytes / PAGE_SIZE > Integer.MAX_VALUE) {
@@ -32,6 +39,7 @@ public final class SpaPool implements AutoCloseable {
         this.pageCount = bytes / PAGE_SIZE;
         this.states = new PageState[(int) pageCount];
         this.holders = new long[(int) pageCount];
+        this.seenStamp = new int[(int) pageCount];
         Arrays.fill(states, PageState.ROOT_FREE);
         counts[PageState.ROOT_FREE.ordinal()] = pageCount;
     }
@@ -120,34 +128,32 @@ public final class SpaPool implements AutoCloseable {
     public synchronized void deposit(long[] spns, long partitionId) throws PageStateException {
         requireAll(spns, PageState.ROOT_ALLOCATED, NO_OWNER);
         rootViews.revoke(spns);
+        Deposit d = deposits.computeIfAbsent(partitionId, id -> new Deposit());
         for (long spn : spns) {
             move(spn, PageState.DEPOSITED, partitionId);
+            d.push(spn);
         }
     }
 
     /** WithdrawMemory: up to {@code max} of a partition's deposited pages go back to the root. */
     public synchronized long[] withdraw(long partitionId, int max) {
-        long[] out = new long[max];
-        int n = 0;
-        for (int spn = 0; spn < pageCount && n < max; spn++) {
-            if (states[spn] == PageState.DEPOSITED && holders[spn] == partitionId) {
-                scrub(spn);
-                move(spn, PageState.ROOT_ALLOCATED, NO_OWNER);
-                out[n++] = spn;
-            }
+        Deposit d = deposits.get(partitionId);
+        int n = d == null ? 0 : Math.min(max, d.spare);
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            long spn = d.pop();
+            scrub(spn);
+            move(spn, PageState.ROOT_ALLOCATED, NO_OWNER);
+            out[i] = spn;
         }
-        return Arrays.copyOf(out, n);
+        forgetIfEmpty(partitionId, d);
+        return out;
     }
 
     /** Pages deposited to the partition, those the hypervisor uses for it included. */
     public synchronized long depositedTo(long partitionId) {
-        long n = 0;
-        for (int spn = 0; spn < pageCount; spn++) {
-            if ((states[spn] == PageState.DEPOSITED || states[spn] == PageState.HYPERVISOR) && holders[spn] == partitionId) {
-                n++;
-            }
-        }
-        return n;
+        Deposit d = deposits.get(partitionId);
+        return d == null ? 0 : d.spare + d.inUse;
     }
 
     /**
@@ -155,14 +161,15 @@ public final class SpaPool implements AutoCloseable {
      * zeroed. The deposit rule reserves these pages, so a partition always has one when it needs it.
      */
     public synchronized long takeDeposited(long partitionId) throws PageStateException {
-        for (int spn = 0; spn < pageCount; spn++) {
-            if (states[spn] == PageState.DEPOSITED && holders[spn] == partitionId) {
-                move(spn, PageState.HYPERVISOR, partitionId);
-                pages(spn, 1).fill((byte) 0);
-                return spn;
-            }
+        Deposit d = deposits.get(partitionId);
+        if (d == null || d.spare == 0) {
+            throw new PageStateException("partition %d has no spare deposited page".formatted(partitionId));
         }
-        throw new PageStateException("partition %d has no spare deposited page".formatted(partitionId));
+        long spn = d.pop();
+        move(spn, PageState.HYPERVISOR, partitionId);
+        d.inUse++;
+        pages(spn, 1).fill((byte) 0);
+        return spn;
     }
 
     /** Gives a page the hypervisor used back to the partition's deposit, scrubbed. */
@@ -170,6 +177,15 @@ public final class SpaPool implements AutoCloseable {
         requireAll(new long[] {spn}, PageState.HYPERVISOR, partitionId);
         scrub(spn);
         move(spn, PageState.DEPOSITED, partitionId);
+        Deposit d = deposits.get(partitionId);
+        d.inUse--;
+        d.push(spn);
+    }
+
+    private void forgetIfEmpty(long partitionId, Deposit d) {
+        if (d != null && d.spare == 0 && d.inUse == 0) {
+            deposits.remove(partitionId);
+        }
     }
 
     /** MapGpaPages: root pages become one child's memory; the root's views of them are revoked. */
@@ -226,8 +242,15 @@ public final class SpaPool implements AutoCloseable {
                 throw new PageStateException("page 0x%x is %s, not %s".formatted(spn, states[(int) spn], state));
             }
         }
-        if (Arrays.stream(spns).distinct().count() != spns.length) {
-            throw new PageStateException("page list names a page twice");
+        if (++stamp == 0) { // wrapped: no stamp left from an earlier check may match
+            Arrays.fill(seenStamp, 0);
+            stamp = 1;
+        }
+        for (long spn : spns) {
+            if (seenStamp[(int) spn] == stamp) {
+                throw new PageStateException("page list names a page twice");
+            }
+            seenStamp[(int) spn] = stamp;
         }
     }
 
@@ -249,6 +272,24 @@ public final class SpaPool implements AutoCloseable {
     private void checkRange(long spn, long count) {
         if (spn < 0 || count < 0 || spn + count > pageCount) {
             throw new IndexOutOfBoundsException("pages 0x%x+%d outside the pool".formatted(spn, count));
+        }
+    }
+
+    /** One partition's deposit: its spare pages (a stack) and how many the hypervisor uses for it. */
+    private static final class Deposit {
+        private long[] spareSpns = new long[16];
+        int spare;
+        long inUse;
+
+        void push(long spn) {
+            if (spare == spareSpns.length) {
+                spareSpns = Arrays.copyOf(spareSpns, spare * 2);
+            }
+            spareSpns[spare++] = spn;
+        }
+
+        long pop() {
+            return spareSpns[--spare];
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.vmcore.InsufficientMemoryException;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -94,8 +95,42 @@ class SpaPoolTest {
         assertEquals(3, pool.depositedTo(5));
         assertEquals(3, pool.statistics().deposited());
         long[] back = pool.withdraw(5, 10);
+        Arrays.sort(back);
         assertArrayEquals(pages, back);
         assertEquals(0, pool.depositedTo(5));
         assertEquals(PageState.ROOT_ALLOCATED, pool.state(pages[0]));
+    }
+
+    @Test
+    void overlayPagesComeFromTheirOwnPartitionsDepositAndStayCountedUntilReturned() throws Exception {
+        long[] five = pool.allocateRoot(2);
+        long[] six = pool.allocateRoot(2);
+        pool.deposit(five, 5);
+        pool.deposit(six, 6);
+        long overlay = pool.takeDeposited(5);
+        assertTrue(overlay == five[0] || overlay == five[1], "partition 5's overlay page is one of its own deposit");
+        assertEquals(PageState.HYPERVISOR, pool.state(overlay));
+        assertEquals(2, pool.depositedTo(5), "a page in the hypervisor's use still counts as deposited");
+        long[] back = pool.withdraw(5, 10);
+        assertEquals(1, back.length, "only the spare page is withdrawn");
+        assertEquals(1, pool.depositedTo(5));
+        pool.takeDeposited(6);
+        pool.takeDeposited(6);
+        assertThrows(PageStateException.class, () -> pool.takeDeposited(6), "partition 6 has no spare page left");
+        assertThrows(PageStateException.class, () -> pool.takeDeposited(5), "nor has 5, whose only page is in use");
+        pool.returnToDeposit(overlay, 5);
+        assertArrayEquals(new long[] {overlay}, pool.withdraw(5, 10));
+        assertEquals(0, pool.depositedTo(5));
+        assertEquals(2, pool.depositedTo(6));
+    }
+
+    @Test
+    void aPageListNamingAPageTwiceIsRefusedEveryTime() throws Exception {
+        long[] pages = pool.allocateRoot(2);
+        for (int i = 0; i < 3; i++) {
+            assertThrows(PageStateException.class, () -> pool.deposit(new long[] {pages[0], pages[1], pages[0]}, 5));
+        }
+        pool.deposit(pages, 5);
+        assertEquals(2, pool.depositedTo(5), "a list without repeats after refused ones goes through");
     }
 }
