@@ -137,7 +137,7 @@ class SavedStateFileTest {
         assertTrue(e.getMessage().contains("version 9"), e.getMessage());
     }
 
-    private static SavedState withVmbus() {
+    static SavedState withVmbus() {
         SavedState s = sample();
         byte[] userData = new byte[120];
         userData[3] = 7;
@@ -196,7 +196,7 @@ class SavedStateFileTest {
         assertTrue(e.getMessage().contains("VMBUS section in a version 1 file"), e.getMessage());
     }
 
-    private static SavedState withSynicPages() {
+    static SavedState withSynicPages() {
         SavedState s = sample();
         VpSynicPages vp0 = VpSynicPages.empty();
         vp0.sim()[256] = 1; // a message waiting in SINT 1's slot
