@@ -30,7 +30,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 
@@ -58,7 +60,8 @@ final class SavedStateDecoder {
     private VmbusServerState vmbus;
     private List<VpSynicPages> synic = List.of();
     private List<DiskChannelState> diskChannels = List.of();
-    private boolean ended;
+    /** The section types read so far: each but VP may appear once, and META must come before those that need it. */
+    private final Set<Integer> seen = new HashSet<>();
 
     private SavedStateDecoder(String what, byte[] bytes, SavedStateFile.Expected expected) {
         this.what = what;
@@ -77,11 +80,28 @@ final class SavedStateDecoder {
         for (int i = 0; i < sections; i++) {
             section(i);
         }
-        if (id == null || memory == null || !ended || vps.size() != vpCount) {
-            throw corrupt("incomplete: META %s, %d of %d VP sections, PAGES %s, END %s".formatted(id != null, vps.size(),
-                    vpCount, memory != null, ended));
-        }
+        requireComplete();
         return new SavedState(id, name, refTime, vps, rights, memory, vmbus, synic, diskChannels);
+    }
+
+    /**
+     * Every part a state needs is there. META is: the sections that may come before it (STORAGE, END,
+     * once each, nothing after END) are fewer than the least section count the header may claim.
+     */
+    private void requireComplete() {
+        List<String> missing = new ArrayList<>();
+        if (!seen.contains(PAGES)) {
+            missing.add("no PAGES section");
+        }
+        if (vps.size() < vpCount) {
+            missing.add("only %d of %d VP sections".formatted(vps.size(), vpCount));
+        }
+        if (!seen.contains(END)) {
+            missing.add("no END section");
+        }
+        if (!missing.isEmpty()) {
+            throw corrupt("incomplete: " + String.join(", ", missing));
+        }
     }
 
     /** The file header: magic and a readable version; returns the section count. */
@@ -116,7 +136,7 @@ final class SavedStateDecoder {
             throw corrupt("section %d (type %d) claims %d bytes, %d remain (truncated?)".formatted(i, type, length, b.remaining()));
         }
         int end = b.position() + (int) length;
-        if (ended) {
+        if (seen.contains(END)) {
             throw corrupt("section %d (type %d) after END".formatted(i, type));
         }
         body(type, end, length);
@@ -127,6 +147,13 @@ final class SavedStateDecoder {
 
     /** The body of a section of {@code type}, {@code length} bytes ending at {@code end}. */
     private void body(int type, int end, long length) {
+        String name = sectionName(type);
+        if (name == null) {
+            throw corrupt("unknown section type " + type);
+        }
+        if (type != VP && !seen.add(type)) {
+            throw corrupt("second %s section".formatted(name));
+        }
         switch (type) {
             case META -> meta(end);
             case VP -> vp(length);
@@ -135,7 +162,27 @@ final class SavedStateDecoder {
             case SYNIC -> synic();
             case STORAGE -> storage(length);
             case END -> end(end);
-            default -> throw corrupt("unknown section type " + type);
+        }
+    }
+
+    /** The name of section {@code type}, null if there is no such type. */
+    private static String sectionName(int type) {
+        return switch (type) {
+            case META -> "META";
+            case VP -> "VP";
+            case PAGES -> "PAGES";
+            case VMBUS -> "VMBUS";
+            case SYNIC -> "SYNIC";
+            case STORAGE -> "STORAGE";
+            case END -> "END";
+            default -> null;
+        };
+    }
+
+    /** Sections that depend on META's counts come after it. */
+    private void requireMeta(String section) {
+        if (!seen.contains(META)) {
+            throw corrupt(section + " before META");
         }
     }
 
@@ -162,6 +209,10 @@ final class SavedStateDecoder {
 
     /** The next VP's registers: VP sections come in VP index order. */
     private void vp(long length) {
+        requireMeta("VP");
+        if (vps.size() == vpCount) {
+            throw corrupt("VP section %d, but META says %d VPs".formatted(vps.size(), vpCount));
+        }
         need(8, "VP");
         int index = b.getInt();
         int count = b.getInt();
@@ -178,9 +229,7 @@ final class SavedStateDecoder {
     }
 
     private void pages(int end, long length) {
-        if (pageCount < 0) {
-            throw corrupt("PAGES before META");
-        }
+        requireMeta("PAGES");
         need(4, "PAGES");
         int count = b.getInt();
         if (count != pageCount) {
@@ -219,12 +268,7 @@ final class SavedStateDecoder {
         if (version < 2) {
             throw corrupt("VMBUS section in a version %d file".formatted(version));
         }
-        if (vmbus != null) {
-            throw corrupt("second VMBUS section");
-        }
-        if (pageCount < 0) {
-            throw corrupt("VMBUS before META");
-        }
+        requireMeta("VMBUS");
         byte[] body = new byte[end - b.position()];
         b.get(body);
         try {
@@ -235,9 +279,10 @@ final class SavedStateDecoder {
     }
 
     private void synic() {
-        if (version < 3 || vpCount < 0 || !synic.isEmpty()) {
-            throw corrupt("SYNIC section in a version %d file, before META, or twice".formatted(version));
+        if (version < 3) {
+            throw corrupt("SYNIC section in a version %d file".formatted(version));
         }
+        requireMeta("SYNIC");
         need(4, "SYNIC");
         int count = b.getInt();
         if (count != vpCount) {
@@ -293,8 +338,8 @@ final class SavedStateDecoder {
 
     /** The STORAGE section body (its own format and checks: {@link SavedDiskChannels}). */
     private void storage(long length) {
-        if (version < 5 || !diskChannels.isEmpty()) {
-            throw corrupt("STORAGE section in a version %d file, or twice".formatted(version));
+        if (version < 5) {
+            throw corrupt("STORAGE section in a version %d file".formatted(version));
         }
         try {
             diskChannels = SavedDiskChannels.decode(b, length);
@@ -312,7 +357,6 @@ final class SavedStateDecoder {
         if (stored != (int) crc.getValue()) {
             throw corrupt("checksum mismatch (stored 0x%x, computed 0x%x)".formatted(stored, (int) crc.getValue()));
         }
-        ended = true;
     }
 
     private void need(int count, String part) {
