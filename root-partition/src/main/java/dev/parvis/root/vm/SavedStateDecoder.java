@@ -193,7 +193,10 @@ final class SavedStateDecoder {
         vpCount = b.getInt();
         pageCount = b.getInt();
         int nameLength = b.getInt();
-        b.getInt();
+        int padding = b.getInt();
+        if (padding != 0) {
+            throw corrupt("META: padding after the name length is 0x%x, not 0".formatted(padding));
+        }
         if (vpCount < 1 || vpCount > MAX_VPS || pageCount < 2 || pageCount > MAX_PAGES || nameLength < 0
                 || nameLength > end - b.position()) {
             throw corrupt("META out of range: %d VPs, %d pages, name of %d bytes".formatted(vpCount, pageCount, nameLength));
@@ -221,11 +224,20 @@ final class SavedStateDecoder {
         }
         List<VpRegisters.Value> regs = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
-            int reg = b.getInt();
-            b.getInt();
-            regs.add(new VpRegisters.Value(reg, b.getLong(), b.getLong()));
+            regs.add(register(k));
         }
         vps.add(regs);
+    }
+
+    /** Register {@code k} of the VP being read: {@code u32 name, u32 0, u64 low, u64 high}. */
+    private VpRegisters.Value register(int k) {
+        int reg = b.getInt();
+        int padding = b.getInt();
+        if (padding != 0) {
+            throw corrupt("VP section %d, register %d (0x%x): padding after the name is 0x%x, not 0".formatted(vps.size(), k,
+                    reg, padding));
+        }
+        return new VpRegisters.Value(reg, b.getLong(), b.getLong());
     }
 
     private void pages(int end, long length) {
