@@ -38,9 +38,9 @@ import java.util.zip.CRC32C;
 
 /**
  * One strict reading of a {@code saved.state} file's bytes ({@link SavedStateFile} describes the
- * format): the sections are read in file order, each adding its part to this decoder's fields, and
- * every count and length is checked against the bytes left and the VM ({@link
- * SavedStateFile.Expected}) before anything is allocated for it. Any fault is a {@link
+ * format): the sections are read in file order, each adding its part to this decoder's fields and
+ * reading no byte past its own end, and every count and length is checked against the bytes left in
+ * its section and the VM ({@link SavedStateFile.Expected}) before anything is allocated for it. Any fault is a {@link
  * SavedStateException} naming the file and what is wrong. Used once, by one thread.
  */
 final class SavedStateDecoder {
@@ -62,6 +62,9 @@ final class SavedStateDecoder {
     private List<DiskChannelState> diskChannels = List.of();
     /** The section types read so far: each but VP may appear once, and META must come before those that need it. */
     private final Set<Integer> seen = new HashSet<>();
+    /** The section being read: its name, and the offset its body ends at, which no read of it may pass. */
+    private String section;
+    private int sectionEnd;
 
     private SavedStateDecoder(String what, byte[] bytes, SavedStateFile.Expected expected) {
         this.what = what;
@@ -135,33 +138,34 @@ final class SavedStateDecoder {
         if (length < 0 || length > b.remaining()) {
             throw corrupt("section %d (type %d) claims %d bytes, %d remain (truncated?)".formatted(i, type, length, b.remaining()));
         }
-        int end = b.position() + (int) length;
+        sectionEnd = b.position() + (int) length;
         if (seen.contains(END)) {
             throw corrupt("section %d (type %d) after END".formatted(i, type));
         }
-        body(type, end, length);
-        if (b.position() != end) {
-            throw corrupt("section %d (type %d) is %d bytes, its contents %d".formatted(i, type, length, b.position() - (end - length)));
+        body(type, length);
+        if (b.position() != sectionEnd) {
+            throw corrupt("section %d (type %d) is %d bytes, its contents %d".formatted(i, type, length,
+                    b.position() - (sectionEnd - length)));
         }
     }
 
-    /** The body of a section of {@code type}, {@code length} bytes ending at {@code end}. */
-    private void body(int type, int end, long length) {
-        String name = sectionName(type);
-        if (name == null) {
+    /** The body of a section of {@code type}, {@code length} bytes ending at {@link #sectionEnd}. */
+    private void body(int type, long length) {
+        section = sectionName(type);
+        if (section == null) {
             throw corrupt("unknown section type " + type);
         }
         if (type != VP && !seen.add(type)) {
-            throw corrupt("second %s section".formatted(name));
+            throw corrupt("second %s section".formatted(section));
         }
         switch (type) {
-            case META -> meta(end);
+            case META -> meta();
             case VP -> vp(length);
-            case PAGES -> pages(end, length);
-            case VMBUS -> vmbus(end);
+            case PAGES -> pages(length);
+            case VMBUS -> vmbus();
             case SYNIC -> synic();
             case STORAGE -> storage(length);
-            case END -> end(end);
+            case END -> end();
         }
     }
 
@@ -186,8 +190,8 @@ final class SavedStateDecoder {
         }
     }
 
-    private void meta(int end) {
-        need(40, "META");
+    private void meta() {
+        fixedFields(40);
         id = new UUID(b.getLong(), b.getLong());
         refTime = b.getLong();
         vpCount = b.getInt();
@@ -198,7 +202,7 @@ final class SavedStateDecoder {
             throw corrupt("META: padding after the name length is 0x%x, not 0".formatted(padding));
         }
         if (vpCount < 1 || vpCount > MAX_VPS || pageCount < 2 || pageCount > MAX_PAGES || nameLength < 0
-                || nameLength > end - b.position()) {
+                || nameLength > sectionEnd - b.position()) {
             throw corrupt("META out of range: %d VPs, %d pages, name of %d bytes".formatted(vpCount, pageCount, nameLength));
         }
         if (vpCount != expected.vpCount() || pageCount != expected.pageCount()) {
@@ -216,7 +220,7 @@ final class SavedStateDecoder {
         if (vps.size() == vpCount) {
             throw corrupt("VP section %d, but META says %d VPs".formatted(vps.size(), vpCount));
         }
-        need(8, "VP");
+        fixedFields(8);
         int index = b.getInt();
         int count = b.getInt();
         if (index != vps.size() || count < 0 || count > MAX_REGISTERS || (long) count * REGISTER_BYTES != length - 8) {
@@ -240,17 +244,17 @@ final class SavedStateDecoder {
         return new VpRegisters.Value(reg, b.getLong(), b.getLong());
     }
 
-    private void pages(int end, long length) {
+    private void pages(long length) {
         requireMeta("PAGES");
-        need(4, "PAGES");
+        fixedFields(4);
         int count = b.getInt();
         if (count != pageCount) {
             throw corrupt("PAGES holds %d pages, META says %d".formatted(count, pageCount));
         }
         // Every page has a 16-byte header in the section: check the claim before allocating RAM for it.
-        if ((long) count * 16 > end - b.position()) {
+        if ((long) count * 16 > sectionEnd - b.position()) {
             throw corrupt("PAGES claims %d pages, but its %d bytes hold at most %d".formatted(count, length,
-                    (end - b.position()) / 16));
+                    (sectionEnd - b.position()) / 16));
         }
         rights = new int[pageCount + 1];
         memory = new byte[Math.multiplyExact(pageCount, PAGE)];
@@ -261,7 +265,7 @@ final class SavedStateDecoder {
 
     /** Page {@code p} (GPN p + 1): its header, then its bytes unless flagged zero. */
     private void page(int p) {
-        need(16, "page header");
+        inside(16, "page header");
         long gpn = b.getLong();
         int right = b.getInt();
         int flags = b.getInt();
@@ -270,18 +274,18 @@ final class SavedStateDecoder {
         }
         rights[p + 1] = right;
         if ((flags & FLAG_ZERO) == 0) {
-            need(PAGE, "page data");
+            inside(PAGE, "page data");
             b.get(memory, p * PAGE, PAGE);
         }
     }
 
     /** The VMBUS section body (its own format and checks: {@link VmbusStateCodec}). */
-    private void vmbus(int end) {
+    private void vmbus() {
         if (version < 2) {
             throw corrupt("VMBUS section in a version %d file".formatted(version));
         }
         requireMeta("VMBUS");
-        byte[] body = new byte[end - b.position()];
+        byte[] body = new byte[sectionEnd - b.position()];
         b.get(body);
         try {
             vmbus = VmbusStateCodec.decode(body, pageCount);
@@ -295,7 +299,7 @@ final class SavedStateDecoder {
             throw corrupt("SYNIC section in a version %d file".formatted(version));
         }
         requireMeta("SYNIC");
-        need(4, "SYNIC");
+        fixedFields(4);
         int count = b.getInt();
         if (count != vpCount) {
             throw corrupt("SYNIC holds the pages of %d VPs, META says %d".formatted(count, vpCount));
@@ -309,26 +313,26 @@ final class SavedStateDecoder {
 
     /** VP {@code vp}'s SIM and SIEF pages and, from version 4, its held messages. */
     private VpSynicPages synicEntry(int vp) {
-        need(8, "SYNIC VP header");
+        inside(8, "VP header");
         int index = b.getInt();
         int flags = b.getInt();
         int known = SYNIC_SIM_ZERO | SYNIC_SIEF_ZERO | (version >= 4 ? SYNIC_PENDING : 0);
         if (index != vp || (flags & ~known) != 0) {
             throw corrupt("SYNIC entry %d: VP %d, flags 0x%x".formatted(vp, index, flags));
         }
-        byte[] sim = synicPage((flags & SYNIC_SIM_ZERO) != 0);
-        byte[] sief = synicPage((flags & SYNIC_SIEF_ZERO) != 0);
+        byte[] sim = synicPage((flags & SYNIC_SIM_ZERO) != 0, "SIM page");
+        byte[] sief = synicPage((flags & SYNIC_SIEF_ZERO) != 0, "SIEF page");
         return new VpSynicPages(sim, sief, (flags & SYNIC_PENDING) != 0 ? heldMessages(vp) : new byte[0]);
     }
 
     /** One VP's held messages: a length within what one GetVpState can carry, and entries that parse. */
     private byte[] heldMessages(int vp) {
-        need(4, "SYNIC held messages");
+        inside(4, "held messages' length");
         int length = b.getInt();
         if (length < PendingMessages.HEADER_SIZE || length > PendingMessages.MAX_PAGES * PAGE) {
             throw corrupt("SYNIC entry %d: %d bytes of held messages".formatted(vp, length));
         }
-        need(length, "SYNIC held messages");
+        inside(length, "held messages");
         byte[] held = new byte[length];
         b.get(held);
         try {
@@ -339,10 +343,10 @@ final class SavedStateDecoder {
         return held;
     }
 
-    private byte[] synicPage(boolean zero) {
+    private byte[] synicPage(boolean zero, String part) {
         byte[] page = new byte[PAGE];
         if (!zero) {
-            need(PAGE, "SYNIC page");
+            inside(PAGE, part);
             b.get(page);
         }
         return page;
@@ -361,19 +365,35 @@ final class SavedStateDecoder {
     }
 
     /** END: the CRC-32C of every byte before END's own header. */
-    private void end(int end) {
-        need(4, "END");
+    private void end() {
+        fixedFields(4);
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, end - 4 - 16);
+        crc.update(bytes, 0, b.position() - 16); // up to END's header, whatever length END claims
         int stored = b.getInt();
         if (stored != (int) crc.getValue()) {
             throw corrupt("checksum mismatch (stored 0x%x, computed 0x%x)".formatted(stored, (int) crc.getValue()));
         }
     }
 
+    /** {@code count} bytes of a file header or section header, which the file must still hold. */
     private void need(int count, String part) {
         if (b.remaining() < count) {
             throw corrupt("truncated in %s at byte %d (%d more needed, %d left)".formatted(part, b.position(), count, b.remaining()));
+        }
+    }
+
+    /** The section's fixed fields, read first: its body must hold them (not borrow them from the next section). */
+    private void fixedFields(int count) {
+        if (sectionEnd - b.position() < count) {
+            throw corrupt("%s section of %d bytes, %d needed".formatted(section, sectionEnd - b.position(), count));
+        }
+    }
+
+    /** {@code count} bytes of {@code part} of the section's body, which must end no later than the section. */
+    private void inside(int count, String part) {
+        if (sectionEnd - b.position() < count) {
+            throw corrupt("%s section ends in %s at byte %d (%d more needed, %d left)".formatted(section, part, b.position(), count,
+                    sectionEnd - b.position()));
         }
     }
 

@@ -112,13 +112,15 @@ class SavedStateRefusalsTest {
                 Refusal.of("section contents short of its length (META padded)", VALID.with(META, s -> s.resized(53)),
                         "section 0 (type 1) is 53 bytes, its contents 49"),
                 Refusal.of("section contents past its length (SYNIC length 4 short)", VALID.with(SYNIC, s -> s.withLength(synic - 4)),
-                        "section 5 (type 6) is %d bytes, its contents %d".formatted(synic - 4, synic)));
+                        "SYNIC section ends in VP header at byte %d (8 more needed, 4 left)".formatted(VALID.bodyOffset(SYNIC) + synic - 8)));
     }
 
     private static List<Refusal> meta() {
         return List.of(
-                Refusal.of("META: cut before its fixed fields", VALID.endingInside(META, 0),
-                        "truncated in META at byte 32 (40 more needed, 0 left)"),
+                Refusal.of("META: shorter than its fixed fields, VP sections after it", VALID.with(META, s -> s.resized(0)),
+                        "META section of 0 bytes, 40 needed"),
+                Refusal.of("META: cut in its fixed fields at the end of the file", VALID.endingInside(META, 39),
+                        "META section of 39 bytes, 40 needed"),
                 Refusal.of("META: VP count 0", VALID.with(META, s -> s.withInt(24, 0)), "META out of range: 0 VPs, 8 pages, name of 9 bytes"),
                 Refusal.of("META: VP count 65", VALID.with(META, s -> s.withInt(24, 65)), "META out of range: 65 VPs, 8 pages, name of 9 bytes"),
                 Refusal.of("META: page count 1", VALID.with(META, s -> s.withInt(28, 1)), "META out of range: 2 VPs, 1 pages, name of 9 bytes"),
@@ -142,8 +144,7 @@ class SavedStateRefusalsTest {
                 Refusal.of("VP: before META", VALID.moving(VP0, META), "VP before META"),
                 Refusal.of("VP: one more than META's count", VALID.inserting(VP1 + 1, VALID.section(VP1).withInt(0, 2)),
                         "VP section 2, but META says 2 VPs"),
-                Refusal.of("VP: cut before its index and count", VALID.endingInside(VP1, 4),
-                        "truncated in VP at byte %d (8 more needed, 4 left)".formatted(VALID.bodyOffset(VP1))),
+                Refusal.of("VP: shorter than its index and count", VALID.with(VP1, s -> s.resized(4)), "VP section of 4 bytes, 8 needed"),
                 Refusal.of("VP: index out of order", VALID.with(VP0, s -> s.withInt(0, 1)), "VP section 0: index 1, 2 registers in 56 bytes"),
                 Refusal.of("VP: register count other than its length holds", VALID.with(VP0, s -> s.withInt(4, 3)),
                         "VP section 0: index 0, 3 registers in 56 bytes"),
@@ -159,20 +160,21 @@ class SavedStateRefusalsTest {
         int at = VALID.bodyOffset(PAGES);
         return List.of(
                 Refusal.of("PAGES: before META", VALID.moving(PAGES, META), "PAGES before META"),
-                Refusal.of("PAGES: cut before its count", VALID.endingInside(PAGES, 2),
-                        "truncated in PAGES at byte %d (4 more needed, 2 left)".formatted(at)),
+                Refusal.of("PAGES: shorter than its count", VALID.with(PAGES, s -> s.resized(2)), "PAGES section of 2 bytes, 4 needed"),
                 Refusal.of("PAGES: count other than META's", VALID.with(PAGES, s -> s.withInt(0, 7)), "PAGES holds 7 pages, META says 8"),
-                Refusal.of("PAGES: count beyond what its length holds", VALID.endingInside(PAGES, 4 + 16 * 7),
+                Refusal.of("PAGES: count beyond what its length holds", VALID.with(PAGES, s -> s.resized(4 + 16 * 7)),
                         "PAGES claims 8 pages, but its 116 bytes hold at most 7"),
                 Refusal.of("PAGES page header: GPN", VALID.with(PAGES, s -> s.withLong(PAGE0_GPN, 2)), "page 0: GPN 0x2, rights 0x5, flags 0x1"),
                 Refusal.of("PAGES page header: rights beyond 4 bits", VALID.with(PAGES, s -> s.withInt(PAGE0_RIGHTS, 0x15)),
                         "page 0: GPN 0x1, rights 0x15, flags 0x1"),
                 Refusal.of("PAGES page header: unknown flag", VALID.with(PAGES, s -> s.withInt(PAGE0_FLAGS, 3)),
                         "page 0: GPN 0x1, rights 0x5, flags 0x3"),
-                Refusal.of("PAGES page header: cut", VALID.endingInside(PAGES, 4 + 16 + 4112 + 16 * 5 + 8),
-                        "truncated in page header at byte %d (16 more needed, 8 left)".formatted(at + 4212)),
-                Refusal.of("PAGES page data: cut", VALID.endingInside(PAGES, PAGE1_DATA + 100),
-                        "truncated in page data at byte %d (4096 more needed, 100 left)".formatted(at + PAGE1_DATA)));
+                Refusal.of("PAGES page header: past the section's end", VALID.with(PAGES, s -> s.resized(4 + 16 + 4112 + 16 * 5 + 8)),
+                        "PAGES section ends in page header at byte %d (16 more needed, 8 left)".formatted(at + 4212)),
+                Refusal.of("PAGES page data: past the section's end", VALID.with(PAGES, s -> s.resized(PAGE1_DATA + 100)),
+                        "PAGES section ends in page data at byte %d (4096 more needed, 100 left)".formatted(at + PAGE1_DATA)),
+                Refusal.of("PAGES page data: cut at the end of the file", VALID.endingInside(PAGES, PAGE1_DATA + 100),
+                        "PAGES section ends in page data at byte %d (4096 more needed, 100 left)".formatted(at + PAGE1_DATA)));
     }
 
     private static List<Refusal> vmbus() {
@@ -191,24 +193,25 @@ class SavedStateRefusalsTest {
                 Refusal.of("SYNIC: in a version 2 file", VALID.withVersion(2), "SYNIC section in a version 2 file"),
                 Refusal.of("SYNIC: before META", VALID.moving(SYNIC, META), "SYNIC before META"),
                 Refusal.of("SYNIC: a second section", VALID.inserting(SYNIC + 1, VALID.section(SYNIC)), "second SYNIC section"),
-                Refusal.of("SYNIC: cut before its count", VALID.endingInside(SYNIC, 2),
-                        "truncated in SYNIC at byte %d (4 more needed, 2 left)".formatted(at)),
+                Refusal.of("SYNIC: shorter than its count", VALID.with(SYNIC, s -> s.resized(2)), "SYNIC section of 2 bytes, 4 needed"),
                 Refusal.of("SYNIC: VP count other than META's", VALID.with(SYNIC, s -> s.withInt(0, 1)), "SYNIC holds the pages of 1 VPs, META says 2"),
-                Refusal.of("SYNIC entry: cut in its header", VALID.endingInside(SYNIC, SYNIC_FLAGS0),
-                        "truncated in SYNIC VP header at byte %d (8 more needed, 4 left)".formatted(at + SYNIC_VP0)),
+                Refusal.of("SYNIC entry: header past the section's end", VALID.with(SYNIC, s -> s.resized(SYNIC_FLAGS0)),
+                        "SYNIC section ends in VP header at byte %d (8 more needed, 4 left)".formatted(at + SYNIC_VP0)),
                 Refusal.of("SYNIC entry: VP index", VALID.with(SYNIC, s -> s.withInt(SYNIC_VP0, 1)), "SYNIC entry 0: VP 1, flags 0x4"),
                 Refusal.of("SYNIC entry: unknown flag", VALID.with(SYNIC, s -> s.withInt(SYNIC_FLAGS0, 0xC)), "SYNIC entry 0: VP 0, flags 0xc"),
                 Refusal.of("SYNIC entry: held-messages flag in a version 3 file", VALID.withVersion(3), "SYNIC entry 0: VP 0, flags 0x4"),
-                Refusal.of("SYNIC entry: SIM page cut", VALID.endingInside(SYNIC, SYNIC_SIM0 + 10),
-                        "truncated in SYNIC page at byte %d (4096 more needed, 10 left)".formatted(at + SYNIC_SIM0)),
-                Refusal.of("SYNIC held messages: length cut", VALID.endingInside(SYNIC, SYNIC_HELD_LENGTH0 + 2),
-                        "truncated in SYNIC held messages at byte %d (4 more needed, 2 left)".formatted(at + SYNIC_HELD_LENGTH0)),
+                Refusal.of("SYNIC entry: SIM page past the section's end", VALID.with(SYNIC, s -> s.resized(SYNIC_SIM0 + 10)),
+                        "SYNIC section ends in SIM page at byte %d (4096 more needed, 10 left)".formatted(at + SYNIC_SIM0)),
+                Refusal.of("SYNIC entry: SIEF page past the section's end", VALID.with(SYNIC, s -> s.resized(SYNIC_SIM0 + 4096 + 10)),
+                        "SYNIC section ends in SIEF page at byte %d (4096 more needed, 10 left)".formatted(at + SYNIC_SIM0 + 4096)),
+                Refusal.of("SYNIC held messages: length past the section's end", VALID.with(SYNIC, s -> s.resized(SYNIC_HELD_LENGTH0 + 2)),
+                        "SYNIC section ends in held messages' length at byte %d (4 more needed, 2 left)".formatted(at + SYNIC_HELD_LENGTH0)),
                 Refusal.of("SYNIC held messages: shorter than their header", VALID.with(SYNIC, s -> s.withInt(SYNIC_HELD_LENGTH0, 15)),
                         "SYNIC entry 0: 15 bytes of held messages"),
                 Refusal.of("SYNIC held messages: longer than 16 pages", VALID.with(SYNIC, s -> s.withInt(SYNIC_HELD_LENGTH0, 16 * 4096 + 1)),
                         "SYNIC entry 0: 65537 bytes of held messages"),
-                Refusal.of("SYNIC held messages: bytes cut", VALID.endingInside(SYNIC, SYNIC_HELD0 + 10),
-                        "truncated in SYNIC held messages at byte %d (%d more needed, 10 left)".formatted(at + SYNIC_HELD0, held)),
+                Refusal.of("SYNIC held messages: bytes past the section's end", VALID.with(SYNIC, s -> s.resized(SYNIC_HELD0 + 10)),
+                        "SYNIC section ends in held messages at byte %d (%d more needed, 10 left)".formatted(at + SYNIC_HELD0, held)),
                 Refusal.of("SYNIC held messages: entry refused by PendingMessages (kind 5)",
                         VALID.with(SYNIC, s -> s.withInt(SYNIC_HELD0 + PendingMessages.HEADER_SIZE, 5)),
                         "SYNIC entry 0: held messages: entry 0: kind 5, SINT 1"));
@@ -243,8 +246,8 @@ class SavedStateRefusalsTest {
         return List.of(
                 new Refusal("END: checksum of a page byte changed after writing", flipped,
                         "checksum mismatch (stored 0x%x, computed 0x%x)".formatted(stored, (int) crc.getValue())),
-                Refusal.of("END: cut in its checksum", VALID.endingInside(END, 2),
-                        "truncated in END at byte %d (4 more needed, 2 left)".formatted(VALID.bodyOffset(END))));
+                Refusal.of("END: shorter than its checksum", VALID.endingInside(END, 2), "END section of 2 bytes, 4 needed"),
+                Refusal.of("END: longer than its checksum", VALID.with(END, s -> s.resized(8)), "section 7 (type 4) is 8 bytes, its contents 4"));
     }
 
     /** Every section type but VP appears once, and META comes before those that need it, so META is there at the end. */
