@@ -29,13 +29,14 @@ final class SavedDiskChannels {
     }
 
     /**
-     * Reads a section body of {@code length} bytes at {@code b}'s position.
+     * Reads a section body of {@code length} bytes at {@code b}'s position, which {@code b} holds: it
+     * reads exactly {@code length} bytes, the count checked against them before the entries are read.
      *
-     * @throws IllegalArgumentException naming what is wrong
+     * @throws IllegalArgumentException naming what is wrong, and the channel if one entry is
      */
     static List<DiskChannelState> decode(ByteBuffer b, long length) {
         if (length < 4) {
-            throw new IllegalArgumentException("STORAGE section of " + length + " bytes");
+            throw new IllegalArgumentException("STORAGE section of %d bytes, 4 needed".formatted(length));
         }
         int count = b.getInt();
         if (count < 0 || count > MAX_CHANNELS || length != 4 + (long) ENTRY_BYTES * count) {
@@ -44,7 +45,12 @@ final class SavedDiskChannels {
         List<DiskChannelState> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int controller = b.getInt();
-            out.add(new DiskChannelState(controller, new SavedChannel(b.getInt(), b.getInt(), b.getInt())));
+            int relid = b.getInt();
+            try {
+                out.add(new DiskChannelState(controller, new SavedChannel(relid, b.getInt(), b.getInt())));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("STORAGE channel %d: %s".formatted(relid, e.getMessage()));
+            }
         }
         return out;
     }

@@ -25,7 +25,6 @@ import dev.parvis.root.storage.DiskChannelState;
 import dev.parvis.vmbus.server.VmbusServerState;
 import dev.parvis.vmbus.server.VmbusStateCodec;
 import java.lang.foreign.MemorySegment;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -352,15 +351,18 @@ final class SavedStateDecoder {
         return page;
     }
 
-    /** The STORAGE section body (its own format and checks: {@link SavedDiskChannels}). */
+    /**
+     * The STORAGE section body (its own format and checks: {@link SavedDiskChannels}), whose {@code
+     * length} bytes the file holds: {@link #section} checked that before any body is read.
+     */
     private void storage(long length) {
         if (version < 5) {
             throw corrupt("STORAGE section in a version %d file".formatted(version));
         }
         try {
             diskChannels = SavedDiskChannels.decode(b, length);
-        } catch (IllegalArgumentException | BufferUnderflowException e) {
-            throw corrupt(e.getMessage() == null ? "STORAGE section truncated" : e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw corrupt(e.getMessage());
         }
     }
 

@@ -224,16 +224,18 @@ class SavedStateRefusalsTest {
                 Refusal.of("STORAGE: a second section", VALID.inserting(STORAGE + 1, VALID.section(STORAGE)), "second STORAGE section"),
                 Refusal.of("STORAGE: a second section after an empty first one", VALID.inserting(STORAGE, noChannels),
                         "second STORAGE section"),
-                Refusal.of("STORAGE: shorter than its count", VALID.with(STORAGE, s -> s.resized(2)), "STORAGE section of 2 bytes"),
+                Refusal.of("STORAGE: shorter than its count", VALID.with(STORAGE, s -> s.resized(2)), "STORAGE section of 2 bytes, 4 needed"),
                 Refusal.of("STORAGE: channel count other than its length holds", VALID.with(STORAGE, s -> s.withInt(0, 2)),
                         "STORAGE section: 2 channels in 20 bytes"),
                 Refusal.of("STORAGE: negative channel count", VALID.with(STORAGE, s -> s.withInt(0, -1)), "STORAGE section: -1 channels in 20 bytes"),
                 Refusal.of("STORAGE: channel count above 256", VALID.with(STORAGE, s -> s.resized(4 + 16 * 257).withInt(0, 257)),
                         "STORAGE section: 257 channels in 4116 bytes"),
                 Refusal.of("STORAGE channel: controller out of range", VALID.with(STORAGE, s -> s.withInt(4, DiskAttachment.MAX_CONTROLLERS)),
-                        "controller 4 is outside 0-3"),
+                        "STORAGE channel 1: controller 4 is outside 0-3"),
                 Refusal.of("STORAGE channel: initialization phase", VALID.with(STORAGE, s -> s.withInt(12, 3)),
-                        "channel 1: initialization phase 3 is not 0-2"));
+                        "STORAGE channel 1: initialization phase 3 is not 0-2"),
+                Refusal.of("STORAGE channel: no protocol version when ready", VALID.with(STORAGE, s -> s.withInt(16, 0)),
+                        "STORAGE channel 1: protocol version 0x0 in phase 2"));
     }
 
     private static List<Refusal> end() {

@@ -11,12 +11,13 @@ public record SavedChannel(int relid, int phase, int version) {
     public static final int NEGOTIATING = 1;
     public static final int READY = 2;
 
+    /** @throws IllegalArgumentException naming the field that is wrong (the caller names the channel) */
     public SavedChannel {
         if (phase < AWAITING_BEGIN || phase > READY) {
-            throw new IllegalArgumentException("channel %d: initialization phase %d is not 0-2".formatted(relid, phase));
+            throw new IllegalArgumentException("initialization phase %d is not 0-2".formatted(phase));
         }
         if (version < 0 || version > 0xFFFF || (phase == READY && version == 0)) {
-            throw new IllegalArgumentException("channel %d: protocol version 0x%x in phase %d".formatted(relid, version, phase));
+            throw new IllegalArgumentException("protocol version 0x%x in phase %d".formatted(version, phase));
         }
     }
 }
