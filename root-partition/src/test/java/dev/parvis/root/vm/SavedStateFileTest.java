@@ -15,8 +15,6 @@ import dev.parvis.root.storage.DiskChannelState;
 import dev.parvis.vmbus.server.VmbusServerState;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.zip.CRC32C;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,34 +71,11 @@ class SavedStateFileTest {
         assertEquals(List.of(), SavedStateFile.decode("none", bytes(SavedStateFile.encode(s)), EXPECTED).diskChannels(),
                 "a VM without disks saves no STORAGE section");
 
-        // phase 2 (ready) with version 0: refused by name even with a valid checksum
-        byte[] bad = full.clone();
-        int phase = indexOf(bad, new byte[] {1, 0, 0, 0, 2, 0, 0, 0, 2, 6, 0, 0}) + 4;
-        bad[phase + 4] = 0;
-        bad[phase + 5] = 0;
-        fixChecksum(bad);
+        // channel 1 (the first entry) in phase 2 (ready) with version 0: refused by name even with a valid checksum
+        SavedStateImage image = SavedStateImage.parse(full);
+        byte[] bad = image.with(image.indexOf(SavedStateFile.STORAGE), storage -> storage.withInt(4 + 12, 0)).bytes();
         SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("bad", bad, EXPECTED));
-        assertTrue(e.getMessage().contains("protocol version 0x0 in phase 2"), e.getMessage());
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int k = 0; k < needle.length; k++) {
-                if (haystack[i + k] != needle[k]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("pattern not found");
-    }
-
-    /** Recomputes the END section's CRC-32C (its last 4 bytes cover everything before its header). */
-    private static void fixChecksum(byte[] file) {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(file, 0, file.length - 4 - 16);
-        java.nio.ByteBuffer.wrap(file, file.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+        assertEquals("bad: STORAGE channel 1: protocol version 0x0 in phase 2", e.getMessage());
     }
 
     @Test
@@ -182,16 +157,12 @@ class SavedStateFileTest {
 
     @Test
     void aVersion1FileStillLoadsButMayNotCarryAVmbusSection() {
-        byte[] plain = bytes(SavedStateFile.encode(sample()));
-        plain[8] = 1;
-        reseal(plain);
+        byte[] plain = SavedStateImage.parse(bytes(SavedStateFile.encode(sample()))).withVersion(1).bytes();
         SavedState v1 = SavedStateFile.decode("v1", plain, EXPECTED);
         assertArrayEquals(sample().rights(), v1.rights());
         assertEquals(null, v1.vmbus());
 
-        byte[] withVmbus = bytes(SavedStateFile.encode(withVmbus()));
-        withVmbus[8] = 1;
-        reseal(withVmbus);
+        byte[] withVmbus = SavedStateImage.parse(bytes(SavedStateFile.encode(withVmbus()))).withVersion(1).bytes();
         SavedStateException e = assertThrows(SavedStateException.class, () -> SavedStateFile.decode("v1+vmbus", withVmbus, EXPECTED));
         assertTrue(e.getMessage().contains("VMBUS section in a version 1 file"), e.getMessage());
     }
@@ -244,13 +215,6 @@ class SavedStateFileTest {
         SavedState old = new SavedState(s.vmId(), s.name(), s.referenceTime(), List.of(vp0), s.rights(), memory);
         assertEquals(9, old.synicPages(0).sim()[256]);
         assertArrayEquals(new byte[4096], old.synicPages(0).sief(), "SIEFP was not enabled");
-    }
-
-    /** Recomputes the END checksum after an edit. */
-    private static void reseal(byte[] file) {
-        CRC32C crc = new CRC32C();
-        crc.update(file, 0, file.length - 20);
-        ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).putInt(file.length - 4, (int) crc.getValue());
     }
 
     private static byte[] bytes(ByteBuffer b) {

@@ -72,6 +72,16 @@ record SavedStateImage(long magic, int version, int sectionCount, List<Section> 
         return sections.get(i);
     }
 
+    /** The index of the first section of {@code type}. */
+    int indexOf(int type) {
+        for (int i = 0; i < sections.size(); i++) {
+            if (sections.get(i).type() == type) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no section of type " + type);
+    }
+
     SavedStateImage withMagic(long value) {
         return new SavedStateImage(value, version, sectionCount, sections);
     }
