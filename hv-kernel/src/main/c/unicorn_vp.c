@@ -178,6 +178,16 @@ static int hooks(struct parvis_vp *vp, uint64_t rip_sync_page, int precise_reads
     return err;
 }
 
+/*
+ * Held while an engine opens (from the maps read before it to the one after) and while one closes (its
+ * buffer unmapped and dropped from the guard). Without it a buffer unmapped by a close on another
+ * thread between the two reads left a hole the new engine's buffer filled at the same address: the
+ * difference showed nothing new, the buffer went unregistered, and a fault in that engine's generated
+ * code took the JVM down instead of being contained (InstructionFuzzTest, once; CodeBufferGuardTest
+ * found 5 of 300 engines unregistered while another thread closed engines).
+ */
+static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* The anonymous executable mappings (TCG code buffers are rwx); a small sorted-free list. */
 struct maps {
     uintptr_t lo[256], hi[256];
@@ -231,7 +241,6 @@ struct parvis_vp *parvis_vp_open(void *java_cpuid, void *java_port_in, void *jav
                                  int precise_reads, int allow_exact_stop, int *error)
 {
     static struct maps before, after;
-    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     struct parvis_vp *vp = calloc(1, sizeof *vp);
     if (vp == NULL) {
         *error = -2;
@@ -240,8 +249,8 @@ struct parvis_vp *parvis_vp_open(void *java_cpuid, void *java_port_in, void *jav
     vp->java_cpuid = (java_cpuid_fn)java_cpuid;
     vp->java_port_in = (java_port_in_fn)java_port_in;
     vp->java_port_out = (java_port_out_fn)java_port_out;
-    /* Serialised so that the maps difference shows this engine's buffer only. */
-    pthread_mutex_lock(&lock);
+    /* Serialised with other opens and with closes, so that the maps difference shows this engine's buffer only. */
+    pthread_mutex_lock(&buffers_lock);
     executable_anonymous(&before);
     *error = parvis_uc.open(4 /* UC_ARCH_X86 */, 1 << 3 /* UC_MODE_64 */, &vp->uc);
     if (*error == UC_ERR_OK) {
@@ -249,7 +258,7 @@ struct parvis_vp *parvis_vp_open(void *java_cpuid, void *java_port_in, void *jav
         executable_anonymous(&after);
         find_tcg_buffer(vp, &before, &after);
     }
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&buffers_lock);
     if (*error != UC_ERR_OK) {
         free(vp);
         return NULL;
@@ -259,8 +268,10 @@ struct parvis_vp *parvis_vp_open(void *java_cpuid, void *java_port_in, void *jav
     vp->halted_offset = (int32_t)parvis_preempt_halted_offset();
     *error = hooks(vp, rip_sync_page, precise_reads);
     if (*error != UC_ERR_OK) {
+        pthread_mutex_lock(&buffers_lock);
         parvis_uc.close(vp->uc);
         parvis_guard_tcg_range(vp->tcg_lo, 0);
+        pthread_mutex_unlock(&buffers_lock);
         free(vp);
         return NULL;
     }
@@ -354,12 +365,17 @@ int parvis_vp_close(struct parvis_vp *vp)
     }
     struct parvis_fault fault;
     memset(&fault, 0, sizeof fault);
+    /* A fault in the guarded close comes back here by siglongjmp, so the lock is always released. */
+    pthread_mutex_lock(&buffers_lock);
     int sig = parvis_guarded(close_engine, vp, &fault);
+    if (sig == 0) {
+        parvis_guard_tcg_range(vp->tcg_lo, 0);
+    }
+    pthread_mutex_unlock(&buffers_lock);
     if (sig != 0) {
         vp->state = LEAKED; /* the TCG buffer stays registered: it is still mapped */
         return 1;
     }
-    parvis_guard_tcg_range(vp->tcg_lo, 0);
     free(vp);
     return 0;
 }

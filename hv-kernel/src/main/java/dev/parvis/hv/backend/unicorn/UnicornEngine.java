@@ -343,6 +343,14 @@ public final class UnicornEngine implements VpEngine {
         }
     }
 
+    /**
+     * The host addresses of the engine's TCG code buffer as the shim found and registered it with the
+     * guard ({lo, hi}; {0, 0} when none was found, and then a fault in generated code is not contained).
+     */
+    long[] codeBuffer() {
+        return new long[] {state.get(JAVA_LONG, UnicornVpState.TCG_LO), state.get(JAVA_LONG, UnicornVpState.TCG_HI)};
+    }
+
     /** The engine first (guarded, by the shim), then the upcall stubs: unicorn must never call a freed stub. */
     @Override
     public void close() {

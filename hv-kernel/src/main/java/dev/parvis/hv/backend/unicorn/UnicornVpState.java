@@ -65,7 +65,8 @@ final class UnicornVpState {
             RDX = offset("rdx"), R8 = offset("r8"), KICK_REQUESTED = offset("kick_requested"),
             EXACT_STOP = offset("exact_stop"), FAULT_SIGNAL = offset("fault_signal"), FAULT_PC = offset("fault_pc"),
             FAULT_ADDRESS = offset("fault_address"), FAULT_CALLER = offset("fault_caller"),
-            FAULT_MESSAGE = offset("fault_message"), HALTED = offset("halted");
+            FAULT_MESSAGE = offset("fault_message"), HALTED = offset("halted"), TCG_LO = offset("tcg_lo"),
+            TCG_HI = offset("tcg_hi");
 
     static long offset(String field) {
         return LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(field));
