@@ -188,9 +188,10 @@ static int hooks(struct parvis_vp *vp, uint64_t rip_sync_page, int precise_reads
  */
 static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The anonymous executable mappings (TCG code buffers are rwx); a small sorted-free list. */
+/* The anonymous executable mappings (TCG code buffers are rwx): as many as the guard has slots for buffers, and some. */
+#define MAX_MAPS 1100
 struct maps {
-    uintptr_t lo[256], hi[256];
+    uintptr_t lo[MAX_MAPS], hi[MAX_MAPS];
     int count;
 };
 
@@ -202,7 +203,7 @@ static void executable_anonymous(struct maps *m)
         return;
     }
     char line[512];
-    while (fgets(line, sizeof line, f) != NULL && m->count < 256) {
+    while (fgets(line, sizeof line, f) != NULL && m->count < MAX_MAPS) {
         unsigned long lo, hi, offset, inode;
         char perms[8];
         int devmaj, devmin;

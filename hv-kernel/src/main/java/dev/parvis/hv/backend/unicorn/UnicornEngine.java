@@ -73,6 +73,10 @@ public final class UnicornEngine implements VpEngine {
             traps.close();
             throw e;
         }
+        if (codeBuffer()[0] == 0) {
+            log.warn("unicorn engine opened, but its TCG code buffer was not found in /proc/self/maps: a crash in the"
+                    + " code it generates will not be contained and ends the host process");
+        }
     }
 
     private static MemorySegment open(UnicornTraps traps) {
