@@ -96,7 +96,7 @@ public final class Hypervisor implements HypervisorServices {
     public Partition newChild(long privileges) {
         PartitionRunner runner = new PartitionRunner(preempter, lps, backend.capabilities().contains(BackendCapability.PARALLEL_VPS));
         long id = partitions.allocateId();
-        Partition child = new Partition(id, privileges, new GpaMap(pool, gpn -> grants.pageLeaving(id, gpn)), runner);
+        Partition child = new Partition(id, privileges, new GpaMap(pool, grants.listenerFor(id)), runner);
         runner.attach(child, new ExitHandler(dispatcher::dispatchGuest, interceptReporter));
         partitions.add(child);
         return child;

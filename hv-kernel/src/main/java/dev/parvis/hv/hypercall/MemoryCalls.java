@@ -142,12 +142,10 @@ public final class MemoryCalls {
             VpCalls.syncMemory(p);
             return Arrays.copyOf(removed, n);
         });
-        for (long spn : spns) {
-            try {
-                hv.pool().releaseFromGuest(spn, p.id());
-            } catch (PageStateException e) {
-                throw new IllegalStateException(e);
-            }
+        try {
+            hv.pool().releaseFromGuest(spns, p.id());
+        } catch (PageStateException e) {
+            throw new IllegalStateException(e);
         }
         int completed = start + spns.length;
         return ctx.reps(completed == end ? HvStatus.SUCCESS : HvStatus.INVALID_PARAMETER, completed);

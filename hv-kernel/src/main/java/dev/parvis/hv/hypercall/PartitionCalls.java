@@ -115,20 +115,30 @@ public final class PartitionCalls {
             VpCalls.release(hv.pool(), p, vp);
         }
         OverlayRegisters.releaseHypercallPage(hv.pool(), p);
-        for (long gpn : p.gpaMap().mappedGpns()) {
-            long spn = p.gpaMap().unmap(gpn);
-            try {
-                hv.pool().releaseFromGuest(spn, p.id());
-            } catch (PageStateException e) {
-                LOG.error("{}: page 0x{} in an unexpected state", p, Long.toHexString(spn), e);
-            }
-        }
+        releaseRam(hv, p, p.gpaMap().unmapAll());
         hv.ports().removePartition(p.id());
         forgetQueued(hv, p.id());
         if (hv.pool().depositedTo(p.id()) == 0) {
             hv.partitions().remove(p.id());
         }
         LOG.debug("deleted {}", p);
+    }
+
+    /** Gives the deleted partition's RAM back to the root at once; a page in an unexpected state is logged and kept. */
+    private static void releaseRam(Hypervisor hv, Partition p, long[] spns) {
+        try {
+            hv.pool().releaseFromGuest(spns, p.id());
+            return;
+        } catch (PageStateException e) {
+            LOG.error("{}: its RAM could not be released at once ({}); page by page", p, e.getMessage());
+        }
+        for (long spn : spns) {
+            try {
+                hv.pool().releaseFromGuest(spn, p.id());
+            } catch (PageStateException e) {
+                LOG.error("{}: page 0x{} in an unexpected state", p, Long.toHexString(spn), e);
+            }
+        }
     }
 
     /** Drops what the deleted partition still had queued for the root or for other children, and its kept intercepts. */

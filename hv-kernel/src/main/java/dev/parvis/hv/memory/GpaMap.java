@@ -35,6 +35,13 @@ public final class GpaMap {
     /** Told about every RAM page that leaves the map, before it can be reused. */
     public interface PageListener {
         void pageLeaving(long gpn);
+
+        /** The pages at {@code gpns} (ascending) leave together; by default one {@link #pageLeaving} each. */
+        default void pagesLeaving(long[] gpns) {
+            for (long gpn : gpns) {
+                pageLeaving(gpn);
+            }
+        }
     }
 
     private final SpaPool pool;
@@ -87,6 +94,24 @@ public final class GpaMap {
         mappedPages--;
         generation++;
         return ram >>> SPN_SHIFT;
+    }
+
+    /**
+     * Removes every RAM mapping at once (the partition is being deleted) and returns the SPNs they had,
+     * in ascending GPN order: the listener hears of all the pages in one call, before they leave.
+     * Overlays stay.
+     */
+    public synchronized long[] unmapAll() {
+        long[] gpns = mappedGpns();
+        listener.pagesLeaving(gpns);
+        long[] spns = new long[gpns.length];
+        for (int i = 0; i < gpns.length; i++) {
+            spns[i] = ramEntry(gpns[i]) >>> SPN_SHIFT;
+            setRam(gpns[i], 0);
+        }
+        mappedPages = 0;
+        generation++;
+        return spns;
     }
 
     /** Lays hypervisor page {@code spn} over {@code gpn} with {@code access}; the GPN must carry no overlay yet. */

@@ -119,11 +119,19 @@ public final class GrantTable implements GuestMemoryGrants {
      * remapped: revokes the grants that cover it and ends the epoch of every window onto the partition.
      */
     public void pageLeaving(long partitionId, long gpn) {
+        pagesLeaving(partitionId, new long[] {gpn});
+    }
+
+    /**
+     * As {@link #pageLeaving} for many pages of one partition at once ({@code sortedGpns} ascending):
+     * each grant is checked against the whole list and each window's epoch ends once.
+     */
+    public void pagesLeaving(long partitionId, long[] sortedGpns) {
         List<Grant> revoke = new ArrayList<>();
         List<RamWindow> affected = new ArrayList<>();
         synchronized (this) {
             for (Grant g : open) {
-                if (g.partitionId == partitionId && g.covers(gpn)) {
+                if (g.partitionId == partitionId && g.coversAny(sortedGpns)) {
                     revoke.add(g);
                 }
             }
@@ -134,12 +142,28 @@ public final class GrantTable implements GuestMemoryGrants {
             }
         }
         for (Grant g : revoke) {
-            LOG.debug("partition {} GPN 0x{} left the partition: grant revoked", partitionId, Long.toHexString(gpn));
+            LOG.debug("partition {}: {} page(s) left the partition from GPN 0x{}: grant revoked", partitionId,
+                    sortedGpns.length, sortedGpns.length == 0 ? "-" : Long.toHexString(sortedGpns[0]));
             g.revoke();
         }
         for (RamWindow w : affected) {
             w.endEpoch();
         }
+    }
+
+    /** What a partition's GPA map tells this table when its pages leave. */
+    public GpaMap.PageListener listenerFor(long partitionId) {
+        return new GpaMap.PageListener() {
+            @Override
+            public void pageLeaving(long gpn) {
+                GrantTable.this.pageLeaving(partitionId, gpn);
+            }
+
+            @Override
+            public void pagesLeaving(long[] gpns) {
+                GrantTable.this.pagesLeaving(partitionId, gpns);
+            }
+        };
     }
 
     private synchronized void forgetWindow(RamWindow window) {
@@ -177,8 +201,14 @@ public final class GrantTable implements GuestMemoryGrants {
             this.contiguous = all != null && readOnly ? all.asReadOnly() : all;
         }
 
-        boolean covers(long gpn) {
-            return Arrays.binarySearch(sortedGpns, gpn) >= 0;
+        /** Whether any of {@code leaving} (ascending) is one of this grant's pages. */
+        boolean coversAny(long[] leaving) {
+            for (long gpn : sortedGpns) {
+                if (Arrays.binarySearch(leaving, gpn) >= 0) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override

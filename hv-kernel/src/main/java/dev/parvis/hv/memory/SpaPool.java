@@ -197,11 +197,23 @@ public final class SpaPool implements AutoCloseable {
         }
     }
 
-    /** UnmapGpaPages or partition deletion: the page is scrubbed, then returned to the root. */
-    public synchronized void releaseFromGuest(long spn, long partitionId) throws PageStateException {
-        requireAll(new long[] {spn}, PageState.GUEST, partitionId);
-        scrub(spn);
-        move(spn, PageState.ROOT_ALLOCATED, NO_OWNER);
+    /**
+     * Partition deletion or a rep UnmapGpaPages: the pages are scrubbed (one madvise per run of
+     * consecutive SPNs), then returned to the root. All or none: a page in the wrong state refuses them all.
+     */
+    public synchronized void releaseFromGuest(long[] spns, long partitionId) throws PageStateException {
+        requireAll(spns, PageState.GUEST, partitionId);
+        long[] sorted = spns.clone();
+        Arrays.sort(sorted);
+        zero(sorted);
+        for (long spn : spns) {
+            move(spn, PageState.ROOT_ALLOCATED, NO_OWNER);
+        }
+    }
+
+    /** One page of {@link #releaseFromGuest(long[], long)}. */
+    public void releaseFromGuest(long spn, long partitionId) throws PageStateException {
+        releaseFromGuest(new long[] {spn}, partitionId);
     }
 
     /** Opens a revocable view of root-allocated pages. */

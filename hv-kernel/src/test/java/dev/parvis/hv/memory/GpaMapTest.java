@@ -1,10 +1,14 @@
 package dev.parvis.hv.memory;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.hv.backend.GuestMemoryRegion;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +55,38 @@ class GpaMapTest {
         assertEquals(-1, map.unmap(5));
         assertEquals(0, map.mappedPages());
         assertEquals(generation + 1, map.generation());
+    }
+
+    @Test
+    void unmapAllHandsBackEveryRamPageTellsTheListenerOnceFirstAndLeavesOverlays() {
+        List<long[]> told = new ArrayList<>();
+        long[] mappedWhenTold = new long[1];
+        GpaMap[] self = new GpaMap[1];
+        GpaMap listened = new GpaMap(pool, new GpaMap.PageListener() {
+            @Override
+            public void pageLeaving(long gpn) {
+                throw new AssertionError("one page at a time: " + gpn);
+            }
+
+            @Override
+            public void pagesLeaving(long[] gpns) {
+                told.add(gpns.clone());
+                mappedWhenTold[0] = self[0].mappedPages();
+            }
+        });
+        self[0] = listened;
+        listened.map(9, 20, GuestMemoryRegion.READ);
+        listened.map(3, 21, GuestMemoryRegion.READ);
+        listened.map(4, 22, GuestMemoryRegion.READ);
+        listened.overlay(4, 30, GuestMemoryRegion.READ);
+        long generation = listened.generation();
+        assertArrayEquals(new long[] {21, 22, 20}, listened.unmapAll(), "SPNs in ascending GPN order, the overlaid page's RAM too");
+        assertEquals(1, told.size());
+        assertArrayEquals(new long[] {3, 4, 9}, told.get(0));
+        assertEquals(3, mappedWhenTold[0], "the listener heard before any page left");
+        assertEquals(0, listened.mappedPages());
+        assertEquals(-1, listened.spn(9));
+        assertEquals(GuestMemoryRegion.READ, listened.guestAccess(4), "the overlay stays");
+        assertTrue(listened.generation() > generation);
     }
 }

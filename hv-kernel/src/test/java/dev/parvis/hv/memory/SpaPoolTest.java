@@ -133,4 +133,24 @@ class SpaPoolTest {
         pool.deposit(pages, 5);
         assertEquals(2, pool.depositedTo(5), "a list without repeats after refused ones goes through");
     }
+
+    @Test
+    void aPartitionsRamLeavesScrubbedAllAtOnceOrNotAtAll() throws Exception {
+        long[] pages = pool.allocateRoot(4);
+        for (long spn : pages) {
+            pool.pages(spn, 1).fill((byte) 0x5A);
+        }
+        pool.assignToGuest(pages, 7);
+        long[] someoneElses = pool.allocateRoot(1);
+        pool.assignToGuest(someoneElses, 8);
+        long[] mixed = {pages[0], someoneElses[0]};
+        assertThrows(PageStateException.class, () -> pool.releaseFromGuest(mixed, 7));
+        assertEquals(PageState.GUEST, pool.state(pages[0]), "a refused batch releases nothing");
+        long[] shuffled = {pages[2], pages[0], pages[3], pages[1]};
+        pool.releaseFromGuest(shuffled, 7);
+        for (long spn : pages) {
+            assertEquals(PageState.ROOT_ALLOCATED, pool.state(spn));
+            assertEquals(0, pool.pages(spn, 1).get(ValueLayout.JAVA_LONG, 128), "scrubbed before it changed hands");
+        }
+    }
 }
