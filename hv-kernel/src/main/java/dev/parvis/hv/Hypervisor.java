@@ -58,7 +58,7 @@ public final class Hypervisor implements HypervisorServices {
     private Hypervisor(HypervisorConfig config) {
         this.pool = new SpaPool(config.poolBytes());
         this.backend = config.backend().get();
-        this.lps = new LogicalProcessors(config.logicalProcessors(), config.runSlice().toNanos());
+        this.lps = new LogicalProcessors(config.logicalProcessors(), config.runSlice().toNanos(), preempter);
         this.root = new Partition(PartitionTable.ROOT_ID, HvPartitionPrivilege.ROOT, null, null);
         partitions.add(root);
         this.gateway = new RootGateway(dispatcher, root);
@@ -120,6 +120,11 @@ public final class Hypervisor implements HypervisorServices {
 
     public InterceptReporter interceptReporter() {
         return interceptReporter;
+    }
+
+    /** The thread that ends run slices (its tick count shows whether it sleeps on an idle host). */
+    public VpPreempter preempter() {
+        return preempter;
     }
 
     public LogicalProcessors logicalProcessors() {

@@ -33,6 +33,8 @@ public final class LogicalProcessors implements AutoCloseable {
     /** Threads waiting for a partition to be released (suspend, stop, inline commands). */
     final Condition released = lock.newCondition();
     private final CpuSharePolicy policy;
+    /** Told when slices begin and end: it ticks only while one runs. */
+    private final VpPreempter preempter;
     /** Started, not yet stopped partitions; guarded by {@link #lock}. */
     private final List<PartitionRunner> runners = new ArrayList<>();
     private final Thread[] threads;
@@ -43,8 +45,9 @@ public final class LogicalProcessors implements AutoCloseable {
     private int idle;
     private final dev.parvis.vmcore.log.LogBudget budget = dev.parvis.vmcore.log.LogBudget.standard();
 
-    public LogicalProcessors(int count, long sliceNanos) {
+    public LogicalProcessors(int count, long sliceNanos, VpPreempter preempter) {
         this.policy = new CpuSharePolicy(sliceNanos);
+        this.preempter = preempter;
         this.threads = new Thread[count];
         for (int i = 0; i < count; i++) {
             threads[i] = Thread.ofPlatform().name("parvis-lp-" + i).daemon(true).start(this::loop);
@@ -176,11 +179,13 @@ public final class LogicalProcessors implements AutoCloseable {
             return false;
         }
         long cpuStart = THREAD_CPU.getCurrentThreadCpuTime();
+        preempter.sliceBegins();
         try {
             taken.runner().runSlice(taken.budgetNanos(), taken.held());
         } catch (Throwable t) {
             taken.runner().fail(t);
         } finally {
+            preempter.sliceEnds();
             release(taken.runner(), taken.held(), taken.start(), cpuStart);
         }
         return true;

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * {@link #UNCONTENDED_EXTENSION_NANOS} more (on KVM an exit costs hundreds of microseconds on a PVM
  * host; run-time statistics are counted at exits, so they still advance); the LP charges the whole
  * time when it releases the VP.
+ *
+ * <p>It ticks only while some LP runs a slice ({@link #sliceBegins}, {@link #sliceEnds}): with every
+ * VP halted or no partition running it sleeps, so an idle host is not woken 2,000 times a second.
  */
 public final class VpPreempter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VpPreempter.class);
@@ -27,6 +30,10 @@ public final class VpPreempter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private final LogBudgets budgets = LogBudgets.standard();
+    /** LPs inside a slice now; guarded by {@code this}. */
+    private int slices;
+    /** Ticks so far (each a look at every VP); read by tests and statistics. */
+    private volatile long ticks;
 
     public VpPreempter() {
         thread = Thread.ofPlatform().name("parvis-preempter").daemon(true).start(this::loop);
@@ -40,32 +47,69 @@ public final class VpPreempter implements AutoCloseable {
         vps.remove(vp);
     }
 
+    /** An LP starts a slice: the preempter ticks from now on (at once if it slept). */
+    synchronized void sliceBegins() {
+        if (slices++ == 0) {
+            notifyAll();
+        }
+    }
+
+    /** An LP's slice ended (every VP it ran is out of its run). */
+    synchronized void sliceEnds() {
+        slices--;
+    }
+
+    /** How many times the preempter has looked at the running VPs. */
+    public long ticks() {
+        return ticks;
+    }
+
+    /** Sleeps while no LP runs a slice; false once closed. */
+    private synchronized boolean awaitSlices() {
+        while (slices == 0 && !closed) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+        return !closed;
+    }
+
     private void loop() {
-        while (!closed) {
+        while (awaitSlices()) {
             LockSupport.parkNanos(TICK_NANOS);
-            long now = System.nanoTime();
-            for (VirtualProcessor vp : vps) {
-                try {
-                    long deadline = vp.sliceDeadline();
-                    if (deadline == 0) {
-                        continue;
-                    }
-                    boolean over = now - deadline >= 0;
-                    if (vp.engine().kickPending() || (over && (now - deadline >= UNCONTENDED_EXTENSION_NANOS
-                            || vp.partition().runner().mustYield(vp)))) {
-                        vp.engine().kick();
-                    }
-                } catch (Throwable t) {
-                    // One VP's broken engine must not end preemption for every partition.
-                    budgets.of(vp.partition().id()).warn(LOG, "{}: kick failed: {}", vp, t);
+            ticks++;
+            kickOverdue();
+        }
+    }
+
+    private void kickOverdue() {
+        long now = System.nanoTime();
+        for (VirtualProcessor vp : vps) {
+            try {
+                long deadline = vp.sliceDeadline();
+                if (deadline == 0) {
+                    continue;
                 }
+                boolean over = now - deadline >= 0;
+                if (vp.engine().kickPending() || (over && (now - deadline >= UNCONTENDED_EXTENSION_NANOS
+                        || vp.partition().runner().mustYield(vp)))) {
+                    vp.engine().kick();
+                }
+            } catch (Throwable t) {
+                // One VP's broken engine must not end preemption for every partition.
+                budgets.of(vp.partition().id()).warn(LOG, "{}: kick failed: {}", vp, t);
             }
         }
     }
 
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
         LockSupport.unpark(thread);
     }
 }
