@@ -249,7 +249,11 @@ class SavedStateRefusalsTest {
                 new Refusal("END: checksum of a page byte changed after writing", flipped,
                         "checksum mismatch (stored 0x%x, computed 0x%x)".formatted(stored, (int) crc.getValue())),
                 Refusal.of("END: shorter than its checksum", VALID.endingInside(END, 2), "END section of 2 bytes, 4 needed"),
-                Refusal.of("END: longer than its checksum", VALID.with(END, s -> s.resized(8)), "section 7 (type 4) is 8 bytes, its contents 4"));
+                Refusal.of("END: longer than its checksum", VALID.with(END, s -> s.resized(8)), "section 7 (type 4) is 8 bytes, its contents 4"),
+                new Refusal("END: bytes after it, in no section", java.util.Arrays.copyOf(VALID.bytes(), VALID.bytes().length + 5),
+                        "5 bytes after END"),
+                Refusal.of("END: a section after it that the header does not count",
+                        VALID.inserting(END + 1, VALID.section(STORAGE)).withSectionCount(VALID.sectionCount()), "36 bytes after END"));
     }
 
     /** Every section type but VP appears once, and META comes before those that need it, so META is there at the end. */
