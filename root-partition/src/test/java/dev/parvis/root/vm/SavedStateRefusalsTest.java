@@ -44,7 +44,7 @@ class SavedStateRefusalsTest {
     private static final int V1_GPADL0_RELID = 32 + 2 * 40 + 4, V1_CHANNEL0_RELID = 32 + 2 * 40 + (24 + 16) + (24 + 8);
 
     /** The sample VM of {@link SavedStateFileTest} with VMBus state, SIM/SIEF pages, held messages and a disk channel. */
-    private static SavedState complete() {
+    static SavedState complete() {
         SavedState s = SavedStateFileTest.withSynicPages();
         List<DiskChannelState> disks = List.of(new DiskChannelState(0, new SavedChannel(1, SavedChannel.READY, 0x0602)));
         return new SavedState(s.vmId(), s.name(), s.referenceTime(), s.vps(), s.rights(), s.memory(),
