@@ -83,6 +83,10 @@ final class SavedStateDecoder {
             section(i);
         }
         requireComplete();
+        if (b.hasRemaining()) {
+            // Outside every section and the checksum: the file is not the one that was written.
+            throw corrupt("%d bytes after END".formatted(b.remaining()));
+        }
         return new SavedState(id, name, refTime, vps, rights, memory, vmbus, synic, diskChannels);
     }
 

@@ -25,11 +25,12 @@ import dev.parvis.vmbus.server.VmbusStateCodec;
  * {@code u32 name, u32 0, u64 low, u64 high} each), PAGES ({@code u64 gpn, u32 rights, u32 flags}
  * per page, followed by 4096 bytes unless flag ZERO), from version 2 an optional VMBUS section
  * (the root-side VMBus server state, see {@link VmbusStateCodec}), from version 3 a SYNIC
- * section (each VP's SIM and SIEF pages, see {@link #SYNIC}), and END holding the CRC-32C of every
- * byte before it. Version 1 and 2 files (no VMBUS or no SYNIC section) are still read. The file is
- * read only as a regular file of bounded size, and every count and length is checked against the
- * file's real length and the VM it belongs to before anything is allocated for it; a short,
- * oversized, inconsistent or corrupt file is a {@link SavedStateException} and is left as it is.
+ * section (each VP's SIM and SIEF pages, see {@link #SYNIC}), and last END holding the CRC-32C of
+ * every byte before it (no byte follows it). Version 1 and 2 files (no VMBUS or no SYNIC section)
+ * are still read. The file is read only as a regular file of bounded size, and every count and
+ * length is checked against the file's real length and the VM it belongs to before anything is
+ * allocated for it; a short, oversized, inconsistent or corrupt file is a {@link
+ * SavedStateException} and is left as it is.
  * Writes are atomic (temporary file, fsync, rename, directory fsync).
  */
 final class SavedStateFile {

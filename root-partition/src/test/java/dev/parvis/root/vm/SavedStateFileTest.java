@@ -30,7 +30,7 @@ class SavedStateFileTest {
     /** What sample() is: 8 pages of RAM and 2 VPs. */
     private static final SavedStateFile.Expected EXPECTED = new SavedStateFile.Expected(8, 2);
 
-    private static SavedState sample() {
+    static SavedState sample() {
         int pages = 8;
         byte[] memory = new byte[pages * 4096];
         memory[4096 + 17] = 42; // GPN 2

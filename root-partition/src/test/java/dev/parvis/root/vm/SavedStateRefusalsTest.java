@@ -35,8 +35,16 @@ class SavedStateRefusalsTest {
     private static final int SYNIC_VP0 = 4, SYNIC_FLAGS0 = 8, SYNIC_SIM0 = 12, SYNIC_HELD_LENGTH0 = 12 + 2 * 4096,
             SYNIC_HELD0 = SYNIC_HELD_LENGTH0 + 4;
 
+    /** {@link #VALID} with a version 1 VMBUS body ({@link VmbusVersion1Body#sample}) in place of its own. */
+    private static final SavedStateImage VMBUS_V1 = VALID.with(VMBUS, s -> {
+        byte[] body = VmbusVersion1Body.of(VmbusVersion1Body.sample());
+        return new SavedStateImage.Section(s.type(), 0, body.length, body);
+    });
+    /** Version 1 VMBUS body: 32-byte header, 2 offers of 40 bytes, GPADL 0x20 (2 PFNs), GPADL 0x21 (1 PFN), channel of relid 1. */
+    private static final int V1_GPADL0_RELID = 32 + 2 * 40 + 4, V1_CHANNEL0_RELID = 32 + 2 * 40 + (24 + 16) + (24 + 8);
+
     /** The sample VM of {@link SavedStateFileTest} with VMBus state, SIM/SIEF pages, held messages and a disk channel. */
-    private static SavedState complete() {
+    static SavedState complete() {
         SavedState s = SavedStateFileTest.withSynicPages();
         List<DiskChannelState> disks = List.of(new DiskChannelState(0, new SavedChannel(1, SavedChannel.READY, 0x0602)));
         return new SavedState(s.vmId(), s.name(), s.referenceTime(), s.vps(), s.rights(), s.memory(),
@@ -63,6 +71,8 @@ class SavedStateRefusalsTest {
         assertNotNull(back.vmbus());
         assertEquals(2, back.synic().size());
         assertEquals(complete().diskChannels(), back.diskChannels());
+        assertEquals(VmbusVersion1Body.sample(), SavedStateFile.decode("v1", VMBUS_V1.bytes(), EXPECTED).vmbus(),
+                "the version 1 VMBUS body reads as the state it was made of");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -74,7 +84,7 @@ class SavedStateRefusalsTest {
     }
 
     static Stream<Refusal> refusals() {
-        return Stream.of(header(), sections(), meta(), vps(), pages(), vmbus(), synic(), storage(), end(), incomplete())
+        return Stream.of(header(), sections(), meta(), vps(), pages(), vmbus(), vmbusVersion1(), synic(), storage(), end(), incomplete())
                 .flatMap(List::stream);
     }
 
@@ -186,6 +196,15 @@ class SavedStateRefusalsTest {
                         "VMBUS: VMBUS section version 9 is not supported (this host reads 1 and %d)".formatted(VmbusStateCodec.VERSION)));
     }
 
+    /** A version 1 body's relids are checked as version 2's are, so what it reads can be written again. */
+    private static List<Refusal> vmbusVersion1() {
+        return List.of(
+                Refusal.of("VMBUS version 1: GPADL relid beyond the last channel", VMBUS_V1.with(VMBUS, s -> s.withInt(V1_GPADL0_RELID, 2048)),
+                        "VMBUS: GPADL relid 2048 outside 1..2047"),
+                Refusal.of("VMBUS version 1: a channel of a relid not offered", VMBUS_V1.with(VMBUS, s -> s.withInt(V1_CHANNEL0_RELID, 3)),
+                        "VMBUS: channel relid 3 is not offered"));
+    }
+
     private static List<Refusal> synic() {
         int at = VALID.bodyOffset(SYNIC);
         int held = VALID.section(SYNIC).body().length - SYNIC_HELD0 - 8; // 8: VP 1's index and flags
@@ -249,7 +268,11 @@ class SavedStateRefusalsTest {
                 new Refusal("END: checksum of a page byte changed after writing", flipped,
                         "checksum mismatch (stored 0x%x, computed 0x%x)".formatted(stored, (int) crc.getValue())),
                 Refusal.of("END: shorter than its checksum", VALID.endingInside(END, 2), "END section of 2 bytes, 4 needed"),
-                Refusal.of("END: longer than its checksum", VALID.with(END, s -> s.resized(8)), "section 7 (type 4) is 8 bytes, its contents 4"));
+                Refusal.of("END: longer than its checksum", VALID.with(END, s -> s.resized(8)), "section 7 (type 4) is 8 bytes, its contents 4"),
+                new Refusal("END: bytes after it, in no section", java.util.Arrays.copyOf(VALID.bytes(), VALID.bytes().length + 5),
+                        "5 bytes after END"),
+                Refusal.of("END: a section after it that the header does not count",
+                        VALID.inserting(END + 1, VALID.section(STORAGE)).withSectionCount(VALID.sectionCount()), "36 bytes after END"));
     }
 
     /** Every section type but VP appears once, and META comes before those that need it, so META is there at the end. */

@@ -249,7 +249,8 @@ public final class VmbusStateCodec {
     /**
      * The first format: a connection with created GPADLs and open channels only. Offers, GPADLs and
      * channels come as three lists; a channel is joined to its offer by relid and names its ring's
-     * GPADL, which so gets its user.
+     * GPADL, which so gets its user. Relids are checked as version 2's are, and a channel's must be
+     * offered, so what is read is a state that version 2 writes and reads back.
      */
     private static final class Version1 {
         private final ByteBuffer b;
@@ -287,7 +288,7 @@ public final class VmbusStateCodec {
                 gpadls.add(gpadl());
             }
             for (int i = 0; i < channelCount; i++) {
-                channel();
+                channel(offers);
             }
             return new VmbusServerState(protocol == 0 ? VmbusServerState.DISCONNECTED : VmbusServerState.CONNECTED,
                     protocol, vp, sint, offersSent == 1, "", offerEntries(offers), gpadlEntries(gpadls), List.of(), List.of());
@@ -302,7 +303,8 @@ public final class VmbusStateCodec {
         }
 
         private Gpadl gpadl() {
-            int[] f = new int[] {b.getInt(), b.getInt(), b.getInt(), b.getInt()};
+            int[] f = new int[] {b.getInt(), range(b.getInt(), 1, VmbusConstants.MAX_CHANNELS - 1, "GPADL relid"), b.getInt(),
+                    b.getInt()};
             int count = range(b.getInt(), 1, Math.min(MAX_PFNS, pageCount), "GPADL PFN count");
             b.getInt();
             long[] pages = new long[count];
@@ -315,9 +317,13 @@ public final class VmbusStateCodec {
             return new Gpadl(f[0], f[1], f[2], f[3], pages);
         }
 
-        /** An open channel: recorded by its relid, and as the user of its ring GPADL. */
-        private void channel() {
+        /** An open channel of an offered relid: recorded by its relid, and as the user of its ring GPADL. */
+        private void channel(List<Offer> offers) {
             int relid = b.getInt();
+            if (offers.stream().noneMatch(o -> o.relid() == relid)) {
+                // Else it would be dropped, but still named as its ring GPADL's user.
+                throw new IllegalArgumentException("channel relid " + Integer.toUnsignedString(relid) + " is not offered");
+            }
             int openId = b.getInt();
             int gpadl = b.getInt();
             int downstream = range(b.getInt(), 0, MAX_PFNS, "downstream page offset");
