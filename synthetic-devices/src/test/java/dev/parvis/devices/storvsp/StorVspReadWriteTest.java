@@ -94,6 +94,51 @@ class StorVspReadWriteTest {
         }
     }
 
+    /** The bytes a GPA-direct range of {@code pages} (indexes into {@code all}) starting {@code offset} bytes in holds. */
+    private static byte[] gather(GuestPages all, int[] pages, int offset, int length) {
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            int at = offset + i;
+            out[i] = all.page(pages[at / 4096]).get(ValueLayout.JAVA_BYTE, at % 4096);
+        }
+        return out;
+    }
+
+    private static long[] gpns(GuestPages all, int[] pages) {
+        return java.util.Arrays.stream(pages).mapToLong(p -> all.gpns()[p]).toArray();
+    }
+
+    /**
+     * A buffer on pages that are not next to each other, starting at a byte offset that splits
+     * sectors between them (as a guest's scatter list may), moves the same bytes as a contiguous one:
+     * every split sector is written and read whole, none is refused as a medium error.
+     */
+    @Test
+    void aBufferThatSplitsSectorsBetweenScatteredPagesWritesAndReadsTheRightBytes() throws Exception {
+        try (StorageLoopback s = new StorageLoopback(new StorVsp(StorVsp.controllerInstance(0)))) {
+            VhdxDisk disk = s.attach(dir, 0, 8 << 20, false);
+            s.ready();
+            GuestPages out = s.memory.allocate(6);
+            pattern(out, 11);
+            int[] scattered = {4, 1, 3};
+            StorVscCompletion written = s.storvsc.execute(s.storvsc.srb(0, Cdb.write10(40, 16), ScsiRequest.DATA_OUT, 8192),
+                    gpns(out, scattered), 700, 8192).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(written.ok(), written.toString());
+            byte[] sent = gather(out, scattered, 700, 8192);
+            ByteBuffer file = ByteBuffer.allocate(8192);
+            disk.read(40 * 512, file);
+            assertEquals(-1, java.util.Arrays.mismatch(sent, file.array()), "the file holds the buffer's bytes");
+
+            GuestPages in = s.memory.allocate(6);
+            int[] back = {5, 0, 2};
+            StorVscCompletion read = s.storvsc.execute(s.storvsc.srb(0, Cdb.read10(40, 16), ScsiRequest.DATA_IN, 8192),
+                    gpns(in, back), 3001, 8192).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(read.ok(), read.toString());
+            assertEquals(-1, java.util.Arrays.mismatch(sent, gather(in, back, 3001, 8192)), "the buffer holds the file's bytes");
+            assertTrue(s.memory.guardsIntact(), "nothing outside the guest's buffers was touched");
+        }
+    }
+
     @Test
     void write16AndRead10AtTheLastSectorsOfTheDiskWork() throws Exception {
         try (StorageLoopback s = new StorageLoopback(new StorVsp(StorVsp.controllerInstance(0)))) {

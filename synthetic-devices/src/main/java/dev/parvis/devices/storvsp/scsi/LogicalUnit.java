@@ -157,12 +157,8 @@ public final class LogicalUnit {
         if (refused != null) {
             return ScsiResult.check(refused);
         }
-        long offset = r.lba() * sector;
         try {
-            for (MemorySegment piece : data.pieces()) {
-                disk.read(offset, piece.asByteBuffer());
-                offset += piece.byteSize();
-            }
+            SectorTransfer.read(data, r.lba() * sector, sector, disk::read);
         } catch (IOException | IllegalArgumentException e) {
             return ioFailed("read", e, Sense.UNRECOVERED_READ_ERROR);
         }
@@ -177,12 +173,8 @@ public final class LogicalUnit {
         if (disk.readOnly()) {
             return ScsiResult.check(Sense.WRITE_PROTECTED);
         }
-        long offset = w.lba() * sector;
         try {
-            for (MemorySegment piece : data.pieces()) {
-                disk.write(offset, piece.asByteBuffer());
-                offset += piece.byteSize();
-            }
+            SectorTransfer.write(data, w.lba() * sector, sector, disk::write);
             if (w.forceUnitAccess()) {
                 disk.flush();
             } else {
