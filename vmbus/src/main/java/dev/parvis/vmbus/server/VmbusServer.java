@@ -189,9 +189,9 @@ public final class VmbusServer {
         }
         ChannelMessageType type = new ChannelMessageType(raw.get(U32, 0));
         if (type.equals(ChannelMessageType.GPADL_HEADER)) {
-            gpadls.onMalformed(raw.get(U32, 8), raw.get(U32, 12), reason);
+            gpadls.onMalformedHeader(raw.get(U32, 8), raw.get(U32, 12), reason);
         } else if (type.equals(ChannelMessageType.GPADL_BODY)) {
-            gpadls.onMalformed(0, raw.get(U32, 12), reason);
+            gpadls.onMalformedBody(raw.get(U32, 12), reason);
         } else if (type.equals(ChannelMessageType.OPEN_CHANNEL)) {
             send(new OpenChannelResult(raw.get(U32, 8), raw.get(U32, 12), VmbusConstants.STATUS_UNSUCCESSFUL));
         }
