@@ -171,8 +171,9 @@ final class ServerSnapshots {
 
         void gpadls(List<VmbusServerState.GpadlEntry> entries) {
             for (VmbusServerState.GpadlEntry g : entries) {
-                if (!s.channels().known(g.relid())) {
-                    throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(g.handle()) + " of unknown relid "
+                // The relid only labels the GPADL (it belongs to the connection): its offer may be gone, released.
+                if (g.relid() <= 0 || g.relid() >= dev.parvis.abi.vmbus.VmbusConstants.MAX_CHANNELS) {
+                    throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(g.handle()) + " of relid "
                             + g.relid());
                 }
                 GpadlState state = switch (g.phase()) {

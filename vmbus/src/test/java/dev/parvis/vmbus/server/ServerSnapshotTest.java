@@ -1,7 +1,11 @@
 package dev.parvis.vmbus.server;
 
 import dev.parvis.abi.vmbus.ChannelMessage;
+import dev.parvis.abi.vmbus.GpadlCreated;
+import dev.parvis.abi.vmbus.GpadlTeardown;
+import dev.parvis.abi.vmbus.GpadlTorndown;
 import dev.parvis.abi.vmbus.OfferChannel;
+import dev.parvis.abi.vmbus.RelidReleased;
 import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.abi.vmbus.VmbusVersion;
 import dev.parvis.vmbus.client.ClientChannel;
@@ -216,6 +220,30 @@ class ServerSnapshotTest {
             channel.close();
             loop.client.unload();
             assertEquals(0, second.gpadlCount());
+        }
+    }
+
+    /** A GPADL belongs to the connection: its relid is only the label the guest gave it, and may be released. */
+    @Test
+    void aGpadlWhoseRelidWasRescindedAndReleasedIsRestoredAndCanBeTornDown() {
+        VmbusServerState state;
+        long[] pfns;
+        try (ServerHarness h = new ServerHarness()) {
+            h.server.addDevice(new EchoDevice());
+            h.connectAndRequestOffers();
+            pfns = h.memory.allocate(2).gpns();
+            assertEquals(List.of(new GpadlCreated(1, 0x31, VmbusConstants.STATUS_SUCCESS)), h.gpadlHeader(1, 0x31, pfns, 0, 8192));
+            assertTrue(h.server.rescind(1));
+            h.send(new RelidReleased(1));
+            assertEquals(List.of(), h.server.offeredRelids());
+            state = h.server.snapshot();
+        }
+        try (ServerHarness other = new ServerHarness()) {
+            other.memory.allocate(2); // the same GPNs in the new memory
+            other.server.restore(state);
+            assertEquals(1, other.server.gpadlCount());
+            assertEquals(List.of(new GpadlTorndown(0x31)), other.send(new GpadlTeardown(1, 0x31)));
+            assertEquals(0, other.memory.openViewCount());
         }
     }
 
