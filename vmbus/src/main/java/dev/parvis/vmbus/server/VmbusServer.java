@@ -372,7 +372,8 @@ public final class VmbusServer {
      * the middle of): every channel is paused at a packet boundary, nothing more reaches the guest,
      * completions of running requests are held. Then the caller either discards the server
      * ({@link #close}) or resumes it ({@link #resume}). The caller keeps the guest's VPs suspended.
-     * A channel whose device does not return to a packet boundary within 2 s is saved as closing.
+     * A channel whose device does not return to a packet boundary within 2 s is saved as closing; one
+     * already closing is saved as closing at once (its last turn waits for this lock to tell the server).
      */
     public synchronized VmbusServerState snapshot() {
         frozen = true;
