@@ -403,7 +403,8 @@ public final class VmbusServer {
     }
 
     /**
-     * Rebuilds a saved connection on this fresh server (no INITIATE_CONTACT seen, its devices added):
+     * Rebuilds a saved connection on this fresh server (no INITIATE_CONTACT seen, its devices added; a
+     * rescinded offer needs none, as its device was removed):
      * offers get their signal paths under the same relids, created GPADLs are granted again, open
      * channels get their rings back as they are in guest memory and are re-opened on their devices;
      * requests that were running (grants, opens) start again and answer the guest when they

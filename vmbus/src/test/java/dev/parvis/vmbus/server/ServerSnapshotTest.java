@@ -290,6 +290,34 @@ class ServerSnapshotTest {
         }
     }
 
+    /**
+     * A hot-removed device is gone from the host's devices, but its rescinded offer waits for the
+     * guest's RELID_RELEASED: restore keeps the offer without the device, and it is never offered again.
+     */
+    @Test
+    void aRescindedOfferIsRestoredWithoutItsDevice() {
+        Guid second = Guid.parse("7a0c6d1e-0000-4000-8000-000000000002");
+        VmbusServerState state;
+        try (ServerHarness h = new ServerHarness()) {
+            h.server.addDevice(new EchoDevice());
+            h.server.addDevice(new EchoDevice(second));
+            h.connectAndRequestOffers();
+            assertTrue(h.server.rescind(1));
+            state = h.server.snapshot();
+        }
+        try (ServerHarness other = new ServerHarness()) {
+            other.server.addDevice(new EchoDevice(second)); // the removed device is not the host's any more
+            other.server.restore(state);
+            assertEquals(List.of(1, 2), other.server.offeredRelids());
+            assertEquals(List.of(), other.send(new RelidReleased(1)));
+            assertEquals(List.of(2), other.server.offeredRelids());
+            other.send(new dev.parvis.abi.vmbus.Unload());
+            List<ChannelMessage> offers = other.connectAndRequestOffers();
+            assertEquals(2, offers.size(), "one offer and ALLOFFERS_DELIVERED: " + offers);
+            assertEquals(second, ((OfferChannel) offers.getFirst()).interfaceInstance());
+        }
+    }
+
     /** A GPADL belongs to the connection: its relid is only the label the guest gave it, and may be released. */
     @Test
     void aGpadlWhoseRelidWasRescindedAndReleasedIsRestoredAndCanBeTornDown() {
