@@ -142,6 +142,48 @@ class ServerStateMachineTest {
         }
     }
 
+    /**
+     * The device refuses the open while the guest's queue is full of answers: the failed result
+     * overflows it and fails the connection, from inside the open's completion. The ring GPADL's
+     * view, which the failure handed to that completion, must still be released.
+     */
+    @Test
+    void anOpenWhoseFailedResultFailsTheConnectionLeavesNoViewOpen() {
+        try (ServerHarness h = new ServerHarness(ServerConfig.defaults(1)
+                .withLimits(ServerConfig.Limits.DEFAULTS.withQueues(1, 16)))) {
+            h.server.addDevice(new RefusingEcho());
+            h.connectAndRequestOffers();
+            createRingGpadl(h);
+            h.sendOnly(open(0));
+            h.effects.queueFull = true;
+            h.sendOnly(new ModifyChannel(1, 0)); // its answer fills the guest's queue
+            h.effects.runRequests();
+            assertTrue(h.server.failure().orElse("").contains("undelivered"), "failure: " + h.server.failure());
+            h.effects.runRequests();
+            assertEquals(0, h.memory.openViewCount(), "the ring GPADL's view is released");
+        }
+    }
+
+    /** An echo device whose open always fails. */
+    private static final class RefusingEcho implements VmbusDeviceClass {
+        private final EchoDevice echo = new EchoDevice();
+
+        @Override
+        public Guid interfaceType() {
+            return echo.interfaceType();
+        }
+
+        @Override
+        public Guid instance() {
+            return echo.instance();
+        }
+
+        @Override
+        public ChannelHandler open(VmbusChannel channel) {
+            throw new IllegalStateException("the device cannot open now");
+        }
+    }
+
     @Test
     void modifyChannelMovesTheChannelsSignalsToTheNewVp() throws Exception {
         try (ServerHarness h = connected(2, new CountingEcho())) {
