@@ -93,17 +93,23 @@ final class ChannelTable {
 
     void onOpen(OpenChannel m) {
         Offer o = offers.get(m.childRelid());
+        String refusal;
         if (o != null && o.state instanceof ChannelState.Closing c && c.reopen() == null && !o.rescinded) {
-            o.state = new ChannelState.Closing(c.request(), c.channel(), request(m, o));
-            return; // opened when the close completes, as OpenVMM's ClosingReopen
+            // Opened when the close completes, as OpenVMM's ClosingReopen; what no GPADL could make valid is refused now.
+            refusal = ChannelOpening.checkTarget(m, config.vpCount());
+            if (refusal == null) {
+                o.state = new ChannelState.Closing(c.request(), c.channel(), request(m, o));
+                return;
+            }
+        } else {
+            refusal = refusal(m, o);
+            if (refusal == null) {
+                startOpen(o, request(m, o));
+                return;
+            }
         }
-        String refusal = refusal(m, o);
-        if (refusal != null) {
-            errors.report("OPEN_CHANNEL of relid " + m.childRelid() + " refused: " + refusal);
-            server.send(new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL));
-            return;
-        }
-        startOpen(o, request(m, o));
+        errors.report("OPEN_CHANNEL of relid " + m.childRelid() + " refused: " + refusal);
+        server.send(new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL));
     }
 
     private VmbusServerState.Open request(OpenChannel m, Offer o) {

@@ -24,6 +24,8 @@ import java.util.function.IntPredicate;
  * assembled or granted, each at most 8190 PFNs (range_buflen is 16 bits). Used under the server's lock.
  */
 final class Gpadls {
+    /** The most pages a GPADL has: range_buflen is 16 bits, 8 for the range head and 8 per page. */
+    static final int MAX_PAGES = (0xFFFF - 8) / 8;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int PAGE = 4096;

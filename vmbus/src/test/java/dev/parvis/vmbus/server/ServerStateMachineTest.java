@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -181,6 +182,33 @@ class ServerStateMachineTest {
         @Override
         public ChannelHandler open(VmbusChannel channel) {
             throw new IllegalStateException("the device cannot open now");
+        }
+    }
+
+    /**
+     * An OPEN_CHANNEL while the channel closes waits for the close, but one that no GPADL could ever
+     * satisfy (a VP the child does not have, a ring offset past any GPADL) is refused at once: the
+     * saved state holds only a reopen that may open, in the bounds its format has.
+     */
+    @Test
+    void aReopenWhileClosingThatCanNeverOpenIsRefusedAtOnceAndNotSaved() {
+        try (ServerHarness h = connected(1, new CountingEcho())) {
+            createRingGpadl(h);
+            h.send(open(0));
+            List<ChannelMessage> vp;
+            List<ChannelMessage> offset;
+            VmbusServerState state;
+            synchronized (h.server) { // the close cannot complete meanwhile
+                h.sendOnly(new CloseChannel(1));
+                vp = h.sendOnly(new OpenChannel(1, 8, HANDLE, 64, 2, null));
+                offset = h.sendOnly(new OpenChannel(1, 9, HANDLE, 0, 9000, null));
+                state = h.server.snapshot();
+            }
+            h.server.resume();
+            assertEquals(List.of(new OpenChannelResult(1, 8, VmbusConstants.STATUS_UNSUCCESSFUL)), vp);
+            assertEquals(List.of(new OpenChannelResult(1, 9, VmbusConstants.STATUS_UNSUCCESSFUL)), offset);
+            assertNull(state.offers().getFirst().channel().reopen());
+            assertEquals(state.offers(), VmbusStateCodec.decode(VmbusStateCodec.encode(state), 1 << 20).offers());
         }
     }
 
