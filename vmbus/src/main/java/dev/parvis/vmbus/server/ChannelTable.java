@@ -84,9 +84,11 @@ final class ChannelTable {
         }
     }
 
+    /** Frees {@code o}'s relid and signal path, once: a failure the close caused may have cleared the table. */
     private void forget(Offer o) {
-        offers.remove(o.relid);
-        server.releaseSignal(o.relid);
+        if (offers.remove(o.relid, o)) {
+            server.releaseSignal(o.relid);
+        }
     }
 
     // ---- open --------------------------------------------------------------------------------

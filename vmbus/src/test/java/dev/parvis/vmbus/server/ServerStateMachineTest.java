@@ -165,6 +165,30 @@ class ServerStateMachineTest {
         }
     }
 
+    /**
+     * A rescinded and released relid is forgotten when its cancelled open completes; that completion
+     * tears down the ring GPADL the guest had torn down, whose GPADL_TORNDOWN overflows the guest's
+     * queue and fails the connection, which releases every signal path. The relid's is released once.
+     */
+    @Test
+    void aReleasedRelidWhoseCloseFailsTheConnectionHasItsSignalPathReleasedOnce() {
+        try (ServerHarness h = new ServerHarness(ServerConfig.defaults(1)
+                .withLimits(ServerConfig.Limits.DEFAULTS.withQueues(1, 16)))) {
+            h.server.addDevice(new CountingEcho());
+            h.connectAndRequestOffers();
+            createRingGpadl(h);
+            h.sendOnly(open(0));
+            h.sendOnly(new GpadlTeardown(1, HANDLE)); // waits for the channel
+            assertTrue(h.server.rescind(1));
+            h.sendOnly(new dev.parvis.abi.vmbus.RelidReleased(1));
+            h.effects.queueFull = true;
+            h.sendOnly(new ModifyChannel(1, 0)); // its answer fills the guest's queue
+            h.effects.runRequests();
+            assertTrue(h.server.failure().orElse("").contains("undelivered"), "failure: " + h.server.failure());
+            assertEquals(List.of(1), h.effects.signalsReleased);
+        }
+    }
+
     /** An echo device whose open always fails. */
     private static final class RefusingEcho implements VmbusDeviceClass {
         private final EchoDevice echo = new EchoDevice();
