@@ -50,10 +50,23 @@ final class ChannelOpening {
         if (offset < 2 || offset > pages - 2) {
             return "downstream ring page offset " + Integer.toUnsignedString(offset) + " in a " + pages + "-page GPADL";
         }
+        String target = checkTarget(m, vpCount);
+        return target != null ? target : aliasing(gpadl.gpns(), offset, ringPagesInUse);
+    }
+
+    /**
+     * Why {@code m} can never open, whatever GPADL it names: a target VP the child does not have, or a
+     * ring offset no GPADL allows (one has at most {@link Gpadls#MAX_PAGES} pages); null when it may.
+     */
+    static String checkTarget(OpenChannel m, int vpCount) {
+        int offset = m.downstreamRingBufferPageOffset();
+        if (offset < 2 || offset > Gpadls.MAX_PAGES - 2) {
+            return "downstream ring page offset " + Integer.toUnsignedString(offset);
+        }
         if (m.targetVp() < 0 || m.targetVp() >= vpCount) {
             return "target VP " + Integer.toUnsignedString(m.targetVp());
         }
-        return aliasing(gpadl.gpns(), offset, ringPagesInUse);
+        return null;
     }
 
     /** Why the ring pages {@code gpns} alias each other or another channel's rings, or null. */

@@ -84,26 +84,34 @@ final class ChannelTable {
         }
     }
 
+    /** Frees {@code o}'s relid and signal path, once: a failure the close caused may have cleared the table. */
     private void forget(Offer o) {
-        offers.remove(o.relid);
-        server.releaseSignal(o.relid);
+        if (offers.remove(o.relid, o)) {
+            server.releaseSignal(o.relid);
+        }
     }
 
     // ---- open --------------------------------------------------------------------------------
 
     void onOpen(OpenChannel m) {
         Offer o = offers.get(m.childRelid());
+        String refusal;
         if (o != null && o.state instanceof ChannelState.Closing c && c.reopen() == null && !o.rescinded) {
-            o.state = new ChannelState.Closing(c.request(), c.channel(), request(m, o));
-            return; // opened when the close completes, as OpenVMM's ClosingReopen
+            // Opened when the close completes, as OpenVMM's ClosingReopen; what no GPADL could make valid is refused now.
+            refusal = ChannelOpening.checkTarget(m, config.vpCount());
+            if (refusal == null) {
+                o.state = new ChannelState.Closing(c.request(), c.channel(), request(m, o));
+                return;
+            }
+        } else {
+            refusal = refusal(m, o);
+            if (refusal == null) {
+                startOpen(o, request(m, o));
+                return;
+            }
         }
-        String refusal = refusal(m, o);
-        if (refusal != null) {
-            errors.report("OPEN_CHANNEL of relid " + m.childRelid() + " refused: " + refusal);
-            server.send(new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL));
-            return;
-        }
-        startOpen(o, request(m, o));
+        errors.report("OPEN_CHANNEL of relid " + m.childRelid() + " refused: " + refusal);
+        server.send(new OpenChannelResult(m.childRelid(), m.openId(), VmbusConstants.STATUS_UNSUCCESSFUL));
     }
 
     private VmbusServerState.Open request(OpenChannel m, Offer o) {
@@ -139,39 +147,51 @@ final class ChannelTable {
 
     /** The open request {@code epoch} built {@code channel} and the device accepted it with {@code handler}. */
     void opened(int relid, long epoch, ServerChannel channel, ChannelHandler handler) {
-        Offer o = offers.get(relid);
-        if (o == null || !(o.state instanceof ChannelState.Opening op) || op.epoch() != epoch || op.cancelled() != null) {
-            channel.discard(handler);
-            GuestMemoryView orphan = orphanViews.remove(epoch);
-            if (orphan != null) {
-                server.releaseView(orphan);
+        try {
+            Offer o = offers.get(relid);
+            if (o == null || !(o.state instanceof ChannelState.Opening op) || op.epoch() != epoch || op.cancelled() != null) {
+                channel.discard(handler);
+                if (o != null && o.state instanceof ChannelState.Opening op2 && op2.epoch() == epoch) {
+                    closed(o, op2.request(), null);
+                }
+                return;
             }
-            if (o != null && o.state instanceof ChannelState.Opening op2 && op2.epoch() == epoch) {
-                closed(o, op2.request(), null);
-            }
-            return;
+            o.state = new ChannelState.Open(op.request(), channel);
+            live.set(relid, channel);
+            server.send(new OpenChannelResult(relid, op.request().openId(), VmbusConstants.STATUS_SUCCESS));
+            channel.start(handler);
+        } finally {
+            releaseOrphan(epoch);
         }
-        o.state = new ChannelState.Open(op.request(), channel);
-        live.set(relid, channel);
-        server.send(new OpenChannelResult(relid, op.request().openId(), VmbusConstants.STATUS_SUCCESS));
-        channel.start(handler);
     }
 
     /** The open request {@code epoch} failed: the device refused, or the rings could not be built. */
     void openFailed(int relid, long epoch, String reason) {
+        try {
+            Offer o = offers.get(relid);
+            if (o == null || !(o.state instanceof ChannelState.Opening op) || op.epoch() != epoch) {
+                return;
+            }
+            if (op.cancelled() == null) {
+                errors.report("OPEN_CHANNEL of relid " + relid + " refused: " + reason);
+                server.send(new OpenChannelResult(relid, op.request().openId(), VmbusConstants.STATUS_UNSUCCESSFUL));
+            }
+            closed(o, op.request(), null);
+        } finally {
+            releaseOrphan(epoch);
+        }
+    }
+
+    /**
+     * Releases the ring GPADL's view the connection dropped while open request {@code epoch} ran, now
+     * that the request is over. Last in the completion: its own answer may overflow the guest's queue
+     * and fail the connection, which then hands the view over here.
+     */
+    private void releaseOrphan(long epoch) {
         GuestMemoryView orphan = orphanViews.remove(epoch);
         if (orphan != null) {
             server.releaseView(orphan);
         }
-        Offer o = offers.get(relid);
-        if (o == null || !(o.state instanceof ChannelState.Opening op) || op.epoch() != epoch) {
-            return;
-        }
-        if (op.cancelled() == null) {
-            errors.report("OPEN_CHANNEL of relid " + relid + " refused: " + reason);
-            server.send(new OpenChannelResult(relid, op.request().openId(), VmbusConstants.STATUS_UNSUCCESSFUL));
-        }
-        closed(o, op.request(), null);
     }
 
     // ---- close -------------------------------------------------------------------------------

@@ -78,16 +78,16 @@ final class ChannelTurns {
 
     /**
      * Waits until no turn runs or is queued (a paused channel's queued turns end at once); false when
-     * one still runs after {@code timeoutNanos}.
+     * one still runs after {@code timeoutNanos}, or as soon as {@code giveUp} says so.
      */
-    boolean awaitQuiet(long timeoutNanos) {
+    boolean awaitQuiet(long timeoutNanos, java.util.function.BooleanSupplier giveUp) {
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
             int s = state.get();
             if (s == IDLE || s == ENDED) {
                 return true;
             }
-            if (System.nanoTime() - deadline > 0) {
+            if (giveUp.getAsBoolean() || System.nanoTime() - deadline > 0) {
                 return false;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(QUIET_POLL_NANOS);

@@ -61,6 +61,9 @@ final class ConnectionLifecycle {
         }
         server.connection(c.withOffersSent());
         for (VmbusDeviceClass device : server.devices()) {
+            if (!(server.connection() instanceof Connected)) {
+                return; // an offer overflowed the guest's queue: the failure released what was offered
+            }
             server.channels().offer(device);
         }
         server.send(new AllOffersDelivered());

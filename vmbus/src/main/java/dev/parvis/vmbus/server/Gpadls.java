@@ -24,6 +24,8 @@ import java.util.function.IntPredicate;
  * assembled or granted, each at most 8190 PFNs (range_buflen is 16 bits). Used under the server's lock.
  */
 final class Gpadls {
+    /** The most pages a GPADL has: range_buflen is 16 bits, 8 for the range head and 8 per page. */
+    static final int MAX_PAGES = (0xFFFF - 8) / 8;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int PAGE = 4096;
@@ -117,13 +119,8 @@ final class Gpadls {
 
     void onBody(GpadlBody body, MemorySegment message, int length) {
         int handle = body.gpadl();
-        GpadlState state = gpadls.get(handle);
-        if (state == null) {
-            refuse(0, handle, "GPADL_BODY without a GPADL_HEADER");
-            return;
-        }
-        if (!(state instanceof GpadlState.Assembling a)) {
-            refuse(state.relid(), handle, "GPADL_BODY for a completed GPADL");
+        if (!(gpadls.get(handle) instanceof GpadlState.Assembling a)) {
+            strayBody(handle);
             return;
         }
         int carried = (length - BODY_PFNS_OFFSET) / 8;
@@ -151,12 +148,35 @@ final class Gpadls {
         gpadls.put(handle, new GpadlState.Granting(a.relid(), a.byteOffset(), a.byteCount(), gpns, epoch, false));
     }
 
-    /** A GPADL message too malformed to parse: refuse its handle and drop any assembly of it. */
-    void onMalformed(int relid, int handle, String reason) {
+    /**
+     * A GPADL_BODY for a handle that is not being assembled: its header was refused (and answered),
+     * its assembly ended at an earlier bad body (answered), it is complete (answered, or about to be),
+     * or there never was one. Each GPADL gets one GPADL_CREATED, so the body gets none: a guest posts a
+     * GPADL's header and bodies back to back, and a refused header would otherwise draw one more
+     * refusal per body into the guest's queue, or a created GPADL a refusal that contradicts it.
+     */
+    private void strayBody(int handle) {
+        String state = gpadls.containsKey(handle) ? "a completed GPADL" : "no GPADL being assembled";
+        errors.report("GPADL_BODY for " + state + " (0x" + Integer.toHexString(handle) + ") ignored");
+    }
+
+    /** A GPADL_HEADER too malformed to parse: refused, and any assembly of its handle dropped. */
+    void onMalformedHeader(int relid, int handle, String reason) {
         if (gpadls.get(handle) instanceof GpadlState.Assembling) {
             gpadls.remove(handle);
         }
         refuse(relid, handle, reason);
+    }
+
+    /**
+     * A GPADL_BODY too malformed to parse (the server logged it): the assembly it continues ends
+     * refused; without one it is ignored, as {@link #strayBody} says why.
+     */
+    void onMalformedBody(int handle, String reason) {
+        if (gpadls.get(handle) instanceof GpadlState.Assembling a) {
+            gpadls.remove(handle);
+            refuse(a.relid(), handle, reason);
+        }
     }
 
     /** The grant of {@code handle} by request {@code epoch} completed: {@code view}, or null and a reason. */

@@ -119,7 +119,9 @@ public final class ServerChannel implements VmbusChannel {
     /**
      * Stops the data path at a packet boundary for a save: no turn runs after this returns true, and
      * no send reaches the ring until {@link #resume}. False when a turn did not end within
-     * {@code timeoutNanos} (a device stuck in its handler); the channel then stays paused.
+     * {@code timeoutNanos} (a device stuck in its handler), or at once when the channel is closing:
+     * its next turn only ends it, and that turn's last step tells the server, whose lock the save
+     * holds, so waiting for it would only wait out the timeout. The channel then stays paused.
      */
     boolean pause(long timeoutNanos) {
         if (mode == NEW) {
@@ -128,7 +130,7 @@ public final class ServerChannel implements VmbusChannel {
         mode = PAUSED;
         wakeSenders(); // a send waiting for space sees the pause and gives up
         outbound.awaitSendInProgress(); // a send from another thread finishes its write first
-        return turns.awaitQuiet(timeoutNanos);
+        return turns.awaitQuiet(timeoutNanos, () -> closing);
     }
 
     /** Ends a {@link #pause}: the data path runs again and waiting sends go on. */

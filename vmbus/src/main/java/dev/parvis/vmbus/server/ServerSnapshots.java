@@ -1,9 +1,11 @@
 package dev.parvis.vmbus.server;
 
 import dev.parvis.abi.vmbus.ChannelMessage;
+import dev.parvis.abi.vmbus.Guid;
 import dev.parvis.abi.vmbus.OpenChannel;
 import dev.parvis.abi.vmbus.VmbusVersion;
 import dev.parvis.vmbus.device.ChannelHandler;
+import dev.parvis.vmbus.device.VmbusChannel;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
 import dev.parvis.vmcore.GuestMemoryView;
 
@@ -104,6 +106,18 @@ final class ServerSnapshots {
         r.finish();
     }
 
+    /**
+     * The device of a rescinded offer: rescind took it from the server's devices (it was hot-removed,
+     * so the host that restores does not have it either), and the offer only waits for the guest's
+     * RELID_RELEASED and for its close to end. Never opened again: a rescinded offer refuses opens.
+     */
+    private record RescindedDevice(Guid interfaceType, Guid instance) implements VmbusDeviceClass {
+        @Override
+        public ChannelHandler open(VmbusChannel channel) {
+            throw new IllegalStateException("the offer of " + interfaceType + "/" + instance + " was rescinded");
+        }
+    }
+
     /** One restore in progress: what it built, so that a failure can undo it and a success start it. */
     private static final class Restoring {
         private final VmbusServer s;
@@ -152,12 +166,17 @@ final class ServerSnapshots {
                         || s.channels().known(e.relid()) || (e.released() && !e.rescinded())) {
                     throw new IllegalArgumentException("offer relid " + e.relid());
                 }
-                VmbusDeviceClass device = unmatched.stream()
-                        .filter(d -> d.interfaceType().equals(e.interfaceType()) && d.instance().equals(e.instance()))
-                        .findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("no device " + e.interfaceType() + "/"
-                                + e.instance() + " for relid " + e.relid()));
-                unmatched.remove(device);
+                VmbusDeviceClass device;
+                if (e.rescinded()) {
+                    device = new RescindedDevice(e.interfaceType(), e.instance());
+                } else {
+                    device = unmatched.stream()
+                            .filter(d -> d.interfaceType().equals(e.interfaceType()) && d.instance().equals(e.instance()))
+                            .findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException("no device " + e.interfaceType() + "/"
+                                    + e.instance() + " for relid " + e.relid()));
+                    unmatched.remove(device);
+                }
                 Offer o = new Offer(e.relid(), device, s.createSignal(e.relid()));
                 o.rescinded = e.rescinded();
                 o.released = e.released();
@@ -171,8 +190,9 @@ final class ServerSnapshots {
 
         void gpadls(List<VmbusServerState.GpadlEntry> entries) {
             for (VmbusServerState.GpadlEntry g : entries) {
-                if (!s.channels().known(g.relid())) {
-                    throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(g.handle()) + " of unknown relid "
+                // The relid only labels the GPADL (it belongs to the connection): its offer may be gone, released.
+                if (g.relid() <= 0 || g.relid() >= dev.parvis.abi.vmbus.VmbusConstants.MAX_CHANNELS) {
+                    throw new IllegalArgumentException("GPADL 0x" + Integer.toHexString(g.handle()) + " of relid "
                             + g.relid());
                 }
                 GpadlState state = switch (g.phase()) {

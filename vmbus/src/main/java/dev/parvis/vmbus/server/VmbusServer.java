@@ -189,9 +189,9 @@ public final class VmbusServer {
         }
         ChannelMessageType type = new ChannelMessageType(raw.get(U32, 0));
         if (type.equals(ChannelMessageType.GPADL_HEADER)) {
-            gpadls.onMalformed(raw.get(U32, 8), raw.get(U32, 12), reason);
+            gpadls.onMalformedHeader(raw.get(U32, 8), raw.get(U32, 12), reason);
         } else if (type.equals(ChannelMessageType.GPADL_BODY)) {
-            gpadls.onMalformed(0, raw.get(U32, 12), reason);
+            gpadls.onMalformedBody(raw.get(U32, 12), reason);
         } else if (type.equals(ChannelMessageType.OPEN_CHANNEL)) {
             send(new OpenChannelResult(raw.get(U32, 8), raw.get(U32, 12), VmbusConstants.STATUS_UNSUCCESSFUL));
         }
@@ -372,7 +372,8 @@ public final class VmbusServer {
      * the middle of): every channel is paused at a packet boundary, nothing more reaches the guest,
      * completions of running requests are held. Then the caller either discards the server
      * ({@link #close}) or resumes it ({@link #resume}). The caller keeps the guest's VPs suspended.
-     * A channel whose device does not return to a packet boundary within 2 s is saved as closing.
+     * A channel whose device does not return to a packet boundary within 2 s is saved as closing; one
+     * already closing is saved as closing at once (its last turn waits for this lock to tell the server).
      */
     public synchronized VmbusServerState snapshot() {
         frozen = true;
@@ -402,7 +403,8 @@ public final class VmbusServer {
     }
 
     /**
-     * Rebuilds a saved connection on this fresh server (no INITIATE_CONTACT seen, its devices added):
+     * Rebuilds a saved connection on this fresh server (no INITIATE_CONTACT seen, its devices added; a
+     * rescinded offer needs none, as its device was removed):
      * offers get their signal paths under the same relids, created GPADLs are granted again, open
      * channels get their rings back as they are in guest memory and are re-opened on their devices;
      * requests that were running (grants, opens) start again and answer the guest when they

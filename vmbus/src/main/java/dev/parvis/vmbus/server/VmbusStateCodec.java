@@ -217,7 +217,10 @@ public final class VmbusStateCodec {
             long[] pfns = new long[count];
             for (int k = 0; k < count; k++) {
                 pfns[k] = b.getLong();
-                if (k < filled && (pfns[k] < 1 || pfns[k] > pageCount)) {
+                // A created GPADL's pages were granted, so they are RAM. The PFNs of one still being
+                // assembled or granted are what the guest sent: the grant after the restore refuses
+                // them as it would have, and answers the guest.
+                if (phase == VmbusServerState.GpadlEntry.CREATED && (pfns[k] < 1 || pfns[k] > pageCount)) {
                     throw new IllegalArgumentException("GPADL 0x%x: GPN 0x%x outside the saved RAM".formatted(handle, pfns[k]));
                 }
             }

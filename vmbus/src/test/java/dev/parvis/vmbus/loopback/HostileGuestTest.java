@@ -125,16 +125,16 @@ class HostileGuestTest {
     }
 
     @Test
-    void aGpadlBodyWithoutAHeaderIsRefused() throws Exception {
+    void aGpadlBodyWithoutAHeaderIsLoggedAndNotAnswered() throws Exception {
         try (EchoFixture f = new EchoFixture()) {
             ClientChannel other = f.open(1);
             MemorySegment buffer = MemorySegment.ofArray(new byte[VmbusConstants.MAX_MESSAGE_SIZE]);
             new GpadlBody(1, 0x4242).write(buffer);
             int length = GpadlBody.writePfns(buffer, f.memory.allocate(3).gpns());
             f.client.postRaw(buffer, length);
-            GpadlCreated created = f.client.await(GpadlCreated.class, c -> c.gpadl() == 0x4242);
-            assertEquals(FAIL, created.creationStatus());
-            assertTrue(f.logged("without a GPADL_HEADER"));
+            f.client.createGpadl(1, f.memory.allocate(2)); // answered after the body was handled
+            assertEquals(Optional.empty(), f.client.poll(GpadlCreated.class, c -> c.gpadl() == 0x4242, Duration.ZERO));
+            assertTrue(f.logged("GPADL_BODY for no GPADL being assembled"));
             f.assertEchoes(other);
         }
     }

@@ -80,6 +80,19 @@ class ControlBackpressureTest {
     }
 
     @Test
+    void offersStopWhenAnOfferFailsTheConnectionAndNoneIsLeftBehind() {
+        try (ServerHarness h = harness(1, 8)) {
+            h.server.addDevice(new EchoDevice(Guid.parse("7a0c6d1e-0000-4000-8000-000000000003")));
+            h.connect(VmbusVersion.WIN10_V5_3);
+            h.effects.queueFull = true;
+            h.send(new RequestOffers()); // the first offer waits; the second overflows the queue of one
+            assertTrue(h.server.failure().orElse("").contains("undelivered"), "failure: " + h.server.failure());
+            assertEquals(List.of(), h.server.offeredRelids(), "a failed connection holds no offer");
+            assertEquals(h.effects.signalsCreated, h.effects.signalsReleased, "every signal path made was released");
+        }
+    }
+
+    @Test
     void hostMessagesBeyondThePendingBoundFailTheConnectionInsteadOfGrowingTheQueue() {
         try (ServerHarness h = harness(2, 8)) {
             h.effects.queueFull = true;

@@ -1,13 +1,23 @@
 package dev.parvis.vmbus.server;
 
 import dev.parvis.abi.vmbus.ChannelMessage;
+import dev.parvis.abi.vmbus.CloseChannel;
+import dev.parvis.abi.vmbus.GpadlCreated;
+import dev.parvis.abi.vmbus.GpadlTeardown;
+import dev.parvis.abi.vmbus.GpadlTorndown;
+import dev.parvis.abi.vmbus.Guid;
 import dev.parvis.abi.vmbus.OfferChannel;
+import dev.parvis.abi.vmbus.OpenChannel;
+import dev.parvis.abi.vmbus.RelidReleased;
 import dev.parvis.abi.vmbus.VmbusConstants;
 import dev.parvis.abi.vmbus.VmbusVersion;
 import dev.parvis.vmbus.client.ClientChannel;
 import dev.parvis.vmbus.client.ClientTransport;
 import dev.parvis.vmbus.client.VmbusClient;
+import dev.parvis.vmbus.device.ChannelHandler;
 import dev.parvis.vmbus.device.EchoDevice;
+import dev.parvis.vmbus.device.VmbusChannel;
+import dev.parvis.vmbus.device.VmbusDeviceClass;
 import dev.parvis.vmbus.loopback.LoopbackGuestMemory;
 import dev.parvis.vmbus.ring.IncomingPacket;
 import dev.parvis.vmcore.GuestMemoryView;
@@ -22,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -216,6 +227,118 @@ class ServerSnapshotTest {
             channel.close();
             loop.client.unload();
             assertEquals(0, second.gpadlCount());
+        }
+    }
+
+    /**
+     * The channel's turn that ends a close must tell the server, whose monitor the snapshot holds:
+     * the snapshot must not wait for that turn (it saves the channel as closing either way).
+     */
+    @Test
+    void aSnapshotTakenWhileAChannelsCloseIsEndingDoesNotWaitForItsTurn() throws Exception {
+        CountDownLatch deviceClosed = new CountDownLatch(1);
+        try (ServerHarness h = new ServerHarness()) {
+            h.server.addDevice(new ClosingEcho(deviceClosed));
+            h.connectAndRequestOffers();
+            long[] pfns = h.memory.allocate(4).gpns();
+            h.gpadlHeader(1, 0x41, pfns, 0, 4 * 4096);
+            h.send(new OpenChannel(1, 1, 0x41, 0, 2, null));
+            ServerChannel channel = h.server.channel(1).orElseThrow();
+            VmbusServerState state;
+            long took;
+            synchronized (h.server) { // the pump handles the guest's CLOSE_CHANNEL, then a save comes
+                h.sendOnly(new CloseChannel(1));
+                assertTrue(deviceClosed.await(5, TimeUnit.SECONDS)); // the turn goes on to tell the server
+                long start = System.nanoTime();
+                state = h.server.snapshot();
+                took = System.nanoTime() - start;
+            }
+            assertTrue(took < TimeUnit.MILLISECONDS.toNanos(500), "the snapshot took " + took / 1_000_000 + " ms");
+            assertEquals(VmbusServerState.ChannelEntry.CLOSING, state.offers().getFirst().channel().phase());
+            h.server.resume();
+            assertTrue(channel.awaitTerminated(5, TimeUnit.SECONDS));
+            assertEquals(List.of(new GpadlTorndown(0x41)), h.send(new GpadlTeardown(1, 0x41)), "the close completed");
+        }
+    }
+
+    /** An echo device that says when a channel's handler was closed. */
+    private record ClosingEcho(CountDownLatch closed) implements VmbusDeviceClass {
+        @Override
+        public Guid interfaceType() {
+            return dev.parvis.abi.vmbus.DeviceClass.ECHO;
+        }
+
+        @Override
+        public Guid instance() {
+            return EchoDevice.DEFAULT_INSTANCE;
+        }
+
+        @Override
+        public ChannelHandler open(VmbusChannel channel) {
+            ChannelHandler echo = new EchoDevice().open(channel);
+            return new ChannelHandler() {
+                @Override
+                public void onPacket(IncomingPacket packet) {
+                    echo.onPacket(packet);
+                }
+
+                @Override
+                public void onClose() {
+                    closed.countDown();
+                }
+            };
+        }
+    }
+
+    /**
+     * A hot-removed device is gone from the host's devices, but its rescinded offer waits for the
+     * guest's RELID_RELEASED: restore keeps the offer without the device, and it is never offered again.
+     */
+    @Test
+    void aRescindedOfferIsRestoredWithoutItsDevice() {
+        Guid second = Guid.parse("7a0c6d1e-0000-4000-8000-000000000002");
+        VmbusServerState state;
+        try (ServerHarness h = new ServerHarness()) {
+            h.server.addDevice(new EchoDevice());
+            h.server.addDevice(new EchoDevice(second));
+            h.connectAndRequestOffers();
+            assertTrue(h.server.rescind(1));
+            state = h.server.snapshot();
+        }
+        try (ServerHarness other = new ServerHarness()) {
+            other.server.addDevice(new EchoDevice(second)); // the removed device is not the host's any more
+            other.server.restore(state);
+            assertEquals(List.of(1, 2), other.server.offeredRelids());
+            assertEquals(List.of(), other.send(new RelidReleased(1)));
+            assertEquals(List.of(2), other.server.offeredRelids());
+            other.send(new dev.parvis.abi.vmbus.Unload());
+            List<ChannelMessage> offers = other.connectAndRequestOffers();
+            assertEquals(2, offers.size(), "one offer and ALLOFFERS_DELIVERED: " + offers);
+            assertEquals(second, ((OfferChannel) offers.getFirst()).interfaceInstance());
+        }
+    }
+
+    /** A GPADL belongs to the connection: its relid is only the label the guest gave it, and may be released. */
+    @Test
+    void aGpadlWhoseRelidWasRescindedAndReleasedIsRestoredAndCanBeTornDown() {
+        VmbusServerState state;
+        long[] pfns;
+        try (ServerHarness h = new ServerHarness()) {
+            h.server.addDevice(new EchoDevice());
+            h.connectAndRequestOffers();
+            pfns = h.memory.allocate(2).gpns();
+            assertEquals(List.of(new GpadlCreated(1, 0x31, VmbusConstants.STATUS_SUCCESS)), h.gpadlHeader(1, 0x31, pfns, 0, 8192));
+            assertTrue(h.server.rescind(1));
+            h.send(new RelidReleased(1));
+            assertEquals(List.of(), h.server.offeredRelids());
+            state = h.server.snapshot();
+        }
+        try (ServerHarness other = new ServerHarness()) {
+            other.memory.allocate(2); // the same GPNs in the new memory
+            other.server.restore(state);
+            assertEquals(1, other.server.gpadlCount());
+            assertEquals(List.of(new GpadlTorndown(0x31)), other.send(new GpadlTeardown(1, 0x31)));
+            assertEquals(0, other.memory.openViewCount());
         }
     }
 

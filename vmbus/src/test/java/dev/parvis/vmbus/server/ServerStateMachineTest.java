@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -139,6 +140,99 @@ class ServerStateMachineTest {
             h.effects.runRequests();
             assertEquals(List.of(new OpenChannelResult(1, 8, VmbusConstants.STATUS_SUCCESS)), h.effects.take());
             assertTrue(h.server.channel(1).isPresent() && h.server.channel(1).get() != first);
+        }
+    }
+
+    /**
+     * The device refuses the open while the guest's queue is full of answers: the failed result
+     * overflows it and fails the connection, from inside the open's completion. The ring GPADL's
+     * view, which the failure handed to that completion, must still be released.
+     */
+    @Test
+    void anOpenWhoseFailedResultFailsTheConnectionLeavesNoViewOpen() {
+        try (ServerHarness h = new ServerHarness(ServerConfig.defaults(1)
+                .withLimits(ServerConfig.Limits.DEFAULTS.withQueues(1, 16)))) {
+            h.server.addDevice(new RefusingEcho());
+            h.connectAndRequestOffers();
+            createRingGpadl(h);
+            h.sendOnly(open(0));
+            h.effects.queueFull = true;
+            h.sendOnly(new ModifyChannel(1, 0)); // its answer fills the guest's queue
+            h.effects.runRequests();
+            assertTrue(h.server.failure().orElse("").contains("undelivered"), "failure: " + h.server.failure());
+            h.effects.runRequests();
+            assertEquals(0, h.memory.openViewCount(), "the ring GPADL's view is released");
+        }
+    }
+
+    /**
+     * A rescinded and released relid is forgotten when its cancelled open completes; that completion
+     * tears down the ring GPADL the guest had torn down, whose GPADL_TORNDOWN overflows the guest's
+     * queue and fails the connection, which releases every signal path. The relid's is released once.
+     */
+    @Test
+    void aReleasedRelidWhoseCloseFailsTheConnectionHasItsSignalPathReleasedOnce() {
+        try (ServerHarness h = new ServerHarness(ServerConfig.defaults(1)
+                .withLimits(ServerConfig.Limits.DEFAULTS.withQueues(1, 16)))) {
+            h.server.addDevice(new CountingEcho());
+            h.connectAndRequestOffers();
+            createRingGpadl(h);
+            h.sendOnly(open(0));
+            h.sendOnly(new GpadlTeardown(1, HANDLE)); // waits for the channel
+            assertTrue(h.server.rescind(1));
+            h.sendOnly(new dev.parvis.abi.vmbus.RelidReleased(1));
+            h.effects.queueFull = true;
+            h.sendOnly(new ModifyChannel(1, 0)); // its answer fills the guest's queue
+            h.effects.runRequests();
+            assertTrue(h.server.failure().orElse("").contains("undelivered"), "failure: " + h.server.failure());
+            assertEquals(List.of(1), h.effects.signalsReleased);
+        }
+    }
+
+    /** An echo device whose open always fails. */
+    private static final class RefusingEcho implements VmbusDeviceClass {
+        private final EchoDevice echo = new EchoDevice();
+
+        @Override
+        public Guid interfaceType() {
+            return echo.interfaceType();
+        }
+
+        @Override
+        public Guid instance() {
+            return echo.instance();
+        }
+
+        @Override
+        public ChannelHandler open(VmbusChannel channel) {
+            throw new IllegalStateException("the device cannot open now");
+        }
+    }
+
+    /**
+     * An OPEN_CHANNEL while the channel closes waits for the close, but one that no GPADL could ever
+     * satisfy (a VP the child does not have, a ring offset past any GPADL) is refused at once: the
+     * saved state holds only a reopen that may open, in the bounds its format has.
+     */
+    @Test
+    void aReopenWhileClosingThatCanNeverOpenIsRefusedAtOnceAndNotSaved() {
+        try (ServerHarness h = connected(1, new CountingEcho())) {
+            createRingGpadl(h);
+            h.send(open(0));
+            List<ChannelMessage> vp;
+            List<ChannelMessage> offset;
+            VmbusServerState state;
+            synchronized (h.server) { // the close cannot complete meanwhile
+                h.sendOnly(new CloseChannel(1));
+                vp = h.sendOnly(new OpenChannel(1, 8, HANDLE, 64, 2, null));
+                offset = h.sendOnly(new OpenChannel(1, 9, HANDLE, 0, 9000, null));
+                state = h.server.snapshot();
+            }
+            h.server.resume();
+            assertEquals(List.of(new OpenChannelResult(1, 8, VmbusConstants.STATUS_UNSUCCESSFUL)), vp);
+            assertEquals(List.of(new OpenChannelResult(1, 9, VmbusConstants.STATUS_UNSUCCESSFUL)), offset);
+            assertNull(state.offers().getFirst().channel().reopen());
+            assertEquals(state.offers(), VmbusStateCodec.decode(VmbusStateCodec.encode(state), 1 << 20).offers());
         }
     }
 

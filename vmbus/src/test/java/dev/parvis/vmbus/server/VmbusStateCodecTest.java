@@ -67,6 +67,23 @@ class VmbusStateCodecTest {
         assertEquals(true, e.getMessage().contains("outside the saved RAM"), e.getMessage());
     }
 
+    /**
+     * A guest may send any PFN in a GPADL_HEADER or GPADL_BODY and be saved before the grant refuses
+     * it: its saved state must still read (the grant after the restore answers the guest).
+     */
+    @Test
+    void pfnsOutsideTheRamOfAGpadlNotYetGrantedReadBack() {
+        List<VmbusServerState.GpadlEntry> gpadls = List.of(
+                new VmbusServerState.GpadlEntry(0x11, 3, VmbusServerState.GpadlEntry.GRANTING, new long[] {7, 0}, 2,
+                        2 * 4096, 0, 0, false),
+                new VmbusServerState.GpadlEntry(0x12, 3, VmbusServerState.GpadlEntry.ASSEMBLING,
+                        new long[] {-1L, 1L << 40, 0}, 2, 3 * 4096, 0, 0, false));
+        VmbusServerState s = new VmbusServerState(VmbusServerState.CONNECTED, 0x00050003, 0, 2, true, "", List.of(
+                new VmbusServerState.OfferEntry(3, TYPE, INSTANCE, 0x2003, false, false, null)), gpadls, List.of(),
+                List.of());
+        assertEquals(gpadls, VmbusStateCodec.decode(VmbusStateCodec.encode(s), 64).gpadls());
+    }
+
     @Test
     void hugeCountsAreRefusedBeforeAnythingIsAllocated() {
         byte[] full = VmbusStateCodec.encode(VmbusServerState.disconnected());
