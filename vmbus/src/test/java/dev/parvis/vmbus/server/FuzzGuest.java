@@ -68,8 +68,14 @@ final class FuzzGuest {
 
     enum Phase { ASSEMBLING, PENDING, CREATED, TEARING }
 
-    /** An OPEN_CHANNEL waiting for its result. */
-    record PendingOpen(int openId, int relid, int gpadl, int offset) {
+    /**
+     * An OPEN_CHANNEL waiting for its result; {@code ambiguous} when another waited under the same open
+     * id (a mutated one): which result is whose is unknowable, so neither result gives the guest rings.
+     */
+    record PendingOpen(int openId, int relid, int gpadl, int offset, boolean ambiguous) {
+        PendingOpen asAmbiguous() {
+            return new PendingOpen(openId, relid, gpadl, offset, true);
+        }
     }
 
     final AnswerLedger ledger = new AnswerLedger();
@@ -250,11 +256,13 @@ final class FuzzGuest {
             return;
         }
         PendingOpen p = new PendingOpen(o.openId(), o.childRelid(), o.ringBufferGpadlHandle(),
-                o.downstreamRingBufferPageOffset());
-        for (PendingOpen earlier : opens) {
+                o.downstreamRingBufferPageOffset(), false);
+        for (int i = 0; i < opens.size(); i++) {
+            PendingOpen earlier = opens.get(i);
             if (earlier.openId() == p.openId()) {
-                // Two opens wait under one open id (a mutated one): which result is whose is unknowable.
-                uncertainGpadls.add(earlier.gpadl());
+                opens.set(i, earlier.asAmbiguous());
+                p = p.asAmbiguous();
+                uncertainGpadls.add(earlier.gpadl()); // a channel may use it unbeknown to the guest
                 uncertainGpadls.add(p.gpadl());
             }
         }
@@ -376,8 +384,7 @@ final class FuzzGuest {
             return; // the answer to a malformed open, which names what its bytes say
         }
         opens.remove(p);
-        boolean ambiguous = opens.stream().anyMatch(o -> o.openId() == r.openId());
-        if (r.status() != VmbusConstants.STATUS_SUCCESS || ambiguous) {
+        if (r.status() != VmbusConstants.STATUS_SUCCESS || p.ambiguous()) {
             return;
         }
         Gpadl g = gpadls.get(p.gpadl());

@@ -39,10 +39,19 @@ class ServerStateMachineTest {
     private static final int RING_PAGES = 4;
     private static final int HANDLE = 0x51;
 
-    /** An echo device that counts its opens. */
+    /** An echo device that counts its opens, or refuses every open. */
     private static final class CountingEcho implements VmbusDeviceClass {
         final AtomicInteger opens = new AtomicInteger();
         private final EchoDevice echo = new EchoDevice();
+        private final boolean refuse;
+
+        CountingEcho() {
+            this(false);
+        }
+
+        CountingEcho(boolean refuse) {
+            this.refuse = refuse;
+        }
 
         @Override
         public Guid interfaceType() {
@@ -57,6 +66,9 @@ class ServerStateMachineTest {
         @Override
         public ChannelHandler open(VmbusChannel channel) {
             opens.incrementAndGet();
+            if (refuse) {
+                throw new IllegalStateException("the device cannot open now");
+            }
             return echo.open(channel);
         }
     }
@@ -152,7 +164,7 @@ class ServerStateMachineTest {
     void anOpenWhoseFailedResultFailsTheConnectionLeavesNoViewOpen() {
         try (ServerHarness h = new ServerHarness(ServerConfig.defaults(1)
                 .withLimits(ServerConfig.Limits.DEFAULTS.withQueues(1, 16)))) {
-            h.server.addDevice(new RefusingEcho());
+            h.server.addDevice(new CountingEcho(true));
             h.connectAndRequestOffers();
             createRingGpadl(h);
             h.sendOnly(open(0));
@@ -186,26 +198,6 @@ class ServerStateMachineTest {
             h.effects.runRequests();
             assertTrue(h.server.failure().orElse("").contains("undelivered"), "failure: " + h.server.failure());
             assertEquals(List.of(1), h.effects.signalsReleased);
-        }
-    }
-
-    /** An echo device whose open always fails. */
-    private static final class RefusingEcho implements VmbusDeviceClass {
-        private final EchoDevice echo = new EchoDevice();
-
-        @Override
-        public Guid interfaceType() {
-            return echo.interfaceType();
-        }
-
-        @Override
-        public Guid instance() {
-            return echo.instance();
-        }
-
-        @Override
-        public ChannelHandler open(VmbusChannel channel) {
-            throw new IllegalStateException("the device cannot open now");
         }
     }
 
