@@ -36,7 +36,10 @@ import java.util.stream.Stream;
  * <ul>
  * <li>ours: {@link StoragePath}, a fixed VHDX behind storvsp on the VMBus loopback, the Java storvsc
  *     keeping 32 requests in flight (each with its own GPA-direct buffer) and reaping completions on the
- *     thread that submits;</li>
+ *     thread that submits. The headline client polls its ring for completions with interrupt_mask set
+ *     (a polling driver: no host signal, no wake-up while completions keep coming); the same client
+ *     interrupt-driven, sleeping until the host's signal whenever its ring is empty, is measured in the
+ *     same repetitions and printed as context;</li>
  * <li>baseline: FileChannel positional reads/writes of the same sizes at the same offsets of a raw file
  *     holding the same payload (both files in the page cache: this measures the software path, not the
  *     device), on as many threads as storvsp gives the disk, so both sides have the same file I/O
@@ -60,8 +63,18 @@ final class StorageBench implements Benchmark {
     private static final int RANDOM_READS_QD1 = 5_000;
     /** Enough for the JIT to compile the whole path (one repetition left storvsp at a third of its speed). */
     private static final int WARM_UP = 3;
-    private static final int REPETITIONS = 11;
+    private static final int REPETITIONS = 21;
     private static final String BASELINE_STAGE = "FileChannel on its threads";
+    /**
+     * How long the storvsc client looks at its ring for a completion before it asks for a signal and
+     * sleeps: a polling driver, as the baseline's threads never sleep either (page-cache reads). As
+     * long as the host's turn looks for the guest's next request (ArrivalPoll's window): at depth 32 a
+     * completion comes every couple of microseconds, so the client never sleeps; a 1 MiB transfer takes
+     * the disk threads about 100 us, so the client sleeps instead of taking a core from them (a 1 ms
+     * spin cut 1 MiB reads from about 9,000 to 5,600-7,300 per second on two cores; 4 KiB reads at
+     * depth 32 were the same with 50 us or 1 ms).
+     */
+    private static final long CLIENT_SPIN_NANOS = 50_000;
 
     @Override
     public String name() {
@@ -111,6 +124,8 @@ final class StorageBench implements Benchmark {
                 file.write(chunk.rewind(), at);
             }
             disk.flush();
+            // Written back now, not by the kernel's flusher threads during the measurements (as the VHDX is).
+            file.force(true);
         }
     }
 
@@ -126,19 +141,19 @@ final class StorageBench implements Benchmark {
     private static void compare(PrintStream out, String what, Path vhdx, Path raw, long[] offsets, int bytes,
                                 boolean read, int depth) throws Exception {
         int threads = StorVsp.diskThreads();
-        Samples ours = new Samples();
+        Series polling = new Series();
+        Series interrupts = new Series();
         Samples baseline = new Samples();
         Samples oneThread = new Samples();
-        Samples ratios = new Samples();
-        Samples oneThreadRatios = new Samples();
         Map<String, Long> cpu = new TreeMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads,
                 Thread.ofPlatform().daemon().name("bench-filechannel-", 1).factory());
         try (StoragePath path = new StoragePath(vhdx, depth, bytes)) {
             for (int i = 0; i < WARM_UP + REPETITIONS; i++) {
                 ThreadCpu counted = ThreadCpu.start(StorageBench::stage);
-                double p = path.run(offsets, bytes, read);
+                double p = path.run(offsets, bytes, read, CLIENT_SPIN_NANOS);
                 Map<String, Long> oursCpu = counted.since();
+                double q = path.run(offsets, bytes, read, 0);
                 counted = ThreadCpu.start(StorageBench::stage);
                 double b = fileChannel(raw, offsets, bytes, read, threads, pool);
                 Map<String, Long> baselineCpu = counted.since();
@@ -146,11 +161,10 @@ final class StorageBench implements Benchmark {
                 if (i >= WARM_UP) {
                     oursCpu.forEach((k, v) -> cpu.merge(k, v, Long::sum));
                     cpu.merge(BASELINE_STAGE, baselineCpu.getOrDefault(BASELINE_STAGE, 0L), Long::sum);
-                    ours.add(offsets.length / p);
                     baseline.add(offsets.length / b);
                     oneThread.add(offsets.length / one);
-                    ratios.add(b / p);
-                    oneThreadRatios.add(one / p);
+                    polling.add(offsets.length, p, b, one);
+                    interrupts.add(offsets.length, q, b, one);
                 }
             }
         } finally {
@@ -158,18 +172,39 @@ final class StorageBench implements Benchmark {
         }
         double mib = bytes / (double) (1 << 20);
         out.printf("storage: %s: storvsp %.0f ops/s (%.1f MiB/s), FileChannel on %d threads %.0f ops/s (%.1f MiB/s)"
-                        + " ratio=%.2f%n", what, ours.median(), ours.median() * mib, threads, baseline.median(),
-                baseline.median() * mib, ratios.median());
+                        + " ratio=%.2f%n", what, polling.ops.median(), polling.ops.median() * mib, threads, baseline.median(),
+                baseline.median() * mib, polling.ratios.median());
         out.printf("storage: %s: storvsp %.0f ops/s (%.1f MiB/s), FileChannel on one thread %.0f ops/s (%.1f MiB/s)"
-                        + " ratio=%.2f%n", what, ours.median(), ours.median() * mib, oneThread.median(),
-                oneThread.median() * mib, oneThreadRatios.median());
+                        + " ratio=%.2f%n", what, polling.ops.median(), polling.ops.median() * mib, oneThread.median(),
+                oneThread.median() * mib, polling.oneThreadRatios.median());
         double ops = (double) offsets.length * REPETITIONS;
-        out.printf("storage: context: %s: %d interleaved repetitions of %d ops after %d warm-up; each ratio is the"
-                        + " median of the per-repetition ratios, whose quartiles (and range) were %s and %s; storvsp"
-                        + " %s ops/s with %d requests in flight; FileChannel on %d threads (storvsp's disk threads, so"
-                        + " the same file I/O concurrency) %s, on one thread %s; CPU per op (thread CPU time) %s%n",
-                what, REPETITIONS, offsets.length, WARM_UP, ratios.spread("%.2f"), oneThreadRatios.spread("%.2f"),
-                ours.spread("%.0f"), depth, threads, baseline.spread("%.0f"), oneThread.spread("%.0f"), perOp(cpu, ops));
+        out.printf("storage: context: %s: %d interleaved repetitions of %d ops after %d warm-up; the storvsc client polls"
+                        + " its ring for completions (up to %d us with interrupt_mask set, then sleeps until the host's"
+                        + " signal); each ratio is the median of the per-repetition ratios, whose quartiles (and range)"
+                        + " were %s and %s; storvsp %s ops/s with %d requests in flight; FileChannel on %d threads"
+                        + " (storvsp's disk threads) %s, on one thread %s; CPU per op (thread CPU time) %s%n",
+                what, REPETITIONS, offsets.length, WARM_UP, CLIENT_SPIN_NANOS / 1000, polling.ratios.spread("%.2f"),
+                polling.oneThreadRatios.spread("%.2f"), polling.ops.spread("%.0f"), depth, threads,
+                baseline.spread("%.0f"), oneThread.spread("%.0f"), perOp(cpu, ops));
+        out.printf("storage: context: %s with an interrupt-driven storvsc (sleeps until the host's signal whenever its"
+                        + " ring is empty, a wake-up per batch of completions): %.0f ops/s (%s), ratio %.2f (%s) to"
+                        + " FileChannel on %d threads, %.2f (%s) to one thread%n",
+                what, interrupts.ops.median(), interrupts.ops.spread("%.0f"), interrupts.ratios.median(),
+                interrupts.ratios.spread("%.2f"), threads, interrupts.oneThreadRatios.median(),
+                interrupts.oneThreadRatios.spread("%.2f"));
+    }
+
+    /** One storvsc client's throughput and its ratios to both baselines, per repetition. */
+    private static final class Series {
+        final Samples ops = new Samples();
+        final Samples ratios = new Samples();
+        final Samples oneThreadRatios = new Samples();
+
+        void add(int count, double seconds, double baselineSeconds, double oneThreadSeconds) {
+            ops.add(count / seconds);
+            ratios.add(baselineSeconds / seconds);
+            oneThreadRatios.add(oneThreadSeconds / seconds);
+        }
     }
 
     /** The stage of the storage path a thread works for, by its name. */

@@ -69,6 +69,15 @@ public final class StoragePath implements AutoCloseable {
      * completions waiting in the ring (sleeping until the host's signal when there are none).
      */
     public double run(long[] offsets, int bytes, boolean read) throws Exception {
+        return run(offsets, bytes, read, 0);
+    }
+
+    /**
+     * As {@link #run(long[], int, boolean)}, with a client that polls: it looks at the ring for its
+     * completions for up to {@code spinNanos} before it asks the host for a signal and sleeps
+     * ({@link StorVsc#reap(StorVsc.CompletionSink, long)}); 0 is the interrupt-driven client.
+     */
+    public double run(long[] offsets, int bytes, boolean read, long spinNanos) throws Exception {
         int depth = slots.length;
         int[] free = new int[depth];
         long[] slotOfTx = new long[depth];
@@ -90,7 +99,7 @@ public final class StoragePath implements AutoCloseable {
                 slotOfTx[slot] = storvsc.submit(storvsc.srb(0, cdb, direction, bytes), headers[slot]);
             }
             reaped.freed = freeCount;
-            if (storvsc.reap(reaped) == 0) {
+            if (storvsc.reap(reaped, spinNanos) == 0) {
                 throw new IllegalStateException("requests never completed");
             }
             done += reaped.freed - freeCount;

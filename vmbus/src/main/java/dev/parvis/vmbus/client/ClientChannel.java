@@ -22,6 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * or an empty one parks the caller until the host's signal or the timeout.
  */
 public final class ClientChannel implements AutoCloseable {
+    /** Ring checks between reads of the clock (and yields) while {@link #receivePolling} spins (a check is one load). */
+    private static final int SPIN_CHECKS_PER_CLOCK = 32;
     private final VmbusClient client;
     private final ClientTransport transport;
     private final OfferChannel offer;
@@ -38,6 +40,8 @@ public final class ClientChannel implements AutoCloseable {
     private final Condition signalled = signalLock.newCondition();
     /** Host signals so far; written under signalLock, read without it (every send and receive reads it). */
     private volatile long signals;
+    /** Whether the inbound ring's interrupt_mask is set by {@link #receivePolling}; under receiveLock. */
+    private boolean masked;
     private volatile boolean closed;
 
     ClientChannel(VmbusClient client, ClientTransport transport, OfferChannel offer, int gpadl, GuestPages pages,
@@ -193,9 +197,60 @@ public final class ClientChannel implements AutoCloseable {
                 if (reader.hasData()) {
                     continue;
                 }
+                if (masked) {
+                    // Linux's hv_end_read: clear interrupt_mask, then look once more before waiting for a signal.
+                    reader.setInterruptMask(false);
+                    masked = false;
+                    continue;
+                }
                 if (!awaitSignal(seen, deadline)) {
                     return null;
                 }
+            }
+        } catch (RingCorruptException e) {
+            throw new VmbusClientException("channel " + relid() + ": host corrupted the ring", e);
+        } finally {
+            receiveLock.unlock();
+        }
+    }
+
+    /**
+     * Receives the next packet, first looking at the ring for up to {@code spinNanos} with its
+     * interrupt_mask set, as a polling driver does (Linux's hv_begin_read: the host need not signal a
+     * reader that is looking, so neither side pays a wake-up while packets keep coming). The mask stays
+     * set when a packet is returned; a {@link #receive} that finds the ring empty clears it and looks
+     * once more before it waits, so no packet is left unsignalled. After a spin that found nothing it
+     * is that {@link #receive}.
+     *
+     * @return the packet (slices of {@code buffer}), or null when none came in time
+     */
+    public IncomingPacket receivePolling(MemorySegment buffer, long spinNanos) throws VmbusClientException {
+        receiveLock.lock();
+        try {
+            if (!masked) {
+                reader.setInterruptMask(true);
+                masked = true;
+            }
+            long end = System.nanoTime() + spinNanos;
+            for (int checks = 1; ; checks++) {
+                if (closed) {
+                    throw new VmbusClientException("channel " + relid() + " is closed");
+                }
+                IncomingPacket packet = reader.read(buffer);
+                if (packet != null) {
+                    if (reader.commit()) {
+                        transport.signalHost(offer.connectionId());
+                    }
+                    return packet;
+                }
+                if (checks % SPIN_CHECKS_PER_CLOCK == 0) {
+                    if (System.nanoTime() - end >= 0) {
+                        return receive(buffer);
+                    }
+                    // The host's thread that answers may be waiting for this very processor.
+                    Thread.yield();
+                }
+                Thread.onSpinWait();
             }
         } catch (RingCorruptException e) {
             throw new VmbusClientException("channel " + relid() + ": host corrupted the ring", e);

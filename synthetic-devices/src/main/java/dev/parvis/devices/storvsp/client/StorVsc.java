@@ -160,11 +160,20 @@ public final class StorVsc implements AutoCloseable {
      * @return the packets read (0 when none came in time)
      */
     public int reap(CompletionSink sink) throws VmbusClientException {
+        return reap(sink, 0);
+    }
+
+    /**
+     * As {@link #reap(CompletionSink)}, but first looks at the ring for a completion for up to
+     * {@code spinNanos} without asking the host for a signal ({@link ClientChannel#receivePolling}): a
+     * polling driver, which spends its own processor instead of a wake-up per batch of completions.
+     */
+    public int reap(CompletionSink sink, long spinNanos) throws VmbusClientException {
         if (reader != null) {
             throw new IllegalStateException("this client's reader thread reads the completions");
         }
         int n = 0;
-        IncomingPacket p = channel.receive(receiveBuffer);
+        IncomingPacket p = spinNanos > 0 ? channel.receivePolling(receiveBuffer, spinNanos) : channel.receive(receiveBuffer);
         while (p != null) {
             n++;
             if (p.payload().byteSize() >= VstorPacket.MIN_SIZE && !deliverToFuture(p)
