@@ -31,6 +31,8 @@ public final class RingReader {
     private long position;
     /** The last validated write_index; data up to it is published, so it may lag but never lie. */
     private long knownWrite = -1;
+    /** Where the packet the last {@link #read} returned starts; -1 when none was read since the last publish. */
+    private long lastStart = -1;
 
     RingReader(RingAccess ring) {
         this.ring = ring;
@@ -73,6 +75,7 @@ public final class RingReader {
                     "offset8 * 8 = %d, packet length %d".formatted(dataOffset, length));
         }
         position = ring.advance(start, length + PACKET_TRAILER_SIZE);
+        lastStart = start;
         return new IncomingPacket(
                 PacketType.of(buffer.get(U16, PacketDescriptor.TYPE_OFFSET)),
                 Short.toUnsignedInt(buffer.get(U16, PacketDescriptor.FLAGS_OFFSET)),
@@ -107,12 +110,33 @@ public final class RingReader {
      *     {@link #hasData} reports it.
      */
     public boolean commit() {
-        if (published < 0 || position == published) {
+        return publish(position);
+    }
+
+    /**
+     * As {@link #commit}, but publishes only up to the start of the packet the last {@link #read}
+     * returned: a consumer still handling that packet frees the ring space of those before it (it
+     * may yet {@link #unreadLast} it).
+     */
+    public boolean commitBeforeLast() {
+        return lastStart >= 0 && publish(lastStart);
+    }
+
+    /** Bytes read past read_index and not yet published by a commit. */
+    public long uncommittedBytes() {
+        return published < 0 ? 0 : ring.bytesToRead(position, published);
+    }
+
+    private boolean publish(long upTo) {
+        if (published < 0 || upTo == published) {
             return false;
         }
         long oldRead = published;
-        ring.storeRelease(RingControl.READ_INDEX_OFFSET, (int) position);
-        published = position;
+        ring.storeRelease(RingControl.READ_INDEX_OFFSET, (int) upTo);
+        published = upTo;
+        if (upTo == position) {
+            lastStart = -1;
+        }
         VarHandle.fullFence();
         if ((ring.loadAcquire(RingControl.FEATURE_BITS_OFFSET) & VmbusConstants.RING_FEATURE_PENDING_SEND_SIZE) == 0) {
             return false;
@@ -125,16 +149,17 @@ public final class RingReader {
         if (write >= ring.size || write % VmbusConstants.PACKET_ALIGNMENT != 0) {
             return true;
         }
-        return ring.freeBytes(write, oldRead) <= pending && ring.freeBytes(write, position) > pending;
+        return ring.freeBytes(write, oldRead) <= pending && ring.freeBytes(write, upTo) > pending;
     }
 
     /**
-     * Forgets what was read since the last {@link #commit}: the next {@link #read} returns those
-     * packets again (a consumer that could not finish handling a packet leaves it in the ring).
+     * Steps back over the packet the last {@link #read} returned, if it is not published yet: the next
+     * {@link #read} returns it again (a consumer that could not finish handling it leaves it in the ring).
      */
-    public void unread() {
-        if (published >= 0) {
-            position = published;
+    public void unreadLast() {
+        if (lastStart >= 0) {
+            position = lastStart;
+            lastStart = -1;
         }
     }
 

@@ -163,6 +163,7 @@ final class OutboundRing {
                         continue;
                     }
                 }
+                channel.publishReadBeforeWait();
                 if (!awaitSpace(epoch, deadline)) {
                     return SendResult.RING_FULL;
                 }

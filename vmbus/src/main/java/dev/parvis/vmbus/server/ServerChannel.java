@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,7 +39,8 @@ import java.util.function.BooleanSupplier;
  * memory, a failing device or a signal flood it waits out any send in progress, runs
  * {@code onClose} once and tells the server, which releases the ring GPADL and the receive buffer.
  *
- * <p>A packet is consumed (read_index published) only after the device's handler returned, and a
+ * <p>A packet is consumed (read_index published, once per batch: {@link InboundProgress}) only after
+ * the device's handler returned, and a
  * save can {@link #pause} the channel at a packet boundary: a send the handler makes while the
  * channel pauses does not wait for ring space (the guest is suspended and will not free any); if
  * it cannot be written, the packet is left unconsumed and is delivered again after the resume or
@@ -58,6 +58,7 @@ public final class ServerChannel implements VmbusChannel {
     private final Guid interfaceType;
     private final Guid instance;
     private final RingReader reader;
+    private final InboundProgress consumed;
     private final MemorySegment receiveBuffer;
     private final ServerConfig.Limits limits;
     private final SignalBudget signals;
@@ -68,8 +69,6 @@ public final class ServerChannel implements VmbusChannel {
     private final BooleanSupplier stopPolling = () -> this.closing || this.mode != RUNNING;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final List<GuestMemoryView> viewsToClose = new ArrayList<>();
-    private final AtomicLong packetsIn = new AtomicLong();
-    private final AtomicLong bytesIn = new AtomicLong();
     private static final int NEW = 0;
     private static final int RUNNING = 1;
     private static final int PAUSED = 2;
@@ -80,9 +79,6 @@ public final class ServerChannel implements VmbusChannel {
     private volatile Thread turnThread;
     /** Set by a send in the current turn that a pause refused: the packet is delivered again. */
     private boolean packetInterrupted;
-    /** Packets (and their bytes) the turns handled and {@link #countIn} has not counted yet; turns only. */
-    private int uncountedPackets;
-    private long uncountedBytes;
     private volatile boolean closing;
     /** The guest broke the channel (a flood, a corrupt ring): its close is worth a line in the guest-error log. */
     private volatile boolean guestFault;
@@ -103,6 +99,7 @@ public final class ServerChannel implements VmbusChannel {
         this.targetVp = targetVp;
         this.limits = config.limits();
         this.signals = new SignalBudget(limits.signalBurst(), limits.signalPerSecond());
+        this.consumed = new InboundProgress(reader, inbound.dataSize(), signals);
         this.arrivals = new ArrivalPoll(limits.turnPollNanos());
         this.turns = new ChannelTurns(effects.channelExecutor(), this::turn, limits.turnSliceNanos());
         this.outbound = new OutboundRing(this, outbound.writer(), config.sendTimeout().toNanos(), limits.signalBatch());
@@ -163,7 +160,7 @@ public final class ServerChannel implements VmbusChannel {
     public void onGuestSignal() {
         if (!signals.spend()) {
             guestFault = true;
-            requestClose("signal flood: " + signals.signals() + " guest signals for " + (packetsIn.get() + outbound.packets())
+            requestClose("signal flood: " + signals.signals() + " guest signals for " + (consumed.packets() + outbound.packets())
                     + " packets");
             return;
         }
@@ -195,6 +192,16 @@ public final class ServerChannel implements VmbusChannel {
     /** The calling thread runs the channel's turn (whose sends owe their signals to the turn's end). */
     boolean isTurnThread() {
         return Thread.currentThread() == turnThread;
+    }
+
+    /**
+     * The turn's device is about to wait for outbound space, which the guest may free only once it can
+     * write again: the room of the packets handled before this one goes back to it first.
+     */
+    void publishReadBeforeWait() {
+        if (isTurnThread() && consumed.publishBeforeCurrent()) {
+            signalGuest();
+        }
     }
 
     /** A send in the channel's own turn that a pause refused: the packet is delivered again. */
@@ -312,6 +319,7 @@ public final class ServerChannel implements VmbusChannel {
                 }
                 IncomingPacket packet = reader.read(receiveBuffer);
                 if (packet == null) {
+                    publishRead();
                     if (caughtUp()) {
                         continue;
                     }
@@ -320,23 +328,29 @@ public final class ServerChannel implements VmbusChannel {
                 packetInterrupted = false;
                 deliver(packet);
                 if (packetInterrupted) {
-                    reader.unread(); // a save paused us inside this packet: it is delivered again later
+                    reader.unreadLast(); // a save paused us inside this packet: it is delivered again later
                     return false;
                 }
-                if (reader.commit()) {
-                    effects.signalGuest(relid, targetVp);
-                }
                 long size = packet.payload().byteSize();
+                if (consumed.handled(size)) {
+                    publishRead();
+                }
                 packets++;
                 bytes += size;
-                uncountedPackets++;
-                uncountedBytes += size;
             }
             return false;
         } finally {
-            countIn();
+            publishRead();
+            consumed.count();
             outbound.sendOwedSignal();
             turnThread = null;
+        }
+    }
+
+    /** Publishes read_index for the packets handled ({@link InboundProgress}). */
+    private void publishRead() {
+        if (consumed.publish()) {
+            effects.signalGuest(relid, targetVp);
         }
     }
 
@@ -348,7 +362,7 @@ public final class ServerChannel implements VmbusChannel {
      * looked at once more (Linux's hv_end_read). True when a packet came (the mask is set again).
      */
     private boolean caughtUp() throws RingCorruptException {
-        countIn(); // before the signal the guest may act on
+        consumed.count(); // before the signal the guest may act on
         outbound.sendOwedSignal();
         if (outbound.takeTurnSends() > 0 && arrivals.awaitPacket(reader, stopPolling)) {
             return true;
@@ -359,20 +373,6 @@ public final class ServerChannel implements VmbusChannel {
         }
         reader.setInterruptMask(true);
         return true;
-    }
-
-    /**
-     * Adds the packets the turn handled to the counters and the signal allowance: once per batch (when
-     * the turn catches up or ends), not per packet, as each is an atomic update and earn takes a lock.
-     */
-    private void countIn() {
-        if (uncountedPackets > 0) {
-            packetsIn.addAndGet(uncountedPackets);
-            bytesIn.addAndGet(uncountedBytes);
-            signals.earn(uncountedPackets);
-            uncountedPackets = 0;
-            uncountedBytes = 0;
-        }
     }
 
     private void deliver(IncomingPacket packet) {
@@ -475,7 +475,7 @@ public final class ServerChannel implements VmbusChannel {
 
     @Override
     public ChannelCounters counters() {
-        return new ChannelCounters(packetsIn.get(), bytesIn.get(), outbound.packets(), outbound.bytes());
+        return new ChannelCounters(consumed.packets(), consumed.bytes(), outbound.packets(), outbound.bytes());
     }
 
     @Override

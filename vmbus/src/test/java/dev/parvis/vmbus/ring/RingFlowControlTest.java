@@ -230,4 +230,57 @@ class RingFlowControlTest {
         assertNotNull(ring.reader().read(buffer));
         assertFalse(ring.reader().commit(), "feature bit clear");
     }
+
+    @Test
+    void commitBeforeLastGivesBackTheRoomOfThePacketsBeforeTheOneInHand() throws Exception {
+        RingBuffer ring = new RingBuffer(memory);
+        long each = RingWriter.packetSize(0, 1000);
+        for (int i = 0; i < 3; i++) {
+            ring.writer().write(PacketType.DATA_INBAND, 0, i, null, payload(1000, i));
+        }
+        RingReader reader = ring.reader();
+        reader.read(buffer);
+        reader.read(buffer);
+        assertEquals(2 * each, reader.uncommittedBytes());
+        reader.commitBeforeLast();
+        assertEquals(each, TestRings.word(memory, RingControl.READ_INDEX_OFFSET), "only the first packet's room");
+        assertEquals(each, reader.uncommittedBytes());
+        reader.unreadLast();
+        assertEquals(1, reader.read(buffer).transactionId(), "the packet in hand is read again");
+        assertTrue(reader.read(buffer) != null);
+        reader.commit();
+        assertEquals(3 * each, TestRings.word(memory, RingControl.READ_INDEX_OFFSET));
+        assertEquals(0, reader.uncommittedBytes());
+    }
+
+    @Test
+    void unreadLastStepsBackOverOnePacketAndNeverOverAPublishedOne() throws Exception {
+        RingBuffer ring = new RingBuffer(memory);
+        for (int i = 0; i < 3; i++) {
+            ring.writer().write(PacketType.DATA_INBAND, 0, i, null, payload(100, i));
+        }
+        RingReader reader = ring.reader();
+        reader.read(buffer);
+        reader.read(buffer);
+        reader.unreadLast();
+        assertEquals(1, reader.read(buffer).transactionId(), "the last packet again, not the one before it");
+        reader.commit();
+        reader.unreadLast(); // published: nothing to step back over
+        assertEquals(2, reader.read(buffer).transactionId());
+    }
+
+    @Test
+    void aBatchCommittedInTwoStepsSignalsTheWaitingWriterOnceAsItCrosses() throws Exception {
+        RingBuffer ring = new RingBuffer(memory);
+        int n = fill(ring.writer(), 1000);
+        long each = RingWriter.packetSize(0, 1000);
+        assertFalse(ring.writer().requestSpace((int) each), "the ring is full");
+        RingReader reader = ring.reader();
+        for (int i = 0; i < n; i++) {
+            reader.read(buffer);
+        }
+        // Everything before the last packet frees more than the writer asked for: this step crosses.
+        assertTrue(reader.commitBeforeLast(), "the step that frees the writer's room signals");
+        assertFalse(reader.commit(), "the rest of the batch crosses nothing more");
+    }
 }

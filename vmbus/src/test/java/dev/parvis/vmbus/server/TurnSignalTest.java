@@ -35,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TurnSignalTest {
     private static final int PAGE = 4096;
     private static final int REQUESTS = 8;
+    /** One of {@link #guestSends}'s packets in the ring: descriptor, 16 bytes of payload, trailer. */
+    private static final int REQUEST_BYTES = (int) dev.parvis.vmbus.ring.RingWriter.packetSize(0, 16);
 
     /** The channel under test, its two rings, and the guest's reader of the host-to-guest ring. */
     private record Fixture(RecordingEffects effects, ServerChannel channel, RingBuffer in, RingBuffer out) {
@@ -217,6 +219,60 @@ class TurnSignalTest {
             close(f);
             device.shutdownNow();
         }
+    }
+
+    @Test
+    void aTurnPublishesReadIndexOnceForABurstNotAfterEachPacket() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            Fixture f = fixture(arena, 4);
+            List<Integer> readIndexSeenInTurn = new CopyOnWriteArrayList<>();
+            guestSends(f, REQUESTS);
+            f.channel().start(new Answering(f.channel(), () -> readIndexSeenInTurn.add(readIndex(f.in()))));
+            waitFor(() -> readIndexSeenInTurn.size() == REQUESTS, "every request handled");
+            close(f);
+            // Linux's hv_pkt_iter_close: the room of a batch goes back at once, as the turn catches up.
+            assertEquals(List.of(0, 0, 0, 0, 0, 0, 0, 0), readIndexSeenInTurn, "read_index moved during the burst");
+            assertEquals(REQUESTS * REQUEST_BYTES, readIndex(f.in()), "the whole burst's room once the turn caught up");
+        }
+    }
+
+    @Test
+    void aTurnWhoseDeviceWaitsForOutboundSpaceFirstGivesBackTheRoomOfThePacketsBefore() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            Fixture f = fixture(arena, 1); // one page out: two answers of 1,500 bytes fill it
+            List<SendResult> results = new CopyOnWriteArrayList<>();
+            guestSends(f, 3);
+            f.channel().start(new ChannelHandler() {
+                @Override
+                public void onPacket(IncomingPacket packet) {
+                    int answers = packet.transactionId() == 2 ? 3 : 1;
+                    for (int i = 0; i < answers; i++) {
+                        results.add(f.channel().sendInband(i, MemorySegment.ofArray(new byte[1500]), false));
+                    }
+                }
+
+                @Override
+                public void onClose() {
+                }
+            });
+            // The third answer to request 2 waits for the guest; a guest that must write before it reads
+            // (a one-thread storvsc) needs the room of request 1 meanwhile, not that of request 2 (not done).
+            waitFor(() -> readIndex(f.in()) == REQUEST_BYTES, "request 1's room given back while the turn waits");
+            assertEquals(2, results.size(), "the turn is still waiting in request 2");
+            waitFor(() -> {
+                f.guestReads();
+                f.channel().onGuestSignal(); // space freed: a waiting send goes on
+                return results.size() == 5;
+            }, "every answer");
+            close(f);
+            assertEquals(List.of(SendResult.SENT, SendResult.SENT, SendResult.SENT, SendResult.SENT, SendResult.SENT), results);
+            assertEquals(3 * REQUEST_BYTES, readIndex(f.in()));
+        }
+    }
+
+    private static int readIndex(RingBuffer ring) {
+        return ring.memory().control().get(java.lang.foreign.ValueLayout.JAVA_INT,
+                dev.parvis.abi.vmbus.RingControl.READ_INDEX_OFFSET);
     }
 
     /** Answers each packet with a completion, then runs {@code afterAnswer} (still in the turn). */
