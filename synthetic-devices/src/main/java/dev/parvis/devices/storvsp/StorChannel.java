@@ -70,9 +70,9 @@ final class StorChannel implements ChannelHandler {
         return channel;
     }
 
-    /** Requests of this channel handed to a disk and not yet completed. */
-    int inFlight() {
-        return execution.inFlight();
+    /** Requests of this channel admitted and not yet completed into the guest's ring. */
+    int unanswered() {
+        return execution.unanswered();
     }
 
     @Override
