@@ -96,6 +96,7 @@ final class SrbExecution {
                 return;
             }
             if (buffers.ranges().size() != 1 || buffers.ranges().getFirst().byteCount() != declared) {
+                buffers.close();
                 reject(tx, srb, version, SrbStatus.INVALID_REQUEST, "data_transfer_length " + declared
                         + " does not match the buffer of " + buffers.ranges().size() + " range(s)");
                 return;
@@ -107,12 +108,14 @@ final class SrbExecution {
             return;
         }
         if (declared > StorVsp.MAX_TRANSFER_BYTES || !directionMatches(srb, command, declared)) {
+            closeIfMapped(buffers);
             reject(tx, srb, version, SrbStatus.INVALID_REQUEST, "transfer of " + declared + " bytes, data_in " + srb.dataIn());
             return;
         }
         int requests = inFlight.incrementAndGet();
         if (requests > controller.maxInFlightPerChannel()) {
             inFlight.decrementAndGet();
+            closeIfMapped(buffers);
             channel.completeWith(tx, completion(srb, version, SrbStatus.BUSY, ScsiStatus.BUSY.raw(), 0, null));
             return;
         }
@@ -194,10 +197,15 @@ final class SrbExecution {
 
     /** Frees a request's place in the bound once its data has moved: its buffers go back, its slot is free. */
     private void release(GpaDirectBuffers buffers) {
+        closeIfMapped(buffers);
+        inFlight.decrementAndGet();
+    }
+
+    /** Gives back a request's GPA-direct buffers, on every path that ends it (null: it had none). */
+    private static void closeIfMapped(GpaDirectBuffers buffers) {
         if (buffers != null) {
             buffers.close();
         }
-        inFlight.decrementAndGet();
     }
 
     /** Writes the completion of an admitted request (after {@link #release}); a quiesce then stops waiting for it. */

@@ -45,8 +45,8 @@ final class DirectChannel implements VmbusChannel, AutoCloseable {
         Future<?> completed(long transactionId, ScsiRequest completion);
     }
 
-    /** A request's buffer: freed before the host runs the request when {@code gone}. */
-    private record Buffer(Arena arena, boolean gone) {}
+    /** A request's one range of {@code bytes}: freed before the host runs the request when {@code gone}. */
+    private record Buffer(Arena arena, int bytes, boolean gone) {}
 
     private final ExecutorService turn = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("direct-turn").factory());
@@ -71,17 +71,17 @@ final class DirectChannel implements VmbusChannel, AutoCloseable {
     }
 
     /**
-     * Sends {@code srb} as a GPA-direct EXECUTE_SRB whose one range is fresh memory of its
-     * data_transfer_length; with {@code bufferGone} that memory is freed once mapped, before the host
-     * runs the request (the guest's page left while the request was queued).
+     * Sends {@code srb} as a GPA-direct EXECUTE_SRB whose one range is {@code rangeBytes} of fresh
+     * memory; with {@code bufferGone} that memory is freed once mapped, before the host runs the
+     * request (the guest's page left while the request was queued).
      */
-    Future<?> send(long tx, ScsiRequest srb, boolean bufferGone) {
+    Future<?> send(long tx, ScsiRequest srb, int rangeBytes, boolean bufferGone) {
         MemorySegment payload = MemorySegment.ofArray(new byte[VERSION.packetSize()]);
         VstorPacket.writeHeader(payload, VstorOperation.EXECUTE_SRB, VstorPacket.REQUEST_COMPLETION_FLAG, NtStatus.SUCCESS);
         MemorySegment body = MemorySegment.ofArray(new byte[VstorPacket.BODY_SIZE]);
         srb.write(body);
         MemorySegment.copy(body, 0, payload, VstorPacket.HEADER_SIZE, payload.byteSize() - VstorPacket.HEADER_SIZE);
-        buffers.put(tx, new Buffer(bufferGone ? Arena.ofShared() : Arena.ofAuto(), bufferGone));
+        buffers.put(tx, new Buffer(bufferGone ? Arena.ofShared() : Arena.ofAuto(), rangeBytes, bufferGone));
         IncomingPacket packet = new IncomingPacket(PacketType.DATA_USING_GPA_DIRECT,
                 VmbusConstants.PACKET_FLAG_COMPLETION_REQUESTED, tx, MemorySegment.ofArray(new byte[0]), payload);
         return turn.submit(() -> {
@@ -92,9 +92,8 @@ final class DirectChannel implements VmbusChannel, AutoCloseable {
 
     @Override
     public GpaDirectBuffers mapGpaDirect(IncomingPacket packet, boolean writable) {
-        int length = ScsiRequest.read(VstorPacket.bodyOf(packet.payload())).dataTransferLength();
         Buffer buffer = buffers.remove(packet.transactionId());
-        GpaDirectRange range = new GpaDirectRange(length, List.of(buffer.arena().allocate(length)));
+        GpaDirectRange range = new GpaDirectRange(buffer.bytes(), List.of(buffer.arena().allocate(buffer.bytes())));
         if (buffer.gone()) {
             buffer.arena().close();
         }

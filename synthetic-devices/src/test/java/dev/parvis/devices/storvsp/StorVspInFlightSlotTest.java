@@ -61,6 +61,6 @@ class StorVspInFlightSlotTest {
 
     private static Future<?> send(DirectChannel channel, long tx) {
         ScsiRequest read = DirectChannel.srb(0, Cdb.read10(tx % BLOCKS, 1), ScsiRequest.DATA_IN, 512);
-        return channel.send(tx, read, tx % 4 == 3);
+        return channel.send(tx, read, 512, tx % 4 == 3);
     }
 }
