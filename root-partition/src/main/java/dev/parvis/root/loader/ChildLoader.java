@@ -87,6 +87,7 @@ public final class ChildLoader {
      * and any devices) before finalizing. On failure nothing of it is left behind.
      */
     public LoadedChild restore(RestoredImage image, java.util.function.LongConsumer beforeFinalize) {
+        BootInfo boot = image.bootInfo(); // a boot page that does not read refuses the image before anything is built
         long id = hc.createPartition(0);
         long[] ram = new long[0];
         try {
@@ -105,7 +106,7 @@ public final class ChildLoader {
             beforeFinalize.accept(id);
             hc.finalizePartition(id);
             LOG.info("{}: partition {} restored, {} KiB RAM, {} VP(s)", image.name(), id, (ram.length + 1L) * 4, image.vpCount());
-            return new LoadedChild(id, image.name(), image.bootInfo(), channels, ram);
+            return new LoadedChild(id, image.name(), boot, channels, ram);
         } catch (RuntimeException e) {
             destroy(id, ram);
             throw e;

@@ -83,7 +83,10 @@ record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegist
         return vps.size();
     }
 
-    /** The boot page as the guest has it (GPA 0x2000), with the partition id it was started under. */
+    /**
+     * The boot page as the guest has it (GPA 0x2000), with the partition id it was started under; a
+     * decoded file's boot page is known to read ({@link SavedStateDecoder} checks it).
+     */
     @Override
     public BootInfo bootInfo() {
         return BootInfo.read(MemorySegment.ofArray(memory).asSlice(PAGE, PAGE));

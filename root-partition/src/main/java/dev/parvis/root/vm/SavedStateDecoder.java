@@ -20,6 +20,8 @@ import static dev.parvis.root.vm.SavedStateFile.VERSION;
 import static dev.parvis.root.vm.SavedStateFile.VMBUS;
 import static dev.parvis.root.vm.SavedStateFile.VP;
 
+import dev.parvis.abi.boot.BootInfo;
+import dev.parvis.abi.boot.BootProtocol;
 import dev.parvis.abi.hv.input.PendingMessages;
 import dev.parvis.root.storage.DiskChannelState;
 import dev.parvis.vmbus.server.VmbusServerState;
@@ -87,6 +89,7 @@ final class SavedStateDecoder {
             // Outside every section and the checksum: the file is not the one that was written.
             throw corrupt("%d bytes after END".formatted(b.remaining()));
         }
+        requireBootPage();
         return new SavedState(id, name, refTime, vps, rights, memory, vmbus, synic, diskChannels);
     }
 
@@ -107,6 +110,19 @@ final class SavedStateDecoder {
         }
         if (!missing.isEmpty()) {
             throw corrupt("incomplete: " + String.join(", ", missing));
+        }
+    }
+
+    /**
+     * The boot page (GPN 2, read-only to the guest) holds the boot information the child was started
+     * with: a restore reads it ({@link SavedState#bootInfo}), so a file whose checksum holds but whose
+     * boot page does not is refused here, before a partition is built for it.
+     */
+    private void requireBootPage() {
+        try {
+            BootInfo.read(MemorySegment.ofArray(memory).asSlice(BootProtocol.BOOT_INFO_GPA - PAGE, PAGE));
+        } catch (IllegalArgumentException e) {
+            throw corrupt("the boot page (GPN 2) is not one: " + e.getMessage());
         }
     }
 

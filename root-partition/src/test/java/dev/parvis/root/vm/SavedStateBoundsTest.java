@@ -102,7 +102,7 @@ class SavedStateBoundsTest {
 
     @Test
     void aGenuineSavedStateOfItsVmStillReads() throws Exception {
-        byte[] memory = new byte[8 * 4096];
+        byte[] memory = SavedStateFileTest.ramWithBootPage(8, 1);
         memory[5 * 4096] = 9;
         int[] rights = {0, 5, 3, 3, 3, 3, 3, 3, 3};
         SavedState state = new SavedState(UUID.randomUUID(), "vm", 1, List.of(List.of()), rights, memory);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.abi.boot.BootInfo;
+import dev.parvis.abi.boot.BootProtocol;
 import dev.parvis.abi.hv.HvMessage;
 import dev.parvis.abi.hv.HvMessageType;
 import dev.parvis.abi.hv.input.PendingMessages;
@@ -30,10 +32,21 @@ class SavedStateFileTest {
     /** What sample() is: 8 pages of RAM and 2 VPs. */
     private static final SavedStateFile.Expected EXPECTED = new SavedStateFile.Expected(8, 2);
 
+    /**
+     * {@code pages} pages of RAM from GPN 1 with the boot page a child of {@code vps} VPs was started
+     * with at GPN 2 (every saved child has one there; the decoder checks it).
+     */
+    static byte[] ramWithBootPage(int pages, int vps) {
+        byte[] memory = new byte[pages * 4096];
+        long ram = (pages + 1L) * 4096;
+        new BootInfo(42, 0, vps, BootProtocol.HYPERCALL_PAGE_GPA, ram, BootProtocol.IMAGE_BASE_GPA, ram - 8192, ram - 8192,
+                ram - 4096, ram, 1, 2, 2).write(MemorySegment.ofArray(memory).asSlice(BootProtocol.BOOT_INFO_GPA - 4096, 4096));
+        return memory;
+    }
+
     static SavedState sample() {
         int pages = 8;
-        byte[] memory = new byte[pages * 4096];
-        memory[4096 + 17] = 42; // GPN 2
+        byte[] memory = ramWithBootPage(pages, 2);
         memory[7 * 4096 + 4095] = -1; // GPN 8
         int[] rights = new int[pages + 1];
         for (int i = 1; i <= pages; i++) {

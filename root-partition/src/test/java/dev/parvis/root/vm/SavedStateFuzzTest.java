@@ -277,6 +277,11 @@ class SavedStateFuzzTest {
                 wrong.add("SIM page of VP " + vp);
             }
         }
+        try {
+            s.bootInfo(); // what a restore reads of the RAM: refused at decode, never when the partition is built
+        } catch (IllegalArgumentException e) {
+            wrong.add("boot page: " + e.getMessage());
+        }
         if (s.diskChannels().size() > SavedDiskChannels.MAX_CHANNELS) {
             wrong.add(s.diskChannels().size() + " disk channels");
         }
@@ -355,8 +360,8 @@ class SavedStateFuzzTest {
 
     /** 4 VPs with registers, 16 pages, channels opening, open and closing with a reopen, GPADLs in every phase, queues. */
     private static SavedState fourVps() {
-        byte[] memory = new byte[16 * SavedStateFile.PAGE];
-        for (int gpn : new int[] {2, 3, 9, 16}) {
+        byte[] memory = SavedStateFileTest.ramWithBootPage(16, 4);
+        for (int gpn : new int[] {3, 9, 16}) {
             memory[(gpn - 1) * SavedStateFile.PAGE + gpn] = (byte) gpn;
         }
         int[] rights = new int[17];

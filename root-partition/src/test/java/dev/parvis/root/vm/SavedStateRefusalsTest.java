@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.parvis.abi.boot.BootInfo;
 import dev.parvis.abi.hv.input.PendingMessages;
 import dev.parvis.devices.storvsp.SavedChannel;
 import dev.parvis.root.storage.DiskAttachment;
@@ -184,7 +185,12 @@ class SavedStateRefusalsTest {
                 Refusal.of("PAGES page data: past the section's end", VALID.with(PAGES, s -> s.resized(PAGE1_DATA + 100)),
                         "PAGES section ends in page data at byte %d (4096 more needed, 100 left)".formatted(at + PAGE1_DATA)),
                 Refusal.of("PAGES page data: cut at the end of the file", VALID.endingInside(PAGES, PAGE1_DATA + 100),
-                        "PAGES section ends in page data at byte %d (4096 more needed, 100 left)".formatted(at + PAGE1_DATA)));
+                        "PAGES section ends in page data at byte %d (4096 more needed, 100 left)".formatted(at + PAGE1_DATA)),
+                Refusal.of("PAGES page data: the boot page's magic (GPN 2)", VALID.with(PAGES, s -> s.withLong(PAGE1_DATA, 0x1234)),
+                        "the boot page (GPN 2) is not one: boot info magic 0x0000000000001234, expected 0x%016X"
+                                .formatted(BootInfo.MAGIC)),
+                Refusal.of("PAGES page data: the boot page's version (GPN 2)", VALID.with(PAGES, s -> s.withInt(PAGE1_DATA + 8, 9)),
+                        "the boot page (GPN 2) is not one: unsupported boot info version 9"));
     }
 
     private static List<Refusal> vmbus() {
@@ -260,7 +266,7 @@ class SavedStateRefusalsTest {
     private static List<Refusal> end() {
         byte[] flipped = VALID.bytes();
         int crcAt = flipped.length - 4;
-        flipped[VALID.bodyOffset(PAGES) + PAGE1_DATA + 17] ^= 1; // the sample's 42 at GPN 2, END left as it was
+        flipped[VALID.bodyOffset(PAGES) + PAGE1_DATA + 17] ^= 1; // the boot page's partition id (GPN 2), END left as it was
         CRC32C crc = new CRC32C();
         crc.update(flipped, 0, crcAt - 16);
         int stored = ByteBuffer.wrap(flipped).order(ByteOrder.LITTLE_ENDIAN).getInt(crcAt);

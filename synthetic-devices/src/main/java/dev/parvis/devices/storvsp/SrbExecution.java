@@ -25,7 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * addressing, CDB length, data direction and transfer length against its GPA-direct buffer), then
  * runs the command, on the disk's threads when it touches the file. Requests complete in whatever
  * order they finish; at most {@link StorVsp#maxInFlightPerChannel} are in flight, and one past that
- * is answered BUSY at once, so a flood costs the host a bounded amount.
+ * is answered BUSY at once, so a flood costs the host a bounded amount. A request leaves the bound
+ * (its slot and buffers are released) once its data has moved and before its completion is written:
+ * a guest that keeps exactly the maximum in flight and resubmits as soon as it reads a completion
+ * must find the slot free, whichever thread the host answered on. (A released request still waiting
+ * for ring space to answer holds the turn or a disk thread, so the host's share stays bounded.)
  *
  * <p>Errors the guest caused are SRB statuses: INVALID_REQUEST for a malformed SRB or buffer,
  * INVALID_LUN for a unit that is not there, BUSY past the in-flight bound; a command that reaches a
@@ -40,7 +44,10 @@ final class SrbExecution {
 
     private final StorVsp controller;
     private final StorChannel channel;
+    /** Requests holding a slot of the in-flight bound. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests admitted whose completion is not yet in the ring (a quiesce waits for them). */
+    private final AtomicInteger unanswered = new AtomicInteger();
     /** Small reads left to hand to the disk's threads untried since the last miss; the channel's turns only. */
     private int skipInTurn;
 
@@ -49,8 +56,9 @@ final class SrbExecution {
         this.channel = channel;
     }
 
-    int inFlight() {
-        return inFlight.get();
+    /** Requests admitted and not yet completed into the guest's ring. */
+    int unanswered() {
+        return unanswered.get();
     }
 
     /** One EXECUTE_SRB packet whose 52-byte vstor_packet body is {@code body}, during the channel's turn. */
@@ -88,6 +96,7 @@ final class SrbExecution {
                 return;
             }
             if (buffers.ranges().size() != 1 || buffers.ranges().getFirst().byteCount() != declared) {
+                buffers.close();
                 reject(tx, srb, version, SrbStatus.INVALID_REQUEST, "data_transfer_length " + declared
                         + " does not match the buffer of " + buffers.ranges().size() + " range(s)");
                 return;
@@ -99,15 +108,18 @@ final class SrbExecution {
             return;
         }
         if (declared > StorVsp.MAX_TRANSFER_BYTES || !directionMatches(srb, command, declared)) {
+            closeIfMapped(buffers);
             reject(tx, srb, version, SrbStatus.INVALID_REQUEST, "transfer of " + declared + " bytes, data_in " + srb.dataIn());
             return;
         }
         int requests = inFlight.incrementAndGet();
         if (requests > controller.maxInFlightPerChannel()) {
             inFlight.decrementAndGet();
+            closeIfMapped(buffers);
             channel.completeWith(tx, completion(srb, version, SrbStatus.BUSY, ScsiStatus.BUSY.raw(), 0, null));
             return;
         }
+        unanswered.incrementAndGet();
         dispatch(tx, srb, version, command, unit, data, buffers, requests == 1 && !channel.channel().morePacketsWaiting());
     }
 
@@ -132,15 +144,15 @@ final class SrbExecution {
         if (command instanceof ScsiCommand.Read && tryInTurn(alone, data)) {
             ScsiResult cached = readIfCached(command, unit, data);
             if (cached != null) {
-                finish(tx, srb, version, cached);
                 release(buffers);
+                answer(tx, completionOf(srb, version, cached));
                 return;
             }
             skipInTurn = SKIP_AFTER_MISS;
         }
         if (!unit.queue().submit(() -> runAndRelease(tx, srb, version, command, unit, data, buffers))) {
             release(buffers);
-            channel.completeWith(tx, completion(srb, version, SrbStatus.INVALID_LUN, 0, 0, null));
+            answer(tx, completion(srb, version, SrbStatus.INVALID_LUN, 0, 0, null));
         }
     }
 
@@ -170,23 +182,41 @@ final class SrbExecution {
 
     private void runAndRelease(long tx, ScsiRequest srb, ProtocolVersion version, ScsiCommand command,
                                StorVsp.Attached unit, ScsiData data, GpaDirectBuffers buffers) {
+        MemorySegment reply = null;
         try {
-            finish(tx, srb, version, run(command, unit, data));
+            reply = completionOf(srb, version, run(command, unit, data));
         } catch (IllegalStateException gone) {
             // A page of the buffer left the guest (or the guest is going away) while the request was queued.
             channel.guestError("buffer of transaction " + tx + " no longer accessible: " + gone.getMessage());
-            channel.completeWith(tx, completion(srb, version, SrbStatus.INVALID_REQUEST, 0, 0, null));
+            reply = completion(srb, version, SrbStatus.INVALID_REQUEST, 0, 0, null);
         } finally {
             release(buffers);
+            answer(tx, reply); // null: the run failed unexpectedly, the disk thread logs it
         }
     }
 
-    /** Ends a request that passed the in-flight bound: its buffers go back, its slot is free. */
+    /** Frees a request's place in the bound once its data has moved: its buffers go back, its slot is free. */
     private void release(GpaDirectBuffers buffers) {
+        closeIfMapped(buffers);
+        inFlight.decrementAndGet();
+    }
+
+    /** Gives back a request's GPA-direct buffers, on every path that ends it (null: it had none). */
+    private static void closeIfMapped(GpaDirectBuffers buffers) {
         if (buffers != null) {
             buffers.close();
         }
-        inFlight.decrementAndGet();
+    }
+
+    /** Writes the completion of an admitted request (after {@link #release}); a quiesce then stops waiting for it. */
+    private void answer(long tx, MemorySegment reply) {
+        try {
+            if (reply != null) {
+                channel.completeWith(tx, reply);
+            }
+        } finally {
+            unanswered.decrementAndGet();
+        }
     }
 
     private ScsiResult run(ScsiCommand command, StorVsp.Attached unit, ScsiData data) {
@@ -204,15 +234,15 @@ final class SrbExecution {
         return srb.dataIn() == (command.dataIn() ? ScsiRequest.DATA_IN : ScsiRequest.DATA_OUT);
     }
 
-    private void finish(long tx, ScsiRequest srb, ProtocolVersion version, ScsiResult result) {
+    /** The COMPLETE_IO packet that reports {@code result}: SUCCESS, or ERROR with autosense unless disabled. */
+    private static MemorySegment completionOf(ScsiRequest srb, ProtocolVersion version, ScsiResult result) {
         if (result.good()) {
-            channel.completeWith(tx, completion(srb, version, SrbStatus.SUCCESS, 0, result.transferred(), null));
-            return;
+            return completion(srb, version, SrbStatus.SUCCESS, 0, result.transferred(), null);
         }
         boolean autosense = (srb.srbFlags() & DISABLE_AUTOSENSE) == 0 && result.sense() != null;
         SrbStatus status = autosense ? SrbStatus.ERROR.withAutosense() : SrbStatus.ERROR;
-        channel.completeWith(tx, completion(srb, version, status, result.status().raw(), result.transferred(),
-                autosense ? result.sense().fixedFormat(version.senseSize()) : null));
+        return completion(srb, version, status, result.status().raw(), result.transferred(),
+                autosense ? result.sense().fixedFormat(version.senseSize()) : null);
     }
 
     private void reject(long tx, ScsiRequest srb, ProtocolVersion version, SrbStatus status, String why) {

@@ -70,9 +70,9 @@ final class StorChannel implements ChannelHandler {
         return channel;
     }
 
-    /** Requests of this channel handed to a disk and not yet completed. */
-    int inFlight() {
-        return execution.inFlight();
+    /** Requests of this channel admitted and not yet completed into the guest's ring. */
+    int unanswered() {
+        return execution.unanswered();
     }
 
     @Override
@@ -96,8 +96,12 @@ final class StorChannel implements ChannelHandler {
         }
         VstorPacket request = VstorPacket.read(payload);
         if (gpaDirect) {
-            guestError(request.operation() + " in a GPA-direct packet");
-            complete(packet.transactionId(), VstorPacket.completion(NtStatus.INVALID_PARAMETER));
+            // An SRB (the one operation that carries a buffer) is out of state before the handshake
+            // ended, as it is inband (what Hyper-V answers); any other operation has no buffer to give.
+            boolean early = VstorOperation.EXECUTE_SRB.equals(request.operation());
+            guestError(request.operation() + " in a GPA-direct packet" + (early ? " in state " + now.getClass().getSimpleName() : ""));
+            complete(packet.transactionId(),
+                    VstorPacket.completion(early ? NtStatus.INVALID_DEVICE_STATE : NtStatus.INVALID_PARAMETER));
             return;
         }
         complete(packet.transactionId(), handshake(now, request, (int) Math.min(payload.byteSize(), VstorPacket.SIZE)));

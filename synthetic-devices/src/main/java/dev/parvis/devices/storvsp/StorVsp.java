@@ -116,7 +116,7 @@ public final class StorVsp implements VmbusDeviceClass {
     public boolean quiesce(java.time.Duration timeout) throws InterruptedException {
         quiescing = true;
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (channels.stream().anyMatch(c -> c.inFlight() > 0)) {
+        while (channels.stream().anyMatch(c -> c.unanswered() > 0)) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }

@@ -60,13 +60,15 @@ class StorVspHandshakeTest {
     }
 
     @Test
-    void anSrbBeforeTheHandshakeEndsIsRefusedAsInvalidDeviceState() throws Exception {
+    void anSrbBeforeTheHandshakeEndsIsRefusedAsInvalidDeviceStateInbandOrGpaDirect() throws Exception {
         try (StorageLoopback s = new StorageLoopback(new StorVsp(StorVsp.controllerInstance(0)))) {
             s.attach(dir, 0, 1 << 20, false);
             s.open();
             s.storvsc.control(VstorOperation.BEGIN_INITIALIZATION, new byte[0]);
-            var done = s.run(0, Cdb.testUnitReady(), ScsiRequest.DATA_UNKNOWN, null, 0, 0);
-            assertEquals(NtStatus.INVALID_DEVICE_STATE, done.status());
+            var inband = s.run(0, Cdb.testUnitReady(), ScsiRequest.DATA_UNKNOWN, null, 0, 0);
+            assertEquals(NtStatus.INVALID_DEVICE_STATE, inband.status(), "inband");
+            var gpaDirect = s.run(0, Cdb.read10(0, 1), ScsiRequest.DATA_IN, s.memory.allocate(1), 0, 512);
+            assertEquals(NtStatus.INVALID_DEVICE_STATE, gpaDirect.status(), "GPA-direct");
         }
     }
 

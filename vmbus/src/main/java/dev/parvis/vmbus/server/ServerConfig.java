@@ -6,7 +6,8 @@ import java.time.Duration;
  * Limits of one VMBus server connection. Every buffer and queue the server keeps for a child is
  * bounded by one of these host-chosen values, never by a number the guest wrote.
  *
- * @param vpCount           VPs of the child; target_vcpu and target_vp must name one
+ * @param vpCount           VPs of the child, at most {@link VmbusStateCodec#MAX_VPS} (a save must be able to
+ *                          name each); target_vcpu and target_vp must name one
  * @param maxGpadls         GPADLs (created or being assembled) one connection may hold
  * @param maxPendingGpadls  GPADLs being assembled (header seen, bodies missing) at once
  * @param sendTimeout       how long a device's send waits for ring space before reporting RING_FULL
@@ -19,6 +20,10 @@ public record ServerConfig(int vpCount, int maxGpadls, int maxPendingGpadls, Dur
     public ServerConfig {
         if (vpCount < 1 || maxGpadls < 1 || maxPendingGpadls < 1 || logBurst < 1 || logPerSecond < 1) {
             throw new IllegalArgumentException("limits must be positive");
+        }
+        if (vpCount > VmbusStateCodec.MAX_VPS) {
+            throw new IllegalArgumentException("vpCount %d is more than the %d VPs a saved VMBus state can name"
+                    .formatted(vpCount, VmbusStateCodec.MAX_VPS));
         }
         if (sendTimeout.isNegative()) {
             throw new IllegalArgumentException("negative send timeout");

@@ -36,7 +36,8 @@ public final class VmbusStateCodec {
     private static final int MAX_PFNS = 8190;
     private static final int MAX_QUEUED = 8192;
     private static final int MAX_FAILURE = 4096;
-    private static final int MAX_VPS = 64;
+    /** The VPs a saved state can name (target VPs 0-63); {@link ServerConfig} refuses a larger child. */
+    public static final int MAX_VPS = 64;
     private static final int NONE = -1;
 
     private VmbusStateCodec() {

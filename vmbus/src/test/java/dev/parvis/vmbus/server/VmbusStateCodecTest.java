@@ -57,6 +57,17 @@ class VmbusStateCodecTest {
     }
 
     @Test
+    void aServerConfigForMoreVpsThanASavedStateCanNameIsRefusedNamingTheLimit() {
+        VmbusServerState lastVp = new VmbusServerState(VmbusServerState.CONNECTED, 0x00050003,
+                ServerConfig.defaults(VmbusStateCodec.MAX_VPS).vpCount() - 1, 2, false, "", List.of(), List.of(),
+                List.of(), List.of());
+        assertEquals(VmbusStateCodec.MAX_VPS - 1, VmbusStateCodec.decode(VmbusStateCodec.encode(lastVp), 1).targetVp());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.defaults(VmbusStateCodec.MAX_VPS + 1));
+        assertEquals("vpCount 65 is more than the 64 VPs a saved VMBus state can name", e.getMessage());
+    }
+
+    @Test
     void everyTruncationAndAPageOutsideTheSavedRamAreRefused() {
         byte[] full = VmbusStateCodec.encode(everyPhase());
         for (int length = 0; length < full.length; length++) {

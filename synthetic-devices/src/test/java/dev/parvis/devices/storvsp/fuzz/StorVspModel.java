@@ -117,9 +117,8 @@ final class StorVspModel {
             return srb(r.version(), payload, gpaDirect ? p.paddedHeader() : null);
         }
         if (gpaDirect) {
-            return operation == EXECUTE_SRB
-                    ? control(Set.of(NtStatus.INVALID_PARAMETER.raw(), NtStatus.INVALID_DEVICE_STATE.raw()), new byte[52])
-                    : control(NtStatus.INVALID_PARAMETER, new byte[52]);
+            return control(operation == EXECUTE_SRB ? NtStatus.INVALID_DEVICE_STATE : NtStatus.INVALID_PARAMETER,
+                    new byte[52]);
         }
         return handshake(operation, Short.toUnsignedInt(b.getShort(12)));
     }
