@@ -13,6 +13,7 @@ import dev.parvis.devices.storvsp.scsi.ScsiCommand;
 import dev.parvis.devices.storvsp.scsi.ScsiData;
 import dev.parvis.devices.storvsp.scsi.ScsiResult;
 import dev.parvis.devices.storvsp.scsi.ScsiStatus;
+import dev.parvis.devices.storvsp.scsi.Sense;
 import dev.parvis.vmbus.device.GpaDirectBuffers;
 import dev.parvis.vmbus.device.GpaDirectRange;
 import dev.parvis.vmbus.device.GpaDirectRefusedException;
@@ -189,9 +190,14 @@ final class SrbExecution {
             // A page of the buffer left the guest (or the guest is going away) while the request was queued.
             channel.guestError("buffer of transaction " + tx + " no longer accessible: " + gone.getMessage());
             reply = completion(srb, version, SrbStatus.INVALID_REQUEST, 0, 0, null);
+        } catch (RuntimeException failed) {
+            // A fault of ours or of the backing store, not the guest's: the request still gets its one
+            // answer, as a target reports an internal failure, and the guest's driver can retry or fail it.
+            channel.hostError("transaction " + tx + " failed on the disk's thread", failed);
+            reply = completionOf(srb, version, ScsiResult.check(Sense.INTERNAL_TARGET_FAILURE));
         } finally {
             release(buffers);
-            answer(tx, reply); // null: the run failed unexpectedly, the disk thread logs it
+            answer(tx, reply); // null only after an Error, which the disk thread logs
         }
     }
 

@@ -28,6 +28,7 @@ final class StorChannel implements ChannelHandler {
     private final VmbusChannel channel;
     private final SrbExecution execution;
     private final LogBudget guestErrors = LogBudget.standard();
+    private final LogBudget hostErrors = LogBudget.standard();
     private volatile InitState state = InitState.AWAITING_BEGIN;
 
     StorChannel(StorVsp controller, VmbusChannel channel) {
@@ -177,6 +178,15 @@ final class StorChannel implements ChannelHandler {
             if (result != SendResult.SENT && result != SendResult.CLOSED) {
                 LOG.warn("storvsp {}: ENUMERATE_BUS not sent: {}", controller.instance(), result);
             }
+        }
+    }
+
+    /** A request failed through no fault of the guest's (rate-limited: a guest can make it happen often). */
+    void hostError(String what, RuntimeException cause) {
+        long suppressed = hostErrors.acquire();
+        if (suppressed >= 0) {
+            LOG.error("storvsp {} channel {}: {}{}", controller.instance(), channel.relid(), what,
+                    suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "", cause);
         }
     }
 

@@ -14,6 +14,8 @@ final class GatedDisk implements BackingDisk {
     private final byte[] bytes;
     private final Map<Long, CountDownLatch> gates = new ConcurrentHashMap<>();
     final AtomicInteger waiting = new AtomicInteger();
+    /** Thrown by every read when set: a backing store failing in a way nobody planned for. */
+    volatile RuntimeException readFailure;
 
     GatedDisk(int size) {
         bytes = new byte[size];
@@ -62,6 +64,9 @@ final class GatedDisk implements BackingDisk {
 
     @Override
     public void read(long offset, ByteBuffer dst) {
+        if (readFailure != null) {
+            throw readFailure;
+        }
         waiting.incrementAndGet();
         try {
             if (!gate(offset / 512).await(30, TimeUnit.SECONDS)) {
