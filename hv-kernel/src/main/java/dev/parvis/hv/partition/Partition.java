@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * hypercalls arrive through the root gateway.
  */
 public final class Partition {
-    public static final int MAX_VPS = 64;
+    public static final int MAX_VPS = HvConstants.MAX_VPS_PER_PARTITION;
     /** Deposited pages a partition needs before InitializePartition (its control page, its hypercall overlay page). */
     public static final int BASE_DEPOSIT_PAGES = HvConstants.DEPOSIT_PAGES_PER_PARTITION;
     /** Deposited pages each VP needs (its state page, its SIM and SIEF overlay pages). */

@@ -31,6 +31,12 @@ public final class HvConstants {
      * and SIEF overlay pages).
      */
     public static final int DEPOSIT_PAGES_PER_PARTITION = 2;
+    /**
+     * The most VPs a Parvis partition has (VP indexes 0-63): the kernel's VP table, CreateVp and the
+     * SynIC's target-VP checks, and every saved state (the VM's file and the VMBus state in it) are
+     * bounded by this one number.
+     */
+    public static final int MAX_VPS_PER_PARTITION = 64;
     public static final int DEPOSIT_PAGES_PER_VP = 3;
 
     private HvConstants() {

@@ -1,5 +1,6 @@
 package dev.parvis.root.vm;
 
+import dev.parvis.abi.hv.HvConstants;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -62,7 +63,7 @@ final class SavedStateFile {
     static final int FLAG_ZERO = 1;
     static final int PAGE = SavedState.PAGE;
     static final int REGISTER_BYTES = 24;
-    static final int MAX_VPS = 64;
+    static final int MAX_VPS = HvConstants.MAX_VPS_PER_PARTITION;
     static final int MAX_REGISTERS = 1024;
     /** The format keeps RAM in one array: just under 2 GiB of pages. */
     static final int MAX_PAGES = (Integer.MAX_VALUE - 8) / PAGE;

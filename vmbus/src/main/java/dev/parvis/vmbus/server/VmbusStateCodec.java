@@ -1,5 +1,6 @@
 package dev.parvis.vmbus.server;
 
+import dev.parvis.abi.hv.HvConstants;
 import dev.parvis.abi.vmbus.Guid;
 import dev.parvis.abi.vmbus.OpenChannel;
 import dev.parvis.abi.vmbus.VmbusConstants;
@@ -37,7 +38,7 @@ public final class VmbusStateCodec {
     private static final int MAX_QUEUED = 8192;
     private static final int MAX_FAILURE = 4096;
     /** The VPs a saved state can name (target VPs 0-63); {@link ServerConfig} refuses a larger child. */
-    public static final int MAX_VPS = 64;
+    public static final int MAX_VPS = HvConstants.MAX_VPS_PER_PARTITION;
     private static final int NONE = -1;
 
     private VmbusStateCodec() {
