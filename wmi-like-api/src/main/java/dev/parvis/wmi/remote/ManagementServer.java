@@ -83,6 +83,11 @@ public final class ManagementServer implements AutoCloseable {
         return served.get();
     }
 
+    /** Connections being served now (from accept until their thread has closed the socket and ended the session). */
+    public int openConnections() {
+        return limits.maxConnections() - connections.availablePermits();
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket socket;
