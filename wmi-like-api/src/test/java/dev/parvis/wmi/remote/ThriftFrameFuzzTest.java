@@ -104,49 +104,57 @@ class ThriftFrameFuzzTest {
         int subscriptionsBefore = fx.model.subscriptionCount();
         int first = Math.max(0, ONE_CASE);
         int end = ONE_CASE >= 0 ? ONE_CASE + 1 : CASES;
-        Map<String, Integer> outcomes = new TreeMap<>();
-        List<String> failures = new ArrayList<>();
+        Tally tally = new Tally();
         long began = System.nanoTime();
-        long mostAllocated = 0;
-        int mostAllocatedCase = -1;
         int warnings = log.mark();
-        int ran = 0;
-        for (int i = first; i < end && failures.size() < 10; i++, ran++) {
+        for (int i = first; i < end && tally.failures.size() < 10; i++) {
             Random r = new Random(caseSeed(i));
             Phase phase = Phase.values()[r.nextInt(4) == 0 ? 0 : r.nextInt(4) == 0 ? 2 : 1];
             String method = r.nextInt(40) == 0 ? "login" : METHODS[r.nextInt(METHODS.length)];
             String label = "case %d (replay: -Dparvis.fuzz.seed=%d -Dparvis.fuzz.case=%d), %s".formatted(i, SEED, i, phase);
+            tally.ran++;
             try {
-                CaseResult c = runCase(phase, method, r);
-                if (VERBOSE) {
-                    System.out.printf("%s: %s, %d KiB; %s%n", label, c.outcome(), c.allocated() >> 10, c.frame());
-                }
-                outcomes.merge(c.outcome(), 1, Integer::sum);
-                if (c.allocated() > mostAllocated) {
-                    mostAllocated = c.allocated();
-                    mostAllocatedCase = i;
-                }
+                tally.add(i, label, runCase(phase, method, r));
             } catch (Hang h) { // the server is likely wedged: the cases after it would only wait as long
-                failures.add(label + ": " + h.getMessage());
+                tally.failures.add(label + ": " + h.getMessage());
                 break;
             } catch (Throwable t) { // AssertionError, IOException, TException: each names the case
-                failures.add(label + ": " + t);
+                tally.failures.add(label + ": " + t);
             }
             if (i % 100 == 99) {
                 assertServerStillServes();
             }
         }
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
-        List<String> warned = log.since(warnings).stream().distinct().limit(20).toList();
-        System.out.printf("thrift frame fuzz: %d cases (seed %d) in %d s, outcomes %s; most allocated beyond password checks %d KiB (case %d); %d WARN lines,"
-                + " distinct: %s%n", ran, SEED, seconds, outcomes, mostAllocated >> 10, mostAllocatedCase,
-                log.since(warnings).size(), warned);
-        assertTrue(failures.isEmpty(), failures.size() + " failing cases:\n" + String.join("\n", failures));
+        List<String> warned = log.since(warnings);
+        System.out.printf("thrift frame fuzz: %d cases (seed %d) in %d s, outcomes %s; most allocated beyond password checks %d KiB"
+                + " (case %d); %d WARN lines, distinct: %s%n", tally.ran, SEED, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began),
+                tally.outcomes, tally.mostAllocated >> 10, tally.mostAllocatedCase, warned.size(), warned.stream().distinct().limit(20).toList());
+        assertTrue(tally.failures.isEmpty(), tally.failures.size() + " failing cases:\n" + String.join("\n", tally.failures));
         assertServerStillServes();
         awaitConnectionsClosed(subscriptionsBefore, "the last well-formed client");
         long retainedAfter = retainedHeap();
         assertTrue(retainedAfter - retainedBefore < RETAINED_HEAP_BOUND,
                 "heap retained grew from %d to %d KiB".formatted(retainedBefore >> 10, retainedAfter >> 10));
+    }
+
+    /** What a run saw: how many cases, each outcome's count, the failures, and the case that allocated most. */
+    private static final class Tally {
+        final Map<String, Integer> outcomes = new TreeMap<>();
+        final List<String> failures = new ArrayList<>();
+        int ran;
+        long mostAllocated;
+        int mostAllocatedCase = -1;
+
+        void add(int i, String label, CaseResult c) {
+            if (VERBOSE) {
+                System.out.printf("%s: %s, %d KiB; %s%n", label, c.outcome(), c.allocated() >> 10, c.frame());
+            }
+            outcomes.merge(c.outcome(), 1, Integer::sum);
+            if (c.allocated() > mostAllocated) {
+                mostAllocated = c.allocated();
+                mostAllocatedCase = i;
+            }
+        }
     }
 
     /**
