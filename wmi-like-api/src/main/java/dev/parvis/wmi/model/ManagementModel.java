@@ -96,6 +96,11 @@ public final class ManagementModel implements AutoCloseable {
         return events.get(id);
     }
 
+    /** Event subscriptions open now, over every connection. */
+    public int subscriptionCount() {
+        return events.size();
+    }
+
     private ModelView view(Function<VmInfo, VmState> stateOf) {
         return new ModelView(host, service, service.list(), stateOf, lastStateChange, jobs, Instant.now());
     }

@@ -7,6 +7,8 @@ import dev.parvis.wmi.security.HostCertificate;
 import dev.parvis.wmi.security.SessionTokens;
 import dev.parvis.wmi.security.UserStore;
 import dev.parvis.wmi.thrift.gen.ManagementApi;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,10 +17,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TProtocol;
-import org.apache.thrift.transport.TSocket;
+import org.apache.thrift.transport.TIOStreamTransport;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
 import org.slf4j.Logger;
@@ -83,6 +86,11 @@ public final class ManagementServer implements AutoCloseable {
         return served.get();
     }
 
+    /** Connections being served now (from accept until their thread has closed the socket and ended the session). */
+    public int openConnections() {
+        return limits.maxConnections() - connections.availablePermits();
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket socket;
@@ -142,10 +150,22 @@ public final class ManagementServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The transport is built with its configuration: libthrift 0.17 takes the message-size budget
+     * (the bound on what a claimed string or container size may ask for) from it at construction
+     * and after each flush, so a budget set on a built TSocket left each connection's first message
+     * the library's default of 100 MB.
+     */
     private TProtocol protocol(SSLSocket socket) throws TTransportException {
-        TSocket transport = new TSocket(socket);
-        transport.getConfiguration().setMaxMessageSize(limits.maxFrameBytes());
-        transport.getConfiguration().setMaxFrameSize(limits.maxFrameBytes());
+        TConfiguration config = new TConfiguration(limits.maxFrameBytes(), limits.maxFrameBytes(), TConfiguration.DEFAULT_RECURSION_DEPTH);
+        TIOStreamTransport transport;
+        try {
+            socket.setTcpNoDelay(true);
+            transport = new TIOStreamTransport(config, new BufferedInputStream(socket.getInputStream()),
+                    new BufferedOutputStream(socket.getOutputStream()));
+        } catch (IOException e) {
+            throw new TTransportException(TTransportException.NOT_OPEN, e);
+        }
         TFramedTransport framed = new TFramedTransport(transport, limits.maxFrameBytes());
         return new DepthLimitedProtocol(new TBinaryProtocol(framed, limits.maxStringBytes(), limits.maxContainerElements(), true, true),
                 limits.maxNesting());

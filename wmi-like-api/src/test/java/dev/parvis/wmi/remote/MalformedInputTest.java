@@ -64,9 +64,9 @@ class MalformedInputTest {
         fx.close();
     }
 
-    private SSLSocket raw() throws IOException {
-        SSLSocket s = (SSLSocket) HostCertificate.clientContext(fx.certificate.pemFile()).getSocketFactory()
-                .createSocket("127.0.0.1", fx.server.address().getPort());
+    private SSLSocket raw(ServerFixture server) throws IOException {
+        SSLSocket s = (SSLSocket) HostCertificate.clientContext(server.certificate.pemFile()).getSocketFactory()
+                .createSocket("127.0.0.1", server.server.address().getPort());
         s.setSoTimeout(20_000);
         s.startHandshake();
         return s;
@@ -74,7 +74,7 @@ class MalformedInputTest {
 
     /** Sends {@code frame} (with its own 4-byte length unless {@code length} overrides it) and reads until the server closes or answers. */
     private Outcome send(byte[] payload, Integer length) throws IOException {
-        try (SSLSocket s = raw()) {
+        try (SSLSocket s = raw(fx)) {
             OutputStream out = s.getOutputStream();
             out.write(ByteBuffer.allocate(4).putInt(length != null ? length : payload.length).array());
             out.write(payload);
@@ -183,6 +183,37 @@ class MalformedInputTest {
             pool.shutdownNow();
         }
         assertServerStillServes();
+    }
+
+    /**
+     * The first message of a connection is held to the frame limit like every other, whatever the
+     * string limit: with strings allowed up to 64 MiB, a login whose user name claims 24 MiB in a
+     * frame of a few bytes closes the connection without 24 MiB being allocated for it. (libthrift
+     * 0.17 takes a transport's message-size budget from its configuration when it is built and after
+     * each flush; a budget set on the server's TSocket afterwards left the first message the library's
+     * default of 100 MB.)
+     */
+    @Test
+    void theFirstMessageIsHeldToTheFrameLimitWhateverTheStringLimit() throws Exception {
+        ServerLimits d = ServerLimits.defaults();
+        ServerLimits looseStrings = new ServerLimits(d.maxConnections(), d.workers(), d.maxFrameBytes(), 64 << 20, d.maxContainerElements(),
+                d.maxNesting(), d.subscriptionsPerConnection(), d.idleTimeout(), d.handshakeTimeout(), d.loginFailures());
+        byte[] claim = message("login", p -> {
+            p.writeFieldBegin(new TField("user", TType.STRING, (short) 1));
+            p.getTransport().write(ByteBuffer.allocate(4).putInt(24 << 20).array());
+            p.getTransport().write("abc".getBytes());
+        });
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (ServerFixture loose = new ServerFixture(java.nio.file.Files.createDirectories(dir.resolve("loose-strings")), looseStrings)) {
+            long before = threads.getTotalThreadAllocatedBytes();
+            try (SSLSocket s = raw(loose)) {
+                s.getOutputStream().write(ByteBuffer.allocate(4 + claim.length).putInt(claim.length).put(claim).array());
+                s.shutdownOutput(); // the claimed bytes never come: the server sees the end wherever it waits
+                assertTrue(read(s.getInputStream()).closed(), "a string past the frame limit closes the connection");
+            }
+            long allocated = threads.getTotalThreadAllocatedBytes() - before;
+            assertTrue(allocated < 8 << 20, "allocated " + (allocated >> 10) + " KiB for a 24 MiB claim in a " + claim.length + "-byte frame");
+        }
     }
 
     @Test
