@@ -173,6 +173,28 @@ class HostileInputTest {
         assertEquals("2", shell.out("1 + 1"));
     }
 
+    /**
+     * A run of separators or newlines that two parts of a rule could both take (before the first
+     * statement of a script, block, subexpression or hashtable; inside the brackets of a param
+     * block, attribute, function or method call) once made the parser look ahead through the whole
+     * run at each of them: 100,000 blank lines took tens of minutes, and parsing does not stop for
+     * Ctrl-C (found by ScriptFuzzTest, seed 20261204, case 846).
+     */
+    @Test
+    void aHundredThousandBlankLinesOrSeparatorsParseWithoutHanging() throws Exception {
+        ShellFixture shell = new ShellFixture(new BufferHost(100, false), STEPS);
+        String lines = "\n".repeat(100_000);
+        String[] scripts = {lines + ")", lines + "'end'", "{" + lines + "}", "@{" + lines + "}", "$(" + lines + ")", ";".repeat(100_000) + "'end'",
+            "param(" + lines + ")", "param([Parameter(" + lines + ")]$x)", "function f(" + lines + ") { }", "'a'.Substring(" + lines + "1" + lines + ")"};
+        for (String script : scripts) {
+            runWithin(shell, script);
+        }
+        assertTrue(shell.errors().contains("Unexpected token ')'"), shell.errors());
+        assertEquals("end", shell.out(lines + "'end'"));
+        assertEquals("", shell.out("'a'.Substring(" + lines + "1" + lines + ")"));
+        assertEquals(0, shell.session.internalErrors(), shell.errors());
+    }
+
     @Test
     void aCatastrophicRegularExpressionStopsAtTheBudget() throws Exception {
         ShellFixture shell = new ShellFixture(new BufferHost(100, false), STEPS);
