@@ -45,7 +45,13 @@ elseIfClause    : NEWLINE* ELSEIF NEWLINE* condition NEWLINE* block ;
 elseClause      : NEWLINE* ELSE NEWLINE* block ;
 condition       : LPAREN NEWLINE* pipeline NEWLINE* RPAREN ;
 foreachStatement : FOREACH NEWLINE* LPAREN NEWLINE* VARIABLE NEWLINE* IN NEWLINE* pipeline NEWLINE* RPAREN NEWLINE* block ;
-forStatement    : FOR NEWLINE* LPAREN sep* forInit=forPart? sep+ forCondition=forPart? sep+ forStep=forPart? sep* RPAREN NEWLINE* block ;
+// One ';' between the parts ('for (;;;)' is an error in PowerShell too; unlike PowerShell, a
+// newline does not end a part). Separators that could repeat between optional parts made each one
+// a decision looking ahead through all the rest (a header of 200,000 semicolons took the parser
+// hours); so does a run of newlines that either of two NEWLINE* could take, hence each part with
+// the newlines after it.
+forStatement    : FOR NEWLINE* LPAREN NEWLINE* (forInit=forPart NEWLINE*)?
+                  (SEMI NEWLINE* (forCondition=forPart NEWLINE*)? (SEMI NEWLINE* (forStep=forPart NEWLINE*)?)?)? RPAREN NEWLINE* block ;
 forPart         : pipeline ;
 whileStatement  : WHILE NEWLINE* condition NEWLINE* block ;
 doStatement     : DO NEWLINE* block NEWLINE* (WHILE | UNTIL) NEWLINE* condition ;

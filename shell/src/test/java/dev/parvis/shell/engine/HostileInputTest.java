@@ -195,6 +195,23 @@ class HostileInputTest {
         assertEquals(0, shell.session.internalErrors(), shell.errors());
     }
 
+    /**
+     * A for header took any number of separators between its optional parts, and the parser looked
+     * ahead through all of them at each one: 200,000 semicolons would have parsed for hours
+     * (ScriptFuzzTest seed 20261204, case 914). One ';' between the parts, as in PowerShell.
+     */
+    @Test
+    void aForHeaderOfManySemicolonsIsRefusedAtOnce() throws Exception {
+        ShellFixture shell = new ShellFixture(new BufferHost(100, false), STEPS);
+        RunResult r = runWithin(shell, "for ($i = 0; $i -lt 16" + ";".repeat(200_000) + " $i++) { }");
+        assertFalse(r.success());
+        assertTrue(shell.errors().contains("Unexpected token ';'"), shell.errors());
+        String lines = "\n".repeat(50_000);
+        assertEquals("0\n1", shell.out("for (" + lines + "$i = 0" + lines + ";" + lines + "$i -lt 2" + lines + ";" + lines + "$i++" + lines + ") { $i }"));
+        assertEquals("x", shell.out("for (;;) { 'x'; break }"));
+        assertEquals(0, shell.session.internalErrors(), shell.errors());
+    }
+
     @Test
     void aCatastrophicRegularExpressionStopsAtTheBudget() throws Exception {
         ShellFixture shell = new ShellFixture(new BufferHost(100, false), STEPS);
