@@ -50,6 +50,8 @@ class ObjectCommandsTest {
                 Arguments.of("[System.IO.Path]::Combine('a', 'b'); [System.IO.Path]::GetFileNameWithoutExtension('d/x.tar.gz')",
                         "a/b|x.tar"),
                 Arguments.of("& ([scriptblock]::Create('1 + 1'))", "2"),
+                // a date format naming a field a local date lacks (an offset): the date as text, not an internal error (ScriptFuzzTest seed 1, case 1290)
+                Arguments.of("Get-Date -Date '2024-01-02' -Format 'Off'; '{0:zzz}' -f [datetime]'2024-01-02'", "01/02/2024 00:00:00|01/02/2024 00:00:00"),
                 // ConvertTo-Json: layout, depth cut, enums
                 Arguments.of("@{a=@(1,$null,$true)} | ConvertTo-Json", "{|  \"a\": [|    1,|    null,|    true|  ]|}"),
                 Arguments.of("[pscustomobject]@{a=@{b=@{c=1}}} | ConvertTo-Json -Depth 1 -Compress", "{\"a\":{\"b\":\"System.Collections.Hashtable\"}}"),
