@@ -78,7 +78,9 @@ class ObjectCommandsTest {
                 Arguments.of("[math]::Pow(2)", "Cannot find an overload with 1 arguments."),
                 Arguments.of("[string]::Join()", "Cannot find an overload with 0 arguments."),
                 Arguments.of("[string]::Format()", "Cannot find an overload with 0 arguments."),
-                Arguments.of("[System.IO.Path]::GetFullPath(\"a`0b\")", "The path is not valid: "));
+                Arguments.of("[System.IO.Path]::GetFullPath(\"a`0b\")", "The path is not valid: "),
+                // an error with no message was shown (ScriptFuzzTest seed 20261204, case 1821)
+                Arguments.of("Write-Error ''", "Write-Error : Cannot bind argument to parameter 'Message' because it is an empty string."));
     }
 
     @ParameterizedTest(name = "{0}")
