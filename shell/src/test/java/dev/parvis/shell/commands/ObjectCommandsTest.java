@@ -80,7 +80,10 @@ class ObjectCommandsTest {
                 Arguments.of("[string]::Format()", "Cannot find an overload with 0 arguments."),
                 Arguments.of("[System.IO.Path]::GetFullPath(\"a`0b\")", "The path is not valid: "),
                 // an error with no message was shown (ScriptFuzzTest seed 20261204, case 1821)
-                Arguments.of("Write-Error ''", "Write-Error : Cannot bind argument to parameter 'Message' because it is an empty string."));
+                Arguments.of("Write-Error ''", "Write-Error : Cannot bind argument to parameter 'Message' because it is an empty string."),
+                // internal errors (NullPointerException) before (ScriptFuzzTest seed 2, cases 1404 and 9943)
+                Arguments.of("1 | ForEach-Object $null", "ForEach-Object : ForEach-Object needs a script block or a member name; the member name given is empty."),
+                Arguments.of("1 | ForEach-Object -MemberName ''", "ForEach-Object : ForEach-Object needs a script block or a member name; the member name given is empty."));
     }
 
     @ParameterizedTest(name = "{0}")
