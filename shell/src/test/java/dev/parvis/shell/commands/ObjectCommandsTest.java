@@ -83,7 +83,9 @@ class ObjectCommandsTest {
                 Arguments.of("Write-Error ''", "Write-Error : Cannot bind argument to parameter 'Message' because it is an empty string."),
                 // internal errors (NullPointerException) before (ScriptFuzzTest seed 2, cases 1404 and 9943)
                 Arguments.of("1 | ForEach-Object $null", "ForEach-Object : ForEach-Object needs a script block or a member name; the member name given is empty."),
-                Arguments.of("1 | ForEach-Object -MemberName ''", "ForEach-Object : ForEach-Object needs a script block or a member name; the member name given is empty."));
+                Arguments.of("1 | ForEach-Object -MemberName ''", "ForEach-Object : ForEach-Object needs a script block or a member name; the member name given is empty."),
+                // an internal error (NullPointerException) before (ScriptFuzzTest seed 2, case 7113)
+                Arguments.of("$null | Test-Path", "Test-Path : Cannot bind argument to parameter 'Path' because it is null."));
     }
 
     @ParameterizedTest(name = "{0}")
