@@ -20,6 +20,8 @@ class ObjectCommandsTest {
                 Arguments.of("(1..10 | Select-Object -Skip 2 -First 3) -join ','", "3,4,5"),
                 Arguments.of("(1..10 | Select-Object -First 2 -Last 2) -join ','", "1,2,9,10"),
                 Arguments.of("(1..10 | Select-Object -Skip 1 -Last 2) -join ','", "9,10"),
+                // null objects in the tail were an internal error (ScriptFuzzTest seed 2, case 9762)
+                Arguments.of("(@($null, 1, $null) | Select-Object -Last 2).Count", "2"),
                 Arguments.of("(1..5 | Select-Object -First 0) -join ','", ""),
                 Arguments.of("@([pscustomobject]@{a=1}, [pscustomobject]@{a=1}, [pscustomobject]@{a=2}) | Select-Object -Unique | "
                         + "ForEach-Object a", "1|2"),
