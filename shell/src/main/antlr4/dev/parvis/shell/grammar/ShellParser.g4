@@ -12,13 +12,19 @@ script          : scriptBlockBody EOF ;
 
 scriptBlockBody : sep* (paramBlock sep*)? (namedBlock (sep* namedBlock)* sep* | statementList) ;
 namedBlock      : (BEGIN | PROCESS | END) NEWLINE* block ;
-paramBlock      : (attribute NEWLINE*)* PARAM NEWLINE* LPAREN NEWLINE* parameterList? NEWLINE* RPAREN ;
+// Newlines inside brackets that may be empty go with the content, never on both sides of an
+// optional part (see statementList for why).
+paramBlock      : (attribute NEWLINE*)* PARAM NEWLINE* LPAREN NEWLINE* (parameterList NEWLINE*)? RPAREN ;
 parameterList   : parameter (NEWLINE* COMMA NEWLINE* parameter)* ;
 parameter       : (attribute NEWLINE*)* (typeLiteral NEWLINE*)? VARIABLE (NEWLINE* ASSIGN NEWLINE* argumentExpression)? ;
-attribute       : LBRACKET IDENT LPAREN NEWLINE* (attributeArgument (NEWLINE* COMMA NEWLINE* attributeArgument)*)? NEWLINE* RPAREN RBRACKET ;
+attribute       : LBRACKET IDENT LPAREN NEWLINE* (attributeArgument (NEWLINE* COMMA NEWLINE* attributeArgument)* NEWLINE*)? RPAREN RBRACKET ;
 attributeArgument : IDENT (ASSIGN argumentExpression)? | argumentExpression ;
 
-statementList   : (statement (sep+ statement)*)? sep* ;
+// Separators before the first statement belong to the rule that calls this one (every caller
+// starts with sep*); if an empty list could also take them, each leading separator would be a
+// decision looking ahead through all the others, and a file of blank lines would parse in
+// quadratic time, beyond any Ctrl-C (the parser is not interruptible).
+statementList   : (statement (sep+ statement)* sep*)? ;
 sep             : NEWLINE | SEMI ;
 block           : LBRACE sep* statementList RBRACE ;
 
@@ -39,11 +45,17 @@ elseIfClause    : NEWLINE* ELSEIF NEWLINE* condition NEWLINE* block ;
 elseClause      : NEWLINE* ELSE NEWLINE* block ;
 condition       : LPAREN NEWLINE* pipeline NEWLINE* RPAREN ;
 foreachStatement : FOREACH NEWLINE* LPAREN NEWLINE* VARIABLE NEWLINE* IN NEWLINE* pipeline NEWLINE* RPAREN NEWLINE* block ;
-forStatement    : FOR NEWLINE* LPAREN sep* forInit=forPart? sep+ forCondition=forPart? sep+ forStep=forPart? sep* RPAREN NEWLINE* block ;
+// One ';' between the parts ('for (;;;)' is an error in PowerShell too; unlike PowerShell, a
+// newline does not end a part). Separators that could repeat between optional parts made each one
+// a decision looking ahead through all the rest (a header of 200,000 semicolons took the parser
+// hours); so does a run of newlines that either of two NEWLINE* could take, hence each part with
+// the newlines after it.
+forStatement    : FOR NEWLINE* LPAREN NEWLINE* (forInit=forPart NEWLINE*)?
+                  (SEMI NEWLINE* (forCondition=forPart NEWLINE*)? (SEMI NEWLINE* (forStep=forPart NEWLINE*)?)?)? RPAREN NEWLINE* block ;
 forPart         : pipeline ;
 whileStatement  : WHILE NEWLINE* condition NEWLINE* block ;
 doStatement     : DO NEWLINE* block NEWLINE* (WHILE | UNTIL) NEWLINE* condition ;
-functionDefinition : (FUNCTION | FILTER) NEWLINE* FUNCTION_NAME NEWLINE* (LPAREN NEWLINE* parameterList? NEWLINE* RPAREN NEWLINE*)? LBRACE scriptBlockBody RBRACE ;
+functionDefinition : (FUNCTION | FILTER) NEWLINE* FUNCTION_NAME NEWLINE* (LPAREN NEWLINE* (parameterList NEWLINE*)? RPAREN NEWLINE*)? LBRACE scriptBlockBody RBRACE ;
 tryStatement    : TRY NEWLINE* block catchClause* finallyClause? ;
 catchClause     : NEWLINE* CATCH NEWLINE* (typeLiteral (NEWLINE* COMMA NEWLINE* typeLiteral)* NEWLINE*)? block ;
 finallyClause   : NEWLINE* FINALLY NEWLINE* block ;
@@ -111,7 +123,7 @@ postfixOperator
     | LBRACKET NEWLINE* expression NEWLINE* RBRACKET                 # index
     ;
 
-invocation      : { adjacent() }? LPAREN NEWLINE* (argumentExpression (NEWLINE* COMMA NEWLINE* argumentExpression)*)? NEWLINE* RPAREN ;
+invocation      : { adjacent() }? LPAREN NEWLINE* (argumentExpression (NEWLINE* COMMA NEWLINE* argumentExpression)* NEWLINE*)? RPAREN ;
 
 memberName      : IDENT | VARIABLE | stringLiteral | keyword ;
 
@@ -122,7 +134,7 @@ primaryExpression
     | LPAREN NEWLINE* pipeline NEWLINE* RPAREN                      # parenthesized
     | SUBEXPR_START sep* statementList RPAREN                       # subExpression
     | ARRAY_START sep* statementList RPAREN                         # arrayExpression
-    | HASH_START sep* (hashEntry (sep+ hashEntry)*)? sep* RBRACE    # hashLiteral
+    | HASH_START sep* (hashEntry (sep+ hashEntry)* sep*)? RBRACE    # hashLiteral
     | scriptBlockLiteral                                            # scriptBlock
     | typeLiteral                                                   # typeExpression
     ;

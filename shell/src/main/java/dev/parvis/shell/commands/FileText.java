@@ -13,6 +13,11 @@ final class FileText {
     }
 
     static Path path(String written) {
+        if (written == null) {
+            // '$null | Test-Path', a -Path bound from a property that is null
+            throw RuntimeError.of("ParameterBindingException", "Cannot bind argument to parameter 'Path' because it is null.", ErrorCategory.INVALID_DATA,
+                    "ParameterArgumentValidationErrorNullNotAllowed", null);
+        }
         String p = written.startsWith("~/") ? System.getProperty("user.home") + written.substring(1) : written;
         try {
             return Path.of(p);

@@ -51,7 +51,12 @@ public final class ForEachObject implements CommandDefinition {
     @Override
     public CommandProcessor create(BoundParameters p, CommandContext ctx) {
         if (p.has("MemberName")) {
-            return member(p.string("MemberName"), p.objects("ArgumentList"), ctx);
+            String name = p.string("MemberName");
+            if (name == null || name.isEmpty()) {
+                throw new RuntimeError("ForEach-Object needs a script block or a member name; the member name given is empty.",
+                        ErrorCategory.INVALID_ARGUMENT, "EmptyMemberName");
+            }
+            return member(name, p.objects("ArgumentList"), ctx);
         }
         List<ScriptBlock> blocks = new ArrayList<>();
         for (Object o : p.objects("Process")) {

@@ -15,7 +15,6 @@ import dev.parvis.shell.runtime.Members;
 import dev.parvis.shell.runtime.PSObject;
 import dev.parvis.shell.runtime.RuntimeError;
 import dev.parvis.shell.runtime.Wildcard;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
@@ -75,7 +74,8 @@ public final class SelectObject implements CommandDefinition {
         private final CommandContext ctx;
         private int seen;
         private int taken;
-        private final Deque<Object> tail = new ArrayDeque<>();
+        /** A list, not an ArrayDeque: pipeline objects may be null. */
+        private final Deque<Object> tail = new java.util.LinkedList<>();
         private final List<Object> uniques = new ArrayList<>();
 
         Selection(int first, int last, int skip, boolean unique, Projection projection, CommandContext ctx) {

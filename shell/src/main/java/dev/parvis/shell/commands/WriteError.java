@@ -10,6 +10,7 @@ import dev.parvis.shell.command.ParameterSpec;
 import dev.parvis.shell.runtime.Conversions;
 import dev.parvis.shell.runtime.ErrorCategory;
 import dev.parvis.shell.runtime.ErrorRecord;
+import dev.parvis.shell.runtime.RuntimeError;
 
 /** Write-Error: reports a non-terminating error (stops the script only under -ErrorAction Stop). */
 public final class WriteError implements CommandDefinition {
@@ -36,6 +37,11 @@ public final class WriteError implements CommandDefinition {
     public CommandProcessor create(BoundParameters p, CommandContext ctx) {
         return (input, record, out) -> {
             String message = Conversions.toDisplayString(p.get("Message"));
+            if (message.isEmpty()) {
+                // as PowerShell's mandatory string parameter: an error record always has something to say
+                throw RuntimeError.of("ParameterBindingException", "Cannot bind argument to parameter 'Message' because it is an empty string.",
+                        ErrorCategory.INVALID_DATA, "ParameterArgumentValidationErrorEmptyStringNotAllowed", null);
+            }
             ErrorCategory category = java.util.Arrays.stream(ErrorCategory.values())
                     .filter(c -> c.displayName().equalsIgnoreCase(p.string("Category", ""))).findFirst().orElse(ErrorCategory.NOT_SPECIFIED);
             ctx.writeError(new ErrorRecord(message, "WriteErrorException", category, p.string("ErrorId", "Microsoft.PowerShell.Commands.WriteErrorException"),

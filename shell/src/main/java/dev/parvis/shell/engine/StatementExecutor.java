@@ -174,7 +174,9 @@ final class StatementExecutor {
         if (v instanceof ErrorRecord r) {
             return new ScriptTerminatingError(r);
         }
-        String message = v == null ? "ScriptHalted" : Conversions.toDisplayString(v);
+        String text = v == null ? "" : Conversions.toDisplayString(v);
+        // PowerShell's word for a throw with nothing to say ('throw', 'throw $null', 'throw ""'): an error always has a message
+        String message = text.isBlank() ? "ScriptHalted" : text;
         return new ScriptTerminatingError(new ErrorRecord(message, "RuntimeException", ErrorCategory.OPERATION_STOPPED,
                 message.length() > 80 ? "ScriptThrow" : message, null, v, t.span()));
     }

@@ -127,7 +127,8 @@ public final class FormatOperator {
         String java = format.replace("tt", "a").replace("fff", "SSS").replace("ff", "SS").replace("dddd", "EEEE").replace("ddd", "EEE");
         try {
             return DateTimeFormatter.ofPattern(java, Locale.ROOT).format(t);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            // a pattern Java cannot read, or one naming a field a local date and time lacks (an offset or zone: 'O', 'Z', 'z')
             return Conversions.toShortString(t);
         }
     }

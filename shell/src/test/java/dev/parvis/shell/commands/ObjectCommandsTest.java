@@ -20,6 +20,8 @@ class ObjectCommandsTest {
                 Arguments.of("(1..10 | Select-Object -Skip 2 -First 3) -join ','", "3,4,5"),
                 Arguments.of("(1..10 | Select-Object -First 2 -Last 2) -join ','", "1,2,9,10"),
                 Arguments.of("(1..10 | Select-Object -Skip 1 -Last 2) -join ','", "9,10"),
+                // null objects in the tail were an internal error (ScriptFuzzTest seed 2, case 9762)
+                Arguments.of("(@($null, 1, $null) | Select-Object -Last 2).Count", "2"),
                 Arguments.of("(1..5 | Select-Object -First 0) -join ','", ""),
                 Arguments.of("@([pscustomobject]@{a=1}, [pscustomobject]@{a=1}, [pscustomobject]@{a=2}) | Select-Object -Unique | "
                         + "ForEach-Object a", "1|2"),
@@ -50,6 +52,8 @@ class ObjectCommandsTest {
                 Arguments.of("[System.IO.Path]::Combine('a', 'b'); [System.IO.Path]::GetFileNameWithoutExtension('d/x.tar.gz')",
                         "a/b|x.tar"),
                 Arguments.of("& ([scriptblock]::Create('1 + 1'))", "2"),
+                // a date format naming a field a local date lacks (an offset): the date as text, not an internal error (ScriptFuzzTest seed 1, case 1290)
+                Arguments.of("Get-Date -Date '2024-01-02' -Format 'Off'; '{0:zzz}' -f [datetime]'2024-01-02'", "01/02/2024 00:00:00|01/02/2024 00:00:00"),
                 // ConvertTo-Json: layout, depth cut, enums
                 Arguments.of("@{a=@(1,$null,$true)} | ConvertTo-Json", "{|  \"a\": [|    1,|    null,|    true|  ]|}"),
                 Arguments.of("[pscustomobject]@{a=@{b=@{c=1}}} | ConvertTo-Json -Depth 1 -Compress", "{\"a\":{\"b\":\"System.Collections.Hashtable\"}}"),
@@ -76,7 +80,14 @@ class ObjectCommandsTest {
                 Arguments.of("[math]::Pow(2)", "Cannot find an overload with 1 arguments."),
                 Arguments.of("[string]::Join()", "Cannot find an overload with 0 arguments."),
                 Arguments.of("[string]::Format()", "Cannot find an overload with 0 arguments."),
-                Arguments.of("[System.IO.Path]::GetFullPath(\"a`0b\")", "The path is not valid: "));
+                Arguments.of("[System.IO.Path]::GetFullPath(\"a`0b\")", "The path is not valid: "),
+                // an error with no message was shown (ScriptFuzzTest seed 20261204, case 1821)
+                Arguments.of("Write-Error ''", "Write-Error : Cannot bind argument to parameter 'Message' because it is an empty string."),
+                // internal errors (NullPointerException) before (ScriptFuzzTest seed 2, cases 1404 and 9943)
+                Arguments.of("1 | ForEach-Object $null", "ForEach-Object : ForEach-Object needs a script block or a member name; the member name given is empty."),
+                Arguments.of("1 | ForEach-Object -MemberName ''", "ForEach-Object : ForEach-Object needs a script block or a member name; the member name given is empty."),
+                // an internal error (NullPointerException) before (ScriptFuzzTest seed 2, case 7113)
+                Arguments.of("$null | Test-Path", "Test-Path : Cannot bind argument to parameter 'Path' because it is null."));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -87,4 +87,14 @@ class ErrorReportingTest {
         assertEquals("a", shell.host.output().strip());
         assertTrue(shell.errors().startsWith("stop here\nAt /tmp/t.ps1:2 char:1"), shell.errors());
     }
+
+    /** A throw of an empty or blank value once showed an error with no message at all (ScriptFuzzTest seed 1, cases 430 and 1059). */
+    @Test
+    void aThrowWithNothingToSayStillSaysScriptHalted() {
+        for (String script : new String[] {"throw ''", "throw @()", "throw $args", "throw '   '", "throw $null"}) {
+            shell.run(script);
+            assertTrue(shell.errors().startsWith("ScriptHalted\nAt line:1 char:1"), script + ": " + shell.errors());
+            assertEquals("ScriptHalted", shell.session.errors().get(0).message(), script);
+        }
+    }
 }

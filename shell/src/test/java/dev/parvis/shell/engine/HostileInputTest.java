@@ -173,6 +173,45 @@ class HostileInputTest {
         assertEquals("2", shell.out("1 + 1"));
     }
 
+    /**
+     * A run of separators or newlines that two parts of a rule could both take (before the first
+     * statement of a script, block, subexpression or hashtable; inside the brackets of a param
+     * block, attribute, function or method call) once made the parser look ahead through the whole
+     * run at each of them: 100,000 blank lines took tens of minutes, and parsing does not stop for
+     * Ctrl-C (found by ScriptFuzzTest, seed 20261204, case 846).
+     */
+    @Test
+    void aHundredThousandBlankLinesOrSeparatorsParseWithoutHanging() throws Exception {
+        ShellFixture shell = new ShellFixture(new BufferHost(100, false), STEPS);
+        String lines = "\n".repeat(100_000);
+        String[] scripts = {lines + ")", lines + "'end'", "{" + lines + "}", "@{" + lines + "}", "$(" + lines + ")", ";".repeat(100_000) + "'end'",
+            "param(" + lines + ")", "param([Parameter(" + lines + ")]$x)", "function f(" + lines + ") { }", "'a'.Substring(" + lines + "1" + lines + ")"};
+        for (String script : scripts) {
+            runWithin(shell, script);
+        }
+        assertTrue(shell.errors().contains("Unexpected token ')'"), shell.errors());
+        assertEquals("end", shell.out(lines + "'end'"));
+        assertEquals("", shell.out("'a'.Substring(" + lines + "1" + lines + ")"));
+        assertEquals(0, shell.session.internalErrors(), shell.errors());
+    }
+
+    /**
+     * A for header took any number of separators between its optional parts, and the parser looked
+     * ahead through all of them at each one: 200,000 semicolons would have parsed for hours
+     * (ScriptFuzzTest seed 20261204, case 914). One ';' between the parts, as in PowerShell.
+     */
+    @Test
+    void aForHeaderOfManySemicolonsIsRefusedAtOnce() throws Exception {
+        ShellFixture shell = new ShellFixture(new BufferHost(100, false), STEPS);
+        RunResult r = runWithin(shell, "for ($i = 0; $i -lt 16" + ";".repeat(200_000) + " $i++) { }");
+        assertFalse(r.success());
+        assertTrue(shell.errors().contains("Unexpected token ';'"), shell.errors());
+        String lines = "\n".repeat(50_000);
+        assertEquals("0\n1", shell.out("for (" + lines + "$i = 0" + lines + ";" + lines + "$i -lt 2" + lines + ";" + lines + "$i++" + lines + ") { $i }"));
+        assertEquals("x", shell.out("for (;;) { 'x'; break }"));
+        assertEquals(0, shell.session.internalErrors(), shell.errors());
+    }
+
     @Test
     void aCatastrophicRegularExpressionStopsAtTheBudget() throws Exception {
         ShellFixture shell = new ShellFixture(new BufferHost(100, false), STEPS);
