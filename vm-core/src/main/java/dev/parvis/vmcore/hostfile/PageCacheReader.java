@@ -19,11 +19,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * but does not wait for it). A read that is not entirely cached is reported as not done, so the
  * caller hands it to a thread that may wait.
  *
- * <p>The bytes land in a bounce buffer and are then copied into the destination with
- * {@link MemorySegment#copy}, never written by the kernel straight through the destination's address:
- * a destination in guest RAM may be revoked (its arena closed) at any moment, and the checked copy is
- * what guarantees nothing is written to memory the guest no longer owns. Hence the {@link #MAX_BYTES}
- * bound: for larger requests the copy is a small share of the cost anyway.
+ * <p>A destination in guest RAM may be revoked (its arena closed) at any moment, so the kernel may
+ * write through its address only while its scope is held. The linker holds the scope of every segment
+ * passed to a downcall for the duration of the call (an arena closed meanwhile fails, and the guest-RAM
+ * epoch retries the close after the call), so a native destination is handed to {@code preadv2}
+ * a second time, as a trailing argument the function ignores: on the two ABIs where that is
+ * harmless (x86-64 and AArch64 pass it in a register the callee never reads) the bytes land straight in
+ * the destination. Elsewhere, and for heap destinations, they land in a bounce buffer and are copied
+ * with {@link MemorySegment#copy}, which checks the destination's scope itself. Hence the
+ * {@link #MAX_BYTES} bound: for larger requests the copy is a small share of the cost anyway.
  */
 public final class PageCacheReader implements AutoCloseable {
     /** The largest read served; larger ones are reported as not done. */
@@ -34,6 +38,12 @@ public final class PageCacheReader implements AutoCloseable {
     private static final int EINVAL = 22;
     private static final long CLOSED = Long.MIN_VALUE;
 
+    /** The sixth integer argument travels in a register (r9, x5) that a five-argument callee never reads. */
+    private static final boolean EXTRA_ARGUMENT_IGNORED = System.getProperty("os.name", "").equals("Linux")
+            && switch (System.getProperty("os.arch", "")) {
+                case "amd64", "x86_64", "aarch64" -> true;
+                default -> false;
+            };
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final long IOVEC_AT = MAX_BYTES;
@@ -42,6 +52,16 @@ public final class PageCacheReader implements AutoCloseable {
             .map(symbol -> Linker.nativeLinker().downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_INT), Linker.Option.captureCallState("errno")))
+            .orElse(null);
+    /**
+     * preadv2 with one more pointer argument, the destination, which only keeps its scope held
+     * through the call (see the class comment); null where an extra register argument is not known to be harmless.
+     */
+    private static final MethodHandle PREADV2_HOLDING = Linker.nativeLinker().defaultLookup().find("preadv2")
+            .filter(symbol -> EXTRA_ARGUMENT_IGNORED)
+            .map(symbol -> Linker.nativeLinker().downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.captureCallState("errno")))
             .orElse(null);
     /**
      * Scratch buffers (bounce buffer, then one iovec, then the captured errno) that reads borrow and
@@ -120,25 +140,55 @@ public final class PageCacheReader implements AutoCloseable {
 
     private boolean readInto(long position, MemorySegment dst, MemorySegment scratch) {
         MemorySegment state = scratch.asSlice(STATE_AT, CALL_STATE.byteSize());
+        MemorySegment iovec = scratch.asSlice(IOVEC_AT, 16);
+        if (PREADV2_HOLDING != null && dst.isNative()) {
+            return readDirect(position, dst, iovec, state);
+        }
         long done = 0;
         while (done < dst.byteSize()) {
             long want = dst.byteSize() - done;
             scratch.set(ValueLayout.JAVA_LONG, IOVEC_AT, scratch.address());
             scratch.set(ValueLayout.JAVA_LONG, IOVEC_AT + 8, want);
-            long n = preadv2(state, scratch.asSlice(IOVEC_AT, 16), position + done);
+            long n = preadv2(state, iovec, position + done);
             if (n <= 0) {
-                if (n < 0) {
-                    int errno = (int) ERRNO.get(state, 0L);
-                    if (errno == EOPNOTSUPP || errno == EINVAL) {
-                        supported = false;
-                    }
-                }
-                return false; // EAGAIN (not cached), end of file, or an error the ordinary read will report
+                return failed(n, state);
             }
             MemorySegment.copy(scratch, 0, dst, done, n);
             done += n;
         }
         return true;
+    }
+
+    /** The kernel copies straight into {@code dst}, whose scope the call holds (the class comment says how). */
+    private boolean readDirect(long position, MemorySegment dst, MemorySegment iovec, MemorySegment state) {
+        long done = 0;
+        while (done < dst.byteSize()) {
+            iovec.set(ValueLayout.JAVA_LONG, 0, dst.address() + done);
+            iovec.set(ValueLayout.JAVA_LONG, 8, dst.byteSize() - done);
+            long n;
+            try {
+                n = (long) PREADV2_HOLDING.invokeExact(state, descriptor, iovec, 1, position + done, RWF_NOWAIT, dst);
+            } catch (Throwable t) {
+                throw t instanceof IllegalStateException gone ? gone // dst's arena closed before the call
+                        : new IllegalStateException("preadv2(2) through java.lang.foreign", t);
+            }
+            if (n <= 0) {
+                return failed(n, state);
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    /** False for a read that did not complete; a file that cannot read without waiting is not asked again. */
+    private boolean failed(long n, MemorySegment state) {
+        if (n < 0) {
+            int errno = (int) ERRNO.get(state, 0L);
+            if (errno == EOPNOTSUPP || errno == EINVAL) {
+                supported = false;
+            }
+        }
+        return false; // EAGAIN (not cached), end of file, or an error the ordinary read will report
     }
 
     private long preadv2(MemorySegment state, MemorySegment iovec, long position) {

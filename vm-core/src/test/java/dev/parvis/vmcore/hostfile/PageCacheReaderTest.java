@@ -3,6 +3,7 @@ package dev.parvis.vmcore.hostfile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -55,14 +56,48 @@ class PageCacheReaderTest {
         }
     }
 
+    /**
+     * Guest RAM is revoked by closing its epoch's arena: a read into a segment of a closed arena must
+     * fail, and the memory behind it (still mapped here, as guest RAM stays mapped after a page leaves
+     * the guest) must not be written. The native destination's scope is what the read holds.
+     */
+    @Test
+    void aReadIntoMemoryWhoseArenaClosedFailsAndWritesNothing() throws Exception {
+        try (OpenedHostFile opened = cachedFile(content());
+             Arena backing = Arena.ofConfined()) {
+            MemorySegment memory = backing.allocate(4096);
+            Arena epoch = Arena.ofShared();
+            MemorySegment granted = memory.reinterpret(epoch, null);
+            assertTrue(opened.pageCache().readCached(0, granted), "read while the arena is open");
+            memory.fill((byte) 0);
+            epoch.close();
+            assertThrows(IllegalStateException.class, () -> opened.pageCache().readCached(8192, granted));
+            assertEquals(-1, memory.mismatch(backing.allocate(4096)), "bytes written after the arena closed");
+        }
+    }
+
+    /** Heap memory takes the bounce buffer, native memory the direct read: the same bytes either way. */
+    @Test
+    void heapAndNativeDestinationsReceiveTheSameBytes() throws Exception {
+        byte[] content = content();
+        try (OpenedHostFile opened = cachedFile(content);
+             Arena arena = Arena.ofConfined()) {
+            byte[] heap = new byte[12288];
+            MemorySegment nativeDst = arena.allocate(12288);
+            assertTrue(opened.pageCache().readCached(40960 + 512, MemorySegment.ofArray(heap)));
+            assertTrue(opened.pageCache().readCached(40960 + 512, nativeDst));
+            byte[] expected = java.util.Arrays.copyOfRange(content, 40960 + 512, 40960 + 512 + 12288);
+            assertArrayEquals(expected, heap);
+            assertArrayEquals(expected, nativeDst.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
     /** A VMBus channel's turns are a new virtual thread each time: their reads reuse the bounce buffers. */
     @Test
     void readsOnEverNewVirtualThreadsReuseTheirBounceBuffers() throws Exception {
         byte[] content = content();
-        Path file = durableFile(content);
-        try (OpenedHostFile opened = HostFile.open(file, FILE_BYTES, HostFile.Links.REFUSE, HostFile.Access.READ);
+        try (OpenedHostFile opened = cachedFile(content);
              Arena arena = Arena.ofShared()) {
-            opened.channel().read(ByteBuffer.allocate(FILE_BYTES), 0);
             MemorySegment dst = arena.allocate(4096);
             long before = PageCacheReader.scratchBuffersMade();
             for (int i = 0; i < 50; i++) {
@@ -91,6 +126,13 @@ class PageCacheReaderTest {
         byte[] content = new byte[FILE_BYTES];
         new Random(5).nextBytes(content);
         return content;
+    }
+
+    /** A durable file opened read-only, every page of it read once (so cached). */
+    private OpenedHostFile cachedFile(byte[] content) throws IOException {
+        OpenedHostFile opened = HostFile.open(durableFile(content), FILE_BYTES, HostFile.Links.REFUSE, HostFile.Access.READ);
+        opened.channel().read(ByteBuffer.allocate(FILE_BYTES), 0);
+        return opened;
     }
 
     /** A durable file none of whose pages the page cache holds, proven with mincore(2). */
