@@ -37,7 +37,8 @@ public final class GuestRamEpochs {
                 end++;
             }
             MemorySegment run = pages[start].reinterpret((end - start) * PAGE, epoch, null);
-            for (int i = start; i < end; i++) {
+            out[start] = run;
+            for (int i = start + 1; i < end; i++) {
                 out[i] = run.asSlice((i - start) * PAGE);
             }
             start = end;

@@ -10,7 +10,6 @@ import dev.parvis.vmcore.GrantRefusedException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,8 +29,15 @@ final class GpaDirectMapping {
     private GpaDirectMapping() {
     }
 
-    private record Range(int byteCount, int byteOffset, int firstPage, int pageCount) {
-    }
+    /**
+     * Where a range's fields sit in the int array {@link #map} parses the header into (four ints per
+     * range: a request's mapping is on every I/O's path, so no object per range until the result).
+     */
+    private static final int BYTE_COUNT = 0;
+    private static final int BYTE_OFFSET = 1;
+    private static final int FIRST_PAGE = 2;
+    private static final int PAGE_COUNT = 3;
+    private static final int RANGE_INTS = 4;
 
     static GpaDirectBuffers map(ServerEffects effects, IncomingPacket packet, boolean writable)
             throws GpaDirectRefusedException {
@@ -47,8 +53,29 @@ final class GpaDirectMapping {
         if (rangeCount < 1 || rangeCount > MAX_RANGES) {
             throw new GpaDirectRefusedException("range count " + Integer.toUnsignedString(rangeCount));
         }
-        List<Range> ranges = new ArrayList<>(rangeCount);
+        int[] ranges = new int[rangeCount * RANGE_INTS];
         long[] gpns = new long[Math.min(MAX_PAGES, (int) Math.max(0, (size - 16) / 8))];
+        int pageTotal = parse(header, rangeCount, ranges, gpns);
+        MemorySegment[] pages;
+        try {
+            pages = effects.guestRam().resolve(gpns, 0, pageTotal);
+        } catch (GrantRefusedException e) {
+            throw new GpaDirectRefusedException("GPA-direct pages refused: " + e.getMessage(), e);
+        }
+        GpaDirectRange[] resolved = new GpaDirectRange[rangeCount];
+        for (int i = 0; i < rangeCount; i++) {
+            resolved[i] = new GpaDirectRange(ranges[i * RANGE_INTS + BYTE_COUNT], pieces(pages, ranges, i, writable));
+        }
+        return new Mapped(List.of(resolved));
+    }
+
+    /**
+     * Reads and checks every range of the header into {@code ranges} and its PFNs into {@code gpns};
+     * returns the number of pages.
+     */
+    private static int parse(MemorySegment header, int rangeCount, int[] ranges, long[] gpns)
+            throws GpaDirectRefusedException {
+        long size = header.byteSize();
         int pageTotal = 0;
         long at = 8;
         for (int i = 0; i < rangeCount; i++) {
@@ -65,34 +92,23 @@ final class GpaDirectMapping {
             if (pageTotal + pages > MAX_PAGES || at + 8 + pages * 8 > size) {
                 throw new GpaDirectRefusedException("range " + i + " needs " + pages + " PFNs beyond the header or limit");
             }
-            ranges.add(new Range(byteCount, byteOffset, pageTotal, (int) pages));
-            for (int p = 0; p < pages; p++) {
-                gpns[pageTotal++] = header.get(U64, at + 8 + 8L * p);
-            }
+            int r = i * RANGE_INTS;
+            ranges[r + BYTE_COUNT] = byteCount;
+            ranges[r + BYTE_OFFSET] = byteOffset;
+            ranges[r + FIRST_PAGE] = pageTotal;
+            ranges[r + PAGE_COUNT] = (int) pages;
+            MemorySegment.copy(header, U64, at + 8, gpns, pageTotal, (int) pages);
+            pageTotal += (int) pages;
             at += 8 + pages * 8;
         }
-        MemorySegment[] pages;
-        try {
-            pages = effects.guestRam().resolve(gpns, 0, pageTotal);
-        } catch (GrantRefusedException e) {
-            throw new GpaDirectRefusedException("GPA-direct pages refused: " + e.getMessage(), e);
-        }
-        List<GpaDirectRange> resolved = new ArrayList<>(rangeCount);
-        for (Range r : ranges) {
-            resolved.add(new GpaDirectRange(r.byteCount(), pieces(pages, r, writable)));
-        }
-        List<GpaDirectRange> result = List.copyOf(resolved);
-        return new GpaDirectBuffers() {
-            @Override
-            public List<GpaDirectRange> ranges() {
-                return result;
-            }
+        return pageTotal;
+    }
 
-            @Override
-            public void close() {
-                // nothing per request: the pages live in the window's epoch (GuestRamWindow)
-            }
-        };
+    /** A request's buffers: nothing to give back per request (the pages live in the window's epoch, GuestRamWindow). */
+    private record Mapped(List<GpaDirectRange> ranges) implements GpaDirectBuffers {
+        @Override
+        public void close() {
+        }
     }
 
     /**
@@ -100,21 +116,25 @@ final class GpaDirectMapping {
      * window's segment for a page extends over its host-contiguous successors), so a device moves a
      * contiguous buffer with one copy or one file call.
      */
-    private static List<MemorySegment> pieces(MemorySegment[] pages, Range r, boolean writable) {
-        List<MemorySegment> pieces = new ArrayList<>();
-        long remaining = r.byteCount();
-        long offset = r.byteOffset();
+    private static List<MemorySegment> pieces(MemorySegment[] pages, int[] ranges, int range, boolean writable) {
+        int r = range * RANGE_INTS;
+        int firstPage = ranges[r + FIRST_PAGE];
+        int pageCount = ranges[r + PAGE_COUNT];
+        long remaining = ranges[r + BYTE_COUNT];
+        long offset = ranges[r + BYTE_OFFSET];
+        MemorySegment[] pieces = new MemorySegment[pageCount];
+        int count = 0;
         int p = 0;
         while (remaining > 0) {
-            MemorySegment run = pages[r.firstPage() + p];
-            long runPages = Math.min(run.byteSize() / PAGE, r.pageCount() - p);
+            MemorySegment run = pages[firstPage + p];
+            long runPages = Math.min(run.byteSize() / PAGE, pageCount - p);
             long length = Math.min(runPages * PAGE - offset, remaining);
             MemorySegment piece = run.asSlice(offset, length);
-            pieces.add(writable ? piece : piece.asReadOnly());
+            pieces[count++] = writable ? piece : piece.asReadOnly();
             remaining -= length;
             p += (int) runPages;
             offset = 0;
         }
-        return pieces;
+        return count == pieces.length ? List.of(pieces) : List.of(java.util.Arrays.copyOf(pieces, count));
     }
 }
