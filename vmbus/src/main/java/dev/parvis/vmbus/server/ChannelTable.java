@@ -106,6 +106,7 @@ final class ChannelTable {
         } else {
             refusal = refusal(m, o);
             if (refusal == null) {
+                o.endedByHost = false; // reopened: its next CLOSE_CHANNEL closes this open
                 startOpen(o, request(m, o));
                 return;
             }
@@ -198,6 +199,10 @@ final class ChannelTable {
 
     void onClose(int relid) {
         Offer o = offers.get(relid);
+        if (o != null && o.endedByHost && o.state instanceof ChannelState.Offered) {
+            o.endedByHost = false; // the guest cleans up after the host stopped the channel
+            return;
+        }
         if (o == null || !stop(o, "closed by the guest")) {
             errors.report("CLOSE_CHANNEL of relid " + relid + " that is not open");
         }
@@ -237,7 +242,10 @@ final class ChannelTable {
             return;
         }
         switch (o.state) {
-            case ChannelState.Open open when open.channel() == channel -> closed(o, open.request(), null);
+            case ChannelState.Open open when open.channel() == channel -> {
+                closed(o, open.request(), null);
+                o.endedByHost = true;
+            }
             case ChannelState.Closing c when c.channel() == channel -> closed(o, c.request(), c.reopen());
             default -> {
             }
