@@ -22,6 +22,7 @@ import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.transport.TIOStreamTransport;
+import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
 import org.slf4j.Logger;
@@ -136,6 +137,7 @@ public final class ManagementServer implements AutoCloseable {
             ManagementApi.Processor<ConnectionHandler> processor = new ManagementApi.Processor<>(handler);
             while (!closed && !session.closeRequested()) {
                 processor.process(protocol, protocol);
+                dropRestOfFrame(protocol.getTransport());
             }
         } catch (TTransportException e) {
             if (e.getType() != TTransportException.END_OF_FILE) {
@@ -148,6 +150,17 @@ public final class ManagementServer implements AutoCloseable {
             handler.close();
             closeQuietly(socket);
         }
+    }
+
+    /**
+     * A frame holds one message. What a message left unread (the rest of a frame whose message got a
+     * protocol error, or bytes after a message's end) goes with its frame: read as the next message,
+     * it would run whatever a client hid behind a bad field, and answer a message nobody sent. The
+     * frame was read whole and its length checked before any of it was decoded, so where the next
+     * one starts is certain: skipping to it keeps the connection, as the error answer promises.
+     */
+    private static void dropRestOfFrame(TTransport frame) {
+        frame.consumeBuffer(frame.getBytesRemainingInBuffer());
     }
 
     /**

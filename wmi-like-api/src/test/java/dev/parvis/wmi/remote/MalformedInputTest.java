@@ -7,12 +7,14 @@ import dev.parvis.root.vm.VmState;
 import dev.parvis.wmi.client.ManagementClient;
 import dev.parvis.wmi.client.ThriftManagementClient;
 import dev.parvis.wmi.security.HostCertificate;
+import dev.parvis.wmi.thrift.gen.ManagementApi;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -20,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.net.ssl.SSLSocket;
+import org.apache.thrift.TApplicationException;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TField;
 import org.apache.thrift.protocol.TList;
@@ -240,6 +243,44 @@ class MalformedInputTest {
         assertServerStillServes();
         List<String> audit = fx.auditLines();
         assertTrue(audit.stream().anyMatch(l -> l.contains("closed")) || audit.stream().anyMatch(l -> l.contains("refused")), "audited");
+    }
+
+    /** {@code messages} one after the other, in one frame. */
+    private static byte[] frame(byte[]... messages) {
+        int length = java.util.Arrays.stream(messages).mapToInt(m -> m.length).sum();
+        ByteBuffer b = ByteBuffer.allocate(4 + length).putInt(length);
+        for (byte[] m : messages) {
+            b.put(m);
+        }
+        return b.array();
+    }
+
+    /** A connection logged in with the administrator's token. */
+    private HostileClient loggedIn() throws Exception {
+        HostileClient c = HostileClient.open(HostileClient.factory(fx), fx, Duration.ofSeconds(20));
+        assertTrue(c.call(RecordedCall.of("resume", new ManagementApi.resume_args(token), 1)).succeeded(), "resume");
+        return c;
+    }
+
+    private static List<String> seqidsAndOutcomes(List<HostileClient.Answer> answers) {
+        return answers.stream().map(a -> a.seqid() + " " + a.what()).toList();
+    }
+
+    /**
+     * A frame holds one message: after a protocol error the server answers and drops the rest of
+     * that frame, so a second message hidden behind the bad field is never run, and the next frame
+     * is read from its own start.
+     */
+    @Test
+    void theRestOfAFrameWithAProtocolErrorIsDroppedNotReadAsTheNextMessage() throws Exception {
+        byte[] badField = message("query", p -> p.writeFieldBegin(new TField("wql", (byte) 17, (short) 1)));
+        byte[] hidden = RecordedCall.of("query", new ManagementApi.query_args("SELECT * FROM Msvm_ComputerSystem"), 77).bytes();
+        byte[] next = RecordedCall.of("query", new ManagementApi.query_args("SELECT * FROM Msvm_ComputerSystem"), 88).bytes();
+        try (HostileClient c = loggedIn()) {
+            c.send(frame(badField, hidden));
+            c.send(frame(next));
+            assertEquals(List.of("1 application error " + TApplicationException.PROTOCOL_ERROR, "88 success"), seqidsAndOutcomes(c.drain()));
+        }
     }
 
     @Test
