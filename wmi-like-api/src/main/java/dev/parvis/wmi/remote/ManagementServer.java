@@ -134,7 +134,8 @@ public final class ManagementServer implements AutoCloseable {
         ConnectionHandler handler = new ConnectionHandler(model, users, tokens, audit, session, workers, limits);
         try {
             TProtocol protocol = protocol(socket);
-            ManagementApi.Processor<ConnectionHandler> processor = new ManagementApi.Processor<>(handler);
+            CallProcessor<ConnectionHandler> processor = new CallProcessor<>(handler, new ManagementApi.Processor<>(handler).getProcessMapView(),
+                    session, audit);
             while (!closed && !session.closeRequested()) {
                 processor.process(protocol, protocol);
                 dropRestOfFrame(protocol.getTransport());

@@ -283,6 +283,45 @@ class MalformedInputTest {
         }
     }
 
+    /**
+     * Only calls are served: a message typed REPLY, EXCEPTION or ONEWAY, or with a type byte Thrift
+     * does not define, is answered INVALID_MESSAGE_TYPE and not run, and the connection goes on.
+     */
+    @Test
+    void messagesThatAreNotCallsAreRefusedAndNotRun() throws Exception {
+        String notACall = "SELECT * FROM Msvm_ComputerSystem WHERE ElementName = 'not-a-call'";
+        List<String> expected = new ArrayList<>();
+        try (HostileClient c = loggedIn()) {
+            for (byte type : new byte[] {TMessageType.REPLY, TMessageType.EXCEPTION, TMessageType.ONEWAY, 0, 5, (byte) 0xff}) {
+                int seqid = 10 + (type & 0xff);
+                byte[] m = RecordedCall.of("query", new ManagementApi.query_args(notACall), seqid).bytes();
+                m[3] = type; // the low byte of the strict version word
+                c.send(frame(m));
+                expected.add(seqid + " application error " + TApplicationException.INVALID_MESSAGE_TYPE);
+            }
+            c.send(frame(RecordedCall.of("query", new ManagementApi.query_args("SELECT * FROM Msvm_ComputerSystem"), 88).bytes()));
+            expected.add("88 success");
+            assertEquals(expected, seqidsAndOutcomes(c.drain()));
+        }
+        List<String> audit = fx.auditLines();
+        assertTrue(audit.stream().noneMatch(l -> l.contains("not-a-call")), "a message that is not a call was run: " + audit);
+        assertTrue(audit.stream().anyMatch(l -> l.contains("call=message REPLY query") && l.contains("refused")), "refusal audited");
+    }
+
+    /**
+     * The server refuses every ONEWAY message, which is right only while the IDL declares no oneway
+     * method (the generated client of a oneway method sends and never receives): one added to the
+     * IDL must be admitted in {@link CallProcessor}.
+     */
+    @Test
+    void theIdlDeclaresNoOnewayMethod() {
+        List<String> oneway = java.util.Arrays.stream(ManagementApi.Client.class.getDeclaredMethods()).map(java.lang.reflect.Method::getName)
+                .filter(n -> n.startsWith("send_")).map(n -> n.substring(5))
+                .filter(n -> java.util.Arrays.stream(ManagementApi.Client.class.getDeclaredMethods()).noneMatch(r -> r.getName().equals("recv_" + n)))
+                .toList();
+        assertEquals(List.of(), oneway, "oneway methods in the IDL, which CallProcessor refuses");
+    }
+
     @Test
     void wqlSyntaxErrorsAnswerWithoutClosing() {
         try (ManagementClient c = ThriftManagementClient.resume(fx.options("admin", ServerFixture.ADMIN_PASSWORD), token)) {
