@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * is served; a oneway method added to the IDL must be admitted here.
  *
  * <p>A refused message's body is left unread, as is an unknown method's: the server drops the rest
- * of each frame after its message.
+ * of each frame after its message. Arguments that run past the end of their frame are answered
+ * PROTOCOL_ERROR, as libthrift answers other malformed arguments.
  *
  * @param <I> the generated service interface
  */
@@ -62,7 +63,14 @@ final class CallProcessor<I> implements TProcessor {
             answer(out, m, new TApplicationException(TApplicationException.UNKNOWN_METHOD, "Invalid method name: '" + m.name + "'"));
             return;
         }
-        function.process(m.seqid, in, out, handler);
+        try {
+            function.process(m.seqid, in, out, handler);
+        } catch (RequestFrames.Overrun e) {
+            // Only reading the arguments reads the frame, and that comes before the call runs or
+            // anything is written. The frame's end is known, so the message gets the answer of any
+            // other malformed one, and the connection goes on with the next frame.
+            answer(out, m, new TApplicationException(TApplicationException.PROTOCOL_ERROR, e.getMessage()));
+        }
     }
 
     private static String typeName(byte type) {

@@ -189,12 +189,11 @@ class MalformedInputTest {
     }
 
     /**
-     * The first message of a connection is held to the frame limit like every other, whatever the
-     * string limit: with strings allowed up to 64 MiB, a login whose user name claims 24 MiB in a
-     * frame of a few bytes closes the connection without 24 MiB being allocated for it. (libthrift
-     * 0.17 takes a transport's message-size budget from its configuration when it is built and after
-     * each flush; a budget set on the server's TSocket afterwards left the first message the library's
-     * default of 100 MB.)
+     * The first message of a connection is held to its frame like every other, whatever the string
+     * limit: with strings allowed up to 64 MiB, a login whose user name claims 24 MiB in a frame of a
+     * few bytes is refused without 24 MiB being allocated for it. (libthrift 0.17 takes a transport's
+     * message-size budget from its configuration when it is built and after each flush; a budget set
+     * on the server's TSocket afterwards left the first message the library's default of 100 MB.)
      */
     @Test
     void theFirstMessageIsHeldToTheFrameLimitWhateverTheStringLimit() throws Exception {
@@ -209,10 +208,11 @@ class MalformedInputTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try (ServerFixture loose = new ServerFixture(java.nio.file.Files.createDirectories(dir.resolve("loose-strings")), looseStrings)) {
             long before = threads.getTotalThreadAllocatedBytes();
-            try (SSLSocket s = raw(loose)) {
-                s.getOutputStream().write(ByteBuffer.allocate(4 + claim.length).putInt(claim.length).put(claim).array());
-                s.shutdownOutput(); // the claimed bytes never come: the server sees the end wherever it waits
-                assertTrue(read(s.getInputStream()).closed(), "a string past the frame limit closes the connection");
+            try (HostileClient c = HostileClient.open(HostileClient.factory(loose), loose, Duration.ofSeconds(20))) {
+                c.send(frame(claim));
+                // the claimed bytes never come: the server sees the end of the frame, and then of the connection
+                assertEquals(List.of("1 application error " + TApplicationException.PROTOCOL_ERROR), seqidsAndOutcomes(c.drain()),
+                        "a string past the end of its frame is refused");
             }
             long allocated = threads.getTotalThreadAllocatedBytes() - before;
             assertTrue(allocated < 8 << 20, "allocated " + (allocated >> 10) + " KiB for a 24 MiB claim in a " + claim.length + "-byte frame");
@@ -278,6 +278,59 @@ class MalformedInputTest {
         byte[] next = RecordedCall.of("query", new ManagementApi.query_args("SELECT * FROM Msvm_ComputerSystem"), 88).bytes();
         try (HostileClient c = loggedIn()) {
             c.send(frame(badField, hidden));
+            c.send(frame(next));
+            assertEquals(List.of("1 application error " + TApplicationException.PROTOCOL_ERROR, "88 success"), seqidsAndOutcomes(c.drain()));
+        }
+    }
+
+    /**
+     * A frame's buffer grows with the bytes that arrive, not with the length its header claims:
+     * sixteen slow clients that each claim a frame at the limit and send 100 bytes of it make the
+     * server allocate a small part of sixteen frames (it used to allocate each claim whole, so 512
+     * such clients held 128 MiB).
+     */
+    @Test
+    void aFrameBufferFollowsTheBytesReceivedNotTheLengthClaimed() throws Exception {
+        int clients = 16;
+        int claim = ServerLimits.defaults().maxFrameBytes();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        List<HostileClient> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                slow.add(loggedIn()); // answered: each connection's thread now waits for its next frame
+            }
+            long before = threads.getTotalThreadAllocatedBytes();
+            for (HostileClient c : slow) {
+                c.send(ByteBuffer.allocate(4 + 100).putInt(claim).array());
+            }
+            for (HostileClient c : slow) {
+                assertEquals(List.of(), c.drain(), "a frame cut short is not answered");
+            }
+            long allocated = threads.getTotalThreadAllocatedBytes() - before;
+            System.out.printf("%d frames claiming %d KiB, 100 bytes sent: %d KiB allocated%n", clients, claim >> 10, allocated >> 10);
+            assertTrue(allocated < (long) clients * claim / 4, "allocated %d KiB for %d frames claiming %d KiB and sending 100 bytes"
+                    .formatted(allocated >> 10, clients, claim >> 10));
+        } finally {
+            for (HostileClient c : slow) {
+                c.close();
+            }
+        }
+    }
+
+    /**
+     * A message ends with its frame: one whose last string claims the bytes of the frame after it is
+     * answered with a protocol error, never completed from that frame, which is then read as a
+     * message of its own.
+     */
+    @Test
+    void aMessageIsNeverCompletedFromTheNextFrame() throws Exception {
+        byte[] next = RecordedCall.of("query", new ManagementApi.query_args("SELECT * FROM Msvm_ComputerSystem"), 88).bytes();
+        byte[] cut = message("query", p -> {
+            p.writeFieldBegin(new TField("wql", TType.STRING, (short) 1));
+            p.writeI32(next.length); // the string's bytes would be the next frame's
+        });
+        try (HostileClient c = loggedIn()) {
+            c.send(frame(cut));
             c.send(frame(next));
             assertEquals(List.of("1 application error " + TApplicationException.PROTOCOL_ERROR, "88 success"), seqidsAndOutcomes(c.drain()));
         }
