@@ -7,7 +7,6 @@ import dev.parvis.wmi.security.HostCertificate;
 import dev.parvis.wmi.security.SessionTokens;
 import dev.parvis.wmi.security.UserStore;
 import dev.parvis.wmi.thrift.gen.ManagementApi;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -132,10 +131,14 @@ public final class ManagementServer implements AutoCloseable {
         Session session = new Session(remote);
         ConnectionHandler handler = new ConnectionHandler(model, users, tokens, audit, session, workers, limits);
         try {
-            TProtocol protocol = protocol(socket);
-            ManagementApi.Processor<ConnectionHandler> processor = new ManagementApi.Processor<>(handler);
+            Wire wire = wire(socket);
+            CallProcessor<ConnectionHandler> processor = new CallProcessor<>(handler, new ManagementApi.Processor<>(handler).getProcessMapView(),
+                    session, audit);
             while (!closed && !session.closeRequested()) {
-                processor.process(protocol, protocol);
+                // A frame holds one message: what a message leaves unread (the rest of a frame whose
+                // message got a protocol error) goes with its frame, never read as the next message.
+                wire.frames().next();
+                processor.process(wire.in(), wire.out());
             }
         } catch (TTransportException e) {
             if (e.getType() != TTransportException.END_OF_FILE) {
@@ -150,25 +153,31 @@ public final class ManagementServer implements AutoCloseable {
         }
     }
 
+    /** A connection's requests, read a frame at a time, and the protocols that read them and write the answers. */
+    private record Wire(RequestFrames frames, TProtocol in, TProtocol out) {
+    }
+
     /**
-     * The transport is built with its configuration: libthrift 0.17 takes the message-size budget
-     * (the bound on what a claimed string or container size may ask for) from it at construction
-     * and after each flush, so a budget set on a built TSocket left each connection's first message
-     * the library's default of 100 MB.
+     * Both sides carry the server's configuration: libthrift 0.17 takes the message-size budget from
+     * a transport's configuration when it is built (a budget set on a built TSocket left each
+     * connection's first message the library's default of 100 MB). On the request side the frame
+     * itself bounds what a claimed string or container may ask for ({@link RequestFrames}).
      */
-    private TProtocol protocol(SSLSocket socket) throws TTransportException {
+    private Wire wire(SSLSocket socket) throws TTransportException {
         TConfiguration config = new TConfiguration(limits.maxFrameBytes(), limits.maxFrameBytes(), TConfiguration.DEFAULT_RECURSION_DEPTH);
-        TIOStreamTransport transport;
+        RequestFrames frames;
+        TIOStreamTransport answers;
         try {
             socket.setTcpNoDelay(true);
-            transport = new TIOStreamTransport(config, new BufferedInputStream(socket.getInputStream()),
-                    new BufferedOutputStream(socket.getOutputStream()));
+            frames = new RequestFrames(config, socket.getInputStream(), limits.maxFrameBytes());
+            answers = new TIOStreamTransport(config, new BufferedOutputStream(socket.getOutputStream()));
         } catch (IOException e) {
             throw new TTransportException(TTransportException.NOT_OPEN, e);
         }
-        TFramedTransport framed = new TFramedTransport(transport, limits.maxFrameBytes());
-        return new DepthLimitedProtocol(new TBinaryProtocol(framed, limits.maxStringBytes(), limits.maxContainerElements(), true, true),
+        TProtocol in = new DepthLimitedProtocol(new TBinaryProtocol(frames, limits.maxStringBytes(), limits.maxContainerElements(), true, true),
                 limits.maxNesting());
+        TProtocol out = new TBinaryProtocol(new TFramedTransport(answers, limits.maxFrameBytes()), true, true);
+        return new Wire(frames, in, out);
     }
 
     private static void closeQuietly(Socket s) {

@@ -62,7 +62,8 @@ public final class AuditLog implements AutoCloseable {
         logger.info("user={} remote={} call={} result={}", clean(user), clean(remote), clean(what), clean(result));
     }
 
-    static String clean(String s) {
+    /** {@code s} fit for one line of a log: cut to the field limit, control characters replaced; "-" for nothing. */
+    public static String clean(String s) {
         if (s == null || s.isEmpty()) {
             return "-";
         }

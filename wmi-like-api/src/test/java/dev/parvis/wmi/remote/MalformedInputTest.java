@@ -7,12 +7,14 @@ import dev.parvis.root.vm.VmState;
 import dev.parvis.wmi.client.ManagementClient;
 import dev.parvis.wmi.client.ThriftManagementClient;
 import dev.parvis.wmi.security.HostCertificate;
+import dev.parvis.wmi.thrift.gen.ManagementApi;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -20,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.net.ssl.SSLSocket;
+import org.apache.thrift.TApplicationException;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TField;
 import org.apache.thrift.protocol.TList;
@@ -186,12 +189,11 @@ class MalformedInputTest {
     }
 
     /**
-     * The first message of a connection is held to the frame limit like every other, whatever the
-     * string limit: with strings allowed up to 64 MiB, a login whose user name claims 24 MiB in a
-     * frame of a few bytes closes the connection without 24 MiB being allocated for it. (libthrift
-     * 0.17 takes a transport's message-size budget from its configuration when it is built and after
-     * each flush; a budget set on the server's TSocket afterwards left the first message the library's
-     * default of 100 MB.)
+     * The first message of a connection is held to its frame like every other, whatever the string
+     * limit: with strings allowed up to 64 MiB, a login whose user name claims 24 MiB in a frame of a
+     * few bytes is refused without 24 MiB being allocated for it. (libthrift 0.17 takes a transport's
+     * message-size budget from its configuration when it is built and after each flush; a budget set
+     * on the server's TSocket afterwards left the first message the library's default of 100 MB.)
      */
     @Test
     void theFirstMessageIsHeldToTheFrameLimitWhateverTheStringLimit() throws Exception {
@@ -206,10 +208,11 @@ class MalformedInputTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try (ServerFixture loose = new ServerFixture(java.nio.file.Files.createDirectories(dir.resolve("loose-strings")), looseStrings)) {
             long before = threads.getTotalThreadAllocatedBytes();
-            try (SSLSocket s = raw(loose)) {
-                s.getOutputStream().write(ByteBuffer.allocate(4 + claim.length).putInt(claim.length).put(claim).array());
-                s.shutdownOutput(); // the claimed bytes never come: the server sees the end wherever it waits
-                assertTrue(read(s.getInputStream()).closed(), "a string past the frame limit closes the connection");
+            try (HostileClient c = HostileClient.open(HostileClient.factory(loose), loose, Duration.ofSeconds(20))) {
+                c.send(frame(claim));
+                // the claimed bytes never come: the server sees the end of the frame, and then of the connection
+                assertEquals(List.of("1 application error " + TApplicationException.PROTOCOL_ERROR), seqidsAndOutcomes(c.drain()),
+                        "a string past the end of its frame is refused");
             }
             long allocated = threads.getTotalThreadAllocatedBytes() - before;
             assertTrue(allocated < 8 << 20, "allocated " + (allocated >> 10) + " KiB for a 24 MiB claim in a " + claim.length + "-byte frame");
@@ -240,6 +243,136 @@ class MalformedInputTest {
         assertServerStillServes();
         List<String> audit = fx.auditLines();
         assertTrue(audit.stream().anyMatch(l -> l.contains("closed")) || audit.stream().anyMatch(l -> l.contains("refused")), "audited");
+    }
+
+    /** {@code messages} one after the other, in one frame. */
+    private static byte[] frame(byte[]... messages) {
+        int length = java.util.Arrays.stream(messages).mapToInt(m -> m.length).sum();
+        ByteBuffer b = ByteBuffer.allocate(4 + length).putInt(length);
+        for (byte[] m : messages) {
+            b.put(m);
+        }
+        return b.array();
+    }
+
+    /** A connection logged in with the administrator's token. */
+    private HostileClient loggedIn() throws Exception {
+        HostileClient c = HostileClient.open(HostileClient.factory(fx), fx, Duration.ofSeconds(20));
+        assertTrue(c.call(RecordedCall.of("resume", new ManagementApi.resume_args(token), 1)).succeeded(), "resume");
+        return c;
+    }
+
+    private static List<String> seqidsAndOutcomes(List<HostileClient.Answer> answers) {
+        return answers.stream().map(a -> a.seqid() + " " + a.what()).toList();
+    }
+
+    /**
+     * A frame holds one message: after a protocol error the server answers and drops the rest of
+     * that frame, so a second message hidden behind the bad field is never run, and the next frame
+     * is read from its own start.
+     */
+    @Test
+    void theRestOfAFrameWithAProtocolErrorIsDroppedNotReadAsTheNextMessage() throws Exception {
+        byte[] badField = message("query", p -> p.writeFieldBegin(new TField("wql", (byte) 17, (short) 1)));
+        byte[] hidden = RecordedCall.of("query", new ManagementApi.query_args("SELECT * FROM Msvm_ComputerSystem"), 77).bytes();
+        byte[] next = RecordedCall.of("query", new ManagementApi.query_args("SELECT * FROM Msvm_ComputerSystem"), 88).bytes();
+        try (HostileClient c = loggedIn()) {
+            c.send(frame(badField, hidden));
+            c.send(frame(next));
+            assertEquals(List.of("1 application error " + TApplicationException.PROTOCOL_ERROR, "88 success"), seqidsAndOutcomes(c.drain()));
+        }
+    }
+
+    /**
+     * A frame's buffer grows with the bytes that arrive, not with the length its header claims:
+     * sixteen slow clients that each claim a frame at the limit and send 100 bytes of it make the
+     * server allocate a small part of sixteen frames (it used to allocate each claim whole, so 512
+     * such clients held 128 MiB).
+     */
+    @Test
+    void aFrameBufferFollowsTheBytesReceivedNotTheLengthClaimed() throws Exception {
+        int clients = 16;
+        int claim = ServerLimits.defaults().maxFrameBytes();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        List<HostileClient> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                slow.add(loggedIn()); // answered: each connection's thread now waits for its next frame
+            }
+            long before = threads.getTotalThreadAllocatedBytes();
+            for (HostileClient c : slow) {
+                c.send(ByteBuffer.allocate(4 + 100).putInt(claim).array());
+            }
+            for (HostileClient c : slow) {
+                assertEquals(List.of(), c.drain(), "a frame cut short is not answered");
+            }
+            long allocated = threads.getTotalThreadAllocatedBytes() - before;
+            System.out.printf("%d frames claiming %d KiB, 100 bytes sent: %d KiB allocated%n", clients, claim >> 10, allocated >> 10);
+            assertTrue(allocated < (long) clients * claim / 4, "allocated %d KiB for %d frames claiming %d KiB and sending 100 bytes"
+                    .formatted(allocated >> 10, clients, claim >> 10));
+        } finally {
+            for (HostileClient c : slow) {
+                c.close();
+            }
+        }
+    }
+
+    /**
+     * A message ends with its frame: one whose last string claims the bytes of the frame after it is
+     * answered with a protocol error, never completed from that frame, which is then read as a
+     * message of its own.
+     */
+    @Test
+    void aMessageIsNeverCompletedFromTheNextFrame() throws Exception {
+        byte[] next = RecordedCall.of("query", new ManagementApi.query_args("SELECT * FROM Msvm_ComputerSystem"), 88).bytes();
+        byte[] cut = message("query", p -> {
+            p.writeFieldBegin(new TField("wql", TType.STRING, (short) 1));
+            p.writeI32(next.length); // the string's bytes would be the next frame's
+        });
+        try (HostileClient c = loggedIn()) {
+            c.send(frame(cut));
+            c.send(frame(next));
+            assertEquals(List.of("1 application error " + TApplicationException.PROTOCOL_ERROR, "88 success"), seqidsAndOutcomes(c.drain()));
+        }
+    }
+
+    /**
+     * Only calls are served: a message typed REPLY, EXCEPTION or ONEWAY, or with a type byte Thrift
+     * does not define, is answered INVALID_MESSAGE_TYPE and not run, and the connection goes on.
+     */
+    @Test
+    void messagesThatAreNotCallsAreRefusedAndNotRun() throws Exception {
+        String notACall = "SELECT * FROM Msvm_ComputerSystem WHERE ElementName = 'not-a-call'";
+        List<String> expected = new ArrayList<>();
+        try (HostileClient c = loggedIn()) {
+            for (byte type : new byte[] {TMessageType.REPLY, TMessageType.EXCEPTION, TMessageType.ONEWAY, 0, 5, (byte) 0xff}) {
+                int seqid = 10 + (type & 0xff);
+                byte[] m = RecordedCall.of("query", new ManagementApi.query_args(notACall), seqid).bytes();
+                m[3] = type; // the low byte of the strict version word
+                c.send(frame(m));
+                expected.add(seqid + " application error " + TApplicationException.INVALID_MESSAGE_TYPE);
+            }
+            c.send(frame(RecordedCall.of("query", new ManagementApi.query_args("SELECT * FROM Msvm_ComputerSystem"), 88).bytes()));
+            expected.add("88 success");
+            assertEquals(expected, seqidsAndOutcomes(c.drain()));
+        }
+        List<String> audit = fx.auditLines();
+        assertTrue(audit.stream().noneMatch(l -> l.contains("not-a-call")), "a message that is not a call was run: " + audit);
+        assertTrue(audit.stream().anyMatch(l -> l.contains("call=message REPLY query") && l.contains("refused")), "refusal audited");
+    }
+
+    /**
+     * The server refuses every ONEWAY message, which is right only while the IDL declares no oneway
+     * method (the generated client of a oneway method sends and never receives): one added to the
+     * IDL must be admitted in {@link CallProcessor}.
+     */
+    @Test
+    void theIdlDeclaresNoOnewayMethod() {
+        List<String> oneway = java.util.Arrays.stream(ManagementApi.Client.class.getDeclaredMethods()).map(java.lang.reflect.Method::getName)
+                .filter(n -> n.startsWith("send_")).map(n -> n.substring(5))
+                .filter(n -> java.util.Arrays.stream(ManagementApi.Client.class.getDeclaredMethods()).noneMatch(r -> r.getName().equals("recv_" + n)))
+                .toList();
+        assertEquals(List.of(), oneway, "oneway methods in the IDL, which CallProcessor refuses");
     }
 
     @Test

@@ -1,0 +1,162 @@
+package dev.parvis.wmi.remote;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import org.apache.thrift.TConfiguration;
+import org.apache.thrift.transport.TEndpointTransport;
+import org.apache.thrift.transport.TTransportException;
+
+/**
+ * The request side of one connection, a frame at a time (a 4-byte length, then that many bytes).
+ *
+ * <p>A frame is read whole before any of it is decoded, into a buffer that grows only as its bytes
+ * arrive: a header claims a length, but memory follows the bytes received, so a slow client that
+ * claims a frame at the limit and sends a few bytes holds a few KiB (libthrift's framed transport
+ * allocated each claim whole, up front). Each frame starts with the small buffer again, so an idle
+ * connection holds little whatever it sent before.
+ *
+ * <p>The protocol reads within the current frame only: a message that runs past its frame's end, or
+ * claims a string or container larger than what is left of it, fails with {@link Overrun} instead
+ * of being completed from the next frame; and {@link #next} drops whatever the last message left
+ * unread.
+ */
+final class RequestFrames extends TEndpointTransport {
+    /** Most requests fit; a larger frame's buffer doubles as its bytes come, up to its length. */
+    static final int FIRST_BUFFER_BYTES = 4096;
+
+    private final InputStream in;
+    private final int maxFrameBytes;
+    private final byte[] header = new byte[4];
+    private byte[] buffer = new byte[FIRST_BUFFER_BYTES];
+    private int position;
+    private int end;
+
+    RequestFrames(TConfiguration config, InputStream in, int maxFrameBytes) throws TTransportException {
+        super(config);
+        this.in = in;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /** Drops what is left of the current frame and reads the next one whole. */
+    void next() throws TTransportException {
+        position = 0;
+        end = 0;
+        if (buffer.length > FIRST_BUFFER_BYTES) {
+            buffer = new byte[FIRST_BUFFER_BYTES];
+        }
+        if (fill(header, 0, 4, true) < 0) {
+            throw new TTransportException(TTransportException.END_OF_FILE, "the client closed the connection");
+        }
+        int length = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+        if (length < 0 || length > maxFrameBytes) {
+            throw new TTransportException(TTransportException.CORRUPTED_DATA, "a frame of " + (length & 0xffffffffL)
+                    + " bytes; the limit is " + maxFrameBytes);
+        }
+        for (int got = 0; got < length; ) {
+            if (got == buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.min(length, 2 * buffer.length));
+            }
+            got += fill(buffer, got, Math.min(buffer.length, length) - got, false);
+        }
+        end = length;
+    }
+
+    /**
+     * Reads {@code len} bytes, or returns -1 if the stream ends before the first of them and {@code
+     * mayEnd} (a client closing between frames). Idle clients are ended by the socket's timeout.
+     */
+    private int fill(byte[] into, int off, int len, boolean mayEnd) throws TTransportException {
+        int got = 0;
+        while (got < len) {
+            int n;
+            try {
+                n = in.read(into, off + got, len - got);
+            } catch (SocketTimeoutException e) {
+                throw new TTransportException(TTransportException.TIMED_OUT, e);
+            } catch (IOException e) {
+                throw new TTransportException(TTransportException.UNKNOWN, e);
+            }
+            if (n < 0) {
+                if (got == 0 && mayEnd) {
+                    return -1;
+                }
+                throw new TTransportException(TTransportException.END_OF_FILE, "the connection ended inside a frame");
+            }
+            got += n;
+        }
+        return got;
+    }
+
+    @Override
+    public int read(byte[] into, int off, int len) throws TTransportException {
+        if (len > end - position) {
+            // libthrift's readAll would ask again for the rest: fail now, naming the real cause.
+            throw pastTheEnd(len);
+        }
+        System.arraycopy(buffer, position, into, off, len);
+        position += len;
+        return len;
+    }
+
+    /** The protocol asks this before allocating for a claimed string or container: the frame's remainder bounds it. */
+    @Override
+    public void checkReadBytesAvailable(long numBytes) throws TTransportException {
+        if (numBytes > end - position) {
+            throw pastTheEnd(numBytes);
+        }
+    }
+
+    private Overrun pastTheEnd(long wanted) {
+        return new Overrun("the message runs past the end of its frame (" + wanted + " bytes wanted, " + (end - position) + " left of "
+                + end + ")");
+    }
+
+    /** A message that runs past the end of its frame: the frame is sound (its end is known), the message in it is not. */
+    static final class Overrun extends TTransportException {
+        Overrun(String message) {
+            super(TTransportException.CORRUPTED_DATA, message);
+        }
+    }
+
+    @Override
+    public byte[] getBuffer() {
+        return buffer;
+    }
+
+    @Override
+    public int getBufferPosition() {
+        return position;
+    }
+
+    @Override
+    public int getBytesRemainingInBuffer() {
+        return end - position;
+    }
+
+    @Override
+    public void consumeBuffer(int len) {
+        position += len;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return true;
+    }
+
+    @Override
+    public void open() {
+        // Opened with its socket.
+    }
+
+    @Override
+    public void close() {
+        // The server closes the socket, and the stream with it.
+    }
+
+    @Override
+    public void write(byte[] buf, int off, int len) {
+        throw new UnsupportedOperationException("requests are only read");
+    }
+}
