@@ -38,7 +38,7 @@ public final class ShellSession {
     private final Map<Class<?>, Object> services = new HashMap<>();
     private final Map<String, String> environment = new HashMap<>();
     private final ShellArray errors = new ShellArray();
-    private final ScriptFiles scriptFiles = new ScriptFiles();
+    private final ScriptFiles scriptFiles = new ScriptFiles(this::parse);
     private final FormatViews views = new FormatViews();
     private final List<String> knownTypes = new ArrayList<>();
     private OutDefault activeOutput;
@@ -89,7 +89,7 @@ public final class ShellSession {
         OutDefault out = new OutDefault(views, host.width(), line -> host.write(line + "\n"), ErrorView::format);
         activeOutput = out;
         try {
-            ScriptBlockAst ast = ScriptParser.parse(source);
+            ScriptBlockAst ast = parse(source);
             Frame f = new Frame(this, global);
             new PipelineRun(List.of(new ScriptStage(interpreter, f, ast, ScriptArguments.parse(args, source), !scriptScope, scriptScope,
                     Map.of())), out, budget).run();
@@ -144,7 +144,7 @@ public final class ShellSession {
     public List<Object> invoke(String text) {
         budget.reset();
         CollectingPipe out = new CollectingPipe();
-        ScriptBlockAst ast = ScriptParser.parse(SourceText.interactive(text));
+        ScriptBlockAst ast = parse(SourceText.interactive(text));
         try {
             new PipelineRun(List.of(new ScriptStage(interpreter, new Frame(this, global), ast, List.of(), true, false, Map.of())),
                     out, budget).run();
@@ -166,7 +166,7 @@ public final class ShellSession {
             bound.add(InvocationArgument.positional(a, null));
         }
         try {
-            ScriptBlockAst ast = ScriptParser.parse(SourceText.interactive(text));
+            ScriptBlockAst ast = parse(SourceText.interactive(text));
             new PipelineRun(List.of(new ScriptStage(interpreter, new Frame(this, global), ast, bound, false, true, Map.of())),
                     out, budget).run();
         } catch (ParseException e) {
@@ -179,7 +179,12 @@ public final class ShellSession {
         return out.items();
     }
 
-    /** Stops the running pipeline (Ctrl-C); safe from any thread. */
+    /** Parses {@code source} so that a cancel (Ctrl-C) also stops a slow parse, with the message a stopped pipeline gives. */
+    ScriptBlockAst parse(SourceText source) {
+        return ScriptParser.parse(source, budget::checkCancelled);
+    }
+
+    /** Stops the running pipeline or parse (Ctrl-C); safe from any thread. */
     public void cancel() {
         budget.cancel();
     }
