@@ -32,7 +32,9 @@ NEWLINE         : '\r'? '\n' | '\r';
 NUMBER          : NumberBody;
 VARIABLE        : Variable;
 
-LITERAL_HERE    : '@\'' [ \t]* Newline .*? Newline '\'@';
+// A here-string may be empty: its closing line right after its opening one.
+LITERAL_HERE    : '@\'' [ \t]* Newline (.*? Newline)? '\'@';
+EMPTY_HERE      : '@"' [ \t]* Newline '"@' -> type(LITERAL_HERE);
 LITERAL_STRING  : '\'' (~'\'' | '\'\'')* '\'';
 HERE_START      : '@"' [ \t]* Newline -> pushMode(HERE);
 DQ_START        : '"' -> pushMode(DQ);
@@ -99,7 +101,8 @@ A_RBRACKET      : ']' { popMode(); close(); } -> type(RBRACKET);
 A_PARAMETER     : '-' [a-z_?] [a-z0-9_\-]* ':'? -> type(PARAMETER);
 A_NUMBER        : '-'? NumberBody -> type(NUMBER);
 A_VARIABLE      : Variable -> type(VARIABLE);
-A_LITERAL_HERE  : '@\'' [ \t]* Newline .*? Newline '\'@' -> type(LITERAL_HERE);
+A_LITERAL_HERE  : '@\'' [ \t]* Newline (.*? Newline)? '\'@' -> type(LITERAL_HERE);
+A_EMPTY_HERE    : '@"' [ \t]* Newline '"@' -> type(LITERAL_HERE);
 A_LITERAL_STRING : '\'' (~'\'' | '\'\'')* '\'' -> type(LITERAL_STRING);
 A_HERE_START    : '@"' [ \t]* Newline -> type(HERE_START), pushMode(HERE);
 A_DQ_START      : '"' -> type(DQ_START), pushMode(DQ);
@@ -110,7 +113,10 @@ A_LPAREN        : '(' { open(Ctx.PAREN); } -> type(LPAREN);
 A_LBRACE        : '{' { open(Ctx.BLOCK); } -> type(LBRACE);
 A_COMMA         : ',' -> type(COMMA);
 A_UNSUPPORTED   : ('&&' | '||' | '>' | '>>' | '<' | '2>' | '2>&1' | '&') -> type(UNSUPPORTED);
-A_WORD          : ~[ \t\f\r\n|;(){},'"`$@&#[\]<>] ~[ \t\f\r\n|;(){},'"`$&[\]<>]* -> type(ARG_WORD);
+// A bare word is a string; '[' and ']' are not special in argument mode (about_Parsing), so
+// 'Write-Output [int]' passes the text "[int]" and 'vm[1]' is one word. A ']' that starts a token
+// still closes a bracket (A_RBRACKET).
+A_WORD          : ~[ \t\f\r\n|;(){},'"`$@&#\]<>] ~[ \t\f\r\n|;(){},'"`$&<>]* -> type(ARG_WORD);
 A_ERROR_CHAR    : . -> type(ERROR_CHAR);
 
 // ---------------------------------------------------------------- right after a value in argument mode
