@@ -29,7 +29,10 @@ BLOCK_COMMENT   : '<#' .*? '#>' -> channel(HIDDEN);
 LINE_COMMENT    : '#' ~[\r\n]* -> channel(HIDDEN);
 NEWLINE         : '\r'? '\n' | '\r';
 
-NUMBER          : NumberBody;
+// The type suffixes PowerShell 7 documents beyond 'l' (about_Numeric_Literals) are lexed as part of
+// the number so that NumberLiterals can say it does not support them; in argument mode they stay
+// bare words ('Get-VM 10d' passes the text "10d", as PowerShell does to a [string] parameter).
+NUMBER          : Mantissa ('l' | OtherTypeSuffix)? Multiplier?;
 VARIABLE        : Variable;
 
 // A here-string may be empty: its closing line right after its opening one.
@@ -99,7 +102,7 @@ A_RBRACE        : '}' { popMode(); close(); } -> type(RBRACE);
 A_RBRACKET      : ']' { popMode(); close(); } -> type(RBRACKET);
 
 A_PARAMETER     : '-' [a-z_?] [a-z0-9_\-]* ':'? -> type(PARAMETER);
-A_NUMBER        : '-'? NumberBody -> type(NUMBER);
+A_NUMBER        : '-'? Mantissa 'l'? Multiplier? -> type(NUMBER);
 A_VARIABLE      : Variable -> type(VARIABLE);
 A_LITERAL_HERE  : '@\'' [ \t]* Newline (.*? Newline)? '\'@' -> type(LITERAL_HERE);
 A_EMPTY_HERE    : '@"' [ \t]* Newline '"@' -> type(LITERAL_HERE);
@@ -148,7 +151,9 @@ HERE_TRAILING_TICK : '`' -> type(DQ_TEXT);
 // ---------------------------------------------------------------- fragments
 fragment Newline     : '\r'? '\n';
 fragment Digits      : [0-9]+;
-fragment NumberBody  : ( '0x' [0-9a-f]+ | (Digits ('.' Digits)? | '.' Digits) ('e' [+-]? Digits)? ) 'l'? ('kb' | 'mb' | 'gb' | 'tb' | 'pb')?;
+fragment Mantissa    : '0x' [0-9a-f]+ | '0b' [01]+ | (Digits ('.' Digits)? | '.' Digits) ('e' [+-]? Digits)?;
+fragment OtherTypeSuffix : 'd' | 'n' | 'u' | 'ul' | 'y' | 'uy' | 's' | 'us';
+fragment Multiplier  : 'kb' | 'mb' | 'gb' | 'tb' | 'pb';
 fragment VarName     : [a-z_0-9]+ (':' [a-z_0-9]+)?;
 fragment Variable    : '$' (VarName | '?' | '$' | '^') | '${' ~[}\r\n]+ '}';
 fragment CommandChar : [a-z0-9_\-.\\/:~];
