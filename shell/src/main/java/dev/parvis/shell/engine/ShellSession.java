@@ -24,9 +24,9 @@ import java.util.stream.Stream;
  * One shell session: the global scope, the commands, the host, the services commands use, and
  * {@link #run} for a typed line or a script. A run never lets an error escape: parse errors,
  * terminating errors, Ctrl-C, an exhausted budget, even a stack or memory exhaustion are reported
- * to the host and end that run only.
+ * to the host and end that run only. {@link #close} ends the session and what it owns (its jobs).
  */
-public final class ShellSession {
+public final class ShellSession implements AutoCloseable {
     private static final int MAX_ERRORS = 256;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShellSession.class);
 
@@ -46,6 +46,8 @@ public final class ShellSession {
     private boolean lastSuccess = true;
     private int internalErrors;
     private int tryDepth;
+    private final List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
     public ShellSession(ShellHost host, CommandTable commands, ExecutionBudget budget) {
         this.host = host;
@@ -84,7 +86,7 @@ public final class ShellSession {
     }
 
     private RunResult run(SourceText source, boolean scriptScope, List<String> args) {
-        budget.reset();
+        startRun();
         tryDepth = 0;
         OutDefault out = new OutDefault(views, host.width(), line -> host.write(line + "\n"), ErrorView::format);
         activeOutput = out;
@@ -142,7 +144,7 @@ public final class ShellSession {
 
     /** Runs {@code text} and returns its output objects instead of formatting them (tests, embedding); errors still go to the host. */
     public List<Object> invoke(String text) {
-        budget.reset();
+        startRun();
         CollectingPipe out = new CollectingPipe();
         ScriptBlockAst ast = parse(SourceText.interactive(text));
         try {
@@ -159,7 +161,7 @@ public final class ShellSession {
      * arguments ($args or its param block); returns its output. Errors go to the host and $Error.
      */
     public List<Object> invoke(String text, List<Object> args) {
-        budget.reset();
+        startRun();
         CollectingPipe out = new CollectingPipe();
         List<InvocationArgument> bound = new ArrayList<>();
         for (Object a : args) {
@@ -179,6 +181,14 @@ public final class ShellSession {
         return out.items();
     }
 
+    /** Clears the last run's cancel and counts; a closed session's run is cancelled from its start (see {@link #close}). */
+    private void startRun() {
+        budget.reset();
+        if (closed) {
+            budget.cancel();
+        }
+    }
+
     /** Parses {@code source} so that a cancel (Ctrl-C) also stops a slow parse, with the message a stopped pipeline gives. */
     ScriptBlockAst parse(SourceText source) {
         return ScriptParser.parse(source, budget::checkCancelled);
@@ -187,6 +197,31 @@ public final class ShellSession {
     /** Stops the running pipeline or parse (Ctrl-C); safe from any thread. */
     public void cancel() {
         budget.cancel();
+    }
+
+    /** Closes {@code resource} when this session closes: what the session made for itself (its jobs, its host connections). */
+    public void closeWith(AutoCloseable resource) {
+        owned.add(resource);
+    }
+
+    /**
+     * Ends the session; safe from any thread. A run in progress stops as by Ctrl-C and any later run
+     * stops before its first step; what the session owns is closed, so its background jobs stop (in
+     * PowerShell too, a session's jobs end with it). Jobs of a shell-wide job list (-File, the prompt)
+     * end with the process instead.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        budget.cancel();
+        for (AutoCloseable r : owned) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} with its session failed", r, e);
+            }
+        }
+        owned.clear();
     }
 
     static RuntimeError parseError(ParseException e) {
