@@ -29,9 +29,9 @@ BLOCK_COMMENT   : '<#' .*? '#>' -> channel(HIDDEN);
 LINE_COMMENT    : '#' ~[\r\n]* -> channel(HIDDEN);
 NEWLINE         : '\r'? '\n' | '\r';
 
-// The type suffixes PowerShell 7 documents beyond 'l' (about_Numeric_Literals) are lexed as part of
-// the number so that NumberLiterals can say it does not support them; in argument mode they stay
-// bare words ('Get-VM 10d' passes the text "10d", as PowerShell does to a [string] parameter).
+// A number with PowerShell 7's type suffixes and multipliers (about_Numeric_Literals; NumberLiterals
+// reads them). In argument mode only 'l' and the multipliers make a number; with another suffix the
+// word stays text ('Get-VM 10d' passes "10d", as PowerShell does to a [string] parameter).
 NUMBER          : Mantissa ('l' | OtherTypeSuffix)? Multiplier?;
 VARIABLE        : Variable;
 
@@ -152,7 +152,7 @@ HERE_TRAILING_TICK : '`' -> type(DQ_TEXT);
 fragment Newline     : '\r'? '\n';
 fragment Digits      : [0-9]+;
 fragment Mantissa    : '0x' [0-9a-f]+ | '0b' [01]+ | (Digits ('.' Digits)? | '.' Digits) ('e' [+-]? Digits)?;
-fragment OtherTypeSuffix : 'd' | 'n' | 'u' | 'ul' | 'y' | 'uy' | 's' | 'us';
+fragment OtherTypeSuffix : 'd' | 'n' | 'u' | 'ul' | 'y' | 'uy' | 's' | 'us';  // see NumberSuffix
 fragment Multiplier  : 'kb' | 'mb' | 'gb' | 'tb' | 'pb';
 fragment VarName     : [a-z_0-9]+ (':' [a-z_0-9]+)?;
 fragment Variable    : '$' (VarName | '?' | '$' | '^') | '${' ~[}\r\n]+ '}';

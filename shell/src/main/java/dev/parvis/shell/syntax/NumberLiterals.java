@@ -4,25 +4,21 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Number literals as PowerShell 7 reads them (about_Numeric_Literals): decimal, hexadecimal
- * ({@code 0x1F}) and binary ({@code 0b101}) integers, reals with a fraction or an exponent, an
- * {@code l} suffix for long, and the size multipliers kb, mb, gb, tb, pb (powers of 1024) after it.
- * An integer is an Int32 when it fits, else an Int64; a decimal integer beyond that is a Double
- * (PowerShell would try [decimal] first); a real is a Double, or with {@code l} an Int64 rounded
- * from it. A hexadecimal or binary literal whose digits fill 32 or 64 bits (8 or 16 hex digits)
- * takes its top bit as the sign, so {@code 0xFFFFFFFF} is -1; beyond Int64 it is malformed. The
- * other type suffixes PowerShell documents (d, n, u, ul, y, uy, s, us) name types this shell's
- * values do not have, and are refused with that reason.
+ * ({@code 0x1F}) and binary ({@code 0b101}) integers, reals with a fraction or an exponent, a type
+ * suffix ({@link NumberSuffix}: l, y, uy, s, us, u, ul, n, d) and then a size multiplier (kb, mb,
+ * gb, tb, pb: powers of 1024). Without a suffix an integer is an Int32 when it fits, else an Int64,
+ * else (decimal digits only) a Double; a real is a Double. Hexadecimal and binary digits that fill
+ * their type take the top bit as the sign (0xFFFFFFFF is -1), sixteen hex digits make an Int64, and
+ * a value outside the suffix's type is malformed.
  */
 public final class NumberLiterals {
     private static final int MAX_LENGTH = 400;
     private static final String[] MULTIPLIERS = {"kb", "mb", "gb", "tb", "pb"};
-    /** The suffixes of types the shell has no values of, longest first, with the type each names. */
-    private static final Map<String, String> UNSUPPORTED = Map.of("ul", "[ulong]", "uy", "[byte]", "us", "[ushort]",
-            "u", "[uint]", "y", "[sbyte]", "s", "[short]", "n", "[bigint]", "d", "[decimal]");
+    private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
+    private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
@@ -36,7 +32,7 @@ public final class NumberLiterals {
         }
     }
 
-    /** Parses {@code text}; throws NumberFormatException (saying why) when it is not a number literal this shell reads. */
+    /** Parses {@code text}; throws NumberFormatException (a {@link Malformed} saying why, where it can) when it is not a number literal. */
     public static Object parse(String text) {
         if (text.length() > MAX_LENGTH) {
             throw new Malformed("number literal longer than " + MAX_LENGTH + " characters");
@@ -54,68 +50,87 @@ public final class NumberLiterals {
                 break;
             }
         }
-        refuseUnsupportedSuffix(s);
-        boolean forceLong = s.endsWith("l");
-        if (forceLong) {
-            s = s.substring(0, s.length() - 1);
-        }
+        NumberSuffix suffix = NumberSuffix.of(s);
+        s = s.substring(0, s.length() - suffix.text.length());
         if (s.startsWith("0x") || s.startsWith("0b")) {
-            return radixInteger(s.substring(2), s.startsWith("0x") ? 16 : 2, negative, multiplier, forceLong);
+            return radixInteger(s.substring(2), s.startsWith("0x"), negative, multiplier, suffix);
         }
-        BigDecimal value = new BigDecimal(s).multiply(BigDecimal.valueOf(multiplier));
-        if (negative) {
-            value = value.negate();
+        if (s.contains(".") || s.contains("e")) {
+            return real(s, negative, multiplier, suffix);
         }
-        boolean real = s.contains(".") || s.contains("e");
-        if (real && forceLong) {
-            return integer(value.setScale(0, RoundingMode.HALF_EVEN), true);
-        }
-        return real ? value.doubleValue() : decimalInteger(value, forceLong);
+        BigInteger v = new BigInteger(s).multiply(BigInteger.valueOf(multiplier));
+        return typed(negative ? v.negate() : v, suffix, true, false);
     }
 
     /**
-     * Hex or binary digits: when they fill exactly 32 bits (not with {@code l}) or 64 bits, the top
-     * bit is the sign (two's complement), as PowerShell reads {@code 0xFFFFFFFF} (an Int32, -1) and
-     * sixteen F's (an Int64, -1).
+     * Hex or binary digits: where they fill the type (see {@link NumberSuffix#hexSigned},
+     * {@link NumberSuffix#binarySigned}) the top bit is the sign; sixteen hex or 64 binary digits
+     * make an Int64 however small the value.
      */
-    private static Object radixInteger(String digits, int radix, boolean negative, long multiplier, boolean forceLong) {
-        BigInteger v = new BigInteger(digits, radix);
-        int bits = digits.length() * (radix == 16 ? 4 : 1);
-        boolean signed = (bits == 64 || bits == 32 && !forceLong) && v.testBit(bits - 1);
-        if (signed) {
+    private static Object radixInteger(String digits, boolean hex, boolean negative, long multiplier, NumberSuffix suffix) {
+        BigInteger v = new BigInteger(digits, hex ? 16 : 2);
+        int bits = digits.length() * (hex ? 4 : 1);
+        boolean signed = hex ? suffix.hexSigned(digits.length()) : suffix.binarySigned(digits.length());
+        if (signed && v.testBit(bits - 1)) {
             v = v.subtract(BigInteger.ONE.shiftLeft(bits));
         }
-        BigDecimal value = new BigDecimal(v).multiply(BigDecimal.valueOf(multiplier));
-        return integer(negative ? value.negate() : value, forceLong || signed && bits == 64);
+        v = v.multiply(BigInteger.valueOf(multiplier));
+        return typed(negative ? v.negate() : v, suffix, false, bits == 64);
     }
 
-    /** A suffix of a type the shell has no values of ('10d', '1uy', '0x10n'); a hex digit 'd' is not one. */
-    private static void refuseUnsupportedSuffix(String s) {
-        boolean hex = s.startsWith("0x");
-        for (String suffix : new String[] {"ul", "uy", "us", "u", "y", "s", "n", "d"}) {
-            if (s.endsWith(suffix) && s.length() > suffix.length() && !(hex && suffix.equals("d"))) {
-                throw new Malformed("the '" + suffix + "' suffix makes a " + UNSUPPORTED.get(suffix)
-                        + ", a type this shell has no values of");
+    /** A real: a Double (with 'd', a [decimal], whose stand-in is a Double), or with an integer suffix the Double rounded half to even. */
+    private static Object real(String s, boolean negative, long multiplier, NumberSuffix suffix) {
+        if (suffix == NumberSuffix.DECIMAL) {
+            BigDecimal d = new BigDecimal(s).multiply(BigDecimal.valueOf(multiplier));
+            return (negative ? d.negate() : d).doubleValue();
+        }
+        double d = Double.parseDouble(s) * multiplier;
+        d = negative ? -d : d;
+        if (suffix == NumberSuffix.NONE) {
+            return d;
+        }
+        if (Double.isInfinite(d)) {
+            throw outside(suffix);
+        }
+        return typed(new BigDecimal(d).setScale(0, RoundingMode.HALF_EVEN).toBigInteger(), suffix, false, false);
+    }
+
+    /**
+     * An integer value as its suffix makes it: checked against the suffix's .NET type, then given
+     * the shell's stand-in (without a suffix: Int32, Int64 ({@code wide}: at least Int64), or for
+     * decimal digits a Double).
+     */
+    private static Object typed(BigInteger v, NumberSuffix suffix, boolean decimalDigits, boolean wide) {
+        if (suffix.min != null && v.compareTo(suffix.min) < 0 || suffix.max != null && v.compareTo(suffix.max) > 0) {
+            throw outside(suffix);
+        }
+        boolean fitsLong = v.compareTo(LONG_MIN) >= 0 && v.compareTo(LONG_MAX) <= 0;
+        return switch (suffix.kind) {
+            case DOUBLE -> v.doubleValue();
+            case INT32 -> v.intValueExact();
+            case INT64 -> {
+                if (!fitsLong) {
+                    throw new Malformed("the value is beyond Int64, the largest integer this shell has (it has no " + suffix.typeName()
+                            + " values beyond it)");
+                }
+                yield v.longValueExact();
             }
-        }
+            case SMALLEST -> {
+                if (!wide && v.compareTo(INT_MIN) >= 0 && v.compareTo(INT_MAX) <= 0) {
+                    yield v.intValueExact();
+                }
+                if (fitsLong) {
+                    yield v.longValueExact();
+                }
+                if (!decimalDigits) {
+                    throw outside(suffix);
+                }
+                yield v.doubleValue();
+            }
+        };
     }
 
-    /** Int32 when it fits (and no {@code l}), else Int64; beyond Int64 the literal is malformed. */
-    private static Object integer(BigDecimal value, boolean forceLong) {
-        BigInteger v = value.toBigIntegerExact();
-        if (v.compareTo(LONG_MIN) < 0 || v.compareTo(LONG_MAX) > 0) {
-            throw new Malformed("the value is outside the range of [long]");
-        }
-        long l = v.longValue();
-        return !forceLong && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) (int) l : (Object) l;
-    }
-
-    /** A decimal integer: Int32, Int64, or (without {@code l}) a Double beyond Int64. */
-    private static Object decimalInteger(BigDecimal value, boolean forceLong) {
-        BigInteger v = value.toBigIntegerExact();
-        if (!forceLong && (v.compareTo(LONG_MIN) < 0 || v.compareTo(LONG_MAX) > 0)) {
-            return value.doubleValue();
-        }
-        return integer(value, forceLong);
+    private static Malformed outside(NumberSuffix suffix) {
+        return new Malformed("the value is outside the range of " + suffix.typeName());
     }
 }
