@@ -59,6 +59,13 @@ public final class SessionBuilder {
         ShellJobs j = jobs != null ? jobs : new ShellJobs();
         HyperVCommands.install(session, h);
         session.addService(ShellJobs.class, j);
+        // What the builder made, the session owns: closing it stops its jobs and closes its connections.
+        if (jobs == null) {
+            session.closeWith(j);
+        }
+        if (hosts == null) {
+            session.closeWith(h);
+        }
         session.addService(JobSessions.class, new JobSessions(jobHost -> new SessionBuilder(jobHost).maxSteps(maxSteps).hosts(h).jobs(j).build()));
         return session;
     }

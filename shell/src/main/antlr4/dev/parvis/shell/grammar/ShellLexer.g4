@@ -29,10 +29,15 @@ BLOCK_COMMENT   : '<#' .*? '#>' -> channel(HIDDEN);
 LINE_COMMENT    : '#' ~[\r\n]* -> channel(HIDDEN);
 NEWLINE         : '\r'? '\n' | '\r';
 
-NUMBER          : NumberBody;
+// A number with PowerShell 7's type suffixes and multipliers (about_Numeric_Literals; NumberLiterals
+// reads them). In argument mode only 'l' and the multipliers make a number; with another suffix the
+// word stays text ('Get-VM 10d' passes "10d", as PowerShell does to a [string] parameter).
+NUMBER          : Mantissa ('l' | OtherTypeSuffix)? Multiplier?;
 VARIABLE        : Variable;
 
-LITERAL_HERE    : '@\'' [ \t]* Newline .*? Newline '\'@';
+// A here-string may be empty: its closing line right after its opening one.
+LITERAL_HERE    : '@\'' [ \t]* Newline (.*? Newline)? '\'@';
+EMPTY_HERE      : '@"' [ \t]* Newline '"@' -> type(LITERAL_HERE);
 LITERAL_STRING  : '\'' (~'\'' | '\'\'')* '\'';
 HERE_START      : '@"' [ \t]* Newline -> pushMode(HERE);
 DQ_START        : '"' -> pushMode(DQ);
@@ -97,9 +102,10 @@ A_RBRACE        : '}' { popMode(); close(); } -> type(RBRACE);
 A_RBRACKET      : ']' { popMode(); close(); } -> type(RBRACKET);
 
 A_PARAMETER     : '-' [a-z_?] [a-z0-9_\-]* ':'? -> type(PARAMETER);
-A_NUMBER        : '-'? NumberBody -> type(NUMBER);
+A_NUMBER        : '-'? Mantissa 'l'? Multiplier? -> type(NUMBER);
 A_VARIABLE      : Variable -> type(VARIABLE);
-A_LITERAL_HERE  : '@\'' [ \t]* Newline .*? Newline '\'@' -> type(LITERAL_HERE);
+A_LITERAL_HERE  : '@\'' [ \t]* Newline (.*? Newline)? '\'@' -> type(LITERAL_HERE);
+A_EMPTY_HERE    : '@"' [ \t]* Newline '"@' -> type(LITERAL_HERE);
 A_LITERAL_STRING : '\'' (~'\'' | '\'\'')* '\'' -> type(LITERAL_STRING);
 A_HERE_START    : '@"' [ \t]* Newline -> type(HERE_START), pushMode(HERE);
 A_DQ_START      : '"' -> type(DQ_START), pushMode(DQ);
@@ -110,7 +116,10 @@ A_LPAREN        : '(' { open(Ctx.PAREN); } -> type(LPAREN);
 A_LBRACE        : '{' { open(Ctx.BLOCK); } -> type(LBRACE);
 A_COMMA         : ',' -> type(COMMA);
 A_UNSUPPORTED   : ('&&' | '||' | '>' | '>>' | '<' | '2>' | '2>&1' | '&') -> type(UNSUPPORTED);
-A_WORD          : ~[ \t\f\r\n|;(){},'"`$@&#[\]<>] ~[ \t\f\r\n|;(){},'"`$&[\]<>]* -> type(ARG_WORD);
+// A bare word is a string; '[' and ']' are not special in argument mode (about_Parsing), so
+// 'Write-Output [int]' passes the text "[int]" and 'vm[1]' is one word. A ']' that starts a token
+// still closes a bracket (A_RBRACKET).
+A_WORD          : ~[ \t\f\r\n|;(){},'"`$@&#\]<>] ~[ \t\f\r\n|;(){},'"`$&<>]* -> type(ARG_WORD);
 A_ERROR_CHAR    : . -> type(ERROR_CHAR);
 
 // ---------------------------------------------------------------- right after a value in argument mode
@@ -142,7 +151,9 @@ HERE_TRAILING_TICK : '`' -> type(DQ_TEXT);
 // ---------------------------------------------------------------- fragments
 fragment Newline     : '\r'? '\n';
 fragment Digits      : [0-9]+;
-fragment NumberBody  : ( '0x' [0-9a-f]+ | (Digits ('.' Digits)? | '.' Digits) ('e' [+-]? Digits)? ) 'l'? ('kb' | 'mb' | 'gb' | 'tb' | 'pb')?;
+fragment Mantissa    : '0x' [0-9a-f]+ | '0b' [01]+ | (Digits ('.' Digits)? | '.' Digits) ('e' [+-]? Digits)?;
+fragment OtherTypeSuffix : 'd' | 'n' | 'u' | 'ul' | 'y' | 'uy' | 's' | 'us';  // see NumberSuffix
+fragment Multiplier  : 'kb' | 'mb' | 'gb' | 'tb' | 'pb';
 fragment VarName     : [a-z_0-9]+ (':' [a-z_0-9]+)?;
 fragment Variable    : '$' (VarName | '?' | '$' | '^') | '${' ~[}\r\n]+ '}';
 fragment CommandChar : [a-z0-9_\-.\\/:~];

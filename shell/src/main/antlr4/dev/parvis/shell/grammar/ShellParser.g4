@@ -23,7 +23,7 @@ attributeArgument : IDENT (ASSIGN argumentExpression)? | argumentExpression ;
 // Separators before the first statement belong to the rule that calls this one (every caller
 // starts with sep*); if an empty list could also take them, each leading separator would be a
 // decision looking ahead through all the others, and a file of blank lines would parse in
-// quadratic time, beyond any Ctrl-C (the parser is not interruptible).
+// quadratic time (minutes for a long file, though Ctrl-C now stops it).
 statementList   : (statement (sep+ statement)* sep*)? ;
 sep             : NEWLINE | SEMI ;
 block           : LBRACE sep* statementList RBRACE ;

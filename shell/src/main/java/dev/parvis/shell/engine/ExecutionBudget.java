@@ -40,11 +40,16 @@ public final class ExecutionBudget {
     }
 
     void step() {
-        if (cancelled) {
-            throw new PipelineStoppedException("The pipeline has been stopped.", false);
-        }
+        checkCancelled();
         if (++steps > maxSteps) {
             throw new PipelineStoppedException("The script exceeded its evaluation limit of " + maxSteps + " steps.", true);
+        }
+    }
+
+    /** Throws when a cancel (Ctrl-C) stopped the run; also the checkpoint of a parse, which takes no steps. */
+    void checkCancelled() {
+        if (cancelled) {
+            throw new PipelineStoppedException("The pipeline has been stopped.", false);
         }
     }
 

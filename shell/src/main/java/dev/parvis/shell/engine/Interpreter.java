@@ -3,7 +3,6 @@ package dev.parvis.shell.engine;
 import dev.parvis.shell.runtime.MemberContext;
 import dev.parvis.shell.runtime.ScriptBlock;
 import dev.parvis.shell.runtime.ShellHashtable;
-import dev.parvis.shell.syntax.ScriptParser;
 import dev.parvis.shell.syntax.SourceText;
 import java.util.List;
 
@@ -70,7 +69,7 @@ final class Interpreter {
             @Override
             public ScriptBlock parse(String text) {
                 try {
-                    return new ScriptBlock(ScriptParser.parse(new SourceText("", text)));
+                    return new ScriptBlock(session.parse(new SourceText("", text)));
                 } catch (dev.parvis.shell.syntax.ParseException e) {
                     throw ShellSession.parseError(e);
                 }

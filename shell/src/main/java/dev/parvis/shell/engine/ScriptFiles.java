@@ -11,9 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Script files run as commands ({@code ./deploy.ps1}): found by path, read, parsed; $PSScriptRoot set. */
 final class ScriptFiles {
+    private final Function<SourceText, ScriptBlockAst> parser;
+
+    /** {@code parser} parses a file's text (the session's, which a cancel stops). */
+    ScriptFiles(Function<SourceText, ScriptBlockAst> parser) {
+        this.parser = parser;
+    }
+
     record ScriptFile(ScriptBlockAst ast, Map<String, Object> presets) {
     }
 
@@ -35,14 +43,14 @@ final class ScriptFiles {
         return load(p, at);
     }
 
-    static ScriptFile load(Path p, SourceSpan at) {
+    private ScriptFile load(Path p, SourceSpan at) {
         try {
             if (Files.size(p) > ScriptParser.MAX_SCRIPT_CHARS * 4L) {
                 throw new RuntimeError("The script file " + p + " is too large.", ErrorCategory.LIMITS_EXCEEDED, "ScriptTooLarge").at(at);
             }
             String text = Files.readString(p, StandardCharsets.UTF_8);
             Path abs = p.toAbsolutePath().normalize();
-            ScriptBlockAst ast = ScriptParser.parse(new SourceText(abs.toString(), text));
+            ScriptBlockAst ast = parser.apply(new SourceText(abs.toString(), text));
             Path dir = abs.getParent();
             return new ScriptFile(ast, Map.of("PSScriptRoot", dir == null ? "" : dir.toString(), "PSCommandPath", abs.toString()));
         } catch (dev.parvis.shell.syntax.ParseException e) {

@@ -24,9 +24,9 @@ import java.util.stream.Stream;
  * One shell session: the global scope, the commands, the host, the services commands use, and
  * {@link #run} for a typed line or a script. A run never lets an error escape: parse errors,
  * terminating errors, Ctrl-C, an exhausted budget, even a stack or memory exhaustion are reported
- * to the host and end that run only.
+ * to the host and end that run only. {@link #close} ends the session and what it owns (its jobs).
  */
-public final class ShellSession {
+public final class ShellSession implements AutoCloseable {
     private static final int MAX_ERRORS = 256;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShellSession.class);
 
@@ -38,7 +38,7 @@ public final class ShellSession {
     private final Map<Class<?>, Object> services = new HashMap<>();
     private final Map<String, String> environment = new HashMap<>();
     private final ShellArray errors = new ShellArray();
-    private final ScriptFiles scriptFiles = new ScriptFiles();
+    private final ScriptFiles scriptFiles = new ScriptFiles(this::parse);
     private final FormatViews views = new FormatViews();
     private final List<String> knownTypes = new ArrayList<>();
     private OutDefault activeOutput;
@@ -46,6 +46,8 @@ public final class ShellSession {
     private boolean lastSuccess = true;
     private int internalErrors;
     private int tryDepth;
+    private final List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
     public ShellSession(ShellHost host, CommandTable commands, ExecutionBudget budget) {
         this.host = host;
@@ -84,12 +86,12 @@ public final class ShellSession {
     }
 
     private RunResult run(SourceText source, boolean scriptScope, List<String> args) {
-        budget.reset();
+        startRun();
         tryDepth = 0;
         OutDefault out = new OutDefault(views, host.width(), line -> host.write(line + "\n"), ErrorView::format);
         activeOutput = out;
         try {
-            ScriptBlockAst ast = ScriptParser.parse(source);
+            ScriptBlockAst ast = parse(source);
             Frame f = new Frame(this, global);
             new PipelineRun(List.of(new ScriptStage(interpreter, f, ast, ScriptArguments.parse(args, source), !scriptScope, scriptScope,
                     Map.of())), out, budget).run();
@@ -142,9 +144,9 @@ public final class ShellSession {
 
     /** Runs {@code text} and returns its output objects instead of formatting them (tests, embedding); errors still go to the host. */
     public List<Object> invoke(String text) {
-        budget.reset();
+        startRun();
         CollectingPipe out = new CollectingPipe();
-        ScriptBlockAst ast = ScriptParser.parse(SourceText.interactive(text));
+        ScriptBlockAst ast = parse(SourceText.interactive(text));
         try {
             new PipelineRun(List.of(new ScriptStage(interpreter, new Frame(this, global), ast, List.of(), true, false, Map.of())),
                     out, budget).run();
@@ -159,14 +161,14 @@ public final class ShellSession {
      * arguments ($args or its param block); returns its output. Errors go to the host and $Error.
      */
     public List<Object> invoke(String text, List<Object> args) {
-        budget.reset();
+        startRun();
         CollectingPipe out = new CollectingPipe();
         List<InvocationArgument> bound = new ArrayList<>();
         for (Object a : args) {
             bound.add(InvocationArgument.positional(a, null));
         }
         try {
-            ScriptBlockAst ast = ScriptParser.parse(SourceText.interactive(text));
+            ScriptBlockAst ast = parse(SourceText.interactive(text));
             new PipelineRun(List.of(new ScriptStage(interpreter, new Frame(this, global), ast, bound, false, true, Map.of())),
                     out, budget).run();
         } catch (ParseException e) {
@@ -179,9 +181,47 @@ public final class ShellSession {
         return out.items();
     }
 
-    /** Stops the running pipeline (Ctrl-C); safe from any thread. */
+    /** Clears the last run's cancel and counts; a closed session's run is cancelled from its start (see {@link #close}). */
+    private void startRun() {
+        budget.reset();
+        if (closed) {
+            budget.cancel();
+        }
+    }
+
+    /** Parses {@code source} so that a cancel (Ctrl-C) also stops a slow parse, with the message a stopped pipeline gives. */
+    ScriptBlockAst parse(SourceText source) {
+        return ScriptParser.parse(source, budget::checkCancelled);
+    }
+
+    /** Stops the running pipeline or parse (Ctrl-C); safe from any thread. */
     public void cancel() {
         budget.cancel();
+    }
+
+    /** Closes {@code resource} when this session closes: what the session made for itself (its jobs, its host connections). */
+    public void closeWith(AutoCloseable resource) {
+        owned.add(resource);
+    }
+
+    /**
+     * Ends the session; safe from any thread. A run in progress stops as by Ctrl-C and any later run
+     * stops before its first step; what the session owns is closed, so its background jobs stop (in
+     * PowerShell too, a session's jobs end with it). Jobs of a shell-wide job list (-File, the prompt)
+     * end with the process instead.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        budget.cancel();
+        for (AutoCloseable r : owned) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} with its session failed", r, e);
+            }
+        }
+        owned.clear();
     }
 
     static RuntimeError parseError(ParseException e) {

@@ -23,8 +23,8 @@ public abstract class ShellLexerBase extends Lexer {
     /** Longest run of consecutive operator tokens (unary chains such as {@code - - - -1}). */
     public static final int MAX_OPERATOR_RUN = 64;
 
-    /** What an open bracket opened. */
-    protected enum Ctx { PAREN, CALL, BLOCK, HASH, INDEX }
+    /** What an open bracket opened (PARAMS: a param block's list, after which a statement may follow on the same line). */
+    protected enum Ctx { PAREN, CALL, BLOCK, HASH, INDEX, PARAMS }
 
     private static final Map<String, Integer> KEYWORDS = Map.ofEntries(
             Map.entry("if", ShellLexer.IF), Map.entry("elseif", ShellLexer.ELSEIF), Map.entry("else", ShellLexer.ELSE),
@@ -56,6 +56,8 @@ public abstract class ShellLexerBase extends Lexer {
     private int lastStop = -2;
     private int operatorRun;
     private int bracketChain;
+    /** What the last closing bracket closed (null when it matched nothing). */
+    private Ctx lastClosed;
 
     protected ShellLexerBase(CharStream input) {
         super(input);
@@ -70,6 +72,7 @@ public abstract class ShellLexerBase extends Lexer {
         lastStop = -2;
         operatorRun = 0;
         bracketChain = 0;
+        lastClosed = null;
         _mode = ShellLexer.CMD;
     }
 
@@ -148,12 +151,13 @@ public abstract class ShellLexerBase extends Lexer {
     /** '(' right after a name (a method call, an attribute) holds arguments, not a statement. */
     protected void openParen() {
         boolean call = (lastType == ShellLexer.IDENT || lastType == ShellLexer.MEMBER) && adjacent();
-        open(call ? Ctx.CALL : Ctx.PAREN);
+        open(call ? Ctx.CALL : lastType == ShellLexer.PARAM ? Ctx.PARAMS : Ctx.PAREN);
     }
 
     protected void close() {
+        lastClosed = null;
         if (!contexts.isEmpty()) {
-            contexts.pop();
+            lastClosed = contexts.pop();
             safePopMode();
         }
     }
@@ -169,6 +173,9 @@ public abstract class ShellLexerBase extends Lexer {
 
     /** A word here would start a command (or be a statement keyword). */
     protected boolean atCommandPosition() {
+        if (lastType == ShellLexer.RPAREN && lastClosed == Ctx.PARAMS) {
+            return true;
+        }
         Ctx top = contexts.peek();
         if (top == Ctx.HASH) {
             return lastType == ShellLexer.ASSIGN;

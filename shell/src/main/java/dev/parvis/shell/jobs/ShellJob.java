@@ -24,6 +24,12 @@ public final class ShellJob {
 
         /** True once Remove-Job -Force or the session's end asked the job to stop. */
         boolean stopping();
+
+        /**
+         * Runs {@code stopper} when the job is asked to stop (at once if it already was): how work
+         * that does not poll {@link #stopping()}, such as a Start-Job script's session, is stopped.
+         */
+        void onStop(Runnable stopper);
     }
 
     private final int id;
@@ -35,6 +41,7 @@ public final class ShellJob {
     private volatile String state = "NotStarted";
     private volatile int percent;
     private volatile boolean stopping;
+    private final List<Runnable> stoppers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PSObject object;
 
     ShellJob(int id, String name, String command, String location) {
@@ -122,6 +129,14 @@ public final class ShellJob {
             public boolean stopping() {
                 return stopping;
             }
+
+            @Override
+            public void onStop(Runnable stopper) {
+                stoppers.add(stopper);
+                if (stopping) {
+                    stopper.run();
+                }
+            }
         };
         try {
             work.accept(out);
@@ -130,8 +145,11 @@ public final class ShellJob {
             out.error(e.record());
             state = "Failed";
         } catch (RuntimeException e) {
-            out.error(new ErrorRecord("The job failed: " + e, "RuntimeException", dev.parvis.shell.runtime.ErrorCategory.NOT_SPECIFIED,
-                    "JobFailed", null, null, null));
+            // A stop ends the work with whatever its stopper throws (a stopped pipeline): not a failure to report.
+            if (!stopping) {
+                out.error(new ErrorRecord("The job failed: " + e, "RuntimeException", dev.parvis.shell.runtime.ErrorCategory.NOT_SPECIFIED,
+                        "JobFailed", null, null, null));
+            }
             state = "Failed";
         }
         if (stopping) {
@@ -139,7 +157,9 @@ public final class ShellJob {
         }
     }
 
+    /** Asks the job to stop: its work sees {@code stopping()}, and what it registered with {@code onStop} runs. */
     void stop() {
         stopping = true;
+        stoppers.forEach(Runnable::run);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -25,7 +26,13 @@ public final class ShellJobs implements AutoCloseable {
         }
         ShellJob job = new ShellJob(next.getAndIncrement(), name, command, location);
         jobs.put(job.id(), job);
-        threads.execute(() -> job.run(work));
+        try {
+            threads.execute(() -> job.run(work));
+        } catch (RejectedExecutionException e) {
+            jobs.remove(job.id());
+            throw new dev.parvis.shell.runtime.RuntimeError("The session that owns the jobs has ended; no job can start.",
+                    dev.parvis.shell.runtime.ErrorCategory.INVALID_OPERATION, "JobsClosed");
+        }
         return job;
     }
 
@@ -41,6 +48,10 @@ public final class ShellJobs implements AutoCloseable {
         return JobRegistryLink.jobOf(o);
     }
 
+    /**
+     * Stops every job (jobs belong to their session and end with it, as in PowerShell); does not
+     * wait for them to finish. No job can start afterwards.
+     */
     @Override
     public void close() {
         jobs.values().forEach(ShellJob::stop);

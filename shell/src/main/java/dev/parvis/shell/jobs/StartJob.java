@@ -42,9 +42,11 @@ final class StartJob implements CommandDefinition {
         return (input, record, out) -> {
             ShellJob job = ctx.service(ShellJobs.class).start(p.string("Name"), text.strip(), "localhost", o -> {
                 BufferHost host = new BufferHost();
-                ShellSession session = sessions.factory().apply(host);
-                session.invoke(text, args).forEach(o::write);
-                session.errors().reversed().forEach(o::error);
+                try (ShellSession session = sessions.factory().apply(host)) {
+                    o.onStop(session::close);
+                    session.invoke(text, args).forEach(o::write);
+                    session.errors().reversed().forEach(o::error);
+                }
                 if (!host.output().isEmpty()) {
                     o.write(Conversions.toShortString(host.output().stripTrailing()));
                 }

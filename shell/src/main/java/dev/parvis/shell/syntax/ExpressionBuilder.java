@@ -179,7 +179,8 @@ final class ExpressionBuilder {
         } catch (NumberFormatException e) {
             String text = t.getText();
             String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-            throw b.error("'" + shown + "' is not a valid number" + (text.length() > 40 ? " (" + e.getMessage() + ")." : "."), b.span(t));
+            throw b.error("'" + shown + "' is not a valid number" + (e instanceof NumberLiterals.Malformed ? ": " + e.getMessage() + "." : "."),
+                    b.span(t));
         }
     }
 

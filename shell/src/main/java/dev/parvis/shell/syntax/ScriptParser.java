@@ -17,7 +17,8 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
 /**
  * Text to AST: lexes the whole input first (so nesting limits apply before any recursion), parses
  * with ANTLR's fast SLL mode and falls back to full LL on a failure, then builds the AST. Every
- * failure is a {@link ParseException} pointing at the offending token.
+ * failure is a {@link ParseException} pointing at the offending token. A parse that runs in a
+ * session is given the session's cancel check as a checkpoint, so Ctrl-C stops a slow parse too.
  */
 public final class ScriptParser {
     /** Longest script accepted, in characters. */
@@ -26,14 +27,23 @@ public final class ScriptParser {
     private ScriptParser() {
     }
 
+    /** Parses {@code source} with no way to stop it early (short interactive text: completion, the prompt's line check). */
     public static ScriptBlockAst parse(SourceText source) {
+        return parse(source, () -> { });
+    }
+
+    /**
+     * Parses {@code source}, running {@code checkpoint} every so many tokens while lexing and
+     * parsing; whatever it throws (the session's "pipeline stopped") ends the parse.
+     */
+    public static ScriptBlockAst parse(SourceText source, Runnable checkpoint) {
         if (source.text().length() > MAX_SCRIPT_CHARS) {
             throw new ParseException("The script is longer than " + MAX_SCRIPT_CHARS + " characters.",
                     new SourceSpan(source, 0, 1, 1, 1), false);
         }
         ShellLexer lexer = new ShellLexer(CharStreams.fromString(source.text(), source.name()));
         lexer.removeErrorListeners();
-        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        CommonTokenStream tokens = new CancellableTokenStream(lexer, checkpoint);
         try {
             tokens.fill();
         } catch (NestingTooDeepException e) {

@@ -1,0 +1,120 @@
+package dev.parvis.shell.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parvis.shell.ShellFixture;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Syntax PowerShell 7 documents (about_Parsing, about_Quoting_Rules, about_Numeric_Literals) that the shell reads the same way. */
+class PowerShellParsingTest {
+    private final ShellFixture shell = new ShellFixture();
+
+    @Test
+    void emptyHereStringsAreEmptyStrings() {
+        assertEquals("[][]", shell.out("$x = @\"\n\"@\n$y = @'\n'@\n\"[$x][$y]\""));
+        assertEquals("[][]", shell.out("$x = @\"\r\n\"@\r\n$y = @'\r\n'@\r\n\"[$x][$y]\""));
+        assertEquals("[]", shell.out("Write-Output ('[' + @'\n'@ + ']')"));
+        assertEquals("<>", shell.out("'<' + (Write-Output @\"\n\"@) + '>'"));
+        assertEquals("", shell.errors());
+    }
+
+    @Test
+    void aCommandMayFollowAParamBlockOnTheSameLine() {
+        assertEquals("got 5", shell.out("function F { param($a) Write-Output \"got $a\" }; F 5"));
+        assertEquals(List.of(42), shell.session.invoke("param($n) Write-Output ($n * 2)", List.of(21)));
+        assertEquals("7", shell.out("function G { [CmdletBinding()] param([int]$N) Write-Output $N }; G 7"));
+        assertEquals("", shell.errors());
+    }
+
+    @Test
+    void aBracketedWordInArgumentModeIsTextAsInPowerShell() {
+        assertEquals("[int]|String", shell.out("$w = Write-Output [int]; $w; $w.GetType().Name").replace("\n", "|"));
+        assertEquals("vm[1]", shell.out("Write-Output vm[1]"));
+        assertEquals("[string]", shell.out("Write-Output -InputObject [string]"));
+        assertEquals("Int32", shell.out("Write-Output ([int]) | ForEach-Object { $_.Name }"));
+        assertEquals("", shell.errors());
+    }
+
+    /**
+     * about_Numeric_Literals' examples and more. The last column is the shell's type: its numbers
+     * are Int32, Int64 and Double, so a suffix naming another type gives what a cast to that type
+     * gives here ([byte], [int16] and [uint16] are Int32, [uint32] and [uint64] Int64, [decimal]
+     * Double); the value is PowerShell's.
+     */
+    @ParameterizedTest(name = "{0} is {1} ({2} in PowerShell, {3} here)")
+    @CsvSource({
+        "100, 100, Int32, Int32",
+        "100u, 100, UInt32, Int64",
+        "100D, 100, Decimal, Double",
+        "100l, 100, Int64, Int64",
+        "100uL, 100, UInt64, Int64",
+        "100us, 100, UInt16, Int32",
+        "100uy, 100, Byte, Int32",
+        "100y, 100, SByte, Int32",
+        "1e2, 100, Double, Double",
+        "0x1e2, 482, Int32, Int32",
+        "0x1e2L, 482, Int64, Int64",
+        "0x1e2D, 7725, Int32, Int32",
+        "482D, 482, Decimal, Double",
+        "482gb, 517543559168, Int64, Int64",
+        "482ngb, 517543559168, BigInteger, Int64",
+        "0x1e2lgb, 517543559168, Int64, Int64",
+        "0b1011011, 91, Int32, Int32",
+        "0xFFFFs, -1, Int16, Int32",
+        "0xFFFFFFFF, -1, Int32, Int32",
+        "-0xFFFFFFFF, 1, Int32, Int32",
+        "0xFFFFFFFFu, 4294967295, UInt32, Int64",
+        "1kb, 1024, Int32, Int32",
+        "100Lgb, 107374182400, Int64, Int64",
+        "0x10Gb, 17179869184, Int64, Int64",
+        "1.30Dmb, 1363148.8, Decimal, Double",
+        "0x80000000, -2147483648, Int32, Int32",
+        "0xFFFFFFFFL, 4294967295, Int64, Int64",
+        "0x100000000, 4294967296, Int64, Int64",
+        "0xFFFFFFFFFFFFFFFF, -1, Int64, Int64",
+        "0x0000000000000001, 1, Int64, Int64",
+        "0xFFy, -1, SByte, Int32",
+        "0xFFuy, 255, Byte, Int32",
+        "0b11111111, -1, Int32, Int32",
+        "0b011111111, 255, Int32, Int32",
+        "0x10n, 16, BigInteger, Int64",
+        "1.2L, 1, Int64, Int64",
+        "1.2345e1L, 12, Int64, Int64",
+        "2.5s, 2, Int16, Int32",
+    })
+    void numberLiteralsHaveTheValuePowerShellDocumentsAndTheShellsType(String literal, String value, String psType, String type) {
+        assertEquals(value + "|" + type, shell.out("$v = " + literal + "; $v; $v.GetType().Name").replace("\n", "|"));
+        assertEquals("", shell.errors());
+    }
+
+    @Test
+    void aSuffixedLiteralIsWhatACastToItsTypeGivesHere() {
+        assertEquals("True|True|True|True", shell.out("([decimal]10).Equals(10d); ([uint32]7).GetType() -eq (7u).GetType(); "
+                + "([byte]7).GetType() -eq (7uy).GetType(); ([uint64]7).GetType() -eq (7ul).GetType()").replace("\n", "|"));
+    }
+
+    @Test
+    void numberLiteralsAreNumbersInArgumentModeToo() {
+        assertEquals("91|Int32|-1", shell.out("Write-Output 0b1011011 ((Write-Output 0b1011011).GetType().Name) 0xFFFFFFFF").replace("\n", "|"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "1usgb, outside the range of [ushort]",
+        "200y, outside the range of [sbyte]",
+        "256uy, outside the range of [byte]",
+        "40000s, outside the range of [short]",
+        "0x1FFFFFFFFFFFFFFFF, outside the range of [long]",
+        "99999999999999999999l, outside the range of [long]",
+        "111111111111111111111111111n, beyond Int64, the largest integer this shell has (it has no [bigint] values",
+        "18446744073709551615ul, beyond Int64, the largest integer this shell has (it has no [ulong] values",
+    })
+    void aLiteralOutsideItsTypeIsMalformedSayingWhy(String literal, String why) {
+        shell.run("$v = " + literal);
+        assertTrue(shell.errors().contains("'" + literal + "' is not a valid number: the value is " + why), shell.errors());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.parvis.shell.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parvis.shell.ShellFixture;
+import dev.parvis.shell.runtime.RuntimeError;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A background job belongs to the session that started it (about_Jobs: when the parent session ends,
+ * its jobs end): closing the session, or Remove-Job -Force, stops a Start-Job script that would
+ * otherwise run forever, and the stop is not reported as the job's failure.
+ */
+class JobLifetimeTest {
+    private final ShellFixture shell = new ShellFixture();
+
+    @Test
+    void closingTheSessionStopsItsEndlessJob() throws InterruptedException {
+        ShellJob job = startEndlessJob();
+        shell.session.close();
+        awaitState(job, "Stopped");
+        assertEquals(List.of(), job.take(true).errors(), "a stop is not a failure");
+    }
+
+    @Test
+    void removeJobForceStopsAnEndlessJob() throws InterruptedException {
+        ShellJob job = startEndlessJob();
+        shell.run("Get-Job | Remove-Job -Force");
+        assertEquals("", shell.errors());
+        awaitState(job, "Stopped");
+        assertEquals(List.of(), shell.session.service(ShellJobs.class).all());
+    }
+
+    @Test
+    void aClosedSessionRunsNothingMore() {
+        shell.session.close();
+        assertEquals("", shell.out("'ran'"));
+        assertTrue(shell.errors().contains("The pipeline has been stopped."), shell.errors());
+        shell.run("Start-Job { 1 }");
+        assertEquals(List.of(), shell.session.service(ShellJobs.class).all(), "no job started");
+    }
+
+    @Test
+    void closedJobsStartNoMore() {
+        ShellJobs jobs = new ShellJobs();
+        jobs.close();
+        RuntimeError e = assertThrows(RuntimeError.class, () -> jobs.start(null, "1", "localhost", o -> { }));
+        assertTrue(e.getMessage().contains("no job can start"), e.getMessage());
+        assertEquals(List.of(), jobs.all());
+    }
+
+    /** Starts {@code Start-Job { while (1) {} }} and waits until it runs. */
+    private ShellJob startEndlessJob() throws InterruptedException {
+        shell.run("$j = Start-Job { while (1) { } }");
+        assertEquals("", shell.errors());
+        ShellJob job = shell.session.service(ShellJobs.class).all().getFirst();
+        awaitState(job, "Running");
+        return job;
+    }
+
+    private static void awaitState(ShellJob job, String state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!job.state().equals(state) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(state, job.state(), "the job's state");
+    }
+}
