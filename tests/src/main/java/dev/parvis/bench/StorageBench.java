@@ -61,9 +61,11 @@ final class StorageBench implements Benchmark {
     private static final int RANDOM_READS = 25_000;
     /** Queue depth 1 is latency-bound (one request at a time): fewer operations give the same run time. */
     private static final int RANDOM_READS_QD1 = 5_000;
-    /** Enough for the JIT to compile the whole path (one repetition left storvsp at a third of its speed). */
+    /** At least enough for the JIT to compile the whole path (one round left storvsp at a third of its speed)... */
     private static final int WARM_UP = 3;
-    private static final int REPETITIONS = 21;
+    /** ... and more while it still compiles ({@link JitWarmUp}), up to this many. */
+    private static final int MAX_WARM_UP = 40;
+    private static final int REPETITIONS = 31;
     private static final String BASELINE_STAGE = "FileChannel on its threads";
     /**
      * How long the storvsc client looks at its ring for a completion before it asks for a signal and
@@ -148,24 +150,19 @@ final class StorageBench implements Benchmark {
         Map<String, Long> cpu = new TreeMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads,
                 Thread.ofPlatform().daemon().name("bench-filechannel-", 1).factory());
+        JitWarmUp warmUp = new JitWarmUp(WARM_UP, MAX_WARM_UP);
         try (StoragePath path = new StoragePath(vhdx, depth, bytes)) {
-            for (int i = 0; i < WARM_UP + REPETITIONS; i++) {
-                ThreadCpu counted = ThreadCpu.start(StorageBench::stage);
-                double p = path.run(offsets, bytes, read, CLIENT_SPIN_NANOS);
-                Map<String, Long> oursCpu = counted.since();
-                double q = path.run(offsets, bytes, read, 0);
-                counted = ThreadCpu.start(StorageBench::stage);
-                double b = fileChannel(raw, offsets, bytes, read, threads, pool);
-                Map<String, Long> baselineCpu = counted.since();
-                double one = fileChannel(raw, offsets, bytes, read, 1, pool);
-                if (i >= WARM_UP) {
-                    oursCpu.forEach((k, v) -> cpu.merge(k, v, Long::sum));
-                    cpu.merge(BASELINE_STAGE, baselineCpu.getOrDefault(BASELINE_STAGE, 0L), Long::sum);
-                    baseline.add(offsets.length / b);
-                    oneThread.add(offsets.length / one);
-                    polling.add(offsets.length, p, b, one);
-                    interrupts.add(offsets.length, q, b, one);
-                }
+            while (warmUp.another()) {
+                round(path, raw, offsets, bytes, read, threads, pool);
+            }
+            for (int i = 0; i < REPETITIONS; i++) {
+                Round r = round(path, raw, offsets, bytes, read, threads, pool);
+                r.oursCpu().forEach((k, v) -> cpu.merge(k, v, Long::sum));
+                cpu.merge(BASELINE_STAGE, r.baselineCpu().getOrDefault(BASELINE_STAGE, 0L), Long::sum);
+                baseline.add(offsets.length / r.baseline());
+                oneThread.add(offsets.length / r.oneThread());
+                polling.add(offsets.length, r.polling(), r.baseline(), r.oneThread());
+                interrupts.add(offsets.length, r.interrupts(), r.baseline(), r.oneThread());
             }
         } finally {
             pool.shutdownNow();
@@ -178,12 +175,12 @@ final class StorageBench implements Benchmark {
                         + " ratio=%.2f%n", what, polling.ops.median(), polling.ops.median() * mib, oneThread.median(),
                 oneThread.median() * mib, polling.oneThreadRatios.median());
         double ops = (double) offsets.length * REPETITIONS;
-        out.printf("storage: context: %s: %d interleaved repetitions of %d ops after %d warm-up; the storvsc client polls"
+        out.printf("storage: context: %s: %d interleaved repetitions of %d ops after %s; the storvsc client polls"
                         + " its ring for completions (up to %d us with interrupt_mask set, then sleeps until the host's"
                         + " signal); each ratio is the median of the per-repetition ratios, whose quartiles (and range)"
                         + " were %s and %s; storvsp %s ops/s with %d requests in flight; FileChannel on %d threads"
                         + " (storvsp's disk threads) %s, on one thread %s; CPU per op (thread CPU time) %s%n",
-                what, REPETITIONS, offsets.length, WARM_UP, CLIENT_SPIN_NANOS / 1000, polling.ratios.spread("%.2f"),
+                what, REPETITIONS, offsets.length, warmUp.describe(), CLIENT_SPIN_NANOS / 1000, polling.ratios.spread("%.2f"),
                 polling.oneThreadRatios.spread("%.2f"), polling.ops.spread("%.0f"), depth, threads,
                 baseline.spread("%.0f"), oneThread.spread("%.0f"), perOp(cpu, ops));
         out.printf("storage: context: %s with an interrupt-driven storvsc (sleeps until the host's signal whenever its"
@@ -192,6 +189,25 @@ final class StorageBench implements Benchmark {
                 what, interrupts.ops.median(), interrupts.ops.spread("%.0f"), interrupts.ratios.median(),
                 interrupts.ratios.spread("%.2f"), threads, interrupts.oneThreadRatios.median(),
                 interrupts.oneThreadRatios.spread("%.2f"));
+    }
+
+    /** Seconds each way took in one round, and the thread CPU time of ours and of the two-thread baseline. */
+    private record Round(double polling, double interrupts, double baseline, double oneThread,
+                         Map<String, Long> oursCpu, Map<String, Long> baselineCpu) {
+    }
+
+    /** One round: the polling client, the interrupt-driven one, FileChannel on the disk threads' count, on one. */
+    private static Round round(StoragePath path, Path raw, long[] offsets, int bytes, boolean read, int threads,
+                               ExecutorService pool) throws Exception {
+        ThreadCpu counted = ThreadCpu.start(StorageBench::stage);
+        double p = path.run(offsets, bytes, read, CLIENT_SPIN_NANOS);
+        Map<String, Long> oursCpu = counted.since();
+        double q = path.run(offsets, bytes, read, 0);
+        counted = ThreadCpu.start(StorageBench::stage);
+        double b = fileChannel(raw, offsets, bytes, read, threads, pool);
+        Map<String, Long> baselineCpu = counted.since();
+        double one = fileChannel(raw, offsets, bytes, read, 1, pool);
+        return new Round(p, q, b, one, oursCpu, baselineCpu);
     }
 
     /** One storvsc client's throughput and its ratios to both baselines, per repetition. */
