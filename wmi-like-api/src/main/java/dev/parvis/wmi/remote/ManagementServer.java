@@ -10,12 +10,16 @@ import dev.parvis.wmi.thrift.gen.ManagementApi;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
@@ -29,21 +33,27 @@ import org.slf4j.LoggerFactory;
 /**
  * The management API over Thrift: TLS (the host certificate; a plain-text client fails the
  * handshake and is audited), framed binary protocol with the {@link ServerLimits}, one virtual
- * thread per connection with its own {@link Session}, a bounded number of connections, and a fair
- * pool of worker permits for the calls themselves, so many clients share the host in turn and a
- * new client is served promptly.
+ * thread per connection with its own {@link Session}, a bounded number of connections (and of
+ * connections per remote address), deadlines no client's bytes can extend ({@link
+ * ConnectionDeadline}), and a fair pool of worker permits for the calls themselves, so many clients
+ * share the host in turn and a new client is served promptly.
  */
 public final class ManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
     private static final LogBudget CONNECTION_LOG = LogBudget.standard();
+    /** A client can cause one refusal per connection attempt. */
+    private static final LogBudget REFUSAL_LOG = LogBudget.standard();
 
     private final ManagementModel model;
     private final UserStore users;
     private final SessionTokens tokens = new SessionTokens();
     private final AuditLog audit;
     private final ServerLimits limits;
-    private final SSLServerSocket server;
+    private final ServerSocket server;
+    private final SSLSocketFactory tls;
     private final Semaphore connections;
+    private final AddressSlots addresses;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final Semaphore workers;
     private final Thread acceptor;
     private final AtomicLong served = new AtomicLong();
@@ -56,9 +66,14 @@ public final class ManagementServer implements AutoCloseable {
         this.audit = audit;
         this.limits = limits;
         this.connections = new Semaphore(limits.maxConnections());
+        this.addresses = new AddressSlots(limits.connectionsPerAddress());
         this.workers = new Semaphore(limits.workers(), true);
-        this.server = (SSLServerSocket) certificate.serverContext().getServerSocketFactory().createServerSocket();
-        server.setEnabledProtocols(HostCertificate.protocols());
+        this.tls = certificate.serverContext().getSocketFactory();
+        this.deadlines = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("parvis-api-deadlines").daemon(true).factory());
+        deadlines.setRemoveOnCancelPolicy(true);
+        // TCP is accepted plain and TLS layered on it, so that a missed deadline can close the TCP
+        // socket from the timer's thread: that ends a blocked read at once and writes nothing.
+        this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(listen, 512);
         this.acceptor = Thread.ofPlatform().name("parvis-api-accept").daemon(true).unstarted(this::acceptLoop);
@@ -101,55 +116,113 @@ public final class ManagementServer implements AutoCloseable {
                 }
                 continue;
             }
-            String remote = socket.getRemoteSocketAddress().toString();
-            if (!connections.tryAcquire()) {
-                audit.record("-", remote, "connect", "refused: " + limits.maxConnections() + " connections already open");
-                closeQuietly(socket);
+            InetSocketAddress from = (InetSocketAddress) socket.getRemoteSocketAddress();
+            String remote = from.toString();
+            if (!admitted(socket, from.getAddress(), remote)) {
                 continue;
             }
             served.incrementAndGet();
             Thread.ofVirtual().name("parvis-api-conn-" + remote).start(() -> {
                 try {
-                    serve((SSLSocket) socket, remote);
+                    serve(socket, remote);
                 } finally {
+                    addresses.release(from.getAddress());
                     connections.release();
                 }
             });
         }
     }
 
-    private void serve(SSLSocket socket, String remote) {
-        try {
-            socket.setSoTimeout((int) limits.handshakeTimeout().toMillis());
-            socket.startHandshake();
-            socket.setSoTimeout((int) limits.idleTimeout().toMillis());
-        } catch (IOException e) {
-            audit.record("-", remote, "connect", "refused: TLS handshake failed (" + e.getMessage() + ")");
+    /**
+     * Takes a slot for the connection from {@code address} and one of the server's, or closes it:
+     * an address is held to its share first, so one that is over it takes nothing from the others.
+     */
+    private boolean admitted(Socket socket, InetAddress address, String remote) {
+        if (!addresses.tryTake(address)) {
+            String why = addresses.perAddress() + " connections from " + address.getHostAddress() + " already open";
+            REFUSAL_LOG.warn(LOG, "management server: refused a connection from {}: {}", remote, why);
+            audit.record("-", remote, "connect", "refused: " + why);
             closeQuietly(socket);
-            return;
+            return false;
         }
+        if (!connections.tryAcquire()) {
+            addresses.release(address);
+            audit.record("-", remote, "connect", "refused: " + limits.maxConnections() + " connections already open");
+            closeQuietly(socket);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Serves one connection under its deadlines: the handshake's from the accept, then, in turn,
+     * the idle one until a request's first byte, the frame's until its last; none while the server
+     * runs the call and answers. A missed deadline closes the TCP socket under the TLS one.
+     */
+    private void serve(Socket tcp, String remote) {
+        try (ConnectionDeadline deadline = new ConnectionDeadline(deadlines, () -> closeQuietly(tcp))) {
+            SSLSocket socket = handshake(tcp, remote, deadline);
+            if (socket != null) {
+                serve(socket, remote, deadline);
+            }
+        } finally {
+            closeQuietly(tcp);
+        }
+    }
+
+    /** The TLS side of {@code tcp} once its handshake is done within the limit; null (audited) if it failed or took too long. */
+    private SSLSocket handshake(Socket tcp, String remote, ConnectionDeadline deadline) {
+        deadline.arm(limits.handshakeTimeout(), "the TLS handshake did not finish within " + limits.handshakeTimeout().toMillis() + " ms");
+        try {
+            SSLSocket socket = (SSLSocket) tls.createSocket(tcp, null, true);
+            socket.setEnabledProtocols(HostCertificate.protocols());
+            socket.startHandshake();
+            // A backstop only: the deadlines end slow clients; this ends a quiet one should the server's timer have stopped.
+            socket.setSoTimeout((int) limits.idleTimeout().toMillis());
+            return socket;
+        } catch (IOException e) {
+            audit.record("-", remote, "connect", "refused: " + deadline.breach().orElse("TLS handshake failed (" + e.getMessage() + ")"));
+            return null;
+        }
+    }
+
+    private void serve(SSLSocket socket, String remote, ConnectionDeadline deadline) {
         Session session = new Session(remote);
         ConnectionHandler handler = new ConnectionHandler(model, users, tokens, audit, session, workers, limits);
+        String idle = "no request began within " + limits.idleTimeout().toMillis() + " ms of the last answer";
+        String slow = "a request frame did not arrive whole within " + limits.frameTimeout().toMillis() + " ms of its first byte";
         try {
-            Wire wire = wire(socket);
+            Wire wire = wire(socket, () -> deadline.arm(limits.frameTimeout(), slow));
             CallProcessor<ConnectionHandler> processor = new CallProcessor<>(handler, new ManagementApi.Processor<>(handler).getProcessMapView(),
                     session, audit);
             while (!closed && !session.closeRequested()) {
                 // A frame holds one message: what a message leaves unread (the rest of a frame whose
                 // message got a protocol error) goes with its frame, never read as the next message.
+                deadline.arm(limits.idleTimeout(), idle);
                 wire.frames().next();
+                deadline.disarm();
                 processor.process(wire.in(), wire.out());
             }
-        } catch (TTransportException e) {
-            if (e.getType() != TTransportException.END_OF_FILE) {
-                audit.record(session.user(), remote, "connection", "closed: " + e.getMessage());
-            }
         } catch (TException | RuntimeException | StackOverflowError e) {
-            CONNECTION_LOG.info(LOG, "management connection {} closed on bad input: {}", remote, e.toString());
-            audit.record(session.user(), remote, "connection", "closed: malformed request (" + e + ")");
+            closedOn(e, session, remote, deadline);
         } finally {
             handler.close();
             closeQuietly(socket);
+        }
+    }
+
+    /** Audits why a connection ended, unless its client simply closed it between requests. */
+    private void closedOn(Throwable e, Session session, String remote, ConnectionDeadline deadline) {
+        Optional<String> breach = deadline.breach();
+        if (breach.isPresent()) {
+            audit.record(session.user(), remote, "connection", "closed: " + breach.get());
+        } else if (e instanceof TTransportException t) {
+            if (t.getType() != TTransportException.END_OF_FILE) {
+                audit.record(session.user(), remote, "connection", "closed: " + t.getMessage());
+            }
+        } else {
+            CONNECTION_LOG.info(LOG, "management connection {} closed on bad input: {}", remote, e.toString());
+            audit.record(session.user(), remote, "connection", "closed: malformed request (" + e + ")");
         }
     }
 
@@ -163,13 +236,13 @@ public final class ManagementServer implements AutoCloseable {
      * connection's first message the library's default of 100 MB). On the request side the frame
      * itself bounds what a claimed string or container may ask for ({@link RequestFrames}).
      */
-    private Wire wire(SSLSocket socket) throws TTransportException {
+    private Wire wire(SSLSocket socket, Runnable frameStarted) throws TTransportException {
         TConfiguration config = new TConfiguration(limits.maxFrameBytes(), limits.maxFrameBytes(), TConfiguration.DEFAULT_RECURSION_DEPTH);
         RequestFrames frames;
         TIOStreamTransport answers;
         try {
             socket.setTcpNoDelay(true);
-            frames = new RequestFrames(config, socket.getInputStream(), limits.maxFrameBytes());
+            frames = new RequestFrames(config, socket.getInputStream(), limits.maxFrameBytes(), frameStarted);
             answers = new TIOStreamTransport(config, new BufferedOutputStream(socket.getOutputStream()));
         } catch (IOException e) {
             throw new TTransportException(TTransportException.NOT_OPEN, e);
@@ -197,5 +270,6 @@ public final class ManagementServer implements AutoCloseable {
             LOG.debug("closing the management server socket: {}", e.toString());
         }
         acceptor.interrupt();
+        deadlines.shutdownNow();
     }
 }

@@ -21,6 +21,9 @@ import org.apache.thrift.transport.TTransportException;
  * claims a string or container larger than what is left of it, fails with {@link Overrun} instead
  * of being completed from the next frame; and {@link #next} drops whatever the last message left
  * unread.
+ *
+ * <p>The first byte of each frame is reported to {@code frameStarted}: from it the server holds the
+ * client to a deadline for the whole frame, where the wait before it is the idle connection's.
  */
 final class RequestFrames extends TEndpointTransport {
     /** Most requests fit; a larger frame's buffer doubles as its bytes come, up to its length. */
@@ -28,15 +31,17 @@ final class RequestFrames extends TEndpointTransport {
 
     private final InputStream in;
     private final int maxFrameBytes;
+    private final Runnable frameStarted;
     private final byte[] header = new byte[4];
     private byte[] buffer = new byte[FIRST_BUFFER_BYTES];
     private int position;
     private int end;
 
-    RequestFrames(TConfiguration config, InputStream in, int maxFrameBytes) throws TTransportException {
+    RequestFrames(TConfiguration config, InputStream in, int maxFrameBytes, Runnable frameStarted) throws TTransportException {
         super(config);
         this.in = in;
         this.maxFrameBytes = maxFrameBytes;
+        this.frameStarted = frameStarted;
     }
 
     /** Drops what is left of the current frame and reads the next one whole. */
@@ -46,9 +51,11 @@ final class RequestFrames extends TEndpointTransport {
         if (buffer.length > FIRST_BUFFER_BYTES) {
             buffer = new byte[FIRST_BUFFER_BYTES];
         }
-        if (fill(header, 0, 4, true) < 0) {
+        if (fill(header, 0, 1, true) < 0) {
             throw new TTransportException(TTransportException.END_OF_FILE, "the client closed the connection");
         }
+        frameStarted.run();
+        fill(header, 1, 3, false);
         int length = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
         if (length < 0 || length > maxFrameBytes) {
             throw new TTransportException(TTransportException.CORRUPTED_DATA, "a frame of " + (length & 0xffffffffL)
@@ -65,7 +72,7 @@ final class RequestFrames extends TEndpointTransport {
 
     /**
      * Reads {@code len} bytes, or returns -1 if the stream ends before the first of them and {@code
-     * mayEnd} (a client closing between frames). Idle clients are ended by the socket's timeout.
+     * mayEnd} (a client closing between frames). Slow and idle clients are ended by the server's deadlines.
      */
     private int fill(byte[] into, int off, int len, boolean mayEnd) throws TTransportException {
         int got = 0;

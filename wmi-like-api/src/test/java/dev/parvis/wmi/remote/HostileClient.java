@@ -72,6 +72,11 @@ final class HostileClient implements AutoCloseable {
         return new HostileClient(s);
     }
 
+    /** A client over {@code socket}, a TLS connection whose handshake is done. */
+    static HostileClient over(SSLSocket socket) throws IOException {
+        return new HostileClient(socket);
+    }
+
     /** Sends a well-formed call and returns its answer. */
     Answer call(RecordedCall call) throws IOException, TException {
         send(ByteBuffer.allocate(4 + call.bytes().length).putInt(call.bytes().length).put(call.bytes()).array());

@@ -197,9 +197,7 @@ class MalformedInputTest {
      */
     @Test
     void theFirstMessageIsHeldToTheFrameLimitWhateverTheStringLimit() throws Exception {
-        ServerLimits d = ServerLimits.defaults();
-        ServerLimits looseStrings = new ServerLimits(d.maxConnections(), d.workers(), d.maxFrameBytes(), 64 << 20, d.maxContainerElements(),
-                d.maxNesting(), d.subscriptionsPerConnection(), d.idleTimeout(), d.handshakeTimeout(), d.loginFailures());
+        ServerLimits looseStrings = ServerLimits.defaults().withMaxStringBytes(64 << 20);
         byte[] claim = message("login", p -> {
             p.writeFieldBegin(new TField("user", TType.STRING, (short) 1));
             p.getTransport().write(ByteBuffer.allocate(4).putInt(24 << 20).array());

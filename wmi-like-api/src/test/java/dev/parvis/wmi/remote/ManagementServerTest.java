@@ -150,9 +150,7 @@ class ManagementServerTest {
     @Test
     void aClientReplacesAConnectionTheServerClosedForIdleness() throws Exception {
         ServerLimits d = ServerLimits.defaults();
-        ServerLimits quick = new ServerLimits(d.maxConnections(), d.workers(), d.maxFrameBytes(), d.maxStringBytes(),
-                d.maxContainerElements(), d.maxNesting(), d.subscriptionsPerConnection(), Duration.ofMillis(300), d.handshakeTimeout(),
-                d.loginFailures());
+        ServerLimits quick = d.withTimeouts(Duration.ofMillis(300), d.handshakeTimeout(), d.frameTimeout());
         try (ServerFixture idle = new ServerFixture(dir.resolve("idle"), quick);
              ManagementClient c = ThriftManagementClient.connect(idle.options("reader", ServerFixture.READER_PASSWORD)
                      .withIdleReconnect(Duration.ofMillis(200)))) {

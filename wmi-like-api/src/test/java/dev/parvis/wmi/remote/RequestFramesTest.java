@@ -20,7 +20,7 @@ class RequestFramesTest {
         for (byte[] f : frames) {
             wire.writeBytes(f);
         }
-        return new RequestFrames(new TConfiguration(), new ByteArrayInputStream(wire.toByteArray()), LIMIT);
+        return new RequestFrames(new TConfiguration(), new ByteArrayInputStream(wire.toByteArray()), LIMIT, () -> { });
     }
 
     /** A frame header claiming {@code claim} bytes followed by {@code sent} bytes of value {@code fill}. */
