@@ -86,7 +86,7 @@ class ConnectionBoundsTest {
             try (Socket tcp = tcp(fx, "127.0.0.1"); HostileClient c = HostileClient.over(tls(fx, tcp))) {
                 assertTrue(c.call(resume(token)).succeeded(), "the connection is served");
                 // Each byte is a TLS record of its own: the server reads every one of them.
-                c.send(ByteBuffer.allocate(4).putInt(100).array());
+                c.send(ByteBuffer.allocate(4).putInt(4096).array()); // more bytes than a trickle sends before the test gives up
                 assertClosedWhileTrickling(tcp, () -> c.send(new byte[1]));
             }
             awaitAudit(fx, "closed: a request frame did not arrive whole within 300 ms of its first byte");
