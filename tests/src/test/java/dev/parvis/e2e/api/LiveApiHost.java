@@ -10,6 +10,7 @@ import dev.parvis.root.vm.VmManagementService;
 import dev.parvis.wmi.client.ClientOptions;
 import dev.parvis.wmi.client.ThriftManagementClient;
 import dev.parvis.wmi.host.ManagementHost;
+import dev.parvis.wmi.remote.ServerLimits;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +30,15 @@ final class LiveApiHost implements AutoCloseable {
     final ClientOptions adminOptions;
 
     LiveApiHost(Path dataDir, long poolBytes) {
+        this(dataDir, poolBytes, ServerLimits.defaults());
+    }
+
+    LiveApiHost(Path dataDir, long poolBytes, ServerLimits limits) {
         this.dataDir = dataDir;
         hv = Hypervisor.boot(new HypervisorConfig(poolBytes, UnicornBackend::new, HypervisorConfig.DEFAULT_RUN_SLICE));
         service = new VmManagementService(hv, new ConfigStore(dataDir), GuestHarness.guestsDir());
         api = ManagementHost.start(service, new ManagementHost.Options(dataDir, new InetSocketAddress("127.0.0.1", 0),
-                List.of(dataDir.resolve("storage")), GuestHarness.guestsDir(), dev.parvis.wmi.remote.ServerLimits.defaults()));
+                List.of(dataDir.resolve("storage")), GuestHarness.guestsDir(), limits));
         Properties admin = ClientOptions.credential(api.createdCredential().orElseThrow());
         adminOptions = api.clientOptions(admin.getProperty("user"), admin.getProperty("password"));
     }

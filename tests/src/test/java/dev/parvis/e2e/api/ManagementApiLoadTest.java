@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parvis.root.config.VmConfig;
 import dev.parvis.wmi.cim.CimInstance;
 import dev.parvis.wmi.client.ThriftManagementClient;
+import dev.parvis.wmi.remote.ServerLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,9 @@ class ManagementApiLoadTest {
 
     @Test
     void twoHundredClientsRunFiftyQueriesEachWithoutAnError() throws Exception {
-        try (LiveApiHost host = new LiveApiHost(dataDir, 32L << 20)) {
+        // Every client connects from 127.0.0.1: the address's share must hold them all, and the one after.
+        ServerLimits limits = ServerLimits.defaults();
+        try (LiveApiHost host = new LiveApiHost(dataDir, 32L << 20, limits.withConnections(limits.maxConnections(), CLIENTS + 2))) {
             host.service.create(VmConfig.create("load-a", "counter"));
             host.service.create(VmConfig.create("load-b", "counter"));
             String token;
