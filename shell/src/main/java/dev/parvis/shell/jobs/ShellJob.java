@@ -22,7 +22,7 @@ public final class ShellJob {
 
         void progress(int percent);
 
-        /** True once Remove-Job -Force or the session's end asked the job to stop. */
+        /** True once Stop-Job, Remove-Job -Force or the session's end asked the job to stop. */
         boolean stopping();
 
         /**

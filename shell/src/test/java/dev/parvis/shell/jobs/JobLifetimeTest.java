@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A background job belongs to the session that started it (about_Jobs: when the parent session ends,
- * its jobs end): closing the session, or Remove-Job -Force, stops a Start-Job script that would
- * otherwise run forever, and the stop is not reported as the job's failure.
+ * its jobs end): closing the session, Stop-Job or Remove-Job -Force stops a Start-Job script that
+ * would otherwise run forever, and the stop is not reported as the job's failure.
  */
 class JobLifetimeTest {
     private final ShellFixture shell = new ShellFixture();
@@ -33,6 +33,16 @@ class JobLifetimeTest {
         assertEquals("", shell.errors());
         awaitState(job, "Stopped");
         assertEquals(List.of(), shell.session.service(ShellJobs.class).all());
+    }
+
+    @Test
+    void stopJobStopsAnEndlessJobBeforeItReturnsAndKeepsItInTheSession() throws InterruptedException {
+        ShellJob job = startEndlessJob();
+        assertEquals("Stopped", shell.out("Stop-Job $j; $j.State"));
+        assertEquals("", shell.errors());
+        assertEquals(List.of(job), shell.session.service(ShellJobs.class).all());
+        assertEquals(List.of(), job.take(true).errors(), "a stop is not a failure");
+        assertEquals("Completed", shell.out("$d = Start-Job { 1 } | Wait-Job; Stop-Job $d; $d.State"), "a finished job is left as it is");
     }
 
     @Test
