@@ -66,7 +66,8 @@ public final class SessionBuilder {
         if (hosts == null) {
             session.closeWith(h);
         }
-        session.addService(JobSessions.class, new JobSessions(jobHost -> new SessionBuilder(jobHost).maxSteps(maxSteps).hosts(h).jobs(j).build()));
+        // A job's session has jobs of its own, which end with it, as a PowerShell job's child jobs end with the job's process.
+        session.addService(JobSessions.class, new JobSessions(jobHost -> new SessionBuilder(jobHost).maxSteps(maxSteps).hosts(h).build()));
         return session;
     }
 }

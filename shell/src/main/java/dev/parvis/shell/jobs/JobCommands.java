@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** Get-Job, Wait-Job, Receive-Job and Remove-Job over the session's background jobs. */
+/** Get-Job, Wait-Job, Receive-Job, Stop-Job and Remove-Job over the session's background jobs. */
 public final class JobCommands {
     private static final String EXAMPLE_PREFIX = "$j = Start-Job -Name demo { 1..3 }; ";
 
@@ -25,7 +25,7 @@ public final class JobCommands {
     }
 
     public static List<CommandDefinition> all() {
-        return List.of(getJob(), waitJob(), receiveJob(), removeJob(), new StartJob());
+        return List.of(getJob(), waitJob(), receiveJob(), stopJob(), removeJob(), new StartJob());
     }
 
     public static void registerViews(FormatViews views) {
@@ -93,6 +93,22 @@ public final class JobCommands {
                         ShellJob.Results r = j.take(s.parameters().flag("Keep"));
                         r.output().forEach(out::write);
                         r.errors().forEach(s.ctx()::writeError);
+                    }
+                });
+    }
+
+    private static CommandDefinition stopJob() {
+        return new JobCommand(spec("Stop-Job", "Stops background jobs.",
+                "Asks each selected running job to stop and waits until it has (Ctrl-C stops the wait); the job stays in the session, "
+                        + "Stopped, with what it produced until then. A finished job is left as it is.")
+                .parameter(ParameterSpec.of("PassThru", ParameterKind.SWITCH, "Outputs the jobs."))
+                .example("$j = Start-Job -Name demo { while ($true) { } }; Stop-Job $j; $j.State", "Outputs Stopped.")
+                .changesState().outputs(ShellJob.TYPE).build(), (s, out) -> {
+                    List<ShellJob> stopping = s.jobs().stream().filter(j -> !j.finished() && s.ctx().shouldProcess(j.name(), "Stop-Job")).toList();
+                    stopping.forEach(ShellJob::stop);
+                    waitFor(stopping, -1, s.ctx());
+                    if (s.parameters().flag("PassThru")) {
+                        s.jobs().forEach(j -> out.write(j.object()));
                     }
                 });
     }

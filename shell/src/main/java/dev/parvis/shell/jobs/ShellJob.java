@@ -22,7 +22,7 @@ public final class ShellJob {
 
         void progress(int percent);
 
-        /** True once Remove-Job -Force or the session's end asked the job to stop. */
+        /** True once Stop-Job, Remove-Job -Force or the session's end asked the job to stop. */
         boolean stopping();
 
         /**
@@ -92,7 +92,8 @@ public final class ShellJob {
 
     /** Takes (or, with {@code keep}, copies) the output and errors gathered so far. */
     synchronized Results take(boolean keep) {
-        Results r = new Results(List.copyOf(output), List.copyOf(errors));
+        // not List.copyOf: a job's output may hold nulls (Start-Job { $null }), which it refuses
+        Results r = new Results(java.util.Collections.unmodifiableList(new ArrayList<>(output)), List.copyOf(errors));
         if (!keep) {
             output.clear();
             errors.clear();

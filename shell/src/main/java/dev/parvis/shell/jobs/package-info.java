@@ -1,2 +1,2 @@
-/** Background jobs: -AsJob and Start-Job, with Get-Job, Wait-Job, Receive-Job and Remove-Job. */
+/** Background jobs: -AsJob and Start-Job, with Get-Job, Wait-Job, Receive-Job, Stop-Job and Remove-Job. */
 package dev.parvis.shell.jobs;

@@ -17,19 +17,15 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
 /**
  * Text to AST: lexes the whole input first (so nesting limits apply before any recursion), parses
  * with ANTLR's fast SLL mode and falls back to full LL on a failure, then builds the AST. Every
- * failure is a {@link ParseException} pointing at the offending token. A parse that runs in a
- * session is given the session's cancel check as a checkpoint, so Ctrl-C stops a slow parse too.
+ * failure is a {@link ParseException} pointing at the offending token. Every parse is given a
+ * checkpoint, so Ctrl-C stops a slow parse too: in a session its cancel check, at the prompt's
+ * "is the line complete?" check the reading thread's interrupt.
  */
 public final class ScriptParser {
     /** Longest script accepted, in characters. */
     public static final int MAX_SCRIPT_CHARS = 1_000_000;
 
     private ScriptParser() {
-    }
-
-    /** Parses {@code source} with no way to stop it early (short interactive text: completion, the prompt's line check). */
-    public static ScriptBlockAst parse(SourceText source) {
-        return parse(source, () -> { });
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.parvis.shell.engine;
 
+import static dev.parvis.shell.RunningCode.awaitFrameOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parvis.shell.ShellFixture;
 import dev.parvis.shell.syntax.ScriptParser;
 import dev.parvis.shell.syntax.SourceText;
-import java.util.Arrays;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,18 +49,6 @@ class ParseCancellationTest {
         };
         assertThrows(Stop.class, () -> ScriptParser.parse(new SourceText("slow.ps1", SLOW_TO_PARSE), checkpoint));
         assertEquals(3, whileLexing.get());
-    }
-
-    /** Waits until {@code thread} runs code of {@code className} (the parse has reached the parser: the lexer is done). */
-    private static void awaitFrameOf(Thread thread, String className) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && thread.isAlive()) {
-            if (Arrays.stream(thread.getStackTrace()).anyMatch(f -> f.getClassName().equals(className))) {
-                return;
-            }
-            Thread.sleep(1);
-        }
-        throw new AssertionError("the run never reached " + className + " (it ended or took over a minute)");
     }
 
     private static final class Stop extends RuntimeException {

@@ -9,7 +9,7 @@ import java.util.Random;
 /**
  * Well-formed-looking scripts from a small model of the shell's grammar: statements (pipelines,
  * assignments, if/elseif/else, foreach, for, while, do/until, try/catch/finally, functions with
- * param blocks and calls to them, throw/return/break/continue/exit) over expressions (numbers in
+ * param blocks and calls to them, throw/return/break/continue/exit, background jobs) over expressions (numbers in
  * every notation, strings with escapes, subexpressions and here-strings, arrays, hashtables, script
  * blocks, casts, members, operators) and commands taken from the session's own table with arguments
  * of the right and of the wrong type, plus commands and parameters that do not exist. Loops the
@@ -60,7 +60,7 @@ final class ScriptGenerator {
         if (depth >= MAX_DEPTH) {
             return pipeline(depth);
         }
-        return switch (r.nextInt(16)) {
+        return switch (r.nextInt(18)) {
             case 0, 1, 2 -> pipeline(depth);
             case 3, 4 -> pick("$a", "$b", "$s", "$h", "$x.y", "${odd name}", "$env:FUZZ", "$script:a", "$global:b", "$h['k']", "$a[0]") + " " + pick("=", "+=", "-=", "*=", "/=", "%=") + " " + pipeline(depth + 1);
             case 5 -> "if (" + expression(depth + 1) + ") " + block(depth) + (r.nextBoolean() ? " elseif (" + expression(depth + 1) + ") " + block(depth) : "")
@@ -74,7 +74,30 @@ final class ScriptGenerator {
             case 12 -> pick("break", "continue", "return", "return " + expression(depth + 1), "throw " + expression(depth + 1), "throw", "exit",
                     "exit " + pick(NUMBERS));
             case 13 -> callFunction(depth);
+            case 14, 15 -> job(depth);
             default -> expression(depth + 1) + " | " + command(depth + 1) + (r.nextBoolean() ? " | " + command(depth + 1) : "");
+        };
+    }
+
+    /** Background jobs: started (some never end on their own, some start jobs of their own), waited for with a timeout, received, stopped, removed. */
+    private String job(int depth) {
+        String target = pick("$j", "-Id " + r.nextInt(4), "-Name fz*", "", "-Job $j", "(Get-Job)");
+        return switch (r.nextInt(8)) {
+            case 0, 1, 2 -> pick("$j = ", "", "$null = ") + "Start-Job " + pick("", "-Name " + pick("fzjob", "fz2", "'a b'") + " ") + jobBlock(depth)
+                    + (r.nextBoolean() ? " -ArgumentList " + argument(depth + 1) : "");
+            case 3 -> pick("$j", "Get-Job", "Get-Job -Name fz*") + " | Wait-Job -Timeout " + pick("0", "1") + pick("", " | Receive-Job");
+            case 4 -> "Receive-Job " + target + pick("", " -Keep", " -Wait");
+            case 5 -> "Stop-Job " + target + pick("", " -PassThru");
+            case 6 -> "Remove-Job " + target + pick("", " -Force");
+            default -> "Get-Job " + target + pick("", " | Select-Object -ExpandProperty State", " | Format-Table");
+        };
+    }
+
+    private String jobBlock(int depth) {
+        return switch (r.nextInt(4)) {
+            case 0 -> pick("{ while ($true) { } }", "{ Start-Sleep 60 }", "{ 1..3 }", "{ $args }", "{ throw 'fz' }");
+            case 1 -> pick("{ Start-Job { while (1) { } }; while (1) { } }", "{ Start-Job { Start-Sleep 60 } | Wait-Job }", "{ $null = Start-Job { 1 }; Get-Job }");
+            default -> scriptBlock(depth + 1);
         };
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parvis.shell.JobThreads;
 import dev.parvis.shell.ShellFixture;
 import dev.parvis.shell.runtime.RuntimeError;
 import java.util.List;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A background job belongs to the session that started it (about_Jobs: when the parent session ends,
- * its jobs end): closing the session, or Remove-Job -Force, stops a Start-Job script that would
- * otherwise run forever, and the stop is not reported as the job's failure.
+ * its jobs end): closing the session, Stop-Job or Remove-Job -Force stops a Start-Job script that
+ * would otherwise run forever, and the stop is not reported as the job's failure.
  */
 class JobLifetimeTest {
     private final ShellFixture shell = new ShellFixture();
@@ -33,6 +34,36 @@ class JobLifetimeTest {
         assertEquals("", shell.errors());
         awaitState(job, "Stopped");
         assertEquals(List.of(), shell.session.service(ShellJobs.class).all());
+    }
+
+    @Test
+    void stopJobStopsAnEndlessJobBeforeItReturnsAndKeepsItInTheSession() throws InterruptedException {
+        ShellJob job = startEndlessJob();
+        assertEquals("Stopped", shell.out("Stop-Job $j; $j.State"));
+        assertEquals("", shell.errors());
+        assertEquals(List.of(job), shell.session.service(ShellJobs.class).all());
+        assertEquals(List.of(), job.take(true).errors(), "a stop is not a failure");
+        assertEquals("Completed", shell.out("$d = Start-Job { 1 } | Wait-Job; Stop-Job $d; $d.State"), "a finished job is left as it is");
+    }
+
+    @Test
+    void stoppingAJobStopsTheJobsItsScriptStarted() throws Exception {
+        shell.run("$j = Start-Job { Start-Job { while (1) { } }; while (1) { } }");
+        ShellJob job = shell.session.service(ShellJobs.class).all().getFirst();
+        awaitState(job, "Running");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (JobThreads.count() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(2, JobThreads.count(), "the job and the job it started run");
+        shell.run("Stop-Job $j");
+        assertEquals(0, JobThreads.awaitNone(TimeUnit.SECONDS.toNanos(30)), "job threads still running");
+    }
+
+    @Test
+    void receiveJobGivesANullTheJobWrote() {
+        assertEquals("2 True 1", shell.out("$r = Start-Job { $null; 1 } | Wait-Job | Receive-Job; \"$($r.Count) $($null -eq $r[0]) $($r[1])\""));
+        assertEquals("", shell.errors());
     }
 
     @Test
