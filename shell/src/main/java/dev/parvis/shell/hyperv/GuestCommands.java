@@ -6,7 +6,9 @@ import dev.parvis.shell.command.CommandDefinition;
 import dev.parvis.shell.command.ParameterKind;
 import dev.parvis.shell.command.ParameterSpec;
 import dev.parvis.shell.command.PipelineInput;
+import dev.parvis.shell.runtime.ErrorCategory;
 import dev.parvis.shell.runtime.PSObject;
+import dev.parvis.shell.runtime.RuntimeError;
 import dev.parvis.shell.runtime.Wildcard;
 import dev.parvis.wmi.cim.CimInstance;
 import dev.parvis.wmi.cim.CimValue;
@@ -57,7 +59,17 @@ final class GuestCommands {
     }
 
     private static BoundParameters vmNames(BoundParameters p) {
-        return p.has("VMName") ? p.with(Map.of("Name", p.get("VMName"))) : p.with(Map.of("Name", List.of()));
+        if (!p.has("VMName")) {
+            return p.with(Map.of("Name", List.of()));
+        }
+        Object names = p.get("VMName");
+        if (names == null) {
+            // 'Enable-VMIntegrationService $x.y' with no such property
+            throw RuntimeError.of("ParameterBindingException",
+                    "Cannot bind argument to parameter 'VMName' because it is null.", ErrorCategory.INVALID_DATA,
+                    "ParameterArgumentValidationErrorNullNotAllowed", null);
+        }
+        return p.with(Map.of("Name", names));
     }
 
     private static CommandDefinition getIc() {

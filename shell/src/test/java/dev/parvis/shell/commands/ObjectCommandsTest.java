@@ -87,7 +87,9 @@ class ObjectCommandsTest {
                 Arguments.of("1 | ForEach-Object $null", "ForEach-Object : ForEach-Object needs a script block or a member name; the member name given is empty."),
                 Arguments.of("1 | ForEach-Object -MemberName ''", "ForEach-Object : ForEach-Object needs a script block or a member name; the member name given is empty."),
                 // an internal error (NullPointerException) before (ScriptFuzzTest seed 2, case 7113)
-                Arguments.of("$null | Test-Path", "Test-Path : Cannot bind argument to parameter 'Path' because it is null."));
+                Arguments.of("$null | Test-Path", "Test-Path : Cannot bind argument to parameter 'Path' because it is null."),
+                // an internal error (NullPointerException) before (ScriptFuzzTest seed 3, case 2977)
+                Arguments.of("Enable-VMIntegrationService $null", "Enable-VMIntegrationService : Cannot bind argument to parameter 'VMName' because it is null."));
     }
 
     @ParameterizedTest(name = "{0}")
