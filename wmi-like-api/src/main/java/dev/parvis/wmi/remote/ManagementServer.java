@@ -192,7 +192,7 @@ public final class ManagementServer implements AutoCloseable {
         String idle = "no request began within " + limits.idleTimeout().toMillis() + " ms of the last answer";
         String slow = "a request frame did not arrive whole within " + limits.frameTimeout().toMillis() + " ms of its first byte";
         try {
-            Wire wire = wire(socket, () -> deadline.arm(limits.frameTimeout(), slow));
+            Wire wire = wire(socket, deadline, () -> deadline.arm(limits.frameTimeout(), slow));
             CallProcessor<ConnectionHandler> processor = new CallProcessor<>(handler, new ManagementApi.Processor<>(handler).getProcessMapView(),
                     session, audit);
             while (!closed && !session.closeRequested()) {
@@ -207,6 +207,8 @@ public final class ManagementServer implements AutoCloseable {
             closedOn(e, session, remote, deadline);
         } finally {
             handler.close();
+            // The TLS close_notify is a write too: a client that does not read could hold it forever.
+            deadline.arm(limits.frameTimeout(), "the TLS close was not taken within " + limits.frameTimeout().toMillis() + " ms");
             closeQuietly(socket);
         }
     }
@@ -236,14 +238,15 @@ public final class ManagementServer implements AutoCloseable {
      * connection's first message the library's default of 100 MB). On the request side the frame
      * itself bounds what a claimed string or container may ask for ({@link RequestFrames}).
      */
-    private Wire wire(SSLSocket socket, Runnable frameStarted) throws TTransportException {
+    private Wire wire(SSLSocket socket, ConnectionDeadline deadline, Runnable frameStarted) throws TTransportException {
         TConfiguration config = new TConfiguration(limits.maxFrameBytes(), limits.maxFrameBytes(), TConfiguration.DEFAULT_RECURSION_DEPTH);
         RequestFrames frames;
         TIOStreamTransport answers;
         try {
             socket.setTcpNoDelay(true);
             frames = new RequestFrames(config, socket.getInputStream(), limits.maxFrameBytes(), frameStarted);
-            answers = new TIOStreamTransport(config, new BufferedOutputStream(socket.getOutputStream()));
+            answers = new TIOStreamTransport(config, new BufferedOutputStream(
+                    new AnswerDeadline(socket.getOutputStream(), deadline, limits.frameTimeout())));
         } catch (IOException e) {
             throw new TTransportException(TTransportException.NOT_OPEN, e);
         }

@@ -120,6 +120,47 @@ class ConnectionBoundsTest {
         }
     }
 
+    @Test
+    void aClientThatDoesNotReadItsAnswersIsClosedAtTheAnswerDeadline() throws Exception {
+        ServerLimits d = ServerLimits.defaults();
+        try (ServerFixture fx = new ServerFixture(dir, d.withTimeouts(d.idleTimeout(), d.handshakeTimeout(), SHORT))) {
+            Socket tcp = new Socket();
+            tcp.setReceiveBufferSize(4096); // before connecting: the window the server may fill stays small
+            tcp.connect(fx.server.address(), 10_000);
+            try {
+                HostileClient c = HostileClient.over(tls(fx, tcp));
+                await(() -> fx.server.openConnections() == 1, "the connection is open");
+                // Calls of an unknown method whose name is 32 KiB: each answer repeats it. Sent, never read.
+                byte[] call = unknownMethodCall(32 * 1024);
+                Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        for (int i = 0; i < 2_000; i++) {
+                            c.send(call);
+                        }
+                    } catch (IOException closed) {
+                        // the server ended the connection while requests were still going out
+                    }
+                });
+                awaitAudit(fx, "closed: an answer was not taken within 300 ms (the client does not read)");
+                await(() -> fx.server.openConnections() == 0, "the server ends the connection");
+                writer.join(10_000);
+            } finally {
+                // The TCP socket, not the TLS one: a TLS close would wait behind a writer the server never drained.
+                tcp.close();
+            }
+        }
+    }
+
+    /** A framed CALL of a method named by {@code nameBytes} 'm's, with no arguments (strict binary protocol). */
+    private static byte[] unknownMethodCall(int nameBytes) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 + 4 + nameBytes + 4 + 1);
+        b.putInt(b.capacity() - 4).putInt(0x80010001).putInt(nameBytes);
+        for (int i = 0; i < nameBytes; i++) {
+            b.put((byte) 'm');
+        }
+        return b.putInt(1).put((byte) 0).array();
+    }
+
     private interface Send {
         void send() throws IOException;
     }
