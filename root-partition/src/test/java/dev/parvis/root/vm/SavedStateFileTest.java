@@ -132,7 +132,7 @@ class SavedStateFileTest {
         VmbusServerState.Open open = new VmbusServerState.Open(1, 0xE1E10, 2, 0, userData, 4096);
         VmbusServerState vmbus = new VmbusServerState(VmbusServerState.CONNECTED, 0x00050003, 0, 2, true, "",
                 List.of(new VmbusServerState.OfferEntry(1, Guid.parse("3b1a4a2c-0000-4000-8000-0000000000e0"),
-                        Guid.parse("7a0c6d1e-0000-4000-8000-000000000001"), 0x2001, false, false,
+                        Guid.parse("7a0c6d1e-0000-4000-8000-000000000001"), 0x2001, false, false, false,
                         new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPEN, open, null))),
                 List.of(new VmbusServerState.GpadlEntry(0xE1E10, 1, VmbusServerState.GpadlEntry.CREATED,
                                 new long[] {3, 4, 5, 6}, 4, 4 * 4096, 0, 1, false),

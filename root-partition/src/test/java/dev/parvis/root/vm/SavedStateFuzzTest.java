@@ -396,7 +396,7 @@ class SavedStateFuzzTest {
                 new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPENING, b, null), null};
         List<VmbusServerState.OfferEntry> offers = new ArrayList<>();
         for (int i = 0; i < channels.length; i++) {
-            offers.add(new VmbusServerState.OfferEntry(i + 1, type, instance(i + 1), 0x2001 + i, i == 1, i == 1, channels[i]));
+            offers.add(new VmbusServerState.OfferEntry(i + 1, type, instance(i + 1), 0x2001 + i, i == 1, i == 1, false, channels[i]));
         }
         long[][] pfns = {{3, 4, 5, 6}, {7, 8, 9}, {10, 0, 0}};
         int[] phases = {VmbusServerState.GpadlEntry.CREATED, VmbusServerState.GpadlEntry.GRANTING, VmbusServerState.GpadlEntry.ASSEMBLING};

@@ -199,7 +199,7 @@ class SavedStateRefusalsTest {
                 Refusal.of("VMBUS: a second section", VALID.inserting(VMBUS + 1, VALID.section(VMBUS)), "second VMBUS section"),
                 Refusal.of("VMBUS: before META", VALID.moving(VMBUS, META), "VMBUS before META"),
                 Refusal.of("VMBUS: body refused by its codec (version 9)", VALID.with(VMBUS, s -> s.withInt(0, 9)),
-                        "VMBUS: VMBUS section version 9 is not supported (this host reads 1 and %d)".formatted(VmbusStateCodec.VERSION)));
+                        "VMBUS: VMBUS section version 9 is not supported (this host reads 1 to %d)".formatted(VmbusStateCodec.VERSION)));
     }
 
     /** A version 1 body's relids are checked as version 2's are, so what it reads can be written again. */

@@ -30,9 +30,9 @@ final class VmbusVersion1Body {
         VmbusServerState.Open open = new VmbusServerState.Open(1, 0x20, 1, 1, new byte[120], 0);
         return new VmbusServerState(VmbusServerState.CONNECTED, 0x00040000, 1, 2, true, "",
                 List.of(new VmbusServerState.OfferEntry(1, type, Guid.parse("7a0c6d1e-0000-4000-8000-000000000001"), 0x2001,
-                                false, false, new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPEN, open, null)),
+                                false, false, false, new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPEN, open, null)),
                         new VmbusServerState.OfferEntry(2, type, Guid.parse("7a0c6d1e-0000-4000-8000-000000000002"), 0x2002,
-                                false, false, null)),
+                                false, false, false, null)),
                 List.of(new VmbusServerState.GpadlEntry(0x20, 1, VmbusServerState.GpadlEntry.CREATED, new long[] {3, 4}, 2,
                                 2 * 4096, 0, 1, false),
                         new VmbusServerState.GpadlEntry(0x21, 2, VmbusServerState.GpadlEntry.CREATED, new long[] {5}, 1,

@@ -31,7 +31,7 @@ final class ServerSnapshots {
         List<VmbusServerState.OfferEntry> offers = new ArrayList<>();
         for (Offer o : s.channels().offers().values()) {
             offers.add(new VmbusServerState.OfferEntry(o.relid, o.device.interfaceType(), o.device.instance(),
-                    o.connectionId, o.rescinded, o.released, channel(o.state, pauseNanos)));
+                    o.connectionId, o.rescinded, o.released, o.endedByHost, channel(o.state, pauseNanos)));
         }
         List<VmbusServerState.GpadlEntry> gpadls = new ArrayList<>();
         s.gpadls().all().forEach((handle, g) -> gpadls.add(gpadl(handle, g)));
@@ -180,6 +180,7 @@ final class ServerSnapshots {
                 Offer o = new Offer(e.relid(), device, s.createSignal(e.relid()));
                 o.rescinded = e.rescinded();
                 o.released = e.released();
+                o.endedByHost = e.endedByHost();
                 s.channels().restore(o);
                 if (o.connectionId != e.connectionId()) {
                     throw new IllegalArgumentException("relid " + e.relid() + " got connection id 0x"

@@ -52,13 +52,18 @@ public record VmbusServerState(int phase, int version, int targetVp, int targetS
 
     /**
      * One offered relid: its device (interface type and instance), the guest-to-root connection id,
-     * whether it was rescinded (and released while still closing), and its channel (null when closed).
+     * whether it was rescinded (and released while still closing), whether the host ended its open
+     * channel (so the guest's CLOSE_CHANNEL is still to come, as clean-up), and its channel (null
+     * when closed).
      */
     public record OfferEntry(int relid, Guid interfaceType, Guid instance, int connectionId, boolean rescinded,
-                             boolean released, ChannelEntry channel) {
+                             boolean released, boolean endedByHost, ChannelEntry channel) {
         public OfferEntry {
             Objects.requireNonNull(interfaceType);
             Objects.requireNonNull(instance);
+            if (endedByHost && channel != null) {
+                throw new IllegalArgumentException("relid " + relid + ": ended by the host, yet its channel is not closed");
+            }
         }
     }
 

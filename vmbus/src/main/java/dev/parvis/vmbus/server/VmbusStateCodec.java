@@ -23,16 +23,18 @@ import java.util.Map;
  * <p>Version 2: {@code u32 version (2), u32 phase, u32 protocol version, u32 target VP, u32 target
  * SINT, u32 offers sent, u32 failure length, failure (UTF-8)}; {@code u32 offer count}, per offer
  * {@code u32 relid, u32 connection id, interface GUID, instance GUID, u32 flags (1 rescinded, 2
- * released), u32 channel phase (0xFFFFFFFF none), [open], u32 has reopen, [open]} where an open is
+ * released, 4 ended by the host: version 3 only), u32 channel phase (0xFFFFFFFF none), [open], u32 has reopen, [open]} where an open is
  * {@code u32 open id, u32 ring GPADL, u32 downstream page offset, u32 target VP, u32 receive bytes,
  * u32 user data length (120), user data}; {@code u32 GPADL count}, per GPADL {@code u32 handle, u32
  * relid, u32 phase, u32 byte count, u32 byte offset, u32 user relid, u32 teardown requested, u32
  * filled, u32 PFN count, u64 PFN...}; {@code u32 pending count}, per message {@code u32 VP, u32
  * SINT, u32 length, bytes}; {@code u32 held-back count}, per message {@code u32 length, bytes}.
- * Version 1 (created GPADLs and open channels only) is still read.
+ * Version 3 is version 2 with the offer flag 4, which keeps the guest's clean-up CLOSE_CHANNEL of a
+ * channel the host ended from counting as a guest error after a restore. Versions 2 and 1 (created
+ * GPADLs and open channels only) are still read.
  */
 public final class VmbusStateCodec {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     private static final int MAX_GPADLS = 4096;
     private static final int MAX_PFNS = 8190;
     private static final int MAX_QUEUED = 8192;
@@ -52,7 +54,7 @@ public final class VmbusStateCodec {
         w.u32(s.offers().size());
         for (VmbusServerState.OfferEntry o : s.offers()) {
             w.u32(o.relid()).u32(o.connectionId()).bytes(o.interfaceType().toBytes()).bytes(o.instance().toBytes())
-                    .u32((o.rescinded() ? 1 : 0) | (o.released() ? 2 : 0));
+                    .u32((o.rescinded() ? 1 : 0) | (o.released() ? 2 : 0) | (o.endedByHost() ? 4 : 0));
             VmbusServerState.ChannelEntry ch = o.channel();
             w.u32(ch == null ? NONE : ch.phase());
             if (ch != null) {
@@ -103,9 +105,9 @@ public final class VmbusStateCodec {
             int version = b.getInt();
             VmbusServerState s = switch (version) {
                 case 1 -> Version1.read(b, pageCount);
-                case VERSION -> new Reader(b, pageCount).state();
+                case 2, VERSION -> new Reader(b, pageCount, version == VERSION ? 7 : 3).state();
                 default -> throw new IllegalArgumentException("VMBUS section version " + version
-                        + " is not supported (this host reads 1 and " + VERSION + ")");
+                        + " is not supported (this host reads 1 to " + VERSION + ")");
             };
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException(b.remaining() + " bytes after the VMBUS state");
@@ -116,8 +118,8 @@ public final class VmbusStateCodec {
         }
     }
 
-    /** Version 2 reading. */
-    private record Reader(ByteBuffer b, int pageCount) {
+    /** Version 2 and 3 reading; {@code maxFlags}: the offer flags the version has. */
+    private record Reader(ByteBuffer b, int pageCount, int maxFlags) {
         VmbusServerState state() {
             int phase = range(b.getInt(), 0, VmbusServerState.FAILED, "connection phase");
             int protocol = b.getInt();
@@ -177,7 +179,7 @@ public final class VmbusStateCodec {
             int connectionId = b.getInt();
             Guid type = Guid.read(MemorySegment.ofArray(bytes(16)));
             Guid instance = Guid.read(MemorySegment.ofArray(bytes(16)));
-            int flags = range(b.getInt(), 0, 3, "offer flags");
+            int flags = range(b.getInt(), 0, maxFlags, "offer flags");
             int phase = b.getInt();
             VmbusServerState.ChannelEntry channel = null;
             if (phase != NONE) {
@@ -188,7 +190,7 @@ public final class VmbusStateCodec {
                 channel = new VmbusServerState.ChannelEntry(phase, open, hasReopen ? open() : null);
             }
             return new VmbusServerState.OfferEntry(relid, type, instance, connectionId, (flags & 1) != 0,
-                    (flags & 2) != 0, channel);
+                    (flags & 2) != 0, (flags & 4) != 0, channel);
         }
 
         private VmbusServerState.Open open() {
@@ -343,7 +345,7 @@ public final class VmbusStateCodec {
         private List<VmbusServerState.OfferEntry> offerEntries(List<Offer> offers) {
             List<VmbusServerState.OfferEntry> out = new ArrayList<>();
             for (Offer o : offers) {
-                out.add(new VmbusServerState.OfferEntry(o.relid(), o.type(), o.instance(), o.connectionId(), false, false,
+                out.add(new VmbusServerState.OfferEntry(o.relid(), o.type(), o.instance(), o.connectionId(), false, false, false,
                         channels.get(o.relid())));
             }
             return out;

@@ -231,6 +231,47 @@ class ServerSnapshotTest {
     }
 
     /**
+     * A channel the host ended (here: the guest's ring corrupt) is saved as such: after a restore the
+     * guest's CLOSE_CHANNEL of it is its clean-up, as it would have been without the save, not a
+     * guest error; and the guest can open it again.
+     */
+    @Test
+    void aChannelTheHostEndedStaysEndedByTheHostAcrossARestore() throws Exception {
+        try (SwappableLoopback loop = new SwappableLoopback()) {
+            VmbusServer first = loop.newServer(new EchoDevice());
+            loop.server = first;
+            loop.client.connect();
+            OfferChannel offer = loop.client.requestOffers().getFirst();
+            ClientChannel channel = loop.client.open(offer, 4, 4);
+            assertEchoes(channel, 10);
+            // write_index past the ring's data
+            channel.outboundMemory().control().set(ValueLayout.JAVA_INT_UNALIGNED, 0, (int) channel.outboundMemory().dataSize() + 8);
+            channel.signalHost();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (first.channel(1).isPresent() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(first.channel(1).isEmpty(), "the corrupt ring did not end the channel");
+            long errorsBefore = first.guestErrorCount();
+
+            VmbusServerState state = first.snapshot();
+            assertTrue(state.offers().getFirst().endedByHost());
+            VmbusServerState written = VmbusStateCodec.decode(VmbusStateCodec.encode(state), 1 << 20);
+            assertEquals(state.offers(), written.offers());
+            first.close();
+            VmbusServer second = loop.newServer(new EchoDevice());
+            second.restore(written);
+            loop.server = second;
+            second.resume();
+
+            channel.close();
+            assertEquals(0, second.guestErrorCount(), "the guest's clean-up close was counted as an error ("
+                    + errorsBefore + " before the save)");
+            assertEchoes(loop.client.open(offer, 4, 4), 10);
+        }
+    }
+
+    /**
      * The channel's turn that ends a close must tell the server, whose monitor the snapshot holds:
      * the snapshot must not wait for that turn (it saves the channel as closing either way).
      */

@@ -20,14 +20,14 @@ class VmbusStateCodecTest {
         VmbusServerState.Open a = new VmbusServerState.Open(1, 0x10, 2, 0, userData, 4096);
         VmbusServerState.Open b = new VmbusServerState.Open(2, 0x11, 3, 0, new byte[120], 8192);
         List<VmbusServerState.OfferEntry> offers = List.of(
-                new VmbusServerState.OfferEntry(1, TYPE, INSTANCE, 0x2001, false, false,
+                new VmbusServerState.OfferEntry(1, TYPE, INSTANCE, 0x2001, false, false, false,
                         new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPEN, a, null)),
                 new VmbusServerState.OfferEntry(2, TYPE, Guid.parse("7a0c6d1e-0000-4000-8000-000000000002"), 0x2002, true,
-                        true, new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.CLOSING, a, b)),
+                        true, false, new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.CLOSING, a, b)),
                 new VmbusServerState.OfferEntry(3, TYPE, Guid.parse("7a0c6d1e-0000-4000-8000-000000000003"), 0x2003, false,
-                        false, new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPENING, b, null)),
+                        false, false, new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPENING, b, null)),
                 new VmbusServerState.OfferEntry(4, TYPE, Guid.parse("7a0c6d1e-0000-4000-8000-000000000004"), 0x2004, false,
-                        false, null));
+                        false, true, null));
         List<VmbusServerState.GpadlEntry> gpadls = List.of(
                 new VmbusServerState.GpadlEntry(0x10, 1, VmbusServerState.GpadlEntry.CREATED, new long[] {3, 4, 5, 6}, 4,
                         4 * 4096, 0, 1, true),
@@ -90,9 +90,28 @@ class VmbusStateCodecTest {
                 new VmbusServerState.GpadlEntry(0x12, 3, VmbusServerState.GpadlEntry.ASSEMBLING,
                         new long[] {-1L, 1L << 40, 0}, 2, 3 * 4096, 0, 0, false));
         VmbusServerState s = new VmbusServerState(VmbusServerState.CONNECTED, 0x00050003, 0, 2, true, "", List.of(
-                new VmbusServerState.OfferEntry(3, TYPE, INSTANCE, 0x2003, false, false, null)), gpadls, List.of(),
+                new VmbusServerState.OfferEntry(3, TYPE, INSTANCE, 0x2003, false, false, false, null)), gpadls, List.of(),
                 List.of());
         assertEquals(gpadls, VmbusStateCodec.decode(VmbusStateCodec.encode(s), 64).gpadls());
+    }
+
+    /** Offer flag 4 (ended by the host) is version 3's: a version 2 body with it is refused, as is the flag on a channel not closed. */
+    @Test
+    void theEndedByHostFlagIsReadOnlyFromVersion3AndOnlyForAClosedChannel() {
+        VmbusServerState s = new VmbusServerState(VmbusServerState.CONNECTED, 0x00050003, 0, 2, true, "", List.of(
+                new VmbusServerState.OfferEntry(3, TYPE, INSTANCE, 0x2003, false, false, true, null)), List.of(), List.of(),
+                List.of());
+        byte[] body = VmbusStateCodec.encode(s);
+        assertEquals(true, VmbusStateCodec.decode(body, 1).offers().getFirst().endedByHost());
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int flagsAt = 4 * 7 + 4 + 4 + 4 + 16 + 16; // header (7 u32), offer count, relid, connection id, two GUIDs
+        assertEquals(4, b.getInt(flagsAt));
+        b.putInt(0, 2);
+        IllegalArgumentException old = assertThrows(IllegalArgumentException.class, () -> VmbusStateCodec.decode(body, 1));
+        assertEquals(true, old.getMessage().contains("offer flags"), old.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new VmbusServerState.OfferEntry(1, TYPE, INSTANCE, 0x2001, false,
+                false, true, new VmbusServerState.ChannelEntry(VmbusServerState.ChannelEntry.OPEN,
+                        new VmbusServerState.Open(1, 0x10, 2, 0, new byte[120], 4096), null)));
     }
 
     @Test
