@@ -93,8 +93,9 @@ public final class ShellMain {
         }
     }
 
+    /** {@code dumb(true)}: with no terminal (input piped in) the prompt reads lines plainly, and JLine need not warn about it. */
     private static int interactive(java.util.function.Function<ShellHost, SessionBuilder> sessions, boolean demo) {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).nativeSignals(true).build()) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).nativeSignals(true).build()) {
             return new InteractiveShell(terminal, historyFile(), BANNER, demo ? DEMO : null).run(host -> sessions.apply(host).build());
         } catch (IOException e) {
             System.err.println("parvis shell: cannot open the terminal: " + e.getMessage());

@@ -83,8 +83,16 @@ final class TerminalHost implements ShellHost {
         }
     }
 
+    /**
+     * A progress bar redraws its line with a carriage return and an erase-to-end escape, which only a
+     * real terminal understands: on a dumb one (input or output redirected) there is none, as
+     * PowerShell shows none when its output is not a console.
+     */
     @Override
     public synchronized void progress(String activity, String status, int percent, boolean done) {
+        if (isDumb()) {
+            return;
+        }
         if (done) {
             clearProgress();
             return;
@@ -98,6 +106,11 @@ final class TerminalHost implements ShellHost {
         terminal.writer().print("\r" + colored(line, AttributedStyle.CYAN) + "\u001b[K");
         terminal.writer().flush();
         progressShown = true;
+    }
+
+    private boolean isDumb() {
+        String type = terminal.getType();
+        return Terminal.TYPE_DUMB.equals(type) || Terminal.TYPE_DUMB_COLOR.equals(type);
     }
 
     private void clearProgress() {
