@@ -243,22 +243,22 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     /** A connection's requests, read a frame at a time, and the protocols that read them and write the answers. */
-    private record Wire(RequestFrames frames, TProtocol in, TProtocol out) {
+    private record Wire(InboundFrames frames, TProtocol in, TProtocol out) {
     }
 
     /**
      * Both sides carry the server's configuration: libthrift 0.17 takes the message-size budget from
      * a transport's configuration when it is built (a budget set on a built TSocket left each
      * connection's first message the library's default of 100 MB). On the request side the frame
-     * itself bounds what a claimed string or container may ask for ({@link RequestFrames}).
+     * itself bounds what a claimed string or container may ask for ({@link InboundFrames}).
      */
     private Wire wire(SSLSocket socket, ConnectionDeadline deadline, Runnable frameStarted) throws TTransportException {
         TConfiguration config = new TConfiguration(limits.maxFrameBytes(), limits.maxFrameBytes(), TConfiguration.DEFAULT_RECURSION_DEPTH);
-        RequestFrames frames;
+        InboundFrames frames;
         TIOStreamTransport answers;
         try {
             socket.setTcpNoDelay(true);
-            frames = new RequestFrames(config, socket.getInputStream(), limits.maxFrameBytes(), frameStarted);
+            frames = new InboundFrames(config, socket.getInputStream(), limits.maxFrameBytes(), "client", frameStarted);
             answers = new TIOStreamTransport(config, new BufferedOutputStream(
                     new AnswerDeadline(socket.getOutputStream(), deadline, limits.frameTimeout())));
         } catch (IOException e) {
