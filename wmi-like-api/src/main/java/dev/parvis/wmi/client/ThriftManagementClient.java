@@ -13,6 +13,7 @@ import dev.parvis.wmi.cim.NotFoundException;
 import dev.parvis.wmi.cim.ObjectPath;
 import dev.parvis.wmi.cim.WqlSyntaxException;
 import dev.parvis.wmi.event.EventBatch;
+import dev.parvis.wmi.remote.DepthLimitedProtocol;
 import dev.parvis.wmi.remote.InboundFrames;
 import dev.parvis.wmi.remote.WireValues;
 import dev.parvis.wmi.security.HostCertificate;
@@ -57,6 +58,12 @@ import org.apache.thrift.transport.layered.TFramedTransport;
 public final class ThriftManagementClient implements ManagementClient {
     /** Largest answer frame this client reads (a frame's buffer grows with the bytes that arrive, up to it). */
     public static final int MAX_FRAME = 64 << 20;
+    /**
+     * Deepest nesting of structs and containers read in an answer: a server's answers nest about 25
+     * deep at most (four embedded instances); the generated readers recurse once per level, so an
+     * answer nested a million deep would otherwise exhaust the calling thread's stack.
+     */
+    static final int MAX_NESTING = 64;
 
     private final ClientOptions options;
     private final SessionInfo session;
@@ -124,12 +131,12 @@ public final class ThriftManagementClient implements ManagementClient {
         return new ManagementApi.Client(new FramePerAnswer(answers), new TBinaryProtocol(new TFramedTransport(requests, MAX_FRAME), true, true));
     }
 
-    /** Reads each answer from a frame of its own, the frame read whole before its message is decoded. */
+    /** Reads each answer from a frame of its own, the frame read whole before its message is decoded, its nesting bounded. */
     private static final class FramePerAnswer extends TProtocolDecorator {
         private final InboundFrames frames;
 
         FramePerAnswer(InboundFrames frames) {
-            super(new TBinaryProtocol(frames, true, true));
+            super(new DepthLimitedProtocol(new TBinaryProtocol(frames, true, true), MAX_NESTING));
             this.frames = frames;
         }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.wmi.security.HostCertificate;
+import dev.parvis.wmi.thrift.gen.ManagementApi;
+import dev.parvis.wmi.thrift.gen.SessionInfo;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,15 +15,28 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TField;
+import org.apache.thrift.protocol.TList;
+import org.apache.thrift.protocol.TMap;
+import org.apache.thrift.protocol.TMessage;
+import org.apache.thrift.protocol.TMessageType;
+import org.apache.thrift.protocol.TProtocol;
+import org.apache.thrift.protocol.TStruct;
+import org.apache.thrift.protocol.TType;
+import org.apache.thrift.transport.TMemoryBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Thrift client against a hostile server that holds the host certificate: it answers the login
- * with a frame header claiming far more than it then sends. The client's memory follows the bytes
- * that arrive, and the call fails with an error saying what happened, within the client's timeout.
+ * with a frame header claiming far more than it then sends, or a query with an answer nested far
+ * too deep. The client's memory follows the bytes that arrive, and the call fails with an error
+ * saying what happened, within the client's timeout.
  */
 class ThriftManagementClientTest {
     /** The client's socket timeout here: a stalled answer fails after it. */
@@ -78,27 +93,80 @@ class ThriftManagementClientTest {
     }
 
     private static ConnectionException attempt(HostCertificate cert, int claim, Then then) throws IOException {
+        byte[] cutShort = ByteBuffer.allocate(4 + 100).putInt(claim).array();
+        return withFakeServer(cert, List.of(cutShort), then, options -> ThriftManagementClient.connect(options));
+    }
+
+    /**
+     * A server nesting its answer a hundred thousand levels deep (which the generated readers would
+     * follow, a few stack frames a level) is refused at the client's depth limit, and the call fails
+     * with a ConnectionException instead of a StackOverflowError.
+     */
+    @Test
+    void anAnswerNestedTooDeepIsRefusedAtTheDepthLimit() throws Exception {
+        HostCertificate cert = HostCertificate.loadOrCreate(dir.resolve("tls"), "testhost");
+        byte[] login = message("login", 1, p -> new ManagementApi.login_result()
+                .setSuccess(new SessionInfo("admin", "administrator", "testhost", "token")).write(p));
+        byte[] deep = message("query", 2, p -> {
+            p.writeStructBegin(new TStruct("query_result"));
+            p.writeFieldBegin(new TField("success", TType.LIST, (short) 0));
+            p.writeListBegin(new TList(TType.STRUCT, 1));
+            for (int level = 0; level < 100_000; level++) { // a CimInstance whose one property holds a CimInstance
+                p.writeFieldBegin(new TField("properties", TType.MAP, (short) 3));
+                p.writeMapBegin(new TMap(TType.STRING, TType.STRUCT, 1));
+                p.writeString("p");
+                p.writeFieldBegin(new TField("instances", TType.LIST, (short) 10));
+                p.writeListBegin(new TList(TType.STRUCT, 1));
+            }
+        });
+        ConnectionException e = withFakeServer(cert, List.of(login, deep), Then.STALL, options -> {
+            try (ThriftManagementClient c = ThriftManagementClient.connect(options)) {
+                c.query("SELECT * FROM Msvm_ComputerSystem");
+            }
+        });
+        assertTrue(e.getMessage().contains("input nests deeper than " + ThriftManagementClient.MAX_NESTING + " levels"), e.getMessage());
+    }
+
+    private interface Write {
+        void to(TProtocol p) throws TException;
+    }
+
+    /** A framed REPLY message to {@code method}, its body written by {@code body}. */
+    private static byte[] message(String method, int seqid, Write body) throws TException {
+        TMemoryBuffer buffer = new TMemoryBuffer(1024);
+        TBinaryProtocol p = new TBinaryProtocol(buffer, true, true);
+        p.writeMessageBegin(new TMessage(method, TMessageType.REPLY, seqid));
+        body.to(p);
+        byte[] bytes = buffer.getArray();
+        return ByteBuffer.allocate(4 + buffer.length()).putInt(buffer.length()).put(bytes, 0, buffer.length()).array();
+    }
+
+    /** Runs {@code client} against a fake server that gives {@code answers}, one per request, then {@code then}; returns how it failed. */
+    private static ConnectionException withFakeServer(HostCertificate cert, List<byte[]> answers, Then then,
+                                                      java.util.function.Consumer<ClientOptions> client) throws IOException {
         try (SSLServerSocket listener = (SSLServerSocket) cert.serverContext().getServerSocketFactory().createServerSocket()) {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Thread server = Thread.ofPlatform().daemon().start(() -> answerHostile(listener, claim, then));
+            Thread server = Thread.ofPlatform().daemon().start(() -> answerHostile(listener, answers, then));
             ClientOptions options = new ClientOptions("127.0.0.1", listener.getLocalPort(), cert.pemFile(), "admin", "password", TIMEOUT);
             try {
-                return assertThrows(ConnectionException.class, () -> ThriftManagementClient.connect(options));
+                return assertThrows(ConnectionException.class, () -> client.accept(options));
             } finally {
                 server.interrupt();
             }
         }
     }
 
-    /** Takes one connection, reads its request frame, answers with {@code claim} in a header and 100 bytes, then stalls or closes. */
-    private static void answerHostile(SSLServerSocket listener, int claim, Then then) {
+    /** Takes one connection, reads a request frame before each of {@code answers}, then stalls, closes or trickles. */
+    private static void answerHostile(SSLServerSocket listener, List<byte[]> answers, Then then) {
         try (SSLSocket s = (SSLSocket) listener.accept()) {
             s.setEnabledProtocols(HostCertificate.protocols());
             DataInputStream in = new DataInputStream(s.getInputStream());
-            in.readFully(new byte[in.readInt()]);
             OutputStream out = s.getOutputStream();
-            out.write(ByteBuffer.allocate(4 + 100).putInt(claim).array());
-            out.flush();
+            for (byte[] answer : answers) {
+                in.readFully(new byte[in.readInt()]);
+                out.write(answer);
+                out.flush();
+            }
             if (then == Then.STALL) {
                 Thread.sleep(30_000); // longer than the client waits: interrupted when the test ends
             }
