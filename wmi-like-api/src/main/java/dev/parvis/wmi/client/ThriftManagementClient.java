@@ -13,6 +13,8 @@ import dev.parvis.wmi.cim.NotFoundException;
 import dev.parvis.wmi.cim.ObjectPath;
 import dev.parvis.wmi.cim.WqlSyntaxException;
 import dev.parvis.wmi.event.EventBatch;
+import dev.parvis.wmi.remote.DepthLimitedProtocol;
+import dev.parvis.wmi.remote.InboundFrames;
 import dev.parvis.wmi.remote.WireValues;
 import dev.parvis.wmi.security.HostCertificate;
 import dev.parvis.wmi.thrift.gen.AccessDenied;
@@ -23,6 +25,7 @@ import dev.parvis.wmi.thrift.gen.ManagementApi;
 import dev.parvis.wmi.thrift.gen.NotFound;
 import dev.parvis.wmi.thrift.gen.SessionInfo;
 import dev.parvis.wmi.thrift.gen.WqlSyntaxError;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,9 +33,13 @@ import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
-import org.apache.thrift.transport.TSocket;
+import org.apache.thrift.protocol.TMessage;
+import org.apache.thrift.protocol.TProtocolDecorator;
+import org.apache.thrift.transport.TIOStreamTransport;
+import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
 
 /**
@@ -41,17 +48,30 @@ import org.apache.thrift.transport.layered.TFramedTransport;
  * subscription gets a connection of its own so its long polls never hold up other calls. A
  * connection left idle longer than {@link ClientOptions#idleReconnect()} (the server closes idle
  * ones after two minutes) is replaced before the next call, with the session token, so a
- * long-lived client (the shell) needs no care.
+ * long-lived client (the shell) needs no care; so is one that failed below the messages (closed,
+ * timed out, a bad frame), whose late answer would otherwise be read as the next call's.
+ *
+ * <p>The server is held to bounds too: an answer frame is at most {@link #MAX_FRAME}, read into a
+ * buffer that grows as its bytes arrive, and must arrive whole within the options' timeout of its
+ * first byte; the wait for its first byte is the timeout (plus a long poll's own wait).
  */
 public final class ThriftManagementClient implements ManagementClient {
-    /** Largest answer frame this client reads. */
+    /** Largest answer frame this client reads (a frame's buffer grows with the bytes that arrive, up to it). */
     public static final int MAX_FRAME = 64 << 20;
+    /**
+     * Deepest nesting of structs and containers read in an answer: a server's answers nest about 25
+     * deep at most (four embedded instances); the generated readers recurse once per level, so an
+     * answer nested a million deep would otherwise exhaust the calling thread's stack.
+     */
+    static final int MAX_NESTING = 64;
 
     private final ClientOptions options;
     private final SessionInfo session;
     private SSLSocket socket;
     private ManagementApi.Client api;
     private long lastUse = System.nanoTime();
+    /** The connection failed below the messages (closed, timed out, a bad frame): its stream is at no message's start any more. */
+    private boolean broken;
 
     private ThriftManagementClient(ClientOptions options, SSLSocket socket, ManagementApi.Client api, SessionInfo session) {
         this.options = options;
@@ -84,9 +104,7 @@ public final class ThriftManagementClient implements ManagementClient {
             socket.setSSLParameters(params);
             socket.setSoTimeout((int) options.timeout().toMillis());
             socket.startHandshake();
-            TSocket transport = new TSocket(socket);
-            transport.getConfiguration().setMaxMessageSize(MAX_FRAME);
-            ManagementApi.Client api = new ManagementApi.Client(new TBinaryProtocol(new TFramedTransport(transport, MAX_FRAME), true, true));
+            ManagementApi.Client api = api(socket, options.timeout());
             SessionInfo session = token == null ? api.login(options.user(), options.password()) : api.resume(token);
             return new ThriftManagementClient(options, socket, api, session);
         } catch (AuthenticationError e) {
@@ -95,6 +113,37 @@ public final class ThriftManagementClient implements ManagementClient {
         } catch (IOException | TException e) {
             closeQuietly(socket);
             throw new ConnectionException("cannot connect to " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The stub over {@code socket}. Answers are read a frame at a time into a buffer that grows as
+     * their bytes arrive ({@link InboundFrames}): a server that claims a frame of {@link #MAX_FRAME}
+     * and sends a few bytes costs this client a few KiB (libthrift's framed transport allocated each
+     * claim whole before any of it came), and a message cannot claim more than its frame holds. An
+     * answer must arrive whole within {@code timeout} of its first byte, however the server spaces
+     * its bytes (the socket's timeout restarts with each).
+     */
+    private static ManagementApi.Client api(SSLSocket socket, Duration timeout) throws IOException, TTransportException {
+        TConfiguration config = new TConfiguration(MAX_FRAME, MAX_FRAME, TConfiguration.DEFAULT_RECURSION_DEPTH);
+        InboundFrames answers = new InboundFrames(config, socket.getInputStream(), MAX_FRAME, "server", timeout);
+        TIOStreamTransport requests = new TIOStreamTransport(config, new BufferedOutputStream(socket.getOutputStream()));
+        return new ManagementApi.Client(new FramePerAnswer(answers), new TBinaryProtocol(new TFramedTransport(requests, MAX_FRAME), true, true));
+    }
+
+    /** Reads each answer from a frame of its own, the frame read whole before its message is decoded, its nesting bounded. */
+    private static final class FramePerAnswer extends TProtocolDecorator {
+        private final InboundFrames frames;
+
+        FramePerAnswer(InboundFrames frames) {
+            super(new DepthLimitedProtocol(new TBinaryProtocol(frames, true, true), MAX_NESTING));
+            this.frames = frames;
+        }
+
+        @Override
+        public TMessage readMessageBegin() throws TException {
+            frames.next();
+            return super.readMessageBegin();
         }
     }
 
@@ -113,15 +162,30 @@ public final class ThriftManagementClient implements ManagementClient {
         T run() throws TException;
     }
 
-    private synchronized <T> T call(Call<T> call) {
-        if (System.nanoTime() - lastUse > options.idleReconnect().toNanos()) {
+    private <T> T call(Call<T> call) {
+        return call(call, Duration.ZERO);
+    }
+
+    /**
+     * Runs {@code call} on a sound connection (a broken or long-idle one is replaced first); {@code
+     * serverWait} is how long the server may wait before it answers (a long poll), added to the
+     * socket's timeout for this call.
+     */
+    private synchronized <T> T call(Call<T> call, Duration serverWait) {
+        if (broken || System.nanoTime() - lastUse > options.idleReconnect().toNanos()) {
             ThriftManagementClient fresh = connect(options, session.getToken());
             closeQuietly(socket);
             socket = fresh.socket;
             api = fresh.api;
+            broken = false;
         }
         try {
+            socket.setSoTimeout((int) options.timeout().plus(serverWait).toMillis());
             return call.run();
+        } catch (IOException | TTransportException e) {
+            broken = true;
+            closeQuietly(socket);
+            throw new ConnectionException("the connection to the management server failed: " + e.getMessage(), e);
         } catch (TException e) {
             throw fromWire(e);
         } finally {
@@ -169,7 +233,7 @@ public final class ThriftManagementClient implements ManagementClient {
         return new EventSubscription() {
             @Override
             public EventBatch poll(int max, Duration timeout) {
-                dev.parvis.wmi.thrift.gen.EventBatch b = own.call(() -> own.api().poll(id, max, (int) timeout.toMillis()));
+                dev.parvis.wmi.thrift.gen.EventBatch b = own.call(() -> own.api().poll(id, max, (int) timeout.toMillis()), timeout);
                 List<CimEvent> events = b.getEvents().stream().map(WireValues::fromWire).toList();
                 return new EventBatch(events, b.getDropped());
             }

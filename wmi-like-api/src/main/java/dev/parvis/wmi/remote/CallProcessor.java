@@ -65,7 +65,7 @@ final class CallProcessor<I> implements TProcessor {
         }
         try {
             function.process(m.seqid, in, out, handler);
-        } catch (RequestFrames.Overrun e) {
+        } catch (InboundFrames.Overrun e) {
             // Only reading the arguments reads the frame, and that comes before the call runs or
             // anything is written. The frame's end is known, so the message gets the answer of any
             // other malformed one, and the connection goes on with the next frame.

@@ -13,13 +13,14 @@ import org.apache.thrift.protocol.TStruct;
  * Refuses input that nests structs and containers deeper than a limit. The generated readers of
  * recursive types (an embedded CimInstance inside a CimValue) recurse once per level, and
  * libthrift 0.17 checks depth only when skipping, so without this a small frame of nested values
- * could exhaust a connection thread's stack.
+ * could exhaust a connection thread's stack. The server reads its requests through it, the client
+ * its answers.
  */
-final class DepthLimitedProtocol extends TProtocolDecorator {
+public final class DepthLimitedProtocol extends TProtocolDecorator {
     private final int limit;
     private int depth;
 
-    DepthLimitedProtocol(TProtocol protocol, int limit) {
+    public DepthLimitedProtocol(TProtocol protocol, int limit) {
         super(protocol);
         this.limit = limit;
     }

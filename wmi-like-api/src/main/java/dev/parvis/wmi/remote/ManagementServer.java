@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -43,6 +44,8 @@ public final class ManagementServer implements AutoCloseable {
     private static final LogBudget CONNECTION_LOG = LogBudget.standard();
     /** A client can cause one refusal per connection attempt. */
     private static final LogBudget REFUSAL_LOG = LogBudget.standard();
+    private static final String CLOSING = "the management server is closing";
+    private static final Duration ACCEPTOR_WAIT = Duration.ofSeconds(5);
 
     private final ManagementModel model;
     private final UserStore users;
@@ -56,6 +59,7 @@ public final class ManagementServer implements AutoCloseable {
     private final ScheduledThreadPoolExecutor deadlines;
     private final Semaphore workers;
     private final Thread acceptor;
+    private final OpenConnections open = new OpenConnections();
     private final AtomicLong served = new AtomicLong();
     private volatile boolean closed;
 
@@ -105,6 +109,11 @@ public final class ManagementServer implements AutoCloseable {
         return limits.maxConnections() - connections.availablePermits();
     }
 
+    /** Connection threads not yet finished (their work, then their slots given back). */
+    public int connectionThreads() {
+        return open.size();
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket socket;
@@ -118,18 +127,15 @@ public final class ManagementServer implements AutoCloseable {
             }
             InetSocketAddress from = (InetSocketAddress) socket.getRemoteSocketAddress();
             String remote = from.toString();
-            if (!admitted(socket, from.getAddress(), remote)) {
-                continue;
-            }
-            served.incrementAndGet();
-            Thread.ofVirtual().name("parvis-api-conn-" + remote).start(() -> {
-                try {
-                    serve(socket, remote);
-                } finally {
+            if (closed) {
+                closeQuietly(socket); // accepted as the server closed: close() no longer looks for new connections
+            } else if (admitted(socket, from.getAddress(), remote)) {
+                served.incrementAndGet();
+                open.start(socket, "parvis-api-conn-" + remote, c -> serve(c, remote), () -> {
                     addresses.release(from.getAddress());
                     connections.release();
-                }
-            });
+                });
+            }
         }
     }
 
@@ -159,11 +165,12 @@ public final class ManagementServer implements AutoCloseable {
      * the idle one until a request's first byte, the frame's until its last; none while the server
      * runs the call and answers. A missed deadline closes the TCP socket under the TLS one.
      */
-    private void serve(Socket tcp, String remote) {
+    private void serve(OpenConnections.Connection connection, String remote) {
+        Socket tcp = connection.tcp();
         try (ConnectionDeadline deadline = new ConnectionDeadline(deadlines, () -> closeQuietly(tcp))) {
             SSLSocket socket = handshake(tcp, remote, deadline);
             if (socket != null) {
-                serve(socket, remote, deadline);
+                serve(socket, remote, deadline, connection);
             }
         } finally {
             closeQuietly(tcp);
@@ -181,13 +188,15 @@ public final class ManagementServer implements AutoCloseable {
             socket.setSoTimeout((int) limits.idleTimeout().toMillis());
             return socket;
         } catch (IOException e) {
-            audit.record("-", remote, "connect", "refused: " + deadline.breach().orElse("TLS handshake failed (" + e.getMessage() + ")"));
+            String why = closed ? CLOSING : deadline.breach().orElse("TLS handshake failed (" + e.getMessage() + ")");
+            audit.record("-", remote, "connect", "refused: " + why);
             return null;
         }
     }
 
-    private void serve(SSLSocket socket, String remote, ConnectionDeadline deadline) {
+    private void serve(SSLSocket socket, String remote, ConnectionDeadline deadline, OpenConnections.Connection connection) {
         Session session = new Session(remote);
+        connection.whenClosing(session::close); // a long poll answers at once with what it has
         ConnectionHandler handler = new ConnectionHandler(model, users, tokens, audit, session, workers, limits);
         String idle = "no request began within " + limits.idleTimeout().toMillis() + " ms of the last answer";
         String slow = "a request frame did not arrive whole within " + limits.frameTimeout().toMillis() + " ms of its first byte";
@@ -206,6 +215,9 @@ public final class ManagementServer implements AutoCloseable {
         } catch (TException | RuntimeException | StackOverflowError e) {
             closedOn(e, session, remote, deadline);
         } finally {
+            if (closed) {
+                audit.record(session.user(), remote, "connection", "closed: " + CLOSING);
+            }
             handler.close();
             // The TLS close_notify is a write too: a client that does not read could hold it forever.
             deadline.arm(limits.frameTimeout(), "the TLS close was not taken within " + limits.frameTimeout().toMillis() + " ms");
@@ -216,7 +228,9 @@ public final class ManagementServer implements AutoCloseable {
     /** Audits why a connection ended, unless its client simply closed it between requests. */
     private void closedOn(Throwable e, Session session, String remote, ConnectionDeadline deadline) {
         Optional<String> breach = deadline.breach();
-        if (breach.isPresent()) {
+        if (closed) {
+            return; // the server ended it (audited so)
+        } else if (breach.isPresent()) {
             audit.record(session.user(), remote, "connection", "closed: " + breach.get());
         } else if (e instanceof TTransportException t) {
             if (t.getType() != TTransportException.END_OF_FILE) {
@@ -229,22 +243,22 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     /** A connection's requests, read a frame at a time, and the protocols that read them and write the answers. */
-    private record Wire(RequestFrames frames, TProtocol in, TProtocol out) {
+    private record Wire(InboundFrames frames, TProtocol in, TProtocol out) {
     }
 
     /**
      * Both sides carry the server's configuration: libthrift 0.17 takes the message-size budget from
      * a transport's configuration when it is built (a budget set on a built TSocket left each
      * connection's first message the library's default of 100 MB). On the request side the frame
-     * itself bounds what a claimed string or container may ask for ({@link RequestFrames}).
+     * itself bounds what a claimed string or container may ask for ({@link InboundFrames}).
      */
     private Wire wire(SSLSocket socket, ConnectionDeadline deadline, Runnable frameStarted) throws TTransportException {
         TConfiguration config = new TConfiguration(limits.maxFrameBytes(), limits.maxFrameBytes(), TConfiguration.DEFAULT_RECURSION_DEPTH);
-        RequestFrames frames;
+        InboundFrames frames;
         TIOStreamTransport answers;
         try {
             socket.setTcpNoDelay(true);
-            frames = new RequestFrames(config, socket.getInputStream(), limits.maxFrameBytes(), frameStarted);
+            frames = new InboundFrames(config, socket.getInputStream(), limits.maxFrameBytes(), "client", frameStarted);
             answers = new TIOStreamTransport(config, new BufferedOutputStream(
                     new AnswerDeadline(socket.getOutputStream(), deadline, limits.frameTimeout())));
         } catch (IOException e) {
@@ -256,7 +270,7 @@ public final class ManagementServer implements AutoCloseable {
         return new Wire(frames, in, out);
     }
 
-    private static void closeQuietly(Socket s) {
+    static void closeQuietly(Socket s) {
         try {
             s.close();
         } catch (IOException e) {
@@ -264,6 +278,11 @@ public final class ManagementServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting and ends every open connection ({@link OpenConnections#close}): a call being
+     * served may answer within {@link ServerLimits#closeGrace()}. Returns once the connections'
+     * threads have ended (a thread that ignores its cut is waited for a few seconds more, then left).
+     */
     @Override
     public void close() {
         closed = true;
@@ -273,6 +292,15 @@ public final class ManagementServer implements AutoCloseable {
             LOG.debug("closing the management server socket: {}", e.toString());
         }
         acceptor.interrupt();
-        deadlines.shutdownNow();
+        try {
+            acceptor.join(ACCEPTOR_WAIT); // a connection it is admitting now is then among the open ones
+            open.close(limits.closeGrace());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("management server: interrupted while closing its {} open connections", open.size());
+        } finally {
+            // Last: connections ending now still arm their deadlines (their TLS close is under one).
+            deadlines.shutdownNow();
+        }
     }
 }

@@ -22,17 +22,18 @@ import java.time.Duration;
  * @param handshakeTimeout       the TLS handshake must finish within this of the accept
  * @param frameTimeout           a request frame must arrive whole within this of its first byte
  * @param loginFailures          failed logins after which the connection is closed
+ * @param closeGrace             when the server closes, how long a call being served may take to answer before its connection is cut
  */
 public record ServerLimits(int maxConnections, int connectionsPerAddress, int workers, int maxFrameBytes, int maxStringBytes,
                            int maxContainerElements, int maxNesting, int subscriptionsPerConnection, Duration idleTimeout,
-                           Duration handshakeTimeout, Duration frameTimeout, int loginFailures) {
+                           Duration handshakeTimeout, Duration frameTimeout, int loginFailures, Duration closeGrace) {
 
     public ServerLimits {
         if (maxConnections < 1 || connectionsPerAddress < 1 || workers < 1) {
             throw new IllegalArgumentException("connections %d, per address %d, workers %d: each must be at least 1"
                     .formatted(maxConnections, connectionsPerAddress, workers));
         }
-        for (Duration d : new Duration[] {idleTimeout, handshakeTimeout, frameTimeout}) {
+        for (Duration d : new Duration[] {idleTimeout, handshakeTimeout, frameTimeout, closeGrace}) {
             if (!d.isPositive()) {
                 throw new IllegalArgumentException("a timeout of " + d + ": timeouts must be positive");
             }
@@ -46,24 +47,30 @@ public record ServerLimits(int maxConnections, int connectionsPerAddress, int wo
     public static ServerLimits defaults() {
         int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         return new ServerLimits(512, 64, workers, 256 * 1024, 64 * 1024, 10_000, 24, 16, Duration.ofMinutes(2), Duration.ofSeconds(10),
-                Duration.ofSeconds(30), 3);
+                Duration.ofSeconds(30), 3, Duration.ofSeconds(5));
     }
 
     /** These limits with other connection bounds. */
     public ServerLimits withConnections(int max, int perAddress) {
         return new ServerLimits(max, perAddress, workers, maxFrameBytes, maxStringBytes, maxContainerElements, maxNesting,
-                subscriptionsPerConnection, idleTimeout, handshakeTimeout, frameTimeout, loginFailures);
+                subscriptionsPerConnection, idleTimeout, handshakeTimeout, frameTimeout, loginFailures, closeGrace);
     }
 
     /** These limits with other deadlines. */
     public ServerLimits withTimeouts(Duration idle, Duration handshake, Duration frame) {
         return new ServerLimits(maxConnections, connectionsPerAddress, workers, maxFrameBytes, maxStringBytes, maxContainerElements,
-                maxNesting, subscriptionsPerConnection, idle, handshake, frame, loginFailures);
+                maxNesting, subscriptionsPerConnection, idle, handshake, frame, loginFailures, closeGrace);
     }
 
     /** These limits with another longest string. */
     public ServerLimits withMaxStringBytes(int bytes) {
         return new ServerLimits(maxConnections, connectionsPerAddress, workers, maxFrameBytes, bytes, maxContainerElements, maxNesting,
-                subscriptionsPerConnection, idleTimeout, handshakeTimeout, frameTimeout, loginFailures);
+                subscriptionsPerConnection, idleTimeout, handshakeTimeout, frameTimeout, loginFailures, closeGrace);
+    }
+
+    /** These limits with another grace for the calls being served when the server closes. */
+    public ServerLimits withCloseGrace(Duration grace) {
+        return new ServerLimits(maxConnections, connectionsPerAddress, workers, maxFrameBytes, maxStringBytes, maxContainerElements,
+                maxNesting, subscriptionsPerConnection, idleTimeout, handshakeTimeout, frameTimeout, loginFailures, grace);
     }
 }

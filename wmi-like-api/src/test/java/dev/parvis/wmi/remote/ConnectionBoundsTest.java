@@ -1,10 +1,15 @@
 package dev.parvis.wmi.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.mockito.Mockito.when;
 
+import dev.parvis.wmi.client.EventSubscription;
+import dev.parvis.wmi.client.ManagementClient;
 import dev.parvis.wmi.client.ThriftManagementClient;
+import dev.parvis.wmi.event.EventBatch;
 import dev.parvis.wmi.thrift.gen.ManagementApi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +23,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -25,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What one client can hold of the server: its address's share of the connections, and a
- * connection only as long as its deadlines allow, however it spaces its bytes. Each client here
+ * connection only as long as its deadlines allow, however it spaces its bytes, and no longer than
+ * the server is open. Each client here
  * first proves its connection open (the server counts it, or answers on it), then sees the server
  * close it: its TCP socket reads the end of the stream while it is still sending.
  */
@@ -149,6 +159,124 @@ class ConnectionBoundsTest {
                 tcp.close();
             }
         }
+    }
+
+    /**
+     * Closing the server ends its connections at once, whatever they are doing: idle ones, ones
+     * still in (or not yet started on) their TLS handshake, and one whose call the model is still
+     * carrying out, which answers first. None waits for its idle deadline; every slot is given back
+     * and every connection thread has ended when close() returns.
+     */
+    @Test
+    void closingTheServerEndsEveryConnectionAndACallBeingServedAnswersFirst() throws Exception {
+        try (ServerFixture fx = new ServerFixture(dir, ServerLimits.defaults())) {
+            String token = token(fx);
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            when(fx.mocked.service.list()).thenAnswer(i -> {
+                entered.countDown();
+                finish.await();
+                return List.of();
+            });
+            List<HostileClient> idle = List.of(resumed(fx, "127.0.0.1", token), resumed(fx, "127.0.0.1", token), resumed(fx, "127.0.0.2", token));
+            List<Socket> plain = List.of(tcp(fx, "127.0.0.1"), tcp(fx, "127.0.0.3"));
+            plain.getFirst().getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00}); // a handshake begun, never finished
+            HostileClient busy = resumed(fx, "127.0.0.1", token);
+            FutureTask<HostileClient.Answer> answer = background(() -> busy.call(query()));
+            assertTrue(entered.await(10, TimeUnit.SECONDS), "the call runs in the model");
+            await(() -> fx.server.openConnections() == 6, "six connections open");
+            long start = System.nanoTime();
+            FutureTask<Void> closing = background(() -> {
+                fx.server.close();
+                return null;
+            });
+            for (HostileClient c : idle) {
+                assertEquals(List.of(), c.untilClosed(), "an idle TLS connection is closed, nothing sent on it");
+            }
+            for (Socket s : plain) {
+                assertEnds(s);
+            }
+            finish.countDown(); // the call ends after the idle connections have: its answer still goes out
+            assertTrue(answer.get(10, TimeUnit.SECONDS).succeeded(), "the call being served is answered");
+            assertEquals(List.of(), busy.untilClosed(), "then its connection is closed");
+            closing.get(10, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "every connection ended within 5 s");
+            assertEquals(0, fx.server.openConnections(), "every slot given back when close() returns");
+            assertEquals(0, fx.server.connectionThreads(), "no connection thread left when close() returns");
+            assertEquals(4, countAudit(fx, "call=connection result=closed: the management server is closing"), "each TLS connection's end audited");
+            assertEquals(2, countAudit(fx, "call=connect result=refused: the management server is closing"), "each unfinished handshake's end audited");
+            busy.close();
+        }
+    }
+
+    /** A long poll being served when the server closes answers at once with what it has, instead of holding the close. */
+    @Test
+    void closingTheServerAnswersALongPollAtOnce() throws Exception {
+        try (ServerFixture fx = new ServerFixture(dir, ServerLimits.defaults().withCloseGrace(Duration.ofSeconds(20)));
+             ManagementClient c = ThriftManagementClient.connect(fx.options("reader", ServerFixture.READER_PASSWORD))) {
+            EventSubscription events = c.subscribe("SELECT * FROM __InstanceModificationEvent WITHIN 5 WHERE TargetInstance ISA 'Msvm_ComputerSystem'");
+            FutureTask<EventBatch> poll = background(() -> events.poll(10, Duration.ofSeconds(25)));
+            await(() -> fx.server.openConnections() == 2, "the client's and its subscription's connections are open");
+            Thread.sleep(300); // the poll is on its way, then waits in the server
+            long start = System.nanoTime();
+            fx.server.close();
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "the poll did not hold the close");
+            assertEquals(List.of(), poll.get(1, TimeUnit.SECONDS).events(), "the poll is answered, with no events");
+            assertEquals(0, fx.server.connectionThreads());
+        }
+    }
+
+    /** A call still running when the grace ends is cut: its connection closed, its thread interrupted, and close() returns. */
+    @Test
+    void aCallThatOutlastsTheCloseGraceIsCut() throws Exception {
+        try (ServerFixture fx = new ServerFixture(dir, ServerLimits.defaults().withCloseGrace(Duration.ofMillis(500)))) {
+            String token = token(fx);
+            CountDownLatch entered = new CountDownLatch(1);
+            when(fx.mocked.service.list()).thenAnswer(i -> {
+                entered.countDown();
+                Thread.sleep(60_000);
+                return List.of();
+            });
+            HostileClient busy = resumed(fx, "127.0.0.1", token);
+            FutureTask<HostileClient.Answer> answer = background(() -> busy.call(query()));
+            assertTrue(entered.await(10, TimeUnit.SECONDS), "the call runs in the model");
+            long start = System.nanoTime();
+            fx.server.close();
+            long took = System.nanoTime() - start;
+            assertTrue(took < Duration.ofSeconds(3).toNanos(), "close() took " + took / 1_000_000 + " ms");
+            assertThrows(ExecutionException.class, () -> answer.get(5, TimeUnit.SECONDS), "the connection ends with no answer");
+            assertEquals(0, fx.server.openConnections());
+            assertEquals(0, fx.server.connectionThreads(), "the call's thread has ended");
+            busy.close();
+        }
+    }
+
+    private static RecordedCall query() {
+        return RecordedCall.of("query", new ManagementApi.query_args("SELECT * FROM Msvm_ComputerSystem"), 2);
+    }
+
+    private static <T> FutureTask<T> background(java.util.concurrent.Callable<T> work) {
+        FutureTask<T> task = new FutureTask<>(work);
+        Thread.ofPlatform().daemon().start(task);
+        return task;
+    }
+
+    /** Reads {@code tcp} until the server ends it (an end of stream, or a reset); its read timeout fails the test. */
+    private static void assertEnds(Socket tcp) throws IOException {
+        InputStream in = tcp.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // a TLS alert may come first
+            }
+        } catch (SocketTimeoutException stillOpen) {
+            fail("the server kept a connection open after its close");
+        } catch (IOException reset) {
+            // closed
+        }
+    }
+
+    private static long countAudit(ServerFixture fx, String text) throws IOException {
+        return fx.auditLines().stream().filter(l -> l.contains(text)).count();
     }
 
     /** A framed CALL of a method named by {@code nameBytes} 'm's, with no arguments (strict binary protocol). */

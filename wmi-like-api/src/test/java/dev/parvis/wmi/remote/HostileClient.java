@@ -95,6 +95,14 @@ final class HostileClient implements AutoCloseable {
      */
     List<Answer> drain() throws IOException, TException {
         socket.shutdownOutput();
+        return untilClosed();
+    }
+
+    /**
+     * Reads answers until the server closes the connection, this side left open; a server that
+     * neither answers nor closes within the read timeout throws {@link java.net.SocketTimeoutException}.
+     */
+    List<Answer> untilClosed() throws IOException, TException {
         List<Answer> answers = new ArrayList<>();
         while (true) {
             byte[] frame;
