@@ -14,6 +14,9 @@ import java.time.Duration;
  * run while the shell lives and get their automatic stop action when it exits).
  */
 public final class LocalHost {
+    /** How long connecting to the data directory's running host may take before the shell runs its own. */
+    static final Duration PROBE = Duration.ofSeconds(5);
+
     private LocalHost() {
     }
 
@@ -37,10 +40,10 @@ public final class LocalHost {
             return null;
         }
         try {
-            ClientOptions options = ClientOptions.fromDataDirectory(dataDir);
-            ClientOptions quick = new ClientOptions(options.host(), options.port(), options.certificate(), options.user(),
-                    options.password(), Duration.ofSeconds(5));
-            ThriftManagementClient client = ThriftManagementClient.connect(quick);
+            // Quick to connect, so a stale or hung endpoint does not hold the shell's start; the
+            // session's calls keep the full timeout (a Save-VM of a large VM takes its time).
+            ClientOptions options = ClientOptions.fromDataDirectory(dataDir).withConnectTimeout(PROBE);
+            ThriftManagementClient client = ThriftManagementClient.connect(options);
             return new HostConnection(client.hostName(), client, null);
         } catch (RuntimeException e) {
             // a stale endpoint (the host has stopped) or no credential: run our own host

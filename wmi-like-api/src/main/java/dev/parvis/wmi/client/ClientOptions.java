@@ -9,16 +9,22 @@ import java.util.Properties;
 
 /**
  * Where and as whom to connect: the host's address, the host certificate to pin (its PEM file),
- * the user and password, the socket timeout (a long poll adds its own wait to it), and how long a
+ * the user and password, the socket timeout of a call (a long poll adds its own wait to it), how long a
  * connection may sit idle before the client replaces it (the server closes idle connections after
- * two minutes by default).
+ * two minutes by default), and how long connecting (TCP, TLS handshake and login) may take: by
+ * default the call timeout; shorter for a caller that only probes whether a host is there.
  */
 public record ClientOptions(String host, int port, Path certificate, String user, String password, Duration timeout,
-                            Duration idleReconnect) {
+                            Duration idleReconnect, Duration connectTimeout) {
     public static final Duration DEFAULT_IDLE_RECONNECT = Duration.ofSeconds(90);
 
     public ClientOptions(String host, int port, Path certificate, String user, String password, Duration timeout) {
         this(host, port, certificate, user, password, timeout, DEFAULT_IDLE_RECONNECT);
+    }
+
+    public ClientOptions(String host, int port, Path certificate, String user, String password, Duration timeout,
+                         Duration idleReconnect) {
+        this(host, port, certificate, user, password, timeout, idleReconnect, timeout);
     }
 
     /** The management directory inside a host's data directory. */
@@ -34,15 +40,20 @@ public record ClientOptions(String host, int port, Path certificate, String user
     }
 
     public ClientOptions withCredential(String user, String password) {
-        return new ClientOptions(host, port, certificate, user, password, timeout, idleReconnect);
+        return new ClientOptions(host, port, certificate, user, password, timeout, idleReconnect, connectTimeout);
     }
 
     public ClientOptions withAddress(String host, int port) {
-        return new ClientOptions(host, port, certificate, user, password, timeout, idleReconnect);
+        return new ClientOptions(host, port, certificate, user, password, timeout, idleReconnect, connectTimeout);
     }
 
     public ClientOptions withIdleReconnect(Duration idle) {
-        return new ClientOptions(host, port, certificate, user, password, timeout, idle);
+        return new ClientOptions(host, port, certificate, user, password, timeout, idle, connectTimeout);
+    }
+
+    /** These options with {@code connect} for connecting (TCP, TLS handshake, login); calls keep {@link #timeout}. */
+    public ClientOptions withConnectTimeout(Duration connect) {
+        return new ClientOptions(host, port, certificate, user, password, timeout, idleReconnect, connect);
     }
 
     /**

@@ -97,12 +97,13 @@ public final class ThriftManagementClient implements ManagementClient {
         SSLSocket socket = null;
         try {
             socket = (SSLSocket) HostCertificate.clientContext(options.certificate()).getSocketFactory().createSocket();
-            socket.connect(new InetSocketAddress(options.host(), options.port()), (int) options.timeout().toMillis());
+            int connecting = (int) options.connectTimeout().toMillis();
+            socket.connect(new InetSocketAddress(options.host(), options.port()), connecting);
             SSLParameters params = socket.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
             params.setProtocols(HostCertificate.protocols());
             socket.setSSLParameters(params);
-            socket.setSoTimeout((int) options.timeout().toMillis());
+            socket.setSoTimeout(connecting); // the handshake and the login; each call sets its own
             socket.startHandshake();
             ManagementApi.Client api = api(socket, options.timeout());
             SessionInfo session = token == null ? api.login(options.user(), options.password()) : api.resume(token);

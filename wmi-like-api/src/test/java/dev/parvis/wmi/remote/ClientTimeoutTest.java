@@ -67,4 +67,37 @@ class ClientTimeoutTest {
             assertEquals(2, c.query("SELECT * FROM Msvm_ComputerSystem").size(), "the host and web01: this query's own answer");
         }
     }
+
+    /**
+     * A short connect timeout (the shell's probe of a running host) bounds connecting only: a call
+     * that takes longer than it, within the call timeout, gets its answer.
+     */
+    @Test
+    void theConnectTimeoutDoesNotBoundACall() throws Exception {
+        try (ServerFixture fx = new ServerFixture(dir, ServerLimits.defaults());
+             ManagementClient c = ThriftManagementClient.connect(fx.options("reader", ServerFixture.READER_PASSWORD)
+                     .withConnectTimeout(TIMEOUT))) {
+            VmInfo web = fx.mocked.add("web01", VmState.RUNNING);
+            when(fx.mocked.service.list()).thenAnswer(i -> {
+                Thread.sleep(TIMEOUT.multipliedBy(2).toMillis());
+                return List.of(web);
+            });
+            assertEquals(2, c.query("SELECT * FROM Msvm_ComputerSystem").size(), "the host and web01");
+        }
+    }
+
+    /** ...and it does bound connecting: a host that takes the TCP connection and never answers the handshake. */
+    @Test
+    void aHostThatNeverAnswersTheHandshakeFailsWithinTheConnectTimeout() throws Exception {
+        try (ServerFixture fx = new ServerFixture(dir, ServerLimits.defaults());
+             java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ClientOptions o = fx.options("reader", ServerFixture.READER_PASSWORD).withAddress("127.0.0.1", silent.getLocalPort())
+                    .withConnectTimeout(TIMEOUT);
+            long start = System.nanoTime();
+            assertThrows(ConnectionException.class, () -> ThriftManagementClient.connect(o));
+            long took = System.nanoTime() - start;
+            assertTrue(took < o.timeout().toNanos() / 2, "connecting took " + took / 1_000_000 + " ms, the call timeout is "
+                    + o.timeout());
+        }
+    }
 }
