@@ -76,6 +76,60 @@ public abstract class ShellLexerBase extends Lexer {
         _mode = ShellLexer.CMD;
     }
 
+    /**
+     * The state between two tokens, taken where the next token starts ({@code position}, an index of
+     * this lexer's input); a lexer on a text that starts there continues from it with
+     * {@link #restore}, as if it had read everything before. Offsets are kept relative to that point.
+     */
+    public LexerState save(int position) {
+        return new LexerState(contexts.toArray(new Ctx[0]), lastType, lastStop - position, operatorRun, bracketChain, lastClosed,
+                _mode, _modeStack.toArray(), getLine());
+    }
+
+    /** Continues from {@code state}, this lexer's input starting where the state was saved. */
+    public void restore(LexerState state) {
+        contexts.clear();
+        for (Object c : state.contexts) {
+            contexts.addLast((Ctx) c);
+        }
+        lastType = state.lastType;
+        lastStop = state.lastStop;
+        operatorRun = state.operatorRun;
+        bracketChain = state.bracketChain;
+        lastClosed = (Ctx) state.lastClosed;
+        _mode = state.mode;
+        _modeStack.clear();
+        _modeStack.addAll(state.modeStack);
+        setLine(state.line);
+        setCharPositionInLine(0);
+    }
+
+    /** What {@link #save} keeps; opaque outside the lexer. */
+    public static final class LexerState {
+        private final Object[] contexts;
+        private final int lastType;
+        private final int lastStop;
+        private final int operatorRun;
+        private final int bracketChain;
+        private final Object lastClosed;
+        private final int mode;
+        private final int[] modeStack;
+        private final int line;
+
+        private LexerState(Object[] contexts, int lastType, int lastStop, int operatorRun, int bracketChain, Object lastClosed,
+                           int mode, int[] modeStack, int line) {
+            this.contexts = contexts;
+            this.lastType = lastType;
+            this.lastStop = lastStop;
+            this.operatorRun = operatorRun;
+            this.bracketChain = bracketChain;
+            this.lastClosed = lastClosed;
+            this.mode = mode;
+            this.modeStack = modeStack;
+            this.line = line;
+        }
+    }
+
     /** True when the text lexed so far leaves a bracket, string or here-string open (input continues). */
     public boolean hasOpenConstruct() {
         return !contexts.isEmpty() || _mode == ShellLexer.DQ || _mode == ShellLexer.HERE;
