@@ -32,7 +32,9 @@ NEWLINE         : '\r'? '\n' | '\r';
 // A number with PowerShell 7's type suffixes and multipliers (about_Numeric_Literals; NumberLiterals
 // reads them). In argument mode only 'l' and the multipliers make a number; with another suffix the
 // word stays text ('Get-VM 10d' passes "10d", as PowerShell does to a [string] parameter).
-NUMBER          : Mantissa ('l' | OtherTypeSuffix)? Multiplier?;
+// A real may end in its point ('1.', '1.e2'); numberEnd() gives that point back before a range's
+// '..' and before a member name ('1..3', '1.Equals(1)').
+NUMBER          : Mantissa ('l' | OtherTypeSuffix)? Multiplier? { numberEnd(); };
 VARIABLE        : Variable;
 
 // A here-string may be empty: its closing line right after its opening one.
@@ -151,7 +153,7 @@ HERE_TRAILING_TICK : '`' -> type(DQ_TEXT);
 // ---------------------------------------------------------------- fragments
 fragment Newline     : '\r'? '\n';
 fragment Digits      : [0-9]+;
-fragment Mantissa    : '0x' [0-9a-f]+ | '0b' [01]+ | (Digits ('.' Digits)? | '.' Digits) ('e' [+-]? Digits)?;
+fragment Mantissa    : '0x' [0-9a-f]+ | '0b' [01]+ | (Digits ('.' Digits?)? | '.' Digits) ('e' [+-]? Digits)?;
 fragment OtherTypeSuffix : 'd' | 'n' | 'u' | 'ul' | 'y' | 'uy' | 's' | 'us';  // see NumberSuffix
 fragment Multiplier  : 'kb' | 'mb' | 'gb' | 'tb' | 'pb';
 fragment VarName     : [a-z_0-9]+ (':' [a-z_0-9]+)?;

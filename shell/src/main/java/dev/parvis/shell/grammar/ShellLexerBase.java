@@ -179,6 +179,19 @@ public abstract class ShellLexerBase extends Lexer {
         skip();
     }
 
+    /**
+     * A number ending in its decimal point is a real ('1.' is 1.0, as in PowerShell), unless a second
+     * '.' (a range: '1..3') or a name (a member: '1.Equals(1)') follows the point: then the point
+     * is given back and lexed as what it starts.
+     */
+    protected void numberEnd() {
+        int next = _input.LA(1);
+        if (_input.LA(-1) == '.' && (next == '.' || next == '_' || Character.isLetter(next))) {
+            _input.seek(_input.index() - 1);
+            getInterpreter().setCharPositionInLine(getInterpreter().getCharPositionInLine() - 1);
+        }
+    }
+
     /** '&' at a command position calls what follows; '&&' is lexed (and refused) in expression mode. */
     protected void callOperator() {
         if (_input.LA(1) == '&') {

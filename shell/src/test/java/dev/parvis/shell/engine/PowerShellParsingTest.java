@@ -85,6 +85,12 @@ class PowerShellParsingTest {
         "1.2L, 1, Int64, Int64",
         "1.2345e1L, 12, Int64, Int64",
         "2.5s, 2, Int16, Int32",
+        "1.e2, 100, Double, Double",
+        "1., 1, Double, Double",
+        ".5e1, 5, Double, Double",
+        "1.5e+2, 150, Double, Double",
+        "1.5E-1, 0.15, Double, Double",
+        "2.kb, 2048, Double, Double",
     })
     void numberLiteralsHaveTheValuePowerShellDocumentsAndTheShellsType(String literal, String value, String psType, String type) {
         assertEquals(value + "|" + type, shell.out("$v = " + literal + "; $v; $v.GetType().Name").replace("\n", "|"));
@@ -95,6 +101,14 @@ class PowerShellParsingTest {
     void aSuffixedLiteralIsWhatACastToItsTypeGivesHere() {
         assertEquals("True|True|True|True", shell.out("([decimal]10).Equals(10d); ([uint32]7).GetType() -eq (7u).GetType(); "
                 + "([byte]7).GetType() -eq (7uy).GetType(); ([uint64]7).GetType() -eq (7ul).GetType()").replace("\n", "|"));
+    }
+
+    /** PowerShell's tokenizer ends a number at '..' (a range) and at a name after the point (a member), whatever the point's reals. */
+    @Test
+    void aRealMayEndInItsPointUnlessARangeOrAMemberFollows() {
+        assertEquals("1,2,3|3|101|Double", shell.out("1..3 -join ','; (1..3).Count; 1.e2 + 1; (1.).GetType().Name").replace("\n", "|"));
+        assertEquals("True|100", shell.out("1.Equals(1); Write-Output 1.e2").replace("\n", "|"));
+        assertEquals("", shell.errors());
     }
 
     @Test
