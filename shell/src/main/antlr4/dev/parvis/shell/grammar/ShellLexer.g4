@@ -18,6 +18,8 @@ tokens {
     IF, ELSEIF, ELSE, FOREACH, FOR, WHILE, DO, UNTIL, BREAK, CONTINUE, RETURN, EXIT, THROW,
     FUNCTION, FILTER, PARAM, BEGIN, PROCESS, END, TRY, CATCH, FINALLY, IN,
     COMMAND_NAME, FUNCTION_NAME, AMPERSAND, DOT_SOURCE, IDENT, MEMBER, PARAMETER, ARG_WORD, DQ_TEXT, DQ_VAR, DQ_END,
+    // zero-width, between two touching parts of one argument ('a$b', '$a+2'); see ShellLexerBase.gluesToArgument
+    GLUE,
     // operators, typed by dashWord() from the text after '-'
     CMP_OP, LOGIC_OP, NOT_OP, BNOT_OP, BIT_OP, FORMAT_OP, JOIN_SPLIT_OP, UNKNOWN_OP
 }

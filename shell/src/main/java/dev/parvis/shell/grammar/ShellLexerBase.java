@@ -8,6 +8,7 @@ import java.util.Set;
 import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.Lexer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.WritableToken;
 
 /**
  * The state the generated {@code ShellLexer} needs beyond its modes: which brackets are open (and
@@ -52,6 +53,10 @@ public abstract class ShellLexerBase extends Lexer {
     private static final int DEFAULT = DEFAULT_MODE;
 
     private final Deque<Ctx> contexts = new ArrayDeque<>();
+    private final ArgumentGlue glue = new ArgumentGlue();
+    /** The token the next call returns, after the GLUE returned before it. */
+    private Token pending;
+    private boolean glueNext;
     private int lastType = Token.INVALID_TYPE;
     private int lastStop = -2;
     private int operatorRun;
@@ -68,6 +73,9 @@ public abstract class ShellLexerBase extends Lexer {
     public void reset() {
         super.reset();
         contexts.clear();
+        glue.clear();
+        pending = null;
+        glueNext = false;
         lastType = Token.INVALID_TYPE;
         lastStop = -2;
         operatorRun = 0;
@@ -83,7 +91,7 @@ public abstract class ShellLexerBase extends Lexer {
      */
     public LexerState save(int position) {
         return new LexerState(contexts.toArray(new Ctx[0]), lastType, lastStop - position, operatorRun, bracketChain, lastClosed,
-                _mode, _modeStack.toArray(), getLine());
+                _mode, _modeStack.toArray(), getLine(), glue.save());
     }
 
     /** Continues from {@code state}, this lexer's input starting where the state was saved. */
@@ -97,6 +105,7 @@ public abstract class ShellLexerBase extends Lexer {
         operatorRun = state.operatorRun;
         bracketChain = state.bracketChain;
         lastClosed = (Ctx) state.lastClosed;
+        glue.restore(state.glue);
         _mode = state.mode;
         _modeStack.clear();
         _modeStack.addAll(state.modeStack);
@@ -115,9 +124,10 @@ public abstract class ShellLexerBase extends Lexer {
         private final int mode;
         private final int[] modeStack;
         private final int line;
+        private final int[] glue;
 
         private LexerState(Object[] contexts, int lastType, int lastStop, int operatorRun, int bracketChain, Object lastClosed,
-                           int mode, int[] modeStack, int line) {
+                           int mode, int[] modeStack, int line, int[] glue) {
             this.contexts = contexts;
             this.lastType = lastType;
             this.lastStop = lastStop;
@@ -127,6 +137,44 @@ public abstract class ShellLexerBase extends Lexer {
             this.mode = mode;
             this.modeStack = modeStack;
             this.line = line;
+            this.glue = glue;
+        }
+    }
+
+    /** Returns the GLUE token between two parts of one argument (see {@link ArgumentGlue}) before the second. */
+    @Override
+    public Token nextToken() {
+        if (pending != null) {
+            Token t = pending;
+            pending = null;
+            return t;
+        }
+        Token t = super.nextToken();
+        if (!glueNext) {
+            return t;
+        }
+        glueNext = false;
+        pending = t;
+        return _factory.create(_tokenFactorySourcePair, ShellLexer.GLUE, "", Token.DEFAULT_CHANNEL, t.getStartIndex(), t.getStartIndex() - 1,
+                t.getLine(), t.getCharPositionInLine());
+    }
+
+    /** The token just read was read in argument mode (a token that opened a bracket or string there has pushed that mode). */
+    private boolean inArguments(int type) {
+        if (_mode == ShellLexer.ARGS || _mode == ShellLexer.ARG_VALUE) {
+            return true;
+        }
+        boolean opener = ArgumentGlue.OPENERS.contains(type) || type == ShellLexer.DQ_START || type == ShellLexer.HERE_START;
+        return opener && !_modeStack.isEmpty() && (_modeStack.peek() == ShellLexer.ARGS || _modeStack.peek() == ShellLexer.ARG_VALUE);
+    }
+
+    private void glueArgument(Token t) {
+        boolean touching = t.getStartIndex() == lastStop + 1;
+        glueNext = glue.glues(t.getType(), lastType, touching);
+        if (!glueNext && t.getType() == ShellLexer.PARAMETER && ArgumentGlue.parameterIsText(lastType, touching)
+                && t instanceof WritableToken w) {
+            w.setType(ShellLexer.ARG_WORD);
+            glue.glues(ShellLexer.ARG_WORD, lastType, touching);
         }
     }
 
@@ -149,6 +197,9 @@ public abstract class ShellLexerBase extends Lexer {
                 if (bracketChain > MAX_OPERATOR_RUN) {
                     throw new NestingTooDeepException("more than " + MAX_OPERATOR_RUN + " casts or indexes in a row", t);
                 }
+            }
+            if (inArguments(t.getType())) {
+                glueArgument(t);
             }
             lastType = t.getType();
             lastStop = t.getStopIndex();
@@ -212,6 +263,7 @@ public abstract class ShellLexerBase extends Lexer {
                             _tokenStartCharIndex, getCharIndex() - 1, _tokenStartLine, _tokenStartCharPositionInLine));
         }
         contexts.push(ctx);
+        glue.opened();
         pushMode(DEFAULT_MODE);
     }
 
@@ -225,6 +277,7 @@ public abstract class ShellLexerBase extends Lexer {
         lastClosed = null;
         if (!contexts.isEmpty()) {
             lastClosed = contexts.pop();
+            glue.closed();
             safePopMode();
         }
     }
