@@ -138,7 +138,10 @@ mode DQ;
 DQ_CLOSE        : '"' -> type(DQ_END), popMode;
 DQ_SUB          : '$(' { open(Ctx.PAREN); } -> type(SUBEXPR_START);
 DQ_VARIABLE     : Variable -> type(DQ_VAR);
-DQ_CHARS        : (~["`$] | '`' . | '""')+ -> type(DQ_TEXT);
+// Text and line breaks are separate tokens, so that the prompt's line check (LineCheck) can continue
+// from a line start inside a string that spans many lines.
+DQ_CHARS        : (~["`$\r\n] | '`' . | '""')+ -> type(DQ_TEXT);
+DQ_LINE_BREAK   : ('\r'? '\n' | '\r') -> type(DQ_TEXT);
 DQ_DOLLAR       : '$' -> type(DQ_TEXT);
 DQ_TRAILING_TICK : '`' -> type(DQ_TEXT);
 

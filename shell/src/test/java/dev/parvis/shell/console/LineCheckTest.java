@@ -27,18 +27,32 @@ class LineCheckTest {
 
     @Test
     void aPastedBlockOfTwentyThousandLinesIsLexedAboutOnceAndParsedOnce() {
+        pasteLineByLine("$sb = {", "\n  $i = $i + 1; \"at $i\" | Write-Output", "\n}");
+    }
+
+    @Test
+    void aPastedStringOfTwentyThousandLinesIsLexedAboutOnce() {
+        pasteLineByLine("$text = \"first", "\n  line $i of the text, `$ and \"\" too", "\"");
+    }
+
+    /**
+     * Checks {@code first}, then it with 20,000 {@code line}s, one more at each check, as JLine does
+     * for a paste: every input but the last (closed by {@code last}) is unfinished, each line is lexed
+     * about once (a new line lexes the line before it again: the lexer may have looked past its end),
+     * and only the finished input is parsed.
+     */
+    private static void pasteLineByLine(String first, String line, String last) {
         LineCheck check = new LineCheck();
-        StringBuilder input = new StringBuilder("$sb = {");
+        StringBuilder input = new StringBuilder(first);
         for (int i = 0; i < 20_000; i++) {
             assertTrue(check.incomplete(input.toString(), NO_CANCEL), "line " + i);
-            // each new line lexes the line before it again (the lexer may have looked past its end)
             assertTrue(check.charsLexed() <= 3L * input.length(), check.charsLexed() + " chars lexed for " + input.length() + " at line " + i);
-            input.append("\n  $i = $i + 1; \"at $i\" | Write-Output");
+            input.append(line);
         }
-        input.append("\n}");
+        input.append(last);
         assertFalse(check.incomplete(input.toString(), NO_CANCEL));
         assertTrue(check.charsLexed() <= 3L * input.length(), check.charsLexed() + " chars lexed for " + input.length());
-        assertEquals(1, check.parses(), "only the input that closes the block is parsed");
+        assertEquals(1, check.parses(), "only the finished input is parsed");
     }
 
     @Test
