@@ -22,6 +22,7 @@ public final class SessionBuilder {
     private long maxSteps;
     private HostConnections hosts;
     private ShellJobs jobs;
+    private ShellJobs parentJobs;
 
     public SessionBuilder(ShellHost host) {
         this.host = host;
@@ -39,8 +40,15 @@ public final class SessionBuilder {
         return this;
     }
 
+    /** Jobs the session uses and does not own (the shell's, shared by its prompt's sessions). */
     public SessionBuilder jobs(ShellJobs j) {
         this.jobs = j;
+        return this;
+    }
+
+    /** For a job's session: jobs of its own, owned by it, counted in the bound of {@code parent}'s tree. */
+    SessionBuilder jobsUnder(ShellJobs parent) {
+        this.parentJobs = parent;
         return this;
     }
 
@@ -56,7 +64,7 @@ public final class SessionBuilder {
         UtilityCommands.registerViews(session.views());
         JobCommands.registerViews(session.views());
         HostConnections h = hosts != null ? hosts : defaultHosts();
-        ShellJobs j = jobs != null ? jobs : new ShellJobs();
+        ShellJobs j = jobs != null ? jobs : parentJobs != null ? parentJobs.child() : new ShellJobs();
         HyperVCommands.install(session, h);
         session.addService(ShellJobs.class, j);
         // What the builder made, the session owns: closing it stops its jobs and closes its connections.
@@ -66,8 +74,9 @@ public final class SessionBuilder {
         if (hosts == null) {
             session.closeWith(h);
         }
-        // A job's session has jobs of its own, which end with it, as a PowerShell job's child jobs end with the job's process.
-        session.addService(JobSessions.class, new JobSessions(jobHost -> new SessionBuilder(jobHost).maxSteps(maxSteps).hosts(h).build()));
+        // A job's session has jobs of its own, which end with it, as a PowerShell job's child jobs end with the job's process;
+        // they count in the bound of this session's tree of jobs.
+        session.addService(JobSessions.class, new JobSessions(jobHost -> new SessionBuilder(jobHost).maxSteps(maxSteps).hosts(h).jobsUnder(j).build()));
         return session;
     }
 }

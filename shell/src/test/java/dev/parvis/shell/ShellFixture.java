@@ -4,6 +4,7 @@ import dev.parvis.shell.engine.BufferHost;
 import dev.parvis.shell.engine.RunResult;
 import dev.parvis.shell.engine.ShellSession;
 import dev.parvis.shell.hyperv.HostConnections;
+import dev.parvis.shell.jobs.ShellJobs;
 import dev.parvis.shell.runtime.ErrorCategory;
 import dev.parvis.shell.runtime.RuntimeError;
 import dev.parvis.shell.syntax.SourceText;
@@ -22,6 +23,12 @@ public final class ShellFixture {
     public ShellFixture(BufferHost host, long maxSteps) {
         this.host = host;
         this.session = new SessionBuilder(host).maxSteps(maxSteps).hosts(noHost()).build();
+    }
+
+    /** A session on {@code jobs}, which it does not own (as the interactive shell's sessions share the shell's). */
+    public ShellFixture(ShellJobs jobs) {
+        this.host = new BufferHost(120, false);
+        this.session = new SessionBuilder(host).hosts(noHost()).jobs(jobs).build();
     }
 
     /** Unit tests reach no host: a Hyper-V command fails with an error instead of touching the user's data directory. */

@@ -18,6 +18,8 @@ tokens {
     IF, ELSEIF, ELSE, FOREACH, FOR, WHILE, DO, UNTIL, BREAK, CONTINUE, RETURN, EXIT, THROW,
     FUNCTION, FILTER, PARAM, BEGIN, PROCESS, END, TRY, CATCH, FINALLY, IN,
     COMMAND_NAME, FUNCTION_NAME, AMPERSAND, DOT_SOURCE, IDENT, MEMBER, PARAMETER, ARG_WORD, DQ_TEXT, DQ_VAR, DQ_END,
+    // zero-width, between two touching parts of one argument ('a$b', '$a+2'); see ShellLexerBase.gluesToArgument
+    GLUE,
     // operators, typed by dashWord() from the text after '-'
     CMP_OP, LOGIC_OP, NOT_OP, BNOT_OP, BIT_OP, FORMAT_OP, JOIN_SPLIT_OP, UNKNOWN_OP
 }
@@ -32,7 +34,9 @@ NEWLINE         : '\r'? '\n' | '\r';
 // A number with PowerShell 7's type suffixes and multipliers (about_Numeric_Literals; NumberLiterals
 // reads them). In argument mode only 'l' and the multipliers make a number; with another suffix the
 // word stays text ('Get-VM 10d' passes "10d", as PowerShell does to a [string] parameter).
-NUMBER          : Mantissa ('l' | OtherTypeSuffix)? Multiplier?;
+// A real may end in its point ('1.', '1.e2'); numberEnd() gives that point back before a range's
+// '..' and before a member name ('1..3', '1.Equals(1)').
+NUMBER          : Mantissa ('l' | OtherTypeSuffix)? Multiplier? { numberEnd(); };
 VARIABLE        : Variable;
 
 // A here-string may be empty: its closing line right after its opening one.
@@ -134,7 +138,10 @@ mode DQ;
 DQ_CLOSE        : '"' -> type(DQ_END), popMode;
 DQ_SUB          : '$(' { open(Ctx.PAREN); } -> type(SUBEXPR_START);
 DQ_VARIABLE     : Variable -> type(DQ_VAR);
-DQ_CHARS        : (~["`$] | '`' . | '""')+ -> type(DQ_TEXT);
+// Text and line breaks are separate tokens, so that the prompt's line check (LineCheck) can continue
+// from a line start inside a string that spans many lines.
+DQ_CHARS        : (~["`$\r\n] | '`' . | '""')+ -> type(DQ_TEXT);
+DQ_LINE_BREAK   : ('\r'? '\n' | '\r') -> type(DQ_TEXT);
 DQ_DOLLAR       : '$' -> type(DQ_TEXT);
 DQ_TRAILING_TICK : '`' -> type(DQ_TEXT);
 
@@ -151,7 +158,7 @@ HERE_TRAILING_TICK : '`' -> type(DQ_TEXT);
 // ---------------------------------------------------------------- fragments
 fragment Newline     : '\r'? '\n';
 fragment Digits      : [0-9]+;
-fragment Mantissa    : '0x' [0-9a-f]+ | '0b' [01]+ | (Digits ('.' Digits)? | '.' Digits) ('e' [+-]? Digits)?;
+fragment Mantissa    : '0x' [0-9a-f]+ | '0b' [01]+ | (Digits ('.' Digits?)? | '.' Digits) ('e' [+-]? Digits)?;
 fragment OtherTypeSuffix : 'd' | 'n' | 'u' | 'ul' | 'y' | 'uy' | 's' | 'us';  // see NumberSuffix
 fragment Multiplier  : 'kb' | 'mb' | 'gb' | 'tb' | 'pb';
 fragment VarName     : [a-z_0-9]+ (':' [a-z_0-9]+)?;

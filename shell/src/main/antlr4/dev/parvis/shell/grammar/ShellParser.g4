@@ -74,12 +74,15 @@ assignmentTail  : (ASSIGN | ASSIGN_OP) NEWLINE* statement ;
 
 command
     : COMMAND_NAME commandElement*                                  # namedCommand
-    | (AMPERSAND | DOT_SOURCE) commandTarget commandElement*        # invokedCommand
+    | (AMPERSAND | DOT_SOURCE) commandTarget GLUE? commandElement*  # invokedCommand
     ;
 commandTarget   : ARG_WORD | primaryExpression ;
 commandElement  : PARAMETER | commandArgument ;
 commandArgument : argumentValue (COMMA NEWLINE* argumentValue)* ;
-argumentValue   : ARG_WORD | postfixExpression ;
+// Touching parts the lexer glued make one argument, an expandable string (about_Parsing: 'a$a', '$a+2', 'a"$a"').
+argumentValue   : argumentHead (GLUE argumentPart)* ;
+argumentHead    : ARG_WORD | postfixExpression ;
+argumentPart    : argumentHead | PARAMETER ;
 
 // Binary operators, highest precedence first (ANTLR's left-recursion order).
 expression

@@ -1,8 +1,5 @@
 package dev.parvis.shell.console;
 
-import dev.parvis.shell.syntax.ParseException;
-import dev.parvis.shell.syntax.ScriptParser;
-import dev.parvis.shell.syntax.SourceText;
 import org.jline.reader.EOFError;
 import org.jline.reader.ParsedLine;
 import org.jline.reader.Parser;
@@ -14,15 +11,16 @@ import org.jline.reader.impl.DefaultParser;
  * the prompt then asks for another line (">> ") instead of running it. Words for completion are
  * split on whitespace with quotes kept together; backslashes are ordinary characters.
  *
- * <p>The check is a full parse on JLine's thread, which takes seconds for a pasted script of a
- * million characters (and each line of a multi-line paste parses all the lines before it). Ctrl-C
- * stops it: while JLine reads a line its Ctrl-C handler interrupts the reading thread, and the
- * parse's checkpoint sees that interrupt and ends the read as Ctrl-C at the prompt does, dropping
- * the input. A size or time bound that ran the line instead would run an unfinished paste (an open
+ * <p>The check ({@link LineCheck}) lexes each line of a multi-line input about once, and parses only
+ * input that leaves no bracket or string open; still, the lexing or parse of a pasted script of a
+ * million characters takes seconds on JLine's thread. Ctrl-C stops it: while JLine reads a line its
+ * Ctrl-C handler interrupts the reading thread, and the check's checkpoint sees that interrupt and
+ * ends the read as Ctrl-C at the prompt does, dropping the input. A size or time bound that ran the line instead would run an unfinished paste (an open
  * block) as if it were complete, and would make the prompt's answer depend on the machine's speed.
  */
 final class ShellLineParser implements Parser {
     private final DefaultParser words = new DefaultParser();
+    private final LineCheck check = new LineCheck();
 
     ShellLineParser() {
         words.setEscapeChars(new char[0]);
@@ -32,28 +30,13 @@ final class ShellLineParser implements Parser {
 
     @Override
     public ParsedLine parse(String line, int cursor, ParseContext context) {
-        if (context == ParseContext.ACCEPT_LINE && incomplete(line)) {
+        if (context == ParseContext.ACCEPT_LINE && check.incomplete(line, () -> stopIfInterrupted(line))) {
             throw new EOFError(-1, cursor, "incomplete input", "continue");
         }
         return words.parse(line, cursor, ParseContext.COMPLETE);
     }
 
-    /**
-     * Whether {@code text} needs more lines; an interrupt of this thread (JLine's Ctrl-C) stops the
-     * check with the {@link UserInterruptException} JLine's read ends with, the interrupt consumed.
-     */
-    static boolean incomplete(String text) {
-        if (text.isBlank()) {
-            return false;
-        }
-        try {
-            ScriptParser.parse(SourceText.interactive(text), () -> stopIfInterrupted(text));
-            return false;
-        } catch (ParseException e) {
-            return e.incomplete();
-        }
-    }
-
+    /** An interrupt of this thread (JLine's Ctrl-C) stops the check with the {@link UserInterruptException} JLine's read ends with, the interrupt consumed. */
     private static void stopIfInterrupted(String text) {
         if (Thread.interrupted()) {
             throw new UserInterruptException(text);

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.Lexer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.WritableToken;
 
 /**
  * The state the generated {@code ShellLexer} needs beyond its modes: which brackets are open (and
@@ -52,6 +53,10 @@ public abstract class ShellLexerBase extends Lexer {
     private static final int DEFAULT = DEFAULT_MODE;
 
     private final Deque<Ctx> contexts = new ArrayDeque<>();
+    private final ArgumentGlue glue = new ArgumentGlue();
+    /** The token the next call returns, after the GLUE returned before it. */
+    private Token pending;
+    private boolean glueNext;
     private int lastType = Token.INVALID_TYPE;
     private int lastStop = -2;
     private int operatorRun;
@@ -68,12 +73,109 @@ public abstract class ShellLexerBase extends Lexer {
     public void reset() {
         super.reset();
         contexts.clear();
+        glue.clear();
+        pending = null;
+        glueNext = false;
         lastType = Token.INVALID_TYPE;
         lastStop = -2;
         operatorRun = 0;
         bracketChain = 0;
         lastClosed = null;
         _mode = ShellLexer.CMD;
+    }
+
+    /**
+     * The state between two tokens, taken where the next token starts ({@code position}, an index of
+     * this lexer's input); a lexer on a text that starts there continues from it with
+     * {@link #restore}, as if it had read everything before. Offsets are kept relative to that point.
+     */
+    public LexerState save(int position) {
+        return new LexerState(contexts.toArray(new Ctx[0]), lastType, lastStop - position, operatorRun, bracketChain, lastClosed,
+                _mode, _modeStack.toArray(), getLine(), glue.save());
+    }
+
+    /** Continues from {@code state}, this lexer's input starting where the state was saved. */
+    public void restore(LexerState state) {
+        contexts.clear();
+        for (Object c : state.contexts) {
+            contexts.addLast((Ctx) c);
+        }
+        lastType = state.lastType;
+        lastStop = state.lastStop;
+        operatorRun = state.operatorRun;
+        bracketChain = state.bracketChain;
+        lastClosed = (Ctx) state.lastClosed;
+        glue.restore(state.glue);
+        _mode = state.mode;
+        _modeStack.clear();
+        _modeStack.addAll(state.modeStack);
+        setLine(state.line);
+        setCharPositionInLine(0);
+    }
+
+    /** What {@link #save} keeps; opaque outside the lexer. */
+    public static final class LexerState {
+        private final Object[] contexts;
+        private final int lastType;
+        private final int lastStop;
+        private final int operatorRun;
+        private final int bracketChain;
+        private final Object lastClosed;
+        private final int mode;
+        private final int[] modeStack;
+        private final int line;
+        private final int[] glue;
+
+        private LexerState(Object[] contexts, int lastType, int lastStop, int operatorRun, int bracketChain, Object lastClosed,
+                           int mode, int[] modeStack, int line, int[] glue) {
+            this.contexts = contexts;
+            this.lastType = lastType;
+            this.lastStop = lastStop;
+            this.operatorRun = operatorRun;
+            this.bracketChain = bracketChain;
+            this.lastClosed = lastClosed;
+            this.mode = mode;
+            this.modeStack = modeStack;
+            this.line = line;
+            this.glue = glue;
+        }
+    }
+
+    /** Returns the GLUE token between two parts of one argument (see {@link ArgumentGlue}) before the second. */
+    @Override
+    public Token nextToken() {
+        if (pending != null) {
+            Token t = pending;
+            pending = null;
+            return t;
+        }
+        Token t = super.nextToken();
+        if (!glueNext) {
+            return t;
+        }
+        glueNext = false;
+        pending = t;
+        return _factory.create(_tokenFactorySourcePair, ShellLexer.GLUE, "", Token.DEFAULT_CHANNEL, t.getStartIndex(), t.getStartIndex() - 1,
+                t.getLine(), t.getCharPositionInLine());
+    }
+
+    /** The token just read was read in argument mode (a token that opened a bracket or string there has pushed that mode). */
+    private boolean inArguments(int type) {
+        if (_mode == ShellLexer.ARGS || _mode == ShellLexer.ARG_VALUE) {
+            return true;
+        }
+        boolean opener = ArgumentGlue.OPENERS.contains(type) || type == ShellLexer.DQ_START || type == ShellLexer.HERE_START;
+        return opener && !_modeStack.isEmpty() && (_modeStack.peek() == ShellLexer.ARGS || _modeStack.peek() == ShellLexer.ARG_VALUE);
+    }
+
+    private void glueArgument(Token t) {
+        boolean touching = t.getStartIndex() == lastStop + 1;
+        glueNext = glue.glues(t.getType(), lastType, touching);
+        if (!glueNext && t.getType() == ShellLexer.PARAMETER && ArgumentGlue.parameterIsText(lastType, touching)
+                && t instanceof WritableToken w) {
+            w.setType(ShellLexer.ARG_WORD);
+            glue.glues(ShellLexer.ARG_WORD, lastType, touching);
+        }
     }
 
     /** True when the text lexed so far leaves a bracket, string or here-string open (input continues). */
@@ -95,6 +197,9 @@ public abstract class ShellLexerBase extends Lexer {
                 if (bracketChain > MAX_OPERATOR_RUN) {
                     throw new NestingTooDeepException("more than " + MAX_OPERATOR_RUN + " casts or indexes in a row", t);
                 }
+            }
+            if (inArguments(t.getType())) {
+                glueArgument(t);
             }
             lastType = t.getType();
             lastStop = t.getStopIndex();
@@ -125,6 +230,19 @@ public abstract class ShellLexerBase extends Lexer {
         skip();
     }
 
+    /**
+     * A number ending in its decimal point is a real ('1.' is 1.0, as in PowerShell), unless a second
+     * '.' (a range: '1..3') or a name (a member: '1.Equals(1)') follows the point: then the point
+     * is given back and lexed as what it starts.
+     */
+    protected void numberEnd() {
+        int next = _input.LA(1);
+        if (_input.LA(-1) == '.' && (next == '.' || next == '_' || Character.isLetter(next))) {
+            _input.seek(_input.index() - 1);
+            getInterpreter().setCharPositionInLine(getInterpreter().getCharPositionInLine() - 1);
+        }
+    }
+
     /** '&' at a command position calls what follows; '&&' is lexed (and refused) in expression mode. */
     protected void callOperator() {
         if (_input.LA(1) == '&') {
@@ -145,6 +263,7 @@ public abstract class ShellLexerBase extends Lexer {
                             _tokenStartCharIndex, getCharIndex() - 1, _tokenStartLine, _tokenStartCharPositionInLine));
         }
         contexts.push(ctx);
+        glue.opened();
         pushMode(DEFAULT_MODE);
     }
 
@@ -158,6 +277,7 @@ public abstract class ShellLexerBase extends Lexer {
         lastClosed = null;
         if (!contexts.isEmpty()) {
             lastClosed = contexts.pop();
+            glue.closed();
             safePopMode();
         }
     }

@@ -1,8 +1,11 @@
 package dev.parvis.shell.jobs;
 
+import dev.parvis.shell.runtime.ErrorCategory;
+import dev.parvis.shell.runtime.RuntimeError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,28 +13,57 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-/** The session's background jobs, numbered from 1, each on a virtual thread; at most {@value #MAX_JOBS} kept. */
+/**
+ * The session's background jobs, numbered from 1, each on a virtual thread. At most
+ * {@value #MAX_JOBS} are kept in the whole tree of sessions an interactive session starts (its
+ * jobs' sessions have jobs of their own, {@link #child()}, which share its {@link JobQuota}).
+ */
 public final class ShellJobs implements AutoCloseable {
     public static final int MAX_JOBS = 1000;
 
     private final Map<Integer, ShellJob> jobs = new ConcurrentSkipListMap<>();
+    private final Map<Integer, JobQuota.Slot> slots = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger(1);
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final JobQuota quota;
+
+    /** The jobs of a tree's first session (the interactive one), at most {@value #MAX_JOBS} in the tree. */
+    public ShellJobs() {
+        this(MAX_JOBS);
+    }
+
+    /** The same with another bound (tests). */
+    public ShellJobs(int maxJobs) {
+        this(new JobQuota(maxJobs));
+    }
+
+    private ShellJobs(JobQuota quota) {
+        this.quota = quota;
+    }
+
+    /** The jobs of the session a job of this one runs in: a list of its own, counted in the same bound. */
+    public ShellJobs child() {
+        return new ShellJobs(quota);
+    }
 
     /** Starts {@code work} as a job (named {@code name}, or JobN when null) running {@code command} on {@code location}. */
     public ShellJob start(String name, String command, String location, Consumer<ShellJob.Output> work) {
-        if (jobs.size() >= MAX_JOBS) {
-            throw new dev.parvis.shell.runtime.RuntimeError("The session has " + MAX_JOBS + " jobs; remove finished ones with Remove-Job.",
-                    dev.parvis.shell.runtime.ErrorCategory.LIMITS_EXCEEDED, "TooManyJobs");
-        }
+        JobQuota.Slot slot = quota.take();
         ShellJob job = new ShellJob(next.getAndIncrement(), name, command, location);
         jobs.put(job.id(), job);
+        slots.put(job.id(), slot);
         try {
-            threads.execute(() -> job.run(work));
+            threads.execute(() -> {
+                try {
+                    job.run(work);
+                } finally {
+                    slot.ended();
+                }
+            });
         } catch (RejectedExecutionException e) {
-            jobs.remove(job.id());
-            throw new dev.parvis.shell.runtime.RuntimeError("The session that owns the jobs has ended; no job can start.",
-                    dev.parvis.shell.runtime.ErrorCategory.INVALID_OPERATION, "JobsClosed");
+            remove(job);
+            slot.ended();
+            throw new RuntimeError("The session that owns the jobs has ended; no job can start.", ErrorCategory.INVALID_OPERATION, "JobsClosed");
         }
         return job;
     }
@@ -42,6 +74,10 @@ public final class ShellJobs implements AutoCloseable {
 
     void remove(ShellJob job) {
         jobs.remove(job.id());
+        JobQuota.Slot slot = slots.remove(job.id());
+        if (slot != null) {
+            slot.left();
+        }
     }
 
     static ShellJob of(Object o) {
@@ -50,11 +86,13 @@ public final class ShellJobs implements AutoCloseable {
 
     /**
      * Stops every job (jobs belong to their session and end with it, as in PowerShell); does not
-     * wait for them to finish. No job can start afterwards.
+     * wait for them to finish, but their slots in the tree's bound come back only when they have.
+     * No job can start afterwards.
      */
     @Override
     public void close() {
         jobs.values().forEach(ShellJob::stop);
         threads.shutdown();
+        slots.values().forEach(JobQuota.Slot::left);
     }
 }

@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * Static members of the few types scripts reach for: {@code [math]}, {@code [int]}/{@code [long]}/
- * {@code [double]} limits, {@code [datetime]::Now}, {@code [timespan]::FromSeconds}, {@code [guid]},
+ * Static members of the few types scripts reach for: {@code [math]}, the integer types' ({@link IntegerCast}) and
+ * {@code [double]}'s limits, {@code [datetime]::Now}, {@code [timespan]::FromSeconds}, {@code [guid]},
  * {@code [string]}, {@code [regex]}, {@code [System.IO.Path]}, {@code [Environment]},
  * {@code [scriptblock]::Create}. Nothing else: a script cannot reach arbitrary platform classes.
  */
@@ -21,14 +21,14 @@ public final class StaticMembers {
     }
 
     public static Object get(ShellType type, String name) {
+        IntegerCast integer = IntegerCast.of(type.fullName());
+        if (integer != null && (name.equalsIgnoreCase("MaxValue") || name.equalsIgnoreCase("MinValue"))) {
+            return integer.limit(name);
+        }
         String key = type.fullName() + "::" + name.toLowerCase(Locale.ROOT);
         return switch (key) {
             case "System.Math::pi" -> Math.PI;
             case "System.Math::e" -> Math.E;
-            case "System.Int32::maxvalue" -> Integer.MAX_VALUE;
-            case "System.Int32::minvalue" -> Integer.MIN_VALUE;
-            case "System.Int64::maxvalue" -> Long.MAX_VALUE;
-            case "System.Int64::minvalue" -> Long.MIN_VALUE;
             case "System.Double::maxvalue" -> Double.MAX_VALUE;
             case "System.Double::minvalue" -> -Double.MAX_VALUE;
             case "System.Double::nan" -> Double.NaN;

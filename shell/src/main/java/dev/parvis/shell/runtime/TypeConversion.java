@@ -15,8 +15,11 @@ import java.util.UUID;
 public final class TypeConversion {
     private static final Map<String, String> ALIASES = Map.ofEntries(
             Map.entry("int", "System.Int32"), Map.entry("int32", "System.Int32"), Map.entry("long", "System.Int64"),
-            Map.entry("int64", "System.Int64"), Map.entry("uint32", "System.Int64"), Map.entry("uint64", "System.Int64"),
-            Map.entry("int16", "System.Int32"), Map.entry("uint16", "System.Int32"), Map.entry("byte", "System.Int32"),
+            Map.entry("int64", "System.Int64"), Map.entry("uint32", "System.UInt32"), Map.entry("uint", "System.UInt32"),
+            Map.entry("uint64", "System.UInt64"), Map.entry("ulong", "System.UInt64"), Map.entry("int16", "System.Int16"),
+            Map.entry("short", "System.Int16"), Map.entry("uint16", "System.UInt16"), Map.entry("ushort", "System.UInt16"),
+            Map.entry("byte", "System.Byte"), Map.entry("sbyte", "System.SByte"), Map.entry("bigint", "System.Numerics.BigInteger"),
+            Map.entry("numerics.biginteger", "System.Numerics.BigInteger"),
             Map.entry("double", "System.Double"), Map.entry("float", "System.Double"), Map.entry("single", "System.Double"),
             Map.entry("decimal", "System.Double"), Map.entry("string", "System.String"), Map.entry("bool", "System.Boolean"),
             Map.entry("boolean", "System.Boolean"), Map.entry("switch", "System.Boolean"), Map.entry("char", "System.Char"),
@@ -63,11 +66,13 @@ public final class TypeConversion {
             }
             return out;
         }
+        IntegerCast integer = IntegerCast.of(fullName);
+        if (integer != null) {
+            return integer.convert(v);
+        }
         return switch (fullName) {
             case "System.Object", "System.Void" -> v;
             case "System.String" -> v == null ? "" : Conversions.toDisplayString(v);
-            case "System.Int32" -> Conversions.toInt(v);
-            case "System.Int64" -> Conversions.toLong(v);
             case "System.Double" -> Conversions.toDouble(v);
             case "System.Boolean" -> Conversions.toBool(v);
             case "System.Char" -> toChar(v);

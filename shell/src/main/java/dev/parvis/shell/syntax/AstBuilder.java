@@ -244,9 +244,14 @@ final class AstBuilder {
     private Expression argument(CommandArgumentContext ctx) {
         List<Expression> values = new ArrayList<>();
         for (ArgumentValueContext v : ctx.argumentValue()) {
-            values.add(v.ARG_WORD() != null
-                    ? new Expression.Constant(span(v), v.ARG_WORD().getText(), true)
-                    : expressions.postfix(v.postfixExpression()));
+            ArgumentHeadContext head = v.argumentHead();
+            if (!v.argumentPart().isEmpty()) {
+                values.add(new CompoundArgument(this, expressions).of(v));
+            } else {
+                values.add(head.ARG_WORD() != null
+                        ? new Expression.Constant(span(v), head.ARG_WORD().getText(), true)
+                        : expressions.postfix(head.postfixExpression()));
+            }
         }
         return values.size() == 1 ? values.get(0) : new Expression.ArrayLiteral(span(ctx), values);
     }

@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class LineCheckCancellationTest {
     /**
-     * One line of nearly the longest script accepted (seconds to parse), ending in an open block:
-     * a check that runs to its end asks for another line ({@code EOFError}) instead of being stopped.
+     * One line of nearly the longest script accepted (seconds to parse), ending in a pipe (no bracket
+     * left open, so the check parses it): a check that runs to its end asks for another line
+     * ({@code EOFError}) instead of being stopped.
      */
-    private static final String HUGE_UNFINISHED_LINE = "$a = 1; ".repeat((ScriptParser.MAX_SCRIPT_CHARS - 20) / 8) + "if ($a) {";
+    private static final String HUGE_UNFINISHED_LINE = "$a = 1; ".repeat((ScriptParser.MAX_SCRIPT_CHARS - 20) / 8) + "$a |";
 
     @Test
     void anInterruptOfTheReadingThreadStopsTheRunningCheckAndIsConsumed() throws Exception {

@@ -14,10 +14,10 @@ class PromptInputTest {
     @Test
     void unfinishedInputAsksForMoreLines() {
         for (String open : List.of("if ($x) {", "Get-VM |", "\"open string", "@\"\nhere", "function f {\n  param($a,", "$a = (1 +", "1,")) {
-            assertTrue(ShellLineParser.incomplete(open), open);
+            assertTrue(new LineCheck().incomplete(open, () -> { }), open);
         }
         for (String done : List.of("Get-VM", "if ($x) { 1 }", "", "  ", "1 + )", "$a = 1")) {
-            assertFalse(ShellLineParser.incomplete(done), done);
+            assertFalse(new LineCheck().incomplete(done, () -> { }), done);
         }
     }
 

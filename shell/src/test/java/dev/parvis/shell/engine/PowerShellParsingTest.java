@@ -40,6 +40,51 @@ class PowerShellParsingTest {
     }
 
     /**
+     * about_Parsing's argument mode: a bare word, number or simple variable takes the parts touching
+     * it into one expandable-string argument; a quoted string, a bracket or a variable with a member
+     * at the start of an argument ends it. A shows its arguments' count and the arguments.
+     */
+    @ParameterizedTest(name = "A {0} gets {1}")
+    @CsvSource(delimiter = '!', quoteCharacter = '`', value = {
+        "a$a ! 1:a4",
+        "a'$a' ! 1:a$a",
+        "a\"$a\" ! 1:a4",
+        "a$(2) ! 1:a2",
+        "a$($x)b ! 1:aXb",
+        "a$(Write-Output 'in' \"q\")b ! 1:ain qb",
+        "$a+2 ! 1:4+2",
+        "$a/H ! 1:4/H",
+        "$a$a ! 1:44",
+        "$a-1 ! 1:4-1",
+        "$a-b ! 1:4-b",
+        "10$a ! 1:104",
+        "a$a.b ! 1:a4.b",
+        "a$s.Length ! 1:ahello.Length",
+        "a$a[0]z ! 1:a4[0]z",
+        "C:\\dir\\$x\\f.txt ! 1:C:\\dir\\X\\f.txt",
+        "$s.Length ! 1:5",
+        "$s.Length-more ! 2:5;-more",
+        "$s.Length$a ! 2:5;4",
+        "$(1)b ! 2:1;b",
+        "(1)b ! 2:1;b",
+        "a(2) ! 2:a;2",
+        "'a'$a ! 2:a;4",
+        "\"a\"b ! 2:a;b",
+        "a$a b$a ! 2:a4;b4",
+    })
+    void touchingPartsOfAnArgumentAreOneExpandableStringAsInPowerShell(String arguments, String expected) {
+        assertEquals(expected, shell.out("$a = 4; $x = 'X'; $s = 'hello'; function A { \"$($args.Count):$($args -join ';')\" }; A " + arguments));
+        assertEquals("", shell.errors());
+    }
+
+    @Test
+    void aCompoundArgumentIsAStringAndMayBeAParametersValue() {
+        assertEquals("String|String|44", shell.out("$a = 4; function T { $args[0].GetType().Name }; T a$a; T 10$a; Write-Output -InputObject:$a$a")
+                .replace("\n", "|"));
+        assertEquals("", shell.errors());
+    }
+
+    /**
      * about_Numeric_Literals' examples and more. The last column is the shell's type: its numbers
      * are Int32, Int64 and Double, so a suffix naming another type gives what a cast to that type
      * gives here ([byte], [int16] and [uint16] are Int32, [uint32] and [uint64] Int64, [decimal]
@@ -85,6 +130,12 @@ class PowerShellParsingTest {
         "1.2L, 1, Int64, Int64",
         "1.2345e1L, 12, Int64, Int64",
         "2.5s, 2, Int16, Int32",
+        "1.e2, 100, Double, Double",
+        "1., 1, Double, Double",
+        ".5e1, 5, Double, Double",
+        "1.5e+2, 150, Double, Double",
+        "1.5E-1, 0.15, Double, Double",
+        "2.kb, 2048, Double, Double",
     })
     void numberLiteralsHaveTheValuePowerShellDocumentsAndTheShellsType(String literal, String value, String psType, String type) {
         assertEquals(value + "|" + type, shell.out("$v = " + literal + "; $v; $v.GetType().Name").replace("\n", "|"));
@@ -95,6 +146,14 @@ class PowerShellParsingTest {
     void aSuffixedLiteralIsWhatACastToItsTypeGivesHere() {
         assertEquals("True|True|True|True", shell.out("([decimal]10).Equals(10d); ([uint32]7).GetType() -eq (7u).GetType(); "
                 + "([byte]7).GetType() -eq (7uy).GetType(); ([uint64]7).GetType() -eq (7ul).GetType()").replace("\n", "|"));
+    }
+
+    /** PowerShell's tokenizer ends a number at '..' (a range) and at a name after the point (a member), whatever the point's reals. */
+    @Test
+    void aRealMayEndInItsPointUnlessARangeOrAMemberFollows() {
+        assertEquals("1,2,3|3|101|Double", shell.out("1..3 -join ','; (1..3).Count; 1.e2 + 1; (1.).GetType().Name").replace("\n", "|"));
+        assertEquals("True|100", shell.out("1.Equals(1); Write-Output 1.e2").replace("\n", "|"));
+        assertEquals("", shell.errors());
     }
 
     @Test

@@ -15,7 +15,6 @@ import dev.parvis.shell.syntax.SourceText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -102,7 +101,7 @@ class ScriptFuzzTest {
         int from = ONLY == null ? 0 : ONLY;
         int to = ONLY == null ? CASES : ONLY + 1;
         for (int i = from; i < to && failures.size() < MAX_REPORTED; i++) {
-            String script = script(SEED, i, specs);
+            String script = FuzzScripts.script(SEED, i, specs);
             String problem = runCase(script);
             String jobs = problem != null && problem.startsWith("hang") ? null : endJobs();
             problem = problem == null ? jobs : problem;
@@ -118,18 +117,6 @@ class ScriptFuzzTest {
         System.out.printf("script fuzz: seed %d, %d scripts in %d ms: %d clean, %d with parse errors, %d with runtime errors, %d stopped by cancel, %d ended jobs%n",
                 SEED, to - from, ms, clean, parseErrors, runtimeErrors, stopped, withJobs);
         assertTrue(failures.isEmpty(), failures.size() + " failing case(s):\n" + String.join("\n", failures));
-    }
-
-    /** Case {@code index} of campaign {@code seed}: its own random stream, so it is the same script whatever ran before it. */
-    static String script(long seed, int index, List<CommandSpec> specs) {
-        Random r = new Random(seed * 0x9E3779B97F4A7C15L + index);
-        String s = new ScriptGenerator(r, specs).script();
-        ScriptMutator m = new ScriptMutator(r);
-        return switch (r.nextInt(5)) {
-            case 0, 1 -> s;
-            case 2, 3 -> m.mutate(s);
-            default -> m.mutate(m.mutate(s));
-        };
     }
 
     private void newSession() {
