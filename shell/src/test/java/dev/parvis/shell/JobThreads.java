@@ -9,8 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Counts the threads running a background job's work. Jobs run on virtual threads, which
- * {@code Thread.getAllStackTraces} does not list; the JDK's thread dump does, with their stacks.
+ * Counts the threads running a background job's work, from the JDK's thread dump, which lists
+ * platform and virtual threads with their stacks (jobs ran on virtual threads, which
+ * {@code Thread.getAllStackTraces} does not list; a job's work may yet use them).
  */
 public final class JobThreads {
     private static final Pattern JOB_FRAME = Pattern.compile("dev\\.parvis\\.shell\\.jobs\\.ShellJob\\.run\\(");

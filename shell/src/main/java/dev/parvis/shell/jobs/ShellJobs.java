@@ -14,7 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The session's background jobs, numbered from 1, each on a virtual thread. At most
+ * The session's background jobs, numbered from 1, each on a platform thread of its own. Not a
+ * virtual thread: a job's script may compute without ever blocking ({@code while (1) { }}), and
+ * virtual threads are not preempted, so as many such jobs as there are cores held every carrier
+ * and no other job, nor any virtual thread of the process (the in-process host's management
+ * connections and WMI jobs among them), ran again; the OS shares the cores among platform threads. At most
  * {@value #MAX_JOBS} are kept in the whole tree of sessions an interactive session starts (its
  * jobs' sessions have jobs of their own, {@link #child()}, which share its {@link JobQuota}).
  */
@@ -24,7 +28,11 @@ public final class ShellJobs implements AutoCloseable {
     private final Map<Integer, ShellJob> jobs = new ConcurrentSkipListMap<>();
     private final Map<Integer, JobQuota.Slot> slots = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger(1);
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    /** A job's stack: the interpreter recurses over syntax trees (the parser's and the call depth's limits keep it well inside). */
+    private static final long STACK_BYTES = 32L << 20;
+
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
+            r -> Thread.ofPlatform().name("parvis-shell-job").daemon(true).stackSize(STACK_BYTES).unstarted(r));
     private final JobQuota quota;
 
     /** The jobs of a tree's first session (the interactive one), at most {@value #MAX_JOBS} in the tree. */

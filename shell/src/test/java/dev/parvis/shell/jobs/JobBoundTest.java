@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class JobBoundTest {
     private static final String TOO_MANY = "This shell's sessions have 4 jobs, counting the jobs that jobs started";
-    /** Runs until stopped, giving up its thread between steps (endless CPU-bound jobs would hold every carrier thread). */
+    /** Runs until stopped, sleeping between steps (so the jobs the bound admits do not load the cores while the test waits). */
     private static final String ENDLESS = "{ while (1) { Start-Sleep -Milliseconds 20 } }";
 
     private final ShellJobs jobs = new ShellJobs(4);
