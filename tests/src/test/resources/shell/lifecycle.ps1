@@ -5,12 +5,16 @@ param([string]$Prefix = 'e2e')
 $ErrorActionPreference = 'Stop'
 $name = "$Prefix-web1"
 
-function Wait-Heartbeat([string]$VMName) {
+function Wait-Service([string]$VMName, [string]$Service) {
     $deadline = (Get-Date).AddSeconds(60)
-    while ((Get-VMIntegrationService -VMName $VMName -Name Heartbeat).PrimaryStatusDescription -ne 'OK') {
-        if ((Get-Date) -gt $deadline) { throw "no heartbeat from $VMName" }
+    while (($status = (Get-VMIntegrationService -VMName $VMName -Name $Service).PrimaryStatusDescription) -ne 'OK') {
+        if ((Get-Date) -gt $deadline) { throw "$Service of $VMName is '$status', not OK" }
         Start-Sleep -Milliseconds 200
     }
+}
+
+function Wait-Heartbeat([string]$VMName) {
+    Wait-Service $VMName Heartbeat
     'heartbeat OK'
 }
 
@@ -43,6 +47,9 @@ Resume-VM -Name $name
 "state after resume: $((Get-VM $name).State)"
 (Measure-VM -Name $name).VMName
 
+# A restored VM's integration services negotiate their versions with the guest again (the host does
+# not save them), so a graceful stop waits for the guest's shutdown service to answer.
+Wait-Service $name Shutdown
 $job = Stop-VM -Name $name -AsJob
 $job | Wait-Job -Timeout 120 | Out-Null
 "job: $($job.State)"
