@@ -46,7 +46,7 @@ final class SavedStateFile {
     static final int VP = 2;
     static final int PAGES = 3;
     static final int END = 4;
-    /** The VMBUS section body is {@link VmbusStateCodec}'s (versioned on its own: 1 and 2 are read). */
+    /** The VMBUS section body is {@link VmbusStateCodec}'s (versioned on its own: 1 to 3 are read). */
     static final int VMBUS = 5;
     /**
      * SYNIC section body: {@code u32 VP count}, then per VP {@code u32 VP index, u32 flags} (bit 0: SIM
