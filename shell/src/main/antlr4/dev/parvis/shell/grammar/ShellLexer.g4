@@ -106,6 +106,10 @@ A_RBRACE        : '}' { popMode(); close(); } -> type(RBRACE);
 A_RBRACKET      : ']' { popMode(); close(); } -> type(RBRACKET);
 
 A_PARAMETER     : '-' [a-z_?] [a-z0-9_\-]* ':'? -> type(PARAMETER);
+// '-Name:value' (about_Parameters): the parameter and its value, though one word would be longer.
+// The rule matches as much as A_WORD (so it wins), then parameterBeforeValue() gives back what
+// follows the colon, to be lexed as the value ('-Name:a,b' passes an array, as in PowerShell).
+A_PARAMETER_VALUE : '-' [a-z_?] [a-z0-9_\-]* ':' ~[ \t\f\r\n|;(){},'"`$&<>]+ { parameterBeforeValue(); } -> type(PARAMETER);
 A_NUMBER        : '-'? Mantissa 'l'? Multiplier? -> type(NUMBER);
 A_VARIABLE      : Variable -> type(VARIABLE);
 A_LITERAL_HERE  : '@\'' [ \t]* Newline (.*? Newline)? '\'@' -> type(LITERAL_HERE);

@@ -243,6 +243,14 @@ public abstract class ShellLexerBase extends Lexer {
         }
     }
 
+    /** '-Name:value' matched as one word: the token ends at the colon and the value is lexed on its own. */
+    protected void parameterBeforeValue() {
+        int afterColon = getText().indexOf(':') + 1;
+        int giveBack = getCharIndex() - (_tokenStartCharIndex + afterColon);
+        _input.seek(_tokenStartCharIndex + afterColon);
+        getInterpreter().setCharPositionInLine(getInterpreter().getCharPositionInLine() - giveBack);
+    }
+
     /** '&' at a command position calls what follows; '&&' is lexed (and refused) in expression mode. */
     protected void callOperator() {
         if (_input.LA(1) == '&') {

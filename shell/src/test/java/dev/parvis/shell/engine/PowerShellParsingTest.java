@@ -85,6 +85,37 @@ class PowerShellParsingTest {
     }
 
     /**
+     * about_Parameters: '-Name:value' binds the value to the parameter, touching the colon or after a
+     * space; a colon elsewhere in a bare word leaves it a word. P shows what its parameters got.
+     */
+    @ParameterizedTest(name = "P {0} gets {1}")
+    @CsvSource(delimiter = '!', quoteCharacter = '`', value = {
+        "-Name:a ! Name=a;S=False;args=",
+        "-name:a b ! Name=a;S=False;args=b",
+        "-Name:$x ! Name=X;S=False;args=",
+        "-Name:(1+1) ! Name=2;S=False;args=",
+        "-Name: value ! Name=value;S=False;args=",
+        "-Name:a,b ! Name=a b;S=False;args=",
+        "-Name:a:b ! Name=a:b;S=False;args=",
+        "-Name:-x ! Name=-x;S=False;args=",
+        "-S:$false ! Name=;S=False;args=",
+        "-S:$true ! Name=;S=True;args=",
+        "-S ! Name=;S=True;args=",
+        "a:b C:\\x ! Name=a:b;S=False;args=C:\\x",
+        "$x-Name:b ! Name=X-Name:b;S=False;args=",
+    })
+    void aParameterTakesTheValueAfterItsColonAsInPowerShell(String arguments, String expected) {
+        assertEquals(expected, shell.out("$x = 'X'; function P { param($Name, [switch]$S) \"Name=$Name;S=$S;args=$args\" }; P " + arguments));
+        assertEquals("", shell.errors());
+    }
+
+    @Test
+    void aCmdletParameterTakesTheValueAfterItsColon() {
+        assertEquals("a|a+b", shell.out("Write-Output -InputObject:a; (Write-Output -InputObject:a,b -NoEnumerate) -join '+'").replace("\n", "|"));
+        assertEquals("", shell.errors());
+    }
+
+    /**
      * about_Numeric_Literals' examples and more. The last column is the shell's type: its numbers
      * are Int32, Int64 and Double, so a suffix naming another type gives what a cast to that type
      * gives here ([byte], [int16] and [uint16] are Int32, [uint32] and [uint64] Int64, [decimal]
