@@ -30,6 +30,21 @@ class PowerShellParsingTest {
         assertEquals("", shell.errors());
     }
 
+    /** Literal strings and block comments are read in pieces (one per line); their values are PowerShell's. */
+    @Test
+    void literalStringsAndBlockCommentsSpanningLinesKeepTheirValues() {
+        assertEquals("[it's]|[one\ntwo]|[]", shell.out("'[' + 'it''s' + ']'; '[' + 'one\ntwo' + ']'; '[' + '' + ']'").replace("\n|", "\n").replace("]\n", "]|"));
+        assertEquals("< a '' $x\n#>|4", shell.out("'<' + @'\n a '' $x\n#\n'@ + '>'\n(@'\r\nx\r\ny\r\n'@).Length").replace(">\n", ">|"));
+        assertEquals("1|3|abc", shell.out("Write-Output 1 <# two\n '# lines ## #> 3\nWrite-Output a'b'c").replace("\n", "|"));
+        assertEquals("", shell.errors());
+    }
+
+    @Test
+    void anUnclosedBlockCommentIsIncompleteInputNotAComment() {
+        assertEquals("", shell.out("Write-Output 1 <# never closed\n Write-Output 2"));
+        assertTrue(shell.errors().contains("the block comment is missing its terminator '#>'"), shell.errors());
+    }
+
     @Test
     void aBracketedWordInArgumentModeIsTextAsInPowerShell() {
         assertEquals("[int]|String", shell.out("$w = Write-Output [int]; $w; $w.GetType().Name").replace("\n", "|"));
