@@ -161,8 +161,14 @@ public final class ShellSession implements AutoCloseable {
      * arguments ($args or its param block); returns its output. Errors go to the host and $Error.
      */
     public List<Object> invoke(String text, List<Object> args) {
-        startRun();
         CollectingPipe out = new CollectingPipe();
+        invoke(text, args, out);
+        return out.items();
+    }
+
+    /** The same, each output object written to {@code out} as the script writes it (a job's output). */
+    public void invoke(String text, List<Object> args, Pipe out) {
+        startRun();
         List<InvocationArgument> bound = new ArrayList<>();
         for (Object a : args) {
             bound.add(InvocationArgument.positional(a, null));
@@ -178,7 +184,6 @@ public final class ShellSession implements AutoCloseable {
         } catch (ControlFlow e) {
             // exit/break at the top end the run
         }
-        return out.items();
     }
 
     /** Clears the last run's cancel and counts; a closed session's run is cancelled from its start (see {@link #close}). */

@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * A background job (-AsJob): runs on its own thread, keeps its output and errors until received,
  * and reports its state (Running, Completed, Failed) and progress. The object scripts hold reads
- * the state live.
+ * the state live. Output is held as it is written, so Receive-Job gives what a running job has
+ * produced so far; at most a bound of objects not yet received is held (a job may write forever),
+ * and what comes past it is dropped and counted, the count reported as an error by the next receive.
  */
 public final class ShellJob {
     public static final String TYPE = "System.Management.Automation.PSRemotingJob";
@@ -38,14 +40,18 @@ public final class ShellJob {
     private final String location;
     private final List<Object> output = new ArrayList<>();
     private final List<ErrorRecord> errors = new ArrayList<>();
+    private final int maxHeld;
+    /** Output objects dropped since the last receive that took the output, for want of room. */
+    private long dropped;
     private volatile String state = "NotStarted";
     private volatile int percent;
     private volatile boolean stopping;
     private final List<Runnable> stoppers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PSObject object;
 
-    ShellJob(int id, String name, String command, String location) {
+    ShellJob(int id, String name, String command, String location, int maxHeld) {
         this.id = id;
+        this.maxHeld = maxHeld;
         this.name = name == null || name.isBlank() ? "Job" + id : name;
         this.command = command;
         this.location = location;
@@ -90,15 +96,34 @@ public final class ShellJob {
         return !output.isEmpty() || !errors.isEmpty();
     }
 
-    /** Takes (or, with {@code keep}, copies) the output and errors gathered so far. */
+    /**
+     * Takes (or, with {@code keep}, copies) the output and errors gathered so far; when output was
+     * dropped for want of room, an error saying how much comes last.
+     */
     synchronized Results take(boolean keep) {
+        List<ErrorRecord> taken = new ArrayList<>(errors);
+        if (dropped > 0) {
+            taken.add(new ErrorRecord("Job " + name + " wrote " + dropped + " more output objects while " + maxHeld
+                    + " were waiting to be received; those were dropped. Receive its output more often (without -Keep).",
+                    "RuntimeException", dev.parvis.shell.runtime.ErrorCategory.LIMITS_EXCEEDED, "JobOutputDropped", "Receive-Job", object, null));
+        }
         // not List.copyOf: a job's output may hold nulls (Start-Job { $null }), which it refuses
-        Results r = new Results(java.util.Collections.unmodifiableList(new ArrayList<>(output)), List.copyOf(errors));
+        Results r = new Results(java.util.Collections.unmodifiableList(new ArrayList<>(output)), List.copyOf(taken));
         if (!keep) {
             output.clear();
             errors.clear();
+            dropped = 0;
         }
         return r;
+    }
+
+    /** Holds {@code value} for Receive-Job, or counts it dropped when {@link #maxHeld} objects are already held. */
+    private synchronized void hold(Object value) {
+        if (output.size() < maxHeld) {
+            output.add(value);
+        } else {
+            dropped++;
+        }
     }
 
     record Results(List<Object> output, List<ErrorRecord> errors) {
@@ -109,9 +134,7 @@ public final class ShellJob {
         Output out = new Output() {
             @Override
             public void write(Object value) {
-                synchronized (ShellJob.this) {
-                    output.add(value);
-                }
+                hold(value);
             }
 
             @Override

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Start-Job: runs a script block in the background, in a session of its own (its variables are its
- * own; it reaches the same hosts), with -ArgumentList as $args.
+ * own; it reaches the same hosts), with -ArgumentList as $args. Its output goes to the job as the
+ * script writes it, so Receive-Job gets it while the job runs.
  */
 final class StartJob implements CommandDefinition {
     private static final CommandSpec SPEC = CommandSpec.named("Start-Job")
@@ -44,7 +45,7 @@ final class StartJob implements CommandDefinition {
                 BufferHost host = new BufferHost();
                 try (ShellSession session = sessions.factory().apply(host)) {
                     o.onStop(session::close);
-                    session.invoke(text, args).forEach(o::write);
+                    session.invoke(text, args, o::write);
                     session.errors().reversed().forEach(o::error);
                 }
                 if (!host.output().isEmpty()) {
