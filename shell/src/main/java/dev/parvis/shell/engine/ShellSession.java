@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -48,6 +49,8 @@ public final class ShellSession implements AutoCloseable {
     private int tryDepth;
     private final List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** Where the errors this session reports go besides the host and $Error (a job's error stream). */
+    private volatile Consumer<ErrorRecord> errorStream = r -> { };
 
     public ShellSession(ShellHost host, CommandTable commands, ExecutionBudget budget) {
         this.host = host;
@@ -241,8 +244,17 @@ public final class ShellSession implements AutoCloseable {
         report(r);
     }
 
+    /**
+     * Sends each error this session reports (the ones shown, not those silenced or caught) to
+     * {@code stream} too, as it is reported: how a Start-Job script's errors reach its job.
+     */
+    public void streamErrorsTo(Consumer<ErrorRecord> stream) {
+        errorStream = stream;
+    }
+
     private void report(ErrorRecord r) {
         recordError(r);
+        errorStream.accept(r);
         beforeHostWrite();
         host.writeError(ErrorView.format(r));
     }

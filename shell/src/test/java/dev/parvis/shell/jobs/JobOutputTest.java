@@ -55,10 +55,36 @@ class JobOutputTest {
         awaitHeld(job, r -> !r.errors().isEmpty());
         assertEquals(HELD, job.take(true).output().size());
         assertEquals(HELD + "|1|" + HELD, bounded.out("$r = Receive-Job $j; $r.Count; $r[0]; $r[-1]").replace("\n", "|"));
-        assertTrue(bounded.errors().contains("more output objects while " + HELD + " were waiting to be received; those were dropped"),
+        assertTrue(bounded.errors().contains("output objects and 0 errors, written while it held " + HELD + " of each not yet received"),
                 bounded.errors());
         awaitHeld(job, r -> !r.output().isEmpty());
         assertEquals("True", bounded.out("(Receive-Job $j)[0] -gt " + HELD), "after a receive, newer output is held again");
+    }
+
+    @Test
+    void errorsAndHostTextReachTheJobAsTheyAreWritten() throws InterruptedException {
+        ShellJob job = start(shell, "$j = Start-Job { Write-Error 'first'; Write-Host 'one'; Write-Host 'two'; 3; while (1) { } }");
+        awaitHeld(job, r -> r.errors().size() == 1 && r.output().size() == 3);
+        assertEquals("one|two|3|Running", shell.out("Receive-Job $j; $j.State").replace("\n", "|"));
+        assertTrue(shell.errors().contains("first"), shell.errors());
+        assertEquals("", shell.out("Receive-Job $j"));
+    }
+
+    @Test
+    void aHostLineLongerThanTheBoundReachesTheJobInPieces() {
+        assertEquals("65536,65536,18928", shell.out("(Start-Job { Write-Host ('x' * 150000) -NoNewline } | Wait-Job | Receive-Job "
+                + "| ForEach-Object { $_.Length }) -join ','"));
+        assertEquals("", shell.errors());
+    }
+
+    @Test
+    void aJobThatWritesErrorsAndHostTextForeverHoldsABoundedAmountOfThem() throws InterruptedException {
+        ShellJob job = start(bounded, "$j = Start-Job { while (1) { Write-Error 'e'; Write-Host 'h' } }");
+        awaitHeld(job, r -> r.errors().size() == HELD + 1);
+        assertEquals(HELD, job.take(true).output().size());
+        assertEquals(HELD, bounded.out("Receive-Job $j").split("\n").length);
+        assertTrue(bounded.errors().contains("output objects and ") && bounded.errors().contains(" errors, written while it held " + HELD
+                + " of each not yet received"), bounded.errors());
     }
 
     private static ShellJob start(ShellFixture in, String script) {
