@@ -18,6 +18,7 @@ tokens {
     IF, ELSEIF, ELSE, FOREACH, FOR, WHILE, DO, UNTIL, BREAK, CONTINUE, RETURN, EXIT, THROW,
     FUNCTION, FILTER, PARAM, BEGIN, PROCESS, END, TRY, CATCH, FINALLY, IN,
     COMMAND_NAME, FUNCTION_NAME, AMPERSAND, DOT_SOURCE, IDENT, MEMBER, PARAMETER, ARG_WORD, DQ_TEXT, DQ_VAR, DQ_END,
+    SQ_TEXT, SQ_END, LITERAL_HERE_END,
     // zero-width, between two touching parts of one argument ('a$b', '$a+2'); see ShellLexerBase.gluesToArgument
     GLUE,
     // operators, typed by dashWord() from the text after '-'
@@ -27,7 +28,10 @@ tokens {
 // ---------------------------------------------------------------- expression mode
 WS              : [ \t\f\u00A0\uFEFF]+ -> channel(HIDDEN);
 LINE_CONTINUATION : '`' '\r'? '\n' -> channel(HIDDEN);
-BLOCK_COMMENT   : '<#' .*? '#>' -> channel(HIDDEN);
+// A block comment, a 'single-quoted' string and an @' here-string are read in pieces that end at
+// line breaks, as "double-quoted" ones are, so that the prompt's line check (LineCheck) continues
+// from a line start inside one that spans many lines, and one left open at the end asks for more.
+BLOCK_COMMENT   : '<#' -> channel(HIDDEN), pushMode(COMMENT);
 LINE_COMMENT    : '#' ~[\r\n]* -> channel(HIDDEN);
 NEWLINE         : '\r'? '\n' | '\r';
 
@@ -39,10 +43,10 @@ NEWLINE         : '\r'? '\n' | '\r';
 NUMBER          : Mantissa ('l' | OtherTypeSuffix)? Multiplier? { numberEnd(); };
 VARIABLE        : Variable;
 
-// A here-string may be empty: its closing line right after its opening one.
-LITERAL_HERE    : '@\'' [ \t]* Newline (.*? Newline)? '\'@';
-EMPTY_HERE      : '@"' [ \t]* Newline '"@' -> type(LITERAL_HERE);
-LITERAL_STRING  : '\'' (~'\'' | '\'\'')* '\'';
+// An empty here-string (its closing line right after its opening one) is one token; the others are read in pieces.
+LITERAL_HERE    : ('@\'' [ \t]* Newline '\'@' | '@"' [ \t]* Newline '"@');
+LITERAL_HERE_START : '@\'' [ \t]* Newline -> pushMode(LITERAL_HERE_BODY);
+SQ_START        : '\'' -> pushMode(SQ);
 HERE_START      : '@"' [ \t]* Newline -> pushMode(HERE);
 DQ_START        : '"' -> pushMode(DQ);
 
@@ -84,7 +88,7 @@ ERROR_CHAR      : . ;
 mode CMD;
 C_WS            : [ \t\f\u00A0\uFEFF]+ -> channel(HIDDEN);
 C_CONTINUATION  : '`' '\r'? '\n' -> channel(HIDDEN);
-C_BLOCK_COMMENT : '<#' .*? '#>' -> channel(HIDDEN);
+C_BLOCK_COMMENT : '<#' -> channel(HIDDEN), pushMode(COMMENT);
 C_COMMENT       : '#' ~[\r\n]* -> channel(HIDDEN);
 // A command name (Get-VM, ./deploy.ps1, /tmp/x.ps1, the aliases ? and %) or a keyword.
 C_WORD          : ([a-z_?%] | '.' '.'? [/\\] | '~'? '/') CommandChar* { commandWord(); };
@@ -96,7 +100,7 @@ C_OTHER         : . { relexIn(DEFAULT_MODE); };
 mode ARGS;
 A_WS            : [ \t\f\u00A0\uFEFF]+ -> channel(HIDDEN);
 A_CONTINUATION  : '`' '\r'? '\n' -> channel(HIDDEN);
-A_BLOCK_COMMENT : '<#' .*? '#>' -> channel(HIDDEN);
+A_BLOCK_COMMENT : '<#' -> channel(HIDDEN), pushMode(COMMENT);
 A_COMMENT       : '#' ~[\r\n]* -> channel(HIDDEN);
 A_NEWLINE       : ('\r'? '\n' | '\r') -> type(NEWLINE), popMode;
 A_SEMI          : ';' -> type(SEMI), popMode;
@@ -106,11 +110,15 @@ A_RBRACE        : '}' { popMode(); close(); } -> type(RBRACE);
 A_RBRACKET      : ']' { popMode(); close(); } -> type(RBRACKET);
 
 A_PARAMETER     : '-' [a-z_?] [a-z0-9_\-]* ':'? -> type(PARAMETER);
+// '-Name:value' (about_Parameters): the parameter and its value, though one word would be longer.
+// The rule matches as much as A_WORD (so it wins), then parameterBeforeValue() gives back what
+// follows the colon, to be lexed as the value ('-Name:a,b' passes an array, as in PowerShell).
+A_PARAMETER_VALUE : '-' [a-z_?] [a-z0-9_\-]* ':' ~[ \t\f\r\n|;(){},'"`$&<>]+ { parameterBeforeValue(); } -> type(PARAMETER);
 A_NUMBER        : '-'? Mantissa 'l'? Multiplier? -> type(NUMBER);
 A_VARIABLE      : Variable -> type(VARIABLE);
-A_LITERAL_HERE  : '@\'' [ \t]* Newline (.*? Newline)? '\'@' -> type(LITERAL_HERE);
-A_EMPTY_HERE    : '@"' [ \t]* Newline '"@' -> type(LITERAL_HERE);
-A_LITERAL_STRING : '\'' (~'\'' | '\'\'')* '\'' -> type(LITERAL_STRING);
+A_LITERAL_HERE  : ('@\'' [ \t]* Newline '\'@' | '@"' [ \t]* Newline '"@') -> type(LITERAL_HERE);
+A_LITERAL_HERE_START : '@\'' [ \t]* Newline -> type(LITERAL_HERE_START), pushMode(LITERAL_HERE_BODY);
+A_SQ_START      : '\'' -> type(SQ_START), pushMode(SQ);
 A_HERE_START    : '@"' [ \t]* Newline -> type(HERE_START), pushMode(HERE);
 A_DQ_START      : '"' -> type(DQ_START), pushMode(DQ);
 A_SUBEXPR_START : '$(' { open(Ctx.PAREN); } -> type(SUBEXPR_START);
@@ -144,6 +152,25 @@ DQ_CHARS        : (~["`$\r\n] | '`' . | '""')+ -> type(DQ_TEXT);
 DQ_LINE_BREAK   : ('\r'? '\n' | '\r') -> type(DQ_TEXT);
 DQ_DOLLAR       : '$' -> type(DQ_TEXT);
 DQ_TRAILING_TICK : '`' -> type(DQ_TEXT);
+
+// ---------------------------------------------------------------- 'single-quoted' strings ('' is a quote)
+mode SQ;
+SQ_CLOSE        : '\'' -> type(SQ_END), popMode;
+SQ_CHARS        : (~['\r\n] | '\'\'')+ -> type(SQ_TEXT);
+SQ_LINE_BREAK   : ('\r'? '\n' | '\r') -> type(SQ_TEXT);
+
+// ---------------------------------------------------------------- @' here-strings '@ (no expansion)
+mode LITERAL_HERE_BODY;
+LH_END          : Newline '\'@' -> type(LITERAL_HERE_END), popMode;
+LH_CHARS        : ~[\r\n]+ -> type(SQ_TEXT);
+LH_LINE_BREAK   : ('\r'? '\n' | '\r') -> type(SQ_TEXT);
+
+// ---------------------------------------------------------------- <# block comments #>
+mode COMMENT;
+COMMENT_END     : '#>' -> channel(HIDDEN), popMode;
+COMMENT_CHARS   : ~[#\r\n]+ -> channel(HIDDEN);
+COMMENT_HASH    : '#' -> channel(HIDDEN);
+COMMENT_LINE_BREAK : ('\r'? '\n' | '\r') -> channel(HIDDEN);
 
 // ---------------------------------------------------------------- @" here-strings "@
 mode HERE;

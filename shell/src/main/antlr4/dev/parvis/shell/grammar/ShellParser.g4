@@ -149,8 +149,9 @@ typeLiteral     : LBRACKET typeName RBRACKET ;
 typeName        : IDENT (DOT IDENT)* (LBRACKET RBRACKET)? ;
 
 stringLiteral
-    : LITERAL_STRING                                                # literalString
-    | LITERAL_HERE                                                  # literalHereString
+    : SQ_START SQ_TEXT* SQ_END                                      # literalString
+    | LITERAL_HERE_START SQ_TEXT* LITERAL_HERE_END                  # literalHereString
+    | LITERAL_HERE                                                  # emptyHereString
     | DQ_START stringPart* DQ_END                                   # expandableString
     | HERE_START stringPart* HERE_END                               # expandableHereString
     ;

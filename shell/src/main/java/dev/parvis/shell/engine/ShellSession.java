@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -48,6 +49,8 @@ public final class ShellSession implements AutoCloseable {
     private int tryDepth;
     private final List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** Where the errors this session reports go besides the host and $Error (a job's error stream). */
+    private volatile Consumer<ErrorRecord> errorStream = r -> { };
 
     public ShellSession(ShellHost host, CommandTable commands, ExecutionBudget budget) {
         this.host = host;
@@ -161,8 +164,14 @@ public final class ShellSession implements AutoCloseable {
      * arguments ($args or its param block); returns its output. Errors go to the host and $Error.
      */
     public List<Object> invoke(String text, List<Object> args) {
-        startRun();
         CollectingPipe out = new CollectingPipe();
+        invoke(text, args, out);
+        return out.items();
+    }
+
+    /** The same, each output object written to {@code out} as the script writes it (a job's output). */
+    public void invoke(String text, List<Object> args, Pipe out) {
+        startRun();
         List<InvocationArgument> bound = new ArrayList<>();
         for (Object a : args) {
             bound.add(InvocationArgument.positional(a, null));
@@ -178,7 +187,6 @@ public final class ShellSession implements AutoCloseable {
         } catch (ControlFlow e) {
             // exit/break at the top end the run
         }
-        return out.items();
     }
 
     /** Clears the last run's cancel and counts; a closed session's run is cancelled from its start (see {@link #close}). */
@@ -236,8 +244,17 @@ public final class ShellSession implements AutoCloseable {
         report(r);
     }
 
+    /**
+     * Sends each error this session reports (the ones shown, not those silenced or caught) to
+     * {@code stream} too, as it is reported: how a Start-Job script's errors reach its job.
+     */
+    public void streamErrorsTo(Consumer<ErrorRecord> stream) {
+        errorStream = stream;
+    }
+
     private void report(ErrorRecord r) {
         recordError(r);
+        errorStream.accept(r);
         beforeHostWrite();
         host.writeError(ErrorView.format(r));
     }

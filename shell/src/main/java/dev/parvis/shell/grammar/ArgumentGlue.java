@@ -15,13 +15,13 @@ import java.util.Set;
  */
 final class ArgumentGlue {
     private static final Set<Integer> STARTS = Set.of(ShellLexer.ARG_WORD, ShellLexer.NUMBER, ShellLexer.VARIABLE,
-            ShellLexer.LITERAL_STRING, ShellLexer.DQ_START, ShellLexer.SUBEXPR_START, ShellLexer.PARAMETER);
+            ShellLexer.SQ_START, ShellLexer.DQ_START, ShellLexer.SUBEXPR_START, ShellLexer.PARAMETER);
     private static final Set<Integer> ENDS = Set.of(ShellLexer.ARG_WORD, ShellLexer.NUMBER, ShellLexer.VARIABLE, ShellLexer.MEMBER,
-            ShellLexer.LITERAL_STRING, ShellLexer.DQ_END, ShellLexer.RPAREN, ShellLexer.RBRACKET, ShellLexer.PARAMETER);
+            ShellLexer.SQ_END, ShellLexer.DQ_END, ShellLexer.RPAREN, ShellLexer.RBRACKET, ShellLexer.PARAMETER);
     private static final Set<Integer> JOINABLE_HEADS = Set.of(ShellLexer.ARG_WORD, ShellLexer.NUMBER, ShellLexer.VARIABLE);
     /** Closing tokens: the state they go back to is the one saved when their bracket (or string) opened. */
     private static final Set<Integer> CLOSERS = Set.of(ShellLexer.RPAREN, ShellLexer.RBRACE, ShellLexer.RBRACKET, ShellLexer.DQ_END,
-            ShellLexer.HERE_END);
+            ShellLexer.SQ_END, ShellLexer.HERE_END);
     /** Tokens that open a bracket level (ShellLexerBase.open), whose saved state is what follows their close. */
     static final Set<Integer> OPENERS = Set.of(ShellLexer.SUBEXPR_START, ShellLexer.ARRAY_START, ShellLexer.HASH_START, ShellLexer.LPAREN,
             ShellLexer.LBRACE, ShellLexer.LBRACKET);

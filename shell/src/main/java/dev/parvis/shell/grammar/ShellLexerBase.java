@@ -51,6 +51,12 @@ public abstract class ShellLexerBase extends Lexer {
     private static final Set<Integer> VALUE_ENDS = Set.of(
             ShellLexer.VARIABLE, ShellLexer.MEMBER, ShellLexer.RPAREN, ShellLexer.RBRACKET);
     private static final int DEFAULT = DEFAULT_MODE;
+    /** Tokens that open a string, whose pieces are read in a mode of their own. */
+    private static final Set<Integer> STRING_STARTS = Set.of(
+            ShellLexer.DQ_START, ShellLexer.HERE_START, ShellLexer.SQ_START, ShellLexer.LITERAL_HERE_START);
+    /** Modes that a construct left open at the end of the input leaves the lexer in. */
+    private static final Set<Integer> OPEN_MODES = Set.of(
+            ShellLexer.DQ, ShellLexer.HERE, ShellLexer.SQ, ShellLexer.LITERAL_HERE_BODY, ShellLexer.COMMENT);
 
     private final Deque<Ctx> contexts = new ArrayDeque<>();
     private final ArgumentGlue glue = new ArgumentGlue();
@@ -164,7 +170,7 @@ public abstract class ShellLexerBase extends Lexer {
         if (_mode == ShellLexer.ARGS || _mode == ShellLexer.ARG_VALUE) {
             return true;
         }
-        boolean opener = ArgumentGlue.OPENERS.contains(type) || type == ShellLexer.DQ_START || type == ShellLexer.HERE_START;
+        boolean opener = ArgumentGlue.OPENERS.contains(type) || STRING_STARTS.contains(type);
         return opener && !_modeStack.isEmpty() && (_modeStack.peek() == ShellLexer.ARGS || _modeStack.peek() == ShellLexer.ARG_VALUE);
     }
 
@@ -178,9 +184,14 @@ public abstract class ShellLexerBase extends Lexer {
         }
     }
 
-    /** True when the text lexed so far leaves a bracket, string or here-string open (input continues). */
+    /** True when the text lexed so far leaves a bracket, string, here-string or block comment open (input continues). */
     public boolean hasOpenConstruct() {
-        return !contexts.isEmpty() || _mode == ShellLexer.DQ || _mode == ShellLexer.HERE;
+        return !contexts.isEmpty() || OPEN_MODES.contains(_mode);
+    }
+
+    /** True when the text lexed so far ends inside a block comment, which the parser does not see. */
+    public boolean inBlockComment() {
+        return _mode == ShellLexer.COMMENT;
     }
 
     @Override
@@ -241,6 +252,14 @@ public abstract class ShellLexerBase extends Lexer {
             _input.seek(_input.index() - 1);
             getInterpreter().setCharPositionInLine(getInterpreter().getCharPositionInLine() - 1);
         }
+    }
+
+    /** '-Name:value' matched as one word: the token ends at the colon and the value is lexed on its own. */
+    protected void parameterBeforeValue() {
+        int afterColon = getText().indexOf(':') + 1;
+        int giveBack = getCharIndex() - (_tokenStartCharIndex + afterColon);
+        _input.seek(_tokenStartCharIndex + afterColon);
+        getInterpreter().setCharPositionInLine(getInterpreter().getCharPositionInLine() - giveBack);
     }
 
     /** '&' at a command position calls what follows; '&&' is lexed (and refused) in expression mode. */

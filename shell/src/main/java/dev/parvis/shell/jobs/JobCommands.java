@@ -81,7 +81,8 @@ public final class JobCommands {
     private static CommandDefinition receiveJob() {
         return new JobCommand(spec("Receive-Job", "Gets the output of background jobs.",
                 "Outputs what the jobs have produced so far and reports their errors; the results are then gone unless -Keep. "
-                        + "-Wait waits for the jobs to finish first.")
+                        + "-Wait waits for the jobs to finish first. A job holds at most " + ShellJobs.MAX_HELD_OUTPUT
+                        + " output objects not yet received; what it writes past them is dropped, and the next Receive-Job says how many.")
                 .parameter(ParameterSpec.of("Keep", ParameterKind.SWITCH, "Keeps the results for a later Receive-Job."))
                 .parameter(ParameterSpec.of("Wait", ParameterKind.SWITCH, "Waits for the jobs to finish first."))
                 .example(EXAMPLE_PREFIX + "Receive-Job $j -Wait", "Outputs 1, 2, 3.")

@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  */
 public final class ShellJobs implements AutoCloseable {
     public static final int MAX_JOBS = 1000;
+    /** Output objects a job holds until they are received; what it writes past them is dropped (ShellJob). */
+    public static final int MAX_HELD_OUTPUT = 100_000;
 
     private final Map<Integer, ShellJob> jobs = new ConcurrentSkipListMap<>();
     private final Map<Integer, JobQuota.Slot> slots = new ConcurrentHashMap<>();
@@ -34,6 +36,7 @@ public final class ShellJobs implements AutoCloseable {
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             r -> Thread.ofPlatform().name("parvis-shell-job").daemon(true).stackSize(STACK_BYTES).unstarted(r));
     private final JobQuota quota;
+    private final int maxHeldOutput;
 
     /** The jobs of a tree's first session (the interactive one), at most {@value #MAX_JOBS} in the tree. */
     public ShellJobs() {
@@ -42,22 +45,28 @@ public final class ShellJobs implements AutoCloseable {
 
     /** The same with another bound (tests). */
     public ShellJobs(int maxJobs) {
-        this(new JobQuota(maxJobs));
+        this(maxJobs, MAX_HELD_OUTPUT);
     }
 
-    private ShellJobs(JobQuota quota) {
+    /** The same with other bounds on the jobs and on the output each holds until received (tests). */
+    public ShellJobs(int maxJobs, int maxHeldOutput) {
+        this(new JobQuota(maxJobs), maxHeldOutput);
+    }
+
+    private ShellJobs(JobQuota quota, int maxHeldOutput) {
         this.quota = quota;
+        this.maxHeldOutput = maxHeldOutput;
     }
 
-    /** The jobs of the session a job of this one runs in: a list of its own, counted in the same bound. */
+    /** The jobs of the session a job of this one runs in: a list of its own, counted in the same bounds. */
     public ShellJobs child() {
-        return new ShellJobs(quota);
+        return new ShellJobs(quota, maxHeldOutput);
     }
 
     /** Starts {@code work} as a job (named {@code name}, or JobN when null) running {@code command} on {@code location}. */
     public ShellJob start(String name, String command, String location, Consumer<ShellJob.Output> work) {
         JobQuota.Slot slot = quota.take();
-        ShellJob job = new ShellJob(next.getAndIncrement(), name, command, location);
+        ShellJob job = new ShellJob(next.getAndIncrement(), name, command, location, maxHeldOutput);
         jobs.put(job.id(), job);
         slots.put(job.id(), slot);
         try {

@@ -7,14 +7,13 @@ import dev.parvis.shell.command.CommandProcessor;
 import dev.parvis.shell.command.CommandSpec;
 import dev.parvis.shell.command.ParameterKind;
 import dev.parvis.shell.command.ParameterSpec;
-import dev.parvis.shell.engine.BufferHost;
 import dev.parvis.shell.engine.ShellSession;
-import dev.parvis.shell.runtime.Conversions;
 import java.util.List;
 
 /**
  * Start-Job: runs a script block in the background, in a session of its own (its variables are its
- * own; it reaches the same hosts), with -ArgumentList as $args.
+ * own; it reaches the same hosts), with -ArgumentList as $args. Its output, host text (JobHost) and
+ * errors go to the job as the script writes them, so Receive-Job gets them while the job runs.
  */
 final class StartJob implements CommandDefinition {
     private static final CommandSpec SPEC = CommandSpec.named("Start-Job")
@@ -41,15 +40,13 @@ final class StartJob implements CommandDefinition {
         JobSessions sessions = ctx.service(JobSessions.class);
         return (input, record, out) -> {
             ShellJob job = ctx.service(ShellJobs.class).start(p.string("Name"), text.strip(), "localhost", o -> {
-                BufferHost host = new BufferHost();
+                JobHost host = new JobHost(o);
                 try (ShellSession session = sessions.factory().apply(host)) {
                     o.onStop(session::close);
-                    session.invoke(text, args).forEach(o::write);
-                    session.errors().reversed().forEach(o::error);
+                    session.streamErrorsTo(o::error);
+                    session.invoke(text, args, o::write);
                 }
-                if (!host.output().isEmpty()) {
-                    o.write(Conversions.toShortString(host.output().stripTrailing()));
-                }
+                host.flush();
             });
             out.write(job.object());
         };

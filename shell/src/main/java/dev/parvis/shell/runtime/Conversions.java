@@ -134,30 +134,14 @@ public final class Conversions {
         throw cannotConvert(s, "System.Int32");
     }
 
+    /** {@code v} as an Int32 by the rules of an [int] cast (IntegerCast): a Double rounded half to even, a value outside refused. */
     public static int toInt(Object v) {
-        Number n = toNumber(v);
-        if (n instanceof Double d) {
-            if (d.isNaN() || d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
-                throw cannotConvert(v, "System.Int32");
-            }
-            return (int) Math.rint(d);
-        }
-        long l = n.longValue();
-        if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
-            throw cannotConvert(v, "System.Int32");
-        }
-        return (int) l;
+        return (Integer) IntegerCast.INT32.convert(v);
     }
 
+    /** {@code v} as an Int64 by the rules of a [long] cast (IntegerCast): 2^63 is refused, not saturated. */
     public static long toLong(Object v) {
-        Number n = toNumber(v);
-        if (n instanceof Double d) {
-            if (d.isNaN() || d < Long.MIN_VALUE || d > Long.MAX_VALUE) {
-                throw cannotConvert(v, "System.Int64");
-            }
-            return (long) Math.rint(d);
-        }
-        return n.longValue();
+        return (Long) IntegerCast.INT64.convert(v);
     }
 
     public static double toDouble(Object v) {

@@ -213,25 +213,22 @@ final class ExpressionBuilder {
     Expression string(StringLiteralContext ctx) {
         SourceSpan at = b.span(ctx);
         return switch (ctx) {
-            case LiteralStringContext l -> {
-                String t = l.getText();
-                yield new Expression.Constant(at, t.substring(1, t.length() - 1).replace("''", "'"), false);
-            }
-            case LiteralHereStringContext l -> new Expression.Constant(at, hereBody(l.getText()), false);
+            case LiteralStringContext l -> new Expression.Constant(at, joined(l.SQ_TEXT()).replace("''", "'"), false);
+            case LiteralHereStringContext l -> new Expression.Constant(at, joined(l.SQ_TEXT()), false);
+            case EmptyHereStringContext l -> new Expression.Constant(at, "", false);
             case ExpandableStringContext e -> expandable(at, e.stringPart(), true);
             case ExpandableHereStringContext e -> expandable(at, e.stringPart(), false);
             default -> throw b.error("Unknown string.", at);
         };
     }
 
-    /** The text between the first line break after @' and the line break before '@. */
-    private static String hereBody(String raw) {
-        int first = raw.indexOf('\n') + 1;
-        int last = raw.lastIndexOf('\n');
-        if (last > 0 && raw.charAt(last - 1) == '\r') {
-            last--;
+    /** A literal string's pieces (its lines and line breaks; a here-string's first and last line breaks are not among them). */
+    private static String joined(List<TerminalNode> pieces) {
+        StringBuilder text = new StringBuilder();
+        for (TerminalNode piece : pieces) {
+            text.append(piece.getText());
         }
-        return last >= first ? raw.substring(first, last) : "";
+        return text.toString();
     }
 
     private Expression expandable(SourceSpan at, List<StringPartContext> parts, boolean quoted) {

@@ -45,6 +45,11 @@ public final class ScriptParser {
         } catch (NestingTooDeepException e) {
             throw new ParseException("The script is nested too deeply: " + e.getMessage() + ".", spanOf(source, e.token()), false);
         }
+        if (lexer.inBlockComment()) {
+            // The parser never sees a comment, so it would accept the input; PowerShell asks for the rest.
+            throw new ParseException("Incomplete input: the block comment is missing its terminator '#>'.",
+                    endSpan(source, lexer.getLine(), lexer.getCharPositionInLine()), true);
+        }
         try {
             ShellParser.ScriptContext tree = parseTree(tokens, source, lexer);
             return new AstBuilder(source).script(tree);
@@ -91,16 +96,17 @@ public final class ScriptParser {
                                 String msg, RecognitionException e) {
             Token t = (Token) offendingSymbol;
             boolean incomplete = t.getType() == Token.EOF || lexer.hasOpenConstruct();
-            SourceSpan span = t.getType() == Token.EOF ? endSpan(t) : spanOf(source, t);
+            SourceSpan span = t.getType() == Token.EOF ? endSpan(source, t.getLine(), t.getCharPositionInLine()) : spanOf(source, t);
             String message = t.getType() == Token.EOF && lexer.hasOpenConstruct()
                     ? "Incomplete input: a bracket, block or string is not closed."
                     : SyntaxErrorMessages.describe(t);
             throw new ParseException(message, span, incomplete);
         }
+    }
 
-        private SourceSpan endSpan(Token eof) {
-            int end = source.text().length();
-            return new SourceSpan(source, Math.max(0, end - 1), end, Math.max(1, eof.getLine()), Math.max(1, eof.getCharPositionInLine()));
-        }
+    /** The last character of {@code source}, at the given line and column of its end. */
+    private static SourceSpan endSpan(SourceText source, int line, int column) {
+        int end = source.text().length();
+        return new SourceSpan(source, Math.max(0, end - 1), end, Math.max(1, line), Math.max(1, column));
     }
 }

@@ -35,6 +35,13 @@ class LineCheckTest {
         pasteLineByLine("$text = \"first", "\n  line $i of the text, `$ and \"\" too", "\"");
     }
 
+    @Test
+    void aPastedLiteralStringHereStringOrBlockCommentOfTwentyThousandLinesIsLexedAboutOnce() {
+        pasteLineByLine("$text = 'first", "\n  line of the text, it''s $not expanded", "'");
+        pasteLineByLine("$text = @'\nfirst", "\n  line of the here-string, ' and '' and $x", "\n'@");
+        pasteLineByLine("<# first", "\n  line of the comment, # and <# and '", "#>");
+    }
+
     /**
      * Checks {@code first}, then it with 20,000 {@code line}s, one more at each check, as JLine does
      * for a paste: every input but the last (closed by {@code last}) is unfinished, each line is lexed

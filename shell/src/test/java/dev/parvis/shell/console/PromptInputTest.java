@@ -21,6 +21,18 @@ class PromptInputTest {
         }
     }
 
+    /** PowerShell's prompt asks for more lines inside a 'single-quoted' string, an @' here-string and a <# comment, as inside "...". */
+    @Test
+    void anOpenLiteralStringHereStringOrBlockCommentAsksForMoreLines() {
+        for (String open : List.of("'open", "Write-Output 'it''s", "$a = 'one\ntwo", "@'\nhere", "Write-Output @'\nhere\n '@",
+                "<# a comment", "Write-Output 1 <# note\n more", "Get-VM <#a#> <#")) {
+            assertTrue(new LineCheck().incomplete(open, () -> { }), open);
+        }
+        for (String done : List.of("'closed'", "'it''s'", "'one\ntwo'", "@'\nhere\n'@", "@'\n'@", "<# a #>", "1 <# a\n b #> + 1", "'#>'")) {
+            assertFalse(new LineCheck().incomplete(done, () -> { }), done);
+        }
+    }
+
     @Test
     void theCommandUnderTheCursorIsTheLastOneInTheLine() {
         assertEquals(List.of("Select-Object", "-First"), ShellCompleter.commandTokens("Get-VM | Select-Object -First "));

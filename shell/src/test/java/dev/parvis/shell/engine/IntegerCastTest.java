@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parvis.shell.ShellFixture;
+import dev.parvis.shell.runtime.Conversions;
+import dev.parvis.shell.runtime.RuntimeError;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -65,6 +69,38 @@ class IntegerCastTest {
     void aValueOutsideTheTypeIsRefused(String cast, String shown, String type) {
         shell.run("$v = " + cast);
         assertTrue(shell.errors().contains("Cannot convert value \"" + shown + "\" to type \"" + type + "\"."), shell.errors());
+    }
+
+    /** Parameter binding, indexes, -f and the rest convert to Int32 and Int64 (Conversions) as the casts do. */
+    @ParameterizedTest(name = "{0} as Int32 is {1}, as Int64 {2}")
+    @CsvSource(delimiter = '|', value = {
+        "-2147483648.5 | -2147483648 | -2147483648",
+        "2.5 | 2 | 2",
+        "-3.5 | -4 | -4",
+        "2147483647.5 | refused | 2147483648",
+        "9.2233720368547748E18 | refused | 9223372036854774784",
+        "9.223372036854775807E18 | refused | refused",
+        "-9.223372036854775808E18 | refused | -9223372036854775808",
+        "NaN | refused | refused",
+    })
+    void conversionsToInt32AndInt64FollowTheCastsRules(double value, String asInt, String asLong) {
+        assertEquals(asInt, converted(() -> Conversions.toInt(value), value, "System.Int32"));
+        assertEquals(asLong, converted(() -> Conversions.toLong(value), value, "System.Int64"));
+    }
+
+    private static String converted(Supplier<Number> conversion, double value, String type) {
+        try {
+            return conversion.get().toString();
+        } catch (RuntimeError e) {
+            assertEquals("Cannot convert value \"" + Conversions.formatDouble(value) + "\" to type \"" + type + "\".", e.getMessage());
+            return "refused";
+        }
+    }
+
+    @Test
+    void aLongParameterRefusesTwoToThe63RatherThanSaturating() {
+        shell.run("Start-Sleep -Milliseconds 9223372036854775808.0");
+        assertTrue(shell.errors().contains("Cannot convert value \"9.22337203685478E+18\" to type \"System.Int64\"."), shell.errors());
     }
 
     @ParameterizedTest

@@ -30,6 +30,21 @@ class PowerShellParsingTest {
         assertEquals("", shell.errors());
     }
 
+    /** Literal strings and block comments are read in pieces (one per line); their values are PowerShell's. */
+    @Test
+    void literalStringsAndBlockCommentsSpanningLinesKeepTheirValues() {
+        assertEquals("[it's]|[one\ntwo]|[]", shell.out("'[' + 'it''s' + ']'; '[' + 'one\ntwo' + ']'; '[' + '' + ']'").replace("\n|", "\n").replace("]\n", "]|"));
+        assertEquals("< a '' $x\n#>|4", shell.out("'<' + @'\n a '' $x\n#\n'@ + '>'\n(@'\r\nx\r\ny\r\n'@).Length").replace(">\n", ">|"));
+        assertEquals("1|3|abc", shell.out("Write-Output 1 <# two\n '# lines ## #> 3\nWrite-Output a'b'c").replace("\n", "|"));
+        assertEquals("", shell.errors());
+    }
+
+    @Test
+    void anUnclosedBlockCommentIsIncompleteInputNotAComment() {
+        assertEquals("", shell.out("Write-Output 1 <# never closed\n Write-Output 2"));
+        assertTrue(shell.errors().contains("the block comment is missing its terminator '#>'"), shell.errors());
+    }
+
     @Test
     void aBracketedWordInArgumentModeIsTextAsInPowerShell() {
         assertEquals("[int]|String", shell.out("$w = Write-Output [int]; $w; $w.GetType().Name").replace("\n", "|"));
@@ -81,6 +96,37 @@ class PowerShellParsingTest {
     void aCompoundArgumentIsAStringAndMayBeAParametersValue() {
         assertEquals("String|String|44", shell.out("$a = 4; function T { $args[0].GetType().Name }; T a$a; T 10$a; Write-Output -InputObject:$a$a")
                 .replace("\n", "|"));
+        assertEquals("", shell.errors());
+    }
+
+    /**
+     * about_Parameters: '-Name:value' binds the value to the parameter, touching the colon or after a
+     * space; a colon elsewhere in a bare word leaves it a word. P shows what its parameters got.
+     */
+    @ParameterizedTest(name = "P {0} gets {1}")
+    @CsvSource(delimiter = '!', quoteCharacter = '`', value = {
+        "-Name:a ! Name=a;S=False;args=",
+        "-name:a b ! Name=a;S=False;args=b",
+        "-Name:$x ! Name=X;S=False;args=",
+        "-Name:(1+1) ! Name=2;S=False;args=",
+        "-Name: value ! Name=value;S=False;args=",
+        "-Name:a,b ! Name=a b;S=False;args=",
+        "-Name:a:b ! Name=a:b;S=False;args=",
+        "-Name:-x ! Name=-x;S=False;args=",
+        "-S:$false ! Name=;S=False;args=",
+        "-S:$true ! Name=;S=True;args=",
+        "-S ! Name=;S=True;args=",
+        "a:b C:\\x ! Name=a:b;S=False;args=C:\\x",
+        "$x-Name:b ! Name=X-Name:b;S=False;args=",
+    })
+    void aParameterTakesTheValueAfterItsColonAsInPowerShell(String arguments, String expected) {
+        assertEquals(expected, shell.out("$x = 'X'; function P { param($Name, [switch]$S) \"Name=$Name;S=$S;args=$args\" }; P " + arguments));
+        assertEquals("", shell.errors());
+    }
+
+    @Test
+    void aCmdletParameterTakesTheValueAfterItsColon() {
+        assertEquals("a|a+b", shell.out("Write-Output -InputObject:a; (Write-Output -InputObject:a,b -NoEnumerate) -join '+'").replace("\n", "|"));
         assertEquals("", shell.errors());
     }
 
