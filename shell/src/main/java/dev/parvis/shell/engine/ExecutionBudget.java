@@ -2,6 +2,7 @@ package dev.parvis.shell.engine;
 
 import dev.parvis.shell.runtime.ErrorCategory;
 import dev.parvis.shell.runtime.RuntimeError;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Bounds one run of the shell: Ctrl-C (a flag another thread sets), an optional number of
@@ -12,6 +13,8 @@ import dev.parvis.shell.runtime.RuntimeError;
 public final class ExecutionBudget {
     /** Deepest function/script call nesting. */
     public static final int MAX_CALL_DEPTH = 100;
+    /** How often a script on a virtual thread steps aside for others (a power of two). */
+    static final long YIELD_EVERY_STEPS = 1024;
 
     private final long maxSteps;
     private volatile boolean cancelled;
@@ -43,6 +46,14 @@ public final class ExecutionBudget {
         checkCancelled();
         if (++steps > maxSteps) {
             throw new PipelineStoppedException("The script exceeded its evaluation limit of " + maxSteps + " steps.", true);
+        }
+        if ((steps & YIELD_EVERY_STEPS - 1) == 0 && Thread.currentThread().isVirtual()) {
+            // Virtual threads are not preempted: a script that computes without blocking (a background
+            // job's while (1) { }) steps aside for the others. Not Thread.yield: that puts it back on its
+            // carrier's own queue, which the carrier serves before new threads, so two spinning jobs on
+            // two carriers kept a third job from ever starting; a timed park comes back through the
+            // scheduler's shared queue, behind whatever waited.
+            LockSupport.parkNanos(1);
         }
     }
 

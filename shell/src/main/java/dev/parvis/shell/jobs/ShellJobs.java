@@ -14,11 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The session's background jobs, numbered from 1, each on a platform thread of its own. Not a
- * virtual thread: a job's script may compute without ever blocking ({@code while (1) { }}), and
- * virtual threads are not preempted, so as many such jobs as there are cores held every carrier
- * and no other job, nor any virtual thread of the process (the in-process host's management
- * connections and WMI jobs among them), ran again; the OS shares the cores among platform threads. At most
+ * The session's background jobs, numbered from 1, each on a virtual thread: together they use at
+ * most the carrier threads (a core each), so a thousand runaway jobs cannot crowd the host's own
+ * platform threads (its VMs' processors) off the machine. A job that computes without blocking
+ * ({@code while (1) { }}) gives up its carrier every few hundred evaluation steps (the
+ * interpreter's {@code ExecutionBudget}), since virtual threads are not preempted: otherwise one
+ * such job per core held every carrier and no other job, nor any virtual thread of the process
+ * (the in-process host's management connections and WMI jobs among them), ran again. At most
  * {@value #MAX_JOBS} are kept in the whole tree of sessions an interactive session starts (its
  * jobs' sessions have jobs of their own, {@link #child()}, which share its {@link JobQuota}).
  */
@@ -30,11 +32,7 @@ public final class ShellJobs implements AutoCloseable {
     private final Map<Integer, ShellJob> jobs = new ConcurrentSkipListMap<>();
     private final Map<Integer, JobQuota.Slot> slots = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger(1);
-    /** A job's stack: the interpreter recurses over syntax trees (the parser's and the call depth's limits keep it well inside). */
-    private static final long STACK_BYTES = 32L << 20;
-
-    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
-            r -> Thread.ofPlatform().name("parvis-shell-job").daemon(true).stackSize(STACK_BYTES).unstarted(r));
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final JobQuota quota;
     private final int maxHeldOutput;
 

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Jobs that compute without ever blocking take their share of the cores, not all of them: with one
- * such job per core (and one more) running, another job still runs to its end. On virtual threads,
- * which are not preempted, the spinning jobs held every carrier and the last job never started.
+ * such job per core (and one more) running, another job still runs to its end. Jobs run on virtual
+ * threads, which are not preempted: before the interpreter gave up its carrier between steps, the
+ * spinning jobs held every carrier and the last ones never started.
  */
 class JobFairnessTest {
 
