@@ -47,8 +47,8 @@ Resume-VM -Name $name
 "state after resume: $((Get-VM $name).State)"
 (Measure-VM -Name $name).VMName
 
-# A restored VM's integration services negotiate their versions with the guest again (the host does
-# not save them), so a graceful stop waits for the guest's shutdown service to answer.
+# A graceful stop needs the guest's shutdown service: as a Hyper-V user would, wait until it shows OK
+# (a restored VM's services keep the versions they negotiated, but their channels open with the VM).
 Wait-Service $name Shutdown
 $job = Stop-VM -Name $name -AsJob
 $job | Wait-Job -Timeout 120 | Out-Null

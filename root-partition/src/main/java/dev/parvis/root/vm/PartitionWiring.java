@@ -38,6 +38,10 @@ final class PartitionWiring {
             vpSetup.run();
             env.controls().applyCpu(pid, c.cpu());
             List<VmbusDeviceClass> offered = devices.build(pid, c);
+            if (saved != null && !saved.icVersions().isEmpty()) {
+                devices.integrationServices().orElseThrow(() -> new VmException("the saved state has integration services but the VM has none"))
+                        .restoreNegotiated(SavedIcVersions.toMap(saved.icVersions()));
+            }
             if (saved != null && !saved.diskChannels().isEmpty()) {
                 devices.storage().orElseThrow(() -> new VmException("the saved state has disk channels but the VM has no disks"))
                         .restoreChannels(saved.diskChannels());

@@ -16,12 +16,15 @@ import java.util.UUID;
  * map rights, the root-side VMBus server state ({@code vmbus}, null when the VM had no VMBus
  * attachment; the rings themselves are in the RAM), and each VP's SIM and SIEF pages ({@code synic},
  * one per VP, or empty for a file written before they were saved), and where each open storvsc
- * channel's initialization stood ({@code diskChannels}, empty without disks or in an older file). {@code memory} holds page
+ * channel's initialization stood ({@code diskChannels}, empty without disks or in an older file), the
+ * versions each integration service's open channel had negotiated ({@code icVersions}, empty in an
+ * older file). {@code memory} holds page
  * {@code i} (GPN {@code i + 1}) at offset {@code i * 4096}; it is the guest's RAM only, never an
  * overlay page.
  */
 record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegisters.Value>> vps, int[] rights, byte[] memory,
-                  VmbusServerState vmbus, List<VpSynicPages> synic, List<DiskChannelState> diskChannels)
+                  VmbusServerState vmbus, List<VpSynicPages> synic, List<DiskChannelState> diskChannels,
+                  List<SavedIcVersions.Entry> icVersions)
         implements RestoredImage {
     static final int PAGE = 4096;
 
@@ -39,6 +42,11 @@ record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegist
         this(vmId, name, referenceTime, vps, rights, memory, vmbus, synic, List.of());
     }
 
+    SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegisters.Value>> vps, int[] rights, byte[] memory,
+               VmbusServerState vmbus, List<VpSynicPages> synic, List<DiskChannelState> diskChannels) {
+        this(vmId, name, referenceTime, vps, rights, memory, vmbus, synic, diskChannels, List.of());
+    }
+
     SavedState {
         if (memory.length % PAGE != 0 || rights.length != memory.length / PAGE + 1) {
             throw new IllegalArgumentException("rights for %d GPNs do not match %d bytes of RAM".formatted(rights.length, memory.length));
@@ -46,6 +54,7 @@ record SavedState(UUID vmId, String name, long referenceTime, List<List<VpRegist
         vps = List.copyOf(vps);
         synic = List.copyOf(synic);
         diskChannels = List.copyOf(diskChannels);
+        icVersions = List.copyOf(icVersions);
         if (!synic.isEmpty() && synic.size() != vps.size()) {
             throw new IllegalArgumentException("SIM/SIEF pages of %d VPs for %d VPs".formatted(synic.size(), vps.size()));
         }

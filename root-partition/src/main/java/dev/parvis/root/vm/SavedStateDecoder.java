@@ -2,6 +2,7 @@ package dev.parvis.root.vm;
 
 import static dev.parvis.root.vm.SavedStateFile.END;
 import static dev.parvis.root.vm.SavedStateFile.FLAG_ZERO;
+import static dev.parvis.root.vm.SavedStateFile.ICS;
 import static dev.parvis.root.vm.SavedStateFile.MAGIC;
 import static dev.parvis.root.vm.SavedStateFile.MAX_PAGES;
 import static dev.parvis.root.vm.SavedStateFile.MAX_REGISTERS;
@@ -61,6 +62,7 @@ final class SavedStateDecoder {
     private VmbusServerState vmbus;
     private List<VpSynicPages> synic = List.of();
     private List<DiskChannelState> diskChannels = List.of();
+    private List<SavedIcVersions.Entry> icVersions = List.of();
     /** The section types read so far: each but VP may appear once, and META must come before those that need it. */
     private final Set<Integer> seen = new HashSet<>();
     /** The section being read: its name, and the offset its body ends at, which no read of it may pass. */
@@ -90,7 +92,12 @@ final class SavedStateDecoder {
             throw corrupt("%d bytes after END".formatted(b.remaining()));
         }
         requireBootPage();
-        return new SavedState(id, name, refTime, vps, rights, memory, vmbus, synic, diskChannels);
+        try {
+            SavedIcVersions.requireOpenChannels(icVersions, vmbus);
+        } catch (IllegalArgumentException e) {
+            throw corrupt(e.getMessage());
+        }
+        return new SavedState(id, name, refTime, vps, rights, memory, vmbus, synic, diskChannels, icVersions);
     }
 
     /**
@@ -139,7 +146,7 @@ final class SavedStateDecoder {
                     OLDEST_READ_VERSION, VERSION));
         }
         int sections = b.getInt();
-        if (sections < 3 || sections > MAX_VPS + 6) {
+        if (sections < 3 || sections > MAX_VPS + 7) {
             throw corrupt("bad section count " + sections);
         }
         return sections;
@@ -184,6 +191,7 @@ final class SavedStateDecoder {
             case VMBUS -> vmbus();
             case SYNIC -> synic();
             case STORAGE -> storage(length);
+            case ICS -> ics(length);
             case END -> end();
         }
     }
@@ -197,6 +205,7 @@ final class SavedStateDecoder {
             case VMBUS -> "VMBUS";
             case SYNIC -> "SYNIC";
             case STORAGE -> "STORAGE";
+            case ICS -> "ICS";
             case END -> "END";
             default -> null;
         };
@@ -381,6 +390,18 @@ final class SavedStateDecoder {
         }
         try {
             diskChannels = SavedDiskChannels.decode(b, length);
+        } catch (IllegalArgumentException e) {
+            throw corrupt(e.getMessage());
+        }
+    }
+
+    /** The ICS section body ({@link SavedIcVersions}); that each service has an open channel is checked once VMBUS is read too. */
+    private void ics(long length) {
+        if (version < 6) {
+            throw corrupt("ICS section in a version %d file".formatted(version));
+        }
+        try {
+            icVersions = SavedIcVersions.decode(b, length);
         } catch (IllegalArgumentException e) {
             throw corrupt(e.getMessage());
         }

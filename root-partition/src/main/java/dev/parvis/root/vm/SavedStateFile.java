@@ -38,9 +38,10 @@ final class SavedStateFile {
     static final long MAGIC = 0x4556_4153_5356_5250L; // "PRVSSAVE"
     /**
      * Version 2 added the VMBUS section, version 3 the SYNIC section, version 4 each VP's held messages
-     * in it, version 5 the STORAGE section ({@link SavedDiskChannels}).
+     * in it, version 5 the STORAGE section ({@link SavedDiskChannels}), version 6 the ICS section
+     * ({@link SavedIcVersions}).
      */
-    static final int VERSION = 5;
+    static final int VERSION = 6;
     static final int OLDEST_READ_VERSION = 1;
     static final int META = 1;
     static final int VP = 2;
@@ -56,6 +57,7 @@ final class SavedStateFile {
      */
     static final int SYNIC = 6;
     static final int STORAGE = 7;
+    static final int ICS = 8;
     static final int SYNIC_SIM_ZERO = 1;
     static final int SYNIC_SIEF_ZERO = 2;
     static final int SYNIC_PENDING = 4;
@@ -121,6 +123,10 @@ final class SavedStateFile {
             section(b, STORAGE, bodies.disks().length);
             b.put(bodies.disks());
         }
+        if (bodies.ics() != null) {
+            section(b, ICS, bodies.ics().length);
+            b.put(bodies.ics());
+        }
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
         section(b, END, 4);
@@ -131,9 +137,9 @@ final class SavedStateFile {
     /**
      * What the file's size and section count depend on beside {@code s} itself: the encoded name, how
      * many pages are stored (not all zero), the VMBUS body (null if none), the SYNIC body's length (0
-     * if none) and the STORAGE body (null if none).
+     * if none), the STORAGE body and the ICS body (null if none).
      */
-    private record Bodies(byte[] name, int nonZeroPages, byte[] vmbus, long synicLength, byte[] disks) {
+    private record Bodies(byte[] name, int nonZeroPages, byte[] vmbus, long synicLength, byte[] disks, byte[] ics) {
         static Bodies of(SavedState s) {
             int nonZero = 0;
             for (int i = 0; i < s.pageCount(); i++) {
@@ -143,7 +149,8 @@ final class SavedStateFile {
             byte[] vmbus = s.vmbus() == null ? null : VmbusStateCodec.encode(s.vmbus());
             long synicLength = s.synic().isEmpty() ? 0 : SavedStateFile.synicLength(s.synic());
             byte[] disks = s.diskChannels().isEmpty() ? null : SavedDiskChannels.encode(s.diskChannels());
-            return new Bodies(name, nonZero, vmbus, synicLength, disks);
+            byte[] ics = s.icVersions().isEmpty() ? null : SavedIcVersions.encode(s.icVersions());
+            return new Bodies(name, nonZero, vmbus, synicLength, disks, ics);
         }
 
         long fileSize(SavedState s) {
@@ -154,11 +161,12 @@ final class SavedStateFile {
             size += 16 + 4 + 16L * s.pageCount() + (long) PAGE * nonZeroPages + 16 + 4;
             size += vmbus == null ? 0 : 16 + vmbus.length;
             size += s.synic().isEmpty() ? 0 : 16 + synicLength;
-            return size + (disks == null ? 0 : 16 + disks.length);
+            return size + (disks == null ? 0 : 16 + disks.length) + (ics == null ? 0 : 16 + ics.length);
         }
 
         int sectionCount(SavedState s) {
-            return 2 + s.vpCount() + 1 + (vmbus == null ? 0 : 1) + (s.synic().isEmpty() ? 0 : 1) + (disks == null ? 0 : 1);
+            return 2 + s.vpCount() + 1 + (vmbus == null ? 0 : 1) + (s.synic().isEmpty() ? 0 : 1) + (disks == null ? 0 : 1)
+                    + (ics == null ? 0 : 1);
         }
     }
 

@@ -52,6 +52,9 @@ final class VmSave {
         VmbusServerState vmbus = env.vmbus().server(pid).map(VmbusServer::snapshot).orElse(null);
         // After the drain no request is with a disk: the rest are answered in the rings or unread in them.
         List<DiskChannelState> disks = devices.storage().map(VmStorage::saveChannels).orElse(List.of());
+        // The frozen channels take no answer now: what each service negotiated stays as saved.
+        List<SavedIcVersions.Entry> ics = devices.integrationServices()
+                .map(s -> SavedIcVersions.ofOpenChannels(s.negotiated(), vmbus)).orElse(List.of());
         List<List<VpRegisters.Value>> vps = new ArrayList<>();
         VpRegisters registers = new VpRegisters(env.hc().gateway());
         for (int vp = 0; vp < vpCount; vp++) {
@@ -63,7 +66,8 @@ final class VmSave {
             synic.add(statePages.read(pid, vp));
         }
         progress.accept(20);
-        SavedState saved = new SavedState(id, name, referenceTime, vps, rights, snapshot(pid, rights.length - 1), vmbus, synic, disks);
+        SavedState saved = new SavedState(id, name, referenceTime, vps, rights, snapshot(pid, rights.length - 1), vmbus, synic, disks,
+                ics);
         progress.accept(70);
         SavedStateFile.write(file, saved);
         progress.accept(95);

@@ -44,7 +44,10 @@ class SavedStateRefusalsTest {
     /** Version 1 VMBUS body: 32-byte header, 2 offers of 40 bytes, GPADL 0x20 (2 PFNs), GPADL 0x21 (1 PFN), channel of relid 1. */
     private static final int V1_GPADL0_RELID = 32 + 2 * 40 + 4, V1_CHANNEL0_RELID = 32 + 2 * 40 + (24 + 16) + (24 + 8);
 
-    /** The sample VM of {@link SavedStateFileTest} with VMBus state, SIM/SIEF pages, held messages and a disk channel. */
+    /**
+     * The sample VM of {@link SavedStateFileTest} with VMBus state, SIM/SIEF pages, held messages and a
+     * disk channel (the ICS section's refusals are {@link SavedIcVersionsTest}'s).
+     */
     static SavedState complete() {
         SavedState s = SavedStateFileTest.withSynicPages();
         List<DiskChannelState> disks = List.of(new DiskChannelState(0, new SavedChannel(1, SavedChannel.READY, 0x0602)));
@@ -97,11 +100,11 @@ class SavedStateRefusalsTest {
                 Refusal.of("header: magic", VALID.withMagic(SavedStateFile.MAGIC + 1),
                         "not a Parvis saved state (magic 0x4556415353565251)"),
                 Refusal.of("header: version 0", VALID.withVersion(0),
-                        "saved-state format version 0 is not supported (this host reads 1 to 5)"),
-                Refusal.of("header: version newer than this host", VALID.withVersion(6),
-                        "saved-state format version 6 is not supported (this host reads 1 to 5)"),
+                        "saved-state format version 0 is not supported (this host reads 1 to 6)"),
+                Refusal.of("header: version newer than this host", VALID.withVersion(7),
+                        "saved-state format version 7 is not supported (this host reads 1 to 6)"),
                 Refusal.of("header: section count below 3", VALID.withSectionCount(2), "bad section count 2"),
-                Refusal.of("header: section count above 64 VPs + 6", VALID.withSectionCount(71), "bad section count 71"),
+                Refusal.of("header: section count above 64 VPs + 7", VALID.withSectionCount(72), "bad section count 72"),
                 Refusal.of("header: section count beyond the sections present", VALID.withSectionCount(9),
                         "truncated in section header at byte %d (16 more needed, 0 left)".formatted(length)));
     }
@@ -116,7 +119,7 @@ class SavedStateRefusalsTest {
                         "section 7 (type 4) claims 5 bytes, 4 remain (truncated?)"),
                 Refusal.of("section header: negative length", VALID.with(META, s -> s.withLength(-1)),
                         "section 0 (type 1) claims -1 bytes, %d remain (truncated?)".formatted(length - 32)),
-                Refusal.of("section header: unknown type", VALID.with(STORAGE, s -> s.withType(8)), "unknown section type 8"),
+                Refusal.of("section header: unknown type", VALID.with(STORAGE, s -> s.withType(9)), "unknown section type 9"),
                 Refusal.of("section after END", VALID.inserting(END + 1, VALID.section(STORAGE)), "section 8 (type 7) after END"),
                 Refusal.of("a second META section", VALID.inserting(META + 1, VALID.section(META)), "second META section"),
                 Refusal.of("a second PAGES section", VALID.inserting(PAGES + 1, VALID.section(PAGES)), "second PAGES section"),

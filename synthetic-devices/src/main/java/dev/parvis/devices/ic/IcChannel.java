@@ -96,6 +96,11 @@ public final class IcChannel implements ChannelHandler {
         return closed || !channel.isOpen();
     }
 
+    /** Takes {@code versions} as negotiated without asking the guest: a restored channel (IcService#restoreNegotiated). */
+    void adopt(IcVersions.Negotiated versions) {
+        negotiated = versions;
+    }
+
     /**
      * Offers our version lists and records the guest's choice.
      *

@@ -33,6 +33,8 @@ public abstract class IcService implements VmbusDeviceClass, AutoCloseable {
     private volatile boolean enabled = true;
     private volatile IcChannel current;
     private volatile String degradedReason;
+    /** Versions a restored VM's channel already uses; the next open adopts them (see {@link #restoreNegotiated}). */
+    private volatile IcVersions.Negotiated restored;
 
     protected IcService(String name, Guid interfaceType, Guid instance, IcMessageType messageType, IcVersions versions) {
         this.name = name;
@@ -140,8 +142,37 @@ public abstract class IcService implements VmbusDeviceClass, AutoCloseable {
         });
         degradedReason = null;
         current = c;
-        executor.execute(() -> negotiate(c));
+        IcVersions.Negotiated adopted = restored;
+        restored = null;
+        if (adopted != null) {
+            c.adopt(adopted);
+            executor.execute(() -> onNegotiated(c, adopted));
+        } else {
+            executor.execute(() -> negotiate(c));
+        }
         return c;
+    }
+
+    /** The versions the open channel negotiated, or null (not open, or not negotiated yet): what a save keeps. */
+    public IcVersions.Negotiated negotiatedVersions() {
+        IcChannel c = channel();
+        return c == null ? null : c.negotiated();
+    }
+
+    /**
+     * A restored VM's channel of this service negotiated {@code versions} before its save, and the
+     * guest, restored with it, still uses them: the channel's next open adopts them instead of
+     * negotiating again, so the restore is invisible to the guest (no NEGOTIATE out of the blue) and
+     * the service shows OK at once, as before the save.
+     *
+     * @throws IllegalArgumentException if this host does not offer {@code versions} (a saved state it did not write)
+     */
+    public void restoreNegotiated(IcVersions.Negotiated versions) {
+        if (!this.versions.framework().contains(versions.framework()) || !this.versions.message().contains(versions.message())) {
+            throw new IllegalArgumentException(name + ": framework " + versions.framework() + ", message " + versions.message()
+                    + " is not a pair this host offers (" + this.versions + ")");
+        }
+        restored = versions;
     }
 
     private void negotiate(IcChannel c) {

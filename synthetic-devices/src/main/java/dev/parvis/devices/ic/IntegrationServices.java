@@ -1,5 +1,6 @@
 package dev.parvis.devices.ic;
 
+import dev.parvis.abi.vmbus.Guid;
 import dev.parvis.vmbus.device.VmbusDeviceClass;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,29 @@ public final class IntegrationServices implements AutoCloseable {
         Map<String, IcStatus> out = new LinkedHashMap<>();
         all().forEach(s -> out.put(s.name(), s.status()));
         return out;
+    }
+
+    /** Each service whose open channel has negotiated, by interface type, with its versions: what a save keeps. */
+    public Map<Guid, IcVersions.Negotiated> negotiated() {
+        Map<Guid, IcVersions.Negotiated> out = new LinkedHashMap<>();
+        for (IcService s : all()) {
+            IcVersions.Negotiated v = s.negotiatedVersions();
+            if (v != null) {
+                out.put(s.interfaceType(), v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The versions a restored VM's services had negotiated (see {@link IcService#restoreNegotiated}).
+     *
+     * @throws IllegalArgumentException naming a service this VM does not have, or versions it does not offer
+     */
+    public void restoreNegotiated(Map<Guid, IcVersions.Negotiated> saved) {
+        saved.forEach((type, versions) -> all().stream().filter(s -> s.interfaceType().equals(type)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no integration service " + type))
+                .restoreNegotiated(versions));
     }
 
     @Override

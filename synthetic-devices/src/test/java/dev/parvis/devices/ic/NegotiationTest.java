@@ -71,6 +71,36 @@ class NegotiationTest {
         }
     }
 
+    /**
+     * A restored VM's channel keeps the versions it negotiated before the save: the service shows OK
+     * as soon as the channel opens, the guest gets no NEGOTIATE, and requests flow in those versions.
+     */
+    @Test
+    void aRestoredChannelAdoptsItsSavedVersionsWithoutAskingTheGuest() throws Exception {
+        ShutdownService shutdown = new ShutdownService();
+        IcVersions.Negotiated saved = new IcVersions.Negotiated(IcVersion.of(3, 0), IcVersion.of(3, 1));
+        shutdown.restoreNegotiated(saved);
+        try (IcFixture f = new IcFixture(shutdown)) {
+            GuestResponder g = f.guest(shutdown, IcVersions.SHUTDOWN, OK);
+            IcFixture.waitFor("the channel open", java.time.Duration.ofSeconds(5), () -> shutdown.channel() != null);
+            assertEquals(IcStatus.OK, shutdown.status());
+            assertEquals(saved, shutdown.negotiatedVersions());
+            assertTrue(shutdown.requestShutdown(false, "after restore").get(5, java.util.concurrent.TimeUnit.SECONDS).succeeded());
+            assertEquals(List.of(IcMessageType.SHUTDOWN), g.requests().stream().map(r -> r.type()).toList(),
+                    "the guest saw only the shutdown request");
+            assertEquals(IcVersion.of(3, 1), g.requests().getFirst().messageVersion());
+        }
+    }
+
+    @Test
+    void versionsTheHostDoesNotOfferAreNotRestored() {
+        ShutdownService shutdown = new ShutdownService();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> shutdown.restoreNegotiated(new IcVersions.Negotiated(IcVersion.of(3, 0), IcVersion.of(9, 9))));
+        assertTrue(e.getMessage().contains("not a pair this host offers"), e.getMessage());
+        shutdown.close();
+    }
+
     /** Small assertion helper on what the guest saw. */
     static final class IcMessageTypeSeen {
         static void assertFirstIsNegotiate(GuestResponder g) {

@@ -166,8 +166,29 @@ class IntegrationServicesVmTest {
         System.out.printf("ic: 1 MiB copied in %d ms; guest sha256 %s%n", ms, HexFormat.of().formatHex(digest));
     }
 
+    /**
+     * A save and restore is invisible to the guest's services: each channel that had negotiated keeps
+     * its versions, and the guest is not asked again. The shutdown service sends nothing on its own,
+     * so once the heartbeat has answered twice since the restore (the guest runs and answers), its
+     * restored channel has answered nothing: no NEGOTIATE went to the guest.
+     */
     @Test
     @Order(6)
+    void aSaveAndRestoreKeepsEveryServicesVersionsWithoutAskingTheGuestAgain() throws Exception {
+        GuestHarness.await(TIMEOUT, () -> ics().shutdown().status() instanceof IcStatus.Ok, "shutdown service Ok");
+        Map<dev.parvis.abi.vmbus.Guid, dev.parvis.devices.ic.IcVersions.Negotiated> before = ics().negotiated();
+        assertInstanceOf(VmState.Saved.class, service.save(id).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(VmState.Running.class, service.start(id).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        GuestHarness.await(TIMEOUT, () -> ics().heartbeat().channel() != null
+                && ics().heartbeat().channel().answeredCount() >= 2, "two heartbeats answered after the restore");
+        assertEquals(IcStatus.OK, ics().shutdown().status());
+        assertEquals(0, ics().shutdown().channel().answeredCount(), "answers on the restored shutdown channel");
+        assertEquals(before, ics().negotiated());
+        System.out.printf("ic: restored with %d services' versions kept: %s%n", before.size(), before);
+    }
+
+    @Test
+    @Order(7)
     void stopShutsTheGuestDownGracefully() throws Exception {
         GuestHarness.await(TIMEOUT, () -> ics().shutdown().status() instanceof IcStatus.Ok, "shutdown service Ok");
         long t0 = System.nanoTime();
