@@ -59,7 +59,7 @@ public final class ShellJob {
         this.name = name == null || name.isBlank() ? "Job" + id : name;
         this.command = command;
         this.location = location;
-        this.object = PSObject.of(TYPE, name).add("Id", id).add("Name", name).add("PSJobTypeName", "VMJob")
+        this.object = PSObject.of(TYPE, this.name).add("Id", id).add("Name", this.name).add("PSJobTypeName", "VMJob")
                 .addLive("State", () -> new EnumValue("System.Management.Automation.JobState", state, code(state)))
                 .addLive("HasMoreData", this::hasMoreData).add("Location", location).add("Command", command)
                 .addLive("Progress", () -> percent);

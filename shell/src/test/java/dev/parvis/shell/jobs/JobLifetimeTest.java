@@ -20,6 +20,12 @@ class JobLifetimeTest {
     private final ShellFixture shell = new ShellFixture();
 
     @Test
+    void aJobWithoutANameIsNamedForItsId() {
+        assertEquals("Job1 web", shell.out("$a = Start-Job { 1 }; $b = Start-Job -Name web { 2 }; $a, $b | Wait-Job | Out-Null; "
+                + "\"$($a.Name) $($b.Name)\""));
+    }
+
+    @Test
     void closingTheSessionStopsItsEndlessJob() throws InterruptedException {
         ShellJob job = startEndlessJob();
         shell.session.close();
