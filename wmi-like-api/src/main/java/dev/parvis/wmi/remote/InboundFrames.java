@@ -192,11 +192,12 @@ public final class InboundFrames extends TEndpointTransport {
 
     @Override
     public void close() {
-        // The server closes the socket, and the stream with it.
+        // The socket's owner (the server's connection, or the client) closes it, and the stream with it.
     }
 
+    /** One direction only: replies and requests go out through the owner's own output transport. */
     @Override
     public void write(byte[] buf, int off, int len) {
-        throw new UnsupportedOperationException("requests are only read");
+        throw new UnsupportedOperationException("inbound frames are only read; write through the socket's output transport");
     }
 }
